@@ -1,0 +1,169 @@
+//! Size, alignment and flattening of value types, named after the spec's `elem_size`,
+//! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
+//! (the spec lowers all of them as variants).
+
+use crate::types::{CoreType, TypeArena, TypeKind};
+
+/// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
+pub fn discriminant_size(cases: usize) -> u32 {
+    match cases {
+        0..=0x100 => 1,
+        0x101..=0x1_0000 => 2,
+        _ => 4,
+    }
+}
+
+fn align_to(offset: u32, align: u32) -> u32 {
+    offset.div_ceil(align) * align
+}
+
+/// The payload types of a variant-like type, `None` for a case without payload.
+fn cases(kind: &TypeKind) -> Option<Vec<Option<u32>>> {
+    Some(match kind {
+        TypeKind::Variant { cases, .. } => cases.iter().map(|c| c.ty).collect(),
+        TypeKind::Enum { names, .. } => vec![None; names.len()],
+        TypeKind::Option { ty, .. } => vec![None, Some(*ty)],
+        TypeKind::Result { ok, err, .. } => vec![*ok, *err],
+        _ => return None,
+    })
+}
+
+fn max_case_alignment(cases: &[Option<u32>], arena: &TypeArena) -> u32 {
+    cases.iter().flatten().map(|&t| arena.get(t).align).max().unwrap_or(1)
+}
+
+/// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
+pub fn place(mut kind: TypeKind, arena: &TypeArena) -> TypeKind {
+    let case_types = cases(&kind);
+    match &mut kind {
+        TypeKind::Record { fields } => {
+            let mut offset = 0;
+            for field in fields {
+                let def = arena.get(field.ty);
+                offset = align_to(offset, def.align);
+                field.offset = offset;
+                offset += def.size;
+            }
+        }
+        TypeKind::Tuple { elements } => {
+            let mut offset = 0;
+            for element in elements {
+                let def = arena.get(element.ty);
+                offset = align_to(offset, def.align);
+                element.offset = offset;
+                offset += def.size;
+            }
+        }
+        _ => {}
+    }
+    if let Some(case_types) = case_types {
+        let disc = discriminant_size(case_types.len());
+        let payload = align_to(disc, max_case_alignment(&case_types, arena));
+        match &mut kind {
+            TypeKind::Variant { discriminant_size, payload_offset, .. } => {
+                *discriminant_size = disc;
+                *payload_offset = payload;
+            }
+            TypeKind::Enum { discriminant_size, .. } => *discriminant_size = disc,
+            TypeKind::Option { payload_offset, .. } | TypeKind::Result { payload_offset, .. } => {
+                *payload_offset = payload;
+            }
+            _ => {}
+        }
+    }
+    kind
+}
+
+/// The spec's `alignment`.
+pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
+    use TypeKind::*;
+    match kind {
+        Bool | S8 | U8 => 1,
+        S16 | U16 => 2,
+        S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
+        S64 | U64 | F64 => 8,
+        Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
+        Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
+        Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
+        _ => {
+            let cases = cases(kind).expect("variant-like");
+            discriminant_size(cases.len()).max(max_case_alignment(&cases, arena))
+        }
+    }
+}
+
+fn flags_size(count: usize) -> u32 {
+    match count {
+        0 => 0,
+        1..=8 => 1,
+        9..=16 => 2,
+        _ => 4 * count.div_ceil(32) as u32,
+    }
+}
+
+/// The spec's `elem_size`: bytes a value occupies in linear memory, padded to its alignment.
+pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
+    use TypeKind::*;
+    match kind {
+        Bool | S8 | U8 => 1,
+        S16 | U16 => 2,
+        S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => 4,
+        S64 | U64 | F64 | String | List { .. } => 8,
+        Flags { names, .. } => flags_size(names.len()),
+        Record { fields } => {
+            let end = fields.last().map_or(0, |f| f.offset + arena.get(f.ty).size);
+            align_to(end, alignment(kind, arena))
+        }
+        Tuple { elements } => {
+            let end = elements.last().map_or(0, |e| e.offset + arena.get(e.ty).size);
+            align_to(end, alignment(kind, arena))
+        }
+        _ => {
+            let cases = cases(kind).expect("variant-like");
+            let disc = discriminant_size(cases.len());
+            let payload = align_to(disc, max_case_alignment(&cases, arena));
+            let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
+            align_to(payload + largest, alignment(kind, arena))
+        }
+    }
+}
+
+/// The spec's `join`: the core type that can carry both `a` and `b` in one flat slot.
+fn join(a: CoreType, b: CoreType) -> CoreType {
+    use CoreType::*;
+    match (a, b) {
+        _ if a == b => a,
+        (I32, F32) | (F32, I32) => I32,
+        _ => I64,
+    }
+}
+
+/// The spec's `flatten_type`, before the `MAX_FLAT_*` limits are applied.
+pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
+    use TypeKind::*;
+    match kind {
+        Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => {
+            vec![CoreType::I32]
+        }
+        S64 | U64 => vec![CoreType::I64],
+        F32 => vec![CoreType::F32],
+        F64 => vec![CoreType::F64],
+        String | List { .. } => vec![CoreType::I32, CoreType::I32],
+        Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
+        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
+        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
+        _ => {
+            let mut flat: Vec<CoreType> = Vec::new();
+            for case in cases(kind).expect("variant-like").into_iter().flatten() {
+                for (i, &core) in arena.get(case).flat.iter().enumerate() {
+                    match flat.get_mut(i) {
+                        Some(slot) => *slot = join(*slot, core),
+                        None => flat.push(core),
+                    }
+                }
+            }
+            flat.insert(0, CoreType::I32);
+            flat
+        }
+    }
+}

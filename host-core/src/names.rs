@@ -1,0 +1,56 @@
+//! The JS names of WIT items, as jco spells them, so code written against jco runs unchanged.
+
+/// `get-stdout` → `getStdout`; `blue-ish` → `blueIsh`.
+pub fn lower_camel(kebab: &str) -> String {
+    let mut out = String::with_capacity(kebab.len());
+    let mut upper_next = false;
+    for c in kebab.chars() {
+        if c == '-' {
+            upper_next = true;
+        } else if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `output-stream` → `OutputStream`: resource classes.
+pub fn upper_camel(kebab: &str) -> String {
+    let mut out = lower_camel(kebab);
+    if let Some(first) = out.get(..1) {
+        let upper = first.to_uppercase();
+        out.replace_range(..1, &upper);
+    }
+    out
+}
+
+/// `wasi:cli/stdout@0.2.0` → `wasi:cli/stdout`; names without a version stay as they are.
+pub fn versionless(name: &str) -> &str {
+    name.split_once('@').map_or(name, |(head, _)| head)
+}
+
+/// The short JS key of an interface: `example:bench/api@0.1.0` → `api`; a plain name → its camel case.
+pub fn interface_js_name(name: &str) -> String {
+    let bare = versionless(name);
+    let short = bare.rsplit_once('/').map_or(bare, |(_, iface)| iface);
+    lower_camel(short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jco_spellings() {
+        assert_eq!(lower_camel("get-stdout"), "getStdout");
+        assert_eq!(lower_camel("blocking-write-and-flush"), "blockingWriteAndFlush");
+        assert_eq!(upper_camel("output-stream"), "OutputStream");
+        assert_eq!(versionless("wasi:cli/stdout@0.2.3"), "wasi:cli/stdout");
+        assert_eq!(interface_js_name("example:bench/api@0.1.0"), "api");
+        assert_eq!(interface_js_name("wasi:cli/terminal-stdin@0.2.0"), "terminalStdin");
+        assert_eq!(interface_js_name("get-seed"), "getSeed");
+    }
+}

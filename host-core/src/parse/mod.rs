@@ -1,0 +1,47 @@
+//! Reading a component binary: its header, and (with the `validate` feature) the validator.
+//!
+//! The validator checks everything but core function bodies: the browser validates those when
+//! it compiles each core module, so checking them here would only cost time and download size.
+
+use crate::error::{Error, ErrorKind, Result};
+
+const MAGIC: &[u8; 4] = b"\0asm";
+
+/// Refuses what is not a component before any section is read: too short, another format,
+/// a core module.
+pub fn check_header(bytes: &[u8]) -> Result<()> {
+    if bytes.len() < 8 {
+        if !MAGIC.starts_with(&bytes[..bytes.len().min(4)]) {
+            return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
+        }
+        return Err(Error::new(ErrorKind::Malformed, "unexpected end of input: the binary is truncated", bytes.len()));
+    }
+    if &bytes[..4] != MAGIC {
+        return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
+    }
+    if bytes[4..8] == [1, 0, 0, 0] {
+        return Err(Error::new(ErrorKind::NotAComponent, "expected a component, found a core module", 4));
+    }
+    Ok(())
+}
+
+/// Validates the whole component except core function bodies.
+#[cfg(feature = "validate")]
+pub fn validate(bytes: &[u8]) -> Result<()> {
+    use wasmparser::{Parser, ValidPayload, Validator, WasmFeatures};
+    let mut validator = Validator::new_with_features(WasmFeatures::default());
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(Error::malformed)?;
+        match validator.payload(&payload) {
+            Ok(ValidPayload::Func(..)) | Ok(_) => {}
+            Err(err) => return Err(Error::new(ErrorKind::Invalid, err.message().to_string(), err.offset() as usize)),
+        }
+    }
+    Ok(())
+}
+
+/// Without the validator, planning still refuses what it cannot resolve, but trusts the rest.
+#[cfg(not(feature = "validate"))]
+pub fn validate(_bytes: &[u8]) -> Result<()> {
+    Ok(())
+}

@@ -1,0 +1,617 @@
+//! Walks a component's sections in binary order and turns them into a [`Plan`].
+//!
+//! Binary order is a valid definition order, so each core-level definition becomes a step that
+//! the JS runtime can run as it comes; component-level definitions (types, imports, aliases,
+//! lifted functions, instances of exports) are resolved here and never reach JS as such.
+
+use super::instance_type;
+use super::resolve::type_entry;
+use super::scope::{lookup, FuncEntry, FuncType, InstanceEntry, Item, Scope, TypeEntry};
+use super::*;
+use crate::error::ErrorKind;
+use crate::abi::signature::FuncSig;
+use crate::error::{Error, Result};
+use crate::names::{interface_js_name, lower_camel, upper_camel, versionless};
+use crate::types::TypeArena;
+use std::rc::Rc;
+use wasmparser::{
+    CanonicalFunction, CanonicalOption, Chunk, ComponentAlias, ComponentExternalKind, ComponentOuterAliasKind, ComponentTypeRef,
+    Encoding, ExternalKind, Instance, Parser, Payload,
+};
+
+/// Plans the instantiation of the component in `bytes`. Validates first when the `validate`
+/// feature is on and `validate` is true.
+pub fn plan(bytes: &[u8], validate: bool) -> Result<Plan> {
+    crate::parse::check_header(bytes)?;
+    if validate {
+        crate::parse::validate(bytes)?;
+    }
+    let mut builder = Builder { bytes, scopes: vec![Scope::default()], ..Builder::default() };
+    builder.walk(0..bytes.len())?;
+    Ok(builder.finish())
+}
+
+/// How deep components may nest; each level is a recursion of [`Builder::walk`].
+const MAX_NESTING: usize = 32;
+
+#[derive(Default)]
+struct Builder<'a> {
+    bytes: &'a [u8],
+    /// The component being walked is last; outer aliases reach the ones before it.
+    scopes: Vec<Scope<'a>>,
+    arena: TypeArena,
+    modules: Vec<ModuleRange>,
+    resources: Vec<Resource>,
+    imports: Vec<Import>,
+    steps: Vec<Step>,
+    exports: Vec<Export>,
+    core_instance_count: u32,
+    core_func_count: u32,
+    core_memory_count: u32,
+    core_table_count: u32,
+    core_global_count: u32,
+}
+
+impl<'a> Builder<'a> {
+    fn finish(self) -> Plan {
+        Plan {
+            modules: self.modules,
+            types: self.arena.into_defs(),
+            resources: self.resources,
+            imports: self.imports,
+            steps: self.steps,
+            exports: self.exports,
+        }
+    }
+
+    fn scope(&mut self) -> &mut Scope<'a> {
+        self.scopes.last_mut().expect("a component is being walked")
+    }
+
+    fn scope_ref(&self) -> &Scope<'a> {
+        self.scopes.last().expect("a component is being walked")
+    }
+
+    /// Whether the root component is being walked (not a nested one being instantiated).
+    fn at_root(&self) -> bool {
+        self.scopes.len() == 1
+    }
+
+    /// Walks the component at `range` of the root binary, in the innermost scope.
+    fn walk(&mut self, range: std::ops::Range<usize>) -> Result<()> {
+        let bytes = self.bytes;
+        let mut parser = Parser::new(range.start as u64);
+        let mut rest = &bytes[range];
+        loop {
+            let (payload, consumed) = match parser.parse(rest, true).map_err(Error::malformed)? {
+                Chunk::Parsed { consumed, payload } => (payload, consumed),
+                Chunk::NeedMoreData(_) => unreachable!("the whole binary is given with eof = true"),
+            };
+            rest = &rest[consumed..];
+            match payload {
+                Payload::Version { encoding: Encoding::Component, .. } => {}
+                Payload::Version { range, .. } => {
+                    return Err(Error::new(ErrorKind::NotAComponent, "expected a component, found a core module", range.start as usize))
+                }
+                Payload::ModuleSection { unchecked_range, .. } => {
+                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
+                    if end > bytes.len() {
+                        return Err(Error::new(ErrorKind::Malformed, "module section extends past the end of the binary", start));
+                    }
+                    let index = self.modules.len() as u32;
+                    self.scope().core_modules.push(index);
+                    self.modules.push(ModuleRange { start, end });
+                    rest = &rest[end - start..];
+                }
+                Payload::ComponentSection { unchecked_range, .. } => {
+                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
+                    if end > bytes.len() {
+                        return Err(Error::new(ErrorKind::Malformed, "component section extends past the end of the binary", start));
+                    }
+                    self.scope().components.push(start..end);
+                    rest = &rest[end - start..];
+                }
+                Payload::InstanceSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, instance) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.core_instance(instance, offset)?;
+                    }
+                }
+                Payload::CoreTypeSection(_) | Payload::CustomSection(_) => {}
+                Payload::ComponentTypeSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, ty) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        let entry = match ty {
+                            wasmparser::ComponentType::Resource { dtor, .. } => {
+                                let dtor = dtor.map(|f| lookup(&self.scope_ref().core_funcs, f, "core func", offset).copied()).transpose()?;
+                                TypeEntry::Resource(self.new_resource("", None, dtor))
+                            }
+                            ty => type_entry(&mut self.arena, &self.scopes[self.scopes.len() - 1].types, ty, offset)?,
+                        };
+                        self.scope().types.push(entry);
+                    }
+                }
+                Payload::ComponentImportSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, import) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.import(&import.name.full_name(), import.ty, offset)?;
+                    }
+                }
+                Payload::ComponentAliasSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, alias) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.alias(alias, offset)?;
+                    }
+                }
+                Payload::ComponentInstanceSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, instance) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.component_instance(instance, offset)?;
+                    }
+                }
+                Payload::ComponentCanonicalSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, func) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.canonical(func, offset)?;
+                    }
+                }
+                Payload::ComponentExportSection(section) => {
+                    for item in section.into_iter_with_offsets() {
+                        let (offset, export) = item.map_err(Error::malformed)?;
+                        let offset = offset as usize;
+                        self.export(&export.name.full_name(), export.kind, export.index, offset)?;
+                    }
+                }
+                Payload::ComponentStartSection { range, .. } => {
+                    return Err(Error::unsupported("component start functions are not supported", range.start as usize))
+                }
+                Payload::End(_) => return Ok(()),
+                other => {
+                    let offset = other.as_section().map_or(0, |(_, range)| range.start);
+                    return Err(Error::invalid("a core module section inside a component", offset as usize));
+                }
+            }
+        }
+    }
+
+    fn new_resource(&mut self, name: &str, import: Option<u32>, dtor: Option<u32>) -> u32 {
+        self.resources.push(Resource { name: name.to_string(), js_name: upper_camel(name), import, dtor });
+        (self.resources.len() - 1) as u32
+    }
+
+    /// Appends a step and returns the index it defines in its core space.
+    fn push_step(&mut self, step: Step) -> u32 {
+        let counter = match step.sort() {
+            None => &mut self.core_instance_count,
+            Some(CoreSort::Func) => &mut self.core_func_count,
+            Some(CoreSort::Memory) => &mut self.core_memory_count,
+            Some(CoreSort::Table) => &mut self.core_table_count,
+            Some(CoreSort::Global) => &mut self.core_global_count,
+        };
+        *counter += 1;
+        self.steps.push(step);
+        *counter - 1
+    }
+
+    fn core_space(&mut self, sort: CoreSort) -> &mut Vec<u32> {
+        match sort {
+            CoreSort::Func => &mut self.scope().core_funcs,
+            CoreSort::Memory => &mut self.scope().core_memories,
+            CoreSort::Table => &mut self.scope().core_tables,
+            CoreSort::Global => &mut self.scope().core_globals,
+        }
+    }
+
+    fn core_sort(kind: ExternalKind, offset: usize) -> Result<CoreSort> {
+        Ok(match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => CoreSort::Func,
+            ExternalKind::Memory => CoreSort::Memory,
+            ExternalKind::Table => CoreSort::Table,
+            ExternalKind::Global => CoreSort::Global,
+            ExternalKind::Tag => return Err(Error::unsupported("core tags (exception handling)", offset)),
+        })
+    }
+
+    fn core_instance(&mut self, instance: Instance<'a>, offset: usize) -> Result<()> {
+        let step = match instance {
+            Instance::Instantiate { module_index, args } => Step::Instantiate {
+                module: *lookup(&self.scope_ref().core_modules, module_index, "core module", offset)?,
+                args: args
+                    .iter()
+                    .map(|arg| {
+                        let instance = *lookup(&self.scope_ref().core_instances, arg.index, "core instance", offset)?;
+                        Ok(InstantiateArg { name: arg.name.to_string(), instance })
+                    })
+                    .collect::<Result<_>>()?,
+            },
+            Instance::FromExports(exports) => Step::Bundle {
+                exports: exports
+                    .iter()
+                    .map(|export| {
+                        let kind = Self::core_sort(export.kind, offset)?;
+                        let index = *lookup(self.core_space(kind), export.index, "core item", offset)?;
+                        Ok(BundleExport { name: export.name.to_string(), kind, index })
+                    })
+                    .collect::<Result<_>>()?,
+            },
+        };
+        let index = self.push_step(step);
+        self.scope().core_instances.push(index);
+        Ok(())
+    }
+
+    fn import(&mut self, name: &str, ty: ComponentTypeRef, offset: usize) -> Result<()> {
+        if let Some(args) = &self.scope_ref().args {
+            let item = args
+                .iter()
+                .find(|(arg, _)| arg == name)
+                .map(|(_, item)| item.clone())
+                .ok_or_else(|| Error::invalid(format!("missing instantiation argument `{name}`"), offset))?;
+            return self.push_item(ty.kind(), item, name, offset);
+        }
+        let import = self.imports.len() as u32;
+        match ty {
+            ComponentTypeRef::Instance(type_index) => {
+                let TypeEntry::Instance(decls) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
+                    return Err(Error::invalid(format!("type {type_index} is not an instance type"), offset));
+                };
+                self.imports.push(Import {
+                    name: name.to_string(),
+                    versionless: versionless(name).to_string(),
+                    js_name: String::new(),
+                    wasi: polyfill_wasi::provides(name),
+                    kind: ImportKind::Instance,
+                    functions: Vec::new(),
+                    resources: Vec::new(),
+                });
+                let mut created = Vec::new();
+                let mut resources = std::mem::take(&mut self.resources);
+                let exports = instance_type::evaluate(
+                    &decls,
+                    &self.scopes[self.scopes.len() - 1].types,
+                    &mut self.arena,
+                    &mut |resource_name| {
+                        resources.push(Resource {
+                            name: resource_name.to_string(),
+                            js_name: upper_camel(resource_name),
+                            import: Some(import),
+                            dtor: None,
+                        });
+                        created.push((resources.len() - 1) as u32);
+                        (resources.len() - 1) as u32
+                    },
+                    import,
+                    offset,
+                );
+                self.resources = resources;
+                self.imports[import as usize].resources = created;
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: exports? }));
+            }
+            ComponentTypeRef::Func(type_index) => {
+                let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
+                    return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
+                };
+                self.imports.push(Import {
+                    name: name.to_string(),
+                    versionless: versionless(name).to_string(),
+                    js_name: lower_camel(name),
+                    wasi: None,
+                    kind: ImportKind::Func,
+                    functions: Vec::new(),
+                    resources: Vec::new(),
+                });
+                self.scope().funcs.push(FuncEntry::Imported { import, name: name.to_string(), ty });
+            }
+            ComponentTypeRef::Type(wasmparser::TypeBounds::Eq(index)) => {
+                let entry = lookup(&self.scope_ref().types, index, "type", offset)?.clone();
+                self.scope().types.push(entry);
+            }
+            other => {
+                return Err(Error::unsupported(
+                    format!("importing a {} (`{name}`) is not supported", other.kind().desc()),
+                    offset,
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {
+        match alias {
+            ComponentAlias::CoreInstanceExport { kind, instance_index, name } => {
+                let sort = Self::core_sort(kind, offset)?;
+                let instance = *lookup(&self.scope_ref().core_instances, instance_index, "core instance", offset)?;
+                let index = self.push_step(Step::Alias { kind: sort, instance, name: name.to_string() });
+                self.core_space(sort).push(index);
+            }
+            ComponentAlias::InstanceExport { kind, instance_index, name } => {
+                let instance = lookup(&self.scope_ref().instances, instance_index, "instance", offset)?.clone();
+                let item = instance
+                    .get(name)
+                    .ok_or_else(|| Error::invalid(format!("instance {instance_index} has no export `{name}`"), offset))?;
+                self.push_item(kind, item.clone(), name, offset)?;
+            }
+            ComponentAlias::Outer { kind, count, index } => {
+                let depth = self.scopes.len() - 1;
+                let outer = depth.checked_sub(count as usize).ok_or_else(|| {
+                    Error::invalid(format!("outer alias count {count} reaches past the root component"), offset)
+                })?;
+                let outer = &self.scopes[outer];
+                match kind {
+                    ComponentOuterAliasKind::Type => {
+                        let entry = lookup(&outer.types, index, "type", offset)?.clone();
+                        self.scope().types.push(entry);
+                    }
+                    ComponentOuterAliasKind::Component => {
+                        let range = lookup(&outer.components, index, "component", offset)?.clone();
+                        self.scope().components.push(range);
+                    }
+                    ComponentOuterAliasKind::CoreModule => {
+                        let module = *lookup(&outer.core_modules, index, "core module", offset)?;
+                        self.scope().core_modules.push(module);
+                    }
+                    ComponentOuterAliasKind::CoreType => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `item` to the index space of `kind`, checking that it is of that kind.
+    fn push_item(&mut self, kind: ComponentExternalKind, item: Item<'a>, name: &str, offset: usize) -> Result<()> {
+        match (kind, item) {
+            (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
+            (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
+            (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
+        }
+        Ok(())
+    }
+
+    fn component_instance(&mut self, instance: wasmparser::ComponentInstance<'a>, offset: usize) -> Result<()> {
+        match instance {
+            wasmparser::ComponentInstance::FromExports(exports) => {
+                let mut items = Vec::new();
+                for export in exports.iter() {
+                    let item = self.item(export.kind, export.index, offset)?;
+                    items.push((export.name.full_name().to_string(), item));
+                }
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: items }));
+                Ok(())
+            }
+            wasmparser::ComponentInstance::Instantiate { component_index, args } => {
+                if self.scopes.len() > MAX_NESTING {
+                    return Err(Error::unsupported(format!("components nested deeper than {MAX_NESTING}"), offset));
+                }
+                let range = lookup(&self.scope_ref().components, component_index, "component", offset)?.clone();
+                let args = args
+                    .iter()
+                    .map(|arg| Ok((arg.name.to_string(), self.item(arg.kind, arg.index, offset)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                self.scopes.push(Scope { args: Some(args), ..Scope::default() });
+                let walked = self.walk(range);
+                let nested = self.scopes.pop().expect("the nested scope pushed above");
+                walked?;
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: nested.exports }));
+                Ok(())
+            }
+        }
+    }
+
+    fn item(&self, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<Item<'a>> {
+        Ok(match kind {
+            ComponentExternalKind::Func => Item::Func(lookup(&self.scope_ref().funcs, index, "func", offset)?.clone()),
+            ComponentExternalKind::Type => Item::Type(lookup(&self.scope_ref().types, index, "type", offset)?.clone()),
+            ComponentExternalKind::Instance => {
+                Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
+            }
+            other => {
+                return Err(Error::unsupported(format!("a {} in an instance or export", other.desc()), offset))
+            }
+        })
+    }
+
+    fn options(&self, options: &[CanonicalOption], offset: usize) -> Result<Options> {
+        let mut out = Options::default();
+        for option in options {
+            match *option {
+                CanonicalOption::UTF8 => out.string_encoding = StringEncoding::Utf8,
+                CanonicalOption::UTF16 => out.string_encoding = StringEncoding::Utf16,
+                CanonicalOption::CompactUTF16 => out.string_encoding = StringEncoding::CompactUtf16,
+                CanonicalOption::Memory(i) => {
+                    out.memory = Some(*lookup(&self.scope_ref().core_memories, i, "core memory", offset)?)
+                }
+                CanonicalOption::Realloc(i) => out.realloc = Some(*lookup(&self.scope_ref().core_funcs, i, "core func", offset)?),
+                CanonicalOption::PostReturn(i) => {
+                    out.post_return = Some(*lookup(&self.scope_ref().core_funcs, i, "core func", offset)?)
+                }
+                CanonicalOption::Async | CanonicalOption::Callback(_) => {
+                    return Err(Error::unsupported("async canonical options (component-model async)", offset))
+                }
+                CanonicalOption::CoreType(_) | CanonicalOption::Gc => {
+                    return Err(Error::unsupported("GC canonical options", offset))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn resource_of(&self, index: u32, offset: usize) -> Result<u32> {
+        match lookup(&self.scope_ref().types, index, "type", offset)? {
+            TypeEntry::Resource(r) => Ok(*r),
+            _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
+        }
+    }
+
+    fn canonical(&mut self, func: CanonicalFunction, offset: usize) -> Result<()> {
+        match func {
+            CanonicalFunction::Lift { core_func_index, type_index, options } => {
+                let core_func = *lookup(&self.scope_ref().core_funcs, core_func_index, "core func", offset)?;
+                let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
+                    return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
+                };
+                let options = self.options(&options, offset)?;
+                self.scope().funcs.push(FuncEntry::Lifted { core_func, ty, options });
+            }
+            CanonicalFunction::Lower { func_index, options } => {
+                let func = lookup(&self.scope_ref().funcs, func_index, "func", offset)?.clone();
+                let FuncEntry::Imported { import, name, ty } = func else {
+                    return Err(Error::unsupported(
+                        "lowering a lifted function (a component-to-component call) is not supported yet",
+                        offset,
+                    ));
+                };
+                let options = self.options(&options, offset)?;
+                let callee = self.callee(import, &name, &ty, offset)?;
+                let sig = self.signature(&name, &ty);
+                let functions = &mut self.imports[import as usize].functions;
+                if !functions.contains(&name) {
+                    functions.push(name);
+                }
+                let index = self.push_step(Step::Lower { callee, func: sig, options });
+                self.scope().core_funcs.push(index);
+            }
+            CanonicalFunction::ResourceNew { resource } => {
+                let resource = self.resource_of(resource, offset)?;
+                let index = self.push_step(Step::ResourceNew { resource });
+                self.scope().core_funcs.push(index);
+            }
+            CanonicalFunction::ResourceRep { resource } => {
+                let resource = self.resource_of(resource, offset)?;
+                let index = self.push_step(Step::ResourceRep { resource });
+                self.scope().core_funcs.push(index);
+            }
+            CanonicalFunction::ResourceDrop { resource } => {
+                let resource = self.resource_of(resource, offset)?;
+                let index = self.push_step(Step::ResourceDrop { resource });
+                self.scope().core_funcs.push(index);
+            }
+            other => {
+                return Err(Error::unsupported(
+                    format!("canonical built-in `{}` (component-model async or threads)", canon_name(&other)),
+                    offset,
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn signature(&self, name: &str, ty: &FuncType) -> FuncSig {
+        FuncSig::new(name, ty.params.clone(), ty.result, &self.arena)
+    }
+
+    /// How the runtime reaches the host function `name` of `import`, from wit-component's
+    /// `[method]r.f`, `[static]r.f` and `[constructor]r` naming.
+    fn callee(&self, import: u32, name: &str, ty: &FuncType, offset: usize) -> Result<Callee> {
+        let imported = &self.imports[import as usize];
+        if imported.kind == ImportKind::Func {
+            return Ok(Callee {
+                import,
+                name: name.to_string(),
+                kind: CalleeKind::Freestanding,
+                resource: None,
+                js_name: imported.js_name.clone(),
+            });
+        }
+        let named_resource = |resource_name: &str| {
+            imported
+                .resources
+                .iter()
+                .copied()
+                .find(|&r| self.resources[r as usize].name == resource_name)
+                .ok_or_else(|| Error::invalid(format!("`{name}` names an unknown resource `{resource_name}`"), offset))
+        };
+        let (kind, resource, js_name) = if let Some(rest) = name.strip_prefix("[method]") {
+            let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
+            (CalleeKind::Method, Some(named_resource(resource)?), lower_camel(method))
+        } else if let Some(rest) = name.strip_prefix("[static]") {
+            let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
+            (CalleeKind::Static, Some(named_resource(resource)?), lower_camel(method))
+        } else if let Some(resource) = name.strip_prefix("[constructor]") {
+            (CalleeKind::Constructor, Some(named_resource(resource)?), upper_camel(resource))
+        } else {
+            (CalleeKind::Freestanding, None, lower_camel(name))
+        };
+        let _ = ty;
+        Ok(Callee { import, name: name.to_string(), kind, resource, js_name })
+    }
+
+    fn export(&mut self, name: &str, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<()> {
+        let item = self.item(kind, index, offset)?;
+        if !self.at_root() {
+            self.scope().exports.push((name.to_string(), item.clone()));
+            return self.push_item(kind, item, name, offset);
+        }
+        match &item {
+            Item::Func(func) => {
+                let export = self.export_func(name, func, offset)?;
+                self.exports.push(export);
+            }
+            Item::Instance(instance) => {
+                let mut exports = Vec::new();
+                for (member, item) in &instance.exports {
+                    match item {
+                        Item::Func(func) => exports.push(self.export_func(member, func, offset)?),
+                        Item::Type(TypeEntry::Resource(r)) if self.resources[*r as usize].import.is_none() => {
+                            return Err(Error::unsupported(
+                                format!("exported resources (`{member}` in `{name}`) are not supported yet"),
+                                offset,
+                            ))
+                        }
+                        Item::Type(_) => {}
+                        Item::Instance(_) => {
+                            return Err(Error::unsupported(format!("nested instance exports (`{member}`)"), offset))
+                        }
+                    }
+                }
+                self.exports.push(Export::Instance {
+                    name: name.to_string(),
+                    js_name: interface_js_name(name),
+                    exports,
+                });
+            }
+            Item::Type(TypeEntry::Resource(r)) if self.resources[*r as usize].name.is_empty() => {
+                self.resources[*r as usize].name = name.to_string();
+                self.resources[*r as usize].js_name = upper_camel(name);
+            }
+            Item::Type(_) => {}
+        }
+        self.push_item(kind, item, name, offset)
+    }
+
+    fn export_func(&self, name: &str, func: &FuncEntry, offset: usize) -> Result<Export> {
+        let FuncEntry::Lifted { core_func, ty, options } = func else {
+            return Err(Error::unsupported(format!("re-exporting the imported function `{name}`"), offset));
+        };
+        if name.starts_with('[') {
+            return Err(Error::unsupported(format!("exported resource functions (`{name}`) are not supported yet"), offset));
+        }
+        Ok(Export::Func {
+            name: name.to_string(),
+            js_name: lower_camel(name),
+            core_func: *core_func,
+            func: self.signature(name, ty),
+            options: options.clone(),
+        })
+    }
+}
+
+/// A short name for a canonical built-in Terrarium does not run, for the error message.
+fn canon_name(func: &CanonicalFunction) -> String {
+    let debug = format!("{func:?}");
+    let head = debug.split([' ', '{', '(']).next().unwrap_or("");
+    let mut out = String::new();
+    for (i, c) in head.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('.');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}

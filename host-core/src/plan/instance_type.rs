@@ -1,0 +1,72 @@
+//! Evaluating an instance type for one import: its abstract resources become fresh resources
+//! of that import, and its function exports become host functions to lower.
+
+use super::resolve::type_entry;
+use super::scope::{lookup, FuncEntry, Item, TypeEntry};
+use crate::error::{Error, Result};
+use crate::types::{ResourceId, TypeArena};
+use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds};
+
+/// The exports of an instance of type `decls` imported as import number `import`.
+/// `outer` is the type index space of the component that declares the type.
+pub fn evaluate<'a>(
+    decls: &[InstanceTypeDeclaration<'a>],
+    outer: &[TypeEntry<'a>],
+    arena: &mut TypeArena,
+    new_resource: &mut dyn FnMut(&str) -> ResourceId,
+    import: u32,
+    offset: usize,
+) -> Result<Vec<(String, Item<'a>)>> {
+    let mut local: Vec<TypeEntry<'a>> = Vec::new();
+    let mut exports = Vec::new();
+    for decl in decls.iter().cloned() {
+        match decl {
+            InstanceTypeDeclaration::CoreType(_) => {}
+            InstanceTypeDeclaration::Type(ty) => {
+                let entry = type_entry(arena, &local, ty, offset)?;
+                local.push(entry);
+            }
+            InstanceTypeDeclaration::Alias(ComponentAlias::Outer { kind: ComponentOuterAliasKind::Type, count, index }) => {
+                let space = match count {
+                    0 => &local,
+                    1 => outer,
+                    _ => return Err(Error::unsupported("outer aliases past the enclosing component", offset)),
+                };
+                let entry = lookup(space, index, "type", offset)?.clone();
+                local.push(entry);
+            }
+            InstanceTypeDeclaration::Alias(_) => {
+                return Err(Error::unsupported("this kind of alias inside an instance type", offset))
+            }
+            InstanceTypeDeclaration::Export { name, ty } => {
+                let name = name.name.to_string();
+                let item = match ty {
+                    ComponentTypeRef::Type(TypeBounds::SubResource) => {
+                        let entry = TypeEntry::Resource(new_resource(&name));
+                        local.push(entry.clone());
+                        Item::Type(entry)
+                    }
+                    ComponentTypeRef::Type(TypeBounds::Eq(index)) => {
+                        let entry = lookup(&local, index, "type", offset)?.clone();
+                        local.push(entry.clone());
+                        Item::Type(entry)
+                    }
+                    ComponentTypeRef::Func(index) => match lookup(&local, index, "type", offset)? {
+                        TypeEntry::Func(ty) => {
+                            Item::Func(FuncEntry::Imported { import, name: name.clone(), ty: ty.clone() })
+                        }
+                        _ => return Err(Error::invalid(format!("type {index} is not a function type"), offset)),
+                    },
+                    other => {
+                        return Err(Error::unsupported(
+                            format!("importing a {} (`{name}`) inside an instance", other.kind().desc()),
+                            offset,
+                        ))
+                    }
+                };
+                exports.push((name, item));
+            }
+        }
+    }
+    Ok(exports)
+}

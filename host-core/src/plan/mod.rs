@@ -1,0 +1,165 @@
+//! The instantiation plan: what `docs/plan-format.md` describes, as Rust types.
+//!
+//! In: a component binary, walked by [`builder`]. Out: a [`Plan`] of core-level steps, value
+//! types with their layout, resources, imports and exports, serialised for the JS runtime.
+
+mod builder;
+mod resolve;
+mod instance_type;
+mod scope;
+
+pub use builder::plan;
+
+use crate::abi::signature::FuncSig;
+use crate::types::{ResourceId, TypeDef, TypeId};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    pub modules: Vec<ModuleRange>,
+    pub types: Vec<TypeDef>,
+    pub resources: Vec<Resource>,
+    pub imports: Vec<Import>,
+    pub steps: Vec<Step>,
+    pub exports: Vec<Export>,
+}
+
+impl Plan {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id as usize]
+    }
+}
+
+/// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ModuleRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The core index spaces a step appends to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CoreSort {
+    Func,
+    Memory,
+    Table,
+    Global,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstantiateArg {
+    pub name: String,
+    pub instance: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleExport {
+    pub name: String,
+    pub kind: CoreSort,
+    pub index: u32,
+}
+
+/// One step of instantiation; each appends one entry to one core index space.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Step {
+    Instantiate { module: u32, args: Vec<InstantiateArg> },
+    Bundle { exports: Vec<BundleExport> },
+    Alias { kind: CoreSort, instance: u32, name: String },
+    Lower { callee: Callee, func: FuncSig, options: Options },
+    ResourceNew { resource: ResourceId },
+    ResourceRep { resource: ResourceId },
+    ResourceDrop { resource: ResourceId },
+}
+
+impl Step {
+    /// The core index space this step appends to.
+    pub fn sort(&self) -> Option<CoreSort> {
+        match self {
+            Step::Instantiate { .. } | Step::Bundle { .. } => None,
+            Step::Alias { kind, .. } => Some(*kind),
+            _ => Some(CoreSort::Func),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CalleeKind {
+    Freestanding,
+    Method,
+    Static,
+    Constructor,
+}
+
+/// The host function a lowered import calls.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Callee {
+    pub import: u32,
+    pub name: String,
+    pub kind: CalleeKind,
+    pub resource: Option<ResourceId>,
+    pub js_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum StringEncoding {
+    #[default]
+    #[serde(rename = "utf8")]
+    Utf8,
+    #[serde(rename = "utf16")]
+    Utf16,
+    #[serde(rename = "latin1+utf16")]
+    CompactUtf16,
+}
+
+/// The spec's `CanonicalOptions`, with indices into the plan's core spaces.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Options {
+    pub memory: Option<u32>,
+    pub realloc: Option<u32>,
+    pub post_return: Option<u32>,
+    pub string_encoding: StringEncoding,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub name: String,
+    pub js_name: String,
+    /// The import that implements it, for a host resource.
+    pub import: Option<u32>,
+    /// The guest destructor (index into core funcs), for a guest-defined resource.
+    pub dtor: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportKind {
+    Instance,
+    Func,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Import {
+    pub name: String,
+    pub versionless: String,
+    pub js_name: String,
+    /// The polyfill's key when the built-in WASI polyfill serves this import.
+    pub wasi: Option<&'static str>,
+    pub kind: ImportKind,
+    /// WIT names of the functions the component uses from it.
+    pub functions: Vec<String>,
+    pub resources: Vec<ResourceId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase")]
+pub enum Export {
+    Instance { name: String, js_name: String, exports: Vec<Export> },
+    Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+}

@@ -1,0 +1,155 @@
+//! Component type definitions (`ComponentDefinedType`, `ComponentFuncType`) turned into arena
+//! types, against whichever type index space is in force: a component's or an instance type's.
+
+use super::scope::{lookup, FuncType, TypeEntry};
+use crate::abi::signature::Param;
+use crate::error::{Error, Result};
+use crate::names::lower_camel;
+use crate::types::{Case, Element, Field, TypeArena, TypeId, TypeKind};
+use std::rc::Rc;
+use wasmparser::{ComponentDefinedType, ComponentFuncType, ComponentValType, PrimitiveValType};
+
+fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
+    use PrimitiveValType as P;
+    Ok(match p {
+        P::Bool => TypeKind::Bool,
+        P::S8 => TypeKind::S8,
+        P::U8 => TypeKind::U8,
+        P::S16 => TypeKind::S16,
+        P::U16 => TypeKind::U16,
+        P::S32 => TypeKind::S32,
+        P::U32 => TypeKind::U32,
+        P::S64 => TypeKind::S64,
+        P::U64 => TypeKind::U64,
+        P::F32 => TypeKind::F32,
+        P::F64 => TypeKind::F64,
+        P::Char => TypeKind::Char,
+        P::String => TypeKind::String,
+        P::ErrorContext => {
+            return Err(Error::unsupported("`error-context` (component-model async) is not supported", offset))
+        }
+    })
+}
+
+pub fn value_type(
+    arena: &mut TypeArena,
+    types: &[TypeEntry],
+    ty: ComponentValType,
+    offset: usize,
+) -> Result<TypeId> {
+    match ty {
+        ComponentValType::Primitive(p) => Ok(arena.intern(primitive(p, offset)?)),
+        ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
+            TypeEntry::Value(id) => Ok(*id),
+            _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
+        },
+    }
+}
+
+fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<u32> {
+    match lookup(types, index, "type", offset)? {
+        TypeEntry::Resource(r) => Ok(*r),
+        _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
+    }
+}
+
+pub fn defined_type(
+    arena: &mut TypeArena,
+    types: &[TypeEntry],
+    ty: &ComponentDefinedType,
+    offset: usize,
+) -> Result<TypeId> {
+    let val = |arena: &mut TypeArena, t: ComponentValType| value_type(arena, types, t, offset);
+    let kind = match ty {
+        ComponentDefinedType::Primitive(p) => primitive(*p, offset)?,
+        ComponentDefinedType::Record(fields) => TypeKind::Record {
+            fields: fields
+                .iter()
+                .map(|(name, t)| {
+                    Ok(Field { name: name.to_string(), js_name: lower_camel(name), ty: val(arena, *t)?, offset: 0 })
+                })
+                .collect::<Result<_>>()?,
+        },
+        ComponentDefinedType::Variant(cases) => TypeKind::Variant {
+            cases: cases
+                .iter()
+                .map(|c| Ok(Case { name: c.name.to_string(), ty: c.ty.map(|t| val(arena, t)).transpose()? }))
+                .collect::<Result<_>>()?,
+            discriminant_size: 0,
+            payload_offset: 0,
+        },
+        ComponentDefinedType::List(t) => TypeKind::List { element: val(arena, *t)? },
+        ComponentDefinedType::Tuple(ts) => TypeKind::Tuple {
+            elements: ts
+                .iter()
+                .map(|t| Ok(Element { ty: val(arena, *t)?, offset: 0 }))
+                .collect::<Result<_>>()?,
+        },
+        ComponentDefinedType::Flags(names) => {
+            if names.len() > 32 {
+                return Err(Error::invalid("flags may have at most 32 members", offset));
+            }
+            TypeKind::Flags {
+                names: names.iter().map(|n| n.to_string()).collect(),
+                js_names: names.iter().map(|n| lower_camel(n)).collect(),
+            }
+        }
+        ComponentDefinedType::Enum(names) => TypeKind::Enum {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            discriminant_size: 0,
+        },
+        ComponentDefinedType::Option(t) => TypeKind::Option { ty: val(arena, *t)?, payload_offset: 0 },
+        ComponentDefinedType::Result { ok, err } => TypeKind::Result {
+            ok: ok.map(|t| val(arena, t)).transpose()?,
+            err: err.map(|t| val(arena, t)).transpose()?,
+            payload_offset: 0,
+        },
+        ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
+        ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
+        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
+        ComponentDefinedType::FixedLengthList(..) => {
+            return Err(Error::unsupported("fixed-length lists are not supported", offset))
+        }
+        ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
+            return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
+        }
+    };
+    Ok(arena.intern(kind))
+}
+
+pub fn func_type(
+    arena: &mut TypeArena,
+    types: &[TypeEntry],
+    ty: &ComponentFuncType,
+    offset: usize,
+) -> Result<Rc<FuncType>> {
+    if ty.async_ {
+        return Err(Error::unsupported("async functions (component-model async) are not supported", offset));
+    }
+    let params = ty
+        .params
+        .iter()
+        .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
+        .collect::<Result<_>>()?;
+    let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
+    Ok(Rc::new(FuncType { params, result }))
+}
+
+/// One `ComponentType` definition as an entry of the type index space it is defined in.
+pub fn type_entry<'a>(
+    arena: &mut TypeArena,
+    types: &[TypeEntry<'a>],
+    ty: wasmparser::ComponentType<'a>,
+    offset: usize,
+) -> Result<TypeEntry<'a>> {
+    use wasmparser::ComponentType as T;
+    Ok(match ty {
+        T::Defined(d) => TypeEntry::Value(defined_type(arena, types, &d, offset)?),
+        T::Func(f) => TypeEntry::Func(func_type(arena, types, &f, offset)?),
+        T::Instance(decls) => TypeEntry::Instance(decls.into()),
+        T::Component(decls) => TypeEntry::Component(decls.into()),
+        T::Resource { .. } => {
+            return Err(Error::invalid("resource types are defined only at component level", offset))
+        }
+    })
+}

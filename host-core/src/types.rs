@@ -1,0 +1,119 @@
+//! host-core's own model of component value types: an interning arena whose entries carry their
+//! canonical-ABI layout, so the JS glue never computes a size, an alignment or a flattening.
+
+use crate::abi::layout;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Index into [`TypeArena`] (and into `plan.types` in JS).
+pub type TypeId = u32;
+/// Index into the plan's resource list.
+pub type ResourceId = u32;
+
+/// A core wasm value type, as the flattened canonical ABI uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CoreType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Field {
+    pub name: String,
+    pub js_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeId,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Element {
+    #[serde(rename = "type")]
+    pub ty: TypeId,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Case {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Option<TypeId>,
+}
+
+/// A value type. Offsets and discriminant sizes are filled in by [`TypeArena::intern`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum TypeKind {
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    F32,
+    F64,
+    Char,
+    String,
+    List { element: TypeId },
+    Record { fields: Vec<Field> },
+    Tuple { elements: Vec<Element> },
+    Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
+    Enum { names: Vec<String>, discriminant_size: u32 },
+    Option {
+        #[serde(rename = "type")]
+        ty: TypeId,
+        payload_offset: u32,
+    },
+    Result { ok: Option<TypeId>, err: Option<TypeId>, payload_offset: u32 },
+    Flags { names: Vec<String>, js_names: Vec<String> },
+    Own { resource: ResourceId },
+    Borrow { resource: ResourceId },
+}
+
+/// A type with its layout: what the JS glue reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    #[serde(flatten)]
+    pub kind: TypeKind,
+    pub size: u32,
+    pub align: u32,
+    pub flat: Vec<CoreType>,
+}
+
+/// Every value type of a plan, each structurally distinct type once.
+#[derive(Debug, Default)]
+pub struct TypeArena {
+    defs: Vec<TypeDef>,
+    ids: HashMap<TypeKind, TypeId>,
+}
+
+impl TypeArena {
+    /// Adds `kind` (or finds it), computing offsets, size, alignment and flattening.
+    pub fn intern(&mut self, kind: TypeKind) -> TypeId {
+        let kind = layout::place(kind, self);
+        if let Some(&id) = self.ids.get(&kind) {
+            return id;
+        }
+        let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
+        let flat = layout::flatten(&kind, self);
+        let id = self.defs.len() as TypeId;
+        self.defs.push(TypeDef { kind: kind.clone(), size, align, flat });
+        self.ids.insert(kind, id);
+        id
+    }
+
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id as usize]
+    }
+
+    pub fn into_defs(self) -> Vec<TypeDef> {
+        self.defs
+    }
+}

@@ -1,0 +1,54 @@
+// Terrarium's WASI 0.2 polyfill: plain ESM over web APIs (crypto, performance,
+// TextEncoder/TextDecoder, console), so it runs unchanged in a page, a Worker
+// and Node 20. One module per WASI package; this file wires them together.
+
+import { createCli } from './cli.js';
+import { createClocks } from './clocks.js';
+import { createIo } from './io.js';
+import { createRandom } from './random.js';
+
+/** Every interface createWasi() implements, by versionless name. */
+export const interfaces = Object.freeze([
+  'wasi:cli/environment',
+  'wasi:cli/exit',
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/stderr',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:cli/terminal-stderr',
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/wall-clock',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+  'wasi:io/error',
+  'wasi:io/poll',
+  'wasi:io/streams',
+]);
+
+/**
+ * Creates the WASI imports for one guest instance.
+ *
+ * @param {object} [options]
+ * @param {string[]} [options.args] what get-arguments returns (argv[0] included if wanted)
+ * @param {Record<string,string>|Array<[string,string]>} [options.env]
+ * @param {string|Uint8Array} [options.stdin] read in chunks, then `closed`; undefined = empty
+ * @param {((bytes: Uint8Array) => void)|'console'} [options.stdout] callback gets a copy of each write;
+ *   'console'/undefined prints lines with console.log
+ * @param {((bytes: Uint8Array) => void)|'console'} [options.stderr] as stdout, with console.error
+ * @returns {{ imports: Record<string, object>, flush: () => void }} `flush()` prints any
+ *   partial console line; call it after the guest returns (exit already does).
+ */
+export function createWasi(options = {}) {
+  const cli = createCli(options);
+  const imports = {
+    ...cli.interfaces,
+    ...createClocks(),
+    ...createRandom(),
+    ...createIo(),
+  };
+  return { imports, flush: cli.flush };
+}
