@@ -46,7 +46,11 @@ pub struct Case {
 
 /// A value type. Offsets and discriminant sizes are filled in by [`TypeArena::intern`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum TypeKind {
     Bool,
     S8,
@@ -61,20 +65,44 @@ pub enum TypeKind {
     F64,
     Char,
     String,
-    List { element: TypeId },
-    Record { fields: Vec<Field> },
-    Tuple { elements: Vec<Element> },
-    Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
-    Enum { names: Vec<String>, discriminant_size: u32 },
+    List {
+        element: TypeId,
+    },
+    Record {
+        fields: Vec<Field>,
+    },
+    Tuple {
+        elements: Vec<Element>,
+    },
+    Variant {
+        cases: Vec<Case>,
+        discriminant_size: u32,
+        payload_offset: u32,
+    },
+    Enum {
+        names: Vec<String>,
+        discriminant_size: u32,
+    },
     Option {
         #[serde(rename = "type")]
         ty: TypeId,
         payload_offset: u32,
     },
-    Result { ok: Option<TypeId>, err: Option<TypeId>, payload_offset: u32 },
-    Flags { names: Vec<String>, js_names: Vec<String> },
-    Own { resource: ResourceId },
-    Borrow { resource: ResourceId },
+    Result {
+        ok: Option<TypeId>,
+        err: Option<TypeId>,
+        payload_offset: u32,
+    },
+    Flags {
+        names: Vec<String>,
+        js_names: Vec<String>,
+    },
+    Own {
+        resource: ResourceId,
+    },
+    Borrow {
+        resource: ResourceId,
+    },
 }
 
 /// A type with its layout: what the JS glue reads.
@@ -101,10 +129,18 @@ impl TypeArena {
         if let Some(&id) = self.ids.get(&kind) {
             return id;
         }
-        let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
+        let (size, align) = (
+            layout::elem_size(&kind, self),
+            layout::alignment(&kind, self),
+        );
         let flat = layout::flatten(&kind, self);
         let id = self.defs.len() as TypeId;
-        self.defs.push(TypeDef { kind: kind.clone(), size, align, flat });
+        self.defs.push(TypeDef {
+            kind: kind.clone(),
+            size,
+            align,
+            flat,
+        });
         self.ids.insert(kind, id);
         id
     }

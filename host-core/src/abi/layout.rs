@@ -29,7 +29,12 @@ fn cases(kind: &TypeKind) -> Option<Vec<Option<u32>>> {
 }
 
 fn max_case_alignment(cases: &[Option<u32>], arena: &TypeArena) -> u32 {
-    cases.iter().flatten().map(|&t| arena.get(t).align).max().unwrap_or(1)
+    cases
+        .iter()
+        .flatten()
+        .map(|&t| arena.get(t).align)
+        .max()
+        .unwrap_or(1)
 }
 
 /// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
@@ -60,11 +65,17 @@ pub fn place(mut kind: TypeKind, arena: &TypeArena) -> TypeKind {
         let disc = discriminant_size(case_types.len());
         let payload = align_to(disc, max_case_alignment(&case_types, arena));
         match &mut kind {
-            TypeKind::Variant { discriminant_size, payload_offset, .. } => {
+            TypeKind::Variant {
+                discriminant_size,
+                payload_offset,
+                ..
+            } => {
                 *discriminant_size = disc;
                 *payload_offset = payload;
             }
-            TypeKind::Enum { discriminant_size, .. } => *discriminant_size = disc,
+            TypeKind::Enum {
+                discriminant_size, ..
+            } => *discriminant_size = disc,
             TypeKind::Option { payload_offset, .. } | TypeKind::Result { payload_offset, .. } => {
                 *payload_offset = payload;
             }
@@ -82,8 +93,16 @@ pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
         S16 | U16 => 2,
         S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
         S64 | U64 | F64 => 8,
-        Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
-        Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
+        Record { fields } => fields
+            .iter()
+            .map(|f| arena.get(f.ty).align)
+            .max()
+            .unwrap_or(1),
+        Tuple { elements } => elements
+            .iter()
+            .map(|e| arena.get(e.ty).align)
+            .max()
+            .unwrap_or(1),
         Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
         _ => {
             let cases = cases(kind).expect("variant-like");
@@ -115,14 +134,21 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
             align_to(end, alignment(kind, arena))
         }
         Tuple { elements } => {
-            let end = elements.last().map_or(0, |e| e.offset + arena.get(e.ty).size);
+            let end = elements
+                .last()
+                .map_or(0, |e| e.offset + arena.get(e.ty).size);
             align_to(end, alignment(kind, arena))
         }
         _ => {
             let cases = cases(kind).expect("variant-like");
             let disc = discriminant_size(cases.len());
             let payload = align_to(disc, max_case_alignment(&cases, arena));
-            let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
+            let largest = cases
+                .iter()
+                .flatten()
+                .map(|&t| arena.get(t).size)
+                .max()
+                .unwrap_or(0);
             align_to(payload + largest, alignment(kind, arena))
         }
     }
@@ -150,8 +176,14 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
         F64 => vec![CoreType::F64],
         String | List { .. } => vec![CoreType::I32, CoreType::I32],
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
-        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
-        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
+        Record { fields } => fields
+            .iter()
+            .flat_map(|f| arena.get(f.ty).flat.clone())
+            .collect(),
+        Tuple { elements } => elements
+            .iter()
+            .flat_map(|e| arena.get(e.ty).flat.clone())
+            .collect(),
         _ => {
             let mut flat: Vec<CoreType> = Vec::new();
             for case in cases(kind).expect("variant-like").into_iter().flatten() {

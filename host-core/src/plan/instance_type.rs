@@ -5,7 +5,9 @@ use super::resolve::type_entry;
 use super::scope::{lookup, FuncEntry, Item, TypeEntry};
 use crate::error::{Error, Result};
 use crate::types::{ResourceId, TypeArena};
-use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds};
+use wasmparser::{
+    ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds,
+};
 
 /// The exports of an instance of type `decls` imported as import number `import`.
 /// `outer` is the type index space of the component that declares the type.
@@ -26,17 +28,29 @@ pub fn evaluate<'a>(
                 let entry = type_entry(arena, &local, ty, offset)?;
                 local.push(entry);
             }
-            InstanceTypeDeclaration::Alias(ComponentAlias::Outer { kind: ComponentOuterAliasKind::Type, count, index }) => {
+            InstanceTypeDeclaration::Alias(ComponentAlias::Outer {
+                kind: ComponentOuterAliasKind::Type,
+                count,
+                index,
+            }) => {
                 let space = match count {
                     0 => &local,
                     1 => outer,
-                    _ => return Err(Error::unsupported("outer aliases past the enclosing component", offset)),
+                    _ => {
+                        return Err(Error::unsupported(
+                            "outer aliases past the enclosing component",
+                            offset,
+                        ))
+                    }
                 };
                 let entry = lookup(space, index, "type", offset)?.clone();
                 local.push(entry);
             }
             InstanceTypeDeclaration::Alias(_) => {
-                return Err(Error::unsupported("this kind of alias inside an instance type", offset))
+                return Err(Error::unsupported(
+                    "this kind of alias inside an instance type",
+                    offset,
+                ))
             }
             InstanceTypeDeclaration::Export { name, ty } => {
                 let name = name.name.to_string();
@@ -52,14 +66,24 @@ pub fn evaluate<'a>(
                         Item::Type(entry)
                     }
                     ComponentTypeRef::Func(index) => match lookup(&local, index, "type", offset)? {
-                        TypeEntry::Func(ty) => {
-                            Item::Func(FuncEntry::Imported { import, name: name.clone(), ty: ty.clone() })
+                        TypeEntry::Func(ty) => Item::Func(FuncEntry::Imported {
+                            import,
+                            name: name.clone(),
+                            ty: ty.clone(),
+                        }),
+                        _ => {
+                            return Err(Error::invalid(
+                                format!("type {index} is not a function type"),
+                                offset,
+                            ))
                         }
-                        _ => return Err(Error::invalid(format!("type {index} is not a function type"), offset)),
                     },
                     other => {
                         return Err(Error::unsupported(
-                            format!("importing a {} (`{name}`) inside an instance", other.kind().desc()),
+                            format!(
+                                "importing a {} (`{name}`) inside an instance",
+                                other.kind().desc()
+                            ),
                             offset,
                         ))
                     }

@@ -4,8 +4,8 @@
 //! types with their layout, resources, imports and exports, serialised for the JS runtime.
 
 mod builder;
-mod resolve;
 mod instance_type;
+mod resolve;
 mod scope;
 
 pub use builder::plan;
@@ -64,13 +64,32 @@ pub struct BundleExport {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Step {
-    Instantiate { module: u32, args: Vec<InstantiateArg> },
-    Bundle { exports: Vec<BundleExport> },
-    Alias { kind: CoreSort, instance: u32, name: String },
-    Lower { callee: Callee, func: FuncSig, options: Options },
-    ResourceNew { resource: ResourceId },
-    ResourceRep { resource: ResourceId },
-    ResourceDrop { resource: ResourceId },
+    Instantiate {
+        module: u32,
+        args: Vec<InstantiateArg>,
+    },
+    Bundle {
+        exports: Vec<BundleExport>,
+    },
+    Alias {
+        kind: CoreSort,
+        instance: u32,
+        name: String,
+    },
+    Lower {
+        callee: Callee,
+        func: FuncSig,
+        options: Options,
+    },
+    ResourceNew {
+        resource: ResourceId,
+    },
+    ResourceRep {
+        resource: ResourceId,
+    },
+    ResourceDrop {
+        resource: ResourceId,
+    },
 }
 
 impl Step {
@@ -158,8 +177,22 @@ pub struct Import {
 }
 
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "lowercase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Export {
-    Instance { name: String, js_name: String, exports: Vec<Export> },
-    Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+    Instance {
+        name: String,
+        js_name: String,
+        exports: Vec<Export>,
+    },
+    Func {
+        name: String,
+        js_name: String,
+        core_func: u32,
+        func: FuncSig,
+        options: Options,
+    },
 }

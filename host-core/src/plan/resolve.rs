@@ -26,7 +26,10 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
         P::Char => TypeKind::Char,
         P::String => TypeKind::String,
         P::ErrorContext => {
-            return Err(Error::unsupported("`error-context` (component-model async) is not supported", offset))
+            return Err(Error::unsupported(
+                "`error-context` (component-model async) is not supported",
+                offset,
+            ))
         }
     })
 }
@@ -41,7 +44,10 @@ pub fn value_type(
         ComponentValType::Primitive(p) => Ok(arena.intern(primitive(p, offset)?)),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
             TypeEntry::Value(id) => Ok(*id),
-            _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
+            _ => Err(Error::invalid(
+                format!("type {index} is not a value type"),
+                offset,
+            )),
         },
     }
 }
@@ -49,7 +55,10 @@ pub fn value_type(
 fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<u32> {
     match lookup(types, index, "type", offset)? {
         TypeEntry::Resource(r) => Ok(*r),
-        _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
+        _ => Err(Error::invalid(
+            format!("type {index} is not a resource type"),
+            offset,
+        )),
     }
 }
 
@@ -66,23 +75,40 @@ pub fn defined_type(
             fields: fields
                 .iter()
                 .map(|(name, t)| {
-                    Ok(Field { name: name.to_string(), js_name: lower_camel(name), ty: val(arena, *t)?, offset: 0 })
+                    Ok(Field {
+                        name: name.to_string(),
+                        js_name: lower_camel(name),
+                        ty: val(arena, *t)?,
+                        offset: 0,
+                    })
                 })
                 .collect::<Result<_>>()?,
         },
         ComponentDefinedType::Variant(cases) => TypeKind::Variant {
             cases: cases
                 .iter()
-                .map(|c| Ok(Case { name: c.name.to_string(), ty: c.ty.map(|t| val(arena, t)).transpose()? }))
+                .map(|c| {
+                    Ok(Case {
+                        name: c.name.to_string(),
+                        ty: c.ty.map(|t| val(arena, t)).transpose()?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             discriminant_size: 0,
             payload_offset: 0,
         },
-        ComponentDefinedType::List(t) => TypeKind::List { element: val(arena, *t)? },
+        ComponentDefinedType::List(t) => TypeKind::List {
+            element: val(arena, *t)?,
+        },
         ComponentDefinedType::Tuple(ts) => TypeKind::Tuple {
             elements: ts
                 .iter()
-                .map(|t| Ok(Element { ty: val(arena, *t)?, offset: 0 }))
+                .map(|t| {
+                    Ok(Element {
+                        ty: val(arena, *t)?,
+                        offset: 0,
+                    })
+                })
                 .collect::<Result<_>>()?,
         },
         ComponentDefinedType::Flags(names) => {
@@ -98,20 +124,35 @@ pub fn defined_type(
             names: names.iter().map(|n| n.to_string()).collect(),
             discriminant_size: 0,
         },
-        ComponentDefinedType::Option(t) => TypeKind::Option { ty: val(arena, *t)?, payload_offset: 0 },
+        ComponentDefinedType::Option(t) => TypeKind::Option {
+            ty: val(arena, *t)?,
+            payload_offset: 0,
+        },
         ComponentDefinedType::Result { ok, err } => TypeKind::Result {
             ok: ok.map(|t| val(arena, t)).transpose()?,
             err: err.map(|t| val(arena, t)).transpose()?,
             payload_offset: 0,
         },
-        ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
-        ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
-        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
+        ComponentDefinedType::Own(index) => TypeKind::Own {
+            resource: resource(types, *index, offset)?,
+        },
+        ComponentDefinedType::Borrow(index) => TypeKind::Borrow {
+            resource: resource(types, *index, offset)?,
+        },
+        ComponentDefinedType::Map(..) => {
+            return Err(Error::unsupported("`map` types are not supported", offset))
+        }
         ComponentDefinedType::FixedLengthList(..) => {
-            return Err(Error::unsupported("fixed-length lists are not supported", offset))
+            return Err(Error::unsupported(
+                "fixed-length lists are not supported",
+                offset,
+            ))
         }
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
-            return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
+            return Err(Error::unsupported(
+                "`future` and `stream` (component-model async) are not supported",
+                offset,
+            ))
         }
     };
     Ok(arena.intern(kind))
@@ -124,14 +165,25 @@ pub fn func_type(
     offset: usize,
 ) -> Result<Rc<FuncType>> {
     if ty.async_ {
-        return Err(Error::unsupported("async functions (component-model async) are not supported", offset));
+        return Err(Error::unsupported(
+            "async functions (component-model async) are not supported",
+            offset,
+        ));
     }
     let params = ty
         .params
         .iter()
-        .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
+        .map(|(name, t)| {
+            Ok(Param {
+                name: name.to_string(),
+                ty: value_type(arena, types, *t, offset)?,
+            })
+        })
         .collect::<Result<_>>()?;
-    let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
+    let result = ty
+        .result
+        .map(|t| value_type(arena, types, t, offset))
+        .transpose()?;
     Ok(Rc::new(FuncType { params, result }))
 }
 
@@ -149,7 +201,10 @@ pub fn type_entry<'a>(
         T::Instance(decls) => TypeEntry::Instance(decls.into()),
         T::Component(decls) => TypeEntry::Component(decls.into()),
         T::Resource { .. } => {
-            return Err(Error::invalid("resource types are defined only at component level", offset))
+            return Err(Error::invalid(
+                "resource types are defined only at component level",
+                offset,
+            ))
         }
     })
 }

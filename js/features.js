@@ -1,0 +1,56 @@
+/**
+ * What this JS engine's WebAssembly supports, probed once with tiny modules. Terrarium picks its
+ * fast paths from these; the fallbacks give the same results.
+ */
+
+const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)` */
+const simdModule = [...header, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 10, 1, 8, 0, 0x41, 0, 0xfd, 15, 0xfd, 0x62, 0x0b];
+/** `(func (result v128) i32.const 1 i8x16.splat i32.const 2 i8x16.splat i8x16.relaxed_swizzle)` */
+const relaxedSimdModule = [...header, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 15, 1, 13, 0, 0x41, 1, 0xfd, 15, 0x41, 2, 0xfd, 15, 0xfd, 0x80, 0x02, 0x0b];
+/** `(type (struct (field i8)))`: a WasmGC struct type. */
+const gcModule = [...header, 1, 5, 1, 0x5f, 1, 0x78, 0];
+/** Imports `wasm:js-string` `length` as `(func (param externref) (result i32))`. */
+const jsStringModule = [
+  ...header, 1, 6, 1, 0x60, 1, 0x6f, 1, 0x7f,
+  2, 25, 1, 14, ...new TextEncoder().encode('wasm:js-string'), 6, ...new TextEncoder().encode('length'), 0, 0,
+];
+
+function validates(bytes) {
+  try {
+    return WebAssembly.validate(new Uint8Array(bytes));
+  } catch {
+    return false;
+  }
+}
+
+/** JS string builtins: with them, the import is satisfied by the engine and needs no JS value. */
+function hasJsStringBuiltins() {
+  try {
+    const module = new WebAssembly.Module(new Uint8Array(jsStringModule), { builtins: ['js-string'] });
+    new WebAssembly.Instance(module, {});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasThreads() {
+  try {
+    if (typeof SharedArrayBuffer === 'undefined') return false;
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean}>} */
+export const features = Object.freeze({
+  simd: validates(simdModule),
+  relaxedSimd: validates(relaxedSimdModule),
+  gc: validates(gcModule),
+  jsStringBuiltins: hasJsStringBuiltins(),
+  jspi: typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function',
+  threads: hasThreads(),
+});

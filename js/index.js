@@ -1,0 +1,7 @@
+/** Terrarium: load WebAssembly components at run time and call them like JS modules. */
+
+export { load } from './load.js';
+export { run } from './run.js';
+export { Component } from './component.js';
+export { features } from './features.js';
+export { TerrariumError, ComponentError } from './errors.js';

@@ -1,0 +1,60 @@
+/**
+ * `load(source, options)`: bytes in, a `Component` out. host-core (in wasm) parses, validates and
+ * plans; the browser compiles the core modules, in parallel, straight from subarrays of the bytes.
+ */
+
+import { Component } from './component.js';
+import { engine } from './engine.js';
+import { TerrariumError } from './errors.js';
+import { sourceBytes } from './source.js';
+
+/**
+ * @param {Uint8Array|ArrayBuffer|ArrayBufferView|Blob|Response|URL|string} source
+ * @param {{validate?: boolean, fetch?: typeof fetch}} [options] `validate: false` skips the
+ *   validator (and its download) for components the page trusts.
+ */
+export async function load(source, options = {}) {
+  const validate = options.validate !== false;
+  const [bytes, core] = await Promise.all([
+    sourceBytes(source, options),
+    engine(validate ? 'full' : 'trusted'),
+  ]);
+  const plan = planOf(core, bytes, validate);
+  const modules = await Promise.all(plan.modules.map((range) => compileModule(bytes, range)));
+  return new Component(bytes, plan, modules);
+}
+
+function planOf(core, bytes, validate) {
+  try {
+    return core.plan(bytes, validate);
+  } catch (refusal) {
+    throw fromCoreError(refusal);
+  }
+}
+
+/** host-core's `{kind, message, offset}` as a `TerrariumError`, with the offset in the message too. */
+export function fromCoreError(refusal) {
+  if (refusal instanceof Error) throw refusal;
+  const { kind, message, offset } = refusal;
+  const where = offset == null ? '' : ` (at offset 0x${offset.toString(16)})`;
+  return new TerrariumError(kind, `${message}${where}`, { offset: offset ?? undefined });
+}
+
+/**
+ * Compiles one core module. The browser validates function bodies here (host-core leaves them to
+ * it); its error's module-relative offset (`@+123`) is turned into one into the component.
+ */
+async function compileModule(bytes, { start, end }) {
+  try {
+    return await WebAssembly.compile(bytes.subarray(start, end));
+  } catch (error) {
+    if (!(error instanceof WebAssembly.CompileError)) throw error;
+    const relative = /@\+(\d+)/.exec(error.message);
+    const offset = relative ? start + Number(relative[1]) : start;
+    const message = error.message.replace(/^WebAssembly\.compile\(\): /, '');
+    throw new TerrariumError('invalid', `invalid core module: ${message} (at offset 0x${offset.toString(16)})`, {
+      offset,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `run(source, options)`: runs a command component (one exporting `wasi:cli/run`) to its end,
+ * like `wasmtime run`, and reports its exit code.
+ */
+
+import { Component } from './component.js';
+import { ComponentError, TerrariumError } from './errors.js';
+import { load } from './load.js';
+
+/**
+ * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
+ * @param {{args?: string[], env?: Record<string,string>|[string,string][], stdin?: string|Uint8Array,
+ *   stdout?: ((bytes: Uint8Array) => void)|'console', stderr?: ((bytes: Uint8Array) => void)|'console',
+ *   imports?: Record<string, any>, validate?: boolean}} [options]
+ * @returns {Promise<{exitCode: number}>}
+ */
+export async function run(source, options = {}) {
+  const component = source instanceof Component ? source : await load(source, options);
+  const { imports = {}, validate: _validate, fetch: _fetch, ...wasi } = options;
+  const instance = await component.instantiate(imports, { wasi });
+  const command = Object.entries(instance.exports).find(([name]) => name.startsWith('wasi:cli/run@'))?.[1];
+  if (!command) {
+    throw new TerrariumError('link', 'not a command component: it does not export `wasi:cli/run`');
+  }
+  try {
+    command.run();
+    return { exitCode: 0 };
+  } catch (error) {
+    if (error instanceof TerrariumError && error.kind === 'exit') return { exitCode: error.exitCode };
+    if (error instanceof ComponentError) return { exitCode: 1 };
+    throw error;
+  } finally {
+    instance.flushOutput();
+  }
+}
