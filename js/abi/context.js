@@ -1,0 +1,133 @@
+/**
+ * The lift/lower context of one set of canonical options (the spec's `LiftLowerContext`): memory,
+ * realloc, string encoding, plus the instance's resource handlers. It builds the per-type closures
+ * once and memoizes them, so every function sharing the options shares the closures.
+ */
+import { TerrariumError } from '../errors.js';
+import { buildLiftFlat } from './lift-flat.js';
+import { buildLowerFlat } from './lower-flat.js';
+import { buildLoad } from './load.js';
+import { buildStore } from './store.js';
+import { makeLoadString, makeStoreString } from './strings.js';
+import { makeLoadList, makeStoreList } from './lists.js';
+
+/**
+ * What lifting and lowering an own/borrow needs from the runtime (see js/runtime/resources.js).
+ * @typedef {{liftOwn(h:number):any, liftBorrow(h:number):any, lowerOwn(v:any):number, lowerBorrow(v:any):number}} ResourceHandler
+ */
+
+export class AbiContext {
+  /**
+   * @param {object} init
+   * @param {any[]} init.types the plan's types
+   * @param {import('./memory.js').MemoryView|null} init.mem
+   * @param {Function|null} init.realloc the guest's core realloc function
+   * @param {'utf8'|'utf16'|'latin1+utf16'} init.encoding
+   * @param {(r:number) => ResourceHandler} init.resources
+   */
+  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources }) {
+    this.types = types;
+    this.mem = mem;
+    this.reallocFn = realloc;
+    this.encoding = encoding;
+    this.resourceOf = resources;
+    this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
+    this.strings = null;
+    this.lists = new Map();
+  }
+
+  /** @returns {(r: import('./lift-flat.js').FlatReader) => any} */
+  liftFlat(t, tagged = false) {
+    return this.memoized('liftFlat', buildLiftFlat, t, tagged);
+  }
+  /** @returns {(v: any, out: any[]) => void} */
+  lowerFlat(t, tagged = false) {
+    return this.memoized('lowerFlat', buildLowerFlat, t, tagged);
+  }
+  /** @returns {(ptr: number) => any} */
+  load(t, tagged = false) {
+    this.needMemory();
+    return this.memoized('load', buildLoad, t, tagged);
+  }
+  /** @returns {(ptr: number, v: any) => void} */
+  store(t, tagged = false) {
+    this.needMemory();
+    return this.memoized('store', buildStore, t, tagged);
+  }
+
+  memoized(which, build, t, tagged) {
+    const key = 2 * t + (tagged ? 1 : 0);
+    const memo = this.memo[which];
+    let f = memo.get(key);
+    if (f === undefined) {
+      // Wrap first so a (hypothetically) recursive type finds an entry while it is being built.
+      let built = null;
+      memo.set(key, (a, b) => built(a, b));
+      built = build(this, t, tagged);
+      memo.set(key, built);
+      f = built;
+    }
+    return f;
+  }
+
+  loadString() {
+    this.needMemory();
+    return (this.strings ??= { load: makeLoadString(this), store: null }).load;
+  }
+  storeString() {
+    this.needMemory();
+    this.needRealloc();
+    const s = (this.strings ??= { load: makeLoadString(this), store: null });
+    return (s.store ??= makeStoreString(this));
+  }
+  loadList(element) {
+    this.needMemory();
+    return this.listCodec(element).load;
+  }
+  storeList(element) {
+    this.needMemory();
+    this.needRealloc();
+    const c = this.listCodec(element);
+    return (c.store ??= makeStoreList(this, element));
+  }
+  listCodec(element) {
+    let c = this.lists.get(element);
+    if (c === undefined) {
+      c = { load: null, store: null };
+      this.lists.set(element, c);
+      c.load = makeLoadList(this, element);
+    }
+    return c;
+  }
+
+  resource(r) {
+    return this.resourceOf(r);
+  }
+
+  /**
+   * `realloc(0, 0, align, size)` with the spec's checks on the returned pointer; syncs the memory
+   * view since the guest may have grown its memory.
+   */
+  alloc(align, size) {
+    return this.realloc(0, 0, align, size);
+  }
+
+  realloc(oldPtr, oldSize, align, newSize) {
+    const ptr = this.reallocFn(oldPtr, oldSize, align, newSize) >>> 0;
+    const mem = this.mem;
+    mem.sync();
+    mem.check(ptr, newSize, align);
+    return ptr;
+  }
+
+  needMemory() {
+    if (this.mem === null) throw new TerrariumError('invalid', 'canonical options lack the `memory` this function needs');
+  }
+  needRealloc() {
+    if (this.reallocFn === null) throw new TerrariumError('invalid', 'canonical options lack the `realloc` this function needs');
+  }
+}
+
+function noResources(r) {
+  throw new TerrariumError('invalid', `resource ${r} used without a resource table`);
+}

@@ -1,0 +1,162 @@
+/**
+ * Strings: the spec's `store_string` / `load_string` for the three encodings.
+ *
+ * Memory is reached only through the call context (`cx.mem`, `cx.alloc`, `cx.realloc`); views are
+ * re-read after every realloc since the guest may grow its memory there.
+ */
+import { trap } from '../errors.js';
+import { invalid } from './invalid.js';
+
+const UTF16_TAG = 0x80000000;
+const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
+
+const encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+
+/**
+ * Builds `store(s) -> [ptr, taggedLength]` for the encoding (the spec's `store_string_into_range`),
+ * and validates that `s` is a string.
+ */
+export function makeStoreString(cx) {
+  switch (cx.encoding) {
+    case 'utf8':
+      return (s) => storeUtf8(cx, checkString(s));
+    case 'utf16':
+      return (s) => storeUtf16(cx, checkString(s));
+    case 'latin1+utf16':
+      return (s) => storeLatin1OrUtf16(cx, checkString(s));
+    default:
+      throw new Error(`unknown string encoding ${cx.encoding}`);
+  }
+}
+
+/** Builds `load(ptr, taggedLength) -> string` (the spec's `load_string_from_range`). */
+export function makeLoadString(cx) {
+  switch (cx.encoding) {
+    case 'utf8':
+      return (ptr, len) => loadUtf8(cx.mem, ptr, len);
+    case 'utf16':
+      return (ptr, len) => loadUtf16(cx.mem, ptr, len);
+    case 'latin1+utf16':
+      return (ptr, len) =>
+        (len & UTF16_TAG) !== 0 ? loadUtf16(cx.mem, ptr, (len ^ UTF16_TAG) >>> 0) : loadLatin1(cx.mem, ptr, len);
+    default:
+      throw new Error(`unknown string encoding ${cx.encoding}`);
+  }
+}
+
+function checkString(s) {
+  return typeof s === 'string' ? s : invalid('a string', s);
+}
+
+/**
+ * UTF-8 as the spec's `store_string_to_utf8`: allocate one byte per code unit (exact for ASCII),
+ * grow to the worst case (3 bytes per UTF-16 code unit) if needed, then shrink to what was written.
+ * Lone surrogates become U+FFFD (TextEncoder), as in jco.
+ */
+function storeUtf8(cx, s) {
+  const n = s.length;
+  if (n > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  let ptr = cx.alloc(1, n);
+  const mem = cx.mem;
+  if (n <= 32) {
+    // Short strings: a plain loop beats encodeInto's call overhead; stop at the first non-ASCII.
+    const u8 = mem.u8;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[ptr + i] = c;
+    }
+    if (i === n) return [ptr, n];
+  }
+  const first = encoder.encodeInto(s, mem.u8.subarray(ptr, ptr + n));
+  if (first.read === n) return [ptr, first.written];
+  const worst = n * 3;
+  if (worst > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  ptr = cx.realloc(ptr, n, 1, worst);
+  const rest = encoder.encodeInto(s.slice(first.read), mem.u8.subarray(ptr + first.written, ptr + worst));
+  const written = first.written + rest.written;
+  if (written < worst) ptr = cx.realloc(ptr, worst, 1, written);
+  return [ptr, written];
+}
+
+function storeUtf16(cx, s) {
+  const n = s.length;
+  if (n * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  const ptr = cx.alloc(2, n * 2);
+  writeUtf16(cx.mem.dv, ptr, s, 0, n);
+  return [ptr, n];
+}
+
+function writeUtf16(dv, ptr, s, from, to) {
+  for (let i = from; i < to; i++) dv.setUint16(ptr + 2 * i, s.charCodeAt(i), true);
+}
+
+/**
+ * latin1+utf16 as the spec's `store_string_to_latin1_or_utf16`: Latin-1 while every code unit is
+ * below 256, else inflate what was written so far to UTF-16 and tag the length with bit 31.
+ */
+function storeLatin1OrUtf16(cx, s) {
+  const n = s.length;
+  if (n * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  let ptr = cx.alloc(2, n);
+  let u8 = cx.mem.u8;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) {
+      ptr = cx.realloc(ptr, n, 2, 2 * n);
+      const dv = cx.mem.dv;
+      u8 = cx.mem.u8;
+      // Inflate backwards so no unread Latin-1 byte is overwritten.
+      for (let j = i - 1; j >= 0; j--) dv.setUint16(ptr + 2 * j, u8[ptr + j], true);
+      writeUtf16(dv, ptr, s, i, n);
+      return [ptr, (n | UTF16_TAG) >>> 0];
+    }
+    u8[ptr + i] = c;
+  }
+  return [ptr, n];
+}
+
+function loadUtf8(mem, ptr, len) {
+  mem.check(ptr, len, 1);
+  if (len <= 32) {
+    // Short strings: avoid TextDecoder's call overhead when all bytes are ASCII.
+    const u8 = mem.u8;
+    let s = '';
+    let i = 0;
+    for (; i < len; i++) {
+      const b = u8[ptr + i];
+      if (b >= 0x80) break;
+      s += String.fromCharCode(b);
+    }
+    if (i === len) return s;
+  }
+  try {
+    return utf8Decoder.decode(mem.bytes(ptr, len));
+  } catch {
+    return trap(`invalid utf-8 in string at ${ptr} (${len} bytes)`);
+  }
+}
+
+function loadUtf16(mem, ptr, len) {
+  if (len * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  mem.check(ptr, len * 2, 2);
+  try {
+    return utf16Decoder.decode(mem.bytes(ptr, len * 2));
+  } catch {
+    return trap(`invalid utf-16 in string at ${ptr} (${len} code units)`);
+  }
+}
+
+function loadLatin1(mem, ptr, len) {
+  mem.check(ptr, len, 2);
+  const u8 = mem.u8;
+  let s = '';
+  // fromCharCode on chunks: one char at a time is slow for long strings, one huge apply overflows.
+  for (let i = 0; i < len; i += 4096) {
+    s += String.fromCharCode.apply(null, u8.subarray(ptr + i, ptr + Math.min(len, i + 4096)));
+  }
+  return s;
+}

@@ -1,0 +1,174 @@
+/**
+ * Lifted exports: the JS functions the host calls (the spec's `canon_lift`).
+ *
+ * A call lowers the arguments, calls the core function, lifts the result, calls post-return, and
+ * returns. Signatures made only of scalars get arity-specialised closures that allocate nothing
+ * and touch no memory, so `add(u32, u32) -> u32` costs little more than the raw core call.
+ */
+import { ComponentError } from '../errors.js';
+import { InvalidValue, toJsError } from '../abi/invalid.js';
+import {
+  makeParamsLowerer,
+  makeResultLifter,
+  scalarLowerers,
+  scalarResult,
+} from '../abi/function.js';
+import { READY, BUSY } from './state.js';
+
+/**
+ * @param {object} o
+ * @param {import('../abi/context.js').AbiContext} o.cx
+ * @param {any} o.sig FuncSig from the plan
+ * @param {Function} o.core the core function
+ * @param {Function|null} o.postReturn
+ * @param {import('./state.js').InstanceState} o.state
+ * @param {string} o.context `interface#func`, for messages
+ */
+export function liftExport({ cx, sig, core, postReturn, state, context }) {
+  const types = cx.types;
+  const where = `of \`${context}\``;
+  const names = sig.params.map((p) => p.name);
+  const argError = (e, i) => {
+    if (e instanceof InvalidValue && i !== undefined) e.path.unshift(names[i]);
+    return toJsError(e, 'argument', where);
+  };
+
+  const lowers = scalarLowerers(types, sig);
+  const res = scalarResult(types, sig);
+  if (lowers !== null && res !== undefined && postReturn === null && lowers.length <= 3) {
+    return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
+  }
+
+  const lowerParams = makeParamsLowerer(cx, sig);
+  const liftResult = makeResultLifter(cx, sig);
+  const unwrap = sig.result !== null && types[sig.result].kind === 'result';
+  const hasResults = sig.flatResults.length > 0;
+
+  return function call(...args) {
+    if (state.status !== READY) state.refuse(context);
+    state.status = BUSY;
+    let coreArgs;
+    try {
+      coreArgs = lowerParams(args);
+    } catch (e) {
+      if (e instanceof InvalidValue) {
+        state.releaseLent();
+        state.status = READY;
+        throw argError(e);
+      }
+      throw state.fail(e, context);
+    }
+    let value;
+    try {
+      const ret = core(...coreArgs);
+      value = liftResult(ret);
+      if (postReturn !== null) {
+        if (hasResults) postReturn(ret);
+        else postReturn();
+      }
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+    if (state.lent.length !== 0) state.releaseLent();
+    state.status = READY;
+    if (unwrap) {
+      if (value.tag === 'err') throw new ComponentError(value.val);
+      return value.val;
+    }
+    return value;
+  };
+}
+
+/** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */
+function scalarExport(lowers, lift, core, state, context, argError) {
+  const id = (x) => x;
+  const l = lift ?? id;
+  switch (lowers.length) {
+    case 0:
+      return function call() {
+        if (state.status !== READY) state.refuse(context);
+        state.status = BUSY;
+        let r;
+        try {
+          r = l(core());
+        } catch (e) {
+          throw state.fail(e, context);
+        }
+        state.status = READY;
+        return lift === null ? undefined : r;
+      };
+    case 1: {
+      const [l0] = lowers;
+      return function call(a) {
+        if (state.status !== READY) state.refuse(context);
+        let x;
+        try {
+          x = l0(a);
+        } catch (e) {
+          throw argError(e, 0);
+        }
+        state.status = BUSY;
+        let r;
+        try {
+          r = l(core(x));
+        } catch (e) {
+          throw state.fail(e, context);
+        }
+        state.status = READY;
+        return lift === null ? undefined : r;
+      };
+    }
+    case 2: {
+      const [l0, l1] = lowers;
+      return function call(a, b) {
+        if (state.status !== READY) state.refuse(context);
+        let x, y;
+        let i = 0;
+        try {
+          x = l0(a);
+          i = 1;
+          y = l1(b);
+        } catch (e) {
+          throw argError(e, i);
+        }
+        state.status = BUSY;
+        let r;
+        try {
+          r = l(core(x, y));
+        } catch (e) {
+          throw state.fail(e, context);
+        }
+        state.status = READY;
+        return lift === null ? undefined : r;
+      };
+    }
+    case 3: {
+      const [l0, l1, l2] = lowers;
+      return function call(a, b, c) {
+        if (state.status !== READY) state.refuse(context);
+        let x, y, z;
+        let i = 0;
+        try {
+          x = l0(a);
+          i = 1;
+          y = l1(b);
+          i = 2;
+          z = l2(c);
+        } catch (e) {
+          throw argError(e, i);
+        }
+        state.status = BUSY;
+        let r;
+        try {
+          r = l(core(x, y, z));
+        } catch (e) {
+          throw state.fail(e, context);
+        }
+        state.status = READY;
+        return lift === null ? undefined : r;
+      };
+    }
+    default:
+      throw new Error('unreachable: scalar fast path arity');
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Lowered imports: the core functions the guest calls to reach the host (the spec's `canon_lower`).
+ *
+ * The callee is resolved once, at link time (`resolveCallee`), so a missing host function is a
+ * 'link' error before any core module runs, and a call does no property lookup except for methods,
+ * which are looked up on `self` (host objects may be of subclasses).
+ */
+import { TerrariumError, GuestTrap } from '../errors.js';
+import { InvalidValue, toJsError } from '../abi/invalid.js';
+import {
+  makeParamsLifter,
+  makeResultLowerer,
+  scalarLifters,
+  scalarResult,
+} from '../abi/function.js';
+
+/**
+ * Finds the host function for a `lower` step's callee and returns how to invoke it:
+ * `(args: any[]) => any`. Throws TerrariumError kind 'link' naming the import and member.
+ * @param {any} plan
+ * @param {any} callee
+ * @param {(i: number) => any} host the resolved host value of `plan.imports[i]`
+ */
+export function resolveCallee(plan, callee, host) {
+  const imp = plan.imports[callee.import];
+  const value = host(callee.import);
+  const where = `import \`${imp.name}\``;
+  if (imp.kind === 'func') {
+    if (typeof value !== 'function') throw linkError(`${where}: expected a function, got ${typeof value}`, imp);
+    return (args) => Reflect.apply(value, undefined, args);
+  }
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    throw linkError(`${where} is missing`, imp);
+  }
+  if (callee.kind === 'freestanding') {
+    const fn = value[callee.jsName];
+    if (typeof fn !== 'function') {
+      throw linkError(`${where} has no function \`${callee.jsName}\` (\`${callee.name}\`)`, imp);
+    }
+    return (args) => Reflect.apply(fn, value, args);
+  }
+  const res = plan.resources[callee.resource];
+  const Class = value[res.jsName];
+  if (typeof Class !== 'function') {
+    throw linkError(`${where} has no resource class \`${res.jsName}\` (\`${res.name}\`, needed by \`${callee.name}\`)`, imp);
+  }
+  switch (callee.kind) {
+    case 'constructor':
+      return (args) => Reflect.construct(Class, args);
+    case 'static': {
+      const fn = Class[callee.jsName];
+      if (typeof fn !== 'function') {
+        throw linkError(`${where}: \`${res.jsName}\` has no static method \`${callee.jsName}\` (\`${callee.name}\`)`, imp);
+      }
+      return (args) => Reflect.apply(fn, Class, args);
+    }
+    case 'method': {
+      const jsName = callee.jsName;
+      if (typeof Class.prototype?.[jsName] !== 'function') {
+        throw linkError(`${where}: \`${res.jsName}\` has no method \`${jsName}\` (\`${callee.name}\`)`, imp);
+      }
+      return (args) => {
+        const self = args[0];
+        return Reflect.apply(self[jsName], self, args.slice(1));
+      };
+    }
+    default:
+      throw new TerrariumError('invalid', `unknown callee kind \`${callee.kind}\``);
+  }
+}
+
+function linkError(message, imp) {
+  return new TerrariumError('link', message, { context: imp.name });
+}
+
+/**
+ * Builds the core function for a `lower` step.
+ * @param {object} o
+ * @param {import('../abi/context.js').AbiContext} o.cx
+ * @param {any} o.sig FuncSig
+ * @param {(args: any[]) => any} o.invoke from resolveCallee
+ * @param {string} o.context `import#func`, for messages
+ */
+export function lowerImport({ cx, sig, invoke, context }) {
+  const types = cx.types;
+  const where = `from host import \`${context}\``;
+  const isResult = sig.result !== null && types[sig.result].kind === 'result';
+  // jco's convention for `result` returns: a return value is ok, a thrown value is err.
+  const call = isResult
+    ? (args) => {
+        let val;
+        try {
+          val = invoke(args);
+        } catch (e) {
+          return { tag: 'err', val: errPayload(e) };
+        }
+        return { tag: 'ok', val };
+      }
+    : invoke;
+
+  const lifts = scalarLifters(types, sig);
+  const res = scalarResult(types, sig);
+  if (lifts !== null && res !== undefined && !isResult) {
+    const n = lifts.length;
+    const lower = res === null ? null : res.lower;
+    return function lowered(...a) {
+      for (let i = 0; i < n; i++) a[i] = lifts[i](a[i]);
+      const v = call(a);
+      if (lower === null) return undefined;
+      try {
+        return lower(v);
+      } catch (e) {
+        throw toJsError(e, 'result', where);
+      }
+    };
+  }
+
+  const liftParams = makeParamsLifter(cx, sig);
+  const lowerResult = makeResultLowerer(cx, sig);
+  return function lowered(...coreArgs) {
+    let args;
+    try {
+      args = liftParams(coreArgs);
+    } catch (e) {
+      throw annotate(e, `lifting the arguments of host import \`${context}\``);
+    }
+    const v = call(args);
+    try {
+      return lowerResult(v, coreArgs);
+    } catch (e) {
+      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of host import \`${context}\``);
+    }
+  };
+}
+
+/** Says which import a glue-detected trap happened in (the export wrapper names the export). */
+function annotate(e, doing) {
+  if (e instanceof GuestTrap) e.message = `${e.message} (${doing})`;
+  return e;
+}
+
+/**
+ * The err payload of a thrown value: `e.payload` if it has one (ComponentError), the value itself if
+ * it is not an Error (the WASI polyfill throws e.g. `{tag: 'closed'}`); a plain Error is a host bug or
+ * an exit, and propagates.
+ */
+function errPayload(e) {
+  if (e !== null && typeof e === 'object' && Object.hasOwn(e, 'payload')) return e.payload;
+  if (e instanceof Error) throw e;
+  return e;
+}

@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// Builds the package in place, incrementally:
+//   dist/wasm/<variant>/terrarium.js + terrarium_bg.wasm   (wasm-bindgen --target web, then wasm-opt -Oz)
+//   dist/components/*.wasm                                 (node scripts/build-guests.mjs)
+//
+// Variants of the web crate (terrarium-web):
+//   full    --features validate
+//   trusted (no features)
+//   wit     --features wit
+//
+// All three cargo builds write the same target/.../terrarium_web.wasm, so each is
+// bindgen'd right after its own cargo build. A variant whose outputs are newer than
+// every Rust input (and whose recorded build settings match) is skipped.
+//
+// Usage: node scripts/build.mjs [--force] [--no-guests] [variant ...]
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+
+const VARIANTS = [
+  { name: 'full', features: ['validate'] },
+  { name: 'trusted', features: [] },
+  { name: 'wit', features: ['wit'] },
+];
+const WASM_OPT_FLAGS = [
+  '-Oz',
+  '--enable-bulk-memory',
+  '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext',
+  '--enable-mutable-globals',
+];
+const CRATE_DIRS = ['host-core', 'web', 'polyfill-wasi'];
+// Folders inside crate dirs that never feed the Rust build.
+const SKIP_DIRS = new Set(['target', 'node_modules', 'js', 'pkg', 'dist']);
+
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+const noGuests = args.includes('--no-guests');
+const wanted = args.filter((a) => !a.startsWith('--'));
+for (const w of wanted) {
+  if (!VARIANTS.some((v) => v.name === w)) die(`unknown variant ${w} (have: ${VARIANTS.map((v) => v.name).join(', ')})`);
+}
+const variants = wanted.length ? VARIANTS.filter((v) => wanted.includes(v.name)) : VARIANTS;
+
+// Make cargo-installed tools (wasm-bindgen) visible even from a bare npm shell.
+const cargoBin = path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'bin');
+if (!(process.env.PATH || '').split(path.delimiter).includes(cargoBin)) {
+  process.env.PATH = `${cargoBin}${path.delimiter}${process.env.PATH || ''}`;
+}
+
+function die(msg) {
+  console.error(`build: ${msg}`);
+  process.exit(1);
+}
+
+function run(cmd, argv, opts = {}) {
+  console.log(`build: $ ${[cmd, ...argv].join(' ')}`);
+  const r = spawnSync(cmd, argv, { stdio: 'inherit', cwd: ROOT, ...opts });
+  if (r.error) die(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) die(`${cmd} exited with ${r.status ?? r.signal}`);
+}
+
+function capture(cmd, argv) {
+  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8' });
+  if (r.error || r.status !== 0) return null;
+  return r.stdout.trim();
+}
+
+/** Newest mtime (ms) of every Rust-build input. */
+function newestInput() {
+  let newest = 0;
+  let newestPath = '';
+  const consider = (p) => {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (st.mtimeMs > newest) {
+      newest = st.mtimeMs;
+      newestPath = p;
+    }
+  };
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(p);
+      } else if (e.isFile()) {
+        consider(p);
+      }
+    }
+  };
+  for (const f of ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', '.cargo/config.toml']) consider(f);
+  for (const d of CRATE_DIRS) walk(d);
+  return { newest, newestPath };
+}
+
+function mtime(p) {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function wasmOptCommand() {
+  // binaryen >= 1xx on npm ships wasm-opt as a node script (JS + wasm).
+  const script = path.join(ROOT, 'node_modules', 'binaryen', 'bin', 'wasm-opt');
+  if (!fs.existsSync(script)) die('node_modules/binaryen missing: run `npm run setup` first');
+  return { cmd: process.execPath, pre: [script] };
+}
+
+function fmt(n) {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}
+
+// ---------------------------------------------------------------------------
+
+const start = Date.now();
+
+if (!fs.existsSync(path.join('web', 'Cargo.toml'))) die('web/Cargo.toml not found: the web crate is missing');
+
+const wasmBindgenVersion = capture('wasm-bindgen', ['--version']);
+if (!wasmBindgenVersion) die('wasm-bindgen not found: run `npm run setup` first');
+const wasmOpt = wasmOptCommand();
+const wasmOptVersion = capture(wasmOpt.cmd, [...wasmOpt.pre, '--version']) || 'unknown';
+
+const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
+const builtWasm = path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'terrarium_web.wasm');
+const { newest: inputsMtime, newestPath } = newestInput();
+const buildScriptMtime = mtime(fileURLToPath(import.meta.url));
+
+let built = 0;
+for (const v of variants) {
+  const outDir = path.join('dist', 'wasm', v.name);
+  const stampPath = path.join(outDir, 'build-info.json');
+  const info = {
+    variant: v.name,
+    features: v.features,
+    wasmBindgen: wasmBindgenVersion,
+    wasmOpt: wasmOptVersion,
+    wasmOptFlags: WASM_OPT_FLAGS,
+  };
+  const outputs = [stampPath, path.join(outDir, 'terrarium_bg.wasm'), path.join(outDir, 'terrarium.js')];
+  const oldest = Math.min(...outputs.map(mtime));
+  let fresh = !force && oldest > 0 && oldest >= inputsMtime && oldest >= buildScriptMtime;
+  if (fresh) {
+    try {
+      const prev = JSON.parse(fs.readFileSync(stampPath, 'utf8'));
+      fresh = JSON.stringify(prev) === JSON.stringify(info);
+    } catch {
+      fresh = false;
+    }
+  }
+  if (fresh) {
+    console.log(`build: ${v.name.padEnd(8)} up to date`);
+    continue;
+  }
+  console.log(
+    `build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}` +
+      (oldest > 0 && oldest < inputsMtime ? `; ${path.relative(ROOT, newestPath) || newestPath} changed` : '') +
+      ')',
+  );
+  const cargoArgs = [
+    'build',
+    '-p',
+    'terrarium-web',
+    '--release',
+    '--target',
+    'wasm32-unknown-unknown',
+    '--no-default-features',
+  ];
+  if (v.features.length) cargoArgs.push('--features', v.features.join(','));
+  run('cargo', cargoArgs);
+  if (!fs.existsSync(builtWasm)) die(`cargo did not produce ${builtWasm}`);
+
+  // Drop the stamp first, so an interrupted build is never taken as fresh.
+  fs.rmSync(stampPath, { force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, '--out-name', 'terrarium', builtWasm]);
+  const bg = path.join(outDir, 'terrarium_bg.wasm');
+  run(wasmOpt.cmd, [...wasmOpt.pre, ...WASM_OPT_FLAGS, bg, '-o', bg]);
+  fs.writeFileSync(stampPath, JSON.stringify(info, null, 2) + '\n');
+  built++;
+}
+
+// Guest components for the tests and the playground.
+const guests = path.join('scripts', 'build-guests.mjs');
+if (noGuests) {
+  console.log('build: guests   skipped (--no-guests)');
+} else if (fs.existsSync(guests)) {
+  run(process.execPath, [guests]);
+} else {
+  console.log(`build: guests   skipped (${guests} not found)`);
+}
+
+// Sizes.
+const wasmRoot = path.join('dist', 'wasm');
+const rows = [];
+if (fs.existsSync(wasmRoot)) {
+  for (const name of fs.readdirSync(wasmRoot).sort()) {
+    const f = path.join(wasmRoot, name, 'terrarium_bg.wasm');
+    if (!fs.existsSync(f)) continue;
+    const buf = fs.readFileSync(f);
+    const gz = zlib.gzipSync(buf, { level: 9 }).length;
+    rows.push(`build: ${f.padEnd(36)} ${fmt(buf.length).padStart(11)} raw ${fmt(gz).padStart(11)} gzip`);
+  }
+}
+for (const r of rows) console.log(r);
+console.log(`build: done in ${((Date.now() - start) / 1000).toFixed(1)}s (${built} variant(s) rebuilt)`);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: Rust wasm targets, wasm-bindgen-cli
+# (matching the version in Cargo.lock), npm dependencies and Debian's Chromium.
+# Each step checks before it acts, so a second run takes a second or two.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+# Never let an npm package try to download its own browser build.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [ -d "$HOME/.cargo/bin" ]; then
+  case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
+fi
+
+step() { printf 'setup: %-22s %s\n' "$1" "$2"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# --- 1. Rust targets -------------------------------------------------------
+if ! command -v cargo >/dev/null 2>&1 || ! command -v rustup >/dev/null 2>&1; then
+  echo "setup: cargo/rustup not found; install Rust with rustup first" >&2
+  exit 1
+fi
+installed_targets="$(rustup target list --installed 2>/dev/null || true)"
+missing_targets=()
+for t in wasm32-unknown-unknown wasm32-wasip2; do
+  grep -qx "$t" <<<"$installed_targets" || missing_targets+=("$t")
+done
+if [ "${#missing_targets[@]}" -eq 0 ]; then
+  step "rust targets" "ok (wasm32-unknown-unknown wasm32-wasip2)"
+else
+  step "rust targets" "adding ${missing_targets[*]}"
+  rustup target add "${missing_targets[@]}"
+fi
+
+# --- 2. wasm-bindgen-cli ---------------------------------------------------
+# The CLI must match the wasm-bindgen crate exactly; read it from Cargo.lock,
+# falling back to the `=X.Y.Z` pin in web/Cargo.toml.
+wb_version=""
+if [ -f Cargo.lock ]; then
+  wb_version="$(awk '
+    /^\[\[package\]\]/ { name = "" }
+    /^name = / { name = $3; gsub(/"/, "", name) }
+    /^version = / && name == "wasm-bindgen" { v = $3; gsub(/"/, "", v); print v; exit }
+  ' Cargo.lock)"
+fi
+if [ -z "$wb_version" ] && [ -f web/Cargo.toml ]; then
+  wb_version="$(sed -nE 's/^wasm-bindgen[[:space:]]*=.*"=?([0-9]+\.[0-9]+\.[0-9]+)".*/\1/p' web/Cargo.toml | head -n1)"
+fi
+if [ -z "$wb_version" ]; then
+  step "wasm-bindgen-cli" "skipped (no wasm-bindgen in Cargo.lock or web/Cargo.toml yet)"
+else
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" = "$wb_version" ]; then
+    step "wasm-bindgen-cli" "ok ($wb_version)"
+  else
+    step "wasm-bindgen-cli" "installing $wb_version (had: ${have:-none}); takes a few minutes"
+    # No --locked: a dependency locked upstream is missing on the registry mirror.
+    cargo install wasm-bindgen-cli --version "$wb_version" --force
+  fi
+fi
+
+# --- 3. npm dependencies ---------------------------------------------------
+stamp="node_modules/.terrarium-setup-stamp"
+if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
+  step "npm packages" "ok"
+else
+  step "npm packages" "npm ci"
+  npm ci --no-audit --no-fund
+  touch "$stamp"
+fi
+
+# --- 4. Chromium (Debian's, used by Playwright) ----------------------------
+if [ -x /usr/bin/chromium ]; then
+  step "chromium" "ok (/usr/bin/chromium)"
+else
+  step "chromium" "apt-get install chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y chromium
+fi
+
+step "done" "($ROOT)"

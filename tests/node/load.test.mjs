@@ -1,0 +1,125 @@
+// Loading components in Node: every kind of source, bad input refused with kind and offset.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load, TerrariumError } from '../../js/index.js';
+import { componentsDir, guestBytes } from './support.mjs';
+
+const noHost = { 'example:bench/host': { log() {} } };
+
+test('loads from bytes, an ArrayBuffer, a view, a Blob, a Response and a file path', async () => {
+  const bytes = await guestBytes('bench');
+  const sources = [
+    bytes,
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    new Blob([bytes]),
+    new Response(bytes),
+    `${componentsDir}bench.wasm`,
+    new URL(`file://${componentsDir}bench.wasm`),
+  ];
+  for (const source of sources) {
+    const component = await load(source);
+    const instance = await component.instantiate(noHost);
+    assert.equal(instance.exports.api.add(2, 3), 5, `source ${Object.prototype.toString.call(source)}`);
+  }
+});
+
+test('lists imports and exports', async () => {
+  const component = await load(await guestBytes('bench'));
+  assert.deepEqual(component.imports, [
+    { name: 'example:bench/host@0.1.0', kind: 'instance', functions: ['log'], providedByWasi: false },
+  ]);
+  assert.deepEqual(component.exports, [
+    {
+      name: 'example:bench/api@0.1.0',
+      jsName: 'api',
+      kind: 'instance',
+      functions: ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'],
+    },
+  ]);
+});
+
+test('prints the world as WIT', async () => {
+  const component = await load(await guestBytes('bench'));
+  const wit = await component.wit();
+  // A component binary keeps its interfaces but not its world's name: wasm-tools prints the same.
+  assert.match(wit, /world root \{/);
+  assert.match(wit, /import example:bench\/host@0\.1\.0;/);
+  assert.match(wit, /export example:bench\/api@0\.1\.0;/);
+  assert.match(wit, /package example:bench@0\.1\.0 \{/);
+  assert.match(wit, /add: func\(a: u32, b: u32\) -> u32;/);
+});
+
+async function refusal(bytes, options) {
+  const error = await load(bytes, options).then(
+    () => assert.fail('expected a refusal'),
+    (e) => e,
+  );
+  assert.ok(error instanceof TerrariumError, `not a TerrariumError: ${error}`);
+  return error;
+}
+
+test('refuses garbage, truncation, core modules and invalid components, with offsets', async () => {
+  const garbage = await refusal(new TextEncoder().encode('definitely not wasm'));
+  assert.equal(garbage.kind, 'malformed');
+  assert.equal(garbage.offset, 0);
+  assert.match(garbage.message, /magic header/);
+
+  const bench = await guestBytes('bench');
+  const truncated = await refusal(bench.subarray(0, 100));
+  assert.equal(truncated.kind, 'malformed');
+  assert.ok(truncated.offset <= 100, `offset ${truncated.offset}`);
+
+  const core = await refusal(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  assert.equal(core.kind, 'not-a-component');
+  assert.equal(core.offset, 4);
+
+  const empty = await refusal(new Uint8Array());
+  assert.equal(empty.kind, 'malformed');
+});
+
+test('a broken function body is refused by the compiler with an offset into the component', async () => {
+  const bench = await guestBytes('bench');
+  const { modules } = await planOf(bench);
+  // Turn the `end` opcode closing the main module's last function body into an invalid opcode.
+  const corrupt = bench.slice();
+  const main = modules.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const code = codeSection(bench.subarray(main.start, main.end));
+  assert.equal(bench[main.start + code.end - 1], 0x0b);
+  corrupt[main.start + code.end - 1] = 0xff;
+  const error = await refusal(corrupt);
+  assert.ok(['invalid', 'malformed'].includes(error.kind), error.kind);
+  assert.ok(error.offset >= main.start && error.offset <= main.end, `offset ${error.offset} outside the module`);
+});
+
+test('the trusted build plans without validating', async () => {
+  const component = await load(await guestBytes('bench'), { validate: false });
+  const instance = await component.instantiate(noHost);
+  assert.equal(instance.exports.api.add(40, 2), 42);
+});
+
+/** The byte range of a core module's code section (id 10), from its section headers. */
+function codeSection(module) {
+  const leb = (at) => {
+    let value = 0, shift = 0, byte;
+    do {
+      byte = module[at++];
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return [value, at];
+  };
+  for (let at = 8; at < module.length; ) {
+    const id = module[at];
+    const [size, start] = leb(at + 1);
+    if (id === 10) return { start, end: start + size };
+    at = start + size;
+  }
+  throw new Error('no code section');
+}
+
+async function planOf(bytes) {
+  const { engine } = await import('../../js/engine.js');
+  return (await engine('full')).plan(bytes, true);
+}

@@ -1,0 +1,542 @@
+// The plan executor (js/runtime/) on tiny core modules assembled from bytes, with hand-written plans.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { instantiatePlan } from '../../js/runtime/instantiate.js';
+import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// A minimal wasm binary assembler: enough for functions, imports, one memory, globals and exports.
+
+const uleb = (n) => {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n) => {
+  const out = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const str = (s) => [...uleb(s.length), ...Buffer.from(s)];
+const vec = (items) => [...uleb(items.length), ...items.flat()];
+const section = (id, bytes) => (bytes.length ? [id, ...uleb(bytes.length), ...bytes] : []);
+const VT = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+
+/** Instructions, as byte arrays. */
+const I = {
+  unreachable: [0x00],
+  if: [0x04, 0x40],
+  end: [0x0b],
+  call: (f) => [0x10, ...uleb(f)],
+  drop: [0x1a],
+  select: [0x1b],
+  get: (l) => [0x20, ...uleb(l)],
+  set: (l) => [0x21, ...uleb(l)],
+  gget: (g) => [0x23, ...uleb(g)],
+  gset: (g) => [0x24, ...uleb(g)],
+  load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  store: (offset = 0) => [0x36, 2, ...uleb(offset)],
+  msize: [0x3f, 0],
+  mgrow: [0x40, 0],
+  const: (n) => [0x41, ...sleb(n)],
+  ltu: [0x49],
+  gtu: [0x4b],
+  add: [0x6a],
+  sub: [0x6b],
+  and: [0x71],
+  shl: [0x74],
+  shru: [0x76],
+  mcopy: [0xfc, 10, 0, 0],
+};
+
+/**
+ * @param {object} m
+ * @param {[string[], string[]][]} m.types
+ * @param {{module: string, name: string, func?: number, memory?: number}[]} [m.imports]
+ * @param {{type: number, locals?: string[], body: number[][]}[]} [m.funcs]
+ * @param {number} [m.memory] pages of a defined memory
+ * @param {number[]} [m.globals] initial values of mutable i32 globals
+ * @param {[string, 'func'|'memory'|'global', number][]} [m.exports]
+ * @param {number} [m.start]
+ */
+function assemble({ types, imports = [], funcs = [], memory, globals = [], exports = [], start }) {
+  const kinds = { func: 0, table: 1, memory: 2, global: 3 };
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types.map(([p, r]) => [0x60, ...vec(p.map((t) => [VT[t]])), ...vec(r.map((t) => [VT[t]]))]))),
+    ...section(2, imports.length ? vec(imports.map((i) => [...str(i.module), ...str(i.name), ...(i.memory !== undefined ? [2, 0, ...uleb(i.memory)] : [0, ...uleb(i.func)])])) : []),
+    ...section(3, funcs.length ? vec(funcs.map((f) => uleb(f.type))) : []),
+    ...section(5, memory !== undefined ? vec([[0, ...uleb(memory)]]) : []),
+    ...section(6, globals.length ? vec(globals.map((g) => [VT.i32, 1, ...I.const(g), ...I.end])) : []),
+    ...section(7, exports.length ? vec(exports.map(([name, kind, index]) => [...str(name), kinds[kind], ...uleb(index)])) : []),
+    ...section(8, start !== undefined ? uleb(start) : []),
+    ...section(10, funcs.length ? vec(funcs.map((f) => {
+      const body = [...vec((f.locals ?? []).map((t) => [1, VT[t]])), ...f.body.flat(), ...I.end];
+      return [...uleb(body.length), ...body];
+    })) : []),
+  ];
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared plan pieces.
+
+const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8' };
+const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8' };
+const sig = (name, params, result, types, { paramsIndirect = false } = {}) => {
+  const flatParams = params.flatMap((p) => types[p.type].flat);
+  const flatResults = result === null ? [] : types[result].flat;
+  return { name, params, result, flatParams, flatResults, paramsIndirect, resultIndirect: flatResults.length > 1 };
+};
+const p = (name, type) => ({ name, type });
+
+/** Memory (1 page), a bump `realloc` that grows memory and copies, `echo`, `post`, `post_count`. */
+function libcModule() {
+  // realloc(old, oldSize, align, newSize) -> ptr; local 4 = ptr
+  const realloc = [
+    I.gget(0), I.get(2), I.add, I.const(1), I.sub, I.const(0), I.get(2), I.sub, I.and, I.set(4),
+    I.get(4), I.get(3), I.add, I.gset(0),
+    I.gget(0), I.msize, I.const(16), I.shl, I.gtu, I.if,
+    I.gget(0), I.msize, I.const(16), I.shl, I.sub, I.const(16), I.shru, I.const(1), I.add, I.mgrow, I.drop,
+    I.end,
+    I.get(0), I.if,
+    I.get(4), I.get(0), I.get(1), I.get(3), I.get(1), I.get(3), I.ltu, I.select, I.mcopy,
+    I.end,
+    I.get(4),
+  ];
+  // echo(ptr, len) -> retptr: the result (ptr, len) written at 8
+  const echo = [I.const(8), I.get(0), I.store(0), I.const(8), I.get(1), I.store(4), I.const(8)];
+  const post = [I.gget(1), I.const(1), I.add, I.gset(1)];
+  return assemble({
+    types: [[['i32', 'i32', 'i32', 'i32'], ['i32']], [['i32', 'i32'], ['i32']], [['i32'], []], [[], ['i32']]],
+    funcs: [
+      { type: 0, locals: ['i32'], body: realloc },
+      { type: 1, body: echo },
+      { type: 2, body: post },
+      { type: 3, body: [I.gget(1)] },
+    ],
+    memory: 1,
+    globals: [1024, 0],
+    exports: [['memory', 'memory', 0], ['realloc', 'func', 0], ['echo', 'func', 1], ['post', 'func', 2], ['post_count', 'func', 3]],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function scalarComponent() {
+  const types = [
+    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
+    { kind: 's64', size: 8, align: 8, flat: ['i64'] },
+  ];
+  const module = assemble({
+    types: [[['i32', 'i32'], ['i32']], [[], []], [[], ['i32']], [['i64'], ['i64']]],
+    funcs: [
+      { type: 0, body: [I.get(0), I.get(1), I.add] },
+      { type: 1, body: [I.unreachable] },
+      { type: 2, body: [I.const(7)] },
+      { type: 1, body: [I.call(3)] },
+      { type: 3, body: [I.get(0)] },
+    ],
+    exports: [['add', 'func', 0], ['boom', 'func', 1], ['ok', 'func', 2], ['recurse', 'func', 3], ['id64', 'func', 4]],
+  });
+  const fn = (name, core, params, result) => ({
+    kind: 'func', name, jsName: name.replace(/-([a-z])/g, (_, c) => c.toUpperCase()), coreFunc: core,
+    func: sig(name, params, result, types), options: noOptions,
+  });
+  const plan = {
+    modules: [{ start: 0, end: 0 }],
+    types,
+    resources: [],
+    imports: [],
+    steps: [
+      { op: 'instantiate', module: 0, args: [] },
+      ...['add', 'boom', 'ok', 'recurse', 'id64'].map((name) => ({ op: 'alias', kind: 'func', instance: 0, name })),
+    ],
+    exports: [
+      {
+        kind: 'instance', name: 'example:bench/api@0.1.0', jsName: 'api',
+        exports: [
+          fn('add', 0, [p('a', 0), p('b', 0)], 0),
+          fn('boom', 1, [], null),
+          fn('ok', 2, [], 0),
+          fn('recurse', 3, [], null),
+          fn('id64', 4, [p('x', 1)], 1),
+        ],
+      },
+      fn('world-ok', 2, [], 0),
+    ],
+  };
+  return { plan, modules: [module] };
+}
+
+test('a scalar export: values, wrapping, validation, both export names', () => {
+  const { plan, modules } = scalarComponent();
+  const inst = instantiatePlan(plan, modules, () => undefined, { name: 'bench' });
+  const { api } = inst.exports;
+  assert.equal(inst.exports['example:bench/api@0.1.0'], api);
+  assert.equal(api.add(1, 2), 3);
+  assert.equal(api.add(2 ** 32 - 1, 2), 1);
+  assert.equal(api.add(2 ** 31, 0), 2 ** 31);
+  assert.equal(api.id64(-(2n ** 63n)), -(2n ** 63n));
+  assert.equal(inst.exports.worldOk(), 7);
+  assert.throws(() => api.add(1, 'x'), (e) => e instanceof TypeError && /argument `b` of `example:bench\/api#add`/.test(e.message));
+  assert.throws(() => api.add(-1, 0), (e) => e instanceof RangeError && /argument `a`/.test(e.message));
+  assert.throws(() => api.add(2 ** 32, 0), RangeError);
+  assert.equal(api.add(3, 4), 7, 'a rejected argument does not kill the instance');
+});
+
+test('a trap makes the instance dead; other instances are unaffected', () => {
+  const { plan, modules } = scalarComponent();
+  const a = instantiatePlan(plan, modules, () => undefined, { name: 'a' });
+  const b = instantiatePlan(plan, modules, () => undefined, { name: 'b' });
+  assert.equal(a.exports.api.ok(), 7);
+  assert.throws(
+    () => a.exports.api.boom(),
+    (e) =>
+      e instanceof TerrariumError &&
+      e.name === 'TerrariumError' &&
+      e.kind === 'trap' &&
+      e.context === 'example:bench/api#boom' &&
+      e.cause instanceof WebAssembly.RuntimeError &&
+      /^trap in `example:bench\/api#boom`: /.test(e.message),
+  );
+  assert.throws(() => a.exports.api.ok(), (e) => e.kind === 'dead' && /instance `a` is dead/.test(e.message));
+  assert.throws(() => a.exports.api.add(1, 2), (e) => e.kind === 'dead');
+  assert.equal(b.exports.api.ok(), 7);
+  // Stack overflow is a trap too.
+  assert.throws(() => b.exports.api.recurse(), (e) => e.kind === 'trap' && e.cause instanceof RangeError);
+  assert.throws(() => b.exports.api.ok(), (e) => e.kind === 'dead');
+  // Disposal kills an instance as well.
+  const c = instantiatePlan(plan, modules, () => undefined, { name: 'c' });
+  c[Symbol.dispose]();
+  assert.throws(() => c.exports.api.ok(), (e) => e.kind === 'dead' && /disposed/.test(e.message));
+});
+
+// ---------------------------------------------------------------------------------------------
+
+test('a string export: realloc, return area, post-return, memory growth', () => {
+  const types = [
+    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
+    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
+  ];
+  const plan = {
+    modules: [{ start: 0, end: 0 }],
+    types,
+    resources: [],
+    imports: [],
+    steps: [
+      { op: 'instantiate', module: 0, args: [] },
+      { op: 'alias', kind: 'memory', instance: 0, name: 'memory' },
+      { op: 'alias', kind: 'func', instance: 0, name: 'realloc' },
+      { op: 'alias', kind: 'func', instance: 0, name: 'echo' },
+      { op: 'alias', kind: 'func', instance: 0, name: 'post' },
+      { op: 'alias', kind: 'func', instance: 0, name: 'post_count' },
+    ],
+    exports: [
+      {
+        kind: 'instance', name: 'example:bench/api@0.1.0', jsName: 'api',
+        exports: [
+          { kind: 'func', name: 'echo-string', jsName: 'echoString', coreFunc: 1, func: sig('echo-string', [p('s', 0)], 0, types), options: { ...memOptions, postReturn: 2 } },
+          { kind: 'func', name: 'post-count', jsName: 'postCount', coreFunc: 3, func: sig('post-count', [], 1, types), options: noOptions },
+        ],
+      },
+    ],
+  };
+  const { api } = instantiatePlan(plan, [libcModule()], () => undefined).exports;
+  for (const s of ['', 'hello', 'héllo wörld 😀', 'x'.repeat(200_000), '日本語'.repeat(30_000)]) {
+    assert.equal(api.echoString(s), s);
+  }
+  assert.equal(api.postCount(), 5);
+  assert.throws(() => api.echoString(42), TypeError);
+  assert.equal(api.postCount(), 5);
+  assert.equal(api.echoString('still alive'), 'still alive');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Imports: a host resource, a `result` import, exit, reentrance.
+
+function ioComponent() {
+  const types = [
+    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
+    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
+    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
+    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
+    { kind: 'result', ok: 0, err: 1, payloadOffset: 4, size: 12, align: 4, flat: ['i32', 'i32', 'i32'] },
+    { kind: 'u8', size: 1, align: 1, flat: ['i32'] },
+  ];
+  const main = assemble({
+    types: [[[], ['i32']], [['i32', 'i32', 'i32'], []], [['i32'], []], [['i32', 'i32'], []], [['i32', 'i32'], ['i32']]],
+    imports: [
+      { module: 'host', name: 'get-stdout', func: 0 },
+      { module: 'host', name: 'write', func: 1 },
+      { module: 'host', name: 'drop', func: 2 },
+      { module: 'host', name: 'try-div', func: 1 },
+      { module: 'host', name: 'exit', func: 2 },
+    ],
+    funcs: [
+      // greet(ptr, len): h = get-stdout(); write(h, ptr, len); drop(h)
+      { type: 3, locals: ['i32'], body: [I.call(0), I.set(2), I.get(2), I.get(0), I.get(1), I.call(1), I.get(2), I.call(2)] },
+      // div(a, b) -> retptr: try-div(a, b, 16); 16
+      { type: 4, body: [I.get(0), I.get(1), I.const(16), I.call(3), I.const(16)] },
+      // quit(code): exit(code); unreachable
+      { type: 2, body: [I.get(0), I.call(4), I.unreachable] },
+      // stash(ptr, len): write to a stdout handle that is never dropped
+      { type: 3, body: [I.call(0), I.get(0), I.get(1), I.call(1)] },
+      // write-to(h, ptr, len): write(h, ptr, len), with h a borrow lent by the host
+      { type: 1, body: [I.get(0), I.get(1), I.get(2), I.call(1)] },
+    ],
+    exports: [['greet', 'func', 5], ['div', 'func', 6], ['quit', 'func', 7], ['stash', 'func', 8], ['write-to', 'func', 9]],
+  });
+  const callee = (name, jsName, kind = 'freestanding', resource = null) => ({ import: 0, name, kind, resource, jsName });
+  const plan = {
+    modules: [{ start: 0, end: 0 }, { start: 0, end: 0 }],
+    types,
+    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null }],
+    imports: [
+      {
+        name: 'test:io/stdout@0.1.0', versionless: 'test:io/stdout', jsName: '', kind: 'instance',
+        functions: ['get-stdout', '[method]output-stream.write', 'try-div', 'exit'], resources: [0],
+      },
+    ],
+    steps: [
+      { op: 'instantiate', module: 0, args: [] },
+      { op: 'alias', kind: 'memory', instance: 0, name: 'memory' },
+      { op: 'alias', kind: 'func', instance: 0, name: 'realloc' },
+      { op: 'lower', callee: callee('get-stdout', 'getStdout'), func: sig('get-stdout', [], 2, types), options: noOptions },
+      {
+        op: 'lower', callee: callee('[method]output-stream.write', 'write', 'method', 0),
+        func: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
+      },
+      { op: 'resourceDrop', resource: 0 },
+      { op: 'lower', callee: callee('try-div', 'tryDiv'), func: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
+      { op: 'lower', callee: callee('exit', 'exit'), func: sig('exit', [p('code', 5)], null, types), options: noOptions },
+      {
+        op: 'bundle',
+        exports: ['get-stdout', 'write', 'drop', 'try-div', 'exit'].map((name, i) => ({ name, kind: 'func', index: i + 1 })),
+      },
+      { op: 'instantiate', module: 1, args: [{ name: 'host', instance: 1 }] },
+      ...['greet', 'div', 'quit', 'stash', 'write-to'].map((name) => ({ op: 'alias', kind: 'func', instance: 2, name })),
+    ],
+    exports: [
+      {
+        kind: 'instance', name: 'test:io/app@0.1.0', jsName: 'app',
+        exports: [
+          { kind: 'func', name: 'greet', jsName: 'greet', coreFunc: 6, func: sig('greet', [p('s', 1)], null, types), options: memOptions },
+          { kind: 'func', name: 'div', jsName: 'div', coreFunc: 7, func: sig('div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
+          { kind: 'func', name: 'quit', jsName: 'quit', coreFunc: 8, func: sig('quit', [p('code', 5)], null, types), options: noOptions },
+          { kind: 'func', name: 'stash', jsName: 'stash', coreFunc: 9, func: sig('stash', [p('s', 1)], null, types), options: memOptions },
+          { kind: 'func', name: 'write-to', jsName: 'writeTo', coreFunc: 10, func: sig('write-to', [p('out', 3), p('s', 1)], null, types), options: memOptions },
+          // The same core function as greet, with the (ptr, len) exposed: lets a test pass a bad range.
+          { kind: 'func', name: 'greet-raw', jsName: 'greetRaw', coreFunc: 6, func: sig('greet-raw', [p('ptr', 0), p('len', 0)], null, types), options: noOptions },
+        ],
+      },
+    ],
+  };
+  return { plan, modules: [libcModule(), main] };
+}
+
+function ioHost() {
+  const log = [];
+  let disposed = 0;
+  let created = 0;
+  class OutputStream {
+    constructor() {
+      created++;
+    }
+    write(s) {
+      log.push(s);
+    }
+    [Symbol.dispose]() {
+      disposed++;
+    }
+  }
+  const host = {
+    OutputStream,
+    getStdout: () => new OutputStream(),
+    tryDiv: (a, b) => {
+      if (b === 0) throw 'divide by zero'; // a non-Error thrown value is the err payload
+      if (b === 1) throw new ComponentError('payload from ComponentError');
+      if (b === 13) throw new Error('host bug');
+      if (host.reenter) return host.reenter(a, b);
+      return Math.floor(a / b);
+    },
+    exit: (code) => {
+      throw new WasiExit(code);
+    },
+  };
+  return { host, log, stats: () => ({ created, disposed }) };
+}
+
+test('a lowered import with a host resource and resource.drop', () => {
+  const { plan, modules } = ioComponent();
+  const { host, log, stats } = ioHost();
+  const inst = instantiatePlan(plan, modules, (i) => (i === 0 ? host : undefined), { name: 'io' });
+  const { app } = inst.exports;
+  app.greet('hello');
+  app.greet('wörld 😀');
+  assert.deepEqual(log, ['hello', 'wörld 😀']);
+  assert.deepEqual(stats(), { created: 2, disposed: 2 });
+  // A handle the guest never drops is disposed with the instance.
+  app.stash('kept');
+  assert.deepEqual(stats(), { created: 3, disposed: 2 });
+  inst[Symbol.dispose]();
+  assert.deepEqual(stats(), { created: 3, disposed: 3 });
+});
+
+test('a host resource lent to an export as a borrow is not disposed', () => {
+  const { plan, modules } = ioComponent();
+  const { host, log, stats } = ioHost();
+  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const out = new host.OutputStream();
+  app.writeTo(out, 'one');
+  app.writeTo(out, 'two');
+  assert.deepEqual(log, ['one', 'two']);
+  assert.deepEqual(stats(), { created: 1, disposed: 0 });
+  assert.throws(() => app.writeTo(null, 'x'), (e) => e instanceof TypeError && /argument `out`/.test(e.message));
+  app.greet('alive');
+});
+
+test('a bad pointer passed by the guest to a host import traps', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  assert.throws(
+    () => app.greetRaw(65530, 100),
+    (e) => e.kind === 'trap' && /out-of-bounds/.test(e.message) && /host import `test:io\/stdout@0.1.0#\[method\]output-stream.write`/.test(e.message),
+  );
+  assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
+});
+
+test('a result-typed import: return is ok, throw is err; export result unwraps or throws ComponentError', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  assert.equal(app.div(7, 2), 3);
+  assert.throws(() => app.div(1, 0), (e) => e instanceof ComponentError && e.payload === 'divide by zero');
+  assert.throws(() => app.div(1, 1), (e) => e instanceof ComponentError && e.payload === 'payload from ComponentError');
+  assert.equal(app.div(9, 3), 3);
+  // An Error without payload is not an err value: it propagates and the instance dies.
+  assert.throws(() => app.div(1, 13), (e) => e.message === 'host bug');
+  assert.throws(() => app.div(4, 4), (e) => e.kind === 'dead');
+});
+
+test('an invalid host result is a TypeError naming the import', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  host.tryDiv = () => -1;
+  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  assert.throws(() => app.div(1, 3), (e) => e instanceof RangeError && /from host import `test:io\/stdout@0.1.0#try-div`/.test(e.message));
+});
+
+test('exit inside an export becomes kind exit and kills the instance', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  assert.throws(() => app.quit(3), (e) => e instanceof TerrariumError && e.kind === 'exit' && e.exitCode === 3);
+  assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
+});
+
+test('reentering an instance from a host import traps', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  const inst = instantiatePlan(plan, modules, () => host);
+  host.reenter = (a, b) => inst.exports.app.div(a, b + 10);
+  assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'trap' && /reentrant/.test(e.message));
+  assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'dead');
+});
+
+test('a missing import is a link error before any core module runs', () => {
+  const { plan, modules } = ioComponent();
+  const { host } = ioHost();
+  // Module 0's start function would trap if it ever ran.
+  const trapping = assemble({ types: [[[], []]], funcs: [{ type: 0, body: [I.unreachable] }], start: 0 });
+  const withoutFn = { ...host, getStdout: undefined };
+  assert.throws(
+    () => instantiatePlan(plan, [trapping, modules[1]], () => withoutFn),
+    (e) => e instanceof TerrariumError && e.kind === 'link' && /`test:io\/stdout@0.1.0`/.test(e.message) && /`getStdout`/.test(e.message),
+  );
+  const withoutClass = { ...host, OutputStream: undefined };
+  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => withoutClass), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
+  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => undefined), (e) => e.kind === 'link' && /missing import/.test(e.message));
+  // With everything present, the trapping start function is reached.
+  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => host), (e) => e.kind === 'trap');
+});
+
+// ---------------------------------------------------------------------------------------------
+
+test('a guest-defined resource is a JS class; dispose runs the destructor', () => {
+  const types = [
+    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
+    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
+    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
+  ];
+  const module = assemble({
+    types: [[['i32'], ['i32']], [['i32'], []], [[], ['i32']]],
+    imports: [
+      { module: 'r', name: 'new', func: 0 },
+      { module: 'r', name: 'rep', func: 0 },
+      { module: 'r', name: 'drop', func: 1 },
+    ],
+    funcs: [
+      { type: 0, body: [I.get(0), I.call(0)] }, // [constructor]counter(start) -> own: resource.new(start)
+      { type: 0, body: [I.get(0)] }, // [method]counter.get(self: rep) -> rep
+      { type: 1, body: [I.get(0), I.gset(0)] }, // dtor(rep): dropped = rep
+      { type: 2, body: [I.gget(0)] }, // dropped()
+      { type: 1, body: [I.get(0), I.call(2)] }, // consume(own): resource.drop(h)
+      { type: 0, body: [I.get(0), I.call(1)] }, // rep-of(own) -> resource.rep(h), keeps the handle
+    ],
+    globals: [0],
+    exports: [['ctor', 'func', 3], ['get', 'func', 4], ['dtor', 'func', 5], ['dropped', 'func', 6], ['consume', 'func', 7], ['rep-of', 'func', 8]],
+  });
+  const fn = (name, jsName, core, params, result) => ({ kind: 'func', name, jsName, coreFunc: core, func: sig(name, params, result, types), options: noOptions });
+  const plan = {
+    modules: [{ start: 0, end: 0 }],
+    types,
+    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5 }],
+    imports: [],
+    steps: [
+      { op: 'resourceNew', resource: 0 },
+      { op: 'resourceRep', resource: 0 },
+      { op: 'resourceDrop', resource: 0 },
+      { op: 'bundle', exports: [{ name: 'new', kind: 'func', index: 0 }, { name: 'rep', kind: 'func', index: 1 }, { name: 'drop', kind: 'func', index: 2 }] },
+      { op: 'instantiate', module: 0, args: [{ name: 'r', instance: 0 }] },
+      ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', instance: 1, name })),
+    ],
+    exports: [
+      {
+        kind: 'instance', name: 'test:res/api', jsName: 'api',
+        exports: [
+          fn('[constructor]counter', 'Counter', 3, [p('start', 0)], 1),
+          fn('[method]counter.get', 'get', 4, [p('self', 2)], 0),
+          fn('dropped', 'dropped', 6, [], 0),
+          fn('consume', 'consume', 7, [p('c', 1)], null),
+          fn('rep-of', 'repOf', 8, [p('c', 1)], 0),
+        ],
+      },
+    ],
+  };
+  const { api } = instantiatePlan(plan, [module], () => undefined).exports;
+  const c = new api.Counter(5);
+  assert.ok(c instanceof api.Counter);
+  assert.equal(api.Counter.name, 'Counter');
+  assert.equal(c.get(), 5);
+  c[Symbol.dispose]();
+  assert.equal(api.dropped(), 5);
+  assert.throws(() => c.get(), TypeError, 'a disposed resource cannot be used');
+  const d = new api.Counter(9);
+  api.consume(d); // moved into the guest, which drops it: the destructor runs there
+  assert.equal(api.dropped(), 9);
+  assert.throws(() => api.consume(d), TypeError, 'a moved resource cannot be passed again');
+  const e = new api.Counter(11);
+  assert.equal(api.repOf(e), 11);
+  assert.throws(() => api.get.call(null), TypeError);
+});
