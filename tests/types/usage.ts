@@ -1,0 +1,24 @@
+// Compiled with `tsc --noEmit` by `npm test`: code written against the declarations type-checks.
+import { load, run, features, TerrariumError, ComponentError, type Component } from 'terrarium';
+
+async function main(): Promise<number> {
+  const component: Component = await load('/components/bench.wasm', { validate: false });
+  const wit: string = await component.wit();
+  const names: string[] = component.imports.map((i) => i.name).concat(component.exports.map((e) => e.jsName));
+  const instance = await component.instantiate(
+    { 'example:bench/host': { log(msg: string) { console.log(msg); } } },
+    { wasi: { args: ['bench'], env: { A: '1' }, stdout: 'console', stderr: (bytes: Uint8Array) => bytes.length } },
+  );
+  const sum: number = instance.exports.api.add(2, 3);
+  const bytes = await fetch('/components/hello.wasm');
+  const { exitCode } = await run(bytes, { args: ['hello'], env: [['A', '1']], stdin: 'in', imports: {} });
+  try {
+    instance.exports.api.noop();
+  } catch (e) {
+    if (e instanceof TerrariumError && e.kind === 'trap') return e.offset ?? -1;
+    if (e instanceof ComponentError) return String(e.payload).length;
+  }
+  return sum + exitCode + wit.length + names.length + (features.jspi ? 1 : 0);
+}
+
+void main();
