@@ -24,18 +24,21 @@ export async function load(source, options = {}) {
   return new Component(bytes, plan, modules);
 }
 
+/** host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. */
 function planOf(core, bytes, validate) {
+  let json;
   try {
-    return core.plan(bytes, validate);
+    json = core.plan(bytes, validate);
   } catch (refusal) {
     throw fromCoreError(refusal);
   }
+  return JSON.parse(json);
 }
 
-/** host-core's `{kind, message, offset}` as a `TerrariumError`, with the offset in the message too. */
+/** host-core's refusal (JSON of `{kind, message, offset}`) as a `TerrariumError`, with the offset in the message too. */
 export function fromCoreError(refusal) {
-  if (refusal instanceof Error) throw refusal;
-  const { kind, message, offset } = refusal;
+  if (typeof refusal !== 'string') throw refusal;
+  const { kind, message, offset } = JSON.parse(refusal);
   const where = offset == null ? '' : ` (at offset 0x${offset.toString(16)})`;
   return new TerrariumError(kind, `${message}${where}`, { offset: offset ?? undefined });
 }

@@ -3,8 +3,7 @@
 use std::fmt;
 
 /// Why a component was refused. Mirrors `TerrariumError.kind` in JS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The bytes are not a well-formed binary: truncated, garbage, a bad section.
     Malformed,
@@ -17,7 +16,7 @@ pub enum ErrorKind {
 }
 
 /// A refused component, with the absolute byte offset of the culprit when there is one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,

@@ -1,6 +1,6 @@
 //! The JS names of WIT items, as jco spells them, so code written against jco runs unchanged.
 
-/// `get-stdout` → `getStdout`; `blue-ish` → `blueIsh`.
+/// `get-stdout` → `getStdout`; `blue-ish` → `blueIsh`. WIT identifiers are ASCII.
 pub fn lower_camel(kebab: &str) -> String {
     let mut out = String::with_capacity(kebab.len());
     let mut upper_next = false;
@@ -8,7 +8,7 @@ pub fn lower_camel(kebab: &str) -> String {
         if c == '-' {
             upper_next = true;
         } else if upper_next {
-            out.extend(c.to_uppercase());
+            out.push(c.to_ascii_uppercase());
             upper_next = false;
         } else {
             out.push(c);
@@ -20,9 +20,8 @@ pub fn lower_camel(kebab: &str) -> String {
 /// `output-stream` → `OutputStream`: resource classes.
 pub fn upper_camel(kebab: &str) -> String {
     let mut out = lower_camel(kebab);
-    if let Some(first) = out.get(..1) {
-        let upper = first.to_uppercase();
-        out.replace_range(..1, &upper);
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
     out
 }

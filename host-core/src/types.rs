@@ -2,7 +2,6 @@
 //! canonical-ABI layout, so the JS glue never computes a size, an alignment or a flattening.
 
 use crate::abi::layout;
-use serde::Serialize;
 use std::collections::HashMap;
 
 /// Index into [`TypeArena`] (and into `plan.types` in JS).
@@ -11,8 +10,7 @@ pub type TypeId = u32;
 pub type ResourceId = u32;
 
 /// A core wasm value type, as the flattened canonical ABI uses them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoreType {
     I32,
     I64,
@@ -20,37 +18,28 @@ pub enum CoreType {
     F64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub js_name: String,
-    #[serde(rename = "type")]
     pub ty: TypeId,
     pub offset: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Element {
-    #[serde(rename = "type")]
     pub ty: TypeId,
     pub offset: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Case {
     pub name: String,
-    #[serde(rename = "type")]
     pub ty: Option<TypeId>,
 }
 
 /// A value type. Offsets and discriminant sizes are filled in by [`TypeArena::intern`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "kebab-case",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Bool,
     S8,
@@ -84,7 +73,6 @@ pub enum TypeKind {
         discriminant_size: u32,
     },
     Option {
-        #[serde(rename = "type")]
         ty: TypeId,
         payload_offset: u32,
     },
@@ -106,9 +94,8 @@ pub enum TypeKind {
 }
 
 /// A type with its layout: what the JS glue reads.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TypeDef {
-    #[serde(flatten)]
     pub kind: TypeKind,
     pub size: u32,
     pub align: u32,

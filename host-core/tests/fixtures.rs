@@ -2,17 +2,24 @@
 //! is compared with `NAME.plan.json` (or `NAME.error`) beside it. `BLESS=1 cargo test` rewrites
 //! the expectations; review the diff before committing it.
 
+use host_core::json::ToJson;
 use std::path::Path;
+
+/// Indented JSON, so that fixture diffs are readable; also proves the plan is valid JSON.
+fn pretty(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).expect("the plan is valid JSON");
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
 
 /// The expectation text and its file extension: a plan, or the errors with and without validation
 /// (a component refused with the validator must be refused without it too, never planned or panicked on).
 fn outcome(bytes: &[u8]) -> (String, &'static str) {
     match (host_core::plan(bytes, true), host_core::plan(bytes, false)) {
         (Ok(plan), Ok(unvalidated)) => {
-            let text = serde_json::to_string_pretty(&plan).unwrap() + "\n";
+            let text = pretty(&plan.to_json());
             assert_eq!(
                 text,
-                serde_json::to_string_pretty(&unvalidated).unwrap() + "\n",
+                pretty(&unvalidated.to_json()),
                 "planning must not depend on validation"
             );
             (text, "plan.json")

@@ -23,8 +23,14 @@ export class MemoryView {
     this.sync();
   }
 
-  /** Refreshes the cached views if the memory's buffer was replaced. */
+  /**
+   * Refreshes the cached views if the memory's buffer was replaced. Reading `memory.buffer` costs
+   * about as much as a whole scalar call, so for ordinary memories growth is detected by the old
+   * buffer being detached (every grow detaches it, leaving our view with length 0); shared
+   * memories, which grow without detaching, always re-read it.
+   */
   sync() {
+    if (this.u8.length !== 0 && !this.shared) return;
     const buffer = this.memory.buffer;
     if (buffer !== this.buffer) {
       this.buffer = buffer;

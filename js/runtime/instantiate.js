@@ -24,7 +24,6 @@ import { symbolDispose } from './dispose.js';
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export function instantiatePlan(plan, modules, resolveImport, { name = 'component' } = {}) {
-  plan = normalized(plan);
   const state = new InstanceState(name);
 
   // 1. Link: resolve every lowered callee before running anything.
@@ -193,33 +192,5 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
 function entry(space, i, what) {
   const v = space[i];
   if (v === undefined) throw new TerrariumError('invalid', `plan refers to ${what} ${i}, which no earlier step defined`);
-  return v;
-}
-
-
-const normalizedPlans = new WeakMap();
-
-/**
- * serde-wasm-bindgen turns structs with flattened fields (the layout fields of `Type`) into ES
- * `Map`s rather than objects; the closures read plain properties, so such maps are converted once
- * per plan (the result is cached on the plan object).
- */
-function normalized(plan) {
-  let out = normalizedPlans.get(plan);
-  if (out === undefined) {
-    out = plan.types.some((t) => t instanceof Map) ? { ...plan, types: plan.types.map(plainObject) } : plan;
-    normalizedPlans.set(plan, out);
-  }
-  return out;
-}
-
-function plainObject(v) {
-  if (v instanceof Map) v = Object.fromEntries(v);
-  if (Array.isArray(v)) return v.map(plainObject);
-  if (v !== null && typeof v === 'object') {
-    const o = {};
-    for (const k of Object.keys(v)) o[k] = plainObject(v[k]);
-    return o;
-  }
   return v;
 }

@@ -81,6 +81,19 @@ export class HostResource {
 }
 
 
+/**
+ * Owned wrappers the host forgets without disposing still release their rep, when collected. A
+ * finalizer runs between tasks, never inside a call, so the guard only fails for dead instances.
+ */
+const finalizers = new FinalizationRegistry(({ handler, rep }) => {
+  if (handler.state.status !== 0) return;
+  try {
+    handler.destroy(rep);
+  } catch {
+    // The destructor trapped: the instance is now dead; nobody is there to tell.
+  }
+});
+
 const REP = Symbol('terrarium.rep');
 const OWNER = Symbol('terrarium.owner');
 /** 1: the wrapper owns the rep; 2: it is a borrow view; 0: moved into the guest or disposed. */
@@ -151,6 +164,7 @@ export class GuestResource {
     obj[REP] = rep;
     obj[OWNER] = this;
     obj[LIVE] = live;
+    if (live === 1 && this.getDtor() !== null) finalizers.register(obj, { handler: this, rep }, obj);
     return obj;
   }
 
@@ -158,6 +172,7 @@ export class GuestResource {
   lowerOwn(obj) {
     const rep = this.repOf(obj, true);
     obj[LIVE] = 0;
+    finalizers.unregister(obj);
     return this.table.add(rep, OWN);
   }
 
@@ -180,8 +195,14 @@ export class GuestResource {
   disposeWrapper(obj) {
     if (obj[OWNER] !== this || obj[LIVE] !== 1) return;
     obj[LIVE] = 0;
+    finalizers.unregister(obj);
+    this.destroy(obj[REP]);
+  }
+
+  /** Runs the guest's destructor for a rep the host owned, as a call of its own. */
+  destroy(rep) {
     const dtor = this.getDtor();
-    if (dtor !== null) this.state.guard(`${this.def.name}#[dtor]`, () => dtor(obj[REP]));
+    if (dtor !== null) this.state.guard(`${this.def.name}#[dtor]`, () => dtor(rep));
   }
 
   disposeAll() {

@@ -121,5 +121,5 @@ function codeSection(module) {
 
 async function planOf(bytes) {
   const { engine } = await import('../../js/engine.js');
-  return (await engine('full')).plan(bytes, true);
+  return JSON.parse((await engine('full')).plan(bytes, true));
 }

@@ -473,7 +473,7 @@ test('a missing import is a link error before any core module runs', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-test('a guest-defined resource is a JS class; dispose runs the destructor', () => {
+test('a guest-defined resource is a JS class; dispose runs the destructor', async () => {
   const types = [
     { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
     { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
@@ -538,5 +538,88 @@ test('a guest-defined resource is a JS class; dispose runs the destructor', () =
   assert.throws(() => api.consume(d), TypeError, 'a moved resource cannot be passed again');
   const e = new api.Counter(11);
   assert.equal(api.repOf(e), 11);
-  assert.throws(() => api.get.call(null), TypeError);
+  assert.throws(() => api.Counter.prototype.get.call({}), (err) => err instanceof TypeError && /argument `self`/.test(err.message));
+  // A wrapper the host forgets is destroyed when collected.
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  (() => new api.Counter(77))();
+  for (let i = 0; i < 20 && api.dropped() !== 77; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(api.dropped(), 77);
+});
+
+// ---------------------------------------------------------------------------------------------
+// End to end with the Rust guest `types` (every value type, both directions), when it is built.
+
+const typesWasm = new URL('../../dist/components/types.wasm', import.meta.url);
+const haveTypes = await import('node:fs').then((fs) => fs.existsSync(typesWasm));
+
+test('the `types` guest round-trips every value type', { skip: !haveTypes && 'dist/components/types.wasm not built' }, async () => {
+  const { load } = await import('../../js/index.js');
+  const { readFile } = await import('node:fs/promises');
+  const component = await load(new Uint8Array(await readFile(typesWasm)));
+  const inst = await component.instantiate({
+    getSeed: () => 42n,
+    'example:types/host-values': {
+      makePoint: (x, y) => ({ x, y, label: 'made by host' }),
+      failWith: (code) => {
+        if (code !== 0) throw `code ${code}`;
+        return 0;
+      },
+    },
+  });
+  const r = inst.exports.roundtrip;
+  const same = (f, v, ...expected) => assert.deepStrictEqual(r[f](v), expected.length ? expected[0] : v, f);
+  same('echoBool', true);
+  same('echoS8', -128);
+  same('echoU8', 255);
+  same('echoS16', -32768);
+  same('echoU16', 65535);
+  same('echoS32', -(2 ** 31));
+  same('echoU32', 2 ** 32 - 1);
+  same('echoS64', -(2n ** 63n));
+  same('echoU64', 2n ** 64n - 1n);
+  same('echoF32', -0);
+  same('echoF32', NaN);
+  same('echoF64', 1e300);
+  same('echoChar', '😀');
+  for (const s of ['', 'héllo 😀', 'x'.repeat(100_000)]) same('echoString', s);
+  same('echoBytes', new Uint8Array([1, 2, 3]));
+  same('echoBytes', new Uint8Array(0));
+  same('echoListU32', new Uint32Array([1, 2 ** 32 - 1]));
+  same('echoListF64', new Float64Array([Math.PI, -0]));
+  same('echoListString', ['a', '', 'ü']);
+  same('echoListListU16', [new Uint16Array([1]), new Uint16Array(0)], [new Uint16Array([1]), new Uint16Array(0)]);
+  same('echoPoint', { x: 1, y: -2, label: 'p' });
+  const mixed = { a: 1, b: 2n ** 64n - 1n, c: 3, d: 1.5, e: -5, f: Math.E, g: true, h: 'ß', i: 'str', j: -7n, k: 8, l: -9, m: new Uint8Array([9]), n: 4, o: -0.5 };
+  same('echoMixed', mixed);
+  same('echoMixed', { ...mixed, n: undefined });
+  assert.equal(r.sumMany(1, -1, 2, -2, 3, -3, 4n, -4n, 0.5, 0.25, 5, -5, 6, -6, 7, -7, 8n, 0.125), 8.875);
+  same('echoTuple4', [1, 2n, 's', 1.5]);
+  same('echoTuple3', [1, 'x', -1n]);
+  for (const v of [{ tag: 'circle', val: 1.5 }, { tag: 'rectangle', val: { x: 1, y: 2, label: 'r' } }, { tag: 'none' }]) same('echoShape', v);
+  same('echoColor', 'blue-ish');
+  same('echoOptionU32', 5);
+  same('echoOptionU32', undefined);
+  for (const v of [undefined, { tag: 'none' }, { tag: 'some', val: 'x' }]) same('echoOptionOptionString', v);
+  same('echoOptionPoint', { x: 0, y: 0, label: '' });
+  same('echoResult', { tag: 'ok', val: 3 }, 3);
+  assert.throws(() => r.echoResult({ tag: 'err', val: 'bad' }), (e) => e instanceof ComponentError && e.payload === 'bad');
+  same('echoUnitResult', { tag: 'ok', val: undefined }, undefined);
+  assert.throws(() => r.echoResultEnum({ tag: 'err', val: 'too-big' }), (e) => e.payload === 'too-big');
+  same('echoPermissions', { read: true, write: false, exec: true });
+  same('echoManyFlags', Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i % 3 === 0])));
+  same('echoPoints', [{ x: 1, y: 2, label: 'a' }, { x: 3, y: 4, label: 'b' }]);
+  for (const v of [{ tag: 'small', val: 5 }, { tag: 'big', val: 2n ** 64n - 1n }, { tag: 'float', val: -1.25 }, { tag: 'text', val: 'tx' }, { tag: 'empty' }]) {
+    same('echoPayload', v);
+  }
+  assert.equal(r.callGetSeed(), 42n);
+  assert.deepEqual(r.callMakePoint(1, 2), { x: 1, y: 2, label: 'made by host' });
+  assert.equal(r.callFailWith(0), 0);
+  assert.throws(() => r.callFailWith(3), (e) => e instanceof ComponentError && e.payload === 'code 3');
+  assert.equal(inst.exports.version(), '0.1.0');
 });

@@ -1,23 +1,20 @@
 //! Function signatures with their flattened core form: the spec's `flatten_functype`.
 
 use crate::types::{CoreType, TypeArena, TypeId};
-use serde::Serialize;
 
 /// Past this many flat parameters, they travel in linear memory behind one pointer.
 pub const MAX_FLAT_PARAMS: usize = 16;
 /// Past this many flat results, they travel through a return area.
 pub const MAX_FLAT_RESULTS: usize = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Param {
     pub name: String,
-    #[serde(rename = "type")]
     pub ty: TypeId,
 }
 
 /// A component function type and how it crosses the core boundary.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FuncSig {
     pub name: String,
     pub params: Vec<Param>,

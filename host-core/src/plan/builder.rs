@@ -711,12 +711,9 @@ impl<'a> Builder<'a> {
                 let index = self.push_step(Step::ResourceDrop { resource });
                 self.scope().core_funcs.push(index);
             }
-            other => {
+            _ => {
                 return Err(Error::unsupported(
-                    format!(
-                        "canonical built-in `{}` (component-model async or threads)",
-                        canon_name(&other)
-                    ),
+                    "canonical built-ins of component-model async, threads or GC are not supported",
                     offset,
                 ))
             }
@@ -862,18 +859,4 @@ impl<'a> Builder<'a> {
             options: options.clone(),
         })
     }
-}
-
-/// A short name for a canonical built-in Terrarium does not run, for the error message.
-fn canon_name(func: &CanonicalFunction) -> String {
-    let debug = format!("{func:?}");
-    let head = debug.split([' ', '{', '(']).next().unwrap_or("");
-    let mut out = String::new();
-    for (i, c) in head.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('.');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
 }

@@ -4,6 +4,7 @@
 //! types with their layout, resources, imports and exports, serialised for the JS runtime.
 
 mod builder;
+mod encode;
 mod instance_type;
 mod resolve;
 mod scope;
@@ -12,9 +13,8 @@ pub use builder::plan;
 
 use crate::abi::signature::FuncSig;
 use crate::types::{ResourceId, TypeDef, TypeId};
-use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Plan {
     pub modules: Vec<ModuleRange>,
     pub types: Vec<TypeDef>,
@@ -31,15 +31,14 @@ impl Plan {
 }
 
 /// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
 }
 
 /// The core index spaces a step appends to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CoreSort {
     Func,
     Memory,
@@ -47,13 +46,13 @@ pub enum CoreSort {
     Global,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct InstantiateArg {
     pub name: String,
     pub instance: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct BundleExport {
     pub name: String,
     pub kind: CoreSort,
@@ -61,8 +60,7 @@ pub struct BundleExport {
 }
 
 /// One step of instantiation; each appends one entry to one core index space.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[derive(Debug, Clone)]
 pub enum Step {
     Instantiate {
         module: u32,
@@ -103,8 +101,7 @@ impl Step {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalleeKind {
     Freestanding,
     Method,
@@ -113,8 +110,7 @@ pub enum CalleeKind {
 }
 
 /// The host function a lowered import calls.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Callee {
     pub import: u32,
     pub name: String,
@@ -123,20 +119,16 @@ pub struct Callee {
     pub js_name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StringEncoding {
     #[default]
-    #[serde(rename = "utf8")]
     Utf8,
-    #[serde(rename = "utf16")]
     Utf16,
-    #[serde(rename = "latin1+utf16")]
     CompactUtf16,
 }
 
 /// The spec's `CanonicalOptions`, with indices into the plan's core spaces.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub memory: Option<u32>,
     pub realloc: Option<u32>,
@@ -144,8 +136,7 @@ pub struct Options {
     pub string_encoding: StringEncoding,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Resource {
     pub name: String,
     pub js_name: String,
@@ -155,15 +146,13 @@ pub struct Resource {
     pub dtor: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
     Instance,
     Func,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Import {
     pub name: String,
     pub versionless: String,
@@ -176,12 +165,7 @@ pub struct Import {
     pub resources: Vec<ResourceId>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "lowercase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone)]
 pub enum Export {
     Instance {
         name: String,

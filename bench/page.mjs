@@ -1,0 +1,284 @@
+// In-page half of the bench (driven by bench/run.mjs through Playwright). It defines
+// `window.bench`, and imports nothing up front: cold measurements import the host code themselves.
+//
+// Three sides run the same guest (dist/components/bench.wasm):
+//   terrarium  load('/components/bench.wasm') + component.instantiate(imports)
+//   jco        import('/jco/bench.js') (transpiled with `--instantiation async`) + instantiate(...)
+//   raw        the component's main core module (jco's bench.core.wasm), instantiated directly,
+//              its exports called with the least JS glue that works (the floor for any host)
+
+const COMPONENT_URL = '/components/bench.wasm';
+const JCO_URL = '/jco/bench.js';
+const RAW_CORE_URL = '/jco/bench.core.wasm';
+const HOST = 'example:bench/host';
+
+/** Where the host's `log` sends messages while a check wants them; null (a no-op) otherwise. */
+let logSink = null;
+const hostLog = (msg) => {
+  if (logSink) logSink.push(msg);
+};
+const componentImports = () => ({ [HOST]: { log: hostLog } });
+
+// ---- the sides: {load(): loaded, instantiate(loaded): api} ----------------------------------
+
+const sides = {
+  terrarium: (options = {}) => ({
+    importHost: () => import('/js/index.js'),
+    load: (terrarium) => terrarium.load(COMPONENT_URL, options),
+    async instantiate(component) {
+      const instance = await component.instantiate(componentImports());
+      return instance.exports.api;
+    },
+  }),
+
+  jco: () => ({
+    importHost: () => import(JCO_URL),
+    async load(jco) {
+      const names = ['bench.core.wasm', 'bench.core2.wasm', 'bench.core3.wasm'];
+      const modules = await Promise.all(names.map((name) => WebAssembly.compileStreaming(fetch(`/jco/${name}`))));
+      const byName = Object.fromEntries(names.map((name, i) => [name, modules[i]]));
+      return { jco, byName };
+    },
+    async instantiate({ jco, byName }) {
+      const exports = await jco.instantiate((name) => byName[name], componentImports());
+      return exports.api;
+    },
+  }),
+
+  raw: () => ({
+    importHost: async () => null, // the glue below is part of this page
+    load: () => WebAssembly.compileStreaming(fetch(RAW_CORE_URL)),
+    instantiate: (module) => rawApi(module),
+  }),
+};
+
+/**
+ * The raw side: the core module's exports, with hand-written canonical-ABI glue only where a
+ * value has to cross linear memory (strings, lists), using the same short-string fast paths as a
+ * good host would. `noop` and `add` are the bare exports.
+ */
+async function rawApi(module) {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let memory;
+  let u8 = new Uint8Array(0);
+  const bytes = () => (u8.buffer === memory.buffer ? u8 : (u8 = new Uint8Array(memory.buffer)));
+  const loadString = (ptr, len) => {
+    const m = bytes();
+    if (len <= 32) {
+      let s = '';
+      let i = 0;
+      for (; i < len && m[ptr + i] < 0x80; i++) s += String.fromCharCode(m[ptr + i]);
+      if (i === len) return s;
+    }
+    return decoder.decode(m.subarray(ptr, ptr + len));
+  };
+  const { exports: e } = await WebAssembly.instantiate(module, {
+    'example:bench/host@0.1.0': { log: (ptr, len) => hostLog(loadString(ptr, len)) },
+  });
+  memory = e.memory;
+  const realloc = e.cabi_realloc;
+  const api = (name) => e[`example:bench/api@0.1.0#${name}`];
+  const callHost = api('call-host');
+  const echo = api('echo-string');
+  const echoPost = e['cabi_post_example:bench/api@0.1.0#echo-string'];
+  const sum = api('sum-bytes');
+  /** [ptr, len] of `s` as UTF-8 in guest memory. */
+  const storeString = (s) => {
+    const n = s.length;
+    if (n === 0) return [1, 0];
+    const ptr = realloc(0, 0, 1, n);
+    const m = bytes();
+    let i = 0;
+    if (n <= 32) for (; i < n && s.charCodeAt(i) < 0x80; i++) m[ptr + i] = s.charCodeAt(i);
+    if (i === n) return [ptr, n];
+    const first = encoder.encodeInto(s, m.subarray(ptr, ptr + n));
+    if (first.read === n) return [ptr, first.written];
+    const wide = realloc(ptr, n, 1, n * 3);
+    const rest = encoder.encodeInto(s.slice(first.read), bytes().subarray(wide + first.written, wide + n * 3));
+    const written = first.written + rest.written;
+    return [realloc(wide, n * 3, 1, written), written];
+  };
+  return {
+    noop: api('noop'),
+    add: api('add'),
+    callHost: (s) => callHost(...storeString(s)),
+    echoString(s) {
+      const ret = echo(...storeString(s));
+      const view = new DataView(memory.buffer);
+      const out = loadString(view.getUint32(ret, true), view.getUint32(ret + 4, true));
+      echoPost(ret);
+      return out;
+    },
+    sumBytes(data) {
+      const ptr = realloc(0, 0, 1, data.length);
+      bytes().set(data, ptr);
+      return BigInt.asUintN(64, sum(ptr, data.length));
+    },
+  };
+}
+
+function side(name) {
+  if (name === 'terrarium-trusted') return sides.terrarium({ validate: false });
+  const make = sides[name];
+  if (!make) throw new Error(`unknown side ${name}`);
+  return make();
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function check(condition, what) {
+  if (!condition) throw new Error(`check failed: ${what}`);
+}
+
+/** Correctness first: a bench of wrong answers is worthless. */
+function verify(api) {
+  check(api.add(2, 3) === 5, 'add(2, 3) === 5');
+  check(api.add(0xffffffff, 1) === 0, 'add wraps');
+  check(api.noop() === undefined, 'noop() returns undefined');
+  logSink = [];
+  try {
+    api.callHost('hi ✓ 🌍');
+    check(logSink.length === 1 && logSink[0] === 'hi ✓ 🌍', 'callHost reaches host.log with the message');
+  } finally {
+    logSink = null;
+  }
+  for (const s of ['', 'héllo 𝄞 🎉']) check(api.echoString(s) === s, `echoString(${JSON.stringify(s)})`);
+  check(api.sumBytes(new Uint8Array([1, 2, 250])) === 253n, 'sumBytes([1, 2, 250]) === 253n');
+}
+
+/** Resources this page fetched (bytes as decoded, and as sent), minus the bench page itself. */
+function fetched() {
+  const entries = performance
+    .getEntriesByType('resource')
+    .filter((r) => !new URL(r.name).pathname.startsWith('/bench/'));
+  return {
+    files: entries.length,
+    bytes: entries.reduce((n, r) => n + r.decodedBodySize, 0),
+    transferBytes: entries.reduce((n, r) => n + r.encodedBodySize, 0),
+    urls: entries.map((r) => new URL(r.name).pathname),
+  };
+}
+
+/**
+ * ns per call of `loop(n)` (which makes n calls): calibrated so a batch takes about `targetMs`,
+ * at most `maxN` calls; the median of `batches` batches.
+ */
+function perCall(loop, { targetMs = 150, maxN = 1_000_000, minN = 1000, batches = 7 } = {}) {
+  loop(minN); // warm-up (also lets the engine tier up)
+  let n = minN;
+  let t = 0;
+  for (;;) {
+    const t0 = performance.now();
+    loop(n);
+    t = performance.now() - t0;
+    if (t >= targetMs / 4 || n >= maxN) break;
+    n = Math.min(maxN, n * 4);
+  }
+  n = Math.max(minN, Math.min(maxN, Math.round((n * targetMs) / Math.max(t, 0.01))));
+  const samples = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    loop(n);
+    samples.push(((performance.now() - t0) * 1e6) / n);
+  }
+  return { value: median(samples), min: Math.min(...samples), n, samples };
+}
+
+/** Median ms of `reps` runs of `fn` (after one warm-up run). */
+function perRun(fn, reps) {
+  fn();
+  const samples = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  return { value: median(samples), min: Math.min(...samples), n: reps, samples };
+}
+
+// ---- what run.mjs calls ---------------------------------------------------------------------
+
+window.bench = {
+  /** In a fresh page: import the host code, load and instantiate, check the result works. */
+  async cold(name) {
+    const s = side(name);
+    const t0 = performance.now();
+    const host = await s.importHost();
+    const t1 = performance.now();
+    const loaded = await s.load(host);
+    const t2 = performance.now();
+    const api = await s.instantiate(loaded);
+    const t3 = performance.now();
+    verify(api);
+    return { ms: t3 - t0, phases: { importHost: t1 - t0, load: t2 - t1, instantiate: t3 - t2 }, fetched: fetched() };
+  },
+
+  /** Again, in a page that has everything imported already: load + instantiate, instantiate alone. */
+  async warm(name, reps) {
+    const s = side(name);
+    const host = await s.importHost();
+    const loaded = await s.load(host);
+    verify(await s.instantiate(loaded));
+    const loadSamples = [];
+    const instantiateSamples = [];
+    for (let i = 0; i < reps; i++) {
+      let t0 = performance.now();
+      await s.instantiate(await s.load(host));
+      loadSamples.push(performance.now() - t0);
+      t0 = performance.now();
+      await s.instantiate(loaded);
+      instantiateSamples.push(performance.now() - t0);
+    }
+    return {
+      load: { value: median(loadSamples), n: reps, samples: loadSamples },
+      instantiate: { value: median(instantiateSamples), n: reps, samples: instantiateSamples },
+    };
+  },
+
+  /** Per-call costs on one instance. */
+  async calls(name, { stringReps = 31, bytesReps = 15 } = {}) {
+    const s = side(name);
+    const api = await s.instantiate(await s.load(await s.importHost()));
+    verify(api);
+    const { noop, add, callHost, echoString, sumBytes } = api;
+    const out = {};
+
+    out.noop = perCall((n) => {
+      for (let i = 0; i < n; i++) noop();
+    });
+    let acc = 0;
+    out.add = perCall((n) => {
+      for (let i = 0; i < n; i++) acc = add(acc >>> 0, i);
+    });
+    check(api.add(40, 2) === 42, 'add still adds');
+    out.callHost = perCall((n) => {
+      for (let i = 0; i < n; i++) callHost('x');
+    });
+
+    const big = 'x'.repeat(1 << 20);
+    let echoed = '';
+    out.echoString = perRun(() => {
+      echoed = echoString(big);
+    }, stringReps);
+    check(echoed === big, 'echoString(1 MiB) round-trips');
+
+    const data = new Uint8Array(16 << 20);
+    for (let i = 0; i < data.length; i++) data[i] = i & 0xff;
+    const expected = BigInt((16 << 20) / 256) * BigInt((255 * 256) / 2);
+    let total = 0n;
+    out.sumBytes = perRun(() => {
+      total = sumBytes(data);
+    }, bytesReps);
+    check(total === expected, `sumBytes(16 MiB) === ${expected} (got ${total})`);
+    return out;
+  },
+};
+
+window.benchReady = true;

@@ -1,0 +1,361 @@
+#!/usr/bin/env node
+// Terrarium vs jco, same guest (dist/components/bench.wasm), same Chromium, one run.
+//
+//   node bench/run.mjs          (`npm run bench` builds first, then runs this)
+//
+// Steps: transpile the guest with jco into bench/out/jco/; measure the host code each side ships;
+// serve everything from one cross-origin-isolated origin (bench/server.mjs); then, in Chromium,
+// cold page loads (a fresh browser context each), warm re-loads, and per-call costs, for
+// Terrarium, jco and a raw core-wasm baseline. Prints a table, writes bench/results.json.
+//
+// Environment knobs: BENCH_COLD (cold page loads per side, default 7), BENCH_WARM (warm
+// load+instantiate repetitions, default 10), CHROMIUM (browser path, default /usr/bin/chromium).
+// Exit status: 0 when every side ran and checked out, 1 when a side failed (named on stderr),
+// 2 when the bench could not start at all.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { ROOT, startBenchServer } from './server.mjs';
+
+const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
+const JCO_OUT = path.join(ROOT, 'bench/out/jco');
+const RESULTS = path.join(ROOT, 'bench/results.json');
+const COLD_RUNS = positiveInt(process.env.BENCH_COLD, 7);
+const WARM_RUNS = positiveInt(process.env.BENCH_WARM, 10);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const STEP_TIMEOUT_MS = 90_000;
+
+/** The sides measured in the browser; `terrarium-trusted` is `load(url, {validate: false})`. */
+const SIDES = ['terrarium', 'terrarium-trusted', 'jco', 'raw'];
+
+const started = Date.now();
+const log = (msg) => console.log(`bench [${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
+
+/** side -> first error message; a failed side is skipped from then on. */
+const failures = new Map();
+const fail = (side, error) => {
+  const message = String(error?.message ?? error).split('\n').slice(0, 6).join('\n');
+  if (!failures.has(side)) failures.set(side, message);
+  log(`${side} FAILED: ${message}`);
+};
+const alive = (side) => !failures.has(side) && !(side === 'raw' && failures.has('jco-transpile'));
+
+function positiveInt(text, fallback) {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---- 0. preconditions -----------------------------------------------------------------------
+
+for (const needed of [COMPONENT, ...['full', 'trusted', 'wit'].map((v) => path.join(ROOT, `dist/wasm/${v}/terrarium_bg.wasm`))]) {
+  if (!fs.existsSync(needed)) {
+    console.error(`bench: missing ${path.relative(ROOT, needed)}; run \`npm run build\` (or \`npm run bench\`) first`);
+    process.exit(2);
+  }
+}
+
+// ---- 1. jco transpile -----------------------------------------------------------------------
+
+const jcoVersion = packageVersion('@bytecodealliance/jco');
+log(`transpiling dist/components/bench.wasm with jco ${jcoVersion} -> ${path.relative(ROOT, JCO_OUT)}/`);
+fs.rmSync(JCO_OUT, { recursive: true, force: true });
+try {
+  const jcoBin = path.join(packageDir('@bytecodealliance/jco'), 'dist/jco.js');
+  const args = [jcoBin, 'transpile', COMPONENT, '-o', JCO_OUT, '--instantiation', 'async', '--no-typescript', '--quiet',
+    // Never inline core wasm as base64: emit it as files, as a page would serve it.
+    '--base64-cutoff', '0'];
+  const t0 = performance.now();
+  await promisify(execFile)(process.execPath, args, { cwd: ROOT });
+  log(`jco transpile took ${(performance.now() - t0).toFixed(0)} ms`);
+  for (const file of ['bench.js', 'bench.core.wasm']) {
+    if (!fs.existsSync(path.join(JCO_OUT, file))) throw new Error(`jco emitted no ${file}`);
+  }
+} catch (error) {
+  fail('jco-transpile', error.stderr || error);
+  failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
+}
+
+// ---- 2. host code sizes ---------------------------------------------------------------------
+
+function walk(dir, keep) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return walk(full, keep);
+    return keep(entry.name) ? [full] : [];
+  }).sort();
+}
+
+function sizeOf(files) {
+  let raw = 0;
+  let gzip = 0;
+  const detail = files.map((file) => {
+    const bytes = fs.readFileSync(file);
+    const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+    raw += bytes.length;
+    gzip += gz;
+    return { file: path.relative(ROOT, file), raw: bytes.length, gzip: gz };
+  });
+  return { raw, gzip, files: detail };
+}
+
+const jsFiles = (dir) => walk(path.join(ROOT, dir), (name) => name.endsWith('.js'));
+const terrariumJs = [...jsFiles('js'), ...fs.readdirSync(path.join(ROOT, 'polyfill-wasi/js')).filter((n) => n.endsWith('.js')).map((n) => path.join(ROOT, 'polyfill-wasi/js', n)).sort()];
+const variantFiles = (variant) => ['terrarium.js', 'terrarium_bg.wasm'].map((f) => path.join(ROOT, `dist/wasm/${variant}/${f}`));
+const sizes = {
+  terrariumFull: sizeOf([...terrariumJs, ...variantFiles('full')]),
+  terrariumTrusted: sizeOf([...terrariumJs, ...variantFiles('trusted')]),
+  terrariumWit: sizeOf(variantFiles('wit')),
+  jco: failures.has('jco') ? { raw: NaN, gzip: NaN, files: [] } : sizeOf(walk(JCO_OUT, (name) => name.endsWith('.js') || name.endsWith('.wasm'))),
+  component: sizeOf([COMPONENT]),
+};
+log(`host code: terrarium ${kib(sizes.terrariumFull.raw)} (${kib(sizes.terrariumFull.gzip)} gzip), jco ${kib(sizes.jco.raw)} (${kib(sizes.jco.gzip)} gzip)`);
+
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** A package's folder (its `exports` may hide package.json from require.resolve). */
+function packageDir(name) {
+  return path.join(ROOT, 'node_modules', name);
+}
+
+function packageVersion(name) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---- 3. the browser -------------------------------------------------------------------------
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright'));
+} catch {
+  ({ chromium } = await import('@playwright/test'));
+}
+
+const server = await startBenchServer({ port: 0 });
+const pageUrl = new URL('bench/page.html', server.url).href;
+let browser;
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+} catch (error) {
+  console.error(`bench: cannot launch Chromium at ${CHROMIUM}: ${error.message}`);
+  await server.close();
+  process.exit(2);
+}
+const chromiumVersion = browser.version();
+log(`Chromium ${chromiumVersion}, serving ${server.url}`);
+
+/** A fresh browser context (own cache, own renderer) with the bench page loaded; runs `fn(page)`. */
+async function inFreshPage(what, fn) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+  try {
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.benchReady === true, null, { timeout: 10_000 });
+    return await withTimeout(fn(page), STEP_TIMEOUT_MS, what);
+  } catch (error) {
+    const extra = pageErrors.length ? `\n  page said: ${pageErrors.slice(0, 3).join('\n  page said: ')}` : '';
+    throw new Error(`${error.message.replace(/^page\.evaluate: /, '')}${extra}`);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * `inFreshPage`, tried twice: a step that fails once (say, a file caught mid-rebuild) is retried
+ * in a new page; the retry is logged and recorded in results.json.
+ */
+const retries = [];
+async function step(side, what, fn) {
+  try {
+    return await inFreshPage(`${what} ${side}`, fn);
+  } catch (error) {
+    const message = error.message.split('\n')[0];
+    log(`${what} ${side} failed (${message}); retrying once`);
+    retries.push({ side, step: what, error: message });
+    return await inFreshPage(`${what} ${side}`, fn);
+  }
+}
+
+const results = { cold: {}, warm: {}, calls: {} };
+for (const side of SIDES) results.cold[side] = [];
+
+try {
+  // 3a. cold: one fresh context per load, sides interleaved (rotated) so drift hits them alike.
+  for (let round = 0; round < COLD_RUNS; round++) {
+    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]);
+    const line = [];
+    for (const side of order) {
+      if (!alive(side)) continue;
+      try {
+        const r = await step(side, 'cold', (page) => page.evaluate((s) => window.bench.cold(s), side));
+        results.cold[side].push(r);
+        line.push(`${side} ${r.ms.toFixed(1)} ms`);
+      } catch (error) {
+        fail(side, error);
+      }
+    }
+    log(`cold load ${round + 1}/${COLD_RUNS}: ${line.join(', ')}`);
+  }
+
+  // 3b. warm: everything imported already; load+instantiate again, and instantiate alone.
+  for (const side of SIDES) {
+    if (!alive(side)) continue;
+    try {
+      results.warm[side] = await step(side, 'warm', (page) =>
+        page.evaluate(([s, n]) => window.bench.warm(s, n), [side, WARM_RUNS]),
+      );
+      const w = results.warm[side];
+      log(`warm ${side}: load+instantiate ${w.load.value.toFixed(2)} ms, instantiate ${w.instantiate.value.toFixed(3)} ms`);
+    } catch (error) {
+      fail(side, error);
+    }
+  }
+
+  // 3c. calls: one instance per side, in its own fresh page.
+  for (const side of ['terrarium', 'jco', 'raw']) {
+    if (!alive(side)) continue;
+    try {
+      results.calls[side] = await step(side, 'calls', (page) => page.evaluate((s) => window.bench.calls(s), side));
+      const c = results.calls[side];
+      log(`calls ${side}: noop ${c.noop.value.toFixed(1)} ns, add ${c.add.value.toFixed(1)} ns, callHost ${c.callHost.value.toFixed(1)} ns, ` +
+        `echoString(1 MiB) ${c.echoString.value.toFixed(2)} ms, sumBytes(16 MiB) ${c.sumBytes.value.toFixed(2)} ms`);
+    } catch (error) {
+      fail(side, error);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// ---- 4. the table ---------------------------------------------------------------------------
+
+const coldMs = (side) => median(results.cold[side].map((r) => r.ms));
+const coldPhase = (side, phase) => median(results.cold[side].map((r) => r.phases[phase]));
+const coldFetched = (side) => results.cold[side].at(-1)?.fetched;
+const call = (side, key) => results.calls[side]?.[key]?.value;
+const warm = (side, key) => results.warm[side]?.[key]?.value;
+const has = (x) => typeof x === 'number' && Number.isFinite(x);
+
+const rows = [
+  { metric: `load+instantiate, cold page (median of ${COLD_RUNS})`, unit: 'ms', terrarium: coldMs('terrarium'), jco: coldMs('jco'), raw: coldMs('raw') },
+  ...[['importHost', 'import() of the host JS'], ['load', 'load: fetch + compile'], ['instantiate', 'instantiate']].map(([phase, what]) => (
+    { metric: `  of which ${what}`, unit: 'ms', terrarium: coldPhase('terrarium', phase), jco: coldPhase('jco', phase), raw: phase === 'importHost' ? undefined : coldPhase('raw', phase) })),
+  { metric: '  same, Terrarium load(url, {validate: false})', unit: 'ms', terrarium: coldMs('terrarium-trusted') },
+  { metric: `load+instantiate, warm (median of ${WARM_RUNS})`, unit: 'ms', terrarium: warm('terrarium', 'load'), jco: warm('jco', 'load'), raw: warm('raw', 'load') },
+  { metric: '  same, Terrarium load(url, {validate: false})', unit: 'ms', terrarium: warm('terrarium-trusted', 'load') },
+  { metric: `instantiate only, loaded (median of ${WARM_RUNS})`, unit: 'ms', terrarium: warm('terrarium', 'instantiate'), jco: warm('jco', 'instantiate'), raw: warm('raw', 'instantiate') },
+  { metric: 'noop()', unit: 'ns/call', terrarium: call('terrarium', 'noop'), jco: call('jco', 'noop'), raw: call('raw', 'noop') },
+  { metric: 'add(u32, u32)', unit: 'ns/call', terrarium: call('terrarium', 'add'), jco: call('jco', 'add'), raw: call('raw', 'add') },
+  { metric: "callHost('x') -> host log (no-op)", unit: 'ns/call', terrarium: call('terrarium', 'callHost'), jco: call('jco', 'callHost'), raw: call('raw', 'callHost') },
+  { metric: 'echoString, 1 MiB round trip', unit: 'ms', terrarium: call('terrarium', 'echoString'), jco: call('jco', 'echoString'), raw: call('raw', 'echoString') },
+  { metric: 'sumBytes, 16 MiB list<u8>', unit: 'ms', terrarium: call('terrarium', 'sumBytes'), jco: call('jco', 'sumBytes'), raw: call('raw', 'sumBytes') },
+  { metric: 'host code (+ jco: its core wasm), raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024 },
+  { metric: 'host code (+ jco: its core wasm), gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024 },
+  { metric: '  Terrarium trusted variant, raw', unit: 'KiB', terrarium: sizes.terrariumTrusted.raw / 1024 },
+  { metric: '  Terrarium trusted variant, gzip -9', unit: 'KiB', terrarium: sizes.terrariumTrusted.gzip / 1024 },
+  { metric: '  + WIT printer, lazy (wit variant), raw', unit: 'KiB', terrarium: sizes.terrariumWit.raw / 1024 },
+  { metric: '  + WIT printer, lazy (wit variant), gzip -9', unit: 'KiB', terrarium: sizes.terrariumWit.gzip / 1024 },
+  { metric: 'fetched by a cold page (all files, incl. guest)', unit: 'KiB', terrarium: coldFetched('terrarium')?.bytes / 1024, jco: coldFetched('jco')?.bytes / 1024, raw: coldFetched('raw')?.bytes / 1024 },
+  { metric: '  files fetched', unit: 'files', terrarium: coldFetched('terrarium')?.files, jco: coldFetched('jco')?.files, raw: coldFetched('raw')?.files },
+];
+for (const row of rows) {
+  row.jcoOverTerrarium = has(row.jco) && has(row.terrarium) && row.terrarium > 0 ? row.jco / row.terrarium : undefined;
+  row.terrariumOverRaw = has(row.raw) && has(row.terrarium) && row.raw > 0 ? row.terrarium / row.raw : undefined;
+}
+
+const ratio = (a, b) => (has(a) && has(b) && b > 0 ? a / b : undefined);
+const ratios = {
+  'Terrarium / raw core, add(u32, u32)': ratio(call('terrarium', 'add'), call('raw', 'add')),
+  'Terrarium / jco, add(u32, u32)': ratio(call('terrarium', 'add'), call('jco', 'add')),
+  'jco / Terrarium, load+instantiate (cold page)': ratio(coldMs('jco'), coldMs('terrarium')),
+  'jco / Terrarium, load+instantiate (warm)': ratio(warm('jco', 'load'), warm('terrarium', 'load')),
+};
+
+function fmt(value, unit) {
+  if (!has(value)) return '—';
+  if (unit === 'files') return String(value);
+  if (unit === 'KiB') return value.toFixed(1);
+  if (unit === 'ns/call') return value < 100 ? value.toFixed(1) : value.toFixed(0);
+  return value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(1);
+}
+const fmtRatio = (r) => (has(r) ? `${r.toFixed(2)}×` : '—');
+
+const header = ['metric', 'unit', 'Terrarium', 'jco', 'raw core', 'jco/T', 'T/raw'];
+const body = rows.map((r) => [r.metric, r.unit, fmt(r.terrarium, r.unit), fmt(r.jco, r.unit), fmt(r.raw, r.unit), fmtRatio(r.jcoOverTerrarium), fmtRatio(r.terrariumOverRaw)]);
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
+const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const table = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+
+console.log('');
+console.log(`Terrarium vs jco ${jcoVersion}: dist/components/bench.wasm (${kib(sizes.component.raw)}), Chromium ${chromiumVersion}`);
+console.log('');
+for (const l of table) console.log(l);
+console.log('');
+for (const [what, r] of Object.entries(ratios)) console.log(`${what.padEnd(48)} ${fmtRatio(r)}`);
+console.log('');
+for (const note of [
+  'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',
+  '  (raw core: fetch + compile + instantiate of the guest\'s main core module, glue already in the page).',
+  'Warm: the same page again, host code already imported. ns/call: median of 7 calibrated batches',
+  '  (up to 1e6 calls each); echoString/sumBytes: median of 31/15 runs. jco/T > 1: jco is slower/bigger.',
+  'Host code: Terrarium = js/**/*.js + polyfill-wasi/js/*.js + dist/wasm/<variant>/terrarium{.js,_bg.wasm};',
+  `  jco = the JS and core wasm jco ${jcoVersion} emits (--instantiation async), which include the guest.`,
+  'Raw core: jco\'s bench.core.wasm called straight from JS, hand glue for strings and lists.',
+]) console.log(note);
+
+const json = {
+  date: new Date().toISOString(),
+  environment: { chromium: chromiumVersion, node: process.version, jco: jcoVersion, platform: `${process.platform}-${process.arch}` },
+  config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS },
+  rows,
+  ratios,
+  sizes,
+  samples: results,
+  failures: Object.fromEntries(failures),
+  retries,
+  durationSeconds: (Date.now() - started) / 1000,
+};
+fs.writeFileSync(RESULTS, `${JSON.stringify(json, null, 2)}\n`);
+log(`wrote ${path.relative(ROOT, RESULTS)}`);
+
+const failedMain = [...failures.keys()].filter((side) => side !== 'jco-transpile');
+if (failedMain.length) {
+  const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', jco: 'jco', raw: 'raw core baseline' };
+  console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
+  process.exit(1);
+}
+log('done');

@@ -1,0 +1,364 @@
+//! The plan as JSON, in the shape `docs/plan-format.md` gives: camelCase keys, a `kind` or `op`
+//! tag on each variant.
+
+use super::*;
+use crate::abi::signature::{FuncSig, Param};
+use crate::error::{Error, ErrorKind};
+use crate::json::{object, ToJson};
+use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
+
+impl ToJson for Plan {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("modules", &self.modules)
+            .field("types", &self.types)
+            .field("resources", &self.resources)
+            .field("imports", &self.imports)
+            .field("steps", &self.steps)
+            .field("exports", &self.exports)
+            .end();
+    }
+}
+
+impl ToJson for ModuleRange {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .end();
+    }
+}
+
+/// A lowercase name for a fieldless enum.
+fn name_json(name: &str, out: &mut String) {
+    name.write_json(out);
+}
+
+impl ToJson for CoreType {
+    fn write_json(&self, out: &mut String) {
+        let name = match self {
+            CoreType::I32 => "i32",
+            CoreType::I64 => "i64",
+            CoreType::F32 => "f32",
+            CoreType::F64 => "f64",
+        };
+        name_json(name, out);
+    }
+}
+
+impl ToJson for CoreSort {
+    fn write_json(&self, out: &mut String) {
+        let name = match self {
+            CoreSort::Func => "func",
+            CoreSort::Memory => "memory",
+            CoreSort::Table => "table",
+            CoreSort::Global => "global",
+        };
+        name_json(name, out);
+    }
+}
+
+impl ToJson for TypeDef {
+    fn write_json(&self, out: &mut String) {
+        use TypeKind::*;
+        let mut o = object(out);
+        let kind = match &self.kind {
+            Bool => "bool",
+            S8 => "s8",
+            U8 => "u8",
+            S16 => "s16",
+            U16 => "u16",
+            S32 => "s32",
+            U32 => "u32",
+            S64 => "s64",
+            U64 => "u64",
+            F32 => "f32",
+            F64 => "f64",
+            Char => "char",
+            String => "string",
+            List { .. } => "list",
+            Record { .. } => "record",
+            Tuple { .. } => "tuple",
+            Variant { .. } => "variant",
+            Enum { .. } => "enum",
+            Option { .. } => "option",
+            Result { .. } => "result",
+            Flags { .. } => "flags",
+            Own { .. } => "own",
+            Borrow { .. } => "borrow",
+        };
+        o.field("kind", kind);
+        match &self.kind {
+            List { element } => {
+                o.field("element", element);
+            }
+            Record { fields } => {
+                o.field("fields", fields);
+            }
+            Tuple { elements } => {
+                o.field("elements", elements);
+            }
+            Variant {
+                cases,
+                discriminant_size,
+                payload_offset,
+            } => {
+                o.field("cases", cases)
+                    .field("discriminantSize", discriminant_size)
+                    .field("payloadOffset", payload_offset);
+            }
+            Enum {
+                names,
+                discriminant_size,
+            } => {
+                o.field("names", names)
+                    .field("discriminantSize", discriminant_size);
+            }
+            Option { ty, payload_offset } => {
+                o.field("type", ty).field("payloadOffset", payload_offset);
+            }
+            Result {
+                ok,
+                err,
+                payload_offset,
+            } => {
+                o.field("ok", ok)
+                    .field("err", err)
+                    .field("payloadOffset", payload_offset);
+            }
+            Flags { names, js_names } => {
+                o.field("names", names).field("jsNames", js_names);
+            }
+            Own { resource } | Borrow { resource } => {
+                o.field("resource", resource);
+            }
+            _ => {}
+        }
+        o.field("size", &self.size)
+            .field("align", &self.align)
+            .field("flat", &self.flat)
+            .end();
+    }
+}
+
+impl ToJson for Field {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("jsName", &self.js_name)
+            .field("type", &self.ty)
+            .field("offset", &self.offset)
+            .end();
+    }
+}
+
+impl ToJson for Element {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("type", &self.ty)
+            .field("offset", &self.offset)
+            .end();
+    }
+}
+
+impl ToJson for Case {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("type", &self.ty)
+            .end();
+    }
+}
+
+impl ToJson for Param {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("type", &self.ty)
+            .end();
+    }
+}
+
+impl ToJson for FuncSig {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("params", &self.params)
+            .field("result", &self.result)
+            .field("flatParams", &self.flat_params)
+            .field("flatResults", &self.flat_results)
+            .field("paramsIndirect", &self.params_indirect)
+            .field("resultIndirect", &self.result_indirect)
+            .end();
+    }
+}
+
+impl ToJson for Step {
+    fn write_json(&self, out: &mut String) {
+        let mut o = object(out);
+        match self {
+            Step::Instantiate { module, args } => o
+                .field("op", "instantiate")
+                .field("module", module)
+                .field("args", args),
+            Step::Bundle { exports } => o.field("op", "bundle").field("exports", exports),
+            Step::Alias {
+                kind,
+                instance,
+                name,
+            } => o
+                .field("op", "alias")
+                .field("kind", kind)
+                .field("instance", instance)
+                .field("name", name),
+            Step::Lower {
+                callee,
+                func,
+                options,
+            } => o
+                .field("op", "lower")
+                .field("callee", callee)
+                .field("func", func)
+                .field("options", options),
+            Step::ResourceNew { resource } => {
+                o.field("op", "resourceNew").field("resource", resource)
+            }
+            Step::ResourceRep { resource } => {
+                o.field("op", "resourceRep").field("resource", resource)
+            }
+            Step::ResourceDrop { resource } => {
+                o.field("op", "resourceDrop").field("resource", resource)
+            }
+        }
+        .end();
+    }
+}
+
+impl ToJson for InstantiateArg {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("instance", &self.instance)
+            .end();
+    }
+}
+
+impl ToJson for BundleExport {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("index", &self.index)
+            .end();
+    }
+}
+
+impl ToJson for Callee {
+    fn write_json(&self, out: &mut String) {
+        let kind = match self.kind {
+            CalleeKind::Freestanding => "freestanding",
+            CalleeKind::Method => "method",
+            CalleeKind::Static => "static",
+            CalleeKind::Constructor => "constructor",
+        };
+        object(out)
+            .field("import", &self.import)
+            .field("name", &self.name)
+            .field("kind", kind)
+            .field("resource", &self.resource)
+            .field("jsName", &self.js_name)
+            .end();
+    }
+}
+
+impl ToJson for Options {
+    fn write_json(&self, out: &mut String) {
+        let encoding = match self.string_encoding {
+            StringEncoding::Utf8 => "utf8",
+            StringEncoding::Utf16 => "utf16",
+            StringEncoding::CompactUtf16 => "latin1+utf16",
+        };
+        object(out)
+            .field("memory", &self.memory)
+            .field("realloc", &self.realloc)
+            .field("postReturn", &self.post_return)
+            .field("stringEncoding", encoding)
+            .end();
+    }
+}
+
+impl ToJson for Resource {
+    fn write_json(&self, out: &mut String) {
+        object(out)
+            .field("name", &self.name)
+            .field("jsName", &self.js_name)
+            .field("import", &self.import)
+            .field("dtor", &self.dtor)
+            .end();
+    }
+}
+
+impl ToJson for Import {
+    fn write_json(&self, out: &mut String) {
+        let kind = match self.kind {
+            ImportKind::Instance => "instance",
+            ImportKind::Func => "func",
+        };
+        object(out)
+            .field("name", &self.name)
+            .field("versionless", &self.versionless)
+            .field("jsName", &self.js_name)
+            .field("wasi", &self.wasi)
+            .field("kind", kind)
+            .field("functions", &self.functions)
+            .field("resources", &self.resources)
+            .end();
+    }
+}
+
+impl ToJson for Export {
+    fn write_json(&self, out: &mut String) {
+        let mut o = object(out);
+        match self {
+            Export::Instance {
+                name,
+                js_name,
+                exports,
+            } => o
+                .field("kind", "instance")
+                .field("name", name)
+                .field("jsName", js_name)
+                .field("exports", exports),
+            Export::Func {
+                name,
+                js_name,
+                core_func,
+                func,
+                options,
+            } => o
+                .field("kind", "func")
+                .field("name", name)
+                .field("jsName", js_name)
+                .field("coreFunc", core_func)
+                .field("func", func)
+                .field("options", options),
+        }
+        .end();
+    }
+}
+
+impl ToJson for Error {
+    fn write_json(&self, out: &mut String) {
+        let kind = match self.kind {
+            ErrorKind::Malformed => "malformed",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::NotAComponent => "not-a-component",
+            ErrorKind::Unsupported => "unsupported",
+        };
+        object(out)
+            .field("kind", kind)
+            .field("message", &self.message)
+            .field("offset", &self.offset)
+            .end();
+    }
+}
