@@ -35,6 +35,10 @@ const WASM_OPT_FLAGS = [
   '--enable-nontrapping-float-to-int',
   '--enable-sign-ext',
   '--enable-mutable-globals',
+  // cargo keeps names and target features for wasm-bindgen to read; they are not shipped.
+  '--strip-debug',
+  '--strip-producers',
+  '--strip-target-features',
 ];
 const CRATE_DIRS = ['host-core', 'web', 'polyfill-wasi'];
 // Folders inside crate dirs that never feed the Rust build.
@@ -210,7 +214,25 @@ if (noGuests) {
   console.log(`build: guests   skipped (${guests} not found)`);
 }
 
+// The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
+// file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the
+// `../dist/wasm/…` paths in js/engine.js resolve the same from both.
+const esbuild = await import('esbuild');
+await esbuild.build({
+  entryPoints: ['js/index.js'],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  minify: true,
+  sourcemap: 'linked',
+  external: ['../dist/wasm/*', 'node:*'],
+  outfile: 'dist/terrarium.js',
+  logLevel: 'warning',
+});
+
 // Sizes.
+const gzipSize = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
 const wasmRoot = path.join('dist', 'wasm');
 const rows = [];
 if (fs.existsSync(wasmRoot)) {
@@ -223,4 +245,12 @@ if (fs.existsSync(wasmRoot)) {
   }
 }
 for (const r of rows) console.log(r);
+const bundle = path.join('dist', 'terrarium.js');
+console.log(`build: ${bundle.padEnd(36)} ${fmt(fs.statSync(bundle).size).padStart(11)} raw ${fmt(gzipSize(bundle)).padStart(11)} gzip`);
+for (const variant of ['full', 'trusted']) {
+  const files = [bundle, path.join(wasmRoot, variant, 'terrarium.js'), path.join(wasmRoot, variant, 'terrarium_bg.wasm')];
+  if (!files.every((f) => fs.existsSync(f))) continue;
+  const total = files.reduce((sum, f) => sum + gzipSize(f), 0);
+  console.log(`build: before the first call (${variant}): ${fmt(total)} gzip (bundle + ${variant} glue + wasm)`);
+}
 console.log(`build: done in ${((Date.now() - start) / 1000).toFixed(1)}s (${built} variant(s) rebuilt)`);
