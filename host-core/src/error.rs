@@ -27,11 +27,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>, offset: usize) -> Self {
-        Error {
-            kind,
-            message: message.into(),
-            offset: Some(offset),
-        }
+        Error { kind, message: message.into(), offset: Some(offset) }
     }
 
     pub fn unsupported(message: impl Into<String>, offset: usize) -> Self {
@@ -45,11 +41,7 @@ impl Error {
 
     /// Parser errors are malformed input; wasmparser keeps the absolute offset for us.
     pub fn malformed(err: wasmparser::BinaryReaderError) -> Self {
-        Error::new(
-            ErrorKind::Malformed,
-            err.message().to_string(),
-            err.offset() as usize,
-        )
+        Error::new(ErrorKind::Malformed, err.message().to_string(), err.offset() as usize)
     }
 }
 

@@ -129,11 +129,7 @@ mod tests {
     #[test]
     fn writes_objects_arrays_and_nulls() {
         let mut out = String::new();
-        object(&mut out)
-            .field("n", &7u32)
-            .field("list", &vec![true, false])
-            .field("none", &None::<u32>)
-            .end();
+        object(&mut out).field("n", &7u32).field("list", &vec![true, false]).field("none", &None::<u32>).end();
         assert_eq!(out, r#"{"n":7,"list":[true,false],"none":null}"#);
     }
 }

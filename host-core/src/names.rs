@@ -45,17 +45,11 @@ mod tests {
     #[test]
     fn jco_spellings() {
         assert_eq!(lower_camel("get-stdout"), "getStdout");
-        assert_eq!(
-            lower_camel("blocking-write-and-flush"),
-            "blockingWriteAndFlush"
-        );
+        assert_eq!(lower_camel("blocking-write-and-flush"), "blockingWriteAndFlush");
         assert_eq!(upper_camel("output-stream"), "OutputStream");
         assert_eq!(versionless("wasi:cli/stdout@0.2.3"), "wasi:cli/stdout");
         assert_eq!(interface_js_name("example:bench/api@0.1.0"), "api");
-        assert_eq!(
-            interface_js_name("wasi:cli/terminal-stdin@0.2.0"),
-            "terminalStdin"
-        );
+        assert_eq!(interface_js_name("wasi:cli/terminal-stdin@0.2.0"), "terminalStdin");
         assert_eq!(interface_js_name("get-seed"), "getSeed");
     }
 }

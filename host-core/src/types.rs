@@ -54,43 +54,16 @@ pub enum TypeKind {
     F64,
     Char,
     String,
-    List {
-        element: TypeId,
-    },
-    Record {
-        fields: Vec<Field>,
-    },
-    Tuple {
-        elements: Vec<Element>,
-    },
-    Variant {
-        cases: Vec<Case>,
-        discriminant_size: u32,
-        payload_offset: u32,
-    },
-    Enum {
-        names: Vec<String>,
-        discriminant_size: u32,
-    },
-    Option {
-        ty: TypeId,
-        payload_offset: u32,
-    },
-    Result {
-        ok: Option<TypeId>,
-        err: Option<TypeId>,
-        payload_offset: u32,
-    },
-    Flags {
-        names: Vec<String>,
-        js_names: Vec<String>,
-    },
-    Own {
-        resource: ResourceId,
-    },
-    Borrow {
-        resource: ResourceId,
-    },
+    List { element: TypeId },
+    Record { fields: Vec<Field> },
+    Tuple { elements: Vec<Element> },
+    Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
+    Enum { names: Vec<String>, discriminant_size: u32 },
+    Option { ty: TypeId, payload_offset: u32 },
+    Result { ok: Option<TypeId>, err: Option<TypeId>, payload_offset: u32 },
+    Flags { names: Vec<String>, js_names: Vec<String> },
+    Own { resource: ResourceId },
+    Borrow { resource: ResourceId },
 }
 
 /// A type with its layout: what the JS glue reads.
@@ -116,18 +89,10 @@ impl TypeArena {
         if let Some(&id) = self.ids.get(&kind) {
             return id;
         }
-        let (size, align) = (
-            layout::elem_size(&kind, self),
-            layout::alignment(&kind, self),
-        );
+        let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
         let flat = layout::flatten(&kind, self);
         let id = self.defs.len() as TypeId;
-        self.defs.push(TypeDef {
-            kind: kind.clone(),
-            size,
-            align,
-            flat,
-        });
+        self.defs.push(TypeDef { kind: kind.clone(), size, align, flat });
         self.ids.insert(kind, id);
         id
     }

@@ -13,19 +13,12 @@ pub fn print(bytes: &[u8]) -> Result<String> {
         offset: None,
     })?;
     let (resolve, package) = (decoded.resolve(), decoded.package());
-    let dependencies: Vec<_> = resolve
-        .packages
-        .iter()
-        .map(|(id, _)| id)
-        .filter(|&id| id != package)
-        .collect();
+    let dependencies: Vec<_> = resolve.packages.iter().map(|(id, _)| id).filter(|&id| id != package).collect();
     let mut printer = WitPrinter::default();
-    printer
-        .print(resolve, package, &dependencies)
-        .map_err(|err| Error {
-            kind: ErrorKind::Unsupported,
-            message: format!("cannot print the component's WIT: {err:#}"),
-            offset: None,
-        })?;
+    printer.print(resolve, package, &dependencies).map_err(|err| Error {
+        kind: ErrorKind::Unsupported,
+        message: format!("cannot print the component's WIT: {err:#}"),
+        offset: None,
+    })?;
     Ok(printer.output.to_string())
 }

@@ -17,11 +17,7 @@ fn outcome(bytes: &[u8]) -> (String, &'static str) {
     match (host_core::plan(bytes, true), host_core::plan(bytes, false)) {
         (Ok(plan), Ok(unvalidated)) => {
             let text = pretty(&plan.to_json());
-            assert_eq!(
-                text,
-                pretty(&unvalidated.to_json()),
-                "planning must not depend on validation"
-            );
+            assert_eq!(text, pretty(&unvalidated.to_json()), "planning must not depend on validation");
             (text, "plan.json")
         }
         (Err(validated), Err(unvalidated)) => (
@@ -58,33 +54,19 @@ fn fixtures_match_their_expectations() {
         }
         match std::fs::read_to_string(&expected_path) {
             Ok(expected) if expected == actual => {}
-            Ok(_) => failures.push(format!(
-                "{} differs from {}",
-                path.display(),
-                expected_path.display()
-            )),
-            Err(_) => failures.push(format!(
-                "{} has no {}",
-                path.display(),
-                expected_path.display()
-            )),
+            Ok(_) => failures.push(format!("{} differs from {}", path.display(), expected_path.display())),
+            Err(_) => failures.push(format!("{} has no {}", path.display(), expected_path.display())),
         }
     }
     assert!(count >= 5, "the fixtures folder lost its fixtures");
-    assert!(
-        failures.is_empty(),
-        "fixture failures (BLESS=1 to accept):\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "fixture failures (BLESS=1 to accept):\n{}", failures.join("\n"));
 }
 
 /// Every planned module range must lie inside the binary and hold a core module.
 #[test]
 fn module_ranges_point_at_core_modules() {
-    let bytes = wat::parse_file(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/string-roundtrip.wat"),
-    )
-    .unwrap();
+    let bytes =
+        wat::parse_file(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/string-roundtrip.wat")).unwrap();
     let plan = host_core::plan(&bytes, true).unwrap();
     assert_eq!(plan.modules.len(), 2);
     for range in &plan.modules {

@@ -3,11 +3,7 @@
 use host_core::{plan, ErrorKind};
 
 fn component() -> Vec<u8> {
-    wat::parse_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/string-roundtrip.wat"
-    ))
-    .unwrap()
+    wat::parse_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/string-roundtrip.wat")).unwrap()
 }
 
 fn refusal(bytes: &[u8]) -> (ErrorKind, usize, String) {
@@ -27,10 +23,7 @@ fn empty_and_short_inputs_are_truncated() {
 fn garbage_has_no_magic_header() {
     let (kind, offset, message) = refusal(b"hello, world! this is not wasm");
     assert_eq!((kind, offset), (ErrorKind::Malformed, 0));
-    assert_eq!(
-        message,
-        "magic header not detected: not a WebAssembly binary (at offset 0x0)"
-    );
+    assert_eq!(message, "magic header not detected: not a WebAssembly binary (at offset 0x0)");
 }
 
 #[test]
@@ -38,10 +31,7 @@ fn a_core_module_is_not_a_component() {
     let module = wat::parse_str("(module (func (export \"f\")))").unwrap();
     let (kind, offset, message) = refusal(&module);
     assert_eq!((kind, offset), (ErrorKind::NotAComponent, 4));
-    assert_eq!(
-        message,
-        "expected a component, found a core module (at offset 0x4)"
-    );
+    assert_eq!(message, "expected a component, found a core module (at offset 0x4)");
 }
 
 #[test]
@@ -67,15 +57,10 @@ fn section_ends(bytes: &[u8]) -> Vec<usize> {
     let mut parser = wasmparser::Parser::new(0);
     let mut rest = bytes;
     loop {
-        let wasmparser::Chunk::Parsed { consumed, payload } = parser.parse(rest, true).unwrap()
-        else {
-            unreachable!()
-        };
+        let wasmparser::Chunk::Parsed { consumed, payload } = parser.parse(rest, true).unwrap() else { unreachable!() };
         rest = &rest[consumed..];
         match payload {
-            wasmparser::Payload::ModuleSection {
-                unchecked_range, ..
-            } => {
+            wasmparser::Payload::ModuleSection { unchecked_range, .. } => {
                 rest = &rest[(unchecked_range.end - unchecked_range.start) as usize..];
                 ends.push(unchecked_range.end as usize);
             }
@@ -94,18 +79,12 @@ fn every_truncation_is_refused_inside_the_input() {
         for validate in [true, false] {
             match plan(&bytes[..len], validate) {
                 Err(err) => {
-                    assert!(
-                        err.offset.unwrap() <= len,
-                        "prefix {len}: offset past the input: {err}"
-                    );
+                    assert!(err.offset.unwrap() <= len, "prefix {len}: offset past the input: {err}");
                     if !ends.contains(&len) {
                         assert_eq!(err.kind, ErrorKind::Malformed, "prefix {len}: {err}");
                     }
                 }
-                Ok(_) => assert!(
-                    ends.contains(&len),
-                    "prefix {len} cut inside a section was planned"
-                ),
+                Ok(_) => assert!(ends.contains(&len), "prefix {len} cut inside a section was planned"),
             }
         }
     }

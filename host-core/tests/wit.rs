@@ -3,11 +3,7 @@
 
 #[test]
 fn prints_the_world_with_its_interfaces() {
-    let bytes = wat::parse_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/scalar-export.wat"
-    ))
-    .unwrap();
+    let bytes = wat::parse_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/scalar-export.wat")).unwrap();
     let wit = host_core::wit::print(&bytes).unwrap();
     assert!(wit.contains("world root {"), "{wit}");
     assert!(wit.contains("export example:calc/api@0.1.0;"), "{wit}");

@@ -31,9 +31,7 @@ pub const INTERFACES: &[&str] = &[
 pub fn is_compatible_version(version: &str) -> bool {
     let mut parts = version.splitn(3, '.');
     matches!((parts.next(), parts.next()), (Some("0"), Some("2")))
-        && parts
-            .next()
-            .is_some_and(|patch| patch.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        && parts.next().is_some_and(|patch| patch.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
 /// The polyfill's key for `import_name` (`wasi:cli/stdout@0.2.6` → `wasi:cli/stdout`), or `None`
@@ -54,10 +52,7 @@ mod tests {
     fn serves_every_0_2_version() {
         assert_eq!(provides("wasi:cli/stdout@0.2.0"), Some("wasi:cli/stdout"));
         assert_eq!(provides("wasi:cli/stdout@0.2.6"), Some("wasi:cli/stdout"));
-        assert_eq!(
-            provides("wasi:io/streams@0.2.0-rc-2023-11-10"),
-            Some("wasi:io/streams")
-        );
+        assert_eq!(provides("wasi:io/streams@0.2.0-rc-2023-11-10"), Some("wasi:io/streams"));
     }
 
     #[test]

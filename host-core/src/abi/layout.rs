@@ -29,53 +29,42 @@ fn cases(kind: &TypeKind) -> Option<Vec<Option<u32>>> {
 }
 
 fn max_case_alignment(cases: &[Option<u32>], arena: &TypeArena) -> u32 {
-    cases
-        .iter()
-        .flatten()
-        .map(|&t| arena.get(t).align)
-        .max()
-        .unwrap_or(1)
+    cases.iter().flatten().map(|&t| arena.get(t).align).max().unwrap_or(1)
+}
+
+/// Lays members out one after another, each at its alignment: the spec's record layout.
+fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, arena: &TypeArena) {
+    let mut offset = 0;
+    for (ty, slot) in members {
+        let def = arena.get(ty);
+        offset = align_to(offset, def.align);
+        *slot = offset;
+        offset += def.size;
+    }
+}
+
+/// Where the last member of a record or tuple ends, before the padding to the alignment.
+fn sequence_end(last: Option<(u32, u32)>, arena: &TypeArena) -> u32 {
+    last.map_or(0, |(offset, ty)| offset + arena.get(ty).size)
 }
 
 /// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
 pub fn place(mut kind: TypeKind, arena: &TypeArena) -> TypeKind {
     let case_types = cases(&kind);
     match &mut kind {
-        TypeKind::Record { fields } => {
-            let mut offset = 0;
-            for field in fields {
-                let def = arena.get(field.ty);
-                offset = align_to(offset, def.align);
-                field.offset = offset;
-                offset += def.size;
-            }
-        }
-        TypeKind::Tuple { elements } => {
-            let mut offset = 0;
-            for element in elements {
-                let def = arena.get(element.ty);
-                offset = align_to(offset, def.align);
-                element.offset = offset;
-                offset += def.size;
-            }
-        }
+        TypeKind::Record { fields } => place_in_sequence(fields.iter_mut().map(|f| (f.ty, &mut f.offset)), arena),
+        TypeKind::Tuple { elements } => place_in_sequence(elements.iter_mut().map(|e| (e.ty, &mut e.offset)), arena),
         _ => {}
     }
     if let Some(case_types) = case_types {
         let disc = discriminant_size(case_types.len());
         let payload = align_to(disc, max_case_alignment(&case_types, arena));
         match &mut kind {
-            TypeKind::Variant {
-                discriminant_size,
-                payload_offset,
-                ..
-            } => {
+            TypeKind::Variant { discriminant_size, payload_offset, .. } => {
                 *discriminant_size = disc;
                 *payload_offset = payload;
             }
-            TypeKind::Enum {
-                discriminant_size, ..
-            } => *discriminant_size = disc,
+            TypeKind::Enum { discriminant_size, .. } => *discriminant_size = disc,
             TypeKind::Option { payload_offset, .. } | TypeKind::Result { payload_offset, .. } => {
                 *payload_offset = payload;
             }
@@ -93,16 +82,8 @@ pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
         S16 | U16 => 2,
         S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
         S64 | U64 | F64 => 8,
-        Record { fields } => fields
-            .iter()
-            .map(|f| arena.get(f.ty).align)
-            .max()
-            .unwrap_or(1),
-        Tuple { elements } => elements
-            .iter()
-            .map(|e| arena.get(e.ty).align)
-            .max()
-            .unwrap_or(1),
+        Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
+        Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
         Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
         _ => {
             let cases = cases(kind).expect("variant-like");
@@ -130,25 +111,16 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
         S64 | U64 | F64 | String | List { .. } => 8,
         Flags { names, .. } => flags_size(names.len()),
         Record { fields } => {
-            let end = fields.last().map_or(0, |f| f.offset + arena.get(f.ty).size);
-            align_to(end, alignment(kind, arena))
+            align_to(sequence_end(fields.last().map(|f| (f.offset, f.ty)), arena), alignment(kind, arena))
         }
         Tuple { elements } => {
-            let end = elements
-                .last()
-                .map_or(0, |e| e.offset + arena.get(e.ty).size);
-            align_to(end, alignment(kind, arena))
+            align_to(sequence_end(elements.last().map(|e| (e.offset, e.ty)), arena), alignment(kind, arena))
         }
         _ => {
             let cases = cases(kind).expect("variant-like");
             let disc = discriminant_size(cases.len());
             let payload = align_to(disc, max_case_alignment(&cases, arena));
-            let largest = cases
-                .iter()
-                .flatten()
-                .map(|&t| arena.get(t).size)
-                .max()
-                .unwrap_or(0);
+            let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
             align_to(payload + largest, alignment(kind, arena))
         }
     }
@@ -176,14 +148,8 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
         F64 => vec![CoreType::F64],
         String | List { .. } => vec![CoreType::I32, CoreType::I32],
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
-        Record { fields } => fields
-            .iter()
-            .flat_map(|f| arena.get(f.ty).flat.clone())
-            .collect(),
-        Tuple { elements } => elements
-            .iter()
-            .flat_map(|e| arena.get(e.ty).flat.clone())
-            .collect(),
+        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
+        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
         _ => {
             let mut flat: Vec<CoreType> = Vec::new();
             for case in cases(kind).expect("variant-like").into_iter().flatten() {

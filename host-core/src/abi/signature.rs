@@ -27,10 +27,7 @@ pub struct FuncSig {
 
 impl FuncSig {
     pub fn new(name: &str, params: Vec<Param>, result: Option<TypeId>, arena: &TypeArena) -> Self {
-        let flat_params: Vec<CoreType> = params
-            .iter()
-            .flat_map(|p| arena.get(p.ty).flat.iter().copied())
-            .collect();
+        let flat_params: Vec<CoreType> = params.iter().flat_map(|p| arena.get(p.ty).flat.iter().copied()).collect();
         let flat_results = result.map_or_else(Vec::new, |r| arena.get(r).flat.clone());
         FuncSig {
             name: name.to_string(),

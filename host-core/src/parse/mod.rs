@@ -12,31 +12,15 @@ const MAGIC: &[u8; 4] = b"\0asm";
 pub fn check_header(bytes: &[u8]) -> Result<()> {
     if bytes.len() < 8 {
         if !MAGIC.starts_with(&bytes[..bytes.len().min(4)]) {
-            return Err(Error::new(
-                ErrorKind::Malformed,
-                "magic header not detected: not a WebAssembly binary",
-                0,
-            ));
+            return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
         }
-        return Err(Error::new(
-            ErrorKind::Malformed,
-            "unexpected end of input: the binary is truncated",
-            bytes.len(),
-        ));
+        return Err(Error::new(ErrorKind::Malformed, "unexpected end of input: the binary is truncated", bytes.len()));
     }
     if &bytes[..4] != MAGIC {
-        return Err(Error::new(
-            ErrorKind::Malformed,
-            "magic header not detected: not a WebAssembly binary",
-            0,
-        ));
+        return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
     }
     if bytes[4..8] == [1, 0, 0, 0] {
-        return Err(Error::new(
-            ErrorKind::NotAComponent,
-            "expected a component, found a core module",
-            4,
-        ));
+        return Err(Error::new(ErrorKind::NotAComponent, "expected a component, found a core module", 4));
     }
     Ok(())
 }
@@ -53,16 +37,9 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
             Ok(_) => {}
             Err(err) => {
                 // The validator also reports some binary-level faults (an unknown section id).
-                let kind = if err.message().starts_with("malformed") {
-                    ErrorKind::Malformed
-                } else {
-                    ErrorKind::Invalid
-                };
-                return Err(Error::new(
-                    kind,
-                    err.message().to_string(),
-                    err.offset() as usize,
-                ));
+                let kind =
+                    if err.message().starts_with("malformed") { ErrorKind::Malformed } else { ErrorKind::Invalid };
+                return Err(Error::new(kind, err.message().to_string(), err.offset() as usize));
             }
         }
     }

@@ -15,8 +15,8 @@ use crate::names::{interface_js_name, lower_camel, upper_camel, versionless};
 use crate::types::TypeArena;
 use std::rc::Rc;
 use wasmparser::{
-    CanonicalFunction, CanonicalOption, Chunk, ComponentAlias, ComponentExternalKind,
-    ComponentOuterAliasKind, ComponentTypeRef, Encoding, ExternalKind, Instance, Parser, Payload,
+    CanonicalFunction, CanonicalOption, Chunk, ComponentAlias, ComponentExternalKind, ComponentOuterAliasKind,
+    ComponentTypeRef, Encoding, ExternalKind, Instance, Parser, Payload,
 };
 
 /// Plans the instantiation of the component in `bytes`. Validates first when the `validate`
@@ -26,11 +26,7 @@ pub fn plan(bytes: &[u8], validate: bool) -> Result<Plan> {
     if validate {
         crate::parse::validate(bytes)?;
     }
-    let mut builder = Builder {
-        bytes,
-        scopes: vec![Scope::default()],
-        ..Builder::default()
-    };
+    let mut builder = Builder { bytes, scopes: vec![Scope::default()], ..Builder::default() };
     builder.walk(0..bytes.len())?;
     Ok(builder.finish())
 }
@@ -93,10 +89,7 @@ impl<'a> Builder<'a> {
             };
             rest = &rest[consumed..];
             match payload {
-                Payload::Version {
-                    encoding: Encoding::Component,
-                    ..
-                } => {}
+                Payload::Version { encoding: Encoding::Component, .. } => {}
                 Payload::Version { range, .. } => {
                     return Err(Error::new(
                         ErrorKind::NotAComponent,
@@ -104,11 +97,8 @@ impl<'a> Builder<'a> {
                         range.start as usize,
                     ))
                 }
-                Payload::ModuleSection {
-                    unchecked_range, ..
-                } => {
-                    let (start, end) =
-                        (unchecked_range.start as usize, unchecked_range.end as usize);
+                Payload::ModuleSection { unchecked_range, .. } => {
+                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
                     if end > bytes.len() {
                         return Err(Error::new(
                             ErrorKind::Malformed,
@@ -121,11 +111,8 @@ impl<'a> Builder<'a> {
                     self.modules.push(ModuleRange { start, end });
                     rest = &rest[end - start..];
                 }
-                Payload::ComponentSection {
-                    unchecked_range, ..
-                } => {
-                    let (start, end) =
-                        (unchecked_range.start as usize, unchecked_range.end as usize);
+                Payload::ComponentSection { unchecked_range, .. } => {
+                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
                     if end > bytes.len() {
                         return Err(Error::new(
                             ErrorKind::Malformed,
@@ -151,19 +138,11 @@ impl<'a> Builder<'a> {
                         let entry = match ty {
                             wasmparser::ComponentType::Resource { dtor, .. } => {
                                 let dtor = dtor
-                                    .map(|f| {
-                                        lookup(&self.scope_ref().core_funcs, f, "core func", offset)
-                                            .copied()
-                                    })
+                                    .map(|f| lookup(&self.scope_ref().core_funcs, f, "core func", offset).copied())
                                     .transpose()?;
                                 TypeEntry::Resource(self.new_resource("", None, dtor))
                             }
-                            ty => type_entry(
-                                &mut self.arena,
-                                &self.scopes[self.scopes.len() - 1].types,
-                                ty,
-                                offset,
-                            )?,
+                            ty => type_entry(&mut self.arena, &self.scopes[self.scopes.len() - 1].types, ty, offset)?,
                         };
                         self.scope().types.push(entry);
                     }
@@ -204,10 +183,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Payload::ComponentStartSection { range, .. } => {
-                    return Err(Error::unsupported(
-                        "component start functions are not supported",
-                        range.start as usize,
-                    ))
+                    return Err(Error::unsupported("component start functions are not supported", range.start as usize))
                 }
                 Payload::End(_) => return Ok(()),
                 Payload::UnknownSection { id, range, .. } => {
@@ -219,22 +195,14 @@ impl<'a> Builder<'a> {
                 }
                 other => {
                     let offset = other.as_section().map_or(0, |(_, range)| range.start);
-                    return Err(Error::invalid(
-                        "a core module section inside a component",
-                        offset as usize,
-                    ));
+                    return Err(Error::invalid("a core module section inside a component", offset as usize));
                 }
             }
         }
     }
 
     fn new_resource(&mut self, name: &str, import: Option<u32>, dtor: Option<u32>) -> u32 {
-        self.resources.push(Resource {
-            name: name.to_string(),
-            js_name: upper_camel(name),
-            import,
-            dtor,
-        });
+        self.resources.push(Resource { name: name.to_string(), js_name: upper_camel(name), import, dtor });
         (self.resources.len() - 1) as u32
     }
 
@@ -267,34 +235,19 @@ impl<'a> Builder<'a> {
             ExternalKind::Memory => CoreSort::Memory,
             ExternalKind::Table => CoreSort::Table,
             ExternalKind::Global => CoreSort::Global,
-            ExternalKind::Tag => {
-                return Err(Error::unsupported("core tags (exception handling)", offset))
-            }
+            ExternalKind::Tag => return Err(Error::unsupported("core tags (exception handling)", offset)),
         })
     }
 
     fn core_instance(&mut self, instance: Instance<'a>, offset: usize) -> Result<()> {
         let step = match instance {
             Instance::Instantiate { module_index, args } => Step::Instantiate {
-                module: *lookup(
-                    &self.scope_ref().core_modules,
-                    module_index,
-                    "core module",
-                    offset,
-                )?,
+                module: *lookup(&self.scope_ref().core_modules, module_index, "core module", offset)?,
                 args: args
                     .iter()
                     .map(|arg| {
-                        let instance = *lookup(
-                            &self.scope_ref().core_instances,
-                            arg.index,
-                            "core instance",
-                            offset,
-                        )?;
-                        Ok(InstantiateArg {
-                            name: arg.name.to_string(),
-                            instance,
-                        })
+                        let instance = *lookup(&self.scope_ref().core_instances, arg.index, "core instance", offset)?;
+                        Ok(InstantiateArg { name: arg.name.to_string(), instance })
                     })
                     .collect::<Result<_>>()?,
             },
@@ -303,13 +256,8 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|export| {
                         let kind = Self::core_sort(export.kind, offset)?;
-                        let index =
-                            *lookup(self.core_space(kind), export.index, "core item", offset)?;
-                        Ok(BundleExport {
-                            name: export.name.to_string(),
-                            kind,
-                            index,
-                        })
+                        let index = *lookup(self.core_space(kind), export.index, "core item", offset)?;
+                        Ok(BundleExport { name: export.name.to_string(), kind, index })
                     })
                     .collect::<Result<_>>()?,
             },
@@ -325,21 +273,15 @@ impl<'a> Builder<'a> {
                 .iter()
                 .find(|(arg, _)| arg == name)
                 .map(|(_, item)| item.clone())
-                .ok_or_else(|| {
-                    Error::invalid(format!("missing instantiation argument `{name}`"), offset)
-                })?;
+                .ok_or_else(|| Error::invalid(format!("missing instantiation argument `{name}`"), offset))?;
             return self.push_item(ty.kind(), item, name, offset);
         }
         let import = self.imports.len() as u32;
         match ty {
             ComponentTypeRef::Instance(type_index) => {
-                let TypeEntry::Instance(decls) =
-                    lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
+                let TypeEntry::Instance(decls) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
                 else {
-                    return Err(Error::invalid(
-                        format!("type {type_index} is not an instance type"),
-                        offset,
-                    ));
+                    return Err(Error::invalid(format!("type {type_index} is not an instance type"), offset));
                 };
                 self.imports.push(Import {
                     name: name.to_string(),
@@ -371,18 +313,11 @@ impl<'a> Builder<'a> {
                 );
                 self.resources = resources;
                 self.imports[import as usize].resources = created;
-                self.scope()
-                    .instances
-                    .push(Rc::new(InstanceEntry { exports: exports? }));
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: exports? }));
             }
             ComponentTypeRef::Func(type_index) => {
-                let TypeEntry::Func(ty) =
-                    lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
-                else {
-                    return Err(Error::invalid(
-                        format!("type {type_index} is not a function type"),
-                        offset,
-                    ));
+                let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
+                    return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
                 };
                 self.imports.push(Import {
                     name: name.to_string(),
@@ -393,11 +328,7 @@ impl<'a> Builder<'a> {
                     functions: Vec::new(),
                     resources: Vec::new(),
                 });
-                self.scope().funcs.push(FuncEntry::Imported {
-                    import,
-                    name: name.to_string(),
-                    ty,
-                });
+                self.scope().funcs.push(FuncEntry::Imported { import, name: name.to_string(), ty });
             }
             ComponentTypeRef::Type(wasmparser::TypeBounds::Eq(index)) => {
                 let entry = lookup(&self.scope_ref().types, index, "type", offset)?.clone();
@@ -405,10 +336,7 @@ impl<'a> Builder<'a> {
             }
             other => {
                 return Err(Error::unsupported(
-                    format!(
-                        "importing a {} (`{name}`) is not supported",
-                        other.kind().desc()
-                    ),
+                    format!("importing a {} (`{name}`) is not supported", other.kind().desc()),
                     offset,
                 ))
             }
@@ -418,52 +346,23 @@ impl<'a> Builder<'a> {
 
     fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {
         match alias {
-            ComponentAlias::CoreInstanceExport {
-                kind,
-                instance_index,
-                name,
-            } => {
+            ComponentAlias::CoreInstanceExport { kind, instance_index, name } => {
                 let sort = Self::core_sort(kind, offset)?;
-                let instance = *lookup(
-                    &self.scope_ref().core_instances,
-                    instance_index,
-                    "core instance",
-                    offset,
-                )?;
-                let index = self.push_step(Step::Alias {
-                    kind: sort,
-                    instance,
-                    name: name.to_string(),
-                });
+                let instance = *lookup(&self.scope_ref().core_instances, instance_index, "core instance", offset)?;
+                let index = self.push_step(Step::Alias { kind: sort, instance, name: name.to_string() });
                 self.core_space(sort).push(index);
             }
-            ComponentAlias::InstanceExport {
-                kind,
-                instance_index,
-                name,
-            } => {
-                let instance = lookup(
-                    &self.scope_ref().instances,
-                    instance_index,
-                    "instance",
-                    offset,
-                )?
-                .clone();
+            ComponentAlias::InstanceExport { kind, instance_index, name } => {
+                let instance = lookup(&self.scope_ref().instances, instance_index, "instance", offset)?.clone();
                 let item = instance.get(name).ok_or_else(|| {
-                    Error::invalid(
-                        format!("instance {instance_index} has no export `{name}`"),
-                        offset,
-                    )
+                    Error::invalid(format!("instance {instance_index} has no export `{name}`"), offset)
                 })?;
                 self.push_item(kind, item.clone(), name, offset)?;
             }
             ComponentAlias::Outer { kind, count, index } => {
                 let depth = self.scopes.len() - 1;
                 let outer = depth.checked_sub(count as usize).ok_or_else(|| {
-                    Error::invalid(
-                        format!("outer alias count {count} reaches past the root component"),
-                        offset,
-                    )
+                    Error::invalid(format!("outer alias count {count} reaches past the root component"), offset)
                 })?;
                 let outer = &self.scopes[outer];
                 match kind {
@@ -487,34 +386,17 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds `item` to the index space of `kind`, checking that it is of that kind.
-    fn push_item(
-        &mut self,
-        kind: ComponentExternalKind,
-        item: Item<'a>,
-        name: &str,
-        offset: usize,
-    ) -> Result<()> {
+    fn push_item(&mut self, kind: ComponentExternalKind, item: Item<'a>, name: &str, offset: usize) -> Result<()> {
         match (kind, item) {
             (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
             (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
-            (ComponentExternalKind::Instance, Item::Instance(instance)) => {
-                self.scope().instances.push(instance)
-            }
-            (kind, _) => {
-                return Err(Error::invalid(
-                    format!("`{name}` is not a {}", kind.desc()),
-                    offset,
-                ))
-            }
+            (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
         }
         Ok(())
     }
 
-    fn component_instance(
-        &mut self,
-        instance: wasmparser::ComponentInstance<'a>,
-        offset: usize,
-    ) -> Result<()> {
+    fn component_instance(&mut self, instance: wasmparser::ComponentInstance<'a>, offset: usize) -> Result<()> {
         match instance {
             wasmparser::ComponentInstance::FromExports(exports) => {
                 let mut items = Vec::new();
@@ -522,47 +404,23 @@ impl<'a> Builder<'a> {
                     let item = self.item(export.kind, export.index, offset)?;
                     items.push((export.name.full_name().to_string(), item));
                 }
-                self.scope()
-                    .instances
-                    .push(Rc::new(InstanceEntry { exports: items }));
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: items }));
                 Ok(())
             }
-            wasmparser::ComponentInstance::Instantiate {
-                component_index,
-                args,
-            } => {
+            wasmparser::ComponentInstance::Instantiate { component_index, args } => {
                 if self.scopes.len() > MAX_NESTING {
-                    return Err(Error::unsupported(
-                        format!("components nested deeper than {MAX_NESTING}"),
-                        offset,
-                    ));
+                    return Err(Error::unsupported(format!("components nested deeper than {MAX_NESTING}"), offset));
                 }
-                let range = lookup(
-                    &self.scope_ref().components,
-                    component_index,
-                    "component",
-                    offset,
-                )?
-                .clone();
+                let range = lookup(&self.scope_ref().components, component_index, "component", offset)?.clone();
                 let args = args
                     .iter()
-                    .map(|arg| {
-                        Ok((
-                            arg.name.to_string(),
-                            self.item(arg.kind, arg.index, offset)?,
-                        ))
-                    })
+                    .map(|arg| Ok((arg.name.to_string(), self.item(arg.kind, arg.index, offset)?)))
                     .collect::<Result<Vec<_>>>()?;
-                self.scopes.push(Scope {
-                    args: Some(args),
-                    ..Scope::default()
-                });
+                self.scopes.push(Scope { args: Some(args), ..Scope::default() });
                 let walked = self.walk(range);
                 let nested = self.scopes.pop().expect("the nested scope pushed above");
                 walked?;
-                self.scope().instances.push(Rc::new(InstanceEntry {
-                    exports: nested.exports,
-                }));
+                self.scope().instances.push(Rc::new(InstanceEntry { exports: nested.exports }));
                 Ok(())
             }
         }
@@ -570,21 +428,12 @@ impl<'a> Builder<'a> {
 
     fn item(&self, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<Item<'a>> {
         Ok(match kind {
-            ComponentExternalKind::Func => {
-                Item::Func(lookup(&self.scope_ref().funcs, index, "func", offset)?.clone())
+            ComponentExternalKind::Func => Item::Func(lookup(&self.scope_ref().funcs, index, "func", offset)?.clone()),
+            ComponentExternalKind::Type => Item::Type(lookup(&self.scope_ref().types, index, "type", offset)?.clone()),
+            ComponentExternalKind::Instance => {
+                Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
             }
-            ComponentExternalKind::Type => {
-                Item::Type(lookup(&self.scope_ref().types, index, "type", offset)?.clone())
-            }
-            ComponentExternalKind::Instance => Item::Instance(
-                lookup(&self.scope_ref().instances, index, "instance", offset)?.clone(),
-            ),
-            other => {
-                return Err(Error::unsupported(
-                    format!("a {} in an instance or export", other.desc()),
-                    offset,
-                ))
-            }
+            other => return Err(Error::unsupported(format!("a {} in an instance or export", other.desc()), offset)),
         })
     }
 
@@ -596,34 +445,16 @@ impl<'a> Builder<'a> {
                 CanonicalOption::UTF16 => out.string_encoding = StringEncoding::Utf16,
                 CanonicalOption::CompactUTF16 => out.string_encoding = StringEncoding::CompactUtf16,
                 CanonicalOption::Memory(i) => {
-                    out.memory = Some(*lookup(
-                        &self.scope_ref().core_memories,
-                        i,
-                        "core memory",
-                        offset,
-                    )?)
+                    out.memory = Some(*lookup(&self.scope_ref().core_memories, i, "core memory", offset)?)
                 }
                 CanonicalOption::Realloc(i) => {
-                    out.realloc = Some(*lookup(
-                        &self.scope_ref().core_funcs,
-                        i,
-                        "core func",
-                        offset,
-                    )?)
+                    out.realloc = Some(*lookup(&self.scope_ref().core_funcs, i, "core func", offset)?)
                 }
                 CanonicalOption::PostReturn(i) => {
-                    out.post_return = Some(*lookup(
-                        &self.scope_ref().core_funcs,
-                        i,
-                        "core func",
-                        offset,
-                    )?)
+                    out.post_return = Some(*lookup(&self.scope_ref().core_funcs, i, "core func", offset)?)
                 }
                 CanonicalOption::Async | CanonicalOption::Callback(_) => {
-                    return Err(Error::unsupported(
-                        "async canonical options (component-model async)",
-                        offset,
-                    ))
+                    return Err(Error::unsupported("async canonical options (component-model async)", offset))
                 }
                 CanonicalOption::CoreType(_) | CanonicalOption::Gc => {
                     return Err(Error::unsupported("GC canonical options", offset))
@@ -636,45 +467,21 @@ impl<'a> Builder<'a> {
     fn resource_of(&self, index: u32, offset: usize) -> Result<u32> {
         match lookup(&self.scope_ref().types, index, "type", offset)? {
             TypeEntry::Resource(r) => Ok(*r),
-            _ => Err(Error::invalid(
-                format!("type {index} is not a resource type"),
-                offset,
-            )),
+            _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
         }
     }
 
     fn canonical(&mut self, func: CanonicalFunction, offset: usize) -> Result<()> {
         match func {
-            CanonicalFunction::Lift {
-                core_func_index,
-                type_index,
-                options,
-            } => {
-                let core_func = *lookup(
-                    &self.scope_ref().core_funcs,
-                    core_func_index,
-                    "core func",
-                    offset,
-                )?;
-                let TypeEntry::Func(ty) =
-                    lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
-                else {
-                    return Err(Error::invalid(
-                        format!("type {type_index} is not a function type"),
-                        offset,
-                    ));
+            CanonicalFunction::Lift { core_func_index, type_index, options } => {
+                let core_func = *lookup(&self.scope_ref().core_funcs, core_func_index, "core func", offset)?;
+                let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
+                    return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
                 };
                 let options = self.options(&options, offset)?;
-                self.scope().funcs.push(FuncEntry::Lifted {
-                    core_func,
-                    ty,
-                    options,
-                });
+                self.scope().funcs.push(FuncEntry::Lifted { core_func, ty, options });
             }
-            CanonicalFunction::Lower {
-                func_index,
-                options,
-            } => {
+            CanonicalFunction::Lower { func_index, options } => {
                 let func = lookup(&self.scope_ref().funcs, func_index, "func", offset)?.clone();
                 let FuncEntry::Imported { import, name, ty } = func else {
                     return Err(Error::unsupported(
@@ -689,11 +496,7 @@ impl<'a> Builder<'a> {
                 if !functions.contains(&name) {
                     functions.push(name);
                 }
-                let index = self.push_step(Step::Lower {
-                    callee,
-                    func: sig,
-                    options,
-                });
+                let index = self.push_step(Step::Lower { callee, func: sig, options });
                 self.scope().core_funcs.push(index);
             }
             CanonicalFunction::ResourceNew { resource } => {
@@ -744,53 +547,24 @@ impl<'a> Builder<'a> {
                 .iter()
                 .copied()
                 .find(|&r| self.resources[r as usize].name == resource_name)
-                .ok_or_else(|| {
-                    Error::invalid(
-                        format!("`{name}` names an unknown resource `{resource_name}`"),
-                        offset,
-                    )
-                })
+                .ok_or_else(|| Error::invalid(format!("`{name}` names an unknown resource `{resource_name}`"), offset))
         };
         let (kind, resource, js_name) = if let Some(rest) = name.strip_prefix("[method]") {
             let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
-            (
-                CalleeKind::Method,
-                Some(named_resource(resource)?),
-                lower_camel(method),
-            )
+            (CalleeKind::Method, Some(named_resource(resource)?), lower_camel(method))
         } else if let Some(rest) = name.strip_prefix("[static]") {
             let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
-            (
-                CalleeKind::Static,
-                Some(named_resource(resource)?),
-                lower_camel(method),
-            )
+            (CalleeKind::Static, Some(named_resource(resource)?), lower_camel(method))
         } else if let Some(resource) = name.strip_prefix("[constructor]") {
-            (
-                CalleeKind::Constructor,
-                Some(named_resource(resource)?),
-                upper_camel(resource),
-            )
+            (CalleeKind::Constructor, Some(named_resource(resource)?), upper_camel(resource))
         } else {
             (CalleeKind::Freestanding, None, lower_camel(name))
         };
         let _ = ty;
-        Ok(Callee {
-            import,
-            name: name.to_string(),
-            kind,
-            resource,
-            js_name,
-        })
+        Ok(Callee { import, name: name.to_string(), kind, resource, js_name })
     }
 
-    fn export(
-        &mut self,
-        name: &str,
-        kind: ComponentExternalKind,
-        index: u32,
-        offset: usize,
-    ) -> Result<()> {
+    fn export(&mut self, name: &str, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<()> {
         let item = self.item(kind, index, offset)?;
         if !self.at_root() {
             self.scope().exports.push((name.to_string(), item.clone()));
@@ -834,16 +608,8 @@ impl<'a> Builder<'a> {
     }
 
     fn export_func(&self, name: &str, func: &FuncEntry, offset: usize) -> Result<Export> {
-        let FuncEntry::Lifted {
-            core_func,
-            ty,
-            options,
-        } = func
-        else {
-            return Err(Error::unsupported(
-                format!("re-exporting the imported function `{name}`"),
-                offset,
-            ));
+        let FuncEntry::Lifted { core_func, ty, options } = func else {
+            return Err(Error::unsupported(format!("re-exporting the imported function `{name}`"), offset));
         };
         if name.starts_with('[') {
             return Err(Error::unsupported(

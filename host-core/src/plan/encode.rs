@@ -22,10 +22,7 @@ impl ToJson for Plan {
 
 impl ToJson for ModuleRange {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("start", &self.start)
-            .field("end", &self.end)
-            .end();
+        object(out).field("start", &self.start).field("end", &self.end).end();
     }
 }
 
@@ -98,33 +95,19 @@ impl ToJson for TypeDef {
             Tuple { elements } => {
                 o.field("elements", elements);
             }
-            Variant {
-                cases,
-                discriminant_size,
-                payload_offset,
-            } => {
+            Variant { cases, discriminant_size, payload_offset } => {
                 o.field("cases", cases)
                     .field("discriminantSize", discriminant_size)
                     .field("payloadOffset", payload_offset);
             }
-            Enum {
-                names,
-                discriminant_size,
-            } => {
-                o.field("names", names)
-                    .field("discriminantSize", discriminant_size);
+            Enum { names, discriminant_size } => {
+                o.field("names", names).field("discriminantSize", discriminant_size);
             }
             Option { ty, payload_offset } => {
                 o.field("type", ty).field("payloadOffset", payload_offset);
             }
-            Result {
-                ok,
-                err,
-                payload_offset,
-            } => {
-                o.field("ok", ok)
-                    .field("err", err)
-                    .field("payloadOffset", payload_offset);
+            Result { ok, err, payload_offset } => {
+                o.field("ok", ok).field("err", err).field("payloadOffset", payload_offset);
             }
             Flags { names, js_names } => {
                 o.field("names", names).field("jsNames", js_names);
@@ -134,10 +117,7 @@ impl ToJson for TypeDef {
             }
             _ => {}
         }
-        o.field("size", &self.size)
-            .field("align", &self.align)
-            .field("flat", &self.flat)
-            .end();
+        o.field("size", &self.size).field("align", &self.align).field("flat", &self.flat).end();
     }
 }
 
@@ -154,28 +134,19 @@ impl ToJson for Field {
 
 impl ToJson for Element {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("type", &self.ty)
-            .field("offset", &self.offset)
-            .end();
+        object(out).field("type", &self.ty).field("offset", &self.offset).end();
     }
 }
 
 impl ToJson for Case {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("name", &self.name)
-            .field("type", &self.ty)
-            .end();
+        object(out).field("name", &self.name).field("type", &self.ty).end();
     }
 }
 
 impl ToJson for Param {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("name", &self.name)
-            .field("type", &self.ty)
-            .end();
+        object(out).field("name", &self.name).field("type", &self.ty).end();
     }
 }
 
@@ -197,38 +168,19 @@ impl ToJson for Step {
     fn write_json(&self, out: &mut String) {
         let mut o = object(out);
         match self {
-            Step::Instantiate { module, args } => o
-                .field("op", "instantiate")
-                .field("module", module)
-                .field("args", args),
+            Step::Instantiate { module, args } => {
+                o.field("op", "instantiate").field("module", module).field("args", args)
+            }
             Step::Bundle { exports } => o.field("op", "bundle").field("exports", exports),
-            Step::Alias {
-                kind,
-                instance,
-                name,
-            } => o
-                .field("op", "alias")
-                .field("kind", kind)
-                .field("instance", instance)
-                .field("name", name),
-            Step::Lower {
-                callee,
-                func,
-                options,
-            } => o
-                .field("op", "lower")
-                .field("callee", callee)
-                .field("func", func)
-                .field("options", options),
-            Step::ResourceNew { resource } => {
-                o.field("op", "resourceNew").field("resource", resource)
+            Step::Alias { kind, instance, name } => {
+                o.field("op", "alias").field("kind", kind).field("instance", instance).field("name", name)
             }
-            Step::ResourceRep { resource } => {
-                o.field("op", "resourceRep").field("resource", resource)
+            Step::Lower { callee, func, options } => {
+                o.field("op", "lower").field("callee", callee).field("func", func).field("options", options)
             }
-            Step::ResourceDrop { resource } => {
-                o.field("op", "resourceDrop").field("resource", resource)
-            }
+            Step::ResourceNew { resource } => o.field("op", "resourceNew").field("resource", resource),
+            Step::ResourceRep { resource } => o.field("op", "resourceRep").field("resource", resource),
+            Step::ResourceDrop { resource } => o.field("op", "resourceDrop").field("resource", resource),
         }
         .end();
     }
@@ -236,20 +188,13 @@ impl ToJson for Step {
 
 impl ToJson for InstantiateArg {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("name", &self.name)
-            .field("instance", &self.instance)
-            .end();
+        object(out).field("name", &self.name).field("instance", &self.instance).end();
     }
 }
 
 impl ToJson for BundleExport {
     fn write_json(&self, out: &mut String) {
-        object(out)
-            .field("name", &self.name)
-            .field("kind", &self.kind)
-            .field("index", &self.index)
-            .end();
+        object(out).field("name", &self.name).field("kind", &self.kind).field("index", &self.index).end();
     }
 }
 
@@ -320,22 +265,10 @@ impl ToJson for Export {
     fn write_json(&self, out: &mut String) {
         let mut o = object(out);
         match self {
-            Export::Instance {
-                name,
-                js_name,
-                exports,
-            } => o
-                .field("kind", "instance")
-                .field("name", name)
-                .field("jsName", js_name)
-                .field("exports", exports),
-            Export::Func {
-                name,
-                js_name,
-                core_func,
-                func,
-                options,
-            } => o
+            Export::Instance { name, js_name, exports } => {
+                o.field("kind", "instance").field("name", name).field("jsName", js_name).field("exports", exports)
+            }
+            Export::Func { name, js_name, core_func, func, options } => o
                 .field("kind", "func")
                 .field("name", name)
                 .field("jsName", js_name)
@@ -355,10 +288,6 @@ impl ToJson for Error {
             ErrorKind::NotAComponent => "not-a-component",
             ErrorKind::Unsupported => "unsupported",
         };
-        object(out)
-            .field("kind", kind)
-            .field("message", &self.message)
-            .field("offset", &self.offset)
-            .end();
+        object(out).field("kind", kind).field("message", &self.message).field("offset", &self.offset).end();
     }
 }

@@ -5,9 +5,7 @@ use super::resolve::type_entry;
 use super::scope::{lookup, FuncEntry, Item, TypeEntry};
 use crate::error::{Error, Result};
 use crate::types::{ResourceId, TypeArena};
-use wasmparser::{
-    ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds,
-};
+use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds};
 
 /// The exports of an instance of type `decls` imported as import number `import`.
 /// `outer` is the type index space of the component that declares the type.
@@ -36,21 +34,13 @@ pub fn evaluate<'a>(
                 let space = match count {
                     0 => &local,
                     1 => outer,
-                    _ => {
-                        return Err(Error::unsupported(
-                            "outer aliases past the enclosing component",
-                            offset,
-                        ))
-                    }
+                    _ => return Err(Error::unsupported("outer aliases past the enclosing component", offset)),
                 };
                 let entry = lookup(space, index, "type", offset)?.clone();
                 local.push(entry);
             }
             InstanceTypeDeclaration::Alias(_) => {
-                return Err(Error::unsupported(
-                    "this kind of alias inside an instance type",
-                    offset,
-                ))
+                return Err(Error::unsupported("this kind of alias inside an instance type", offset))
             }
             InstanceTypeDeclaration::Export { name, ty } => {
                 let name = name.name.to_string();
@@ -66,24 +56,14 @@ pub fn evaluate<'a>(
                         Item::Type(entry)
                     }
                     ComponentTypeRef::Func(index) => match lookup(&local, index, "type", offset)? {
-                        TypeEntry::Func(ty) => Item::Func(FuncEntry::Imported {
-                            import,
-                            name: name.clone(),
-                            ty: ty.clone(),
-                        }),
-                        _ => {
-                            return Err(Error::invalid(
-                                format!("type {index} is not a function type"),
-                                offset,
-                            ))
+                        TypeEntry::Func(ty) => {
+                            Item::Func(FuncEntry::Imported { import, name: name.clone(), ty: ty.clone() })
                         }
+                        _ => return Err(Error::invalid(format!("type {index} is not a function type"), offset)),
                     },
                     other => {
                         return Err(Error::unsupported(
-                            format!(
-                                "importing a {} (`{name}`) inside an instance",
-                                other.kind().desc()
-                            ),
+                            format!("importing a {} (`{name}`) inside an instance", other.kind().desc()),
                             offset,
                         ))
                     }

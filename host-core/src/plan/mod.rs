@@ -62,32 +62,13 @@ pub struct BundleExport {
 /// One step of instantiation; each appends one entry to one core index space.
 #[derive(Debug, Clone)]
 pub enum Step {
-    Instantiate {
-        module: u32,
-        args: Vec<InstantiateArg>,
-    },
-    Bundle {
-        exports: Vec<BundleExport>,
-    },
-    Alias {
-        kind: CoreSort,
-        instance: u32,
-        name: String,
-    },
-    Lower {
-        callee: Callee,
-        func: FuncSig,
-        options: Options,
-    },
-    ResourceNew {
-        resource: ResourceId,
-    },
-    ResourceRep {
-        resource: ResourceId,
-    },
-    ResourceDrop {
-        resource: ResourceId,
-    },
+    Instantiate { module: u32, args: Vec<InstantiateArg> },
+    Bundle { exports: Vec<BundleExport> },
+    Alias { kind: CoreSort, instance: u32, name: String },
+    Lower { callee: Callee, func: FuncSig, options: Options },
+    ResourceNew { resource: ResourceId },
+    ResourceRep { resource: ResourceId },
+    ResourceDrop { resource: ResourceId },
 }
 
 impl Step {
@@ -167,16 +148,6 @@ pub struct Import {
 
 #[derive(Debug, Clone)]
 pub enum Export {
-    Instance {
-        name: String,
-        js_name: String,
-        exports: Vec<Export>,
-    },
-    Func {
-        name: String,
-        js_name: String,
-        core_func: u32,
-        func: FuncSig,
-        options: Options,
-    },
+    Instance { name: String, js_name: String, exports: Vec<Export> },
+    Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
 }

@@ -26,28 +26,17 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
         P::Char => TypeKind::Char,
         P::String => TypeKind::String,
         P::ErrorContext => {
-            return Err(Error::unsupported(
-                "`error-context` (component-model async) is not supported",
-                offset,
-            ))
+            return Err(Error::unsupported("`error-context` (component-model async) is not supported", offset))
         }
     })
 }
 
-pub fn value_type(
-    arena: &mut TypeArena,
-    types: &[TypeEntry],
-    ty: ComponentValType,
-    offset: usize,
-) -> Result<TypeId> {
+pub fn value_type(arena: &mut TypeArena, types: &[TypeEntry], ty: ComponentValType, offset: usize) -> Result<TypeId> {
     match ty {
         ComponentValType::Primitive(p) => Ok(arena.intern(primitive(p, offset)?)),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
             TypeEntry::Value(id) => Ok(*id),
-            _ => Err(Error::invalid(
-                format!("type {index} is not a value type"),
-                offset,
-            )),
+            _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
         },
     }
 }
@@ -55,10 +44,7 @@ pub fn value_type(
 fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<u32> {
     match lookup(types, index, "type", offset)? {
         TypeEntry::Resource(r) => Ok(*r),
-        _ => Err(Error::invalid(
-            format!("type {index} is not a resource type"),
-            offset,
-        )),
+        _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
     }
 }
 
@@ -75,41 +61,21 @@ pub fn defined_type(
             fields: fields
                 .iter()
                 .map(|(name, t)| {
-                    Ok(Field {
-                        name: name.to_string(),
-                        js_name: lower_camel(name),
-                        ty: val(arena, *t)?,
-                        offset: 0,
-                    })
+                    Ok(Field { name: name.to_string(), js_name: lower_camel(name), ty: val(arena, *t)?, offset: 0 })
                 })
                 .collect::<Result<_>>()?,
         },
         ComponentDefinedType::Variant(cases) => TypeKind::Variant {
             cases: cases
                 .iter()
-                .map(|c| {
-                    Ok(Case {
-                        name: c.name.to_string(),
-                        ty: c.ty.map(|t| val(arena, t)).transpose()?,
-                    })
-                })
+                .map(|c| Ok(Case { name: c.name.to_string(), ty: c.ty.map(|t| val(arena, t)).transpose()? }))
                 .collect::<Result<_>>()?,
             discriminant_size: 0,
             payload_offset: 0,
         },
-        ComponentDefinedType::List(t) => TypeKind::List {
-            element: val(arena, *t)?,
-        },
+        ComponentDefinedType::List(t) => TypeKind::List { element: val(arena, *t)? },
         ComponentDefinedType::Tuple(ts) => TypeKind::Tuple {
-            elements: ts
-                .iter()
-                .map(|t| {
-                    Ok(Element {
-                        ty: val(arena, *t)?,
-                        offset: 0,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            elements: ts.iter().map(|t| Ok(Element { ty: val(arena, *t)?, offset: 0 })).collect::<Result<_>>()?,
         },
         ComponentDefinedType::Flags(names) => {
             if names.len() > 32 {
@@ -120,39 +86,23 @@ pub fn defined_type(
                 js_names: names.iter().map(|n| lower_camel(n)).collect(),
             }
         }
-        ComponentDefinedType::Enum(names) => TypeKind::Enum {
-            names: names.iter().map(|n| n.to_string()).collect(),
-            discriminant_size: 0,
-        },
-        ComponentDefinedType::Option(t) => TypeKind::Option {
-            ty: val(arena, *t)?,
-            payload_offset: 0,
-        },
+        ComponentDefinedType::Enum(names) => {
+            TypeKind::Enum { names: names.iter().map(|n| n.to_string()).collect(), discriminant_size: 0 }
+        }
+        ComponentDefinedType::Option(t) => TypeKind::Option { ty: val(arena, *t)?, payload_offset: 0 },
         ComponentDefinedType::Result { ok, err } => TypeKind::Result {
             ok: ok.map(|t| val(arena, t)).transpose()?,
             err: err.map(|t| val(arena, t)).transpose()?,
             payload_offset: 0,
         },
-        ComponentDefinedType::Own(index) => TypeKind::Own {
-            resource: resource(types, *index, offset)?,
-        },
-        ComponentDefinedType::Borrow(index) => TypeKind::Borrow {
-            resource: resource(types, *index, offset)?,
-        },
-        ComponentDefinedType::Map(..) => {
-            return Err(Error::unsupported("`map` types are not supported", offset))
-        }
+        ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
+        ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
+        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
         ComponentDefinedType::FixedLengthList(..) => {
-            return Err(Error::unsupported(
-                "fixed-length lists are not supported",
-                offset,
-            ))
+            return Err(Error::unsupported("fixed-length lists are not supported", offset))
         }
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
-            return Err(Error::unsupported(
-                "`future` and `stream` (component-model async) are not supported",
-                offset,
-            ))
+            return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
     Ok(arena.intern(kind))
@@ -165,25 +115,14 @@ pub fn func_type(
     offset: usize,
 ) -> Result<Rc<FuncType>> {
     if ty.async_ {
-        return Err(Error::unsupported(
-            "async functions (component-model async) are not supported",
-            offset,
-        ));
+        return Err(Error::unsupported("async functions (component-model async) are not supported", offset));
     }
     let params = ty
         .params
         .iter()
-        .map(|(name, t)| {
-            Ok(Param {
-                name: name.to_string(),
-                ty: value_type(arena, types, *t, offset)?,
-            })
-        })
+        .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
         .collect::<Result<_>>()?;
-    let result = ty
-        .result
-        .map(|t| value_type(arena, types, t, offset))
-        .transpose()?;
+    let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
     Ok(Rc::new(FuncType { params, result }))
 }
 
@@ -200,11 +139,6 @@ pub fn type_entry<'a>(
         T::Func(f) => TypeEntry::Func(func_type(arena, types, &f, offset)?),
         T::Instance(decls) => TypeEntry::Instance(decls.into()),
         T::Component(decls) => TypeEntry::Component(decls.into()),
-        T::Resource { .. } => {
-            return Err(Error::invalid(
-                "resource types are defined only at component level",
-                offset,
-            ))
-        }
+        T::Resource { .. } => return Err(Error::invalid("resource types are defined only at component level", offset)),
     })
 }

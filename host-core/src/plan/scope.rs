@@ -31,17 +31,9 @@ pub enum TypeEntry<'a> {
 #[derive(Debug, Clone)]
 pub enum FuncEntry {
     /// A function of the host: a world-level import, or a member of an imported instance.
-    Imported {
-        import: u32,
-        name: String,
-        ty: Rc<FuncType>,
-    },
+    Imported { import: u32, name: String, ty: Rc<FuncType> },
     /// A core function lifted by `canon lift`.
-    Lifted {
-        core_func: u32,
-        ty: Rc<FuncType>,
-        options: Options,
-    },
+    Lifted { core_func: u32, ty: Rc<FuncType>, options: Options },
 }
 
 /// What an instance export or a bundled item is.
@@ -60,10 +52,7 @@ pub struct InstanceEntry<'a> {
 
 impl<'a> InstanceEntry<'a> {
     pub fn get(&self, name: &str) -> Option<&Item<'a>> {
-        self.exports
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, item)| item)
+        self.exports.iter().find(|(n, _)| n == name).map(|(_, item)| item)
     }
 }
 
@@ -90,10 +79,7 @@ pub struct Scope<'a> {
 /// Looks up `index` in an index space, as an `invalid` error when it is out of range: with
 /// validation off, a bad index must still never panic.
 pub fn lookup<'s, T>(space: &'s [T], index: u32, what: &str, offset: usize) -> Result<&'s T> {
-    space.get(index as usize).ok_or_else(|| {
-        Error::invalid(
-            format!("unknown {what} {index}: index out of bounds"),
-            offset,
-        )
-    })
+    space
+        .get(index as usize)
+        .ok_or_else(|| Error::invalid(format!("unknown {what} {index}: index out of bounds"), offset))
 }
