@@ -1,14 +1,23 @@
 // In-page half of the bench (driven by bench/run.mjs through Playwright). It defines
 // `window.bench`, and imports nothing up front: cold measurements import the host code themselves.
 //
-// Three sides run the same guest (dist/components/bench.wasm):
-//   terrarium  load('/components/bench.wasm') + component.instantiate(imports)
-//   jco        import('/jco/bench.js') (transpiled with `--instantiation async`) + instantiate(...)
-//   raw        the component's main core module (jco's bench.core.wasm), instantiated directly,
-//              its exports called with the least JS glue that works (the floor for any host)
+// The sides run the same guest (dist/components/bench.wasm):
+//   terrarium      import('/dist/terrarium.js') (the shipped bundle), load('/components/bench.wasm')
+//                  + component.instantiate(imports)
+//   terrarium-src  the same from the unbundled source, import('/js/index.js') (cold loads only)
+//   jco            import('/jco/bench.js') (transpiled ahead of time, `--instantiation async`)
+//                  + instantiate(...)
+//   jco-inpage     jco's own run-time path: import jco's browser transpiler (bundled, with its two
+//                  core wasm modules), fetch the component bytes, `transpile` them in the page,
+//                  import the generated JS from a blob: URL, compile its core wasm, instantiate
+//   raw            the component's main core module (jco's bench.core.wasm), instantiated directly,
+//                  its exports called with the least JS glue that works (the floor for any host)
 
 const COMPONENT_URL = '/components/bench.wasm';
+const TERRARIUM_URL = '/dist/terrarium.js';
+const TERRARIUM_SRC_URL = '/js/index.js';
 const JCO_URL = '/jco/bench.js';
+const JCO_TRANSPILER_URL = '/jco-inpage/jco-transpile.js';
 const RAW_CORE_URL = '/jco/bench.core.wasm';
 const HOST = 'example:bench/host';
 
@@ -22,8 +31,8 @@ const componentImports = () => ({ [HOST]: { log: hostLog } });
 // ---- the sides: {load(): loaded, instantiate(loaded): api} ----------------------------------
 
 const sides = {
-  terrarium: (options = {}) => ({
-    importHost: () => import('/js/index.js'),
+  terrarium: (options = {}, url = TERRARIUM_URL) => ({
+    importHost: () => import(url),
     load: (terrarium) => terrarium.load(COMPONENT_URL, options),
     async instantiate(component) {
       const instance = await component.instantiate(componentImports());
@@ -43,6 +52,43 @@ const sides = {
       const exports = await jco.instantiate((name) => byName[name], componentImports());
       return exports.api;
     },
+  }),
+
+  'jco-inpage': () => ({
+    importHost: () => import(JCO_TRANSPILER_URL),
+    /** fetch the component, transpile it in the page, import the JS, compile the core wasm. */
+    async load(transpiler) {
+      const t0 = performance.now();
+      const bytes = new Uint8Array(await (await fetch(COMPONENT_URL)).arrayBuffer());
+      const t1 = performance.now();
+      // The same options as the ahead-of-time jco side, so the generated code is the same.
+      const { files } = await transpiler.transpile(bytes, {
+        name: 'bench',
+        instantiation: { tag: 'async' },
+        noTypescript: true,
+        base64Cutoff: 0,
+      });
+      const t2 = performance.now();
+      const byName = new Map(files);
+      const js = byName.get('bench.js');
+      if (!js) throw new Error(`jco transpile emitted no bench.js (got ${[...byName.keys()].join(', ')})`);
+      const url = URL.createObjectURL(new Blob([js], { type: 'text/javascript' }));
+      let jco;
+      try {
+        jco = await import(url);
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      const names = [...byName.keys()].filter((name) => name.endsWith('.wasm'));
+      const modules = await Promise.all(names.map((name) => WebAssembly.compile(byName.get(name))));
+      const t3 = performance.now();
+      return {
+        jco,
+        byName: Object.fromEntries(names.map((name, i) => [name, modules[i]])),
+        timings: { fetchComponent: t1 - t0, transpile: t2 - t1, importAndCompile: t3 - t2 },
+      };
+    },
+    instantiate: (loaded) => sides.jco().instantiate(loaded),
   }),
 
   raw: () => ({
@@ -120,6 +166,7 @@ async function rawApi(module) {
 
 function side(name) {
   if (name === 'terrarium-trusted') return sides.terrarium({ validate: false });
+  if (name === 'terrarium-src') return sides.terrarium({}, TERRARIUM_SRC_URL);
   const make = sides[name];
   if (!make) throw new Error(`unknown side ${name}`);
   return make();
@@ -217,21 +264,31 @@ window.bench = {
     const api = await s.instantiate(loaded);
     const t3 = performance.now();
     verify(api);
-    return { ms: t3 - t0, phases: { importHost: t1 - t0, load: t2 - t1, instantiate: t3 - t2 }, fetched: fetched() };
+    const phases = { importHost: t1 - t0, load: t2 - t1, instantiate: t3 - t2, ...loaded?.timings };
+    return { ms: t3 - t0, phases, fetched: fetched() };
   },
 
-  /** Again, in a page that has everything imported already: load + instantiate, instantiate alone. */
+  /**
+   * Again, in a page that has everything imported already: load + instantiate, instantiate alone.
+   * (For jco-inpage, "load" is fetch + transpile + import + compile, with the transpiler ready.)
+   */
   async warm(name, reps) {
     const s = side(name);
     const host = await s.importHost();
     const loaded = await s.load(host);
     verify(await s.instantiate(loaded));
+    // Two untimed rounds more, so one-off first-use costs (lazy compiles, a big module's background
+    // tier-up kicking in) land here and not in the first samples.
+    for (let i = 0; i < 2; i++) await s.instantiate(await s.load(host));
     const loadSamples = [];
     const instantiateSamples = [];
+    const detail = {};
     for (let i = 0; i < reps; i++) {
       let t0 = performance.now();
-      await s.instantiate(await s.load(host));
+      const again = await s.load(host);
+      await s.instantiate(again);
       loadSamples.push(performance.now() - t0);
+      for (const [key, ms] of Object.entries(again?.timings ?? {})) (detail[key] ??= []).push(ms);
       t0 = performance.now();
       await s.instantiate(loaded);
       instantiateSamples.push(performance.now() - t0);
@@ -239,6 +296,7 @@ window.bench = {
     return {
       load: { value: median(loadSamples), n: reps, samples: loadSamples },
       instantiate: { value: median(instantiateSamples), n: reps, samples: instantiateSamples },
+      ...Object.fromEntries(Object.entries(detail).map(([key, xs]) => [key, { value: median(xs), n: reps, samples: xs }])),
     };
   },
 

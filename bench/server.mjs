@@ -3,6 +3,7 @@
 //
 //   /bench/...             -> bench/            (the page and its script)
 //   /jco/...               -> bench/out/jco/    (jco's output, written at bench time)
+//   /jco-inpage/...        -> bench/out/jco-inpage/  (jco's browser transpiler, bundled at bench time)
 //   /js/..., /polyfill-wasi/js/..., /dist/...   -> the same folders
 //   /components/...        -> dist/components/
 
@@ -18,6 +19,7 @@ const MOUNTS = [
   ['/components/', 'dist/components'],
   ['/bench/', 'bench'],
   ['/jco/', 'bench/out/jco'],
+  ['/jco-inpage/', 'bench/out/jco-inpage'],
   ['/dist/', 'dist'],
   ['/js/', 'js'],
 ];
