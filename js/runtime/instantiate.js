@@ -42,7 +42,7 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
   };
   const invokers = new Map();
   for (const step of plan.steps) {
-    if (step.op === 'lower') invokers.set(step, resolveCallee(plan, step.callee, host));
+    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
   }
 
   // 2. Per-instance resource tables.
@@ -91,6 +91,27 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
     return cx;
   };
 
+  /**
+   * A component-to-component call inside a composed component: the callee's lifted function, called
+   * with JS values, behind the caller's lowering. Values are copied from one memory to the other
+   * (and re-encoded between string encodings) through their JS form. The callee is a component
+   * instance of its own, with its own `may_enter` state; a trap still kills the whole instance,
+   * since it unwinds through the caller's export.
+   */
+  const lowerLifted = (step, stepIndex) => {
+    const { coreFunc, options } = step.callee;
+    const context = `${name} (inner call ${stepIndex})`;
+    const callee = liftExport({
+      cx: contextFor(options),
+      sig: step.func,
+      core: entry(funcs, coreFunc, 'func'),
+      postReturn: options.postReturn === null ? null : entry(funcs, options.postReturn, 'func'),
+      state: new InstanceState(`${name} (inner component)`),
+      context,
+    });
+    return lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: (args) => callee(...args), context });
+  };
+
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
   plan.steps.forEach((step, stepIndex) => {
     switch (step.op) {
@@ -134,6 +155,10 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
         break;
       }
       case 'lower': {
+        if (step.callee.kind === 'lifted') {
+          funcs.push(lowerLifted(step, stepIndex));
+          break;
+        }
         const imp = plan.imports[step.callee.import];
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), context }));

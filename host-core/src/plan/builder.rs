@@ -483,19 +483,21 @@ impl<'a> Builder<'a> {
             }
             CanonicalFunction::Lower { func_index, options } => {
                 let func = lookup(&self.scope_ref().funcs, func_index, "func", offset)?.clone();
-                let FuncEntry::Imported { import, name, ty } = func else {
-                    return Err(Error::unsupported(
-                        "lowering a lifted function (a component-to-component call) is not supported yet",
-                        offset,
-                    ));
-                };
                 let options = self.options(&options, offset)?;
-                let callee = self.callee(import, &name, &ty, offset)?;
-                let sig = self.signature(&name, &ty);
-                let functions = &mut self.imports[import as usize].functions;
-                if !functions.contains(&name) {
-                    functions.push(name);
-                }
+                let (callee, sig) = match func {
+                    FuncEntry::Imported { import, name, ty } => {
+                        let callee = Callee::Host(self.callee(import, &name, offset)?);
+                        let sig = self.signature(&name, &ty);
+                        let functions = &mut self.imports[import as usize].functions;
+                        if !functions.contains(&name) {
+                            functions.push(name);
+                        }
+                        (callee, sig)
+                    }
+                    FuncEntry::Lifted { core_func, ty, options: callee_options } => {
+                        (Callee::Lifted { core_func, options: callee_options }, self.signature("", &ty))
+                    }
+                };
                 let index = self.push_step(Step::Lower { callee, func: sig, options });
                 self.scope().core_funcs.push(index);
             }
@@ -530,10 +532,10 @@ impl<'a> Builder<'a> {
 
     /// How the runtime reaches the host function `name` of `import`, from wit-component's
     /// `[method]r.f`, `[static]r.f` and `[constructor]r` naming.
-    fn callee(&self, import: u32, name: &str, ty: &FuncType, offset: usize) -> Result<Callee> {
+    fn callee(&self, import: u32, name: &str, offset: usize) -> Result<HostCallee> {
         let imported = &self.imports[import as usize];
         if imported.kind == ImportKind::Func {
-            return Ok(Callee {
+            return Ok(HostCallee {
                 import,
                 name: name.to_string(),
                 kind: CalleeKind::Freestanding,
@@ -549,19 +551,17 @@ impl<'a> Builder<'a> {
                 .find(|&r| self.resources[r as usize].name == resource_name)
                 .ok_or_else(|| Error::invalid(format!("`{name}` names an unknown resource `{resource_name}`"), offset))
         };
-        let (kind, resource, js_name) = if let Some(rest) = name.strip_prefix("[method]") {
-            let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
-            (CalleeKind::Method, Some(named_resource(resource)?), lower_camel(method))
+        let js_name = member_js_name(name);
+        let (kind, resource) = if let Some(rest) = name.strip_prefix("[method]") {
+            (CalleeKind::Method, Some(named_resource(rest.split('.').next().unwrap_or(rest))?))
         } else if let Some(rest) = name.strip_prefix("[static]") {
-            let (resource, method) = rest.split_once('.').unwrap_or((rest, ""));
-            (CalleeKind::Static, Some(named_resource(resource)?), lower_camel(method))
+            (CalleeKind::Static, Some(named_resource(rest.split('.').next().unwrap_or(rest))?))
         } else if let Some(resource) = name.strip_prefix("[constructor]") {
-            (CalleeKind::Constructor, Some(named_resource(resource)?), upper_camel(resource))
+            (CalleeKind::Constructor, Some(named_resource(resource)?))
         } else {
-            (CalleeKind::Freestanding, None, lower_camel(name))
+            (CalleeKind::Freestanding, None)
         };
-        let _ = ty;
-        Ok(Callee { import, name: name.to_string(), kind, resource, js_name })
+        Ok(HostCallee { import, name: name.to_string(), kind, resource, js_name })
     }
 
     fn export(&mut self, name: &str, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<()> {
@@ -580,12 +580,7 @@ impl<'a> Builder<'a> {
                 for (member, item) in &instance.exports {
                     match item {
                         Item::Func(func) => exports.push(self.export_func(member, func, offset)?),
-                        Item::Type(TypeEntry::Resource(r)) if self.resources[*r as usize].import.is_none() => {
-                            return Err(Error::unsupported(
-                                format!("exported resources (`{member}` in `{name}`) are not supported yet"),
-                                offset,
-                            ))
-                        }
+                        Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, member),
                         Item::Type(_) => {}
                         Item::Instance(_) => {
                             return Err(Error::unsupported(format!("nested instance exports (`{member}`)"), offset))
@@ -598,31 +593,44 @@ impl<'a> Builder<'a> {
                     exports,
                 });
             }
-            Item::Type(TypeEntry::Resource(r)) if self.resources[*r as usize].name.is_empty() => {
-                self.resources[*r as usize].name = name.to_string();
-                self.resources[*r as usize].js_name = upper_camel(name);
-            }
+            Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, name),
             Item::Type(_) => {}
         }
         self.push_item(kind, item, name, offset)
+    }
+
+    /// A guest-defined resource is anonymous until exported: its first export name names its JS class.
+    fn name_resource(&mut self, resource: u32, name: &str) {
+        let resource = &mut self.resources[resource as usize];
+        if resource.name.is_empty() {
+            resource.name = name.to_string();
+            resource.js_name = upper_camel(name);
+        }
     }
 
     fn export_func(&self, name: &str, func: &FuncEntry, offset: usize) -> Result<Export> {
         let FuncEntry::Lifted { core_func, ty, options } = func else {
             return Err(Error::unsupported(format!("re-exporting the imported function `{name}`"), offset));
         };
-        if name.starts_with('[') {
-            return Err(Error::unsupported(
-                format!("exported resource functions (`{name}`) are not supported yet"),
-                offset,
-            ));
-        }
         Ok(Export::Func {
             name: name.to_string(),
-            js_name: lower_camel(name),
+            js_name: member_js_name(name),
             core_func: *core_func,
             func: self.signature(name, ty),
             options: options.clone(),
         })
+    }
+}
+
+/// The JS name of an instance member, after wit-component's naming of resource functions:
+/// `[method]output-stream.check-write` → `checkWrite`, `[constructor]counter` → `Counter`,
+/// `get-stdout` → `getStdout`.
+fn member_js_name(name: &str) -> String {
+    if let Some(resource) = name.strip_prefix("[constructor]") {
+        return upper_camel(resource);
+    }
+    match name.strip_prefix("[method]").or_else(|| name.strip_prefix("[static]")) {
+        Some(rest) => lower_camel(rest.split_once('.').map_or(rest, |(_, member)| member)),
+        None => lower_camel(name),
     }
 }

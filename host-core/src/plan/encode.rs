@@ -200,6 +200,17 @@ impl ToJson for BundleExport {
 
 impl ToJson for Callee {
     fn write_json(&self, out: &mut String) {
+        match self {
+            Callee::Host(host) => host.write_json(out),
+            Callee::Lifted { core_func, options } => {
+                object(out).field("kind", "lifted").field("coreFunc", core_func).field("options", options).end()
+            }
+        }
+    }
+}
+
+impl ToJson for HostCallee {
+    fn write_json(&self, out: &mut String) {
         let kind = match self.kind {
             CalleeKind::Freestanding => "freestanding",
             CalleeKind::Method => "method",

@@ -90,9 +90,19 @@ pub enum CalleeKind {
     Constructor,
 }
 
+/// What a lowered function calls.
+#[derive(Debug, Clone)]
+pub enum Callee {
+    /// A function of the host, reached through an import.
+    Host(HostCallee),
+    /// A function another component of the same composition lifted: a component-to-component call.
+    /// The runtime lifts the arguments out of the caller's memory and lowers them into the callee's.
+    Lifted { core_func: u32, options: Options },
+}
+
 /// The host function a lowered import calls.
 #[derive(Debug, Clone)]
-pub struct Callee {
+pub struct HostCallee {
     pub import: u32,
     pub name: String,
     pub kind: CalleeKind,
