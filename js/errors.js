@@ -6,7 +6,7 @@
  * "expected" non-error outcomes of a call (an `err` result, a `wasi:cli/exit`) and follow jco.
  */
 
-/** @typedef {'malformed'|'invalid'|'not-a-component'|'unsupported'|'link'|'trap'|'exit'|'dead'} TerrariumErrorKind */
+/** @typedef {'load'|'malformed'|'invalid'|'not-a-component'|'unsupported'|'link'|'trap'|'exit'|'dead'} TerrariumErrorKind */
 
 export class TerrariumError extends Error {
   /**

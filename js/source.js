@@ -15,7 +15,7 @@ export async function sourceBytes(source, { fetch: fetchImpl = globalThis.fetch 
   if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
   if (typeof source === 'string' || source instanceof URL) {
     const url = resolveUrl(source);
-    if (isNode && (url === null || url.protocol === 'file:')) return readFileBytes(url ?? source);
+    if (isNode && (url === null || url.protocol === 'file:')) return fileBytes(url ?? source);
     return responseBytes(await fetchImpl(url), url.href);
   }
   if (source && typeof source.then === 'function') return sourceBytes(await source, { fetch: fetchImpl });
@@ -31,6 +31,16 @@ function resolveUrl(source) {
   } catch {
     if (isNode) return null;
     throw new TypeError(`load: \`${source}\` is not a valid URL`);
+  }
+}
+
+/** A file in Node, with a missing or unreadable file reported as a `load` error. */
+async function fileBytes(path) {
+  try {
+    return await readFileBytes(path);
+  } catch (error) {
+    const where = path instanceof URL ? path.pathname : path;
+    throw new TerrariumError('load', `cannot read \`${where}\`: ${error.code ?? error.message}`, { context: String(where), cause: error });
   }
 }
 

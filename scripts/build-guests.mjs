@@ -26,6 +26,7 @@ const guests = {
   hello: "hello.wasm",
   "exit-code": "exit_code.wasm",
   trap: "trap.wasm",
+  "wasi-sockets": "wasi-sockets.wasm",
 };
 
 function fail(msg) {

@@ -64,6 +64,21 @@ else
   fi
 fi
 
+# --- 2b. component tools the tests build guests with -----------------------
+# wasm-tools turns the hand-written .wat test components into binaries; wac composes guests.
+install_tool() { # <binary> <crate> <version>
+  local have
+  have="$("$1" --version 2>/dev/null | awk '{print $2}' || true)"
+  if [ "$have" = "$3" ]; then
+    step "$2" "ok ($3)"
+  else
+    step "$2" "installing $3 (had: ${have:-none}); takes a few minutes"
+    cargo install "$2" --version "$3" --force
+  fi
+}
+install_tool wasm-tools wasm-tools 1.243.0
+install_tool wac wac-cli 0.12.0
+
 # --- 3. npm dependencies ---------------------------------------------------
 stamp="node_modules/.terrarium-setup-stamp"
 if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then

@@ -6,6 +6,7 @@ import { createCli } from './cli.js';
 import { createClocks } from './clocks.js';
 import { createIo } from './io.js';
 import { createRandom } from './random.js';
+import { createSockets } from './sockets.js';
 
 /** Every interface createWasi() implements, by versionless name. */
 export const interfaces = Object.freeze([
@@ -27,6 +28,13 @@ export const interfaces = Object.freeze([
   'wasi:io/error',
   'wasi:io/poll',
   'wasi:io/streams',
+  'wasi:sockets/network',
+  'wasi:sockets/instance-network',
+  'wasi:sockets/tcp',
+  'wasi:sockets/tcp-create-socket',
+  'wasi:sockets/udp',
+  'wasi:sockets/udp-create-socket',
+  'wasi:sockets/ip-name-lookup',
 ]);
 
 /**
@@ -49,6 +57,7 @@ export function createWasi(options = {}) {
     ...createClocks(),
     ...createRandom(),
     ...createIo(),
+    ...createSockets(),
   };
   return { imports, flush: cli.flush };
 }

@@ -24,6 +24,14 @@ pub const INTERFACES: &[&str] = &[
     "wasi:io/error",
     "wasi:io/poll",
     "wasi:io/streams",
+    // Every socket operation fails with `not-supported`: a page cannot open sockets.
+    "wasi:sockets/network",
+    "wasi:sockets/instance-network",
+    "wasi:sockets/tcp",
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/udp",
+    "wasi:sockets/udp-create-socket",
+    "wasi:sockets/ip-name-lookup",
 ];
 
 /// Whether `version` is one the 0.2 polyfill answers: any `0.2.x`, pre-releases included

@@ -123,3 +123,13 @@ async function planOf(bytes) {
   const { engine } = await import('../../js/engine.js');
   return JSON.parse((await engine('full')).plan(bytes, true));
 }
+
+test('a missing file or a failed fetch is a load error naming it', async () => {
+  const missing = await load('/definitely/not/here.wasm').then(() => assert.fail('loaded'), (e) => e);
+  assert.ok(missing instanceof TerrariumError);
+  assert.equal(missing.kind, 'load');
+  assert.match(missing.message, /not\/here\.wasm/);
+  const notFound = await load(new Response('nope', { status: 404 })).then(() => assert.fail('loaded'), (e) => e);
+  assert.equal(notFound.kind, 'load');
+  assert.match(notFound.message, /404/);
+});
