@@ -23,12 +23,21 @@ export function makeStoreString(cx) {
     case 'utf8':
       return (s) => storeUtf8(cx, checkString(s));
     case 'utf16':
-      return (s) => storeUtf16(cx, checkString(s));
+      return (s) => storeUtf16(cx, wellFormed(checkString(s)));
     case 'latin1+utf16':
-      return (s) => storeLatin1OrUtf16(cx, checkString(s));
+      return (s) => storeLatin1OrUtf16(cx, wellFormed(checkString(s)));
     default:
       throw new Error(`unknown string encoding ${cx.encoding}`);
   }
+}
+
+/**
+ * A component string is a sequence of Unicode scalar values: a lone surrogate becomes U+FFFD, as
+ * TextEncoder does on the UTF-8 path (copied as is, it would reach the guest as invalid UTF-16, and
+ * the same string echoed back would trap in `loadUtf16`).
+ */
+function wellFormed(s) {
+  return s.isWellFormed() ? s : s.toWellFormed();
 }
 
 /** Builds `load(ptr, taggedLength) -> string` (the spec's `load_string_from_range`). */

@@ -263,6 +263,19 @@ test('latin1+utf16 tags the length when it falls back to utf16', () => {
   assert.deepEqual([...new Uint16Array(memory.buffer, out2[0], 3)], [0x61, 0xff, 0x65e5]);
 });
 
+test('a lone surrogate is stored as U+FFFD in every encoding, so the string lifts back', () => {
+  for (const encoding of ['utf8', 'utf16', 'latin1+utf16']) {
+    const { T, make } = setup({ encoding });
+    const cx = make();
+    const s = T.prim('string');
+    for (const v of ['a\ud800b', '\udfff', 'ÿ\udc00']) {
+      const out = [];
+      cx.lowerFlat(s)(v, out);
+      assert.equal(cx.liftFlat(s)(new FlatReader(out)), v.toWellFormed(), `${encoding} ${JSON.stringify(v)}`);
+    }
+  }
+});
+
 test('utf8 strings use the spec realloc sequence and survive memory growth', () => {
   // Start the bump pointer near the end of the only page: every string forces a grow.
   const { T, make, calls, memory } = setup({ start: 65530 });

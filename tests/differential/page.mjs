@@ -1,0 +1,44 @@
+/**
+ * The differential runner in a page (bundled by prepare.mjs into dist/differential/page.js, served
+ * as /dist/differential/page.js; driven by playwright-tests/differential.spec.mjs). Terrarium is
+ * imported from the URL the test passes (the served source, /js/index.js), jco's transpiled modules
+ * and the components from /dist/differential/ as prepare.mjs laid them out.
+ */
+import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
+import { components, cases, refusals } from './corpus.mjs';
+import { knownJcoDifferences } from './known-jco-differences.mjs';
+import { makeSides, runCases, runRefusals, showOutcome } from './runner.mjs';
+
+/**
+ * @param {object} o
+ * @param {string} o.terrariumUrl
+ * @param {Awaited<ReturnType<import('./prepare.mjs').prepare>>} o.manifest
+ * @param {string[]} o.components which components to run
+ * @param {'cases'|'refusals'} o.kind
+ */
+export async function run({ terrariumUrl, manifest, components: only, kind }) {
+  const terrarium = await import(/* @vite-ignore */ terrariumUrl);
+  const sides = makeSides({
+    components,
+    loadTerrarium: (name) => terrarium.load(`/${manifest.components[name].wasm}`),
+    async jcoInstantiate(name) {
+      const entry = manifest.components[name];
+      if (!entry.jco) throw new Error(entry.jcoError);
+      return (await import(/* @vite-ignore */ `/${entry.jco}`)).instantiate;
+    },
+    wasiImports: () => new WASIShim().getImportObject(),
+    terrariumOptions: { wasi: { stdout: () => {}, stderr: () => {} } },
+  });
+  const results =
+    kind === 'refusals'
+      ? await runRefusals(sides, { refusals, components: only })
+      : await runCases(sides, { cases, known: knownJcoDifferences, components: only });
+  // Values stay in the page: only their renderings cross back.
+  return results.map((r) => ({
+    id: r.id,
+    status: r.status,
+    problems: r.problems,
+    terrarium: showOutcome(r.terrarium),
+    jco: showOutcome(r.jco),
+  }));
+}
