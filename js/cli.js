@@ -5,23 +5,39 @@
  *   terrarium run <component.wasm> [args…]   run a command component; exits with its exit code
  *   terrarium wit <component.wasm>           print the component's world as WIT
  *   terrarium inspect <component.wasm>       list its imports and exports
+ *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
  */
 
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { load, run, TerrariumError } from './index.js';
 
 const usage = `usage:
   terrarium run <component.wasm> [args...]   run a command component (stdio and env are passed through)
   terrarium wit <component.wasm>             print the component's world as WIT
-  terrarium inspect <component.wasm>         list its imports and exports`;
+  terrarium inspect <component.wasm>         list its imports and exports
+  terrarium types <component.wasm> [-o out.d.ts]
+                                             TypeScript declarations of its exports and imports (to stdout without -o)`;
 
 async function main([command, file, ...rest]) {
-  if (!command || !file || !['run', 'wit', 'inspect'].includes(command)) {
+  if (!command || !file || !['run', 'wit', 'inspect', 'types'].includes(command)) {
     console.error(usage);
     return 2;
   }
   const component = await load(file);
   if (command === 'wit') {
     process.stdout.write(await component.wit());
+    return 0;
+  }
+  if (command === 'types') {
+    const out = typesOutput(rest);
+    if (out === undefined) {
+      console.error(usage);
+      return 2;
+    }
+    const text = await component.types({ name: path.basename(file) });
+    if (out === null) process.stdout.write(text);
+    else await writeFile(out, text);
     return 0;
   }
   if (command === 'inspect') {
@@ -37,6 +53,13 @@ async function main([command, file, ...rest]) {
     stderr: (bytes) => process.stderr.write(bytes),
   });
   return exitCode;
+}
+
+/** `[-o file]` → the file, `[]` → null (stdout); anything else → undefined (usage). */
+function typesOutput(rest) {
+  if (rest.length === 0) return null;
+  if (rest.length === 2 && (rest[0] === '-o' || rest[0] === '--out')) return rest[1];
+  return undefined;
 }
 
 async function readAll(stream) {

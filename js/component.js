@@ -4,6 +4,7 @@
 
 import { engine } from './engine.js';
 import { instantiatePlan } from './runtime/instantiate.js';
+import { symbolDispose } from './runtime/dispose.js';
 import { createWasi } from '../polyfill-wasi/js/index.js';
 import { fromCoreError } from './load.js';
 
@@ -55,6 +56,18 @@ export class Component {
   }
 
   /**
+   * TypeScript declarations of the component's exports (`Exports`, the shape of
+   * `instance.exports`) and of the imports it needs (`Imports`), in jco's value conventions, as a
+   * `.d.ts` module text. The generator loads on first use.
+   * @param {{name?: string}} [options] `name`: what the header calls the component
+   * @returns {Promise<string>}
+   */
+  async types(options = {}) {
+    const { declarations } = await import('./types/index.js');
+    return declarations(this.#plan, options);
+  }
+
+  /**
    * A new instance. `imports` is keyed by interface name, with or without version
    * (`'example:bench/host'`), or by the lowerCamelCase name of a world-level function. WASI
    * interfaces come from the built-in polyfill, configured by `options.wasi`; a `wasi:*` entry in
@@ -73,8 +86,21 @@ export class Component {
       const builtin = wasi.imports[wanted.wasi];
       return given === undefined ? builtin : { ...builtin, ...given };
     };
-    const instance = instantiatePlan(this.#plan, this.#modules, resolveImport, { name: options.name });
+    let instance;
+    try {
+      instance = await instantiatePlan(this.#plan, this.#modules, resolveImport, { name: options.name });
+    } catch (error) {
+      wasi.end();
+      throw error;
+    }
     instance.flushOutput = wasi.flush;
+    // Disposing the instance ends its WASI session first: its open files close without publishing
+    // unflushed writes (a trapped guest never leaves half a write behind).
+    const disposeInstance = instance[symbolDispose];
+    instance[symbolDispose] = () => {
+      wasi.end();
+      disposeInstance.call(instance);
+    };
     return instance;
   }
 }

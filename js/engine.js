@@ -3,6 +3,7 @@
  * - `full`: parses, validates and plans; the default.
  * - `trusted`: parses and plans without the validator, for pages that trust their components.
  * - `wit`: the WIT printer, loaded only when `component.wit()` is first called.
+ * - `wasi`: the virtual filesystem of `wasi:filesystem`, loaded when a page makes a filesystem.
  */
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined && typeof window === 'undefined';
@@ -12,11 +13,12 @@ const bindings = {
   full: () => import('../dist/wasm/full/terrarium.js'),
   trusted: () => import('../dist/wasm/trusted/terrarium.js'),
   wit: () => import('../dist/wasm/wit/terrarium.js'),
+  wasi: () => import('../dist/wasm/wasi/terrarium.js'),
 };
 
 const loaded = new Map();
 
-/** @param {'full'|'trusted'|'wit'} variant */
+/** @param {'full'|'trusted'|'wit'|'wasi'} variant */
 export function engine(variant) {
   let promise = loaded.get(variant);
   if (!promise) {

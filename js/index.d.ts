@@ -37,7 +37,65 @@ export interface WasiOptions {
   stdout?: OutputSink;
   /** Default `'console'`, line-buffered `console.error`. */
   stderr?: OutputSink;
+  /**
+   * Directories the guest sees (`wasi:filesystem/preopens`): guest path → a filesystem from
+   * `createFilesystem()`, mounted read-write, or `{ dir, readOnly: true }`, where every change fails
+   * with `not-permitted`. Default: none.
+   */
+  preopens?: Record<string, Preopen> | Map<string, Preopen>;
 }
+
+/** A filesystem mounted read-write, or with options. */
+export type Preopen = Filesystem | { dir: Filesystem; readOnly?: boolean };
+
+/** File contents, or a directory of further entries. */
+export type FileTree = { [path: string]: string | ArrayBuffer | ArrayBufferView | Blob | FileTree };
+
+export interface FilesystemStat {
+  type: 'directory' | 'regular-file' | 'symbolic-link';
+  size: number;
+  linkCount: number;
+  accessed: Date;
+  modified: Date;
+  changed: Date;
+}
+
+/**
+ * A filesystem in memory that guests mount through `preopens`. Paths are relative to its root (a
+ * leading `/` is allowed); symbolic links are followed. A guest's writes become visible when it
+ * flushes or closes the file: a guest that traps never leaves half a write behind.
+ */
+export declare class Filesystem {
+  private constructor();
+  readFile(path: string): Uint8Array;
+  /** The file decoded as UTF-8. */
+  readText(path: string): string;
+  /** Replaces or creates the file, and any missing parent directories. */
+  writeFile(path: string, data: string | ArrayBuffer | ArrayBufferView): void;
+  /** Makes the directory and any missing parents. */
+  mkdir(path: string): void;
+  /** Sorted names; default the root. */
+  readdir(path?: string): string[];
+  /** `follow: false` describes a final symbolic link itself. */
+  stat(path: string, options?: { follow?: boolean }): FilesystemStat;
+  exists(path: string): boolean;
+  /** Removes a file, a link, or a directory and everything in it. */
+  remove(path: string): void;
+  symlink(target: string, path: string): void;
+  readlink(path: string): string;
+}
+
+/** A failed `Filesystem` call: `code` is the WASI error code, e.g. `'no-entry'`. */
+export declare class FilesystemError extends Error {
+  readonly code: string;
+  readonly path: string;
+}
+
+/**
+ * A new filesystem filled from `files` (`{ 'a.txt': 'text', 'sub/b.bin': bytes, dir: { … } }`).
+ * The first call fetches the filesystem's wasm; pages that never call it never do.
+ */
+export declare function createFilesystem(files?: FileTree): Promise<Filesystem>;
 
 export interface InstantiateOptions {
   wasi?: WasiOptions;
@@ -71,9 +129,13 @@ export interface ExportDescription {
   functions?: string[];
 }
 
-export interface Instance {
+/**
+ * `E`: the exports' type, e.g. the `Exports` interface that `component.types()` (or
+ * `terrarium types x.wasm`) declares.
+ */
+export interface Instance<E = Record<string, any>> {
   /** Interface exports under their full name and their camelCase short name; world-level functions by name. */
-  readonly exports: Record<string, any>;
+  readonly exports: E;
 }
 
 export declare class Component {
@@ -84,7 +146,13 @@ export declare class Component {
   readonly byteLength: number;
   /** The component's world as WIT text; the printer loads on first use. */
   wit(): Promise<string>;
-  instantiate(imports?: Imports, options?: InstantiateOptions): Promise<Instance>;
+  /**
+   * TypeScript declarations (a `.d.ts` module) of the component's exports (`Exports`) and of the
+   * imports it needs (`Imports`), in jco's value conventions; the generator loads on first use.
+   */
+  types(options?: { name?: string }): Promise<string>;
+  /** `E`: the exports' type, e.g. `Exports` from the declarations `types()` writes. */
+  instantiate<E = Record<string, any>>(imports?: Imports, options?: InstantiateOptions): Promise<Instance<E>>;
 }
 
 export declare function load(source: ComponentSource, options?: LoadOptions): Promise<Component>;

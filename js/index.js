@@ -5,3 +5,4 @@ export { run } from './run.js';
 export { Component } from './component.js';
 export { features } from './features.js';
 export { TerrariumError, ComponentError } from './errors.js';
+export { createFilesystem, Filesystem, FilesystemError } from '../polyfill-wasi/js/filesystem.js';

@@ -6,12 +6,13 @@
 import { Component } from './component.js';
 import { ComponentError, TerrariumError } from './errors.js';
 import { load } from './load.js';
+import { symbolDispose } from './runtime/dispose.js';
 
 /**
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
  * @param {{args?: string[], env?: Record<string,string>|[string,string][], stdin?: string|Uint8Array,
  *   stdout?: ((bytes: Uint8Array) => void)|'console', stderr?: ((bytes: Uint8Array) => void)|'console',
- *   imports?: Record<string, any>, validate?: boolean}} [options]
+ *   preopens?: Record<string, any>, imports?: Record<string, any>, validate?: boolean}} [options]
  * @returns {Promise<{exitCode: number}>}
  */
 export async function run(source, options = {}) {
@@ -31,5 +32,7 @@ export async function run(source, options = {}) {
     throw error;
   } finally {
     instance.flushOutput();
+    // The command is over: its instance goes, and with it the files it still had open.
+    instance[symbolDispose]();
   }
 }

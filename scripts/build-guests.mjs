@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Builds the test guest components in tests/guests (their own cargo workspace)
-// and copies each one to dist/components/<name>.wasm.
+// Builds the test guest components into dist/components/<name>.wasm:
+//
+// 1. the Rust crates in tests/guests (their own cargo workspace); rustc's
+//    wasm32-wasip2 target links a component directly. Guests use their own
+//    target dir (target/guests) so their builds never invalidate the host's;
+// 2. the hand-written components in tests/guests/wat/*.wat (`wasm-tools parse`):
+//    the only guests using the utf16 and latin1+utf16 string encodings;
+// 3. compositions of those (`wac plug`): one component made of several.
+//
+// Steps 2 and 3 redo an output only when it is older than one of its inputs,
+// and cargo leaves unchanged artifacts alone, so a second run takes as long as
+// cargo's no-op check.
 //
 // Usage: node scripts/build-guests.mjs   (works from any cwd)
-//
-// rustc's wasm32-wasip2 target links a component directly, so no other
-// tooling is needed. Guests use their own target dir (target/guests) so their
-// builds never invalidate the host's.
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +33,26 @@ const guests = {
   "exit-code": "exit_code.wasm",
   trap: "trap.wasm",
   "wasi-sockets": "wasi-sockets.wasm",
+  resources: "resources.wasm",
+  names: "names.wasm",
+  greeter: "greeter.wasm",
+  "strings-client": "strings_client.wasm",
+  "wasi-fs": "wasi-fs.wasm",
+};
+
+// Composition -> [socket, ...plugs] (names in dist/components), in build order:
+// `wac plug socket --plug plug…` fills the socket's imports with the plugs' exports.
+const compositions = {
+  // Rust + Rust: a resource, records, lists and strings cross between the two.
+  "greeter-names": ["greeter", "names"],
+  // utf8 (Rust) calling utf16 and latin1+utf16 (WAT).
+  "client-utf16": ["strings-client", "echo-utf16"],
+  "client-latin1": ["strings-client", "echo-latin1"],
+  // WAT + WAT: latin1+utf16 calling utf16, and utf16 calling latin1+utf16.
+  "relay-latin1-utf16": ["relay-latin1", "echo-utf16"],
+  "relay-utf16-latin1": ["relay-utf16", "echo-latin1"],
+  // Three components, three encodings: utf8 -> latin1+utf16 -> utf16.
+  "client-chain": ["strings-client", "relay-latin1-utf16"],
 };
 
 function fail(msg) {
@@ -51,6 +77,44 @@ for (const [name, file] of Object.entries(guests)) {
   const from = join(targetDir, target, "release", file);
   if (!existsSync(from)) fail(`missing build output ${relative(root, from)}`);
   const to = join(outDir, `${name}.wasm`);
-  copyFileSync(from, to);
-  console.log(`build-guests: ${relative(root, to)} (${statSync(to).size} bytes)`);
+  if (!fresh(to, [from])) copyFileSync(from, to);
+  report(to);
+}
+
+// Hand-written components.
+const watDir = join(guestsDir, "wat");
+for (const file of readdirSync(watDir).filter((f) => f.endsWith(".wat")).sort()) {
+  const from = join(watDir, file);
+  const to = join(outDir, file.replace(/\.wat$/, ".wasm"));
+  if (!fresh(to, [from])) tool("wasm-tools", ["parse", from, "-o", to]);
+  report(to);
+}
+
+// Compositions.
+for (const [name, [socket, ...plugs]] of Object.entries(compositions)) {
+  const inputs = [socket, ...plugs].map((n) => join(outDir, `${n}.wasm`));
+  for (const input of inputs) if (!existsSync(input)) fail(`composition ${name}: missing ${relative(root, input)}`);
+  const to = join(outDir, `${name}.wasm`);
+  // This script is an input too: it says what plugs into what.
+  if (!fresh(to, [...inputs, fileURLToPath(import.meta.url)])) {
+    tool("wac", ["plug", inputs[0], ...inputs.slice(1).flatMap((p) => ["--plug", p]), "-o", to]);
+  }
+  report(to);
+}
+
+/** Whether `out` exists and is at least as new as every one of `inputs`. */
+function fresh(out, inputs) {
+  if (!existsSync(out)) return false;
+  const built = statSync(out).mtimeMs;
+  return inputs.every((input) => statSync(input).mtimeMs <= built);
+}
+
+function tool(cmd, toolArgs) {
+  const r = spawnSync(cmd, toolArgs, { cwd: root, stdio: "inherit" });
+  if (r.error) fail(`could not run ${cmd} (npm run setup installs it): ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${toolArgs.join(" ")} exited with ${r.status ?? r.signal}`);
+}
+
+function report(file) {
+  console.log(`build-guests: ${relative(root, file)} (${statSync(file).size} bytes)`);
 }

@@ -5,10 +5,11 @@
 //
 // Variants of the web crate (terrarium-web):
 //   full    --features validate
-//   trusted (no features)
+//   trusted --features planner (no validator)
 //   wit     --features wit
+//   wasi    --features wasi (the virtual filesystem of wasi:filesystem, no planner)
 //
-// All three cargo builds write the same target/.../terrarium_web.wasm, so each is
+// All the cargo builds write the same target/.../terrarium_web.wasm, so each is
 // bindgen'd right after its own cargo build. A variant whose outputs are newer than
 // every Rust input (and whose recorded build settings match) is skipped.
 //
@@ -26,8 +27,9 @@ process.chdir(ROOT);
 
 const VARIANTS = [
   { name: 'full', features: ['validate'] },
-  { name: 'trusted', features: [] },
+  { name: 'trusted', features: ['planner'] },
   { name: 'wit', features: ['wit'] },
+  { name: 'wasi', features: ['wasi'] },
 ];
 const WASM_OPT_FLAGS = [
   '-Oz',
@@ -213,23 +215,30 @@ if (noGuests) {
 } else {
   console.log(`build: guests   skipped (${guests} not found)`);
 }
+if (!noGuests) run(process.execPath, [path.join('scripts', 'build-toolchains.mjs')]); // JS, Python and C guests (tests/toolchains)
 
 // The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
 // file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the
-// `../dist/wasm/…` paths in js/engine.js resolve the same from both.
+// `../dist/wasm/…` paths in js/engine.js resolve the same from both. The TypeScript declaration
+// writer (`component.types()`) is its own module, fetched on first use only: `./types/index.js`
+// resolves to js/types/ from js/ and to dist/types/ from the bundle.
 const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: ['js/index.js'],
+const bundleOptions = {
   bundle: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
   minify: true,
   sourcemap: 'linked',
-  external: ['../dist/wasm/*', 'node:*'],
-  outfile: 'dist/terrarium.js',
   logLevel: 'warning',
+};
+await esbuild.build({
+  ...bundleOptions,
+  entryPoints: ['js/index.js'],
+  external: ['../dist/wasm/*', 'node:*', './types/index.js'],
+  outfile: 'dist/terrarium.js',
 });
+await esbuild.build({ ...bundleOptions, entryPoints: ['js/types/index.js'], outfile: 'dist/types/index.js' });
 
 // Sizes.
 const gzipSize = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;

@@ -78,6 +78,17 @@ install_tool() { # <binary> <crate> <version>
 }
 install_tool wasm-tools wasm-tools 1.243.0
 install_tool wac wac-cli 0.12.0
+# wit-bindgen's C generator, for the C test guest (tests/toolchains/c).
+install_tool wit-bindgen wit-bindgen-cli 0.63.0
+
+# componentize-py builds the Python test guest (a wheel with its own binary, from PyPI).
+cpy_version=0.25.1
+if [ "$(componentize-py --version 2>/dev/null | awk '{print $2}')" = "$cpy_version" ]; then
+  step "componentize-py" "ok ($cpy_version)"
+else
+  step "componentize-py" "pip install componentize-py==$cpy_version"
+  python3 -m pip install --quiet --disable-pip-version-check "componentize-py==$cpy_version"
+fi
 
 # --- 3. npm dependencies ---------------------------------------------------
 stamp="node_modules/.terrarium-setup-stamp"
@@ -87,6 +98,18 @@ else
   step "npm packages" "npm ci"
   npm ci --no-audit --no-fund
   touch "$stamp"
+fi
+
+# --- 3b. C toolchain for the C test guest (Debian: clang, lld, wasi-libc) --
+c_packages="clang lld wasi-libc libclang-rt-14-dev-wasm32"
+if dpkg-query -W -f='${Status}\n' $c_packages 2>/dev/null | grep -vq "install ok installed" \
+  || [ "$(dpkg-query -W -f='${Status}\n' $c_packages 2>/dev/null | wc -l)" -ne 4 ]; then
+  step "c toolchain" "apt-get install $c_packages"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y $c_packages
+else
+  step "c toolchain" "ok"
 fi
 
 # --- 4. Chromium (Debian's, used by Playwright) ----------------------------

@@ -70,30 +70,55 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     pub kind: TypeKind,
+    /// The WIT name of a record, variant, enum or flags type that an instance type or a component
+    /// exports under a name (`point`); `None` for a structural type. Only declarations use it.
+    pub name: Option<String>,
     pub size: u32,
     pub align: u32,
     pub flat: Vec<CoreType>,
 }
 
-/// Every value type of a plan, each structurally distinct type once.
+/// Every value type of a plan, each structurally distinct type once (per name, for named types).
 #[derive(Debug, Default)]
 pub struct TypeArena {
     defs: Vec<TypeDef>,
-    ids: HashMap<TypeKind, TypeId>,
+    ids: HashMap<(TypeKind, Option<String>), TypeId>,
 }
 
 impl TypeArena {
     /// Adds `kind` (or finds it), computing offsets, size, alignment and flattening.
     pub fn intern(&mut self, kind: TypeKind) -> TypeId {
         let kind = layout::place(kind, self);
-        if let Some(&id) = self.ids.get(&kind) {
+        if let Some(&id) = self.ids.get(&(kind.clone(), None)) {
             return id;
         }
         let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
         let flat = layout::flatten(&kind, self);
+        self.push(TypeDef { kind, name: None, size, align, flat })
+    }
+
+    /// Type `id` under the WIT name `name`, for a record, variant, enum or flags type exported
+    /// with a name; any other type is returned as it is. The layout is that of `id`.
+    pub fn named(&mut self, id: TypeId, name: &str) -> TypeId {
+        let def = self.get(id);
+        let nameable = matches!(
+            def.kind,
+            TypeKind::Record { .. } | TypeKind::Variant { .. } | TypeKind::Enum { .. } | TypeKind::Flags { .. }
+        );
+        if !nameable || def.name.as_deref() == Some(name) {
+            return id;
+        }
+        if let Some(&named) = self.ids.get(&(def.kind.clone(), Some(name.to_string()))) {
+            return named;
+        }
+        let def = TypeDef { name: Some(name.to_string()), ..def.clone() };
+        self.push(def)
+    }
+
+    fn push(&mut self, def: TypeDef) -> TypeId {
         let id = self.defs.len() as TypeId;
-        self.defs.push(TypeDef { kind: kind.clone(), size, align, flat });
-        self.ids.insert(kind, id);
+        self.ids.insert((def.kind.clone(), def.name.clone()), id);
+        self.defs.push(def);
         id
     }
 

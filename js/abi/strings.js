@@ -59,36 +59,46 @@ function checkString(s) {
   return typeof s === 'string' ? s : invalid('a string', s);
 }
 
+/** Reused for encoding short and medium strings, so a call allocates nothing on the JS heap. */
+let scratch = new Uint8Array(1024);
+const SCRATCH_LIMIT = 1 << 20;
+
 /**
- * UTF-8 as the spec's `store_string_to_utf8`: allocate one byte per code unit (exact for ASCII),
- * grow to the worst case (3 bytes per UTF-16 code unit) if needed, then shrink to what was written.
- * Lone surrogates become U+FFFD (TextEncoder), as in jco.
+ * UTF-8, allocating exactly the encoded length with one `realloc(0, 0, 1, len)`. The spec's
+ * `store_string_to_utf8` may instead grow and then shrink the allocation, which is equally valid,
+ * but some guests' allocators (componentize-py's) accept only fresh allocations, as jco and
+ * wasmtime make. Lone surrogates become U+FFFD (TextEncoder), as in jco.
  */
 function storeUtf8(cx, s) {
   const n = s.length;
   if (n > MAX_STRING_BYTE_LENGTH) trap('string too long');
-  let ptr = cx.alloc(1, n);
-  const mem = cx.mem;
   if (n <= 24) {
-    // Short strings: a plain loop beats encodeInto's call overhead; stop at the first non-ASCII.
-    const u8 = mem.u8;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      u8[ptr + i] = c;
+    // Short ASCII strings: a plain loop beats encodeInto's call overhead.
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
     }
-    if (i === n) return [ptr, n];
+    if (ascii) {
+      const ptr = cx.alloc(1, n);
+      const u8 = cx.mem.u8;
+      for (let i = 0; i < n; i++) u8[ptr + i] = s.charCodeAt(i);
+      return [ptr, n];
+    }
   }
-  const first = encoder.encodeInto(s, mem.u8.subarray(ptr, ptr + n));
-  if (first.read === n) return [ptr, first.written];
-  const worst = n * 3;
-  if (worst > MAX_STRING_BYTE_LENGTH) trap('string too long');
-  ptr = cx.realloc(ptr, n, 1, worst);
-  const rest = encoder.encodeInto(s.slice(first.read), mem.u8.subarray(ptr + first.written, ptr + worst));
-  const written = first.written + rest.written;
-  if (written < worst) ptr = cx.realloc(ptr, worst, 1, written);
-  return [ptr, written];
+  let bytes;
+  if (n * 3 <= SCRATCH_LIMIT) {
+    if (scratch.length < n * 3) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));
+    bytes = scratch.subarray(0, encoder.encodeInto(s, scratch).written);
+  } else {
+    bytes = encoder.encode(s);
+  }
+  if (bytes.length > MAX_STRING_BYTE_LENGTH) trap('string too long');
+  const ptr = cx.alloc(1, bytes.length);
+  cx.mem.u8.set(bytes, ptr);
+  return [ptr, bytes.length];
 }
 
 function storeUtf16(cx, s) {

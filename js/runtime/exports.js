@@ -22,9 +22,10 @@ import { READY, BUSY } from './state.js';
  * @param {Function} o.core the core function
  * @param {Function|null} o.postReturn
  * @param {import('./state.js').InstanceState} o.state
+ * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `interface#func`, for messages
  */
-export function liftExport({ cx, sig, core, postReturn, state, context }) {
+export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
   const types = cx.types;
   const where = `of \`${context}\``;
   const names = sig.params.map((p) => p.name);
@@ -47,17 +48,20 @@ export function liftExport({ cx, sig, core, postReturn, state, context }) {
   return function call(...args) {
     if (state.status !== READY) state.refuse(context);
     state.status = BUSY;
+    const depth = calls.enter();
     let coreArgs;
     try {
       coreArgs = lowerParams(args);
     } catch (e) {
       if (e instanceof InvalidValue) {
-        state.releaseLent();
+        calls.abandon(depth);
         state.status = READY;
         throw argError(e);
       }
+      calls.reset();
       throw state.fail(e, context);
     }
+    calls.settle();
     let value;
     try {
       const ret = core(...coreArgs);
@@ -66,10 +70,11 @@ export function liftExport({ cx, sig, core, postReturn, state, context }) {
         if (hasResults) postReturn(ret);
         else postReturn();
       }
+      calls.exit(depth, context);
     } catch (e) {
+      calls.reset();
       throw state.fail(e, context);
     }
-    if (state.lent.length !== 0) state.releaseLent();
     state.status = READY;
     if (unwrap) {
       if (value.tag === 'err') throw new ComponentError(value.val);

@@ -1,7 +1,10 @@
 /**
- * A resource handle table (the spec's `Table` of `ResourceHandle`s), one per resource type per
- * instance. Handle 0 is never handed out (the spec reserves it so guests can use 0 as "none"); freed
- * slots are reused, most recently freed first.
+ * Resource handle tables and the bookkeeping of borrows, after the canonical ABI's `ResourceHandle`,
+ * `HandleTable`, `lend_count`, `num_borrows` and `borrow_scope`.
+ *
+ * Every component instance has one table per resource type it uses (a composed component has
+ * several component instances, so several tables per type). Handle 0 is never handed out (the spec
+ * reserves it so guests can use 0 as "none"); freed slots are reused, most recently freed first.
  */
 import { trap } from '../errors.js';
 
@@ -16,12 +19,16 @@ export class HandleTable {
     this.reps = [undefined];
     /** @type {number[]} 0 free, OWN or BORROW */
     this.flags = [0];
+    /** @type {number[]} for an own: how many borrows of it are lent out in calls in progress */
+    this.lends = [0];
+    /** @type {number[]} for a borrow: the depth of the call it was lent to (its borrow scope) */
+    this.scopes = [0];
     /** @type {number[]} */
     this.free = [];
   }
 
   /** Inserts a handle and returns its index. */
-  add(rep, flag) {
+  add(rep, flag, scope = 0) {
     let h;
     if (this.free.length > 0) {
       h = this.free.pop();
@@ -29,9 +36,13 @@ export class HandleTable {
       h = this.reps.length;
       this.reps.push(undefined);
       this.flags.push(0);
+      this.lends.push(0);
+      this.scopes.push(0);
     }
     this.reps[h] = rep;
     this.flags[h] = flag;
+    this.lends[h] = 0;
+    this.scopes[h] = scope;
     return h;
   }
 
@@ -46,18 +57,120 @@ export class HandleTable {
     return this.flags[h];
   }
 
-  /** Removes a live handle and returns its rep; traps if `wantOwn` and the handle is a borrow. */
-  remove(h, wantOwn = false) {
+  /** The spec's `lift_own`: moves an own handle out of the table. */
+  take(h) {
     const rep = this.get(h);
-    if (wantOwn && this.flags[h] !== OWN) trap(`handle ${h} of resource \`${this.name}\` is a borrow, not an own`);
+    if (this.flags[h] !== OWN) trap(`handle ${h} of resource \`${this.name}\` is a borrow, not an own`);
+    if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${this.name}\` is lent out in a call in progress`);
+    this.remove(h);
+    return rep;
+  }
+
+  /** The spec's `lift_borrow`: an own handle lent to a call is pinned until that call returns. */
+  lend(h, calls) {
+    const rep = this.get(h);
+    if (this.flags[h] === OWN) {
+      this.lends[h]++;
+      calls.lends.push(this, h);
+    }
+    return rep;
+  }
+
+  /**
+   * The handle side of `resource.drop`: removes the handle and returns whether it was an own (whose
+   * resource must now be destroyed). Dropping a borrow ends it within its call.
+   */
+  drop(h, calls) {
+    this.get(h);
+    if (this.flags[h] === OWN) {
+      if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${this.name}\` is dropped while lent out`);
+      this.remove(h);
+      return true;
+    }
+    calls.borrows[this.scopes[h]]--;
+    this.remove(h);
+    return false;
+  }
+
+  /** Frees a live handle. */
+  remove(h) {
     this.reps[h] = undefined;
     this.flags[h] = 0;
     this.free.push(h);
-    return rep;
   }
 
   /** Live entries, for disposal: [handle, rep, flag]. */
   *entries() {
     for (let h = 1; h < this.flags.length; h++) if (this.flags[h] !== 0) yield [h, this.reps[h], this.flags[h]];
+  }
+}
+
+/**
+ * The calls in progress in one top-level instance (all of its component instances), innermost last.
+ * Calls are synchronous and strictly nested, so a call is known by its depth:
+ *
+ * - `borrows[d]`: the borrow handles lent to the call at depth `d` that it has not dropped yet; the
+ *   call traps if any remain when it returns (the spec's `num_borrows` check);
+ * - `lends`: own handles that callers lent out as borrows, as (table, handle) pairs, released when
+ *   the lowered call that lent them returns (the spec's `lenders`);
+ * - `lowered`: while the host's arguments to an export are lowered (`recording`), the handles that
+ *   lowering made, as (handler, handle, value) triples, so that an argument refused half-way is
+ *   rolled back before any guest code runs.
+ */
+export class CallStack {
+  constructor() {
+    this.depth = 0;
+    this.borrows = [0];
+    this.lends = [];
+    this.lowered = [];
+    this.recording = false;
+  }
+
+  /** A lifted function is entered: a new borrow scope, whose arguments are now lowered. Returns its depth. */
+  enter() {
+    const d = ++this.depth;
+    this.borrows[d] = 0;
+    this.recording = true;
+    return d;
+  }
+
+  /** The arguments of the call just entered are lowered: nothing to roll back any more. */
+  settle() {
+    this.recording = false;
+    this.lowered.length = 0;
+  }
+
+  /** The call just entered (depth `d`) is abandoned before the guest ran: undoes its lowering. */
+  abandon(d) {
+    const lowered = this.lowered;
+    for (let i = lowered.length - 3; i >= 0; i -= 3) lowered[i].undo(lowered[i + 1], lowered[i + 2]);
+    this.settle();
+    this.depth = d - 1;
+  }
+
+  /**
+   * The call at depth `d` returns: traps if it still holds a borrow it was lent (the guest must drop
+   * every borrow handle before it returns).
+   */
+  exit(d, context) {
+    const n = this.borrows[d];
+    if (n !== 0) {
+      trap(`\`${context}\` returned while still holding ${n} borrowed handle${n === 1 ? '' : 's'} (a borrow must be dropped before the call returns)`);
+    }
+    this.depth = d - 1;
+  }
+
+  /** Ends the lends made since `mark` (`lends.length` taken before a lowered call lifted its arguments). */
+  release(mark) {
+    const lends = this.lends;
+    for (let i = mark; i < lends.length; i += 2) lends[i].lends[lends[i + 1]]--;
+    lends.length = mark;
+  }
+
+  /** After a trap: the instance is dead, and so is every call in progress. */
+  reset() {
+    this.depth = 0;
+    this.lends.length = 0;
+    this.settle();
   }
 }

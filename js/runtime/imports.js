@@ -79,11 +79,13 @@ function linkError(message, imp) {
  * @param {import('../abi/context.js').AbiContext} o.cx
  * @param {any} o.sig FuncSig
  * @param {(args: any[]) => any} o.invoke from resolveCallee
+ * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `import#func`, for messages
+ * @param {string} [o.what] what the callee is, for messages
  */
-export function lowerImport({ cx, sig, invoke, context }) {
+export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import' }) {
   const types = cx.types;
-  const where = `from host import \`${context}\``;
+  const where = `from ${what} \`${context}\``;
   const isResult = sig.result !== null && types[sig.result].kind === 'result';
   // jco's convention for `result` returns: a return value is ok, a thrown value is err.
   const call = isResult
@@ -118,17 +120,20 @@ export function lowerImport({ cx, sig, invoke, context }) {
   const liftParams = makeParamsLifter(cx, sig);
   const lowerResult = makeResultLowerer(cx, sig);
   return function lowered(...coreArgs) {
+    // Own handles the guest lends (as borrows) stay pinned until the callee returns.
+    const mark = calls.lends.length;
     let args;
     try {
       args = liftParams(coreArgs);
     } catch (e) {
-      throw annotate(e, `lifting the arguments of host import \`${context}\``);
+      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
     }
     const v = call(args);
+    if (calls.lends.length !== mark) calls.release(mark);
     try {
       return lowerResult(v, coreArgs);
     } catch (e) {
-      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of host import \`${context}\``);
+      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
     }
   };
 }

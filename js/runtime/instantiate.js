@@ -6,11 +6,12 @@
  * host function is a 'link' error before any core module's start function has run; then the steps
  * run in order; then the export tree is built.
  */
-import { TerrariumError } from '../errors.js';
+import { TerrariumError, GuestTrap } from '../errors.js';
 import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
-import { HostResource, GuestResource } from './resources.js';
+import { HostResourceType, GuestResourceType } from './resources.js';
+import { CallStack } from './handles.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport } from './exports.js';
 import { buildExports } from './export-tree.js';
@@ -23,8 +24,14 @@ import { symbolDispose } from './dispose.js';
  * @param {{name?: string}} [options]
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
-export function instantiatePlan(plan, modules, resolveImport, { name = 'component' } = {}) {
-  const state = new InstanceState(name);
+export async function instantiatePlan(plan, modules, resolveImport, { name = 'component' } = {}) {
+  // One state per component instance inside the component (a composed component has several), all
+  // living and dying together; instance 0 is the root.
+  const group = [];
+  const state = new InstanceState(name, group);
+  const states = [state];
+  const stateOf = (i = 0) => (states[i] ??= new InstanceState(name, group));
+  const calls = new CallStack();
 
   // 1. Link: resolve every lowered callee before running anything.
   const hostValues = new Map();
@@ -45,17 +52,20 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
     if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
   }
 
-  // 2. Per-instance resource tables.
+  // 2. Resource types, and per component instance, one handle table per resource type it uses.
   const funcs = [];
-  const resources = plan.resources.map((def) =>
+  const resourceTypes = plan.resources.map((def) =>
     def.import !== null
-      ? new HostResource(def, state)
-      : new GuestResource(def, state, () => (def.dtor === null ? null : funcs[def.dtor])),
+      ? new HostResourceType(def)
+      : new GuestResourceType(def, () => stateOf(def.instance ?? 0), () => (def.dtor === null ? null : funcs[def.dtor])),
   );
-  const resourceOf = (r) => {
-    const res = resources[r];
-    if (res === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    return res;
+  const handles = [];
+  /** The handles of component instance `instance` to resource `r`. */
+  const resourceOf = (instance, r) => {
+    const type = resourceTypes[r];
+    if (type === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
+    const row = (handles[instance] ??= []);
+    return (row[r] ??= type.handles(instance, calls));
   };
 
   // 3. Steps.
@@ -68,7 +78,8 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
   const contexts = new Map();
   /** One AbiContext per distinct set of options, sharing per-type closures between functions. */
   const contextFor = (options) => {
-    const key = `${options.memory}/${options.realloc}/${options.stringEncoding}`;
+    const instance = options.instance ?? 0;
+    const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}`;
     let cx = contexts.get(key);
     if (cx === undefined) {
       let mem = null;
@@ -84,7 +95,7 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
         mem,
         realloc: options.realloc === null ? null : entry(funcs, options.realloc, 'func'),
         encoding: options.stringEncoding,
-        resources: resourceOf,
+        resources: (r) => resourceOf(instance, r),
       });
       contexts.set(key, cx);
     }
@@ -94,26 +105,34 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
   /**
    * A component-to-component call inside a composed component: the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
-   * (and re-encoded between string encodings) through their JS form. The callee is a component
-   * instance of its own, with its own `may_enter` state; a trap still kills the whole instance,
-   * since it unwinds through the caller's export.
+   * (and re-encoded between string encodings) through their JS form; handles move from one
+   * component instance's tables to the other's. The callee's component instance has its own
+   * `may_enter` state; a trap kills the whole instance.
    */
   const lowerLifted = (step, stepIndex) => {
     const { coreFunc, options } = step.callee;
-    const context = `${name} (inner call ${stepIndex})`;
+    const context = step.callee.name || `inner call ${stepIndex}`;
     const callee = liftExport({
       cx: contextFor(options),
       sig: step.func,
       core: entry(funcs, coreFunc, 'func'),
       postReturn: options.postReturn === null ? null : entry(funcs, options.postReturn, 'func'),
-      state: new InstanceState(`${name} (inner component)`),
+      state: stateOf(options.instance),
+      calls,
       context,
     });
-    return lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: (args) => callee(...args), context });
+    const invoke = (args) => {
+      try {
+        return callee(...args);
+      } catch (e) {
+        throw unwrapInner(e, context);
+      }
+    };
+    return lowerImport({ cx: contextFor(step.options), sig: step.func, invoke, calls, context, what: 'component import' });
   };
 
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
-  plan.steps.forEach((step, stepIndex) => {
+  for (const [stepIndex, step] of plan.steps.entries()) {
     switch (step.op) {
       case 'instantiate': {
         const imports = {};
@@ -124,7 +143,8 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
         }
         let instance;
         try {
-          instance = new WebAssembly.Instance(module, imports);
+          // Asynchronous: Chromium refuses synchronous instantiation of modules over 8 MB on a page's main thread.
+          instance = await WebAssembly.instantiate(module, imports);
         } catch (e) {
           if (e instanceof WebAssembly.LinkError) {
             throw new TerrariumError('link', `cannot instantiate core module ${step.module}: ${e.message}`, {
@@ -161,21 +181,21 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
         }
         const imp = plan.imports[step.callee.import];
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
-        funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), context }));
+        funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), calls, context }));
         break;
       }
       case 'resourceNew': {
-        const res = resourceOf(step.resource);
+        const res = resourceOf(step.instance ?? 0, step.resource);
         funcs.push((rep) => res.new(rep));
         break;
       }
       case 'resourceRep': {
-        const res = resourceOf(step.resource);
+        const res = resourceOf(step.instance ?? 0, step.resource);
         funcs.push((h) => res.rep(h >>> 0));
         break;
       }
       case 'resourceDrop': {
-        const res = resourceOf(step.resource);
+        const res = resourceOf(step.instance ?? 0, step.resource);
         funcs.push((h) => {
           res.drop(h >>> 0);
         });
@@ -184,20 +204,21 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
       default:
         throw new TerrariumError('invalid', `step ${stepIndex}: unknown op \`${step.op}\``);
     }
-  });
+  }
   state.status = READY;
 
   // 4. Exports.
   const exports = buildExports(plan.exports, {
     types: plan.types,
-    resources,
+    resources: resourceTypes,
     lift: (exp, context) =>
       liftExport({
         cx: contextFor(exp.options),
         sig: exp.func,
         core: entry(funcs, exp.coreFunc, 'func'),
         postReturn: exp.options.postReturn === null ? null : entry(funcs, exp.options.postReturn, 'func'),
-        state,
+        state: stateOf(exp.options.instance),
+        calls,
         context,
       }),
   });
@@ -207,10 +228,27 @@ export function instantiatePlan(plan, modules, resolveImport, { name = 'componen
     [symbolDispose]() {
       if (state.status === DEAD && state.cause === null) return;
       state.kill(null);
-      state.status = DEAD;
-      for (const res of resources) res.disposeAll();
+      for (const row of handles) for (const res of row ?? []) res?.disposeAll();
     },
   };
+}
+
+/** Marks a trap already said to have happened in a component-to-component callee. */
+const INNER = Symbol('terrarium.inner');
+
+/**
+ * A trap or an exit in a component-to-component callee unwinds on through its caller, up to the
+ * export the host called, which reports it: the callee's error goes back to what the guest threw,
+ * saying where it happened.
+ */
+function unwrapInner(e, context) {
+  if (!(e instanceof TerrariumError) || e.cause === undefined) return e;
+  if (e.kind === 'exit') return e.cause;
+  if (e.kind !== 'trap') return e;
+  if (e.cause[INNER]) return e.cause;
+  const trap = new GuestTrap(`${e.cause.message} (in \`${context}\`)`, { cause: e.cause });
+  trap[INNER] = true;
+  return trap;
 }
 
 /** `space[i]`, or an 'invalid' error: the plan referred to an entry no earlier step made. */

@@ -1,61 +1,78 @@
 /**
- * Resource types of one instance. Each plan resource gets a handler with a handle table; the ABI
- * closures call `liftOwn` / `liftBorrow` / `lowerOwn` / `lowerBorrow`, and the `resourceNew` /
+ * Resources. Each plan resource has a type object, and each component instance that uses it has a
+ * handles object with its own handle table (see handles.js). The ABI closures call a handles
+ * object's `liftOwn` / `liftBorrow` / `lowerOwn` / `lowerBorrow`, and the `resourceNew` /
  * `resourceRep` / `resourceDrop` steps become its `new` / `rep` / `drop` built-ins.
  *
- * - HostResource: implemented by the host (`resource.import !== null`); the table holds JS objects.
- * - GuestResource: defined by the component; the table holds i32 reps, and the host sees instances
- *   of a JS class (exported under the resource's jsName) that carry the rep.
+ * - HostResourceType: implemented by the host (`resource.import !== null`); tables hold JS objects.
+ * - GuestResourceType: defined by a component instance (its `impl`); tables hold i32 reps, and the
+ *   host sees instances of a JS class (exported under the resource's jsName) that carry the rep.
  */
 import { trap } from '../errors.js';
 import { invalid } from '../abi/invalid.js';
 import { HandleTable, OWN, BORROW } from './handles.js';
 import { symbolDispose, disposeHostObject } from './dispose.js';
+import { READY, DEAD } from './state.js';
 
-export class HostResource {
-  /**
-   * @param {{name: string, jsName: string}} def
-   * @param {import('./state.js').InstanceState} state
-   */
-  constructor(def, state) {
+export class HostResourceType {
+  /** @param {{name: string, jsName: string}} def */
+  constructor(def) {
     this.def = def;
-    this.state = state;
+  }
+
+  /** The handles of component instance `instance` to this resource. */
+  handles(instance, calls) {
+    return new HostHandles(this.def, calls);
+  }
+}
+
+class HostHandles {
+  constructor(def, calls) {
+    this.def = def;
+    this.calls = calls;
     this.table = new HandleTable(def.name);
+  }
+
+  check(obj) {
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) invalid(`a ${this.def.jsName} resource object`, obj);
   }
 
   /** A host object handed to the guest as an own: the guest now holds it under a fresh handle. */
   lowerOwn(obj) {
-    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) {
-      return invalid(`a ${this.def.jsName} resource object`, obj);
-    }
-    return this.table.add(obj, OWN);
-  }
-
-  /** A host object lent to the guest for the duration of an export call. */
-  lowerBorrow(obj) {
-    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) {
-      return invalid(`a ${this.def.jsName} resource object`, obj);
-    }
-    const h = this.table.add(obj, BORROW);
-    this.state.lent.push(this.table, h, obj);
+    this.check(obj);
+    const h = this.table.add(obj, OWN);
+    if (this.calls.recording) this.calls.lowered.push(this, h, obj);
     return h;
   }
 
-  /** The guest gives an own back to the host: its handle goes away. */
+  /** A host object lent to the call being entered: the guest must drop the handle before it returns. */
+  lowerBorrow(obj) {
+    this.check(obj);
+    const calls = this.calls;
+    const h = this.table.add(obj, BORROW, calls.depth);
+    calls.borrows[calls.depth]++;
+    if (calls.recording) calls.lowered.push(this, h, obj);
+    return h;
+  }
+
+  /** Rolls back `lowerOwn` / `lowerBorrow` of `obj` as handle `h` (the call never reached the guest). */
+  undo(h, obj) {
+    if (this.table.flags[h] !== 0 && this.table.reps[h] === obj) this.table.remove(h);
+  }
+
+  /** The guest gives an own back: its handle goes away. */
   liftOwn(h) {
-    return this.table.remove(h, true);
+    return this.table.take(h);
   }
 
   liftBorrow(h) {
-    return this.table.get(h);
+    return this.table.lend(h, this.calls);
   }
 
   /** `resource.drop`: an own handle's object is disposed; a borrow just ends. */
   drop(h) {
     const obj = this.table.get(h);
-    const flag = this.table.flag(h);
-    this.table.remove(h);
-    if (flag === OWN) disposeHostObject(obj);
+    if (this.table.drop(h, this.calls)) disposeHostObject(obj);
   }
 
   new() {
@@ -80,56 +97,120 @@ export class HostResource {
   }
 }
 
-
 /**
  * Owned wrappers the host forgets without disposing still release their rep, when collected. A
  * finalizer runs between tasks, never inside a call, so the guard only fails for dead instances.
  */
-const finalizers = new FinalizationRegistry(({ handler, rep }) => {
-  if (handler.state.status !== 0) return;
+const finalizers = new FinalizationRegistry(({ type, rep }) => {
+  if (type.state().status !== READY) return;
   try {
-    handler.destroy(rep);
+    type.destroy(rep);
   } catch {
     // The destructor trapped: the instance is now dead; nobody is there to tell.
   }
 });
 
 const REP = Symbol('terrarium.rep');
-const OWNER = Symbol('terrarium.owner');
-/** 1: the wrapper owns the rep; 2: it is a borrow view; 0: moved into the guest or disposed. */
+const TYPE = Symbol('terrarium.type');
+/** OWNED: the wrapper owns the rep; VIEW: it is a borrow lent to a host import; GONE: moved into the guest or disposed. */
 const LIVE = Symbol('terrarium.live');
+const GONE = 0;
+const OWNED = 1;
+const VIEW = 2;
 
-export class GuestResource {
+export class GuestResourceType {
   /**
-   * @param {{name: string, jsName: string, dtor: number|null}} def
-   * @param {import('./state.js').InstanceState} state
+   * @param {{name: string, jsName: string, dtor: number|null, instance?: number|null}} def
+   * @param {() => import('./state.js').InstanceState} state the state of the defining component instance
    * @param {() => Function|null} getDtor the core destructor, looked up once the steps have run
    */
   constructor(def, state, getDtor) {
     this.def = def;
+    this.impl = def.instance ?? 0;
     this.state = state;
-    this.table = new HandleTable(def.name);
     this.getDtor = getDtor;
     /** set by the exports builder to the lifted `[constructor]` export, if any */
     this.construct = null;
-    const handler = this;
+    const type = this;
     // A named class without `eval`: the constructor returns the object lifted from the guest.
     const Class = {
       [def.jsName]: class {
         constructor(...args) {
-          if (handler.construct === null) throw new TypeError(`resource \`${def.jsName}\` has no constructor`);
-          return handler.construct(...args);
+          if (type.construct === null) throw new TypeError(`resource \`${def.jsName}\` has no constructor`);
+          return type.construct(...args);
         }
 
         [symbolDispose]() {
-          handler.disposeWrapper(this);
+          type.disposeWrapper(this);
         }
       },
     }[def.jsName];
     this.Class = Class;
   }
 
-  /** `resource.new`: the guest registers a rep and gets an own handle. */
+  /** The handles of component instance `instance` to this resource. */
+  handles(instance, calls) {
+    return new GuestHandles(this, instance, calls);
+  }
+
+  wrap(rep, live) {
+    const obj = Object.create(this.Class.prototype);
+    obj[REP] = rep;
+    obj[TYPE] = this;
+    obj[LIVE] = live;
+    if (live === OWNED && this.getDtor() !== null) finalizers.register(obj, { type: this, rep }, obj);
+    return obj;
+  }
+
+  /** The rep of a wrapper of this type, which must be live (and owned, for `own`). */
+  repOf(obj, own) {
+    if (obj === null || typeof obj !== 'object' || obj[TYPE] !== this) return invalid(`a ${this.def.jsName} resource`, obj);
+    const live = obj[LIVE];
+    if (live === GONE) return invalid(`a live ${this.def.jsName} (this one was disposed, or moved into the guest)`, obj);
+    if (own && live !== OWNED) return invalid(`an owned ${this.def.jsName} (this one is a borrow)`, obj);
+    return obj[REP];
+  }
+
+  /** Passing an own into a guest moves it: the wrapper is dead afterwards. */
+  moveOut(obj) {
+    obj[LIVE] = GONE;
+    finalizers.unregister(obj);
+  }
+
+  /** Undoes `moveOut`. */
+  revive(obj) {
+    obj[LIVE] = OWNED;
+    if (this.getDtor() !== null) finalizers.register(obj, { type: this, rep: obj[REP] }, obj);
+  }
+
+  /** `[symbolDispose]()` of a wrapper the host owns: runs the guest's destructor. */
+  disposeWrapper(obj) {
+    if (obj[TYPE] !== this || obj[LIVE] !== OWNED) return;
+    this.moveOut(obj);
+    this.destroy(obj[REP]);
+  }
+
+  /**
+   * Runs the guest's destructor on `rep`, as a call into the defining instance (which must not be in
+   * a call already). Nothing to do once that instance is dead or disposed.
+   */
+  destroy(rep) {
+    const dtor = this.getDtor();
+    const state = this.state();
+    if (dtor !== null && state.status !== DEAD) state.guard(`${this.def.name}#[dtor]`, () => dtor(rep));
+  }
+}
+
+class GuestHandles {
+  constructor(type, instance, calls) {
+    this.type = type;
+    this.calls = calls;
+    /** whether these are the handles of the defining instance (the spec's `cx.inst is t.impl`) */
+    this.impl = instance === type.impl;
+    this.table = new HandleTable(type.def.name);
+  }
+
+  /** `resource.new`: the defining instance registers a rep and gets an own handle. */
   new(rep) {
     return this.table.add(rep, OWN);
   }
@@ -139,70 +220,59 @@ export class GuestResource {
     return this.table.get(h);
   }
 
-  /** `resource.drop` from the guest: an own handle's rep is destroyed by the destructor. */
+  /** `resource.drop`: an own handle's rep is destroyed by the destructor; a borrow just ends. */
   drop(h) {
     const rep = this.table.get(h);
-    const flag = this.table.flag(h);
-    this.table.remove(h);
-    if (flag === OWN) {
-      const dtor = this.getDtor();
-      if (dtor !== null) dtor(rep);
-    }
+    if (!this.table.drop(h, this.calls)) return;
+    const dtor = this.type.getDtor();
+    if (dtor === null) return;
+    // The defining instance runs its destructor inline; another instance calls into it.
+    if (this.impl) dtor(rep);
+    else this.type.destroy(rep);
   }
 
-  /** An own returned by the guest: the host now owns the rep, through a class instance. */
+  /** An own leaving this instance: whoever receives it owns the rep, through a class instance. */
   liftOwn(h) {
-    return this.wrap(this.table.remove(h, true), 1);
+    return this.type.wrap(this.table.take(h), OWNED);
   }
 
   liftBorrow(h) {
-    return this.wrap(this.table.get(h), 2);
+    return this.type.wrap(this.table.lend(h, this.calls), VIEW);
   }
 
-  wrap(rep, live) {
-    const obj = Object.create(this.Class.prototype);
-    obj[REP] = rep;
-    obj[OWNER] = this;
-    obj[LIVE] = live;
-    if (live === 1 && this.getDtor() !== null) finalizers.register(obj, { handler: this, rep }, obj);
-    return obj;
-  }
-
-  /** Passing an own to the guest moves it: the wrapper is dead afterwards. */
   lowerOwn(obj) {
-    const rep = this.repOf(obj, true);
-    obj[LIVE] = 0;
-    finalizers.unregister(obj);
-    return this.table.add(rep, OWN);
+    const rep = this.type.repOf(obj, true);
+    // Lent as a borrow and moved in one call, the guest could destroy what it still borrows (a
+    // component doing this traps in `lift_own`, since the handle is lent).
+    if (this.calls.recording && this.calls.lowered.includes(obj)) {
+      invalid(`a ${this.type.def.jsName} that is not also lent as a borrow in the same call`, obj);
+    }
+    this.type.moveOut(obj);
+    const h = this.table.add(rep, OWN);
+    if (this.calls.recording) this.calls.lowered.push(this, h, obj);
+    return h;
   }
 
   /** The defining instance receives a borrow of its own resource as the bare rep (spec `lower_borrow`). */
   lowerBorrow(obj) {
-    return this.repOf(obj, false);
-  }
-
-  repOf(obj, own) {
-    if (obj === null || typeof obj !== 'object' || obj[OWNER] !== this) {
-      return invalid(`a ${this.def.jsName} resource`, obj);
+    const rep = this.type.repOf(obj, false);
+    const calls = this.calls;
+    if (this.impl) {
+      if (calls.recording) calls.lowered.push(this, 0, obj);
+      return rep;
     }
-    if (obj[LIVE] === 0 || (own && obj[LIVE] !== 1)) {
-      return invalid(`a live, owned ${this.def.jsName} (this one was moved or disposed)`, obj);
-    }
-    return obj[REP];
+    const h = this.table.add(rep, BORROW, calls.depth);
+    calls.borrows[calls.depth]++;
+    if (calls.recording) calls.lowered.push(this, h, obj);
+    return h;
   }
 
-  /** `[symbolDispose]()` of a wrapper the host owns: runs the guest's destructor. */
-  disposeWrapper(obj) {
-    if (obj[OWNER] !== this || obj[LIVE] !== 1) return;
-    obj[LIVE] = 0;
-    finalizers.unregister(obj);
-    this.destroy(obj[REP]);
-  }
-
-  /** Runs the guest's destructor for a rep the host owned, as a call of its own. */
-  destroy(rep) {
-    const dtor = this.getDtor();
-    if (dtor !== null) this.state.guard(`${this.def.name}#[dtor]`, () => dtor(rep));
+  undo(h, obj) {
+    const table = this.table;
+    if (table.flags[h] === 0 || table.reps[h] !== obj[REP]) return;
+    const own = table.flags[h] === OWN;
+    table.remove(h);
+    if (own) this.type.revive(obj);
   }
 
   disposeAll() {

@@ -5,6 +5,9 @@
  * code (a trap, an exit, an exception thrown by a host import) leaves the guest's memory and globals
  * in an unknown state, so the instance becomes dead: later calls throw kind 'dead'. Entering an
  * instance that is busy is the spec's `may_enter` trap (reentrance).
+ *
+ * A composed component has one state per component instance inside it (each may be entered on its
+ * own), in one group: when one dies, they all do.
  */
 import { TerrariumError, GuestTrap, WasiExit } from '../errors.js';
 
@@ -13,14 +16,17 @@ export const BUSY = 1;
 export const DEAD = 2;
 
 export class InstanceState {
-  /** @param {string} name the component's name, for messages */
-  constructor(name) {
+  /**
+   * @param {string} name the component's name, for messages
+   * @param {InstanceState[]} [group] the states that live and die together; this one joins it
+   */
+  constructor(name, group = []) {
     this.name = name;
     this.status = READY;
     /** why the instance died: the error the fatal call threw */
     this.cause = null;
-    /** borrow handles lent to the guest during the current export call: [table, handle, rep] */
-    this.lent = [];
+    this.group = group;
+    group.push(this);
   }
 
   /** Throws the error for a call that may not enter (status is not READY). */
@@ -45,9 +51,12 @@ export class InstanceState {
     });
   }
 
-  kill(cause) {
-    this.status = DEAD;
-    if (this.cause === null) this.cause = cause;
+  /** Kills the group; `cause` replaces an earlier one if `latest` (a failure unwinding outwards). */
+  kill(cause, latest = false) {
+    for (const state of this.group) {
+      state.status = DEAD;
+      if (state.cause === null || latest) state.cause = cause;
+    }
   }
 
   /**
@@ -65,8 +74,9 @@ export class InstanceState {
     } else if (isTrap(e)) {
       err = new TerrariumError('trap', `trap in \`${context}\`: ${e.message}`, { context, cause: e });
     }
-    this.lent.length = 0;
-    this.kill(err);
+    // A failure in a component-to-component callee goes on unwinding through its caller: the
+    // outermost call's error is the one to remember.
+    this.kill(err, true);
     return err;
   }
 
@@ -82,17 +92,6 @@ export class InstanceState {
     }
     this.status = READY;
     return r;
-  }
-
-  /** Removes the borrow handles lent during the call that just ended (the guest should have dropped them). */
-  releaseLent() {
-    const lent = this.lent;
-    for (let i = 0; i < lent.length; i += 3) {
-      const table = lent[i];
-      const h = lent[i + 1];
-      if (table.flags[h] !== 0 && table.reps[h] === lent[i + 2] && table.flags[h] === 2) table.remove(h);
-    }
-    lent.length = 0;
   }
 }
 

@@ -4,6 +4,7 @@
 
 import { createCli } from './cli.js';
 import { createClocks } from './clocks.js';
+import { createFilesystemInterfaces } from './filesystem.js';
 import { createIo } from './io.js';
 import { createRandom } from './random.js';
 import { createSockets } from './sockets.js';
@@ -28,6 +29,8 @@ export const interfaces = Object.freeze([
   'wasi:io/error',
   'wasi:io/poll',
   'wasi:io/streams',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
   'wasi:sockets/network',
   'wasi:sockets/instance-network',
   'wasi:sockets/tcp',
@@ -47,17 +50,22 @@ export const interfaces = Object.freeze([
  * @param {((bytes: Uint8Array) => void)|'console'} [options.stdout] callback gets a copy of each write;
  *   'console'/undefined prints lines with console.log
  * @param {((bytes: Uint8Array) => void)|'console'} [options.stderr] as stdout, with console.error
- * @returns {{ imports: Record<string, object>, flush: () => void }} `flush()` prints any
- *   partial console line; call it after the guest returns (exit already does).
+ * @param {Record<string, import('./filesystem.js').Filesystem|{dir: import('./filesystem.js').Filesystem,
+ *   readOnly?: boolean}>} [options.preopens] guest path → filesystem (from createFilesystem())
+ * @returns {{ imports: Record<string, object>, flush: () => void, end: () => void }} `flush()`
+ *   prints any partial console line; call it after the guest returns (exit already does).
+ *   `end()` closes the guest's files when the instance goes, publishing no unflushed write.
  */
 export function createWasi(options = {}) {
   const cli = createCli(options);
+  const filesystem = createFilesystemInterfaces(options.preopens);
   const imports = {
     ...cli.interfaces,
     ...createClocks(),
     ...createRandom(),
     ...createIo(),
     ...createSockets(),
+    ...filesystem.interfaces,
   };
-  return { imports, flush: cli.flush };
+  return { imports, flush: cli.flush, end: filesystem.end };
 }

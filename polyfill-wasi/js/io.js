@@ -33,11 +33,11 @@ function clampLen(len, max) {
 }
 
 /** A guest-visible length that must not exceed the write budget (spec says trap). */
-function checkedWriteLen(len, what) {
+function checkedWriteLen(len, what, budget = WRITE_BUDGET) {
   const n = typeof len === 'bigint' ? len : BigInt(len);
-  if (n < 0n || n > BigInt(WRITE_BUDGET)) {
+  if (n < 0n || n > BigInt(budget)) {
     throw new RangeError(
-      `wasi:io/streams: ${what} of ${n} bytes exceeds the check-write budget of ${WRITE_BUDGET} bytes`,
+      `wasi:io/streams: ${what} of ${n} bytes exceeds the check-write budget of ${budget} bytes`,
     );
   }
   return Number(n);
@@ -164,15 +164,21 @@ export class InputStream {
     return new Pollable(() => true, 'input-stream');
   }
 
+  /** A source owned by this one handle (a file's) is closed with it. */
   [dispose]() {
+    if (this.#dropped) return;
     this.#dropped = true;
+    this.#source.close?.();
   }
 }
 
 /**
  * wasi:io/streams.output-stream over a shared sink. A sink has
- * `write(bytes)` (may throw `closed`), `flush()`, `closed` (boolean) and
+ * `write(bytes)` (may throw a stream error), `flush()`, `closed` (boolean) and
  * optionally `acquire()`/`release()` so it can tell when its last handle goes.
+ * A file's sink (filesystem.js) also has `budget` (its check-write answer),
+ * `commit()` (blocking-write-and-flush publishes) and `close()` (it belongs to
+ * this one handle, and closing it replaces the flush on drop).
  */
 export class OutputStream {
   #sink;
@@ -192,13 +198,12 @@ export class OutputStream {
   }
 
   checkWrite() {
-    this.#open();
-    return BigInt(WRITE_BUDGET);
+    return BigInt(this.#open().budget ?? WRITE_BUDGET);
   }
 
   write(contents) {
     const sink = this.#open();
-    checkedWriteLen(contents.length, 'write');
+    checkedWriteLen(contents.length, 'write', sink.budget);
     sink.write(contents);
   }
 
@@ -209,6 +214,7 @@ export class OutputStream {
    */
   blockingWriteAndFlush(contents) {
     this.write(contents);
+    this.#sink.commit?.();
   }
 
   flush() {
@@ -224,12 +230,13 @@ export class OutputStream {
   }
 
   writeZeroes(len) {
-    this.#open();
-    this.write(new Uint8Array(checkedWriteLen(len, 'write-zeroes')));
+    const sink = this.#open();
+    this.write(new Uint8Array(checkedWriteLen(len, 'write-zeroes', sink.budget)));
   }
 
   blockingWriteZeroesAndFlush(len) {
     this.writeZeroes(len);
+    this.#sink.commit?.();
   }
 
   /** Moves up to `len` bytes (capped by the write budget) from `src`; `closed` if `src` is done. */
@@ -244,12 +251,14 @@ export class OutputStream {
     return this.splice(src, len);
   }
 
-  /** Dropping a handle never closes the sink; the last handle gone flushes it. */
+  /** Dropping a handle never closes a shared sink; the last handle gone flushes it. */
   [dispose]() {
     if (this.#dropped) return;
     this.#dropped = true;
     const sink = this.#sink;
-    if (sink.release) {
+    if (sink.close) {
+      sink.close();
+    } else if (sink.release) {
       if (sink.release() === 0 && !sink.closed) sink.flush();
     } else if (!sink.closed) {
       sink.flush();

@@ -4,6 +4,8 @@
 //! APIs; the planner asks [`provides`] so that a component's WASI imports are served by the
 //! polyfill unless the user passes their own.
 
+pub mod fs;
+
 /// Versionless names of the interfaces the polyfill implements.
 pub const INTERFACES: &[&str] = &[
     "wasi:cli/environment",
@@ -24,6 +26,8 @@ pub const INTERFACES: &[&str] = &[
     "wasi:io/error",
     "wasi:io/poll",
     "wasi:io/streams",
+    "wasi:filesystem/types",
+    "wasi:filesystem/preopens",
     // Every socket operation fails with `not-supported`: a page cannot open sockets.
     "wasi:sockets/network",
     "wasi:sockets/instance-network",
@@ -61,6 +65,8 @@ mod tests {
         assert_eq!(provides("wasi:cli/stdout@0.2.0"), Some("wasi:cli/stdout"));
         assert_eq!(provides("wasi:cli/stdout@0.2.6"), Some("wasi:cli/stdout"));
         assert_eq!(provides("wasi:io/streams@0.2.0-rc-2023-11-10"), Some("wasi:io/streams"));
+        assert_eq!(provides("wasi:filesystem/types@0.2.0"), Some("wasi:filesystem/types"));
+        assert_eq!(provides("wasi:filesystem/preopens@0.2.6"), Some("wasi:filesystem/preopens"));
     }
 
     #[test]
@@ -68,7 +74,7 @@ mod tests {
         assert_eq!(provides("wasi:cli/stdout@0.3.0"), None);
         assert_eq!(provides("wasi:cli/stdout@0.20.1"), None);
         assert_eq!(provides("wasi:cli/stdout"), None);
-        assert_eq!(provides("wasi:filesystem/types@0.2.0"), None);
+        assert_eq!(provides("wasi:filesystem/types@0.3.0"), None);
         assert_eq!(provides("example:bench/host@0.1.0"), None);
     }
 }

@@ -178,9 +178,9 @@ function scalarComponent() {
   return { plan, modules: [module] };
 }
 
-test('a scalar export: values, wrapping, validation, both export names', () => {
+test('a scalar export: values, wrapping, validation, both export names', async () => {
   const { plan, modules } = scalarComponent();
-  const inst = instantiatePlan(plan, modules, () => undefined, { name: 'bench' });
+  const inst = await instantiatePlan(plan, modules, () => undefined, { name: 'bench' });
   const { api } = inst.exports;
   assert.equal(inst.exports['example:bench/api@0.1.0'], api);
   assert.equal(api.add(1, 2), 3);
@@ -194,10 +194,10 @@ test('a scalar export: values, wrapping, validation, both export names', () => {
   assert.equal(api.add(3, 4), 7, 'a rejected argument does not kill the instance');
 });
 
-test('a trap makes the instance dead; other instances are unaffected', () => {
+test('a trap makes the instance dead; other instances are unaffected', async () => {
   const { plan, modules } = scalarComponent();
-  const a = instantiatePlan(plan, modules, () => undefined, { name: 'a' });
-  const b = instantiatePlan(plan, modules, () => undefined, { name: 'b' });
+  const a = await instantiatePlan(plan, modules, () => undefined, { name: 'a' });
+  const b = await instantiatePlan(plan, modules, () => undefined, { name: 'b' });
   assert.equal(a.exports.api.ok(), 7);
   assert.throws(
     () => a.exports.api.boom(),
@@ -216,14 +216,14 @@ test('a trap makes the instance dead; other instances are unaffected', () => {
   assert.throws(() => b.exports.api.recurse(), (e) => e.kind === 'trap' && e.cause instanceof RangeError);
   assert.throws(() => b.exports.api.ok(), (e) => e.kind === 'dead');
   // Disposal kills an instance as well.
-  const c = instantiatePlan(plan, modules, () => undefined, { name: 'c' });
+  const c = await instantiatePlan(plan, modules, () => undefined, { name: 'c' });
   c[Symbol.dispose]();
   assert.throws(() => c.exports.api.ok(), (e) => e.kind === 'dead' && /disposed/.test(e.message));
 });
 
 // ---------------------------------------------------------------------------------------------
 
-test('a string export: realloc, return area, post-return, memory growth', () => {
+test('a string export: realloc, return area, post-return, memory growth', async () => {
   const types = [
     { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
     { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
@@ -251,7 +251,7 @@ test('a string export: realloc, return area, post-return, memory growth', () => 
       },
     ],
   };
-  const { api } = instantiatePlan(plan, [libcModule()], () => undefined).exports;
+  const { api } = (await instantiatePlan(plan, [libcModule()], () => undefined)).exports;
   for (const s of ['', 'hello', 'héllo wörld 😀', 'x'.repeat(200_000), '日本語'.repeat(30_000)]) {
     assert.equal(api.echoString(s), s);
   }
@@ -291,8 +291,8 @@ function ioComponent() {
       { type: 2, body: [I.get(0), I.call(4), I.unreachable] },
       // stash(ptr, len): write to a stdout handle that is never dropped
       { type: 3, body: [I.call(0), I.get(0), I.get(1), I.call(1)] },
-      // write-to(h, ptr, len): write(h, ptr, len), with h a borrow lent by the host
-      { type: 1, body: [I.get(0), I.get(1), I.get(2), I.call(1)] },
+      // write-to(h, ptr, len): write(h, ptr, len); drop(h), with h a borrow lent by the host
+      { type: 1, body: [I.get(0), I.get(1), I.get(2), I.call(1), I.get(0), I.call(2)] },
     ],
     exports: [['greet', 'func', 5], ['div', 'func', 6], ['quit', 'func', 7], ['stash', 'func', 8], ['write-to', 'func', 9]],
   });
@@ -376,10 +376,10 @@ function ioHost() {
   return { host, log, stats: () => ({ created, disposed }) };
 }
 
-test('a lowered import with a host resource and resource.drop', () => {
+test('a lowered import with a host resource and resource.drop', async () => {
   const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const inst = instantiatePlan(plan, modules, (i) => (i === 0 ? host : undefined), { name: 'io' });
+  const inst = await instantiatePlan(plan, modules, (i) => (i === 0 ? host : undefined), { name: 'io' });
   const { app } = inst.exports;
   app.greet('hello');
   app.greet('wörld 😀');
@@ -392,10 +392,10 @@ test('a lowered import with a host resource and resource.drop', () => {
   assert.deepEqual(stats(), { created: 3, disposed: 3 });
 });
 
-test('a host resource lent to an export as a borrow is not disposed', () => {
+test('a host resource lent to an export as a borrow is not disposed', async () => {
   const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
   const out = new host.OutputStream();
   app.writeTo(out, 'one');
   app.writeTo(out, 'two');
@@ -405,10 +405,10 @@ test('a host resource lent to an export as a borrow is not disposed', () => {
   app.greet('alive');
 });
 
-test('a bad pointer passed by the guest to a host import traps', () => {
+test('a bad pointer passed by the guest to a host import traps', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
   assert.throws(
     () => app.greetRaw(65530, 100),
     (e) => e.kind === 'trap' && /out-of-bounds/.test(e.message) && /host import `test:io\/stdout@0.1.0#\[method\]output-stream.write`/.test(e.message),
@@ -416,10 +416,10 @@ test('a bad pointer passed by the guest to a host import traps', () => {
   assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
 });
 
-test('a result-typed import: return is ok, throw is err; export result unwraps or throws ComponentError', () => {
+test('a result-typed import: return is ok, throw is err; export result unwraps or throws ComponentError', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
   assert.equal(app.div(7, 2), 3);
   assert.throws(() => app.div(1, 0), (e) => e instanceof ComponentError && e.payload === 'divide by zero');
   assert.throws(() => app.div(1, 1), (e) => e instanceof ComponentError && e.payload === 'payload from ComponentError');
@@ -429,46 +429,46 @@ test('a result-typed import: return is ok, throw is err; export result unwraps o
   assert.throws(() => app.div(4, 4), (e) => e.kind === 'dead');
 });
 
-test('an invalid host result is a TypeError naming the import', () => {
+test('an invalid host result is a TypeError naming the import', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
   host.tryDiv = () => -1;
-  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
   assert.throws(() => app.div(1, 3), (e) => e instanceof RangeError && /from host import `test:io\/stdout@0.1.0#try-div`/.test(e.message));
 });
 
-test('exit inside an export becomes kind exit and kills the instance', () => {
+test('exit inside an export becomes kind exit and kills the instance', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = instantiatePlan(plan, modules, () => host).exports;
+  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
   assert.throws(() => app.quit(3), (e) => e instanceof TerrariumError && e.kind === 'exit' && e.exitCode === 3);
   assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
 });
 
-test('reentering an instance from a host import traps', () => {
+test('reentering an instance from a host import traps', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const inst = instantiatePlan(plan, modules, () => host);
+  const inst = await instantiatePlan(plan, modules, () => host);
   host.reenter = (a, b) => inst.exports.app.div(a, b + 10);
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'trap' && /reentrant/.test(e.message));
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'dead');
 });
 
-test('a missing import is a link error before any core module runs', () => {
+test('a missing import is a link error before any core module runs', async () => {
   const { plan, modules } = ioComponent();
   const { host } = ioHost();
   // Module 0's start function would trap if it ever ran.
   const trapping = assemble({ types: [[[], []]], funcs: [{ type: 0, body: [I.unreachable] }], start: 0 });
   const withoutFn = { ...host, getStdout: undefined };
-  assert.throws(
+  await assert.rejects(
     () => instantiatePlan(plan, [trapping, modules[1]], () => withoutFn),
     (e) => e instanceof TerrariumError && e.kind === 'link' && /`test:io\/stdout@0.1.0`/.test(e.message) && /`getStdout`/.test(e.message),
   );
   const withoutClass = { ...host, OutputStream: undefined };
-  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => withoutClass), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
-  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => undefined), (e) => e.kind === 'link' && /missing import/.test(e.message));
+  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => withoutClass), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
+  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => undefined), (e) => e.kind === 'link' && /missing import/.test(e.message));
   // With everything present, the trapping start function is reached.
-  assert.throws(() => instantiatePlan(plan, [trapping, modules[1]], () => host), (e) => e.kind === 'trap');
+  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => host), (e) => e.kind === 'trap');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -524,7 +524,7 @@ test('a guest-defined resource is a JS class; dispose runs the destructor', asyn
       },
     ],
   };
-  const { api } = instantiatePlan(plan, [module], () => undefined).exports;
+  const { api } = (await instantiatePlan(plan, [module], () => undefined)).exports;
   const c = new api.Counter(5);
   assert.ok(c instanceof api.Counter);
   assert.equal(api.Counter.name, 'Counter');

@@ -1,9 +1,14 @@
 //! The wasm-bindgen boundary: each function hands bytes to host-core and its answer back to JS.
 //! No logic lives here. Answers cross as JSON text (one `JSON.parse` in JS); a refusal is thrown as
 //! the JSON of `{kind, message, offset}`, which `js/load.js` turns into a `TerrariumError`.
+//! With feature `wasi`, [`wasi`] exposes polyfill-wasi's virtual filesystem the same way.
 
+#[cfg(any(feature = "planner", feature = "wit"))]
 use host_core::json::ToJson;
 use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "wasi")]
+pub mod wasi;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -11,6 +16,7 @@ fn start() {
 }
 
 /// Parses (and, in the validating build, validates) a component; returns its plan as JSON.
+#[cfg(feature = "planner")]
 #[wasm_bindgen]
 pub fn plan(bytes: &[u8], validate: bool) -> Result<String, JsValue> {
     host_core::plan(bytes, validate && cfg!(feature = "validate"))
@@ -19,6 +25,7 @@ pub fn plan(bytes: &[u8], validate: bool) -> Result<String, JsValue> {
 }
 
 /// Whether this build carries the validator, so JS can tell a trusted build from a full one.
+#[cfg(feature = "planner")]
 #[wasm_bindgen(js_name = canValidate)]
 pub fn can_validate() -> bool {
     cfg!(feature = "validate")

@@ -39,4 +39,11 @@ impl FuncSig {
             flat_results,
         }
     }
+
+    /// Whether `other` crosses the core boundary the same way: as many parameters, the same flat types.
+    pub fn same_flat(&self, other: &FuncSig) -> bool {
+        self.params.len() == other.params.len()
+            && self.flat_params == other.flat_params
+            && self.flat_results == other.flat_results
+    }
 }

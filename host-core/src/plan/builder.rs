@@ -13,6 +13,7 @@ use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::names::{interface_js_name, lower_camel, upper_camel, versionless};
 use crate::types::TypeArena;
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasmparser::{
     CanonicalFunction, CanonicalOption, Chunk, ComponentAlias, ComponentExternalKind, ComponentOuterAliasKind,
@@ -50,6 +51,11 @@ struct Builder<'a> {
     core_memory_count: u32,
     core_table_count: u32,
     core_global_count: u32,
+    /// Component instances so far: the root, and one per nested component instantiation.
+    instance_count: u32,
+    /// `interface#member` names of lifted functions bound to a nested component's instance import,
+    /// by core function: what messages call a component-to-component callee.
+    lifted_names: HashMap<u32, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -140,7 +146,8 @@ impl<'a> Builder<'a> {
                                 let dtor = dtor
                                     .map(|f| lookup(&self.scope_ref().core_funcs, f, "core func", offset).copied())
                                     .transpose()?;
-                                TypeEntry::Resource(self.new_resource("", None, dtor))
+                                let instance = Some(self.scope_ref().instance);
+                                TypeEntry::Resource(self.new_resource("", None, dtor, instance))
                             }
                             ty => type_entry(&mut self.arena, &self.scopes[self.scopes.len() - 1].types, ty, offset)?,
                         };
@@ -179,7 +186,7 @@ impl<'a> Builder<'a> {
                     for item in section.into_iter_with_offsets() {
                         let (offset, export) = item.map_err(Error::malformed)?;
                         let offset = offset as usize;
-                        self.export(&export.name.full_name(), export.kind, export.index, offset)?;
+                        self.export(&export.name.full_name(), export.kind, export.index, export.ty, offset)?;
                     }
                 }
                 Payload::ComponentStartSection { range, .. } => {
@@ -201,8 +208,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn new_resource(&mut self, name: &str, import: Option<u32>, dtor: Option<u32>) -> u32 {
-        self.resources.push(Resource { name: name.to_string(), js_name: upper_camel(name), import, dtor });
+    fn new_resource(&mut self, name: &str, import: Option<u32>, dtor: Option<u32>, instance: Option<u32>) -> u32 {
+        self.resources.push(Resource { name: name.to_string(), js_name: upper_camel(name), import, dtor, instance });
         (self.resources.len() - 1) as u32
     }
 
@@ -274,6 +281,13 @@ impl<'a> Builder<'a> {
                 .find(|(arg, _)| arg == name)
                 .map(|(_, item)| item.clone())
                 .ok_or_else(|| Error::invalid(format!("missing instantiation argument `{name}`"), offset))?;
+            if let Item::Instance(instance) = &item {
+                for (member, item) in &instance.exports {
+                    if let Item::Func(FuncEntry::Lifted { core_func, .. }) = item {
+                        self.lifted_names.insert(*core_func, format!("{}#{member}", versionless(name)));
+                    }
+                }
+            }
             return self.push_item(ty.kind(), item, name, offset);
         }
         let import = self.imports.len() as u32;
@@ -304,6 +318,7 @@ impl<'a> Builder<'a> {
                             js_name: upper_camel(resource_name),
                             import: Some(import),
                             dtor: None,
+                            instance: None,
                         });
                         created.push((resources.len() - 1) as u32);
                         (resources.len() - 1) as u32
@@ -416,7 +431,8 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|arg| Ok((arg.name.to_string(), self.item(arg.kind, arg.index, offset)?)))
                     .collect::<Result<Vec<_>>>()?;
-                self.scopes.push(Scope { args: Some(args), ..Scope::default() });
+                self.instance_count += 1;
+                self.scopes.push(Scope { args: Some(args), instance: self.instance_count, ..Scope::default() });
                 let walked = self.walk(range);
                 let nested = self.scopes.pop().expect("the nested scope pushed above");
                 walked?;
@@ -438,7 +454,7 @@ impl<'a> Builder<'a> {
     }
 
     fn options(&self, options: &[CanonicalOption], offset: usize) -> Result<Options> {
-        let mut out = Options::default();
+        let mut out = Options { instance: self.scope_ref().instance, ..Options::default() };
         for option in options {
             match *option {
                 CanonicalOption::UTF8 => out.string_encoding = StringEncoding::Utf8,
@@ -495,7 +511,8 @@ impl<'a> Builder<'a> {
                         (callee, sig)
                     }
                     FuncEntry::Lifted { core_func, ty, options: callee_options } => {
-                        (Callee::Lifted { core_func, options: callee_options }, self.signature("", &ty))
+                        let name = self.lifted_names.get(&core_func).cloned().unwrap_or_default();
+                        (Callee::Lifted { core_func, options: callee_options, name }, self.signature("", &ty))
                     }
                 };
                 let index = self.push_step(Step::Lower { callee, func: sig, options });
@@ -503,17 +520,20 @@ impl<'a> Builder<'a> {
             }
             CanonicalFunction::ResourceNew { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let index = self.push_step(Step::ResourceNew { resource });
+                let instance = self.scope_ref().instance;
+                let index = self.push_step(Step::ResourceNew { resource, instance });
                 self.scope().core_funcs.push(index);
             }
             CanonicalFunction::ResourceRep { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let index = self.push_step(Step::ResourceRep { resource });
+                let instance = self.scope_ref().instance;
+                let index = self.push_step(Step::ResourceRep { resource, instance });
                 self.scope().core_funcs.push(index);
             }
             CanonicalFunction::ResourceDrop { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let index = self.push_step(Step::ResourceDrop { resource });
+                let instance = self.scope_ref().instance;
+                let index = self.push_step(Step::ResourceDrop { resource, instance });
                 self.scope().core_funcs.push(index);
             }
             _ => {
@@ -564,9 +584,20 @@ impl<'a> Builder<'a> {
         Ok(HostCallee { import, name: name.to_string(), kind, resource, js_name })
     }
 
-    fn export(&mut self, name: &str, kind: ComponentExternalKind, index: u32, offset: usize) -> Result<()> {
-        let item = self.item(kind, index, offset)?;
+    fn export(
+        &mut self,
+        name: &str,
+        kind: ComponentExternalKind,
+        index: u32,
+        ascribed: Option<ComponentTypeRef>,
+        offset: usize,
+    ) -> Result<()> {
+        let item = self.named_item(self.item(kind, index, offset)?, name, ascribed, offset)?;
         if !self.at_root() {
+            // A resource is named by its first export, nested or not (messages and JS classes use it).
+            if let Item::Type(TypeEntry::Resource(r)) = &item {
+                self.name_resource(*r, name);
+            }
             self.scope().exports.push((name.to_string(), item.clone()));
             return self.push_item(kind, item, name, offset);
         }
@@ -597,6 +628,31 @@ impl<'a> Builder<'a> {
             Item::Type(_) => {}
         }
         self.push_item(kind, item, name, offset)
+    }
+
+    /// An exported item as its WIT names say: a value type under its export name, a lifted function
+    /// under its ascribed type (whose parameters refer to those named types, as wit-component emits
+    /// them) when that type has the same flattening. Only declarations see the difference.
+    fn named_item(
+        &mut self,
+        item: Item<'a>,
+        name: &str,
+        ascribed: Option<ComponentTypeRef>,
+        offset: usize,
+    ) -> Result<Item<'a>> {
+        Ok(match (item, ascribed) {
+            (Item::Type(TypeEntry::Value(id)), _) => Item::Type(TypeEntry::Value(self.arena.named(id, name))),
+            (Item::Func(FuncEntry::Lifted { core_func, ty, options }), Some(ComponentTypeRef::Func(index))) => {
+                let ty = match lookup(&self.scope_ref().types, index, "type", offset)? {
+                    TypeEntry::Func(named) if self.signature(name, named).same_flat(&self.signature(name, &ty)) => {
+                        named.clone()
+                    }
+                    _ => ty,
+                };
+                Item::Func(FuncEntry::Lifted { core_func, ty, options })
+            }
+            (item, _) => item,
+        })
     }
 
     /// A guest-defined resource is anonymous until exported: its first export name names its JS class.

@@ -85,6 +85,9 @@ impl ToJson for TypeDef {
             Borrow { .. } => "borrow",
         };
         o.field("kind", kind);
+        if let Some(name) = &self.name {
+            o.field("name", name);
+        }
         match &self.kind {
             List { element } => {
                 o.field("element", element);
@@ -178,9 +181,15 @@ impl ToJson for Step {
             Step::Lower { callee, func, options } => {
                 o.field("op", "lower").field("callee", callee).field("func", func).field("options", options)
             }
-            Step::ResourceNew { resource } => o.field("op", "resourceNew").field("resource", resource),
-            Step::ResourceRep { resource } => o.field("op", "resourceRep").field("resource", resource),
-            Step::ResourceDrop { resource } => o.field("op", "resourceDrop").field("resource", resource),
+            Step::ResourceNew { resource, instance } => {
+                o.field("op", "resourceNew").field("resource", resource).field("instance", instance)
+            }
+            Step::ResourceRep { resource, instance } => {
+                o.field("op", "resourceRep").field("resource", resource).field("instance", instance)
+            }
+            Step::ResourceDrop { resource, instance } => {
+                o.field("op", "resourceDrop").field("resource", resource).field("instance", instance)
+            }
         }
         .end();
     }
@@ -202,9 +211,12 @@ impl ToJson for Callee {
     fn write_json(&self, out: &mut String) {
         match self {
             Callee::Host(host) => host.write_json(out),
-            Callee::Lifted { core_func, options } => {
-                object(out).field("kind", "lifted").field("coreFunc", core_func).field("options", options).end()
-            }
+            Callee::Lifted { core_func, options, name } => object(out)
+                .field("kind", "lifted")
+                .field("coreFunc", core_func)
+                .field("options", options)
+                .field("name", name)
+                .end(),
         }
     }
 }
@@ -239,6 +251,7 @@ impl ToJson for Options {
             .field("realloc", &self.realloc)
             .field("postReturn", &self.post_return)
             .field("stringEncoding", encoding)
+            .field("instance", &self.instance)
             .end();
     }
 }
@@ -250,6 +263,7 @@ impl ToJson for Resource {
             .field("jsName", &self.js_name)
             .field("import", &self.import)
             .field("dtor", &self.dtor)
+            .field("instance", &self.instance)
             .end();
     }
 }

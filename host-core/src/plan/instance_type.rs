@@ -51,7 +51,10 @@ pub fn evaluate<'a>(
                         Item::Type(entry)
                     }
                     ComponentTypeRef::Type(TypeBounds::Eq(index)) => {
-                        let entry = lookup(&local, index, "type", offset)?.clone();
+                        let entry = match lookup(&local, index, "type", offset)? {
+                            TypeEntry::Value(id) => TypeEntry::Value(arena.named(*id, &name)),
+                            other => other.clone(),
+                        };
                         local.push(entry.clone());
                         Item::Type(entry)
                     }

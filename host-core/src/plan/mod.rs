@@ -59,16 +59,17 @@ pub struct BundleExport {
     pub index: u32,
 }
 
-/// One step of instantiation; each appends one entry to one core index space.
+/// One step of instantiation; each appends one entry to one core index space. A resource step's
+/// `instance` is the component instance whose handle table it uses (see [`Options::instance`]).
 #[derive(Debug, Clone)]
 pub enum Step {
     Instantiate { module: u32, args: Vec<InstantiateArg> },
     Bundle { exports: Vec<BundleExport> },
     Alias { kind: CoreSort, instance: u32, name: String },
     Lower { callee: Callee, func: FuncSig, options: Options },
-    ResourceNew { resource: ResourceId },
-    ResourceRep { resource: ResourceId },
-    ResourceDrop { resource: ResourceId },
+    ResourceNew { resource: ResourceId, instance: u32 },
+    ResourceRep { resource: ResourceId, instance: u32 },
+    ResourceDrop { resource: ResourceId, instance: u32 },
 }
 
 impl Step {
@@ -97,7 +98,8 @@ pub enum Callee {
     Host(HostCallee),
     /// A function another component of the same composition lifted: a component-to-component call.
     /// The runtime lifts the arguments out of the caller's memory and lowers them into the callee's.
-    Lifted { core_func: u32, options: Options },
+    /// `name`: `interface#member` when known, for messages; else empty.
+    Lifted { core_func: u32, options: Options, name: String },
 }
 
 /// The host function a lowered import calls.
@@ -125,6 +127,9 @@ pub struct Options {
     pub realloc: Option<u32>,
     pub post_return: Option<u32>,
     pub string_encoding: StringEncoding,
+    /// The component instance the `canon` definition belongs to: 0 for the root component, then one
+    /// number per nested component instantiation, in binary order. Each has its own handle tables.
+    pub instance: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +140,8 @@ pub struct Resource {
     pub import: Option<u32>,
     /// The guest destructor (index into core funcs), for a guest-defined resource.
     pub dtor: Option<u32>,
+    /// The component instance that defines it, for a guest-defined resource.
+    pub instance: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -61,6 +61,8 @@ impl<'a> InstanceEntry<'a> {
 pub struct Scope<'a> {
     /// For a nested component, the instantiation arguments its imports are bound to.
     pub args: Option<Vec<(String, Item<'a>)>>,
+    /// The component instance this scope instantiates (0 for the root): see `Options::instance`.
+    pub instance: u32,
     /// For a nested component, what it exports: the instance its instantiation makes.
     pub exports: Vec<(String, Item<'a>)>,
     /// Nested component definitions, as absolute byte ranges into the root binary.

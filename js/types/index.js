@@ -1,0 +1,549 @@
+/**
+ * TypeScript declarations for a component, written from its plan at run time: what
+ * `instance.exports` holds (`Exports`) and what `component.instantiate(imports)` needs (`Imports`),
+ * in jco's value conventions, as `jco types` writes them. `component.types()` loads this module on
+ * first use only, like the WIT printer.
+ *
+ * Named types come from the plan's optional `name` (a record, variant, enum or flags type that the
+ * component or an imported instance type exports under a WIT name); a type without one is written
+ * out structurally where it is used.
+ */
+
+const TYPED_ARRAYS = {
+  u8: 'Uint8Array',
+  s8: 'Int8Array',
+  u16: 'Uint16Array',
+  s16: 'Int16Array',
+  u32: 'Uint32Array',
+  s32: 'Int32Array',
+  u64: 'BigUint64Array',
+  s64: 'BigInt64Array',
+  f32: 'Float32Array',
+  f64: 'Float64Array',
+};
+const NUMBERS = new Set(['s8', 'u8', 's16', 'u16', 's32', 'u32', 'f32', 'f64']);
+
+/** Global names the declarations refer to, and their own two: never given to a WIT item. */
+const RESERVED_TYPE_NAMES = ['Exports', 'Imports', 'Array', 'Symbol', 'Partial', ...Object.values(TYPED_ARRAYS)];
+
+/** Words that cannot name a parameter (or a `declare const`). */
+const RESERVED_WORDS = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await arguments eval')
+    .split(' '),
+);
+
+/**
+ * @param {any} plan the plan host-core made (`docs/plan-format.md`)
+ * @param {{name?: string}} [options] `name`: what the header calls the component, e.g. its file name
+ * @returns {string} the text of a `.d.ts` module
+ */
+export function declarations(plan, options = {}) {
+  return new Writer(plan).write(options.name ?? 'component');
+}
+
+class Writer {
+  constructor(plan) {
+    this.plan = plan;
+    this.types = plan.types;
+    this.resources = plan.resources;
+    /** TS names: `t<id>` for named types, `r<id>` for resources */
+    this.names = new Map();
+    this.taken = new Set(RESERVED_TYPE_NAMES);
+    this.reachedTypes = new Set();
+    this.reachedResources = new Set();
+    this.visited = new Set();
+  }
+
+  write(componentName) {
+    const exported = this.exportModel();
+    const imported = this.importModel();
+    this.nameEverything(exported, imported);
+
+    const out = [
+      `// TypeScript declarations for ${componentName}, written by Terrarium from the component.`,
+      '// `Exports` is `instance.exports` (`component.instantiate<Exports>(imports)`); `Imports` is what',
+      "// `instantiate` needs. Values follow jco's conventions; a `result` return value is its ok value",
+      '// and an err is thrown (`ComponentError` with `.payload` from an export).',
+      '',
+    ];
+    const typeDecls = this.typeDeclarations(imported);
+    if (typeDecls.length > 0) out.push('// Types', '', ...typeDecls);
+    out.push('// Exports', '', ...this.exportDeclarations(exported));
+    out.push('// Imports', '', ...this.importDeclarations(imported));
+    return out.join('\n').replace(/\n*$/, '\n');
+  }
+
+  // ---- What is exported and imported, grouped as JS sees it.
+
+  /** `instances`: `{name, jsName, members}` per interface export; `world`: the world-level members. */
+  exportModel() {
+    const instances = this.plan.exports
+      .filter((e) => e.kind === 'instance')
+      .map((e) => ({ name: e.name, jsName: e.jsName, members: this.groupExports(e.exports) }));
+    const world = this.groupExports(this.plan.exports.filter((e) => e.kind === 'func'));
+    return { instances, world };
+  }
+
+  /** Functions and the guest resource classes their `[constructor]`/`[method]`/`[static]` names make. */
+  groupExports(funcs) {
+    const functions = [];
+    const classes = new Map();
+    for (const exp of funcs) {
+      this.reachSig(exp.func);
+      const m = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(exp.name);
+      const r = m === null ? null : this.exportedResource(exp, m[1], m[2]);
+      if (r === null) {
+        functions.push(exp);
+        continue;
+      }
+      this.reachedResources.add(r);
+      if (!classes.has(r)) classes.set(r, { resource: r, ctor: null, methods: [], statics: [] });
+      const cls = classes.get(r);
+      if (m[1] === 'constructor') cls.ctor = exp;
+      else if (m[1] === 'method') cls.methods.push(exp);
+      else cls.statics.push(exp);
+    }
+    return { functions, classes: [...classes.values()] };
+  }
+
+  /** The guest resource a resource function belongs to, as `js/runtime/export-tree.js` finds it. */
+  exportedResource(exp, kind, resourceName) {
+    const { types } = this;
+    if (kind === 'constructor' && exp.func.result !== null) {
+      const ty = types[exp.func.result];
+      if (ty.kind === 'own') return ty.resource;
+      if (ty.kind === 'result' && ty.ok !== null && types[ty.ok].kind === 'own') return types[ty.ok].resource;
+    } else if (kind === 'method' && exp.func.params.length > 0) {
+      const ty = types[exp.func.params[0].type];
+      if (ty.kind === 'borrow') return ty.resource;
+    }
+    const found = this.resources.findIndex((r) => r.import === null && r.name === resourceName);
+    return found >= 0 ? found : null;
+  }
+
+  /** Per import: the functions and resource members the component calls (its `lower` steps). */
+  importModel() {
+    const model = this.plan.imports.map((imp) => ({
+      imp,
+      functions: [],
+      classes: imp.resources.map((r) => ({ resource: r, ctor: null, methods: [], statics: [] })),
+    }));
+    const seen = new Set();
+    for (const step of this.plan.steps) {
+      if (step.op !== 'lower' || step.callee.kind === 'lifted') continue;
+      const { callee, func } = step;
+      const key = `${callee.import}#${callee.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.reachSig(func);
+      const entry = model[callee.import];
+      const member = { name: callee.name, jsName: callee.jsName, func };
+      if (callee.kind === 'freestanding') {
+        entry.functions.push(member);
+        continue;
+      }
+      let cls = entry.classes.find((c) => c.resource === callee.resource);
+      if (cls === undefined) {
+        cls = { resource: callee.resource, ctor: null, methods: [], statics: [] };
+        entry.classes.push(cls);
+      }
+      if (callee.kind === 'constructor') cls.ctor = member;
+      else if (callee.kind === 'method') cls.methods.push(member);
+      else cls.statics.push(member);
+    }
+    for (const entry of model) for (const cls of entry.classes) this.reachedResources.add(cls.resource);
+    return model;
+  }
+
+  /** Marks the named types and resources a signature refers to. */
+  reachSig(func) {
+    for (const p of func.params) this.reach(p.type);
+    if (func.result !== null) this.reach(func.result);
+  }
+
+  reach(id) {
+    if (this.visited.has(id)) return;
+    this.visited.add(id);
+    const ty = this.types[id];
+    if (ty.name != null) this.reachedTypes.add(id);
+    switch (ty.kind) {
+      case 'list':
+        return this.reach(ty.element);
+      case 'option':
+        return this.reach(ty.type);
+      case 'record':
+        return ty.fields.forEach((f) => this.reach(f.type));
+      case 'tuple':
+        return ty.elements.forEach((e) => this.reach(e.type));
+      case 'variant':
+        return ty.cases.forEach((c) => c.type !== null && this.reach(c.type));
+      case 'result':
+        if (ty.ok !== null) this.reach(ty.ok);
+        if (ty.err !== null) this.reach(ty.err);
+        return;
+      case 'own':
+      case 'borrow':
+        this.reachedResources.add(ty.resource);
+    }
+  }
+
+  // ---- Names.
+
+  /** Resources, then named types, then interfaces: the names users write most get the plain spelling. */
+  nameEverything(exported, imported) {
+    for (const r of [...this.reachedResources].sort((a, b) => a - b)) {
+      const def = this.resources[r];
+      this.names.set(`r${r}`, this.claim(def.jsName || `Resource${r}`));
+    }
+    for (const id of [...this.reachedTypes].sort((a, b) => a - b)) {
+      this.names.set(`t${id}`, this.claim(upperCamel(this.types[id].name)));
+    }
+    for (const inst of exported.instances) inst.typeName = this.claimInterface(inst.name);
+    for (const entry of imported) {
+      if (entry.imp.kind === 'instance') entry.typeName = this.claimInterface(entry.imp.name, entry.imp.wasi !== null);
+    }
+  }
+
+  /**
+   * `example:bench/api@0.1.0` → `Api`, or `ExampleBenchApi` when `Api` is taken; WASI interfaces
+   * always by their full name (`WasiCliStdout`), since their short names are their resources' too.
+   */
+  claimInterface(name, qualified = false) {
+    const bare = name.replace(/@[^/]*$/, '');
+    const short = upperCamel(bare.slice(bare.lastIndexOf('/') + 1));
+    if (!qualified && !this.taken.has(short)) return this.claim(short);
+    return this.claim(bare.split(/[:/]/).map(upperCamel).join(''));
+  }
+
+  claim(wanted) {
+    const base = /^[A-Za-z_$][\w$]*$/.test(wanted) ? wanted : `T${wanted.replace(/[^\w$]/g, '_')}`;
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  resourceName(r) {
+    return this.names.get(`r${r}`) ?? this.claimLate(`r${r}`, this.resources[r].jsName || `Resource${r}`);
+  }
+
+  claimLate(key, base) {
+    const name = this.claim(base);
+    this.names.set(key, name);
+    return name;
+  }
+
+  // ---- Type expressions.
+
+  /** The TS type of type `id`; `inOption`: directly the payload of an option (then an option is tagged). */
+  ts(id, inOption = false) {
+    const ty = this.types[id];
+    if (ty.name != null && this.names.has(`t${id}`)) return this.names.get(`t${id}`);
+    switch (ty.kind) {
+      case 'bool':
+        return 'boolean';
+      case 's64':
+      case 'u64':
+        return 'bigint';
+      case 'char':
+      case 'string':
+        return 'string';
+      case 'list': {
+        const element = this.types[ty.element].kind;
+        return TYPED_ARRAYS[element] ?? `Array<${this.ts(ty.element)}>`;
+      }
+      case 'record':
+        return `{ ${ty.fields.map((f) => this.field(f)).join('; ')} }`;
+      case 'tuple':
+        return `[${ty.elements.map((e) => this.ts(e.type)).join(', ')}]`;
+      case 'variant':
+        return ty.cases.map((c) => this.tagged(c.name, c.type, false)).join(' | ');
+      case 'enum':
+        return ty.names.map(quote).join(' | ');
+      case 'flags':
+        return `{ ${ty.jsNames.map((n) => `${prop(n)}?: boolean`).join('; ')} }`;
+      case 'option': {
+        if (inOption) return `{ tag: 'some'; val: ${this.ts(ty.type, true)} } | { tag: 'none' }`;
+        return `${this.ts(ty.type, true)} | undefined`;
+      }
+      case 'result':
+        return `${this.tagged('ok', ty.ok, true)} | ${this.tagged('err', ty.err, true)}`;
+      case 'own':
+      case 'borrow':
+        return this.resourceName(ty.resource);
+      default:
+        if (NUMBERS.has(ty.kind)) return 'number';
+        throw new Error(`unknown type kind \`${ty.kind}\``);
+    }
+  }
+
+  /** `{ tag: 'circle'; val: number }`; a result case carries `val` even without a payload. */
+  tagged(tag, type, alwaysVal) {
+    if (type !== null) return `{ tag: ${quote(tag)}; val: ${this.ts(type)} }`;
+    return alwaysVal ? `{ tag: ${quote(tag)}; val?: undefined }` : `{ tag: ${quote(tag)} }`;
+  }
+
+  /** A record field; an option field may be left out, as in jco. */
+  field(f) {
+    const optional = this.types[f.type].kind === 'option' ? '?' : '';
+    return `${prop(f.jsName)}${optional}: ${this.ts(f.type)}`;
+  }
+
+  /** A function's JS return type: a `result` is its ok value (an err is thrown). */
+  returnType(func) {
+    if (func.result === null) return 'void';
+    const ty = this.types[func.result];
+    if (ty.kind === 'result') return ty.ok === null ? 'void' : this.ts(ty.ok);
+    return this.ts(func.result);
+  }
+
+  params(params) {
+    const used = new Set();
+    return params
+      .map((p) => {
+        let name = lowerCamel(p.name);
+        if (RESERVED_WORDS.has(name) || !/^[A-Za-z_$][\w$]*$/.test(name)) name = `${name.replace(/[^\w$]/g, '_')}_`;
+        while (used.has(name)) name = `${name}_`;
+        used.add(name);
+        return `${name}: ${this.ts(p.type)}`;
+      })
+      .join(', ');
+  }
+
+  // ---- WIT, for the doc comments (JS `number` hides whether a value is a u8 or an f32).
+
+  wit(id) {
+    const ty = this.types[id];
+    if (ty.name != null) return ty.name;
+    switch (ty.kind) {
+      case 'list':
+        return `list<${this.wit(ty.element)}>`;
+      case 'option':
+        return `option<${this.wit(ty.type)}>`;
+      case 'tuple':
+        return `tuple<${ty.elements.map((e) => this.wit(e.type)).join(', ')}>`;
+      case 'result':
+        if (ty.ok === null && ty.err === null) return 'result';
+        if (ty.err === null) return `result<${this.wit(ty.ok)}>`;
+        return `result<${ty.ok === null ? '_' : this.wit(ty.ok)}, ${this.wit(ty.err)}>`;
+      case 'record':
+        return `record { ${ty.fields.map((f) => `${f.name}: ${this.wit(f.type)}`).join(', ')} }`;
+      case 'variant':
+        return `variant { ${ty.cases.map((c) => (c.type === null ? c.name : `${c.name}(${this.wit(c.type)})`)).join(', ')} }`;
+      case 'enum':
+        return `enum { ${ty.names.join(', ')} }`;
+      case 'flags':
+        return `flags { ${ty.names.join(', ')} }`;
+      case 'own':
+        return this.resources[ty.resource].name || `resource${ty.resource}`;
+      case 'borrow':
+        return `borrow<${this.resources[ty.resource].name || `resource${ty.resource}`}>`;
+      default:
+        return ty.kind;
+    }
+  }
+
+  /** `/** \`add: func(a: u32, b: u32) -> u32\` *\/`, in WIT's own spelling for resource members. */
+  witDoc(name, func, indent) {
+    const m = /^\[(constructor|method|static)\][^.]+(?:\.(.+))?$/.exec(name);
+    const params = m !== null && m[1] === 'method' ? func.params.slice(1) : func.params;
+    const list = params.map((p) => `${p.name}: ${this.wit(p.type)}`).join(', ');
+    let text;
+    if (m !== null && m[1] === 'constructor') {
+      text = `constructor(${list})`;
+    } else {
+      const result = func.result === null ? '' : ` -> ${this.wit(func.result)}`;
+      text = `${m === null ? name : m[2]}: ${m !== null && m[1] === 'static' ? 'static ' : ''}func(${list})${result}`;
+    }
+    return `${indent}/** \`${text}\` */`;
+  }
+
+  // ---- Declarations.
+
+  /**
+   * A function as an interface or class member, after its WIT signature in a doc comment:
+   * `  add(a: number, b: number): number;`. `dropSelf` for a method (its `self` is `this`).
+   */
+  member({ name, jsName, func }, { prefix = '', dropSelf = false } = {}) {
+    const params = this.params(dropSelf ? func.params.slice(1) : func.params);
+    return [this.witDoc(name, func, '  '), `  ${prefix}${prop(jsName)}(${params}): ${this.returnType(func)};`];
+  }
+
+  typeDeclarations(imported) {
+    const out = [];
+    for (const id of [...this.reachedTypes].sort((a, b) => a - b)) {
+      const ty = this.types[id];
+      const name = this.names.get(`t${id}`);
+      out.push(`/** WIT ${ty.kind} \`${ty.name}\` */`);
+      switch (ty.kind) {
+        case 'record':
+          out.push(...interfaceLines(name, ty.fields.map((f) => `  ${this.field(f)};`)));
+          break;
+        case 'flags':
+          out.push(...interfaceLines(name, ty.jsNames.map((n) => `  ${prop(n)}?: boolean;`)));
+          break;
+        case 'variant':
+          out.push(`export type ${name} =`, ...ty.cases.map((c) => `  | ${this.tagged(c.name, c.type, false)}`));
+          out[out.length - 1] += ';';
+          break;
+        case 'enum':
+          out.push(`export type ${name} = ${ty.names.map(quote).join(' | ')};`);
+          break;
+      }
+      out.push('');
+    }
+    for (const r of [...this.reachedResources].sort((a, b) => a - b)) {
+      const def = this.resources[r];
+      if (def.import !== null) out.push(...this.hostResource(r, imported), '');
+    }
+    return out;
+  }
+
+  /** A resource the host implements: the methods the component calls on the host's objects. */
+  hostResource(r, imported) {
+    const def = this.resources[r];
+    const name = this.resourceName(r);
+    const cls = imported[def.import]?.classes.find((c) => c.resource === r);
+    const from = this.plan.imports[def.import]?.name ?? '?';
+    const out = [`/** WIT resource \`${def.name}\` of \`${from}\`, from the host: the methods the component calls. */`];
+    const methods = (cls?.methods ?? []).flatMap((m) => this.member(m, { dropSelf: true }));
+    out.push(...interfaceLines(name, methods));
+    return out;
+  }
+
+  /** A resource the component defines and exports: a class, as jco declares it. */
+  guestClass(cls) {
+    const def = this.resources[cls.resource];
+    const name = this.resourceName(cls.resource);
+    const out = [`/** WIT resource \`${def.name}\`, defined by the component. */`, `export declare class ${name} {`];
+    if (cls.ctor !== null) {
+      out.push(this.witDoc(cls.ctor.name, cls.ctor.func, '  '), `  constructor(${this.params(cls.ctor.func.params)});`);
+    } else {
+      out.push('  /** The component gives this resource no constructor. */', '  private constructor();');
+    }
+    for (const m of cls.methods) out.push(...this.member(m, { dropSelf: true }));
+    for (const s of cls.statics) out.push(...this.member(s, { prefix: 'static ' }));
+    out.push('  /** Drops this handle: the component destroys the resource. */', '  [Symbol.dispose](): void;', '}');
+    return out;
+  }
+
+  /** The members of an exports object: functions, then classes. */
+  exportMembers({ functions, classes }) {
+    const out = [];
+    for (const exp of functions) out.push(...this.member(exp));
+    for (const cls of classes) {
+      const name = this.resourceName(cls.resource);
+      out.push(`  ${prop(name)}: typeof ${name};`);
+    }
+    return out;
+  }
+
+  exportDeclarations({ instances, world }) {
+    const out = [];
+    const classes = [...instances.flatMap((i) => i.members.classes), ...world.classes];
+    for (const cls of classes) out.push(...this.guestClass(cls), '');
+    // A guest resource that only appears in signatures: a class with no members of its own.
+    for (const r of [...this.reachedResources].sort((a, b) => a - b)) {
+      if (this.resources[r].import === null && !classes.some((c) => c.resource === r)) {
+        out.push(...this.guestClass({ resource: r, ctor: null, methods: [], statics: [] }), '');
+      }
+    }
+    for (const inst of instances) {
+      out.push(`/** \`${inst.name}\`: \`instance.exports.${inst.jsName}\` */`);
+      out.push(...interfaceLines(inst.typeName, this.exportMembers(inst.members)), '');
+    }
+    out.push('/** `instance.exports`: interfaces by short and by full name, world-level functions by name. */');
+    const members = instances.flatMap((inst) => [
+      `  ${prop(inst.jsName)}: ${inst.typeName};`,
+      ...(inst.name !== inst.jsName ? [`  ${prop(inst.name)}: ${inst.typeName};`] : []),
+    ]);
+    out.push(...interfaceLines('Exports', [...members, ...this.exportMembers(world)]), '');
+    // jco's module shape: `import { api } from './component.js'` in code written for jco type-checks against these.
+    for (const inst of instances) {
+      if (isPlainIdentifier(inst.jsName)) out.push(`export declare const ${inst.jsName}: ${inst.typeName};`);
+    }
+    for (const exp of world.functions) {
+      if (isPlainIdentifier(exp.jsName)) {
+        const params = this.params(exp.func.params);
+        out.push(`export declare function ${exp.jsName}(${params}): ${this.returnType(exp.func)};`);
+      }
+    }
+    out.push('');
+    return out;
+  }
+
+
+  /** The type of the class a host provides for a resource: constructor and statics as the component calls them. */
+  hostClassType(cls) {
+    const name = this.resourceName(cls.resource);
+    const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.func.params)})`;
+    if (cls.statics.length === 0) return `${ctor} => ${name}`;
+    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.func.params)}): ${this.returnType(s.func)}`);
+    return `(${ctor} => ${name}) & { ${statics.join('; ')} }`;
+  }
+
+  importDeclarations(imported) {
+    const out = [];
+    const entries = [];
+    const wasiEntries = [];
+    for (const entry of imported) {
+      const { imp } = entry;
+      if (imp.kind === 'func') {
+        entries.push(...entry.functions.flatMap((f) => this.member({ ...f, jsName: imp.jsName })));
+        continue;
+      }
+      const members = entry.functions.flatMap((f) => this.member(f));
+      let used = entry.functions.length > 0;
+      for (const cls of entry.classes) {
+        // The runtime looks the class up only for a constructor, static or method the guest calls.
+        const needed = cls.ctor !== null || cls.methods.length > 0 || cls.statics.length > 0;
+        used ||= needed;
+        members.push(`  ${prop(this.resourceName(cls.resource))}${needed ? '' : '?'}: ${this.hostClassType(cls)};`);
+      }
+      const by = imp.wasi !== null ? "served by Terrarium's WASI" : 'provided by the host';
+      out.push(`/** \`${imp.name}\`, ${by} */`);
+      out.push(...interfaceLines(entry.typeName, members), '');
+      const key = prop(imp.versionless);
+      if (imp.wasi !== null) wasiEntries.push(`  ${key}?: Partial<${entry.typeName}>;`);
+      else entries.push(`  ${key}${used ? '' : '?'}: ${entry.typeName};`);
+    }
+    out.push('/**');
+    out.push(' * What `component.instantiate(imports)` needs: interfaces by their versionless name, world-level');
+    out.push(" * functions by name. WASI interfaces are optional: Terrarium's polyfill serves them, and an entry");
+    out.push(' * here overrides it member by member.');
+    out.push(' */');
+    out.push(...interfaceLines('Imports', [...entries, ...wasiEntries]));
+    return out;
+  }
+}
+
+/** `export interface Name { … }`, on one line when empty. */
+function interfaceLines(name, members) {
+  return members.length === 0 ? [`export interface ${name} {}`] : [`export interface ${name} {`, ...members, '}'];
+}
+
+/** `get-stdout` → `getStdout` */
+function lowerCamel(kebab) {
+  return kebab.replace(/-([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+/** `output-stream` → `OutputStream` */
+function upperCamel(kebab) {
+  const camel = lowerCamel(kebab);
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+function quote(s) {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A property name, quoted unless it is an identifier. */
+function prop(name) {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
+}
+
+function isPlainIdentifier(name) {
+  return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED_WORDS.has(name);
+}

@@ -1,0 +1,20 @@
+// Compiled with `tsc --noEmit` (tests/types/tsconfig.json): the filesystem API type-checks.
+import { createFilesystem, run, Filesystem, FilesystemError, type FilesystemStat } from 'terrarium';
+
+async function filesystem(): Promise<number> {
+  const data: Filesystem = await createFilesystem({ 'a.txt': 'text', 'sub/b.bin': new Uint8Array([1, 2]), dir: { 'c.txt': 'c' } });
+  const ro = await createFilesystem();
+  const { exitCode } = await run('/components/wasi-fs.wasm', { preopens: { '/data': data, '/ro': { dir: ro, readOnly: true } } });
+  data.writeFile('out.txt', 'x');
+  data.mkdir('d/e');
+  const bytes: Uint8Array = data.readFile('sub/b.bin');
+  const stat: FilesystemStat = data.stat('a.txt', { follow: false });
+  try {
+    data.readText('missing');
+  } catch (e) {
+    if (e instanceof FilesystemError) return e.code.length;
+  }
+  return exitCode + bytes.length + stat.size + stat.modified.getTime() + data.readdir().length + (data.exists('x') ? 1 : 0);
+}
+
+void filesystem();
