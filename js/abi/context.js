@@ -25,10 +25,12 @@ export class AbiContext {
    * @param {'utf8'|'utf16'|'latin1+utf16'} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
    */
-  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources }) {
+  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, calls = null }) {
     this.types = types;
     this.mem = mem;
     this.reallocFn = realloc;
+    /** the instance's CallStack, whose `mayLeave` is cleared while the guest's realloc runs */
+    this.calls = calls;
     this.encoding = encoding;
     this.resourceOf = resources;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
@@ -113,7 +115,10 @@ export class AbiContext {
   }
 
   realloc(oldPtr, oldSize, align, newSize) {
+    const calls = this.calls;
+    if (calls !== null) calls.mayLeave = false;
     const ptr = this.reallocFn(oldPtr, oldSize, align, newSize) >>> 0;
+    if (calls !== null) calls.mayLeave = true;
     const mem = this.mem;
     mem.sync();
     mem.check(ptr, newSize, align);

@@ -67,8 +67,10 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
       const ret = core(...coreArgs);
       value = liftResult(ret);
       if (postReturn !== null) {
+        calls.mayLeave = false;
         if (hasResults) postReturn(ret);
         else postReturn();
+        calls.mayLeave = true;
       }
       calls.exit(depth, context);
     } catch (e) {

@@ -124,6 +124,11 @@ export class CallStack {
     this.lends = [];
     this.lowered = [];
     this.recording = false;
+    /**
+     * The spec's `may_leave`: false while the guest runs its `realloc` or `post-return` for the
+     * glue, when calling out to an import would re-enter the host in the middle of a copy.
+     */
+    this.mayLeave = true;
   }
 
   /** A lifted function is entered: a new borrow scope, whose arguments are now lowered. Returns its depth. */

@@ -5,7 +5,7 @@
  * 'link' error before any core module runs, and a call does no property lookup except for methods,
  * which are looked up on `self` (host objects may be of subclasses).
  */
-import { TerrariumError, GuestTrap } from '../errors.js';
+import { TerrariumError, GuestTrap, trap } from '../errors.js';
 import { InvalidValue, toJsError } from '../abi/invalid.js';
 import {
   makeParamsLifter,
@@ -106,6 +106,7 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
     const n = lifts.length;
     const lower = res === null ? null : res.lower;
     return function lowered(...a) {
+      if (!calls.mayLeave) cannotLeave(context);
       for (let i = 0; i < n; i++) a[i] = lifts[i](a[i]);
       const v = call(a);
       if (lower === null) return undefined;
@@ -120,6 +121,7 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
   const liftParams = makeParamsLifter(cx, sig);
   const lowerResult = makeResultLowerer(cx, sig);
   return function lowered(...coreArgs) {
+    if (!calls.mayLeave) cannotLeave(context);
     // Own handles the guest lends (as borrows) stay pinned until the callee returns.
     const mark = calls.lends.length;
     let args;
@@ -153,4 +155,9 @@ function errPayload(e) {
   if (e !== null && typeof e === 'object' && Object.hasOwn(e, 'payload')) return e.payload;
   if (e instanceof Error) throw e;
   return e;
+}
+
+/** The spec's `may_leave` trap: the guest called out while its realloc or post-return ran for the glue. */
+function cannotLeave(context) {
+  trap(`\`${context}\` was called while the guest's realloc or post-return was running, which may not call imports`);
 }

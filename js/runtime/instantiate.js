@@ -96,6 +96,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         realloc: options.realloc === null ? null : entry(funcs, options.realloc, 'func'),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
+        calls,
       });
       contexts.set(key, cx);
     }

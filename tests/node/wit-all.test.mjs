@@ -1,0 +1,32 @@
+// Every component the tests build (Rust guests, compositions, WAT, other toolchains) prints its
+// world as WIT, and its TypeScript declarations, without an error.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import v8 from 'node:v8';
+import { load } from '../../js/index.js';
+import { componentsDir, guestBytes } from './support.mjs';
+
+// CPython's modules (toolchain-python) use extended-const, which Node 20 compiles only behind a flag.
+v8.setFlagsFromString('--experimental-wasm-extended-const');
+
+const names = readdirSync(componentsDir).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)).sort();
+
+test('the test components are there', () => {
+  for (const name of ['bench', 'types', 'hello', 'resources', 'greeter', 'may-leave']) assert.ok(names.includes(name), name);
+});
+
+for (const name of names) {
+  test(`${name}: wit() and types()`, async () => {
+    const component = await load(await guestBytes(name));
+    const wit = await component.wit();
+    assert.match(wit, /^package [\w:.@-]+;/m);
+    assert.match(wit, /world \w[\w-]* \{/);
+    for (const exported of component.exports) {
+      assert.ok(wit.includes(`export ${exported.name}`), `${name}: export ${exported.name} missing from\n${wit}`);
+    }
+    const dts = await component.types({ name });
+    assert.match(dts, /export interface Exports/);
+  });
+}
