@@ -216,6 +216,7 @@ if (noGuests) {
   console.log(`build: guests   skipped (${guests} not found)`);
 }
 if (!noGuests) run(process.execPath, [path.join('scripts', 'build-toolchains.mjs')]); // JS, Python and C guests (tests/toolchains)
+if (!noGuests) run(process.execPath, [path.join('scripts', 'build-models.mjs')]); // dist/components/llama{,-scalar}.wasm (models/llama)
 
 // The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
 // file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the

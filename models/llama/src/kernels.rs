@@ -1,0 +1,216 @@
+//! The arithmetic the forward pass spends its time in: matrix-vector products, and attention's
+//! scores (a query against every cached key) and weighted sums (of the cached values).
+//!
+//! Two implementations, chosen when the crate is compiled: with the `simd128` target feature on
+//! wasm32 (`RUSTFLAGS="-C target-feature=+simd128"`, the `llama.wasm` build) they use
+//! `core::arch::wasm32` f32x4 vectors with several accumulators; otherwise (`llama-scalar.wasm`,
+//! and the native build the tests run) plain loops that sum in order. rustc does not vectorise
+//! the plain loops without `simd128`, so the scalar build is scalar. Summing in another order
+//! changes the last bits of the results, not which token is the most likely.
+
+/// Which kernels this build runs: `"simd"` or `"scalar"`.
+pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) { "simd" } else { "scalar" };
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub use simd::{matmul, scores, weighted_sum};
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub use scalar::{matmul, scores, weighted_sum};
+
+/// Plain loops.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
+pub mod scalar {
+    /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
+    pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
+        let n = x.len();
+        assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
+        for (o, row) in out.iter_mut().zip(w.chunks_exact(n)) {
+            *o = dot(row, x);
+        }
+    }
+
+    /// `a · b`.
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        assert_eq!(a.len(), b.len(), "dot: lengths differ");
+        let mut sum = 0.0f32;
+        for (x, y) in a.iter().zip(b) {
+            sum += x * y;
+        }
+        sum
+    }
+
+    /// `att[t] = scale * (q · k_t)` for each position `t`, where `k_t = keys[t * stride..][..q.len()]`.
+    pub fn scores(att: &mut [f32], q: &[f32], keys: &[f32], stride: usize, scale: f32) {
+        for (t, a) in att.iter_mut().enumerate() {
+            *a = dot(q, &keys[t * stride..][..q.len()]) * scale;
+        }
+    }
+
+    /// `out = Σ_t att[t] * v_t`, where `v_t = values[t * stride..][..out.len()]`.
+    pub fn weighted_sum(out: &mut [f32], att: &[f32], values: &[f32], stride: usize) {
+        let hs = out.len();
+        out.fill(0.0);
+        for (t, &a) in att.iter().enumerate() {
+            for (o, v) in out.iter_mut().zip(&values[t * stride..][..hs]) {
+                *o += a * v;
+            }
+        }
+    }
+}
+
+/// wasm SIMD128: four f32 lanes a vector, several independent accumulators so additions overlap.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd {
+    use core::arch::wasm32::*;
+
+    /// Loads 4 floats from `s[i..i + 4]`.
+    ///
+    /// # Safety
+    /// `i + 4 <= s.len()`.
+    #[inline(always)]
+    unsafe fn load(s: &[f32], i: usize) -> v128 {
+        debug_assert!(i + 4 <= s.len());
+        // SAFETY: in bounds by the caller's promise; wasm's v128.load takes any alignment.
+        unsafe { v128_load(s.as_ptr().add(i).cast::<v128>()) }
+    }
+
+    #[inline(always)]
+    fn sum_lanes(v: v128) -> f32 {
+        (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
+            + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
+    }
+
+    /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
+    ///
+    /// Four rows at a time: each vector of `x` is loaded once for the four, and the four rows' sums
+    /// are four independent dependency chains.
+    pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
+        let n = x.len();
+        assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
+        let n4 = n & !3;
+        let rows4 = out.len() & !3;
+        for r in (0..rows4).step_by(4) {
+            let (w0, w1, w2, w3) =
+                (&w[r * n..][..n], &w[(r + 1) * n..][..n], &w[(r + 2) * n..][..n], &w[(r + 3) * n..][..n]);
+            let (mut a0, mut a1, mut a2, mut a3) =
+                (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+            let mut i = 0;
+            while i < n4 {
+                // SAFETY: i + 4 <= n4 <= n, the length of x and of each row.
+                unsafe {
+                    let xv = load(x, i);
+                    a0 = f32x4_add(a0, f32x4_mul(load(w0, i), xv));
+                    a1 = f32x4_add(a1, f32x4_mul(load(w1, i), xv));
+                    a2 = f32x4_add(a2, f32x4_mul(load(w2, i), xv));
+                    a3 = f32x4_add(a3, f32x4_mul(load(w3, i), xv));
+                }
+                i += 4;
+            }
+            let mut sums = [sum_lanes(a0), sum_lanes(a1), sum_lanes(a2), sum_lanes(a3)];
+            for j in n4..n {
+                sums[0] += w0[j] * x[j];
+                sums[1] += w1[j] * x[j];
+                sums[2] += w2[j] * x[j];
+                sums[3] += w3[j] * x[j];
+            }
+            out[r..r + 4].copy_from_slice(&sums);
+        }
+        for r in rows4..out.len() {
+            out[r] = dot(&w[r * n..][..n], x);
+        }
+    }
+
+    /// `a · b`, 16 floats an iteration over four accumulators.
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len();
+        assert_eq!(n, b.len(), "dot: lengths differ");
+        let (mut a0, mut a1, mut a2, mut a3) = (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+        let mut i = 0;
+        // SAFETY (all loads): each reads [i, i + 4) with i + 4 <= n.
+        while i + 16 <= n {
+            unsafe {
+                a0 = f32x4_add(a0, f32x4_mul(load(a, i), load(b, i)));
+                a1 = f32x4_add(a1, f32x4_mul(load(a, i + 4), load(b, i + 4)));
+                a2 = f32x4_add(a2, f32x4_mul(load(a, i + 8), load(b, i + 8)));
+                a3 = f32x4_add(a3, f32x4_mul(load(a, i + 12), load(b, i + 12)));
+            }
+            i += 16;
+        }
+        while i + 4 <= n {
+            unsafe {
+                a0 = f32x4_add(a0, f32x4_mul(load(a, i), load(b, i)));
+            }
+            i += 4;
+        }
+        let mut sum = sum_lanes(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)));
+        for j in i..n {
+            sum += a[j] * b[j];
+        }
+        sum
+    }
+
+    /// `att[t] = scale * (q · k_t)` for each position `t`, where `k_t = keys[t * stride..][..q.len()]`.
+    ///
+    /// Two positions at a time (two independent chains), each over the head's vectors of 4.
+    pub fn scores(att: &mut [f32], q: &[f32], keys: &[f32], stride: usize, scale: f32) {
+        let hs = q.len();
+        if !hs.is_multiple_of(4) {
+            return super::scalar::scores(att, q, keys, stride, scale);
+        }
+        let positions = att.len();
+        assert!(positions == 0 || (positions - 1) * stride + hs <= keys.len(), "scores: the keys end early");
+        let mut t = 0;
+        while t + 2 <= positions {
+            let (k0, k1) = (&keys[t * stride..][..hs], &keys[(t + 1) * stride..][..hs]);
+            let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            let mut i = 0;
+            while i < hs {
+                // SAFETY: i + 4 <= hs, the length of q, k0 and k1.
+                unsafe {
+                    let qv = load(q, i);
+                    a0 = f32x4_add(a0, f32x4_mul(qv, load(k0, i)));
+                    a1 = f32x4_add(a1, f32x4_mul(qv, load(k1, i)));
+                }
+                i += 4;
+            }
+            att[t] = sum_lanes(a0) * scale;
+            att[t + 1] = sum_lanes(a1) * scale;
+            t += 2;
+        }
+        if t < positions {
+            att[t] = dot(q, &keys[t * stride..][..hs]) * scale;
+        }
+    }
+
+    /// `out = Σ_t att[t] * v_t`, where `v_t = values[t * stride..][..out.len()]`.
+    ///
+    /// Four floats of `out` at a time, kept in two registers (even and odd positions) over all positions.
+    pub fn weighted_sum(out: &mut [f32], att: &[f32], values: &[f32], stride: usize) {
+        let hs = out.len();
+        if !hs.is_multiple_of(4) {
+            return super::scalar::weighted_sum(out, att, values, stride);
+        }
+        let positions = att.len();
+        assert!(positions == 0 || (positions - 1) * stride + hs <= values.len(), "weighted_sum: the values end early");
+        for i in (0..hs).step_by(4) {
+            let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            let mut t = 0;
+            // SAFETY (all loads): position t's vector is values[t * stride..][..hs], in bounds by the
+            // assert above, and i + 4 <= hs.
+            while t + 2 <= positions {
+                unsafe {
+                    a0 = f32x4_add(a0, f32x4_mul(f32x4_splat(att[t]), load(values, t * stride + i)));
+                    a1 = f32x4_add(a1, f32x4_mul(f32x4_splat(att[t + 1]), load(values, (t + 1) * stride + i)));
+                }
+                t += 2;
+            }
+            if t < positions {
+                unsafe {
+                    a0 = f32x4_add(a0, f32x4_mul(f32x4_splat(att[t]), load(values, t * stride + i)));
+                }
+            }
+            // SAFETY: i + 4 <= hs = out.len().
+            unsafe { v128_store(out.as_mut_ptr().add(i).cast::<v128>(), f32x4_add(a0, a1)) };
+        }
+    }
+}

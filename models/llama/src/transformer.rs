@@ -1,0 +1,194 @@
+//! The forward pass: one token in at one position, the logits of the next token out.
+//!
+//! Per layer: RMSNorm; the query, key and value projections; RoPE on queries and keys; the keys and
+//! values stored in the KV cache; causal attention of every query head over its KV head's cache
+//! (grouped-query: `n_heads / n_kv_heads` query heads share one); the output projection added to
+//! the residual stream; RMSNorm; the SwiGLU feed-forward (`w2(silu(w1 x) * w3 x)`) added to the
+//! residual. Then a final RMSNorm and the classifier.
+
+use crate::checkpoint::{self, Config, Weights};
+use crate::kernels::{matmul, scores, weighted_sum};
+use crate::tokenizer::Tokenizer;
+use crate::Error;
+
+/// A checkpoint and its tokenizer.
+pub struct Model {
+    config: Config,
+    weights: Weights,
+    tokenizer: Tokenizer,
+}
+
+impl Model {
+    /// Reads a checkpoint (kept, and used in place where it can be) and its tokenizer.
+    pub fn load(checkpoint: Vec<u8>, tokenizer: &[u8]) -> Result<Model, Error> {
+        let (config, weights) = checkpoint::parse(checkpoint)?;
+        let tokenizer = Tokenizer::parse(tokenizer, config.vocab_size)?;
+        Ok(Model { config, weights, tokenizer })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+}
+
+/// The working memory of one generation: activations, and the KV cache for `capacity` positions.
+pub struct State {
+    capacity: usize,
+    x: Vec<f32>,
+    xb: Vec<f32>,
+    xb2: Vec<f32>,
+    hb: Vec<f32>,
+    hb2: Vec<f32>,
+    q: Vec<f32>,
+    att: Vec<f32>,
+    /// cos and sin of each RoPE frequency at the current position.
+    rope: Vec<(f32, f32)>,
+    logits: Vec<f32>,
+    /// `[layer][position][kv_dim]`.
+    key_cache: Vec<f32>,
+    value_cache: Vec<f32>,
+}
+
+fn zeros(n: usize) -> Result<Vec<f32>, Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::Memory(format!("no room for {n} floats of working memory")))?;
+    v.resize(n, 0.0);
+    Ok(v)
+}
+
+impl State {
+    /// Working memory for positions `0..capacity` (at most the model's `seq_len`).
+    pub fn new(c: &Config, capacity: usize) -> Result<State, Error> {
+        let capacity = capacity.min(c.seq_len);
+        let cache = c.n_layers.checked_mul(capacity).and_then(|n| n.checked_mul(c.kv_dim())).ok_or_else(|| {
+            Error::Memory(format!("a KV cache of {capacity} positions does not fit the address space"))
+        })?;
+        Ok(State {
+            capacity,
+            x: zeros(c.dim)?,
+            xb: zeros(c.dim)?,
+            xb2: zeros(c.dim)?,
+            hb: zeros(c.hidden_dim)?,
+            hb2: zeros(c.hidden_dim)?,
+            q: zeros(c.dim)?,
+            att: zeros(capacity)?,
+            rope: vec![(1.0, 0.0); c.head_size() / 2],
+            logits: zeros(c.vocab_size)?,
+            key_cache: zeros(cache)?,
+            value_cache: zeros(cache)?,
+        })
+    }
+
+    /// How many positions the KV cache holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+/// `out = weight * x / rms(x)`, with llama2.c's epsilon (1e-5) under the root.
+fn rmsnorm(out: &mut [f32], x: &[f32], weight: &[f32]) {
+    let mut ss = 0.0f32;
+    for v in x {
+        ss += v * v;
+    }
+    let scale = 1.0 / (ss / x.len() as f32 + 1e-5).sqrt();
+    for ((o, &v), &w) in out.iter_mut().zip(x).zip(weight) {
+        *o = w * (scale * v);
+    }
+}
+
+/// In place, subtracting the maximum first so `exp` cannot overflow.
+fn softmax(x: &mut [f32]) {
+    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0f32;
+    for v in x.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in x.iter_mut() {
+        *v /= sum;
+    }
+}
+
+/// Rotates each pair `(v[2j], v[2j + 1])` of every head in `v` by the angle of frequency `j`.
+fn rope(v: &mut [f32], angles: &[(f32, f32)], head_size: usize) {
+    for head in v.chunks_exact_mut(head_size) {
+        for (pair, &(cos, sin)) in head.chunks_exact_mut(2).zip(angles) {
+            let (a, b) = (pair[0], pair[1]);
+            pair[0] = a * cos - b * sin;
+            pair[1] = a * sin + b * cos;
+        }
+    }
+}
+
+/// Runs `token` at position `pos` (every earlier position must have been run, in this `state`)
+/// and returns the logits of the token after it.
+pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &'s mut [f32] {
+    let c = &model.config;
+    let w = &model.weights;
+    let (dim, kv_dim, hs) = (c.dim, c.kv_dim(), c.head_size());
+    let kv_mul = c.n_heads / c.n_kv_heads;
+    assert!(pos < s.capacity, "position {pos} is beyond the KV cache ({})", s.capacity);
+    assert!((token as usize) < c.vocab_size, "token {token} is not in the vocabulary");
+
+    s.x.copy_from_slice(w.embedding(token as usize));
+
+    // RoPE: frequency j (of the pair at 2j in a head) is 10000^(-2j / head_size); the angle is pos times it.
+    for (j, angle) in s.rope.iter_mut().enumerate() {
+        let freq = 1.0 / 10000f32.powf((2 * j) as f32 / hs as f32);
+        let val = pos as f32 * freq;
+        *angle = (val.cos(), val.sin());
+    }
+    let scale = 1.0 / (hs as f32).sqrt();
+
+    for l in 0..c.n_layers {
+        // Attention.
+        rmsnorm(&mut s.xb, &s.x, w.rms_att(l));
+        let here = (l * s.capacity + pos) * kv_dim;
+        let layer_cache = l * s.capacity * kv_dim;
+        matmul(&mut s.q, w.wq(l), &s.xb);
+        matmul(&mut s.key_cache[here..here + kv_dim], w.wk(l), &s.xb);
+        matmul(&mut s.value_cache[here..here + kv_dim], w.wv(l), &s.xb);
+        rope(&mut s.q, &s.rope, hs);
+        rope(&mut s.key_cache[here..here + kv_dim], &s.rope, hs);
+
+        for h in 0..c.n_heads {
+            let q = &s.q[h * hs..(h + 1) * hs];
+            let kv_head = (h / kv_mul) * hs;
+            let att = &mut s.att[..=pos];
+            scores(att, q, &s.key_cache[layer_cache + kv_head..], kv_dim, scale);
+            softmax(att);
+            weighted_sum(&mut s.xb[h * hs..(h + 1) * hs], att, &s.value_cache[layer_cache + kv_head..], kv_dim);
+        }
+        matmul(&mut s.xb2, w.wo(l), &s.xb);
+        for (x, d) in s.x.iter_mut().zip(&s.xb2) {
+            *x += d;
+        }
+
+        // Feed-forward.
+        rmsnorm(&mut s.xb, &s.x, w.rms_ffn(l));
+        matmul(&mut s.hb, w.w1(l), &s.xb);
+        matmul(&mut s.hb2, w.w3(l), &s.xb);
+        for (g, &u) in s.hb.iter_mut().zip(&s.hb2) {
+            let v = *g;
+            *g = v * (1.0 / (1.0 + (-v).exp())) * u; // silu(v) * u
+        }
+        matmul(&mut s.xb, w.w2(l), &s.hb);
+        for (x, d) in s.x.iter_mut().zip(&s.xb) {
+            *x += d;
+        }
+    }
+
+    rmsnorm(&mut s.xb, &s.x, w.rms_final());
+    matmul(&mut s.logits, w.classifier(), &s.xb);
+    debug_assert_eq!(s.xb.len(), dim);
+    &mut s.logits
+}

@@ -1,0 +1,196 @@
+// The llama model component (models/llama, built by scripts/build-models.mjs) in both builds,
+// llama.wasm (SIMD128 kernels) and llama-scalar.wasm, with the stories260K model read from
+// ../shared/models/stories260K (seen from the repository root): the golden greedy text token for
+// token, the two builds agreeing, seeded sampling, and errors. It prints tokens per second for
+// each build (a diagnostic, not an assertion).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { load, ComponentError } from '../../js/index.js';
+import { guestBytes } from './support.mjs';
+
+const modelDir = fileURLToPath(new URL('../../../shared/models/stories260K/', import.meta.url));
+const checkpoint = new Uint8Array(await readFile(`${modelDir}stories260K.bin`));
+const tokenizer = new Uint8Array(await readFile(`${modelDir}tok512.bin`));
+
+/** From the model's README: what greedy decoding from BOS begins with. */
+const GOLDEN =
+  'Once upon a time, there was a little girl named Lily. She loved to play outside in the park. ' +
+  'One day, she saw a big, red ball.';
+
+const greedy = (maxTokens) => ({ temperature: 0, topP: 0, seed: 0n, maxTokens });
+
+/** The `terrarium:llama/llama` exports of a fresh instance of dist/components/<name>.wasm. */
+async function llama(name) {
+  const component = await load(await guestBytes(name));
+  const { exports } = await component.instantiate();
+  return exports.llama;
+}
+
+const builds = { simd: await llama('llama'), scalar: await llama('llama-scalar') };
+
+/** Every token of a generation, and why it stopped. */
+function collect(generation) {
+  const tokens = [];
+  for (let t; (t = generation.nextToken()) !== undefined; ) tokens.push(t);
+  return { tokens, stop: generation.stopReason(), text: tokens.map((t) => t.piece).join('') };
+}
+
+function generate(api, prompt, options) {
+  const model = api.Model.load(checkpoint, tokenizer);
+  return collect(model.generate(prompt, options));
+}
+
+/** Asserts that the tokens spell GOLDEN piece by piece (the last may run past it); returns how many did. */
+function assertGolden(tokens) {
+  let at = 0;
+  for (const [i, { id, piece }] of tokens.entries()) {
+    const rest = GOLDEN.slice(at);
+    if (piece.length >= rest.length) {
+      assert.ok(piece.startsWith(rest), `token ${i} (${id}) is ${JSON.stringify(piece)}, the golden text goes on ${JSON.stringify(rest)}`);
+      return i + 1;
+    }
+    assert.ok(rest.startsWith(piece), `token ${i} (${id}) is ${JSON.stringify(piece)}, the golden text goes on ${JSON.stringify(rest)}`);
+    at += piece.length;
+  }
+  assert.fail(`the generation ended after ${JSON.stringify(GOLDEN.slice(0, at))}`);
+}
+
+test('each build says which kernels it runs, and reads the checkpoint header', () => {
+  assert.equal(builds.simd.kernel(), 'simd');
+  assert.equal(builds.scalar.kernel(), 'scalar');
+  for (const api of Object.values(builds)) {
+    const model = api.Model.load(checkpoint, tokenizer);
+    assert.deepEqual(model.config(), {
+      dim: 64,
+      hiddenDim: 172,
+      nLayers: 5,
+      nHeads: 8,
+      nKvHeads: 4,
+      vocabSize: 512,
+      seqLen: 512,
+      sharedClassifier: true,
+      formatVersion: 0,
+      groupSize: 0,
+    });
+  }
+});
+
+for (const [kernel, api] of Object.entries(builds)) {
+  test(`${kernel}: greedy decoding from BOS is the golden text, token for token`, () => {
+    const { tokens } = generate(api, '', greedy(64));
+    const n = assertGolden(tokens);
+    assert.ok(n > 20, `${n} tokens`);
+    assert.equal(tokens[0].piece, 'Once', 'the leading space of the first piece after BOS is dropped');
+  });
+}
+
+test('the SIMD and scalar builds give the same greedy tokens', () => {
+  const simd = generate(builds.simd, '', greedy(300));
+  const scalar = generate(builds.scalar, '', greedy(300));
+  assert.deepEqual(simd.tokens.map((t) => t.id), scalar.tokens.map((t) => t.id));
+  assert.equal(simd.text, scalar.text);
+  assert.ok(simd.text.startsWith(GOLDEN));
+  const prompted = (api) => generate(api, 'Lily and Ben went to the park', greedy(100)).tokens.map((t) => t.id);
+  assert.deepEqual(prompted(builds.simd), prompted(builds.scalar));
+});
+
+test('sampling with temperature, top-p and a seed is deterministic', () => {
+  const options = (seed) => ({ temperature: 0.9, topP: 0.9, seed, maxTokens: 100 });
+  for (const api of Object.values(builds)) {
+    const model = api.Model.load(checkpoint, tokenizer);
+    const a = collect(model.generate('Once upon a time', options(42n)));
+    const b = collect(model.generate('Once upon a time', options(42)));
+    const c = collect(model.generate('Once upon a time', options(43n)));
+    assert.deepEqual(a.tokens, b.tokens, 'same seed, same tokens');
+    assert.notDeepEqual(a.tokens.map((t) => t.id), c.tokens.map((t) => t.id), 'another seed, other tokens');
+    assert.notEqual(a.text, collect(model.generate('Once upon a time', greedy(100))).text, 'not the greedy text');
+  }
+});
+
+test('generations stop, interleave, and report their prompt and stop reason', () => {
+  const api = builds.simd;
+  const model = api.Model.load(checkpoint, tokenizer);
+  const five = model.generate('', greedy(5));
+  assert.equal(five.promptTokens(), 1);
+  assert.equal(five.stopReason(), undefined);
+  const { tokens, stop } = collect(five);
+  assert.equal(tokens.length, 5);
+  assert.equal(stop, 'max-tokens');
+  assert.equal(five.nextToken(), undefined, 'stays ended');
+  // Two generations from one model, stepped alternately, each with its own context.
+  const a = model.generate('', greedy(20));
+  const b = model.generate('', greedy(20));
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < 20; i++) {
+    ta.push(a.nextToken().id);
+    tb.push(b.nextToken().id);
+  }
+  assert.deepEqual(ta, tb);
+  // The prompt is BPE-encoded with BOS and a leading space.
+  const ids = model.encode('Once upon a time', true);
+  assert.ok(ids instanceof Uint32Array);
+  assert.equal(ids[0], 1);
+  assert.equal(model.generate('Once upon a time', greedy(1)).promptTokens(), ids.length);
+  // A generation keeps working after its model's handle is dropped.
+  const orphan = model.generate('', greedy(3));
+  model[Symbol.dispose ?? Symbol.for('nodejs.dispose')]();
+  assert.equal(collect(orphan).tokens.length, 3);
+});
+
+test('bad checkpoints, tokenizers, prompts and options are errors with readable messages', () => {
+  for (const api of Object.values(builds)) {
+    const refused = (fn, pattern) => {
+      const error = (() => {
+        try {
+          fn();
+        } catch (e) {
+          return e;
+        }
+        assert.fail(`no error, expected ${pattern}`);
+      })();
+      assert.ok(error instanceof ComponentError, String(error));
+      assert.match(error.message, pattern);
+      return error.message;
+    };
+    refused(() => api.Model.load(checkpoint.subarray(0, checkpoint.length - 1), tokenizer), /^checkpoint: 1056539 bytes, .* is 1056540 bytes: truncated/);
+    refused(() => api.Model.load(checkpoint.subarray(0, 100_000), tokenizer), /^checkpoint: 100000 bytes/);
+    refused(() => api.Model.load(checkpoint.subarray(0, 10), tokenizer), /^checkpoint: .*too short/);
+    refused(() => api.Model.load(tokenizer, tokenizer), /^checkpoint: /);
+    const v3 = new Uint8Array(256);
+    v3.set([0x32, 0x34, 0x6b, 0x61, 3]); // "ak42" magic, version 3
+    refused(() => api.Model.load(v3, tokenizer), /^checkpoint: "ak42" version 3 is not supported/);
+    refused(() => api.Model.load(checkpoint, tokenizer.subarray(0, 3000)), /^tokenizer: .*truncated/);
+    refused(() => api.Model.load(checkpoint, new Uint8Array(0)), /^tokenizer: .*too short/);
+    refused(() => api.Model.load(checkpoint, checkpoint.subarray(0, 5000)), /^tokenizer: /);
+    refused(() => api.Model.load(checkpoint, new Uint8Array([...tokenizer, 0, 0, 0, 0])), /^tokenizer: .*larger vocabulary/);
+    const model = api.Model.load(checkpoint, tokenizer);
+    refused(() => model.generate('a big red ball '.repeat(200), greedy(1)), /^prompt: .*context of 512/);
+    refused(() => model.generate('', { ...greedy(1), temperature: -1 }), /^options: temperature/);
+    refused(() => model.generate('', { ...greedy(1), temperature: 1, topP: 1.5 }), /^options: top-p/);
+    // Errors are results, not traps: the instance goes on.
+    assert.ok(collect(model.generate('', greedy(30))).text.startsWith('Once upon a time'));
+  }
+});
+
+test('tokens per second (diagnostic)', (t) => {
+  const rates = {};
+  for (const [kernel, api] of Object.entries(builds)) {
+    const model = api.Model.load(checkpoint, tokenizer);
+    collect(model.generate('', greedy(256))); // warm up: let the engine optimise the hot code
+    collect(model.generate('', greedy(256)));
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const generation = model.generate('', greedy(256));
+      const start = performance.now();
+      const { tokens } = collect(generation);
+      runs.push((tokens.length * 1000) / (performance.now() - start));
+    }
+    rates[kernel] = Math.max(...runs);
+    t.diagnostic(`${kernel}: ${rates[kernel].toFixed(0)} tokens/s (stories260K, greedy, 256 tokens from BOS, best of 3)`);
+  }
+  t.diagnostic(`simd / scalar: ${(rates.simd / rates.scalar).toFixed(2)}x`);
+});
