@@ -39,8 +39,8 @@ export interface WasiOptions {
   stderr?: OutputSink;
   /**
    * Directories the guest sees (`wasi:filesystem/preopens`): guest path → a filesystem from
-   * `createFilesystem()`, mounted read-write, or `{ dir, readOnly: true }`, where every change fails
-   * with `not-permitted`. Default: none.
+   * `createFilesystem()` or `openFilesystem()`, mounted read-write, or `{ dir, readOnly: true }`,
+   * where every change fails with `not-permitted`. Default: none.
    */
   preopens?: Record<string, Preopen> | Map<string, Preopen>;
 }
@@ -66,7 +66,8 @@ export interface FilesystemStat {
  * flushes or closes the file: a guest that traps never leaves half a write behind.
  */
 export declare class Filesystem {
-  private constructor();
+  /** Use `createFilesystem()` or `openFilesystem()`. */
+  protected constructor();
   readFile(path: string): Uint8Array;
   /** The file decoded as UTF-8. */
   readText(path: string): string;
@@ -96,6 +97,55 @@ export declare class FilesystemError extends Error {
  * The first call fetches the filesystem's wasm; pages that never call it never do.
  */
 export declare function createFilesystem(files?: FileTree): Promise<Filesystem>;
+
+export interface OpenFilesystemOptions {
+  /** The OPFS directory holding the filesystem: a name (`'my-app'`) or a path (`'apps/editor'`). */
+  opfs: string;
+  /** Contents for a directory opened for the first time (ignored once it holds a filesystem). */
+  files?: FileTree;
+  /** Told when writing to OPFS fails (default: `console.error`); `flush()` rejects with it too. */
+  onPersistError?: (error: unknown) => void;
+  /**
+   * How long to wait, in ms, for another tab, worker or filesystem holding the directory to close
+   * it, before failing with `busy`. Default 2000.
+   */
+  lockTimeout?: number;
+  /**
+   * For tests: replaces the step that moves the written temporary manifest into place (the commit
+   * point), default `file.move(dir, name)`. A throwing `move` simulates a failure just before it.
+   */
+  hooks?: { move?: (file: MovableFileHandle, dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
+}
+
+/** An OPFS file handle with `move()`, which TypeScript's DOM library does not declare yet. */
+export type MovableFileHandle = FileSystemFileHandle & {
+  move(dir: FileSystemDirectoryHandle, name: string): Promise<void>;
+};
+
+/**
+ * A filesystem kept in the Origin Private File System, from `openFilesystem()`: a `Filesystem`
+ * whose changes (a guest's published writes, the page's calls) are written to OPFS behind it.
+ */
+export declare class PersistentFilesystem extends Filesystem {
+  /** The OPFS directory. */
+  readonly name: string;
+  /** Whether OPFS holds every change made so far. */
+  readonly persisted: boolean;
+  /**
+   * Resolves once every change made before the call is in OPFS; rejects if writing failed (OPFS
+   * then holds the previous state, whole, and the next change or flush retries).
+   */
+  flush(): Promise<void>;
+  /** Flushes, then stops persisting and lets another tab or worker open the directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * A filesystem loaded from an OPFS directory (made if missing) and written back as it changes.
+ * Fails with a `FilesystemError` of code `unsupported` where there is no OPFS (Node), `busy` if
+ * the directory is open elsewhere, `io` if what it holds cannot be read back.
+ */
+export declare function openFilesystem(options: OpenFilesystemOptions): Promise<PersistentFilesystem>;
 
 export interface InstantiateOptions {
   wasi?: WasiOptions;

@@ -6,3 +6,4 @@ export { Component } from './component.js';
 export { features } from './features.js';
 export { TerrariumError, ComponentError } from './errors.js';
 export { createFilesystem, Filesystem, FilesystemError } from '../polyfill-wasi/js/filesystem.js';
+export { openFilesystem, PersistentFilesystem } from '../polyfill-wasi/js/opfs.js';

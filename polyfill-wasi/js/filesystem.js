@@ -2,9 +2,10 @@
 // itself is Rust (polyfill-wasi/src/fs/, tested natively), compiled into the `wasi` build of the
 // web crate; this module only turns its handles into WASI resources and plain values.
 //
-// A page makes filesystems with createFilesystem(). The first call downloads the `wasi` build, so
-// a page that never makes one never fetches it; a component that imports wasi:filesystem but is
-// given no preopens sees no directories and needs nothing downloaded either.
+// A page makes filesystems with createFilesystem() (in memory) or openFilesystem() (kept in OPFS,
+// ./opfs.js). The first call downloads the `wasi` build, so a page that never makes one never
+// fetches it; a component that imports wasi:filesystem but is given no preopens sees no
+// directories and needs nothing downloaded either.
 //
 // Writes through an output stream are published to the file when the guest flushes the stream
 // (or drops it, or syncs its descriptor). An instance that ends otherwise (a trap, an exit,
@@ -372,8 +373,8 @@ export function filesystemErrorCode(error) {
 
 /** A failed operation on a Filesystem: `code` is the WASI error code (`'no-entry'`, …). */
 export class FilesystemError extends Error {
-  constructor(code, operation, path) {
-    super(`${operation} '${path}': ${code}`);
+  constructor(code, operation, path, detail) {
+    super(`${operation} '${path}': ${code}${detail ? ` (${detail})` : ''}`);
     this.code = code;
     this.path = path;
   }
@@ -383,7 +384,9 @@ export class FilesystemError extends Error {
   }
 }
 
-const token = Symbol('terrarium.filesystem');
+/** Host-only: what a Filesystem's constructor asks for (createFilesystem, openFilesystem). */
+export const filesystemToken = Symbol('terrarium.filesystem');
+const token = filesystemToken;
 let innerOf;
 
 function toBytes(data, path) {
@@ -495,7 +498,8 @@ export class Filesystem {
   }
 }
 
-async function fill(fs, prefix, tree) {
+/** Fills `fs` from a createFilesystem()-style tree of entries. */
+export async function fill(fs, prefix, tree) {
   for (const [name, value] of Object.entries(tree)) {
     const path = prefix === '' ? name : `${prefix}/${name}`;
     if (isContent(value)) {
@@ -519,10 +523,16 @@ async function fill(fs, prefix, tree) {
  * @returns {Promise<Filesystem>}
  */
 export async function createFilesystem(files = {}) {
-  wasm ??= await engine('wasi');
+  await filesystemWasm();
   const fs = new Filesystem(token, new wasm.Filesystem());
   await fill(fs, '', files ?? {});
   return fs;
+}
+
+/** The `wasi` build of the web crate, loaded on first use. */
+export async function filesystemWasm() {
+  wasm ??= await engine('wasi');
+  return wasm;
 }
 
 /** `[{path, fs, readOnly}]` from the `preopens` option. */
@@ -535,7 +545,7 @@ function normalisePreopens(preopens) {
     const { dir, readOnly = false } = value instanceof Filesystem ? { dir: value } : (value ?? {});
     if (!(dir instanceof Filesystem)) {
       throw new TypeError(
-        `createWasi: preopens['${path}'] must be a Filesystem from createFilesystem(), or { dir: Filesystem, readOnly }`,
+        `createWasi: preopens['${path}'] must be a Filesystem from createFilesystem() or openFilesystem(), or { dir: Filesystem, readOnly }`,
       );
     }
     return { path, fs: innerOf(dir), readOnly: Boolean(readOnly) };

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFilesystem, Filesystem, FilesystemError, load, run, TerrariumError } from '../../js/index.js';
+import { createFilesystem, Filesystem, FilesystemError, load, openFilesystem, run, TerrariumError } from '../../js/index.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { collector, guestBytes } from './support.mjs';
 
@@ -327,4 +327,18 @@ test('instances: disposing one ends its filesystem session', async () => {
   instance[dispose]();
   assert.throws(() => Object.values(instance.exports)[0].run(), (e) => e instanceof TerrariumError && e.kind === 'dead');
   assert.equal(data.readText('input.txt'), 'from the host\n');
+});
+
+test('openFilesystem: Node has no OPFS, and says so', async () => {
+  await assert.rejects(openFilesystem({ opfs: 'my-app' }), (error) => {
+    assert.ok(error instanceof FilesystemError, String(error));
+    assert.equal(error.code, 'unsupported');
+    assert.match(error.message, /^openFilesystem 'my-app': unsupported \(no Origin Private File System here/);
+    assert.match(error.message, /use createFilesystem\(\)/);
+    return true;
+  });
+  for (const opfs of [undefined, '', 'a//b', '../up', 'a/./b', 7]) {
+    await assert.rejects(openFilesystem({ opfs }), TypeError, String(opfs));
+  }
+  await assert.rejects(openFilesystem(), TypeError);
 });

@@ -1,5 +1,13 @@
 // Compiled with `tsc --noEmit` (tests/types/tsconfig.json): the filesystem API type-checks.
-import { createFilesystem, run, Filesystem, FilesystemError, type FilesystemStat } from 'terrarium';
+import {
+  createFilesystem,
+  openFilesystem,
+  run,
+  Filesystem,
+  FilesystemError,
+  PersistentFilesystem,
+  type FilesystemStat,
+} from 'terrarium';
 
 async function filesystem(): Promise<number> {
   const data: Filesystem = await createFilesystem({ 'a.txt': 'text', 'sub/b.bin': new Uint8Array([1, 2]), dir: { 'c.txt': 'c' } });
@@ -18,3 +26,22 @@ async function filesystem(): Promise<number> {
 }
 
 void filesystem();
+
+async function persistent(): Promise<boolean> {
+  const fs: PersistentFilesystem = await openFilesystem({
+    opfs: 'my-app',
+    files: { 'seed.txt': 'first open only' },
+    onPersistError: (error) => console.error(error),
+    lockTimeout: 0,
+    hooks: { move: (file, dir, name) => file.move(dir, name) },
+  });
+  const asFilesystem: Filesystem = fs;
+  await run('/components/tool.wasm', { preopens: { '/data': fs, '/copy': { dir: asFilesystem, readOnly: true } } });
+  fs.writeFile('note.txt', 'kept');
+  await fs.flush();
+  const name: string = fs.name;
+  await fs.close();
+  return fs.persisted && name.length > 0;
+}
+
+void persistent();

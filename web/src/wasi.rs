@@ -7,9 +7,15 @@
 //! stream's as `closed` or the error code behind `last-operation-failed`. A stat crosses as a
 //! BigUint64Array `[type, link-count, size, atime s, ns, mtime s, ns, ctime s, ns]`, a directory
 //! entry as its `descriptor-type` discriminant (one digit) followed by its name.
+//!
+//! Persistence (`polyfill-wasi/js/opfs.js`): `Filesystem.restore` rebuilds a filesystem from a
+//! manifest, `observe` registers a listener told of the first change after each `snapshot`, and a
+//! `Snapshot` hands over the manifest and the changed files' contents (see
+//! `polyfill_wasi::fs::persist`).
 
 use std::rc::Rc;
 
+use polyfill_wasi::fs::persist::{self, FileBlob, Snapshot};
 use polyfill_wasi::fs::{
     self, Clock, ErrorCode, NewTimestamp, NodeType, Session, SharedFs, Stat, StreamError, Timestamp,
 };
@@ -19,6 +25,11 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
+
+    /// What `observe` is given: an object with a `changed()` method.
+    pub type ChangeListener;
+    #[wasm_bindgen(method)]
+    fn changed(this: &ChangeListener);
 }
 
 /// The system clock, as the page sees it (millisecond resolution).
@@ -70,6 +81,8 @@ fn timestamp(kind: u8, seconds: u64, nanoseconds: u32) -> Result<NewTimestamp, J
 #[wasm_bindgen(js_name = Filesystem)]
 pub struct JsFilesystem {
     fs: SharedFs,
+    /// After `restore`: the blobs still to load, in the order `restoreList` gave them.
+    restoring: Vec<FileBlob>,
 }
 
 impl Default for JsFilesystem {
@@ -83,7 +96,48 @@ impl JsFilesystem {
     /// An empty filesystem in memory.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsFilesystem {
-        JsFilesystem { fs: fs::shared(Rc::new(DateClock)) }
+        JsFilesystem { fs: fs::shared(Rc::new(DateClock)), restoring: Vec::new() }
+    }
+
+    /// A filesystem rebuilt from a manifest, its files still empty: load each blob `restoreList`
+    /// names with `restoreContent`. Throws `corrupt manifest: …` for a manifest it cannot trust.
+    pub fn restore(manifest: &[u8]) -> Result<JsFilesystem, JsValue> {
+        let (fs, restoring) =
+            persist::restore(Rc::new(DateClock), manifest).map_err(|e| JsValue::from_str(&e.message()))?;
+        Ok(JsFilesystem { fs: Rc::new(std::cell::RefCell::new(fs)), restoring })
+    }
+
+    /// `[ino, revision, size]` of each blob to load after `restore`.
+    #[wasm_bindgen(js_name = restoreList)]
+    pub fn restore_list(&self) -> Vec<u64> {
+        let mut out = Vec::with_capacity(self.restoring.len() * 3);
+        for blob in &self.restoring {
+            out.extend_from_slice(&[blob.ino, blob.revision, blob.size]);
+        }
+        out
+    }
+
+    /// Loads blob `index` of `restoreList`; throws `corrupt manifest: …` if its size is wrong.
+    #[wasm_bindgen(js_name = restoreContent)]
+    pub fn restore_content(&self, index: usize, data: &[u8]) -> Result<(), JsValue> {
+        let blob = self.restoring.get(index).ok_or_else(|| JsValue::from_str("no such blob"))?;
+        self.fs.borrow_mut().load_content(blob, data).map_err(|e| JsValue::from_str(&e.message()))
+    }
+
+    /// How many changes this filesystem has seen (it goes on from its manifest's after `restore`).
+    pub fn revision(&self) -> u64 {
+        self.fs.borrow().revision()
+    }
+
+    /// Calls `listener.changed()` on the first change after each `snapshot` (and after this
+    /// call), in the middle of that change: the listener must only schedule work.
+    pub fn observe(&self, listener: ChangeListener) {
+        self.fs.borrow_mut().set_observer(Some(Box::new(move || listener.changed())));
+    }
+
+    /// The manifest as of now and the contents of the files changed after revision `since`.
+    pub fn snapshot(&self, since: u64) -> JsSnapshot {
+        JsSnapshot { snapshot: self.fs.borrow_mut().snapshot(since) }
     }
 
     /// Writes a whole file, creating it and its parent directories.
@@ -124,6 +178,52 @@ impl JsFilesystem {
 
     pub fn readlink(&self, path: &str) -> Result<String, JsValue> {
         self.fs.borrow().read_symlink(path).map_err(thrown)
+    }
+}
+
+/// `[ino, revision]` of each blob.
+fn pairs<'a>(blobs: impl Iterator<Item = &'a FileBlob>) -> Vec<u64> {
+    let mut out = Vec::new();
+    for blob in blobs {
+        out.extend_from_slice(&[blob.ino, blob.revision]);
+    }
+    out
+}
+
+/// What a store writes to persist a filesystem: see `polyfill_wasi::fs::persist::Snapshot`.
+#[wasm_bindgen(js_name = Snapshot)]
+pub struct JsSnapshot {
+    snapshot: Snapshot,
+}
+
+#[wasm_bindgen(js_class = Snapshot)]
+impl JsSnapshot {
+    #[wasm_bindgen(getter)]
+    pub fn revision(&self) -> u64 {
+        self.snapshot.revision
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn manifest(&self) -> Vec<u8> {
+        self.snapshot.manifest.clone()
+    }
+
+    /// `[ino, revision]` of every blob the manifest names.
+    #[wasm_bindgen(getter)]
+    pub fn files(&self) -> Vec<u64> {
+        pairs(self.snapshot.files.iter())
+    }
+
+    /// `[ino, revision]` of each blob to write, in the order of `takeContent`'s indexes.
+    #[wasm_bindgen(getter)]
+    pub fn changed(&self) -> Vec<u64> {
+        pairs(self.snapshot.changed.iter().map(|(blob, _)| blob))
+    }
+
+    /// The content of changed blob `index`, moved out (a second call gets nothing).
+    #[wasm_bindgen(js_name = takeContent)]
+    pub fn take_content(&mut self, index: usize) -> Vec<u8> {
+        self.snapshot.changed.get_mut(index).map(|(_, bytes)| std::mem::take(bytes)).unwrap_or_default()
     }
 }
 

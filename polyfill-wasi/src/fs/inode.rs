@@ -76,12 +76,15 @@ pub(crate) enum Body {
 pub(crate) struct Node {
     pub(crate) body: Body,
     /// Directory entries naming this node (a removed directory has 0).
-    links: u64,
+    pub(super) links: u64,
     /// Descriptors and streams holding this node open.
-    opens: u64,
-    accessed: Timestamp,
-    modified: Timestamp,
-    changed: Timestamp,
+    pub(super) opens: u64,
+    pub(super) accessed: Timestamp,
+    pub(super) modified: Timestamp,
+    pub(super) changed: Timestamp,
+    /// For a regular file, the filesystem's [`revision`](Filesystem::revision) when its content
+    /// last changed: a persistent store rewrites a file only when this moved (see [`super::persist`]).
+    pub(super) data_revision: u64,
 }
 
 impl Node {
@@ -96,11 +99,18 @@ impl Node {
 
 /// One filesystem: a tree of nodes under a root directory, plus the storage of file contents.
 pub struct Filesystem {
-    nodes: BTreeMap<Ino, Node>,
-    storage: Box<dyn Storage>,
-    clock: Rc<dyn Clock>,
-    root: Ino,
-    next_ino: Ino,
+    pub(super) nodes: BTreeMap<Ino, Node>,
+    pub(super) storage: Box<dyn Storage>,
+    pub(super) clock: Rc<dyn Clock>,
+    pub(super) root: Ino,
+    pub(super) next_ino: Ino,
+    /// Counts changes: every change to the tree, to a file's content or to metadata adds one.
+    pub(super) revision: u64,
+    /// Told that something changed, once until the next [`snapshot`](Filesystem::snapshot): how a
+    /// persistent store learns it has work to do.
+    pub(super) observer: Option<Box<dyn Fn()>>,
+    /// Whether the observer was told since the last snapshot.
+    pub(super) announced: bool,
 }
 
 impl core::fmt::Debug for Filesystem {
@@ -129,9 +139,10 @@ impl Filesystem {
                 accessed: now,
                 modified: now,
                 changed: now,
+                data_revision: 0,
             },
         );
-        Self { nodes, storage, clock, root, next_ino: root + 1 }
+        Self { nodes, storage, clock, root, next_ino: root + 1, revision: 0, observer: None, announced: false }
     }
 
     /// The root directory's inode.
@@ -260,7 +271,31 @@ impl Filesystem {
         self.nodes.remove(&ino);
     }
 
+    /// Counts a change, and tells the observer if it has not been told since the last snapshot.
+    fn bump(&mut self) {
+        self.revision += 1;
+        if !self.announced {
+            self.announced = true;
+            if let Some(observer) = &self.observer {
+                observer();
+            }
+        }
+    }
+
+    /// How many changes the filesystem has seen (restored from its manifest when reopened).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Sets the function told of the first change after each [`snapshot`](Filesystem::snapshot)
+    /// (and after this call). It runs in the middle of the change: it must only take note.
+    pub fn set_observer(&mut self, observer: Option<Box<dyn Fn()>>) {
+        self.observer = observer;
+        self.announced = false;
+    }
+
     fn touch_dir(&mut self, dir: Ino) {
+        self.bump();
         let now = self.clock.now();
         if let Some(node) = self.nodes.get_mut(&dir) {
             node.modified = now;
@@ -275,7 +310,9 @@ impl Filesystem {
         if let Body::File = body {
             self.storage.create(ino);
         }
-        self.nodes.insert(ino, Node { body, links: 0, opens: 0, accessed: now, modified: now, changed: now });
+        let data_revision = self.revision;
+        let node = Node { body, links: 0, opens: 0, accessed: now, modified: now, changed: now, data_revision };
+        self.nodes.insert(ino, node);
         ino
     }
 
@@ -491,15 +528,19 @@ impl Filesystem {
     }
 
     fn touch_data(&mut self, ino: Ino) {
-        let now = self.clock.now();
+        self.bump();
+        let (now, revision) = (self.clock.now(), self.revision);
         if let Some(node) = self.nodes.get_mut(&ino) {
             node.modified = now;
             node.changed = now;
+            node.data_revision = revision;
         }
     }
 
     /// `set-times`: the access and modification times as asked; the status-change time is now.
     pub fn set_times(&mut self, ino: Ino, accessed: NewTimestamp, modified: NewTimestamp) -> Result<()> {
+        self.node(ino)?;
+        self.bump();
         let now = self.clock.now();
         let node = self.node_mut(ino)?;
         if let Some(t) = accessed.resolve(now) {

@@ -10,6 +10,8 @@
 //! - [`stream`]: file input/output streams (writes published on flush) and directory listings.
 //! - [`session`]: one guest's descriptors and streams, by handle.
 //! - [`host`]: the embedder's path-based access (fill before, read back after).
+//! - [`persist`]: the tree as a manifest plus content blobs, and change tracking, for a persistent
+//!   store (OPFS) that writes behind the in-memory filesystem.
 //! - [`error`], [`time`]: `error-code`; timestamps and the clock.
 //!
 //! Behaviour follows wasmtime on Linux, error code for error code, with these choices:
@@ -25,6 +27,7 @@ pub mod error;
 mod host;
 pub mod inode;
 pub mod path;
+pub mod persist;
 pub mod session;
 pub mod storage;
 pub mod stream;

@@ -1,8 +1,10 @@
 //! Where file contents live: the seam for a second backend.
 //!
 //! The inode tree ([`super::inode`]) keeps names, links and metadata; a [`Storage`] keeps the
-//! bytes of each regular file, keyed by inode number. [`MemoryStorage`] is the only backend so far;
-//! a persistent one (OPFS) implements the same trait.
+//! bytes of each regular file, keyed by inode number. [`MemoryStorage`] is the only backend. OPFS
+//! persistence does not sit here: OPFS is asynchronous on a page's main thread and these calls are
+//! synchronous, so it writes behind the in-memory filesystem instead (see [`super::persist`]). A
+//! synchronous backend (a worker's sync access handles, say) would implement this trait.
 
 use std::collections::BTreeMap;
 
