@@ -250,9 +250,49 @@ function perRun(fn, reps) {
   return { value: median(samples), min: Math.min(...samples), n: reps, samples };
 }
 
+// ---- the model component: tokens per second -------------------------------------------------
+
+const LLAMA = { simd: '/components/llama.wasm', scalar: '/components/llama-scalar.wasm' };
+const LLAMA_TOKENS = 256;
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 // ---- what run.mjs calls ---------------------------------------------------------------------
 
 window.bench = {
+  /**
+   * stories260K in the model component (`kernel`: 'simd' or 'scalar') hosted by Terrarium: greedy
+   * decoding of 256 tokens from BOS, pulled with nextToken(), two untimed warm-ups, then `runs`
+   * timed generations; tokens per second. Checks the text is the model's golden one first.
+   */
+  async llama(kernel, runs) {
+    const { load } = await import(TERRARIUM_URL);
+    const { exports } = await (await load(LLAMA[kernel])).instantiate();
+    const api = exports.llama;
+    const [checkpoint, tokenizer] = await Promise.all(['stories260K.bin', 'tok512.bin'].map((f) => fetchBytes(`/models/stories260K/${f}`)));
+    const model = api.Model.load(checkpoint, tokenizer);
+    const generate = (collect) => {
+      const generation = model.generate('', { temperature: 0, topP: 0, seed: 0n, maxTokens: LLAMA_TOKENS });
+      let text = '';
+      let n = 0;
+      const t0 = performance.now();
+      for (let token; (token = generation.nextToken()) !== undefined; n++) if (collect) text += token.piece;
+      const ms = performance.now() - t0;
+      generation[Symbol.dispose]();
+      check(n === LLAMA_TOKENS, `${kernel}: ${n} tokens, not ${LLAMA_TOKENS}`);
+      return { rate: (n * 1000) / ms, text };
+    };
+    const first = generate(true).text;
+    check(first.startsWith('Once upon a time, there was a little girl named Lily.'), `${kernel}: greedy text ${JSON.stringify(first.slice(0, 60))}`);
+    generate(false);
+    const samples = Array.from({ length: runs }, () => generate(false).rate);
+    return { kernel: api.kernel(), tokens: LLAMA_TOKENS, value: median(samples), best: Math.max(...samples), samples };
+  },
+
   /** In a fresh page: import the host code, load and instantiate, check the result works. */
   async cold(name) {
     const s = side(name);

@@ -8,11 +8,14 @@
 // everything from one cross-origin-isolated origin (bench/server.mjs); then, in Chromium, cold page
 // loads (a fresh browser context each), warm re-loads, and per-call costs, for Terrarium (the
 // shipped bundle dist/terrarium.js; cold loads also from the unbundled source), jco ahead of time,
-// jco in the page (transpile at run time), and a raw core-wasm baseline. Prints a table, writes
+// jco in the page (transpile at run time), and a raw core-wasm baseline. Then the model component
+// (models/llama): tokens per second for stories260K in Chromium, SIMD and scalar builds, beside the
+// same Rust code built natively (models/llama/examples/tokens-per-second.rs). Prints tables, writes
 // bench/results.json.
 //
 // Environment knobs: BENCH_COLD (cold page loads per side, default 7), BENCH_WARM (warm
-// load+instantiate repetitions, default 15), CHROMIUM (browser path, default /usr/bin/chromium).
+// load+instantiate repetitions, default 15), BENCH_LLAMA_RUNS (timed generations per build,
+// default 5; 0 skips the Llama rows), CHROMIUM (browser path, default /usr/bin/chromium).
 // Exit status: 0 when every side ran and checked out, 1 when a side failed (named on stderr),
 // 2 when the bench could not start at all.
 
@@ -32,6 +35,9 @@ const COLD_RUNS = positiveInt(process.env.BENCH_COLD, 7);
 const WARM_RUNS = positiveInt(process.env.BENCH_WARM, 15);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT_MS = 90_000;
+const LLAMA_RUNS = process.env.BENCH_LLAMA_RUNS === '0' ? 0 : positiveInt(process.env.BENCH_LLAMA_RUNS, 5);
+const MODEL_DIR = path.resolve(ROOT, '../shared/models/stories260K');
+const LLAMA_COMPONENTS = ['llama.wasm', 'llama-scalar.wasm'].map((f) => path.join(ROOT, 'dist/components', f));
 
 /**
  * The sides measured in the browser (see page.mjs): `terrarium-trusted` is `load(url, {validate:
@@ -191,6 +197,38 @@ function packageVersion(name) {
   }
 }
 
+// ---- 2b. the model natively ------------------------------------------------------------------
+//
+// The same Rust code (models/llama) built for this machine (`-C target-cpu=native`, the `model`
+// profile: opt-level 3, LTO) in its own target dir, measured the way the page measures the
+// components: greedy, 256 tokens from BOS, two warm-ups, median of the timed runs. Natively the
+// kernels are the scalar ones (the SIMD128 kernels are wasm32 only).
+
+/** Why the Llama rows are not measured, or null when they are. */
+const llamaSkipped = LLAMA_RUNS === 0
+  ? 'BENCH_LLAMA_RUNS=0'
+  : !fs.existsSync(path.join(MODEL_DIR, 'stories260K.bin'))
+    ? `no model at ${path.relative(ROOT, MODEL_DIR)}`
+    : LLAMA_COMPONENTS.every((f) => fs.existsSync(f)) ? null : 'dist/components/llama*.wasm not built';
+const llama = { native: null, simd: null, scalar: null };
+if (llamaSkipped) {
+  log(`Llama rows skipped: ${llamaSkipped}`);
+} else {
+  log('Llama natively: cargo run --profile model --example tokens-per-second (target-cpu=native)');
+  const env = { ...process.env, CARGO_TARGET_DIR: path.join(ROOT, 'target/bench-native'), RUSTFLAGS: '-C target-cpu=native' };
+  delete env.CARGO_ENCODED_RUSTFLAGS; // it would win over RUSTFLAGS
+  try {
+    const t0 = performance.now();
+    const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
+      '--example', 'tokens-per-second', '--', MODEL_DIR, String(LLAMA_RUNS)], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
+    llama.native = { kernel: result.kernel, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
+    log(`Llama natively (${result.kernel} kernels): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    fail('llama-native', error.stderr || error);
+  }
+}
+
 // ---- 3. the browser -------------------------------------------------------------------------
 
 let chromium;
@@ -304,6 +342,19 @@ try {
       fail(side, error);
     }
   }
+
+  // 3d. the model component: stories260K tokens per second, each build in its own fresh page.
+  if (!llamaSkipped) {
+    for (const kernel of ['simd', 'scalar']) {
+      const side = `llama-${kernel}`;
+      try {
+        llama[kernel] = await step(side, 'llama', (page) => page.evaluate(([k, n]) => window.bench.llama(k, n), [kernel, LLAMA_RUNS]));
+        log(`Llama in Chromium, ${llama[kernel].kernel} build: ${llama[kernel].value.toFixed(0)} tokens/s median (best ${llama[kernel].best.toFixed(0)})`);
+      } catch (error) {
+        fail(side, error);
+      }
+    }
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -363,6 +414,8 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (cold page)': ratio(coldMs('jco-inpage'), coldMs('terrarium-trusted')),
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
+  'Llama tokens/s, Chromium SIMD / native': ratio(llama.simd?.value, llama.native?.value),
+  'Llama tokens/s, Chromium scalar / native': ratio(llama.scalar?.value, llama.native?.value),
 };
 /** The product's aim: Terrarium's run-time load at least 10x faster than jco's in-page path. */
 const TARGET = 10;
@@ -395,6 +448,26 @@ const verdict = (r) => (has(r) ? (r >= TARGET ? 'met' : 'NOT met') : 'not measur
 const target = { ratio: TARGET, cold: verdict(targetCold), warm: verdict(targetWarm) };
 console.log(`target: Terrarium's run-time load >= ${TARGET}x faster than jco in-page: cold ${target.cold}, warm ${target.warm}`);
 console.log('');
+
+// The Llama rows: tokens per second, and each against the native build.
+const llamaRows = [
+  { build: 'Chromium, Terrarium: llama.wasm (SIMD128 kernels)', result: llama.simd },
+  { build: 'Chromium, Terrarium: llama-scalar.wasm (scalar kernels)', result: llama.scalar },
+  { build: `native ${process.arch}, target-cpu=native (${llama.native?.kernel ?? 'scalar'} kernels)`, result: llama.native },
+];
+for (const row of llamaRows) row.overNative = ratio(row.result?.value, llama.native?.value);
+if (llamaSkipped) {
+  console.log(`Llama (stories260K): not measured (${llamaSkipped})`);
+} else {
+  const llamaHeader = ['stories260K, greedy, 256 tokens from BOS', 'tokens/s', 'best', 'vs native'];
+  const llamaBody = llamaRows.map((r) => [r.build, has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)]);
+  const lw = llamaHeader.map((h, i) => Math.max(h.length, ...llamaBody.map((cells) => cells[i].length)));
+  const lline = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(lw[i]) : c.padStart(lw[i]))).join('  ');
+  for (const l of [lline(llamaHeader), lw.map((w) => '-'.repeat(w)).join('  '), ...llamaBody.map(lline)]) console.log(l);
+  console.log(`tokens/s: median of ${LLAMA_RUNS} timed generations after 2 warm-ups; in Chromium on the page's thread, nextToken() per token.`);
+  console.log('vs native > 1: faster than the native build. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
+}
+console.log('');
 for (const note of [
   'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',
   '  (raw core: fetch + compile + instantiate of the guest\'s main core module, glue already in the page).',
@@ -414,8 +487,9 @@ for (const note of [
 const json = {
   date: new Date().toISOString(),
   environment: { chromium: chromiumVersion, node: process.version, jco: jcoVersion, platform: `${process.platform}-${process.arch}` },
-  config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS },
+  config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS, llamaRuns: LLAMA_RUNS },
   rows,
+  llama: { model: 'stories260K', tokens: 256, skipped: llamaSkipped, rows: llamaRows },
   ratios,
   target,
   sizes,
@@ -430,7 +504,8 @@ log(`wrote ${path.relative(ROOT, RESULTS)}`);
 const failedMain = [...failures.keys()].filter((side) => !SETUP_STEPS.has(side));
 if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
-    jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline' };
+    jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
+    'llama-native': 'Llama natively (cargo)', 'llama-simd': 'Llama in Chromium (llama.wasm)', 'llama-scalar': 'Llama in Chromium (llama-scalar.wasm)' };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
   process.exit(1);
 }

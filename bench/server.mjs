@@ -6,6 +6,7 @@
 //   /jco-inpage/...        -> bench/out/jco-inpage/  (jco's browser transpiler, bundled at bench time)
 //   /js/..., /polyfill-wasi/js/..., /dist/...   -> the same folders
 //   /components/...        -> dist/components/
+//   /models/...            -> ../shared/models/ (beside the repository: stories260K for the Llama rows)
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ const MOUNTS = [
   ['/jco-inpage/', 'bench/out/jco-inpage'],
   ['/dist/', 'dist'],
   ['/js/', 'js'],
+  ['/models/', '../shared/models'],
 ];
 
 const MIME = {

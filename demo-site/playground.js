@@ -7,52 +7,8 @@ import { parseValue, formatValue } from './values.js';
 import {
   parseWit, findInterface, findWorldFunc, camel, typeName, zeroValue, exampleValue, isBuildable, coerce, resolve,
 } from './wit.js';
-
-const $ = (id) => document.getElementById(id);
-
-/** Builds an element: `h('li', {class: 'x', dataset: {a: 1}}, 'text', child)`. Text stays text. */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'dataset') Object.assign(element.dataset, value);
-    else if (key === 'class') element.className = value;
-    else if (key === 'text') element.textContent = value;
-    else if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
-    else if (key in element && typeof value !== 'string') element[key] = value;
-    else element.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : String(child));
-  }
-  return element;
-}
-
-/* ---------------------------------------------------------------- features */
-
-const FEATURE_LABELS = {
-  simd: ['SIMD', '128-bit SIMD'],
-  relaxedSimd: ['Relaxed SIMD', 'relaxed SIMD instructions'],
-  gc: ['GC', 'WasmGC types'],
-  jsStringBuiltins: ['JS strings', 'JS string builtins (wasm:js-string)'],
-  jspi: ['JSPI', 'JS promise integration'],
-  threads: ['Threads', 'shared memory (needs cross-origin isolation)'],
-};
-
-function renderFeatures() {
-  const list = $('features');
-  list.replaceChildren(
-    ...Object.entries(features).map(([name, on]) => {
-      const [label, title] = FEATURE_LABELS[name] ?? [name, name];
-      return h('li', {
-        class: `feature ${on ? 'on' : 'off'}`,
-        dataset: { feature: name, testid: `feature-${name}`, supported: String(on) },
-        title: `${title}: ${on ? 'supported' : 'not supported'} in this browser`,
-      }, h('span', { class: 'dot', 'aria-hidden': 'true' }), label, h('span', { class: 'visually-hidden', text: on ? ' (yes)' : ' (no)' }));
-    }),
-  );
-}
+import { $, h, renderFeatures, formatBytes, formatMs, nextPaint } from './ui.js';
+import { wireFiles, showPanel as showFiles, preopens, beforeRun, afterRun, mountPoint } from './files.js';
 
 /* ---------------------------------------------------------------- errors */
 
@@ -169,7 +125,9 @@ async function openComponent(source, name) {
   }
   if (mine !== generation) return;
 
-  current = { name, component, wit, witText, stubs: null, instance: null, instanceNumber: 0, alive: false };
+  const usesFiles = component.imports.some((i) => i.name.startsWith('wasi:filesystem/'));
+  const sample = source instanceof URL ? name : null;
+  current = { name, sample, component, wit, witText, usesFiles, stubs: null, instance: null, instanceNumber: 0, alive: false };
   showStatus(null);
   $('empty-state').hidden = true;
   $('component').hidden = false;
@@ -182,6 +140,9 @@ async function openComponent(source, name) {
   const command = isCommand(component);
   $('command-panel').hidden = !command;
   if (command) renderCommand(name);
+  // A component importing wasi:filesystem gets the page's in-memory filesystem, with a browser.
+  await showFiles(usesFiles);
+  if (mine !== generation) return;
   const callable = component.exports.filter((e) => !e.name.startsWith('wasi:cli/run@'));
   $('functions-panel').hidden = callable.length === 0;
   // A command without host imports writes only to the terminal: nothing for this panel to show.
@@ -196,11 +157,6 @@ async function openComponent(source, name) {
 const isCommand = (component) => component.exports.some((e) => e.name.startsWith('wasi:cli/run@'));
 
 /* ---------------------------------------------------------------- overview */
-
-function formatBytes(bytes) {
-  const size = bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-  return `${size} (${bytes.toLocaleString('en')} bytes)`;
-}
 
 function renderOverview(component, name, loadTime) {
   $('component-name').textContent = name;
@@ -310,7 +266,11 @@ async function newInstance() {
   try {
     const consolePre = $('console');
     state.instance = await state.component.instantiate(state.stubs, {
-      wasi: { stdout: appendOutput(consolePre, 'stdout'), stderr: appendOutput(consolePre, 'stderr') },
+      wasi: {
+        stdout: appendOutput(consolePre, 'stdout'),
+        stderr: appendOutput(consolePre, 'stderr'),
+        preopens: state.usesFiles ? await preopens() : undefined,
+      },
     });
     state.instanceNumber++;
     state.alive = true;
@@ -366,7 +326,8 @@ function renderFunctions(exported, wit) {
     if (e.kind === 'instance') {
       sections.push(h('section', { class: 'fn-group', dataset: { interface: e.name } },
         h('h3', {}, h('code', { text: e.name }), h('span', { class: 'muted', text: ` as exports.${e.jsName}` })),
-        forms));
+        forms,
+        resourceNote(e)));
     } else {
       sections.push(...forms);
     }
@@ -376,6 +337,43 @@ function renderFunctions(exported, wit) {
   filter.hidden = count <= 6;
   filter.value = '';
   container.classList.toggle('scroll', count > 6);
+}
+
+/** The resources an exported interface defines, with their constructors, methods and statics. */
+function resourcesOf(exported) {
+  const resources = new Map();
+  for (const fn of exported.functions) {
+    const match = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(fn);
+    if (!match) continue;
+    const [, kind, resource, member] = match;
+    if (!resources.has(resource)) resources.set(resource, []);
+    resources.get(resource).push(kind === 'constructor' ? 'constructor' : kind === 'static' ? `${member} (static)` : member);
+  }
+  return resources;
+}
+
+const pascal = (name) => camel(name).replace(/^./, (c) => c.toUpperCase());
+
+/**
+ * A note under an interface's functions for its resources: the forms cannot hold resource handles,
+ * so this says how JS calls them (and, for the model component, where to see it run).
+ */
+function resourceNote(exported) {
+  const resources = resourcesOf(exported);
+  if (resources.size === 0) return null;
+  const isLlama = exported.name.startsWith('terrarium:llama/');
+  return h('div', { class: 'resource-note', dataset: { testid: 'resource-note' } },
+    h('p', {}, 'Resources: ',
+      [...resources.entries()].flatMap(([name, members], i) => [i ? ', ' : '',
+        h('code', { text: `exports.${exported.jsName}.${pascal(name)}` }), h('span', { class: 'muted', text: ` (${members.join(', ')})` })]),
+      '. The forms here do not hold resource handles; JS creates and calls them like classes.'),
+    isLlama
+      ? h('a', { class: 'demo-card', href: '/demo-site/llama.html', dataset: { testid: 'llama-demo-card' } },
+        h('span', { class: 'demo-card-icon', 'aria-hidden': 'true', text: '✦' }),
+        h('span', {},
+          h('strong', { text: 'Run it in the Llama demo →' }),
+          h('span', { class: 'muted', text: 'Model.load(), generate(), then next-token() one at a time, in a Web Worker: a story streams in, with tokens per second and SIMD or scalar kernels.' })))
+      : null);
 }
 
 function signature(entry) {
@@ -510,6 +508,7 @@ async function callExport(entry, args, outcome) {
   const fn = state.instance && entry.get(state.instance.exports);
   const started = performance.now();
   let box;
+  if (state.usesFiles) beforeRun();
   try {
     if (typeof fn !== 'function') throw new TerrariumError('link', `the instance has no export \`${entry.name}\``);
     const value = await fn(...args);
@@ -531,15 +530,12 @@ async function callExport(entry, args, outcome) {
     }
   }
   if (state === current) outcome.replaceChildren(box);
+  if (state.usesFiles && state === current) afterRun();
 }
 
 async function restart() {
   if (!current) return;
   await newInstance();
-}
-
-function formatMs(ms) {
-  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`;
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -549,6 +545,65 @@ function renderCommand(name) {
   $('terminal').replaceChildren(h('span', { class: 'hint', text: 'Press Run to start the program.' }));
   $('exit-code').hidden = true;
   $('run-time').textContent = '';
+  renderExamples();
+}
+
+/** Command lines to try, per bundled sample; `m` is the file browser's mount point. */
+const EXAMPLES = {
+  hello: (m) => [
+    { args: 'x "y z"', env: 'A=1', stdin: 'piped in', title: 'arguments, an environment variable and stdin' },
+    { args: `ls ${m}`, title: 'list the mounted directory' },
+    { args: `cat ${m}/hello.txt`, title: 'print a file' },
+    { args: `upper ${m}/hello.txt ${m}/HELLO.txt`, title: 'read one file, write another' },
+    { args: `tee ${m}/from-stdin.txt`, stdin: 'typed into stdin\n', title: 'write stdin to a file' },
+    { args: 'exit 3', title: 'exit with an error' },
+    { args: 'panic', title: 'a trap' },
+  ],
+};
+
+function renderExamples() {
+  const box = $('run-examples');
+  const make = current && current.sample && EXAMPLES[current.sample];
+  box.hidden = !make;
+  if (!make) return box.replaceChildren();
+  let mount = '/data';
+  try {
+    mount = mountPoint();
+  } catch {
+    // keep /data until the mount point is fixed
+  }
+  box.replaceChildren(h('span', { class: 'label', text: 'Try' }), ...make(mount).map((example) =>
+    h('button', {
+      type: 'button',
+      class: 'example',
+      title: example.title,
+      dataset: { testid: 'run-example', args: example.args },
+      onclick: () => {
+        $('run-args').value = example.args;
+        if (example.env !== undefined) $('run-env').value = example.env;
+        if (example.stdin !== undefined) {
+          clearStdinFile();
+          $('run-stdin').value = example.stdin;
+        }
+        $('run-args').focus();
+      },
+    }, h('code', { text: `${current.sample} ${example.args}` }))));
+}
+
+/** A file picked as standard input: `{ name, bytes }`, used instead of the text. */
+let stdinFile = null;
+
+async function setStdinFile(file) {
+  stdinFile = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  $('stdin-chip-name').textContent = `${file.name} · ${stdinFile.bytes.length.toLocaleString('en')} bytes`;
+  $('stdin-chip').hidden = false;
+  $('run-stdin').hidden = true;
+}
+
+function clearStdinFile() {
+  stdinFile = null;
+  $('stdin-chip').hidden = true;
+  $('run-stdin').hidden = false;
 }
 
 /** Splits `a "b c" 'd'` like a shell: whitespace separates, quotes group, backslash escapes. */
@@ -600,9 +655,11 @@ async function runCommand() {
   badge.hidden = true;
   let args;
   let env;
+  let mounts;
   try {
     args = [$('run-program').textContent, ...splitArgs($('run-args').value)];
     env = parseEnv($('run-env').value);
+    mounts = state.usesFiles ? await preopens() : undefined;
   } catch (error) {
     terminal.append(errorBox(error, 'run-error'));
     return;
@@ -612,14 +669,16 @@ async function runCommand() {
   // Let the page paint "Running…": the guest runs synchronously on this thread.
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const started = performance.now();
+  if (mounts) beforeRun();
   try {
     const { exitCode } = await run(state.component, {
       args,
       env,
-      stdin: $('run-stdin').value,
+      stdin: stdinFile ? stdinFile.bytes : $('run-stdin').value,
       stdout: appendOutput(terminal, 'stdout'),
       stderr: appendOutput(terminal, 'stderr'),
       imports: state.stubs,
+      preopens: mounts,
     });
     badge.textContent = `exit code ${exitCode}`;
     badge.dataset.code = String(exitCode);
@@ -635,6 +694,7 @@ async function runCommand() {
       badge.hidden = false;
       $('run-time').textContent = `in ${formatMs(performance.now() - started)}`;
       if (terminal.childNodes.length === 0) terminal.append(h('span', { class: 'hint', text: '(no output)' }));
+      if (mounts) afterRun();
     }
     button.disabled = false;
     button.textContent = 'Run';
@@ -682,6 +742,13 @@ function wire() {
     runCommand();
   });
   $('new-instance').addEventListener('click', () => restart());
+  $('stdin-file').addEventListener('change', (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (file) setStdinFile(file);
+  });
+  $('stdin-clear').addEventListener('click', () => clearStdinFile());
+  wireFiles({ onChange: () => current && isCommand(current.component) && renderExamples() });
   $('clear-host-calls').addEventListener('click', () => {
     $('host-calls').replaceChildren();
     $('console').replaceChildren();
@@ -707,7 +774,7 @@ function wire() {
   });
 }
 
-renderFeatures();
+renderFeatures($('features'), features);
 wire();
 document.body.dataset.state = 'idle';
 /** `#hello` in the address opens that sample, on load and when the hash changes. */

@@ -45,7 +45,18 @@ function hasThreads() {
   }
 }
 
-/** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean}>} */
+/**
+ * Whether a guest can run in a worker that blocks with Atomics.wait while this thread works
+ * (`blocking: 'worker'`): SharedArrayBuffer (in a page, only when cross-origin isolated) and a
+ * way to start a module worker (Web Workers; Node's worker_threads).
+ */
+function hasWorkerBlocking() {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics?.wait !== 'function') return false;
+  if (globalThis.process?.versions?.node !== undefined && typeof WorkerGlobalScope === 'undefined') return true;
+  return typeof Worker === 'function' && globalThis.crossOriginIsolated === true;
+}
+
+/** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean, workerBlocking: boolean}>} */
 export const features = Object.freeze({
   simd: validates(simdModule),
   relaxedSimd: validates(relaxedSimdModule),
@@ -53,4 +64,5 @@ export const features = Object.freeze({
   jsStringBuiltins: hasJsStringBuiltins(),
   jspi: typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function',
   threads: hasThreads(),
+  workerBlocking: hasWorkerBlocking(),
 });

@@ -31,8 +31,13 @@ export interface WasiOptions {
   args?: string[];
   /** Environment variables, as an object or as `[name, value]` pairs. */
   env?: Record<string, string> | [string, string][];
-  /** What the guest reads from stdin: text (sent as UTF-8) or bytes. Default: empty. */
-  stdin?: string | Uint8Array;
+  /** `wasi:cli/environment.initial-cwd`. Default: none. */
+  cwd?: string;
+  /**
+   * What the guest reads from stdin: text (sent as UTF-8), bytes, or a ReadableStream read as it
+   * arrives (a guest reading one needs `blocking: 'jspi'` or `'worker'`). Default: empty.
+   */
+  stdin?: string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
   /** Default `'console'`, line-buffered `console.log`. */
   stdout?: OutputSink;
   /** Default `'console'`, line-buffered `console.error`. */
@@ -43,7 +48,38 @@ export interface WasiOptions {
    * where every change fails with `not-permitted`. Default: none.
    */
   preopens?: Record<string, Preopen> | Map<string, Preopen>;
+  /**
+   * The fetch wasi:http uses (default `globalThis.fetch`), called with `init.headers` as
+   * `[name, value]` pairs: for authentication, a proxy, or a fake server. `run` also fetches the
+   * component with it.
+   */
+  fetch?: typeof fetch;
+  /**
+   * `requestBodies`: `'stream'` (a ReadableStream body, `duplex: 'half'`), `'buffer'` (sent whole
+   * at `outgoing-body.finish`), or `'auto'` (the default: stream where the platform can, which in a
+   * browser means https only).
+   */
+  http?: { requestBodies?: 'auto' | 'stream' | 'buffer' };
+  /**
+   * For deterministic runs. `monotonic`: `'virtual'` (starts at 0, moves only when the guest waits,
+   * at once, to the deadline) or a function returning nanoseconds. `wall`: where the wall clock
+   * starts (it then moves with the monotonic clock), or a function asked on every call.
+   */
+  clocks?: {
+    monotonic?: 'virtual' | (() => bigint | number);
+    wall?: Date | number | (() => Date | number | { seconds: bigint | number; nanoseconds: number });
+  };
+  /** For deterministic runs: every random source from a seeded SplitMix64, or from `bytes(n)`. Not for secrets. */
+  random?: { seed: number | bigint } | { bytes: (n: number) => Uint8Array };
 }
+
+/**
+ * How an instance's guest waits (for a timer, stdin, an HTTP response): `'none'` (a wait traps;
+ * exports return values), `'jspi'` (the guest is suspended; exports return promises), `'worker'`
+ * (the guest runs in a worker that blocks; exports return promises), `'auto'` (`'none'` if the
+ * component can never wait, else JSPI, else a worker, else none).
+ */
+export type Blocking = 'none' | 'jspi' | 'worker' | 'auto';
 
 /** A filesystem mounted read-write, or with options. */
 export type Preopen = Filesystem | { dir: Filesystem; readOnly?: boolean };
@@ -149,6 +185,8 @@ export declare function openFilesystem(options: OpenFilesystemOptions): Promise<
 
 export interface InstantiateOptions {
   wasi?: WasiOptions;
+  /** Default `'none'`. With `'jspi'` or `'worker'` (or `'auto'`) every export returns a promise. */
+  blocking?: Blocking;
   /** A name for this instance in error messages. */
   name?: string;
 }
@@ -186,6 +224,8 @@ export interface ExportDescription {
 export interface Instance<E = Record<string, any>> {
   /** Interface exports under their full name and their camelCase short name; world-level functions by name. */
   readonly exports: E;
+  /** The way this instance waits (what `'auto'` became). */
+  readonly blocking: 'none' | 'jspi' | 'worker';
 }
 
 export declare class Component {
@@ -210,6 +250,8 @@ export declare function load(source: ComponentSource, options?: LoadOptions): Pr
 export interface RunOptions extends WasiOptions, LoadOptions {
   /** Non-WASI imports the command needs, and overrides of WASI interfaces. */
   imports?: Imports;
+  /** Default `'auto'`: a command that can wait gets JSPI, else a worker. */
+  blocking?: Blocking;
 }
 
 /** Runs a command component (one exporting `wasi:cli/run`) to its end. */
@@ -223,6 +265,8 @@ export declare const features: Readonly<{
   jsStringBuiltins: boolean;
   jspi: boolean;
   threads: boolean;
+  /** Whether `blocking: 'worker'` works here: SharedArrayBuffer (a cross-origin-isolated page) and workers. */
+  workerBlocking: boolean;
 }>;
 
 export type TerrariumErrorKind =

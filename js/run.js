@@ -9,22 +9,25 @@ import { load } from './load.js';
 import { symbolDispose } from './runtime/dispose.js';
 
 /**
+ * The options are the `wasi` options of `instantiate` (`fetch` also fetches the component when
+ * `source` is a URL), plus `imports`, `validate` and `blocking`, which defaults to 'auto': a
+ * component that can wait gets JSPI where the engine has it, else a worker, else none.
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
- * @param {{args?: string[], env?: Record<string,string>|[string,string][], stdin?: string|Uint8Array,
- *   stdout?: ((bytes: Uint8Array) => void)|'console', stderr?: ((bytes: Uint8Array) => void)|'console',
- *   preopens?: Record<string, any>, imports?: Record<string, any>, validate?: boolean}} [options]
+ * @param {import('../polyfill-wasi/js/index.js').WasiOptions & {imports?: Record<string, any>,
+ *   validate?: boolean, blocking?: 'none'|'jspi'|'worker'|'auto'}} [options]
  * @returns {Promise<{exitCode: number}>}
  */
 export async function run(source, options = {}) {
   const component = source instanceof Component ? source : await load(source, options);
-  const { imports = {}, validate: _validate, fetch: _fetch, ...wasi } = options;
-  const instance = await component.instantiate(imports, { wasi });
+  const { imports = {}, validate: _validate, blocking = 'auto', ...wasi } = options;
+  const instance = await component.instantiate(imports, { wasi, blocking });
   const command = Object.entries(instance.exports).find(([name]) => name.startsWith('wasi:cli/run@'))?.[1];
   if (!command) {
+    instance[symbolDispose]();
     throw new TerrariumError('link', 'not a command component: it does not export `wasi:cli/run`');
   }
   try {
-    command.run();
+    await command.run();
     return { exitCode: 0 };
   } catch (error) {
     if (error instanceof TerrariumError && error.kind === 'exit') return { exitCode: error.exitCode };

@@ -12,18 +12,19 @@ test.beforeEach(async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('features: every flag is a boolean; SIMD and threads are on in cross-origin-isolated Chromium', async ({ page }) => {
+test('features: every flag is a boolean; SIMD, threads and worker blocking are on in cross-origin-isolated Chromium', async ({ page }) => {
   const result = await page.evaluate(() => ({
     features: { ...window.terrarium.features },
     frozen: Object.isFrozen(window.terrarium.features),
     isolated: self.crossOriginIsolated,
   }));
-  expect(Object.keys(result.features).sort()).toEqual(['gc', 'jsStringBuiltins', 'jspi', 'relaxedSimd', 'simd', 'threads']);
+  expect(Object.keys(result.features).sort()).toEqual(['gc', 'jsStringBuiltins', 'jspi', 'relaxedSimd', 'simd', 'threads', 'workerBlocking']);
   for (const [name, on] of Object.entries(result.features)) expect(typeof on, name).toBe('boolean');
   expect(result.frozen).toBe(true);
   expect(result.isolated).toBe(true);
   expect(result.features.simd).toBe(true);
   expect(result.features.threads).toBe(true);
+  expect(result.features.workerBlocking).toBe(true);
 });
 
 test('bench from a URL and from bytes: metadata, add, and the host import callback', async ({ page }) => {

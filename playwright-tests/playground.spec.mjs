@@ -36,12 +36,18 @@ test('the start page: header, feature badges, samples and the drop zone', async 
   await expect(page.locator('h1')).toHaveText('Terrarium');
   await expect(page.locator('.tagline')).toBeVisible();
   const badges = page.getByTestId('features').locator('li');
-  await expect(badges).toHaveCount(6);
+  // One badge per entry of Terrarium's `features` (simd, jspi, …).
+  const featureCount = await page.evaluate(async () => Object.keys((await import('/dist/terrarium.js')).features).length);
+  expect(featureCount).toBeGreaterThanOrEqual(6);
+  await expect(badges).toHaveCount(featureCount);
   await expect(page.getByTestId('feature-simd')).toHaveAttribute('data-supported', 'true');
-  for (const name of ['bench', 'types', 'hello', 'exit-code', 'trap']) {
+  await expect(page.getByTestId('llama-link')).toBeVisible();
+  await expect(page.getByTestId('llama-link')).toHaveAttribute('href', '/demo-site/llama.html');
+  for (const name of ['bench', 'types', 'hello', 'exit-code', 'trap', 'llama']) {
     await expect(page.getByTestId(`sample-${name}`)).toBeVisible();
   }
   await expect(page.getByTestId('drop-zone')).toContainText('.wasm');
+  await expect(page.getByTestId('llama-banner')).toHaveAttribute('href', '/demo-site/llama.html');
   await expect(page.getByTestId('component')).toBeHidden();
   await screenshot(page, expect, 'playground-start');
 });

@@ -38,6 +38,11 @@ const guests = {
   greeter: "greeter.wasm",
   "strings-client": "strings_client.wasm",
   "wasi-fs": "wasi-fs.wasm",
+  "wasi-clocks": "wasi-clocks.wasm",
+  "wasi-poll": "wasi-poll.wasm",
+  "wasi-stdin": "wasi-stdin.wasm",
+  "wasi-http": "wasi-http.wasm",
+  "wasi-config": "wasi-config.wasm",
 };
 
 // Composition -> [socket, ...plugs] (names in dist/components), in build order:

@@ -233,13 +233,29 @@ const bundleOptions = {
   sourcemap: 'linked',
   logLevel: 'warning',
 };
+// What only some pages need (wasi:http, the page's side of `blocking: 'worker'`) is imported
+// dynamically, so it is split into chunks next to the bundle (dist/terrarium-*.js) that load on
+// first use. They sit in dist/ too, so their relative paths resolve like the bundle's.
+for (const stale of fs.readdirSync('dist').filter((f) => /^terrarium-chunk-.*\.js(\.map)?$/.test(f))) {
+  fs.rmSync(path.join('dist', stale));
+}
 await esbuild.build({
   ...bundleOptions,
-  entryPoints: ['js/index.js'],
+  entryPoints: { terrarium: 'js/index.js' },
   external: ['../dist/wasm/*', 'node:*', './types/index.js'],
-  outfile: 'dist/terrarium.js',
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'terrarium-chunk-[hash]',
 });
 await esbuild.build({ ...bundleOptions, entryPoints: ['js/types/index.js'], outfile: 'dist/types/index.js' });
+// The worker a `blocking: 'worker'` instance runs in: js/blocking.js finds it next to itself, so
+// js/terrarium-worker.js from js/, dist/terrarium-worker.js from the bundle.
+await esbuild.build({
+  ...bundleOptions,
+  entryPoints: ['js/terrarium-worker.js'],
+  external: ['../dist/wasm/*', 'node:*'],
+  outfile: 'dist/terrarium-worker.js',
+});
 
 // Sizes.
 const gzipSize = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
@@ -256,9 +272,26 @@ if (fs.existsSync(wasmRoot)) {
 }
 for (const r of rows) console.log(r);
 const bundle = path.join('dist', 'terrarium.js');
-console.log(`build: ${bundle.padEnd(36)} ${fmt(fs.statSync(bundle).size).padStart(11)} raw ${fmt(gzipSize(bundle)).padStart(11)} gzip`);
+/** The bundle and the chunks it imports statically (what loads with it; dynamic imports load later). */
+const bundleFiles = [];
+for (const queue = [bundle]; queue.length > 0; ) {
+  const file = queue.shift();
+  if (bundleFiles.includes(file)) continue;
+  bundleFiles.push(file);
+  const text = fs.readFileSync(file, 'utf8');
+  for (const [, chunk] of text.matchAll(/(?:^|[;}])\s*import\s*\{[^}]*\}\s*from\s*"\.\/(terrarium-chunk-[A-Z0-9]+\.js)"/g)) {
+    queue.push(path.join('dist', chunk));
+  }
+}
+const bundleRaw = bundleFiles.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+const bundleGzip = bundleFiles.reduce((sum, f) => sum + gzipSize(f), 0);
+console.log(`build: ${`${bundle} (+${bundleFiles.length - 1} chunks)`.padEnd(36)} ${fmt(bundleRaw).padStart(11)} raw ${fmt(bundleGzip).padStart(11)} gzip`);
+for (const chunk of fs.readdirSync('dist').filter((f) => /^terrarium-chunk-.*\.js$/.test(f))) {
+  const f = path.join('dist', chunk);
+  if (!bundleFiles.includes(f)) console.log(`build: ${f.padEnd(36)} ${fmt(fs.statSync(f).size).padStart(11)} raw ${fmt(gzipSize(f)).padStart(11)} gzip (on first use)`);
+}
 for (const variant of ['full', 'trusted']) {
-  const files = [bundle, path.join(wasmRoot, variant, 'terrarium.js'), path.join(wasmRoot, variant, 'terrarium_bg.wasm')];
+  const files = [...bundleFiles, path.join(wasmRoot, variant, 'terrarium.js'), path.join(wasmRoot, variant, 'terrarium_bg.wasm')];
   if (!files.every((f) => fs.existsSync(f))) continue;
   const total = files.reduce((sum, f) => sum + gzipSize(f), 0);
   console.log(`build: before the first call (${variant}): ${fmt(total)} gzip (bundle + ${variant} glue + wasm)`);

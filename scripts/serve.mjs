@@ -10,6 +10,8 @@
 //   /dist/...             -> dist/...
 //   /components/...       -> dist/components/...
 //   /csp/...              -> demo-site/... with a strict Content-Security-Policy
+//   /models/...           -> ../shared/models/... (beside the repository, read-only: the model files
+//                            the Llama demo loads, never copied into the repo; 404 when absent)
 //
 // CLI:    node scripts/serve.mjs [--port N]   (or env PORT; default 8080; 0 = any free port)
 // In-process: import { startServer } from './scripts/serve.mjs';
@@ -51,6 +53,8 @@ const MOUNTS = [
   { prefix: '/dist/', dir: 'dist' },
   { prefix: '/js/', dir: 'js' },
   { prefix: '/csp/', dir: 'demo-site', csp: true },
+  // Outside the repository: files are confined to this folder (after symlinks), not to the root.
+  { prefix: '/models/', dir: '../shared/models', outside: true },
 ];
 
 function baseHeaders() {
@@ -64,8 +68,8 @@ function baseHeaders() {
 }
 
 /**
- * Map a URL pathname to { file, csp } or null when it is outside every mount.
- * Exported for tests.
+ * Map a URL pathname to { file, csp, base } or null when it is outside every mount. `base` is the
+ * folder the file must stay inside once symlinks are resolved. Exported for tests.
  */
 export function resolvePath(root, pathname) {
   let decoded;
@@ -76,7 +80,7 @@ export function resolvePath(root, pathname) {
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   if (decoded === '/' || decoded === '/index.html') {
-    return { file: path.join(root, 'demo-site', 'index.html'), csp: false };
+    return { file: path.join(root, 'demo-site', 'index.html'), csp: false, base: root };
   }
   const mount = MOUNTS.find((m) => decoded.startsWith(m.prefix));
   if (!mount) return null;
@@ -87,7 +91,7 @@ export function resolvePath(root, pathname) {
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   const file = path.resolve(base, rel);
   if (file !== base && !file.startsWith(base + path.sep)) return null;
-  return { file, csp: !!mount.csp };
+  return { file, csp: !!mount.csp, base: mount.outside ? base : root };
 }
 
 function send(res, status, headers, body, method) {
@@ -127,7 +131,7 @@ function handler(root) {
       if (err || !st.isFile()) return notFound();
       // Refuse symlinks that escape the served folders.
       fs.realpath(target.file, (err2, real) => {
-        const realRoot = safeRealpath(root);
+        const realRoot = safeRealpath(target.base);
         if (err2 || !(real === realRoot || real.startsWith(realRoot + path.sep))) return notFound();
         headers['Content-Type'] =
           MIME[path.extname(target.file).toLowerCase()] || 'application/octet-stream';
@@ -150,7 +154,7 @@ function safeRealpath(p) {
     try {
       realpathCache.set(p, fs.realpathSync(p));
     } catch {
-      realpathCache.set(p, p);
+      return p; // missing (say, ../shared/models): not cached, so it is found once it exists
     }
   }
   return realpathCache.get(p);

@@ -86,6 +86,68 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
   };
 }
 
+/**
+ * `liftExport` for JSPI: the core function runs through `WebAssembly.promising`, so a guest that
+ * calls an import that waits (imported through `WebAssembly.Suspending`) is suspended instead of
+ * blocking, and the call returns a promise of its result.
+ */
+export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
+  const types = cx.types;
+  const argError = (e) => toJsError(e, 'argument', `of \`${context}\``);
+  const lowerParams = makeParamsLowerer(cx, sig);
+  const liftResult = makeResultLifter(cx, sig);
+  const unwrap = sig.result !== null && types[sig.result].kind === 'result';
+  const hasResults = sig.flatResults.length > 0;
+  const run = promisingOf(core);
+
+  return async function call(...args) {
+    if (state.status !== READY) state.refuse(context);
+    state.status = BUSY;
+    const depth = calls.enter();
+    let coreArgs;
+    try {
+      coreArgs = lowerParams(args);
+    } catch (e) {
+      if (e instanceof InvalidValue) {
+        calls.abandon(depth);
+        state.status = READY;
+        throw argError(e);
+      }
+      calls.reset();
+      throw state.fail(e, context);
+    }
+    calls.settle();
+    let value;
+    try {
+      const ret = await run(...coreArgs);
+      value = liftResult(ret);
+      if (postReturn !== null) {
+        if (hasResults) postReturn(ret);
+        else postReturn();
+      }
+      calls.exit(depth, context);
+    } catch (e) {
+      calls.reset();
+      throw state.fail(e, context);
+    }
+    state.status = READY;
+    if (unwrap) {
+      if (value.tag === 'err') throw new ComponentError(value.val);
+      return value.val;
+    }
+    return value;
+  };
+}
+
+/** `WebAssembly.promising(f)`, or `f` itself when it is not a wasm function (nothing can suspend in it). */
+export function promisingOf(f) {
+  try {
+    return WebAssembly.promising(f);
+  } catch {
+    return f;
+  }
+}
+
 /** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */
 function scalarExport(lowers, lift, core, state, context, argError) {
   const id = (x) => x;

@@ -82,11 +82,15 @@ function linkError(message, imp) {
  * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `import#func`, for messages
  * @param {string} [o.what] what the callee is, for messages
+ * @param {boolean} [o.mayWait] the callee may return a promise (JSPI: this function is imported
+ *   through `WebAssembly.Suspending`, so returning a promise suspends the guest until it settles;
+ *   the result is lowered then)
  */
-export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import' }) {
+export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import', mayWait = false }) {
   const types = cx.types;
   const where = `from ${what} \`${context}\``;
   const isResult = sig.result !== null && types[sig.result].kind === 'result';
+  if (mayWait) return lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult });
   // jco's convention for `result` returns: a return value is ok, a thrown value is err.
   const call = isResult
     ? (args) => {
@@ -137,6 +141,44 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
     } catch (e) {
       throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
     }
+  };
+}
+
+/**
+ * `lowerImport` for a callee that may return a promise: the core function returns the lowered
+ * result at once when the callee did not wait, or a promise of it (which the `Suspending` wrapper
+ * waits for, suspending the guest).
+ */
+function lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult }) {
+  const liftParams = makeParamsLifter(cx, sig);
+  const lowerResult = makeResultLowerer(cx, sig);
+  const ok = (val) => ({ tag: 'ok', val });
+  const err = (e) => ({ tag: 'err', val: errPayload(e) });
+  return function lowered(...coreArgs) {
+    const mark = calls.lends.length;
+    let args;
+    try {
+      args = liftParams(coreArgs);
+    } catch (e) {
+      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
+    }
+    const finish = (v) => {
+      if (calls.lends.length !== mark) calls.release(mark);
+      try {
+        return lowerResult(v, coreArgs);
+      } catch (e) {
+        throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
+      }
+    };
+    let v;
+    try {
+      v = invoke(args);
+    } catch (e) {
+      if (!isResult) throw e;
+      return finish(err(e));
+    }
+    if (v instanceof Promise) return isResult ? v.then(ok, err).then(finish) : v.then(finish);
+    return finish(isResult ? ok(v) : v);
   };
 }
 

@@ -13,7 +13,7 @@ import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { HostResourceType, GuestResourceType } from './resources.js';
 import { CallStack } from './handles.js';
 import { resolveCallee, lowerImport } from './imports.js';
-import { liftExport } from './exports.js';
+import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
@@ -21,10 +21,13 @@ import { symbolDispose } from './dispose.js';
  * @param {any} plan
  * @param {WebAssembly.Module[]} modules indexed like `plan.modules`
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{name?: string}} [options]
+ * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
+ *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
+ *   later calls wait for earlier ones), and the imports `mayWait` names are imported through
+ *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
-export async function instantiatePlan(plan, modules, resolveImport, { name = 'component' } = {}) {
+export async function instantiatePlan(plan, modules, resolveImport, { name = 'component', jspi = false, mayWait = () => false } = {}) {
   // One state per component instance inside the component (a composed component has several), all
   // living and dying together; instance 0 is the root.
   const group = [];
@@ -32,6 +35,13 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const states = [state];
   const stateOf = (i = 0) => (states[i] ??= new InstanceState(name, group));
   const calls = new CallStack();
+  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
+  let tail = Promise.resolve();
+  const enqueue = (fn) => {
+    const p = tail.then(fn);
+    tail = p.catch(() => {});
+    return p;
+  };
 
   // 1. Link: resolve every lowered callee before running anything.
   const hostValues = new Map();
@@ -59,6 +69,11 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
       ? new HostResourceType(def)
       : new GuestResourceType(def, () => stateOf(def.instance ?? 0), () => (def.dtor === null ? null : funcs[def.dtor])),
   );
+  if (jspi) {
+    for (const type of resourceTypes) {
+      if (type instanceof GuestResourceType) type.schedule = { enqueue, promising: promisingOf };
+    }
+  }
   const handles = [];
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
@@ -113,7 +128,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const lowerLifted = (step, stepIndex) => {
     const { coreFunc, options } = step.callee;
     const context = step.callee.name || `inner call ${stepIndex}`;
-    const callee = liftExport({
+    const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
       sig: step.func,
       core: entry(funcs, coreFunc, 'func'),
@@ -124,12 +139,15 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     });
     const invoke = (args) => {
       try {
-        return callee(...args);
+        const r = callee(...args);
+        // Under JSPI the callee is suspendable too, and the caller suspends while it runs.
+        return jspi ? r.catch((e) => Promise.reject(unwrapInner(e, context))) : r;
       } catch (e) {
         throw unwrapInner(e, context);
       }
     };
-    return lowerImport({ cx: contextFor(step.options), sig: step.func, invoke, calls, context, what: 'component import' });
+    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.func, invoke, calls, context, what: 'component import', mayWait: jspi });
+    return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
@@ -182,7 +200,9 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         }
         const imp = plan.imports[step.callee.import];
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
-        funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), calls, context }));
+        const waits = jspi && mayWait(step.callee.import, step.callee.name);
+        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), calls, context, mayWait: waits });
+        funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
         break;
       }
       case 'resourceNew': {
@@ -212,8 +232,8 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const exports = buildExports(plan.exports, {
     types: plan.types,
     resources: resourceTypes,
-    lift: (exp, context) =>
-      liftExport({
+    lift: (exp, context) => {
+      const o = {
         cx: contextFor(exp.options),
         sig: exp.func,
         core: entry(funcs, exp.coreFunc, 'func'),
@@ -221,7 +241,11 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         state: stateOf(exp.options.instance),
         calls,
         context,
-      }),
+      };
+      if (!jspi) return liftExport(o);
+      const call = liftExportAsync(o);
+      return (...args) => enqueue(() => call(...args));
+    },
   });
 
   return {

@@ -12,7 +12,7 @@ import { trap } from '../errors.js';
 import { invalid } from '../abi/invalid.js';
 import { HandleTable, OWN, BORROW } from './handles.js';
 import { symbolDispose, disposeHostObject } from './dispose.js';
-import { READY, DEAD } from './state.js';
+import { READY, BUSY, DEAD } from './state.js';
 
 export class HostResourceType {
   /** @param {{name: string, jsName: string}} def */
@@ -102,6 +102,11 @@ class HostHandles {
  * finalizer runs between tasks, never inside a call, so the guard only fails for dead instances.
  */
 const finalizers = new FinalizationRegistry(({ type, rep }) => {
+  if (type.schedule !== null) {
+    // JSPI: the destructor waits its turn behind the call in progress, if any.
+    type.disposeFromHost(rep).catch(() => {});
+    return;
+  }
   if (type.state().status !== READY) return;
   try {
     type.destroy(rep);
@@ -131,6 +136,9 @@ export class GuestResourceType {
     this.getDtor = getDtor;
     /** set by the exports builder to the lifted `[constructor]` export, if any */
     this.construct = null;
+    /** JSPI: `{enqueue, promising}`, so destructors run from JS wait their turn and may suspend */
+    this.schedule = null;
+    this.promisingDtor = null;
     const type = this;
     // A named class without `eval`: the constructor returns the object lifted from the guest.
     const Class = {
@@ -141,7 +149,7 @@ export class GuestResourceType {
         }
 
         [symbolDispose]() {
-          type.disposeWrapper(this);
+          return type.disposeWrapper(this);
         }
       },
     }[def.jsName];
@@ -185,9 +193,34 @@ export class GuestResourceType {
 
   /** `[symbolDispose]()` of a wrapper the host owns: runs the guest's destructor. */
   disposeWrapper(obj) {
-    if (obj[TYPE] !== this || obj[LIVE] !== OWNED) return;
+    if (obj[TYPE] !== this || obj[LIVE] !== OWNED) return undefined;
     this.moveOut(obj);
-    this.destroy(obj[REP]);
+    return this.disposeFromHost(obj[REP]);
+  }
+
+  /**
+   * The destructor, run for the host (a dispose, a collected wrapper). Under JSPI it runs as an
+   * export call of its own: after the calls before it, through `WebAssembly.promising`, and the
+   * dispose returns a promise.
+   */
+  disposeFromHost(rep) {
+    if (this.schedule === null) return this.destroy(rep);
+    const dtor = this.getDtor();
+    if (dtor === null) return Promise.resolve();
+    const context = `${this.def.name}#[dtor]`;
+    return this.schedule.enqueue(async () => {
+      const state = this.state();
+      if (state.status === DEAD) return;
+      if (state.status !== READY) state.refuse(context);
+      state.status = BUSY;
+      this.promisingDtor ??= this.schedule.promising(dtor);
+      try {
+        await this.promisingDtor(rep);
+      } catch (e) {
+        throw state.fail(e, context);
+      }
+      state.status = READY;
+    });
   }
 
   /**

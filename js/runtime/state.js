@@ -71,6 +71,13 @@ export class InstanceState {
         exitCode: e.code,
         cause: e,
       });
+    } else if (isSuspendError(e)) {
+      err = new TerrariumError(
+        'trap',
+        `trap in \`${context}\`: ${e.message}: a WASI call that may wait ran where JSPI cannot suspend the guest ` +
+          '(a destructor or a start function run outside an export call)',
+        { context, cause: e },
+      );
     } else if (isTrap(e)) {
       err = new TerrariumError('trap', `trap in \`${context}\`: ${e.message}`, { context, cause: e });
     }
@@ -95,10 +102,14 @@ export class InstanceState {
   }
 }
 
+/** JSPI's error for a suspension where none is possible (no `promising` export on the stack). */
+const isSuspendError = (e) => typeof WebAssembly.SuspendError === 'function' && e instanceof WebAssembly.SuspendError;
+
 /** A trap: a wasm RuntimeError, a glue-detected GuestTrap, or a stack overflow in guest recursion. */
 export function isTrap(e) {
   return (
     e instanceof WebAssembly.RuntimeError ||
+    isSuspendError(e) ||
     e instanceof GuestTrap ||
     (e instanceof RangeError && /call stack/i.test(e.message))
   );

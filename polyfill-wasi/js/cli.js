@@ -5,7 +5,8 @@
 // fresh stream handle over it, so one handle's drop never closes the others.
 
 import { WasiExit } from '../../js/errors.js';
-import { BytesSource, InputStream, OutputStream, closedError } from './io.js';
+import { BytesSource, InputStream, OutputStream, StreamSource, closedError } from './io.js';
+import { Waiter } from './wait.js';
 
 /**
  * Sink that hands each write to an embedder callback. The copy keeps the
@@ -82,18 +83,27 @@ class ConsoleSink {
   }
 }
 
-function makeSink(option, method, name) {
+export function makeSink(option, method, name) {
   if (option === undefined || option === 'console') return new ConsoleSink(method);
   if (typeof option === 'function') return new CallbackSink(option);
   throw new TypeError(`createWasi: ${name} must be a function, 'console' or undefined`);
 }
 
-function makeStdin(option) {
+/** Whether `value` is a ReadableStream (of any realm). */
+export const isReadableStream = (value) =>
+  typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
+
+function makeStdin(option, waiter) {
   if (option === undefined || option === null) return new BytesSource(new Uint8Array(0));
   if (typeof option === 'string') return new BytesSource(new TextEncoder().encode(option));
   if (option instanceof Uint8Array) return new BytesSource(option);
   if (option instanceof ArrayBuffer) return new BytesSource(new Uint8Array(option));
-  throw new TypeError('createWasi: stdin must be a string, a Uint8Array or undefined');
+  if (isReadableStream(option)) {
+    // Shared by every stdin handle: no `close`, so dropping one handle does not end stdin.
+    const source = new StreamSource(option, waiter, { what: 'stdin (a ReadableStream)' });
+    return { read: (n) => source.read(n), condition: source.condition, waiter };
+  }
+  throw new TypeError('createWasi: stdin must be a string, a Uint8Array, a ReadableStream or undefined');
 }
 
 /** Normalise `env` (object or array of pairs) to a frozen list of string pairs. */
@@ -114,13 +124,16 @@ export class TerminalOutput {}
 /**
  * Builds the wasi:cli interfaces for one guest. Returns `{ interfaces, flush }`;
  * `flush()` prints any partial console line (call it once the guest finishes).
+ * `sinks` (internal: the worker's forwarding sinks) replace the stdout/stderr options.
  */
-export function createCli({ args = [], env = {}, stdin, stdout, stderr } = {}) {
+export function createCli({ args = [], env = {}, cwd, stdin, stdout, stderr } = {}, waiter = new Waiter('none'), sinks = {}) {
   const argList = Array.from(args, String);
   const envList = normaliseEnv(env);
-  const stdinSource = makeStdin(stdin);
-  const stdoutSink = makeSink(stdout, 'log', 'stdout');
-  const stderrSink = makeSink(stderr, 'error', 'stderr');
+  if (cwd !== undefined && cwd !== null && typeof cwd !== 'string') throw new TypeError('createWasi: cwd must be a string');
+  const initialCwd = cwd ?? undefined;
+  const stdinSource = makeStdin(stdin, waiter);
+  const stdoutSink = sinks.stdout ?? makeSink(stdout, 'log', 'stdout');
+  const stderrSink = sinks.stderr ?? makeSink(stderr, 'error', 'stderr');
 
   const flush = () => {
     for (const sink of [stdoutSink, stderrSink]) if (!sink.closed) sink.flush();
@@ -137,7 +150,7 @@ export function createCli({ args = [], env = {}, stdin, stdout, stderr } = {}) {
       // Fresh copies each call: the caller may keep or mutate the result.
       getEnvironment: () => envList.map(([k, v]) => [k, v]),
       getArguments: () => argList.slice(),
-      initialCwd: () => undefined,
+      initialCwd: () => initialCwd,
     },
     'wasi:cli/exit': {
       exit: (status) => exitWith(status?.tag === 'err' ? 1 : 0),

@@ -1,21 +1,19 @@
-// wasi:clocks@0.2 (monotonic-clock, wall-clock) over `performance` and `Date`.
+// wasi:clocks@0.2 (monotonic-clock, wall-clock) over `performance` and `Date`, or over what the
+// embedder gives for deterministic runs (`clocks: { monotonic, wall }`, see createClocks).
 
 import { Pollable } from './io.js';
+import { MonotonicClock, Waiter, timer } from './wait.js';
 
 /** performance.now() is millisecond-based; report microseconds as a fair middle ground
  * (Node gives finer, browsers clamp to 5-100 µs depending on isolation). */
 const MONOTONIC_RESOLUTION_NS = 1000n;
 
-let lastNow = 0n;
+/** The process-wide real clock, for callers outside any instance. */
+const realClock = new MonotonicClock();
 
-/**
- * Nanoseconds since an arbitrary origin. The max() guard keeps the value
- * non-decreasing even if float rounding or a clamped timer ever steps back.
- */
+/** Nanoseconds since an arbitrary origin, never decreasing. */
 export function monotonicNow() {
-  const ns = BigInt(Math.round(performance.now() * 1e6));
-  if (ns > lastNow) lastNow = ns;
-  return lastNow;
+  return realClock.now();
 }
 
 function toU64(value, what) {
@@ -24,31 +22,64 @@ function toU64(value, what) {
   return n;
 }
 
-/** A pollable that is ready once the monotonic clock reaches `deadline`. */
-function deadlinePollable(deadline) {
-  return new Pollable(
-    () => monotonicNow() >= deadline,
-    `timer (due in ${Number(deadline - monotonicNow()) / 1e6} ms)`,
-  );
+/** A wall-clock `datetime` from milliseconds since the epoch (a number, possibly fractional). */
+function datetimeFromMs(ms) {
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: BigInt(seconds), nanoseconds: Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6)) };
 }
 
-/** Builds the wasi:clocks interfaces. Stateless apart from the shared monotonic guard. */
-export function createClocks() {
-  return {
+/** What the embedder's `clocks.wall` function returned, as a `datetime`. */
+function toDatetime(v) {
+  if (v instanceof Date) return datetimeFromMs(v.getTime());
+  if (typeof v === 'number') return datetimeFromMs(v);
+  if (v !== null && typeof v === 'object' && 'seconds' in v) {
+    return { seconds: BigInt(v.seconds), nanoseconds: Number(v.nanoseconds ?? 0) };
+  }
+  throw new TypeError('wasi: clocks.wall() must return a Date, milliseconds since the epoch, or {seconds, nanoseconds}');
+}
+
+/**
+ * Builds the wasi:clocks interfaces for one instance.
+ *
+ * @param {{monotonic?: 'virtual'|(() => bigint|number), wall?: Date|number|(() => any)}} [options]
+ *   `monotonic`: a function giving nanoseconds, or 'virtual': starts at 0 and moves only when the
+ *   guest waits, at once, to what it waits for (a 10 s sleep takes no time). `wall`: a Date or
+ *   milliseconds since the epoch is where the wall clock starts (it then moves with the monotonic
+ *   clock, so with 'virtual' both are deterministic); a function is asked on every call.
+ * @param {Waiter} [waiter]
+ * @returns {{interfaces: Record<string, object>, clock: MonotonicClock}}
+ */
+export function createClocks(options = {}, waiter = new Waiter('none')) {
+  const clock = options.monotonic === undefined ? realClock : new MonotonicClock(options.monotonic);
+  const subscribe = (deadline) => new Pollable(timer(clock, deadline), waiter);
+
+  let wallNow;
+  const wall = options.wall;
+  if (wall === undefined || wall === null) {
+    // Date.now() follows the system clock (what wall-clock means); ms precision.
+    wallNow = () => datetimeFromMs(Date.now());
+  } else if (typeof wall === 'function') {
+    wallNow = () => toDatetime(wall());
+  } else if (wall instanceof Date || typeof wall === 'number') {
+    const startMs = wall instanceof Date ? wall.getTime() : wall;
+    if (!Number.isFinite(startMs)) throw new TypeError('wasi: clocks.wall is not a valid time');
+    const origin = clock.now();
+    wallNow = () => datetimeFromMs(startMs + Number(clock.now() - origin) / 1e6);
+  } else {
+    throw new TypeError('wasi: clocks.wall must be a Date, milliseconds since the epoch, or a function');
+  }
+
+  const interfaces = {
     'wasi:clocks/monotonic-clock': {
-      now: monotonicNow,
+      now: () => clock.now(),
       resolution: () => MONOTONIC_RESOLUTION_NS,
-      subscribeInstant: (when) => deadlinePollable(toU64(when, 'instant')),
-      subscribeDuration: (ns) => deadlinePollable(monotonicNow() + toU64(ns, 'duration')),
+      subscribeInstant: (when) => subscribe(toU64(when, 'instant')),
+      subscribeDuration: (ns) => subscribe(clock.now() + toU64(ns, 'duration')),
     },
     'wasi:clocks/wall-clock': {
-      // Date.now() follows the system clock (what wall-clock means); ms precision.
-      now: () => {
-        const ms = Date.now();
-        const seconds = Math.floor(ms / 1000);
-        return { seconds: BigInt(seconds), nanoseconds: (ms - seconds * 1000) * 1e6 };
-      },
+      now: wallNow,
       resolution: () => ({ seconds: 0n, nanoseconds: 1e6 }),
     },
   };
+  return { interfaces, clock };
 }

@@ -36,6 +36,9 @@ pub const INTERFACES: &[&str] = &[
     "wasi:sockets/udp",
     "wasi:sockets/udp-create-socket",
     "wasi:sockets/ip-name-lookup",
+    // Outgoing requests over `fetch` (the page cannot serve HTTP, so no incoming-handler).
+    "wasi:http/types",
+    "wasi:http/outgoing-handler",
 ];
 
 /// Whether `version` is one the 0.2 polyfill answers: any `0.2.x`, pre-releases included
@@ -67,6 +70,9 @@ mod tests {
         assert_eq!(provides("wasi:io/streams@0.2.0-rc-2023-11-10"), Some("wasi:io/streams"));
         assert_eq!(provides("wasi:filesystem/types@0.2.0"), Some("wasi:filesystem/types"));
         assert_eq!(provides("wasi:filesystem/preopens@0.2.6"), Some("wasi:filesystem/preopens"));
+        assert_eq!(provides("wasi:http/types@0.2.0"), Some("wasi:http/types"));
+        assert_eq!(provides("wasi:http/outgoing-handler@0.2.4"), Some("wasi:http/outgoing-handler"));
+        assert_eq!(provides("wasi:http/incoming-handler@0.2.4"), None);
     }
 
     #[test]

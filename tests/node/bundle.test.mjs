@@ -21,3 +21,20 @@ test('the package name resolves to the bundle, which loads and runs components',
   assert.ok(refusal instanceof terrarium.TerrariumError);
   assert.equal(refusal.kind, 'malformed');
 });
+
+test('the bundle starts its own worker (dist/terrarium-worker.js) and loads wasi:http from its chunk', async () => {
+  const terrarium = await import('terrarium');
+  const { startHttpServer } = await import('./http-server.mjs');
+  const stdout = collector();
+  assert.deepEqual(await terrarium.run(await guestBytes('wasi-poll'), { blocking: 'worker', stdout }), { exitCode: 0 });
+  assert.match(stdout.text(), /14 passed, 0 failed/);
+  const server = await startHttpServer();
+  try {
+    const out = collector();
+    const { exitCode } = await terrarium.run(await guestBytes('wasi-http'), { args: ['wasi-http', server.base, 'get'], stdout: out });
+    assert.equal(exitCode, 0, out.text());
+    assert.match(out.text(), /5 passed, 0 failed/);
+  } finally {
+    await server.close();
+  }
+});

@@ -18,7 +18,21 @@ async function main(): Promise<number> {
     if (e instanceof TerrariumError && e.kind === 'trap') return e.offset ?? -1;
     if (e instanceof ComponentError) return String(e.payload).length;
   }
-  return sum + exitCode + wit.length + names.length + (features.jspi ? 1 : 0);
+  // Waiting guests: JSPI or a worker, exports return promises; deterministic clocks and randomness.
+  const waiting = await component.instantiate({}, {
+    blocking: features.jspi ? 'jspi' : features.workerBlocking ? 'worker' : 'none',
+    wasi: {
+      cwd: '/data',
+      stdin: new ReadableStream<Uint8Array>(),
+      fetch: (input, init) => fetch(input, init),
+      http: { requestBodies: 'buffer' },
+      clocks: { monotonic: 'virtual', wall: new Date(0) },
+      random: { seed: 42n },
+    },
+  });
+  const mode: 'none' | 'jspi' | 'worker' = waiting.blocking;
+  const later = await run(component, { blocking: 'auto', clocks: { monotonic: () => 0n, wall: () => ({ seconds: 0n, nanoseconds: 0 }) }, random: { bytes: (n) => new Uint8Array(n) } });
+  return sum + exitCode + later.exitCode + mode.length + wit.length + names.length + (features.jspi ? 1 : 0);
 }
 
 void main();

@@ -1,0 +1,468 @@
+// The Llama demo page: picks the model and kernels, reads the model's bytes (with a progress bar),
+// hands them to a module worker (llama-worker.js) that hosts the model component with Terrarium,
+// and shows the tokens it posts back as they arrive. The page never runs the model itself, so it
+// stays responsive; Stop asks the worker to stop pulling tokens, and ends the worker if it does
+// not answer in time.
+
+import { features } from '/dist/terrarium.js';
+import { $, h, renderFeatures, shortBytes, formatMs, readWithProgress, fetchWithProgress } from './ui.js';
+
+const DEFAULT_MODEL = {
+  name: 'stories260K',
+  checkpoint: '/models/stories260K/stories260K.bin',
+  tokenizer: '/models/stories260K/tok512.bin',
+};
+const WORKER_URL = '/demo-site/llama-worker.js';
+/** How long Stop waits for the worker to confirm before ending it. */
+const STOP_GRACE_MS = 1500;
+
+const STOP_REASONS = {
+  'end-of-text': 'end of text',
+  'max-tokens': 'max tokens',
+  'context-full': 'context full',
+  stopped: 'stopped',
+};
+
+/* ---------------------------------------------------------------- state */
+
+const settings = {
+  kernel: features.simd ? 'simd' : 'scalar',
+  source: 'default',
+};
+/** The user's own files, once picked or dropped. */
+const own = { checkpoint: null, tokenizer: null };
+
+/** The worker and what it holds: `{ worker, kernel, source, ready, config, label }`. */
+let host = null;
+/** Bumped by every `prepare()`, so a slower earlier one gives up. */
+let preparing = 0;
+let runId = 0;
+/** The generation shown: `{ id, tokens: [{id, piece}], pending, state, … }`. */
+let run = null;
+/** The last byte progress shown: `{ label, done, total }` (for tests: reading is often too quick to see). */
+let lastProgress = null;
+
+function setState(state) {
+  document.body.dataset.state = state;
+  const busy = state === 'loading' || state === 'generating' || state === 'stopping';
+  $('generate').disabled = busy || !host?.ready;
+  $('stop').disabled = state !== 'generating';
+  for (const input of document.querySelectorAll('input[name="kernel"], input[name="model"]')) {
+    input.disabled = state === 'generating' || state === 'stopping' || (input.value === 'simd' && !features.simd);
+  }
+}
+
+function setRunState(state, text = state) {
+  const chip = $('run-state');
+  chip.dataset.state = state;
+  chip.textContent = text;
+}
+
+/* ---------------------------------------------------------------- progress */
+
+function showProgress(label, done, total) {
+  if (total > 0) lastProgress = { label, done, total };
+  const box = $('progress');
+  box.hidden = false;
+  $('progress-label').textContent = label;
+  const bar = $('progress-bar');
+  if (total > 0) {
+    const fraction = Math.min(1, done / total);
+    bar.classList.remove('indeterminate');
+    bar.style.width = `${(fraction * 100).toFixed(1)}%`;
+    $('progress-value').textContent = `${shortBytes(done)} of ${shortBytes(total)} · ${Math.floor(fraction * 100)}%`;
+    box.dataset.fraction = fraction.toFixed(3);
+  } else {
+    bar.classList.add('indeterminate');
+    bar.style.width = '';
+    $('progress-value').textContent = done > 0 ? shortBytes(done) : '';
+  }
+}
+
+const hideProgress = () => {
+  $('progress').hidden = true;
+};
+
+function modelStatus(content, kind = 'info') {
+  const status = $('model-status');
+  status.className = `model-status ${kind}`;
+  status.dataset.kind = kind;
+  status.replaceChildren(...[content].flat().filter(Boolean));
+}
+
+/* ---------------------------------------------------------------- the worker */
+
+/** Reads the chosen model's bytes, starts a worker with them and waits until it has loaded. */
+async function prepare() {
+  const mine = ++preparing;
+  // A generation still running in the worker about to be ended is over.
+  if (run && (run.state === 'generating' || run.state === 'stopping')) {
+    finishRun({ reason: 'stopped', tokens: run.tokens.length, elapsedMs: run.elapsedMs || 1, computeMs: 0, firstTokenMs: null, promptTokens: run.promptTokens ?? 0 });
+  }
+  host?.worker.terminate();
+  host = null;
+  $('model-shape').textContent = '—';
+  setState('loading');
+  const { kernel, source } = settings;
+  if (source === 'files' && !(own.checkpoint && own.tokenizer)) {
+    hideProgress();
+    modelStatus(`Pick ${own.checkpoint ? 'a tokenizer' : own.tokenizer ? 'a checkpoint' : 'a checkpoint and a tokenizer'} (or drop both) to load your model.`, 'info');
+    setState('idle');
+    return;
+  }
+
+  let checkpoint;
+  let tokenizer;
+  const label = source === 'default' ? DEFAULT_MODEL.name : own.checkpoint.name;
+  try {
+    if (source === 'default') {
+      modelStatus(`Downloading ${DEFAULT_MODEL.name}…`);
+      const parts = [0, 0];
+      const totals = [0, 0];
+      const progress = (i) => (done, total) => {
+        parts[i] = done;
+        totals[i] = total;
+        if (mine === preparing) showProgress(`Downloading ${DEFAULT_MODEL.name}`, parts[0] + parts[1], totals[0] && totals[1] ? totals[0] + totals[1] : 0);
+      };
+      [checkpoint, tokenizer] = await Promise.all([
+        fetchWithProgress(DEFAULT_MODEL.checkpoint, progress(0)),
+        fetchWithProgress(DEFAULT_MODEL.tokenizer, progress(1)),
+      ]);
+    } else {
+      const total = own.checkpoint.size + own.tokenizer.size;
+      modelStatus(`Reading ${own.checkpoint.name} and ${own.tokenizer.name}…`);
+      checkpoint = await readWithProgress(own.checkpoint, (done) => {
+        if (mine === preparing) showProgress(`Reading ${own.checkpoint.name}`, done, total);
+      });
+      tokenizer = await readWithProgress(own.tokenizer, (done) => {
+        if (mine === preparing) showProgress(`Reading ${own.tokenizer.name}`, own.checkpoint.size + done, total);
+      });
+    }
+  } catch (error) {
+    if (mine !== preparing) return;
+    hideProgress();
+    modelStatus([h('strong', { text: `Could not read the model: ` }), String(error?.message ?? error),
+      source === 'default' ? h('span', { class: 'muted', text: ' (the server serves it from ../shared/models/ beside the repository)' }) : null], 'error');
+    setState('error');
+    return;
+  }
+  if (mine !== preparing) return;
+
+  showProgress(`Loading ${label} into ${kernel === 'simd' ? 'llama.wasm' : 'llama-scalar.wasm'} in the worker`, 0, 0);
+  modelStatus(`Starting the worker: Terrarium loads the component, then Model.load(${shortBytes(checkpoint.length)}, ${shortBytes(tokenizer.length)})…`);
+  const worker = new Worker(WORKER_URL, { type: 'module' });
+  host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.length };
+  const mineHost = host;
+  worker.addEventListener('message', (event) => onWorkerMessage(mineHost, event.data));
+  worker.addEventListener('error', (event) => {
+    if (host !== mineHost) return;
+    event.preventDefault?.();
+    hideProgress();
+    modelStatus([h('strong', { text: 'The worker failed: ' }), event.message || 'it could not start'], 'error');
+    failRun(event.message || 'the worker failed');
+    setState('error');
+  });
+  worker.postMessage({ type: 'init', kernel, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
+}
+
+function onWorkerMessage(from, message) {
+  if (from !== host) return; // a worker already replaced
+  switch (message.type) {
+    case 'ready': {
+      host.ready = true;
+      host.config = message.config;
+      hideProgress();
+      const c = message.config;
+      const kernelName = message.kernel === 'simd' ? 'SIMD' : 'scalar';
+      modelStatus([
+        h('span', { class: 'ok-dot', 'aria-hidden': 'true' }),
+        h('strong', { text: host.label }),
+        ` ready · ${shortBytes(host.bytes)} · loaded in ${formatMs(message.componentMs + message.modelMs)}`,
+        h('span', { class: 'muted', text: ` (component ${formatMs(message.componentMs)}, model ${formatMs(message.modelMs)})` }),
+      ], 'ready');
+      $('model-shape').textContent =
+        `dim ${c.dim} · ${c.nLayers} layers · ${c.nHeads} heads (${c.nKvHeads} kv) · vocab ${c.vocabSize.toLocaleString('en')} · context ${c.seqLen}` +
+        (c.formatVersion ? ` · v${c.formatVersion}${c.groupSize ? ` Q8_0/${c.groupSize}` : ''}` : '');
+      showKernel(message.kernel);
+      const max = $('max-tokens');
+      max.max = String(c.seqLen);
+      if (Number(max.value) > c.seqLen) max.value = String(c.seqLen);
+      document.body.dataset.kernel = message.kernel;
+      document.body.dataset.model = host.label;
+      setState('ready');
+      $('generate').title = `Generate with ${kernelName} kernels`;
+      break;
+    }
+    case 'started':
+      if (run?.id === message.id) run.promptTokens = message.promptTokens;
+      break;
+    case 'token':
+      if (run?.id !== message.id) return;
+      run.tokens.push({ id: message.tokenId, piece: message.piece });
+      run.pending += message.piece;
+      run.elapsedMs = message.elapsedMs;
+      scheduleRender();
+      break;
+    case 'done':
+      if (run?.id !== message.id) return;
+      finishRun(message);
+      break;
+    case 'error':
+      if (message.phase === 'init') {
+        hideProgress();
+        modelStatus([h('strong', { text: 'The model did not load: ' }), h('span', { dataset: { testid: 'model-error' }, text: message.message })], 'error');
+        host.ready = false;
+        setState('error');
+      } else {
+        failRun(message.message);
+        setState('ready');
+      }
+      break;
+  }
+}
+
+function showKernel(kernel) {
+  const chip = $('kernel-ran');
+  chip.textContent = kernel === 'simd' ? 'SIMD · llama.wasm' : 'scalar · llama-scalar.wasm';
+  chip.dataset.kernel = kernel;
+  chip.className = `chip ${kernel === 'simd' ? 'on' : 'plain'}`;
+}
+
+/* ---------------------------------------------------------------- generating */
+
+function readOptions() {
+  const number = (id, what, check) => {
+    const text = $(id).value.trim();
+    const value = Number(text);
+    if (text === '' || !Number.isFinite(value) || !check(value)) throw new RangeError(what);
+    return value;
+  };
+  const temperature = number('temperature', 'Temperature must be a number ≥ 0.', (v) => v >= 0);
+  const topP = number('top-p', 'Top-p must be between 0 and 1.', (v) => v >= 0 && v <= 1);
+  const maxTokens = number('max-tokens', 'Max tokens must be a whole number ≥ 1.', (v) => Number.isInteger(v) && v >= 1 && v <= 0xffffffff);
+  const seedText = $('seed').value.trim();
+  if (!/^\d+$/.test(seedText) || BigInt(seedText) >= 2n ** 64n) throw new RangeError('The seed must be a whole number from 0 to 2⁶⁴−1.');
+  return { temperature, topP, maxTokens, seed: seedText };
+}
+
+function generate() {
+  if (!host?.ready) return;
+  $('form-error').textContent = '';
+  let options;
+  try {
+    options = readOptions();
+  } catch (error) {
+    $('form-error').textContent = error.message;
+    return;
+  }
+  const prompt = $('prompt').value;
+  const id = ++runId;
+  const text = h('span', { class: 'generated', dataset: { testid: 'generated' } });
+  run = { id, prompt, options, tokens: [], pending: '', text, elapsedMs: 0, state: 'generating', kernel: host.kernel, stopTimer: null };
+  $('output').replaceChildren(
+    ...[prompt ? h('span', { class: 'prompt-text', title: 'your prompt', text: prompt }) : null, text, h('span', { class: 'caret', 'aria-hidden': 'true' })].filter(Boolean),
+  );
+  $('output').classList.add('live');
+  for (const id of ['tokens-per-second', 'token-count', 'first-token', 'stop-reason']) $(id).textContent = '—';
+  $('tokens-per-second').dataset.value = '';
+  setRunState('generating', 'generating…');
+  setState('generating');
+  host.worker.postMessage({ type: 'generate', id, prompt, options });
+}
+
+let renderQueued = false;
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render();
+  });
+}
+
+/** Moves the pieces received since the last frame into the page (one DOM change a frame). */
+function render() {
+  if (!run) return;
+  if (run.pending) {
+    run.text.append(run.pending);
+    run.pending = '';
+    const output = $('output');
+    if (output.scrollHeight - output.scrollTop - output.clientHeight < 80) output.scrollTop = output.scrollHeight;
+  }
+  const n = run.tokens.length;
+  $('token-count').textContent = n.toLocaleString('en');
+  if (n > 0 && run.elapsedMs > 0) showRate(n, run.elapsedMs);
+}
+
+function showRate(tokens, ms) {
+  const rate = (tokens * 1000) / ms;
+  const cell = $('tokens-per-second');
+  cell.textContent = rate >= 100 ? Math.round(rate).toLocaleString('en') : rate.toFixed(1);
+  cell.dataset.value = String(rate);
+}
+
+function finishRun(message) {
+  clearTimeout(run.stopTimer);
+  render();
+  run.state = message.reason === 'stopped' ? 'stopped' : 'done';
+  run.reason = message.reason;
+  run.promptTokens = message.promptTokens;
+  $('output').classList.remove('live');
+  $('token-count').textContent = message.tokens.toLocaleString('en');
+  if (message.tokens > 0) showRate(message.tokens, message.elapsedMs);
+  $('first-token').textContent = message.firstTokenMs == null ? '—' : formatMs(message.firstTokenMs);
+  $('first-token').title = `the prompt was ${message.promptTokens} token${message.promptTokens === 1 ? '' : 's'} (BOS included)`;
+  $('stop-reason').textContent = STOP_REASONS[message.reason] ?? message.reason;
+  $('stop-reason').dataset.reason = message.reason;
+  $('tokens-per-second').title = `${message.tokens} tokens in ${formatMs(message.elapsedMs)} (${formatMs(message.computeMs)} in next-token)`;
+  showKernel(run.kernel);
+  if (message.tokens === 0) run.text.append(h('span', { class: 'story-hint', text: '(no tokens)' }));
+  setRunState(run.state, run.state === 'stopped' ? 'stopped' : 'done');
+  setState('ready');
+}
+
+function failRun(message) {
+  if (!run || (run.state !== 'generating' && run.state !== 'stopping')) {
+    if (message) $('form-error').textContent = message;
+    return;
+  }
+  clearTimeout(run.stopTimer);
+  run.state = 'error';
+  $('output').classList.remove('live');
+  $('form-error').textContent = message;
+  setRunState('error', 'failed');
+}
+
+function stop() {
+  if (!run || run.state !== 'generating') return;
+  run.state = 'stopping';
+  setRunState('stopping', 'stopping…');
+  setState('stopping');
+  host.worker.postMessage({ type: 'stop', id: run.id });
+  // A worker busy in one long next-token() (a big model) cannot read the message: end it.
+  const stopping = run;
+  stopping.stopTimer = setTimeout(() => {
+    if (run !== stopping || stopping.state !== 'stopping') return;
+    finishRun({ reason: 'stopped', tokens: stopping.tokens.length, elapsedMs: stopping.elapsedMs || 1, computeMs: 0, firstTokenMs: null, promptTokens: stopping.promptTokens ?? 0 });
+    prepare(); // a fresh worker, the model loaded again
+  }, STOP_GRACE_MS);
+}
+
+/* ---------------------------------------------------------------- your own files */
+
+function setOwnFile(which, file) {
+  own[which] = file;
+  $(`${which}-name`).textContent = file ? `${file.name} · ${shortBytes(file.size)}` : 'no file';
+  $(`${which}-name`).classList.toggle('chosen', !!file);
+}
+
+/** Sorts dropped or picked files into checkpoint and tokenizer: by name, else the smaller is the tokenizer. */
+function takeFiles(list) {
+  const files = [...list].filter((f) => f.size > 0);
+  if (files.length === 0) return;
+  if (files.length === 1) {
+    const [file] = files;
+    setOwnFile(/tok/i.test(file.name) ? 'tokenizer' : 'checkpoint', file);
+  } else {
+    const named = files.find((f) => /tok/i.test(f.name));
+    const tokenizer = named ?? [...files].sort((a, b) => a.size - b.size)[0];
+    const checkpoint = files.find((f) => f !== tokenizer);
+    setOwnFile('tokenizer', tokenizer);
+    setOwnFile('checkpoint', checkpoint);
+  }
+  chooseSource('files');
+}
+
+function chooseSource(source) {
+  settings.source = source;
+  document.querySelector(`input[name="model"][value="${source}"]`).checked = true;
+  $('own-files').hidden = source !== 'files';
+  prepare();
+}
+
+/* ---------------------------------------------------------------- wiring */
+
+function wire() {
+  for (const input of document.querySelectorAll('input[name="kernel"]')) {
+    input.checked = input.value === settings.kernel;
+    if (input.value === 'simd' && !features.simd) input.closest('label').title = 'This browser has no wasm SIMD';
+    input.addEventListener('change', () => {
+      settings.kernel = input.value;
+      prepare();
+    });
+  }
+  for (const input of document.querySelectorAll('input[name="model"]')) {
+    input.addEventListener('change', () => chooseSource(input.value));
+  }
+  for (const which of ['checkpoint', 'tokenizer']) {
+    const input = $(`${which}-input`);
+    input.addEventListener('change', () => {
+      const [file] = input.files;
+      input.value = '';
+      if (!file) return;
+      setOwnFile(which, file);
+      chooseSource('files');
+    });
+  }
+  const zone = $('model-drop');
+  const over = (on) => (event) => {
+    event.preventDefault();
+    zone.classList.toggle('dragging', on);
+  };
+  zone.addEventListener('dragenter', over(true));
+  zone.addEventListener('dragover', over(true));
+  zone.addEventListener('dragleave', over(false));
+  // Dropped anywhere on the page: taken as model files (and the browser does not navigate away).
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    if (document.body.dataset.state === 'generating') return;
+    takeFiles(event.dataTransfer?.files ?? []);
+  });
+
+  $('generate-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    generate();
+  });
+  $('prompt').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      generate();
+    }
+  });
+  $('stop').addEventListener('click', stop);
+  $('reseed').addEventListener('click', () => {
+    $('seed').value = String(crypto.getRandomValues(new Uint32Array(1))[0]);
+  });
+
+  const jspi = $('jspi');
+  jspi.textContent = features.jspi ? 'available' : 'not in this browser';
+  jspi.className = `chip ${features.jspi ? 'on' : 'off'}`;
+  jspi.dataset.available = String(features.jspi);
+  jspi.title = features.jspi
+    ? 'JS promise integration is available in this browser. The demo does not need it: the worker pulls tokens with synchronous next-token() calls.'
+    : 'No JS promise integration in this browser. The demo does not need it: the worker pulls tokens with synchronous next-token() calls.';
+}
+
+renderFeatures($('features'), features);
+wire();
+setRunState('idle');
+prepare();
+
+// For tests and the curious: what the page has seen.
+window.llamaDemo = {
+  get state() {
+    return document.body.dataset.state;
+  },
+  get run() {
+    return run && { id: run.id, state: run.state, reason: run.reason, kernel: run.kernel, promptTokens: run.promptTokens, tokens: run.tokens.map((t) => ({ ...t })) };
+  },
+  get lastProgress() {
+    return lastProgress;
+  },
+  get host() {
+    return host && { kernel: host.kernel, source: host.source, label: host.label, ready: host.ready, config: host.config };
+  },
+  features,
+};

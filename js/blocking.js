@@ -1,0 +1,62 @@
+/**
+ * How an instance waits (`instantiate(imports, { blocking })`), and what this environment offers.
+ *
+ * - 'jspi': the guest runs on the caller's thread; exports run through `WebAssembly.promising`
+ *   and return promises, and the WASI calls that may wait are imported through
+ *   `WebAssembly.Suspending`, so the guest is suspended while the page goes on.
+ * - 'worker': the guest runs in a worker Terrarium starts from `terrarium-worker.js` (next to
+ *   this module), blocking with Atomics.wait while the page does the waiting; exports return
+ *   promises. Needs SharedArrayBuffer (a cross-origin-isolated page, or Node).
+ * - 'none': the guest runs on the caller's thread and exports return values; a call that would
+ *   have to wait traps instead (kind 'trap', saying JSPI or a worker is needed).
+ * - 'auto': 'none' if the component can never wait (no timers, no HTTP, no ReadableStream on
+ *   stdin); otherwise 'jspi' where available, else 'worker', else 'none'.
+ *
+ * This file sits directly in js/ (like the bundle, dist/terrarium.js, sits in dist/) so that the
+ * worker's URL resolves the same from both.
+ */
+
+import { TerrariumError } from './errors.js';
+import { features } from './features.js';
+import { mayWait } from '../polyfill-wasi/js/index.js';
+
+export const BLOCKING_MODES = Object.freeze(['none', 'jspi', 'worker', 'auto']);
+
+/** Where the worker's module is: js/terrarium-worker.js, or dist/terrarium-worker.js from the bundle. */
+export const workerUrl = () => new URL('./terrarium-worker.js', import.meta.url);
+
+/** Why `mode` cannot be used here, or null when it can. */
+export function unavailable(mode) {
+  if (mode === 'jspi' && !features.jspi) {
+    return 'this engine has no JSPI (WebAssembly.Suspending and WebAssembly.promising)';
+  }
+  if (mode === 'worker' && !features.workerBlocking) {
+    return typeof SharedArrayBuffer === 'undefined'
+      ? 'SharedArrayBuffer is missing: the page must be cross-origin isolated (COOP: same-origin and COEP: require-corp)'
+      : 'this environment cannot start a worker that waits with Atomics.wait';
+  }
+  return null;
+}
+
+/**
+ * The mode an instance of a component importing `imports` runs in.
+ * @param {string|undefined} requested
+ * @param {{name: string, functions: string[]}[]} imports as `component.imports` lists them
+ * @param {object} wasiOptions
+ * @param {string} fallback the mode used when `requested` is undefined
+ */
+export function resolveBlocking(requested, imports, wasiOptions, fallback) {
+  const mode = requested ?? fallback;
+  if (!BLOCKING_MODES.includes(mode)) {
+    throw new TypeError(`blocking must be one of ${BLOCKING_MODES.map((m) => `'${m}'`).join(', ')}, not ${JSON.stringify(mode)}`);
+  }
+  if (mode === 'auto') {
+    if (!mayWait(imports, wasiOptions)) return 'none';
+    if (features.jspi) return 'jspi';
+    if (features.workerBlocking) return 'worker';
+    return 'none';
+  }
+  const why = unavailable(mode);
+  if (why !== null) throw new TerrariumError('unsupported', `blocking: '${mode}' is not available here: ${why}`);
+  return mode;
+}

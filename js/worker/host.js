@@ -1,0 +1,285 @@
+/**
+ * The page's side of `blocking: 'worker'`: starts the worker (js/terrarium-worker.js), sends it
+ * the plan and the compiled core modules, serves the calls it makes (the page's own imports and
+ * the WASI interfaces that live here, awaiting whatever has to be waited for), and gives the page
+ * an `exports` tree whose functions post calls to the worker and return promises.
+ *
+ * What crosses is plain data (codec.js); the page's objects (host resources, HTTP requests, open
+ * files) stay here and the worker holds references to them, and the other way round for
+ * resources the guest exports.
+ */
+
+import { TerrariumError } from '../errors.js';
+import { workerUrl } from '../blocking.js';
+import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
+import { resolveCallee } from '../runtime/imports.js';
+import { conditionOf } from '../../polyfill-wasi/js/io.js';
+import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
+import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
+import { Peer, revive } from './codec.js';
+
+const inNode = globalThis.process?.versions?.node !== undefined && typeof WorkerGlobalScope === 'undefined';
+
+/** A worker with one interface in both worlds: `post`, `listen`, `onError`, `terminate`, `ref`, `unref`. */
+async function startWorker() {
+  const url = workerUrl();
+  if (inNode) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(url);
+    return {
+      post: (message, transfer) => worker.postMessage(message, transfer),
+      listen: (handler) => worker.on('message', handler),
+      onError: (handler) => {
+        worker.on('error', handler);
+        worker.on('exit', (code) => handler(new Error(`the worker exited with code ${code}`)));
+      },
+      terminate: () => worker.terminate(),
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
+    };
+  }
+  const worker = new Worker(url, { type: 'module', name: 'terrarium guest' });
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+    onError: (handler) => {
+      worker.addEventListener('error', (event) => handler(new Error(event.message || 'the worker failed to start')));
+      worker.addEventListener('messageerror', () => handler(new Error('a message to the worker could not be read')));
+    },
+    terminate: () => worker.terminate(),
+    ref() {},
+    unref() {},
+  };
+}
+
+/**
+ * @param {object} o
+ * @param {any} o.plan
+ * @param {WebAssembly.Module[]} o.modules
+ * @param {string} o.name
+ * @param {(i: number) => any} o.resolveImport the page's value for `plan.imports[i]`
+ * @param {(i: number) => string|null} o.localKey the worker's own WASI interface serving import
+ *   `i`, or null when the page serves it
+ * @param {object} o.workerWasi the WASI options the worker's own interfaces are made from (plain data)
+ * @param {{stdout: any, stderr: any}} o.sinks the page's stdout and stderr sinks
+ * @param {{end(): void, flush(): void, waiter: any}} o.wasi the page's WASI session
+ */
+export async function instantiateInWorker({ plan, modules, name, resolveImport, localKey, workerWasi, sinks, wasi }) {
+  // Link here first, so a missing import is a 'link' error before any worker starts.
+  const hostValues = new Map();
+  const host = (i) => {
+    if (!hostValues.has(i)) {
+      const imp = plan.imports[i];
+      const value = resolveImport(i);
+      if (value === undefined || value === null) {
+        throw new TerrariumError('link', `missing import \`${imp.name}\``, { context: imp.name });
+      }
+      hostValues.set(i, value);
+    }
+    return hostValues.get(i);
+  };
+  const imports = plan.imports.map((_, i) => ({ local: localKey(i) }));
+  for (const step of plan.steps) {
+    if (step.op === 'lower' && step.callee.kind !== 'lifted' && imports[step.callee.import].local === null) {
+      resolveCallee(plan, step.callee, host);
+    }
+  }
+
+  const worker = await startWorker();
+  const buffers = createChannelBuffers();
+  const channel = new ChannelHost(buffers);
+  let nextCall = 1;
+  const pending = new Map();
+  let dead = null;
+  /** The page's classes for the guest's exported resources, by export path. */
+  const exportedClasses = new Map();
+
+  const post = (value) => {
+    const bytes = peer.encode(value);
+    worker.post(bytes.buffer, [bytes.buffer]);
+  };
+  const callWorker = (request) =>
+    new Promise((resolve, reject) => {
+      if (dead !== null) {
+        reject(dead);
+        return;
+      }
+      const call = nextCall++;
+      pending.set(call, { resolve, reject });
+      if (pending.size === 1) worker.ref();
+      try {
+        post({ ...request, call });
+      } catch (error) {
+        pending.delete(call);
+        reject(error);
+      }
+    });
+
+  const peer = new Peer({
+    call: (proxy, name, args) => callWorker({ op: 'method', self: proxy, name, args }),
+    release: (id, dispose, count) => (dispose ? callWorker({ op: 'drop', id, count }) : post({ op: 'forget', id, count })),
+    classFor: ({ tag }) => (tag?.exportPath ? exportedClasses.get(tag.exportPath.join('\u0000')) ?? null : null),
+  });
+
+  /** Serves one request of the blocked worker, then wakes it with the answer. */
+  async function serve(msg) {
+    let reply;
+    try {
+      reply = { ok: await perform(msg) };
+    } catch (error) {
+      reply = { throw: error };
+    }
+    try {
+      channel.answer(peer.encode(reply));
+    } catch (error) {
+      // An answer that cannot be encoded or does not fit: the worker must still wake, with why.
+      channel.answer(peer.encode({ throw: new Error(`terrarium: cannot answer the worker: ${error.message}`) }));
+    }
+  }
+
+  async function perform(msg) {
+    switch (msg.op) {
+      case 'call': {
+        const value = host(msg.imp);
+        return msg.name === null ? value(...msg.args) : value[msg.name](...msg.args);
+      }
+      case 'new':
+        return Reflect.construct(host(msg.imp)[msg.cls], msg.args);
+      case 'static':
+        return host(msg.imp)[msg.cls][msg.name](...msg.args);
+      case 'method':
+        return msg.self[msg.name](...msg.args);
+      case 'poll':
+        return pollWithTimeout(wasi.waiter, msg.list, msg.timeout);
+      case 'sync':
+        // Every write before it has been handled (messages arrive in order): nothing to do.
+        return undefined;
+      default:
+        throw new Error(`terrarium: unknown request from the worker: ${msg.op}`);
+    }
+  }
+
+  let ready;
+  const started = new Promise((resolve, reject) => {
+    ready = { resolve, reject };
+  });
+
+  const fail = (error) => {
+    if (dead !== null) return;
+    dead = error instanceof TerrariumError ? error : new TerrariumError('dead', `instance \`${name}\` is dead: its worker stopped: ${error.message}`, { cause: error });
+    for (const { reject } of pending.values()) reject(dead);
+    pending.clear();
+    ready.reject(dead);
+  };
+
+  worker.onError(fail);
+  worker.listen((data) => {
+    const msg = peer.decode(new Uint8Array(data));
+    switch (msg.op) {
+      case 'ready':
+        ready.resolve(msg.exports);
+        return;
+      case 'failed':
+        ready.reject(revive(msg.error));
+        return;
+      case 'return': {
+        const call = pending.get(msg.call);
+        if (call === undefined) return;
+        pending.delete(msg.call);
+        if (pending.size === 0) worker.unref();
+        if (Object.hasOwn(msg, 'throw')) call.reject(revive(msg.throw));
+        else call.resolve(msg.ok);
+        return;
+      }
+      case 'write':
+        try {
+          sinks[msg.stream].write(msg.bytes);
+        } catch {
+          channel.setFlag(msg.stream === 'stdout' ? STDOUT_CLOSED : STDERR_CLOSED);
+        }
+        return;
+      case 'flush':
+        if (!sinks[msg.stream].closed) sinks[msg.stream].flush();
+        return;
+      case 'drop': {
+        const obj = peer.forget(msg.id, msg.count);
+        try {
+          if (obj !== undefined) disposeHostObject(obj);
+        } catch {
+          // A host object failing to dispose must not take the instance down.
+        }
+        return;
+      }
+      case 'forget':
+        peer.forget(msg.id, msg.count);
+        return;
+      default:
+        serve(msg);
+    }
+  });
+
+  worker.post({ init: { plan, modules, name, channel: buffers, imports, wasi: workerWasi } });
+  let shape;
+  try {
+    shape = await started;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  worker.unref();
+
+  const build = (node, path, objects) => {
+    switch (node.k) {
+      case 'fn':
+        return (...args) => callWorker({ op: 'call', path, args });
+      case 'class': {
+        const Class = {
+          [node.name]: class {
+            constructor(...args) {
+              // The guest's constructor runs in the worker: `await new Class(...)`.
+              return callWorker({ op: 'new', path, args });
+            }
+          },
+        }[node.name];
+        for (const s of node.statics) Class[s] = (...args) => callWorker({ op: 'static', path, name: s, args });
+        exportedClasses.set(path.join('\u0000'), Class);
+        return Class;
+      }
+      case 'same':
+        return objects.get(node.id);
+      default: {
+        const out = {};
+        objects.set(node.id, out);
+        for (const [key, child] of Object.entries(node.entries)) out[key] = build(child, [...path, key], objects);
+        return out;
+      }
+    }
+  };
+  const exports = build(shape, [], new Map());
+
+  return {
+    exports,
+    flushOutput: wasi.flush,
+    [symbolDispose]() {
+      if (dead === null) {
+        dead = new TerrariumError('dead', `instance \`${name}\` is dead: it was disposed`);
+        for (const { reject } of pending.values()) reject(dead);
+        pending.clear();
+      }
+      worker.terminate();
+      wasi.end();
+    },
+  };
+}
+
+/**
+ * The ready flags of `pollables` (the page's own), once one is ready or `timeout` milliseconds
+ * have passed (-1: no timeout), waiting with the page's waiter.
+ */
+async function pollWithTimeout(waiter, pollables, timeout) {
+  const flags = () => pollables.map((p) => p.ready());
+  if (timeout === 0) return flags();
+  const waited = waiter.poll(pollables, conditionOf, 'wasi:io/poll#poll');
+  if (waited instanceof Promise) await (timeout >= 0 ? Promise.race([waited, sleepPromise(timeout)]) : waited);
+  return flags();
+}

@@ -1,0 +1,259 @@
+// The Llama demo (demo-site/llama.html) driven like a user would: the stories260K model served from
+// /models/ loads in a module worker hosted by Terrarium; greedy settings give the model's golden
+// text (token for token, in both kernel builds); Stop stops; a user's own checkpoint and tokenizer
+// load from the file pickers and by drag and drop; a bad checkpoint is a readable error. Each view
+// is screenshotted into test-results/ and checked not to be blank.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { screenshot } from './support.mjs';
+import { FIRST_SENTENCE, GOLDEN, MODEL_DIR, goldenPrefixTokens, syntheticCheckpoint } from './llama-support.mjs';
+
+test.use({ viewport: { width: 1280, height: 900 } });
+
+let problems;
+
+test.beforeEach(async ({ page }) => {
+  problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  await page.goto('/demo-site/llama.html');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+});
+
+test.afterEach(() => {
+  expect(problems).toEqual([]);
+});
+
+/** Sets the sampling controls. */
+async function settings(page, { prompt = '', temperature = '0', topP = '0.9', seed = '42', maxTokens = '64' } = {}) {
+  await page.getByTestId('prompt').fill(prompt);
+  await page.getByTestId('temperature').fill(temperature);
+  await page.getByTestId('top-p').fill(topP);
+  await page.getByTestId('seed').fill(seed);
+  await page.getByTestId('max-tokens').fill(maxTokens);
+}
+
+/** Clicks Generate and waits for the generation to end; returns the tokens the page received. */
+async function generate(page) {
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  return page.evaluate(() => window.llamaDemo.run.tokens);
+}
+
+/** Picks a kernel build with its toggle and waits until the worker has loaded it. */
+async function pickKernel(page, kernel) {
+  await page.locator(`label:has([data-testid="kernel-${kernel}"])`).click();
+  await expect(page.getByTestId(`kernel-${kernel}`)).toBeChecked();
+  await expect(page.locator('body')).toHaveAttribute('data-kernel', kernel, { timeout: 20_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+}
+
+test('the start: stories260K ready in the worker, SIMD picked when the browser has it, JSPI shown', async ({ page }) => {
+  const features = await page.evaluate(() => window.llamaDemo.features);
+  await expect(page.locator('h1')).toContainText('Llama');
+  await expect(page.getByTestId('playground-link')).toHaveAttribute('href', '/');
+  await expect(page.getByTestId('model-status')).toContainText('stories260K ready');
+  await expect(page.getByTestId('model-shape')).toHaveText(/^dim 64 · 5 layers · 8 heads \(4 kv\) · vocab 512 · context 512/);
+  await expect(page.getByTestId(features.simd ? 'kernel-simd' : 'kernel-scalar')).toBeChecked();
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', features.simd ? 'simd' : 'scalar');
+  await expect(page.getByTestId('jspi')).toHaveAttribute('data-available', String(features.jspi));
+  await expect(page.getByTestId('jspi')).toHaveText(features.jspi ? 'available' : 'not in this browser');
+  await expect(page.getByTestId('generate')).toBeEnabled();
+  await expect(page.getByTestId('stop')).toBeDisabled();
+  expect(await page.evaluate(() => window.llamaDemo.host)).toMatchObject({ source: 'default', ready: true, config: { dim: 64, seqLen: 512 } });
+  await screenshot(page, expect, 'llama-start');
+});
+
+test('greedy from BOS: the golden text token for token, with tokens per second (SIMD)', async ({ page }) => {
+  expect(await page.evaluate(() => window.llamaDemo.features.simd)).toBe(true);
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
+  const tokens = await generate(page);
+  expect(tokens).toHaveLength(64);
+  expect(goldenPrefixTokens(tokens)).toBeGreaterThan(20);
+  expect(tokens[0].piece).toBe('Once');
+  await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
+  await expect(page.getByTestId('output')).toContainText(GOLDEN);
+  await expect(page.getByTestId('token-count')).toHaveText('64');
+  await expect(page.getByTestId('stop-reason')).toHaveText('max tokens');
+  await expect(page.getByTestId('tokens-per-second')).toHaveText(/^\d[\d,]*(\.\d)?$/);
+  expect(Number(await page.getByTestId('tokens-per-second').getAttribute('data-value'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'simd');
+  await expect(page.getByTestId('kernel-ran')).toContainText('SIMD');
+  await screenshot(page, expect, 'llama-greedy');
+
+  // A prompt is shown, then continued.
+  await settings(page, { prompt: 'Once upon a time', temperature: '0', maxTokens: '20' });
+  const continued = await generate(page);
+  expect(continued).toHaveLength(20);
+  await expect(page.getByTestId('output').locator('.prompt-text')).toHaveText('Once upon a time');
+});
+
+test('the scalar toggle runs llama-scalar.wasm: the same greedy tokens as SIMD, golden too', async ({ page }) => {
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '100' });
+  const simd = await generate(page);
+  await pickKernel(page, 'scalar');
+  await expect(page.getByTestId('model-status')).toContainText('stories260K ready');
+  const scalar = await generate(page);
+  expect(goldenPrefixTokens(scalar)).toBeGreaterThan(20);
+  expect(scalar.map((t) => t.id)).toEqual(simd.map((t) => t.id));
+  await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'scalar');
+  await expect(page.getByTestId('kernel-ran')).toContainText('llama-scalar.wasm');
+  expect(Number(await page.getByTestId('tokens-per-second').getAttribute('data-value'))).toBeGreaterThan(0);
+  await screenshot(page, expect, 'llama-scalar');
+  // And back: sampling with a seed repeats in one build.
+  await pickKernel(page, 'simd');
+  await settings(page, { prompt: 'Lily and Ben', temperature: '0.9', topP: '0.9', seed: '7', maxTokens: '40' });
+  const a = await generate(page);
+  const b = await generate(page);
+  expect(b).toEqual(a);
+  await settings(page, { prompt: 'Lily and Ben', temperature: '0.9', topP: '0.9', seed: '8', maxTokens: '40' });
+  expect((await generate(page)).map((t) => t.id)).not.toEqual(a.map((t) => t.id));
+});
+
+test('your own files from the pickers (progress shown), a long generation, Stop stops it, the page stays responsive', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  // 18 MB of random weights, a 4096-token context: hundreds of tokens a second, for many seconds.
+  const checkpointPath = testInfo.outputPath('synthetic-4M.bin');
+  const checkpoint = syntheticCheckpoint();
+  writeFileSync(checkpointPath, checkpoint);
+  const tokenizerSize = readFileSync(`${MODEL_DIR}tok512.bin`).length;
+
+  await page.locator('label:has([data-testid="model-files"])').click();
+  await expect(page.getByTestId('own-files')).toBeVisible();
+  await expect(page.getByTestId('model-status')).toContainText('Pick a checkpoint and a tokenizer');
+  await expect(page.getByTestId('generate')).toBeDisabled();
+  await page.getByTestId('checkpoint-input').setInputFiles(checkpointPath);
+  await expect(page.getByTestId('checkpoint-name')).toContainText('synthetic-4M.bin');
+  await expect(page.getByTestId('model-status')).toContainText('Pick a tokenizer');
+  await page.getByTestId('tokenizer-input').setInputFiles(`${MODEL_DIR}tok512.bin`);
+  await expect(page.getByTestId('model-status')).toContainText('synthetic-4M.bin ready', { timeout: 30_000 });
+  await expect(page.getByTestId('model-shape')).toContainText('dim 256 · 6 layers · 8 heads (4 kv) · vocab 512 · context 4096');
+  // The progress bar went to the end of both files.
+  expect(await page.evaluate(() => window.llamaDemo.lastProgress)).toEqual({
+    label: 'Reading tok512.bin', done: checkpoint.length + tokenizerSize, total: checkpoint.length + tokenizerSize,
+  });
+
+  await settings(page, { prompt: 'Once upon a time', temperature: '0', maxTokens: '4000' });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'generating');
+  await expect(page.getByTestId('stop')).toBeEnabled();
+  await expect.poll(() => page.evaluate(() => window.llamaDemo.run.tokens.length), { timeout: 20_000 }).toBeGreaterThan(20);
+
+  // The page answers while the worker computes: typing works, a round trip is quick.
+  const started = Date.now();
+  await page.getByTestId('seed').fill('123');
+  await expect(page.getByTestId('seed')).toHaveValue('123');
+  expect(Date.now() - started).toBeLessThan(2000);
+  // Tokens stream into the page while the generation runs: the shown text and count grow.
+  const shownBefore = (await page.getByTestId('generated').textContent()).length;
+  const countBefore = Number((await page.getByTestId('token-count').textContent()).replace(/,/g, ''));
+  expect(shownBefore).toBeGreaterThan(0);
+  await expect.poll(async () => (await page.getByTestId('generated').textContent()).length).toBeGreaterThan(shownBefore);
+  await expect.poll(async () => Number((await page.getByTestId('token-count').textContent()).replace(/,/g, ''))).toBeGreaterThan(countBefore);
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'generating');
+
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'stopped', { timeout: 5_000 });
+  await expect(page.getByTestId('stop-reason')).toHaveText('stopped');
+  await expect(page.getByTestId('stop')).toBeDisabled();
+  const stoppedAt = await page.evaluate(() => window.llamaDemo.run.tokens.length);
+  expect(stoppedAt).toBeLessThan(4000);
+  await page.waitForTimeout(800);
+  expect(await page.evaluate(() => window.llamaDemo.run.tokens.length)).toBe(stoppedAt);
+  await expect(page.getByTestId('token-count')).toHaveText(stoppedAt.toLocaleString('en'));
+  await expect(page.getByTestId('tokens-per-second')).toHaveText(/^\d[\d,]*(\.\d)?$/);
+  await screenshot(page, expect, 'llama-stopped');
+
+  // The same worker goes on: another generation starts and stops.
+  await page.getByTestId('generate').click();
+  await expect.poll(() => page.evaluate(() => window.llamaDemo.run.tokens.length), { timeout: 20_000 }).toBeGreaterThan(5);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'stopped', { timeout: 5_000 });
+  expect(await page.evaluate(() => window.llamaDemo.run.reason)).toBe('stopped');
+});
+
+test('Stop during a long prompt (one next-token() call of seconds) ends the worker and starts a fresh one', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const checkpointPath = testInfo.outputPath('synthetic-4M.bin');
+  writeFileSync(checkpointPath, syntheticCheckpoint());
+  await page.locator('label:has([data-testid="model-files"])').click();
+  await page.getByTestId('checkpoint-input').setInputFiles(checkpointPath);
+  await page.getByTestId('tokenizer-input').setInputFiles(`${MODEL_DIR}tok512.bin`);
+  await expect(page.getByTestId('model-status')).toContainText('synthetic-4M.bin ready', { timeout: 30_000 });
+  // About 2,400 prompt tokens: the first next-token() runs them all, for seconds, without yielding.
+  await settings(page, { prompt: 'a big red ball '.repeat(400), temperature: '0', maxTokens: '10' });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'generating');
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.llamaDemo.run.tokens.length)).toBe(0);
+  const stopped = Date.now();
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'stopped', { timeout: 10_000 });
+  expect(Date.now() - stopped).toBeLessThan(5_000);
+  await expect(page.getByTestId('stop-reason')).toHaveText('stopped');
+  // A new worker loads the same files again, and works.
+  await expect(page.getByTestId('model-status')).toContainText('synthetic-4M.bin ready', { timeout: 30_000 });
+  expect(await page.evaluate(() => window.llamaDemo.run.tokens.length)).toBe(0);
+  await settings(page, { prompt: 'Once', temperature: '0', maxTokens: '5' });
+  expect(await generate(page)).toHaveLength(5);
+});
+
+test('drag and drop: a checkpoint and tokenizer dropped on the page load; a bad checkpoint is a readable error', async ({ page }) => {
+  /** Drops files made from the served model files, under the names given. */
+  const drop = (files) =>
+    page.evaluate(async (files) => {
+      const transfer = new DataTransfer();
+      for (const [url, name] of files) {
+        const bytes = await (await fetch(url)).arrayBuffer();
+        transfer.items.add(new File([bytes], name));
+      }
+      const zone = document.querySelector('[data-testid="model-drop"]');
+      const target = zone.offsetParent ? zone : document.body;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    }, files);
+
+  await drop([['/models/stories260K/tok512.bin', 'tok512.bin'], ['/models/stories260K/stories260K.bin', 'stories260K.bin']]);
+  await expect(page.getByTestId('model-files')).toBeChecked();
+  await expect(page.getByTestId('checkpoint-name')).toContainText('stories260K.bin');
+  await expect(page.getByTestId('tokenizer-name')).toContainText('tok512.bin');
+  await expect(page.getByTestId('model-status')).toContainText('stories260K.bin ready', { timeout: 20_000 });
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '48' });
+  expect(goldenPrefixTokens(await generate(page))).toBeGreaterThan(10);
+  await expect(page.getByTestId('output')).toContainText('Once upon a time, there was a little girl');
+
+  // A tokenizer dropped as the checkpoint: Model.load refuses it, and says why.
+  await drop([['/models/stories260K/tok512.bin', 'broken-model.bin'], ['/models/stories260K/tok512.bin', 'tokenizer.bin']]);
+  await expect(page.getByTestId('model-error')).toHaveText(/^checkpoint: /, { timeout: 20_000 });
+  await expect(page.getByTestId('generate')).toBeDisabled();
+  await screenshot(page, expect, 'llama-bad-checkpoint');
+
+  // Back to the bundled model.
+  await page.locator('label:has([data-testid="model-default"])').click();
+  await expect(page.getByTestId('model-status')).toContainText('stories260K ready', { timeout: 20_000 });
+  await expect(page.getByTestId('generate')).toBeEnabled();
+});
+
+test('/models/ serves the shared model files read-only, and nothing beside them', async ({ request }) => {
+  const checkpoint = await request.get('/models/stories260K/stories260K.bin');
+  expect(checkpoint.status()).toBe(200);
+  expect(checkpoint.headers()['content-length']).toBe('1056540');
+  expect(checkpoint.headers()['cross-origin-resource-policy']).toBe('same-origin');
+  expect((await request.get('/models/stories260K/README.md')).status()).toBe(200);
+  expect((await request.post('/models/stories260K/tok512.bin', { data: 'x' })).status()).toBe(405);
+  expect((await request.get('/models/stories260K/missing.bin')).status()).toBe(404);
+});
+
+test('under the strict CSP (/csp/llama.html) the page, its worker and the component run the same', async ({ page }) => {
+  const response = await page.goto('/csp/llama.html');
+  expect(response.headers()['content-security-policy']).toBe("script-src 'self' 'wasm-unsafe-eval'");
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '48' });
+  expect(goldenPrefixTokens(await generate(page))).toBeGreaterThan(10);
+  await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
+});
