@@ -40,49 +40,17 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
     return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
   }
 
-  const lowerParams = makeParamsLowerer(cx, sig);
-  const liftResult = makeResultLifter(cx, sig);
-  const unwrap = sig.result !== null && types[sig.result].kind === 'result';
-  const hasResults = sig.flatResults.length > 0;
-
+  const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
   return function call(...args) {
-    if (state.status !== READY) state.refuse(context);
-    state.status = BUSY;
-    const depth = calls.enter();
-    let coreArgs;
+    const coreArgs = steps.begin(args);
+    const depth = calls.depth;
+    let ret;
     try {
-      coreArgs = lowerParams(args);
+      ret = core(...coreArgs);
     } catch (e) {
-      if (e instanceof InvalidValue) {
-        calls.abandon(depth);
-        state.status = READY;
-        throw argError(e);
-      }
-      calls.reset();
-      throw state.fail(e, context);
+      steps.fail(e);
     }
-    calls.settle();
-    let value;
-    try {
-      const ret = core(...coreArgs);
-      value = liftResult(ret);
-      if (postReturn !== null) {
-        calls.mayLeave = false;
-        if (hasResults) postReturn(ret);
-        else postReturn();
-        calls.mayLeave = true;
-      }
-      calls.exit(depth, context);
-    } catch (e) {
-      calls.reset();
-      throw state.fail(e, context);
-    }
-    state.status = READY;
-    if (unwrap) {
-      if (value.tag === 'err') throw new ComponentError(value.val);
-      return value.val;
-    }
-    return value;
+    return steps.end(depth, ret);
   };
 }
 
@@ -92,50 +60,79 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
  * blocking, and the call returns a promise of its result.
  */
 export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
-  const types = cx.types;
   const argError = (e) => toJsError(e, 'argument', `of \`${context}\``);
+  const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
+  const run = promisingOf(core);
+  return async function call(...args) {
+    const coreArgs = steps.begin(args);
+    const depth = calls.depth;
+    let ret;
+    try {
+      ret = await run(...coreArgs);
+    } catch (e) {
+      steps.fail(e);
+    }
+    return steps.end(depth, ret);
+  };
+}
+
+/**
+ * What a lifted call does around the core call, shared by the synchronous and the JSPI wrapper:
+ * `begin` enters the instance and lowers the arguments (a refused argument undoes the lowering and
+ * leaves the instance usable); `end` lifts the result, runs post-return (during which the guest may
+ * not call imports: `may_leave`), checks no borrow is still held and leaves the instance; `fail`
+ * kills the instance with whatever escaped guest code.
+ */
+function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
   const lowerParams = makeParamsLowerer(cx, sig);
   const liftResult = makeResultLifter(cx, sig);
-  const unwrap = sig.result !== null && types[sig.result].kind === 'result';
+  const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
   const hasResults = sig.flatResults.length > 0;
-  const run = promisingOf(core);
-
-  return async function call(...args) {
-    if (state.status !== READY) state.refuse(context);
-    state.status = BUSY;
-    const depth = calls.enter();
-    let coreArgs;
-    try {
-      coreArgs = lowerParams(args);
-    } catch (e) {
-      if (e instanceof InvalidValue) {
-        calls.abandon(depth);
-        state.status = READY;
-        throw argError(e);
+  const fail = (e) => {
+    calls.reset();
+    throw state.fail(e, context);
+  };
+  return {
+    begin(args) {
+      if (state.status !== READY) state.refuse(context);
+      state.status = BUSY;
+      const depth = calls.enter();
+      let coreArgs;
+      try {
+        coreArgs = lowerParams(args);
+      } catch (e) {
+        if (e instanceof InvalidValue) {
+          calls.abandon(depth);
+          state.status = READY;
+          throw argError(e);
+        }
+        fail(e);
       }
-      calls.reset();
-      throw state.fail(e, context);
-    }
-    calls.settle();
-    let value;
-    try {
-      const ret = await run(...coreArgs);
-      value = liftResult(ret);
-      if (postReturn !== null) {
-        if (hasResults) postReturn(ret);
-        else postReturn();
+      calls.settle();
+      return coreArgs;
+    },
+    end(depth, ret) {
+      let value;
+      try {
+        value = liftResult(ret);
+        if (postReturn !== null) {
+          calls.mayLeave = false;
+          if (hasResults) postReturn(ret);
+          else postReturn();
+          calls.mayLeave = true;
+        }
+        calls.exit(depth, context);
+      } catch (e) {
+        fail(e);
       }
-      calls.exit(depth, context);
-    } catch (e) {
-      calls.reset();
-      throw state.fail(e, context);
-    }
-    state.status = READY;
-    if (unwrap) {
-      if (value.tag === 'err') throw new ComponentError(value.val);
-      return value.val;
-    }
-    return value;
+      state.status = READY;
+      if (unwrap) {
+        if (value.tag === 'err') throw new ComponentError(value.val);
+        return value.val;
+      }
+      return value;
+    },
+    fail,
   };
 }
 
