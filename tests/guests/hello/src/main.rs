@@ -30,9 +30,7 @@ fn main() {
     eprintln!("to stderr");
 
     let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .expect("read stdin");
+    std::io::stdin().read_to_string(&mut input).expect("read stdin");
     if !input.is_empty() {
         println!("stdin: {input}");
     }

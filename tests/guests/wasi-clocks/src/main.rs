@@ -5,28 +5,11 @@
 //!   once, to the deadline), so every wait must take exactly its length.
 //! - `WALL_START=<seconds>`: the host's wall clock starts there, and moves with the monotonic clock.
 
-use std::fmt::Debug;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use wasi::clocks::{monotonic_clock, wall_clock};
 
-#[derive(Default)]
-struct Checks {
-    failed: usize,
-    passed: usize,
-}
-
-impl Checks {
-    fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
-        if ok {
-            self.passed += 1;
-            println!("ok {name}");
-        } else {
-            self.failed += 1;
-            println!("FAIL {name}: {detail:?}");
-        }
-    }
-}
+use checks::Checks;
 
 const MS: u64 = 1_000_000;
 
@@ -106,7 +89,11 @@ fn main() {
     let wall = wall_clock::now();
     c.check("wall-clock nanoseconds < 1e9", wall.nanoseconds < 1_000_000_000, wall.nanoseconds);
     let res = wall_clock::resolution();
-    c.check("wall-clock resolution is positive", res.seconds > 0 || res.nanoseconds > 0, (res.seconds, res.nanoseconds));
+    c.check(
+        "wall-clock resolution is positive",
+        res.seconds > 0 || res.nanoseconds > 0,
+        (res.seconds, res.nanoseconds),
+    );
     let system = SystemTime::now().duration_since(UNIX_EPOCH).expect("after the epoch");
     c.check("SystemTime agrees with wall-clock", system.as_secs().abs_diff(wall.seconds) <= 1, (system, wall.seconds));
     if let Some(start_s) = wall_start {
@@ -114,15 +101,16 @@ fn main() {
         let expected = Duration::from_secs(start_s) + Duration::from_nanos(elapsed);
         let diff = if system > expected { system - expected } else { expected - system };
         if virtual_clock {
-            c.check("the wall clock moved exactly with the virtual clock", diff < Duration::from_millis(1), (system, expected));
+            c.check(
+                "the wall clock moved exactly with the virtual clock",
+                diff < Duration::from_millis(1),
+                (system, expected),
+            );
         } else {
             c.check("the wall clock starts where the host said", diff < Duration::from_secs(2), (system, expected));
         }
     }
 
     println!("monotonic elapsed: {} ns", monotonic_clock::now() - start);
-    println!("{} passed, {} failed", c.passed, c.failed);
-    if c.failed > 0 {
-        std::process::exit(1);
-    }
+    c.finish();
 }

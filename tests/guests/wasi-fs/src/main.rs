@@ -159,7 +159,11 @@ fn files(c: &mut Checks) {
     c.ok("open with truncate", t);
     c.eq("truncated on open", fs::read("/data/out.txt").ok(), Some(vec![]));
     fs::write("/data/out.txt", "hello").expect("rewrite");
-    c.errno("create_new on an existing file", OpenOptions::new().write(true).create_new(true).open("/data/out.txt"), EEXIST);
+    c.errno(
+        "create_new on an existing file",
+        OpenOptions::new().write(true).create_new(true).open("/data/out.txt"),
+        EEXIST,
+    );
     c.errno("open a missing file", File::open("/data/missing.txt"), ENOENT);
     let ro = File::open("/data/out.txt").expect("open read-only");
     // The stream write fails with `bad-descriptor`; wasi-libc reports failed stream writes as EIO
@@ -208,7 +212,11 @@ fn renames_and_links(c: &mut Checks) {
     fs::write("/data/hard-a", "one file").expect("hard-a");
     c.ok("hard_link", fs::hard_link("/data/hard-a", "/data/hard-b"));
     fs::write("/data/hard-a", "one file, two names").expect("rewrite hard-a");
-    c.eq("write through one link, read through the other", fs::read_to_string("/data/hard-b").ok(), Some("one file, two names".into()));
+    c.eq(
+        "write through one link, read through the other",
+        fs::read_to_string("/data/hard-b").ok(),
+        Some("one file, two names".into()),
+    );
     c.errno("hard_link onto an existing name", fs::hard_link("/data/hard-a", "/data/hard-b"), EEXIST);
     c.errno("hard_link a directory", fs::hard_link("/data/sub", "/data/sub-link"), EPERM);
     fs::write("/data/hard-c", "c").expect("hard-c");
@@ -226,7 +234,11 @@ fn renames_and_links(c: &mut Checks) {
     c.errno("symlink onto an existing name", make_symlink("x", "/data/link"), EEXIST);
     c.errno("read_link of a file", fs::read_link("/data/renamed.txt"), EINVAL);
     c.ok("symlink to a directory", make_symlink("sub", "/data/sub-link"));
-    c.eq("path through a symlinked directory", fs::read_to_string("/data/sub-link/nested.txt").ok(), Some("nested".into()));
+    c.eq(
+        "path through a symlinked directory",
+        fs::read_to_string("/data/sub-link/nested.txt").ok(),
+        Some("nested".into()),
+    );
     c.ok("dangling symlink", make_symlink("nowhere", "/data/dangling"));
     c.errno("open a dangling symlink", File::open("/data/dangling"), ENOENT);
     c.ok("remove a dangling symlink", fs::remove_file("/data/dangling"));

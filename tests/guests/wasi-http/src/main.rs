@@ -11,35 +11,18 @@
 //!   (`ConnectionRefused`; a browser cannot tell: `DestinationUnavailable`);
 //! - `BROWSER=1`: the host is a browser (forbidden headers, redirects followed, no set-cookie).
 
-use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
+use wasi::clocks::monotonic_clock;
 use wasi::http::outgoing_handler;
 use wasi::http::types::{
     ErrorCode, Fields, FutureIncomingResponse, HeaderError, IncomingBody, Method, OutgoingBody, OutgoingRequest,
     RequestOptions, Scheme,
 };
-use wasi::clocks::monotonic_clock;
 use wasi::io::poll::poll;
 use wasi::io::streams::{InputStream, OutputStream, StreamError};
 
-#[derive(Default)]
-struct Checks {
-    failed: usize,
-    passed: usize,
-}
-
-impl Checks {
-    fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
-        if ok {
-            self.passed += 1;
-            println!("ok {name}");
-        } else {
-            self.failed += 1;
-            println!("FAIL {name}: {detail:?}");
-        }
-    }
-}
+use checks::Checks;
 
 struct Response {
     status: u16,
@@ -110,7 +93,8 @@ fn read_all(stream: &InputStream) -> Result<Vec<u8>, ErrorCode> {
             Ok(chunk) => bytes.extend_from_slice(&chunk),
             Err(StreamError::Closed) => return Ok(bytes),
             Err(StreamError::LastOperationFailed(e)) => {
-                return Err(wasi::http::types::http_error_code(&e).unwrap_or(ErrorCode::InternalError(Some(e.to_debug_string()))))
+                return Err(wasi::http::types::http_error_code(&e)
+                    .unwrap_or(ErrorCode::InternalError(Some(e.to_debug_string()))))
             }
         }
     }
@@ -132,7 +116,11 @@ fn write_all(stream: &OutputStream, mut data: &[u8]) {
 }
 
 /// Sends `request` (its body written in `chunks` after `handle`, as a streaming client would).
-fn send(request: OutgoingRequest, chunks: Option<&[Vec<u8>]>, options: Option<RequestOptions>) -> Result<Response, ErrorCode> {
+fn send(
+    request: OutgoingRequest,
+    chunks: Option<&[Vec<u8>]>,
+    options: Option<RequestOptions>,
+) -> Result<Response, ErrorCode> {
     let body = request.body().expect("body once");
     let future = outgoing_handler::handle(request, options)?;
     if let Some(chunks) = chunks {
@@ -180,10 +168,7 @@ fn main() {
             other => panic!("unknown group {other}"),
         }
     }
-    println!("{} passed, {} failed", c.passed, c.failed);
-    if c.failed > 0 {
-        std::process::exit(1);
-    }
+    c.finish();
 }
 
 fn get(c: &mut Checks, t: &Target) {
@@ -191,9 +176,17 @@ fn get(c: &mut Checks, t: &Target) {
         Ok(r) => {
             c.check("GET /hello: 200", r.status == 200, r.status);
             c.check("GET /hello: body", r.text() == "hello world", r.text());
-            c.check("GET /hello: content-type", r.header("content-type").is_some_and(|v| v.starts_with("text/plain")), r.header("content-type"));
+            c.check(
+                "GET /hello: content-type",
+                r.header("content-type").is_some_and(|v| v.starts_with("text/plain")),
+                r.header("content-type"),
+            );
             c.check("GET /hello: a custom header", r.header("x-test").as_deref() == Some("yes"), r.header("x-test"));
-            c.check("GET /hello: header names are lowercase", r.headers.iter().all(|(n, _)| *n == n.to_lowercase()), &r.headers);
+            c.check(
+                "GET /hello: header names are lowercase",
+                r.headers.iter().all(|(n, _)| *n == n.to_lowercase()),
+                &r.headers,
+            );
         }
         Err(e) => c.check("GET /hello", false, e),
     }
@@ -208,8 +201,16 @@ fn post(c: &mut Checks, t: &Target) {
         Ok(r) => {
             c.check("POST /echo: 200", r.status == 200, r.status);
             c.check("POST /echo: the body came back whole", r.body == all, r.body.len());
-            c.check("POST /echo: the server saw POST", r.header("x-method").as_deref() == Some("POST"), r.header("x-method"));
-            c.check("POST /echo: the server got 50000 bytes", r.header("x-body-length").as_deref() == Some("50000"), r.header("x-body-length"));
+            c.check(
+                "POST /echo: the server saw POST",
+                r.header("x-method").as_deref() == Some("POST"),
+                r.header("x-method"),
+            );
+            c.check(
+                "POST /echo: the server got 50000 bytes",
+                r.header("x-body-length").as_deref() == Some("50000"),
+                r.header("x-body-length"),
+            );
             println!("request body mode: {}", r.header("x-body-mode").unwrap_or_default());
             c.check(
                 &format!("POST /echo: the request body went out {expected_mode}"),
@@ -221,7 +222,11 @@ fn post(c: &mut Checks, t: &Target) {
     }
     // An empty PUT.
     match send(t.request(Method::Put, "/echo", &[]), Some(&[]), None) {
-        Ok(r) => c.check("PUT /echo with an empty body", r.status == 200 && r.body.is_empty() && r.header("x-method").as_deref() == Some("PUT"), (r.status, r.body.len())),
+        Ok(r) => c.check(
+            "PUT /echo with an empty body",
+            r.status == 200 && r.body.is_empty() && r.header("x-method").as_deref() == Some("PUT"),
+            (r.status, r.body.len()),
+        ),
         Err(e) => c.check("PUT /echo with an empty body", false, e),
     }
 }
@@ -230,7 +235,11 @@ fn headers(c: &mut Checks, t: &Target, browser: bool) {
     // The fields resource on its own.
     let f = Fields::from_list(&[("X-A".into(), b"1".to_vec()), ("x-b".into(), b"2".to_vec())]).expect("from-list");
     f.append("X-B", b"3").expect("append");
-    c.check("fields: get is case-insensitive, values in order", f.get("x-B") == vec![b"2".to_vec(), b"3".to_vec()], f.get("x-B"));
+    c.check(
+        "fields: get is case-insensitive, values in order",
+        f.get("x-B") == vec![b"2".to_vec(), b"3".to_vec()],
+        f.get("x-B"),
+    );
     c.check("fields: has", f.has("x-a") && !f.has("x-c"), ());
     c.check("fields: names are lowercase", f.entries().iter().all(|(n, _)| n == "x-a" || n == "x-b"), f.entries());
     f.set("x-a", &[b"one".to_vec(), b"uno".to_vec()]).expect("set");
@@ -240,16 +249,36 @@ fn headers(c: &mut Checks, t: &Target, browser: bool) {
     let copy = f.clone();
     copy.append("x-c", b"4").expect("clone is mutable");
     c.check("fields: a clone is separate", !f.has("x-c") && copy.has("x-c"), ());
-    c.check("fields: a bad name is invalid-syntax", matches!(f.append("bad name", b"v"), Err(HeaderError::InvalidSyntax)), ());
-    c.check("fields: a newline in a value is invalid-syntax", matches!(f.append("x-d", b"a\nb"), Err(HeaderError::InvalidSyntax)), ());
-    c.check("fields: from-list checks names too", matches!(Fields::from_list(&[("a:b".into(), vec![])]), Err(HeaderError::InvalidSyntax)), ());
+    c.check(
+        "fields: a bad name is invalid-syntax",
+        matches!(f.append("bad name", b"v"), Err(HeaderError::InvalidSyntax)),
+        (),
+    );
+    c.check(
+        "fields: a newline in a value is invalid-syntax",
+        matches!(f.append("x-d", b"a\nb"), Err(HeaderError::InvalidSyntax)),
+        (),
+    );
+    c.check(
+        "fields: from-list checks names too",
+        matches!(Fields::from_list(&[("a:b".into(), vec![])]), Err(HeaderError::InvalidSyntax)),
+        (),
+    );
     for forbidden in ["connection", "host", "Transfer-Encoding", "upgrade", "keep-alive"] {
-        c.check(&format!("fields: {forbidden} is forbidden"), matches!(f.set(forbidden, &[b"x".to_vec()]), Err(HeaderError::Forbidden)), ());
+        c.check(
+            &format!("fields: {forbidden} is forbidden"),
+            matches!(f.set(forbidden, &[b"x".to_vec()]), Err(HeaderError::Forbidden)),
+            (),
+        );
     }
     for name in ["cookie", "origin", "sec-fetch-mode", "proxy-authorization-x", "content-length"] {
         let result = f.append(name, b"x");
         if browser {
-            c.check(&format!("fields: {name} is forbidden in a browser"), matches!(result, Err(HeaderError::Forbidden)), &result);
+            c.check(
+                &format!("fields: {name} is forbidden in a browser"),
+                matches!(result, Err(HeaderError::Forbidden)),
+                &result,
+            );
         } else {
             c.check(&format!("fields: {name} is allowed outside a browser"), result.is_ok(), &result);
             let _ = f.delete(name);
@@ -272,13 +301,21 @@ fn headers(c: &mut Checks, t: &Target, browser: bool) {
     future.subscribe().block();
     let response = future.get().unwrap().unwrap().expect("response");
     let h = response.headers();
-    c.check("response headers: a repeated header, as fetch joins it", h.get("x-multi") == vec![b"a, b".to_vec()], h.get("x-multi"));
+    c.check(
+        "response headers: a repeated header, as fetch joins it",
+        h.get("x-multi") == vec![b"a, b".to_vec()],
+        h.get("x-multi"),
+    );
     c.check("response headers are immutable", matches!(h.append("x-y", b"1"), Err(HeaderError::Immutable)), ());
     c.check("response headers: clone is mutable", h.clone().append("x-y", b"1").is_ok(), ());
     if browser {
         c.check("response headers: set-cookie is never seen in a browser", !h.has("set-cookie"), h.get("set-cookie"));
     } else {
-        c.check("response headers: set-cookie", h.get("set-cookie") == vec![b"session=1".to_vec()], h.get("set-cookie"));
+        c.check(
+            "response headers: set-cookie",
+            h.get("set-cookie") == vec![b"session=1".to_vec()],
+            h.get("set-cookie"),
+        );
     }
     drop(h);
     drop(response);
@@ -287,13 +324,21 @@ fn headers(c: &mut Checks, t: &Target, browser: bool) {
 fn status(c: &mut Checks, t: &Target, browser: bool) {
     for (code, body) in [(201u16, "status 201"), (500, "status 500"), (503, "status 503"), (204, "")] {
         match t.get(&format!("/status/{code}")) {
-            Ok(r) => c.check(&format!("GET /status/{code}"), r.status == code && r.text() == body, (r.status, r.text())),
+            Ok(r) => {
+                c.check(&format!("GET /status/{code}"), r.status == code && r.text() == body, (r.status, r.text()))
+            }
             Err(e) => c.check(&format!("GET /status/{code}"), false, e),
         }
     }
     match t.get("/redirect") {
-        Ok(r) if browser => c.check("a redirect is followed in a browser", r.status == 200 && r.text() == "hello world", r.status),
-        Ok(r) => c.check("a redirect comes back as it is", r.status == 302 && r.header("location").as_deref() == Some("/hello"), r.status),
+        Ok(r) if browser => {
+            c.check("a redirect is followed in a browser", r.status == 200 && r.text() == "hello world", r.status)
+        }
+        Ok(r) => c.check(
+            "a redirect comes back as it is",
+            r.status == 302 && r.header("location").as_deref() == Some("/hello"),
+            r.status,
+        ),
         Err(e) => c.check("a redirect", false, e),
     }
 }
@@ -323,23 +368,40 @@ fn timeout(c: &mut Checks, t: &Target) {
     // first-byte-timeout: the head takes 3 s.
     let options = RequestOptions::new();
     options.set_first_byte_timeout(Some(ms(300))).expect("set");
-    c.check("request-options keep what was set", options.first_byte_timeout() == Some(ms(300)) && options.connect_timeout().is_none(), ());
+    c.check(
+        "request-options keep what was set",
+        options.first_byte_timeout() == Some(ms(300)) && options.connect_timeout().is_none(),
+        (),
+    );
     let start = Instant::now();
     let result = send(t.request(Method::Get, "/slow-head?ms=3000", &[]), None, Some(options));
     let took = start.elapsed();
-    c.check("first-byte-timeout: connection-read-timeout", matches!(result, Err(ErrorCode::ConnectionReadTimeout)), result.as_ref().err());
-    c.check("first-byte-timeout: fails in time", took >= Duration::from_millis(300) && took < Duration::from_millis(2500), took);
+    c.check(
+        "first-byte-timeout: connection-read-timeout",
+        matches!(result, Err(ErrorCode::ConnectionReadTimeout)),
+        result.as_ref().err(),
+    );
+    c.check(
+        "first-byte-timeout: fails in time",
+        took >= Duration::from_millis(300) && took < Duration::from_millis(2500),
+        took,
+    );
 
     // connect-timeout: fetch cannot tell connecting from waiting for the head.
     let options = RequestOptions::new();
     options.set_connect_timeout(Some(ms(300))).expect("set");
     let result = send(t.request(Method::Get, "/slow-head?ms=3000", &[]), None, Some(options));
-    c.check("connect-timeout: connection-timeout", matches!(result, Err(ErrorCode::ConnectionTimeout)), result.as_ref().err());
+    c.check(
+        "connect-timeout: connection-timeout",
+        matches!(result, Err(ErrorCode::ConnectionTimeout)),
+        result.as_ref().err(),
+    );
 
     // between-bytes-timeout: the body stalls after "start".
     let options = RequestOptions::new();
     options.set_between_bytes_timeout(Some(ms(300))).expect("set");
-    let future = outgoing_handler::handle(t.request(Method::Get, "/slow-body?ms=3000", &[]), Some(options)).expect("handle");
+    let future =
+        outgoing_handler::handle(t.request(Method::Get, "/slow-body?ms=3000", &[]), Some(options)).expect("handle");
     future.subscribe().block();
     let response = future.get().unwrap().unwrap().expect("the head arrives at once");
     let body = response.consume().unwrap();
@@ -405,7 +467,11 @@ fn big(c: &mut Checks, t: &Target) {
         Ok(r) => {
             c.check("a 1 MiB body: its length", r.body.len() == n, r.body.len());
             c.check("a 1 MiB body: its bytes", r.body.iter().enumerate().all(|(i, &b)| b as usize == i % 251), ());
-            c.check("a 1 MiB body: content-length", r.header("content-length").as_deref() == Some("1048576"), r.header("content-length"));
+            c.check(
+                "a 1 MiB body: content-length",
+                r.header("content-length").as_deref() == Some("1048576"),
+                r.header("content-length"),
+            );
         }
         Err(e) => c.check("a 1 MiB body", false, e),
     }
@@ -423,7 +489,11 @@ fn trailers(c: &mut Checks, t: &Target) {
     c.check("a body sent with trailers", text == b"with trailers", String::from_utf8_lossy(&text));
     let future_trailers = IncomingBody::finish(body);
     future_trailers.subscribe().block();
-    c.check("incoming trailers are never seen (fetch has none)", matches!(future_trailers.get(), Some(Ok(Ok(None)))), ());
+    c.check(
+        "incoming trailers are never seen (fetch has none)",
+        matches!(future_trailers.get(), Some(Ok(Ok(None)))),
+        (),
+    );
     c.check("future-trailers.get a second time is an error", matches!(future_trailers.get(), Some(Err(()))), ());
 
     // Outgoing trailers: fetch cannot send them.
@@ -442,29 +512,49 @@ fn trailers(c: &mut Checks, t: &Target) {
     );
     future.subscribe().block();
     let outcome = future.get().unwrap().unwrap();
-    c.check("outgoing trailers: the request fails too", matches!(outcome, Err(ErrorCode::InternalError(_))), outcome.as_ref().err());
+    c.check(
+        "outgoing trailers: the request fails too",
+        matches!(outcome, Err(ErrorCode::InternalError(_))),
+        outcome.as_ref().err(),
+    );
 }
 
 fn errors(c: &mut Checks, t: &Target) {
     let request = t.request(Method::Connect, "/", &[]);
     let result = outgoing_handler::handle(request, None);
-    c.check("CONNECT: HTTP-request-method-invalid", matches!(result, Err(ErrorCode::HttpRequestMethodInvalid)), result.err());
+    c.check(
+        "CONNECT: HTTP-request-method-invalid",
+        matches!(result, Err(ErrorCode::HttpRequestMethodInvalid)),
+        result.err(),
+    );
 
     let request = OutgoingRequest::new(Fields::new());
     request.set_path_with_query(Some("/hello")).unwrap();
     let result = outgoing_handler::handle(request, None);
-    c.check("no authority: HTTP-request-URI-invalid", matches!(result, Err(ErrorCode::HttpRequestUriInvalid)), result.err());
+    c.check(
+        "no authority: HTTP-request-URI-invalid",
+        matches!(result, Err(ErrorCode::HttpRequestUriInvalid)),
+        result.err(),
+    );
 
     let request = OutgoingRequest::new(Fields::new());
     c.check("a method with a space is refused", request.set_method(&Method::Other("BAD METHOD".into())).is_err(), ());
     c.check("an authority with a slash is refused", request.set_authority(Some("a/b")).is_err(), ());
-    c.check("a request's defaults: GET, no path", matches!(request.method(), Method::Get) && request.path_with_query().is_none(), ());
+    c.check(
+        "a request's defaults: GET, no path",
+        matches!(request.method(), Method::Get) && request.path_with_query().is_none(),
+        (),
+    );
     c.check("body() only once", request.body().is_ok() && request.body().is_err(), ());
 
     // A custom method goes out as it is.
     let request = t.request(Method::Other("PATCH".into()), "/echo", &[]);
     match send(request, Some(&[b"patched".to_vec()]), None) {
-        Ok(r) => c.check("a custom method", r.header("x-method").as_deref() == Some("PATCH") && r.body == b"patched", r.header("x-method")),
+        Ok(r) => c.check(
+            "a custom method",
+            r.header("x-method").as_deref() == Some("PATCH") && r.body == b"patched",
+            r.header("x-method"),
+        ),
         Err(e) => c.check("a custom method", false, e),
     }
 }

@@ -3,29 +3,11 @@
 //! `FAIL <check>: …` per check and exits 1 if any failed. `VIRTUAL=1`: the host's monotonic clock
 //! is virtual, so waits land exactly on deadlines.
 
-use std::fmt::Debug;
-
 use wasi::cli::{stdin, stdout};
 use wasi::clocks::monotonic_clock::{self, subscribe_duration, subscribe_instant};
 use wasi::io::poll::{poll, Pollable};
 
-#[derive(Default)]
-struct Checks {
-    failed: usize,
-    passed: usize,
-}
-
-impl Checks {
-    fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
-        if ok {
-            self.passed += 1;
-            println!("ok {name}");
-        } else {
-            self.failed += 1;
-            println!("FAIL {name}: {detail:?}");
-        }
-    }
-}
+use checks::Checks;
 
 const MS: u64 = 1_000_000;
 
@@ -41,7 +23,11 @@ fn main() {
     let past = subscribe_instant(0);
     let ready = poll(&[&t200, &t400, &past]);
     c.check("poll returns only the ready pollable", ready == [2], &ready);
-    c.check("poll with one ready pollable does not wait", monotonic_clock::now() - start < 150 * MS, monotonic_clock::now() - start);
+    c.check(
+        "poll with one ready pollable does not wait",
+        monotonic_clock::now() - start < 150 * MS,
+        monotonic_clock::now() - start,
+    );
 
     // None ready: poll waits for the earliest, and returns just it.
     let ready = poll(&[&t400, &t200]);
@@ -75,8 +61,9 @@ fn main() {
 
     // Many pollables: exactly the ones already due.
     let base = monotonic_clock::now();
-    let many: Vec<Pollable> =
-        (0..64u64).map(|i| if i % 2 == 0 { subscribe_instant(base - 1) } else { subscribe_duration(3_600_000 * MS + i) }).collect();
+    let many: Vec<Pollable> = (0..64u64)
+        .map(|i| if i % 2 == 0 { subscribe_instant(base - 1) } else { subscribe_duration(3_600_000 * MS + i) })
+        .collect();
     let refs: Vec<&Pollable> = many.iter().collect();
     let ready = poll(&refs);
     let expected: Vec<u32> = (0..64).filter(|i| i % 2 == 0).collect();
@@ -99,8 +86,5 @@ fn main() {
     let waited = monotonic_clock::now() - begin;
     c.check("block() waits for its timer", p.ready() && waited >= 25 * MS, waited);
 
-    println!("{} passed, {} failed", c.passed, c.failed);
-    if c.failed > 0 {
-        std::process::exit(1);
-    }
+    c.finish();
 }

@@ -7,29 +7,12 @@
 //!   arrived; with `EXPECT_WAIT=1` there must have been such a wait;
 //! - `wasi-stdin skip`: `blocking-skip` of 6 bytes, then `blocking-read`s of the rest.
 
-use std::fmt::Debug;
 use std::io::{BufRead, Read};
 
 use wasi::cli::stdin::get_stdin;
 use wasi::io::streams::StreamError;
 
-#[derive(Default)]
-struct Checks {
-    failed: usize,
-    passed: usize,
-}
-
-impl Checks {
-    fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
-        if ok {
-            self.passed += 1;
-            println!("ok {name}");
-        } else {
-            self.failed += 1;
-            println!("FAIL {name}: {detail:?}");
-        }
-    }
-}
+use checks::Checks;
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "std".into());
@@ -84,7 +67,11 @@ fn main() {
                 c.check("some read found nothing yet and waited", empty > 0, empty);
             }
             c.check("after the end, read says closed", matches!(stdin.read(1), Err(StreamError::Closed)), ());
-            c.check("after the end, blocking-read says closed", matches!(stdin.blocking_read(1), Err(StreamError::Closed)), ());
+            c.check(
+                "after the end, blocking-read says closed",
+                matches!(stdin.blocking_read(1), Err(StreamError::Closed)),
+                (),
+            );
         }
         "skip" => {
             let stdin = get_stdin();
@@ -106,8 +93,5 @@ fn main() {
         }
         other => panic!("unknown mode {other}"),
     }
-    println!("{} passed, {} failed", c.passed, c.failed);
-    if c.failed > 0 {
-        std::process::exit(1);
-    }
+    c.finish();
 }
