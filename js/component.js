@@ -9,6 +9,7 @@ import { createWasi, waitingFunctions } from '../polyfill-wasi/js/index.js';
 import { isReadableStream, makeSink } from '../polyfill-wasi/js/cli.js';
 import { fromCoreError } from './load.js';
 import { resolveBlocking } from './blocking.js';
+import { checkInstantiateArguments } from './arguments.js';
 
 export class Component {
   #bytes;
@@ -83,6 +84,7 @@ export class Component {
    * @param {{wasi?: import('../polyfill-wasi/js/index.js').WasiOptions, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} [options]
    */
   async instantiate(imports = {}, options = {}) {
+    checkInstantiateArguments('instantiate', imports, options);
     const wasiOptions = options.wasi ?? {};
     const blocking = resolveBlocking(options.blocking, this.imports, wasiOptions, 'none');
     const plan = this.#plan;

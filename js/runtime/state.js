@@ -10,6 +10,7 @@
  * own), in one group: when one dies, they all do.
  */
 import { TerrariumError, GuestTrap, WasiExit } from '../errors.js';
+import { describe } from '../abi/invalid.js';
 
 export const READY = 0;
 export const BUSY = 1;
@@ -43,7 +44,7 @@ export class InstanceState {
     const why = this.cause
       ? this.cause instanceof TerrariumError && this.cause.kind === 'dead'
         ? this.cause.message.replace(/^[^:]*: /, '')
-        : `an earlier call failed: ${this.cause.message}`
+        : `an earlier call failed: ${this.cause instanceof Error ? this.cause.message : describe(this.cause)}`
       : 'it was disposed';
     throw new TerrariumError('dead', `cannot call \`${context}\`: instance \`${this.name}\` is dead: ${why}`, {
       context,
@@ -78,6 +79,13 @@ export class InstanceState {
           '(a destructor or a start function run outside an export call)',
         { context, cause: e },
       );
+    } else if (e === null || (typeof e !== 'object' && typeof e !== 'function')) {
+      // A host import threw a bare value (`throw undefined`, a string): the unwound guest dies all
+      // the same, and the caller gets an error that says what happened instead of that value.
+      err = new TerrariumError('trap', `trap in \`${context}\`: a host import threw ${describe(e)}, not an Error`, {
+        context,
+        cause: e,
+      });
     } else if (isTrap(e)) {
       err = new TerrariumError('trap', `trap in \`${context}\`: ${e.message}`, { context, cause: e });
     }
