@@ -12,7 +12,8 @@
 // and cargo leaves unchanged artifacts alone, so a second run takes as long as
 // cargo's no-op check.
 //
-// Usage: node scripts/build-guests.mjs   (works from any cwd)
+// Usage: node scripts/build-guests.mjs [--rust-only]   (works from any cwd)
+//   --rust-only: step 1 only, what the demo site shows (no wasm-tools or wac needed)
 
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -85,6 +86,8 @@ for (const [name, file] of Object.entries(guests)) {
   if (!fresh(to, [from])) copyFileSync(from, to);
   report(to);
 }
+
+if (process.argv.includes("--rust-only")) process.exit(0);
 
 // Hand-written components.
 const watDir = join(guestsDir, "wat");
