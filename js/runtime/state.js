@@ -4,7 +4,8 @@
  * One small integer is checked on every export call. A call that ends by unwinding through guest
  * code (a trap, an exit, an exception thrown by a host import) leaves the guest's memory and globals
  * in an unknown state, so the instance becomes dead: later calls throw kind 'dead'. Entering an
- * instance that is busy is the spec's `may_enter` trap (reentrance).
+ * instance that is busy is the spec's `may_enter` trap (reentrance): from the host, or from another
+ * component instance of the same component, a parent or a child of it included.
  *
  * A composed component has one state per component instance inside it (each may be entered on its
  * own), in one group: when one dies, they all do.
@@ -20,9 +21,11 @@ export class InstanceState {
   /**
    * @param {string} name the component's name, for messages
    * @param {InstanceState[]} [group] the states that live and die together; this one joins it
+   * @param {number} [index] the component instance's number in the plan (0: the component itself)
    */
-  constructor(name, group = []) {
+  constructor(name, group = [], index = 0) {
     this.name = name;
+    this.index = index;
     this.status = READY;
     /** why the instance died: the error the fatal call threw */
     this.cause = null;
@@ -35,7 +38,7 @@ export class InstanceState {
     if (this.status === BUSY) {
       const err = new TerrariumError(
         'trap',
-        `trap in \`${context}\`: reentrant call into \`${this.name}\` while another of its calls is in progress`,
+        `trap in \`${context}\`: cannot enter component instance ${this.label()}: reentrant call while another of its calls is in progress`,
         { context },
       );
       this.kill(err);
@@ -50,6 +53,11 @@ export class InstanceState {
       context,
       cause: this.cause ?? undefined,
     });
+  }
+
+  /** The component instance, for messages: the component's name, and the nested instance's number. */
+  label() {
+    return this.index === 0 ? `\`${this.name}\`` : `${this.index} (nested in \`${this.name}\`)`;
   }
 
   /** Kills the group; `cause` replaces an earlier one if `latest` (a failure unwinding outwards). */
