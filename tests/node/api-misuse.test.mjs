@@ -28,12 +28,15 @@ test('a 3 GiB input is refused as unsupported before it is copied or planned', a
 test('a BigInt, a string or an object with valueOf where a u32 is expected is a TypeError naming the argument', async () => {
   const instance = await (await load(await guestBytes('bench'))).instantiate(quietHost);
   const { add, sumBytes } = instance.exports.api;
-  for (const bad of [1n, '1', { valueOf: () => 1 }, Symbol('x')]) {
-    assert.throws(() => add(bad, 2), (e) => e instanceof TypeError && /`example:bench\/api@0\.1\.0#add`/.test(e.message) && /a\b/.test(e.message), String(typeof bad));
+  for (const [bad, shown] of [[1n, '1n'], ['1', '"1"'], [{ valueOf: () => 1 }, 'an object'], [Symbol('x'), 'Symbol(x)']]) {
+    assert.throws(() => add(bad, 2), { name: 'TypeError', message: `invalid argument \`a\` of \`example:bench/api#add\`: expected u32, got ${shown}` });
   }
-  assert.throws(() => add(1, 2n), (e) => e instanceof TypeError && /\bb\b/.test(e.message) && /u32/.test(e.message));
+  assert.throws(() => add(1, 2n), { name: 'TypeError', message: 'invalid argument `b` of `example:bench/api#add`: expected u32, got 2n' });
   // In a list too: a BigInt element of a plain array for list<u8>, and a BigInt64Array.
-  assert.throws(() => sumBytes([1, 2n]), (e) => e instanceof TypeError && /\[1\]/.test(e.message));
+  assert.throws(() => sumBytes([1, 2n]), {
+    name: 'TypeError',
+    message: 'invalid argument `data[1]` of `example:bench/api#sum-bytes`: expected u8 (0..255), got 2n',
+  });
   assert.throws(() => sumBytes(new BigInt64Array(2)), TypeError);
   // The instance was never entered: it still works.
   assert.equal(add(40, 2), 42);
@@ -75,13 +78,13 @@ test('a host import that throws undefined kills the instance with a trap that sa
     assert.throws(() => instance.exports.api.callHost('x'), (e) => {
       assert.ok(e instanceof TerrariumError, `thrown ${shown}`);
       assert.equal(e.kind, 'trap');
-      assert.equal(e.message, `trap in \`example:bench/api@0.1.0#call-host\`: a host import threw ${shown}, not an Error`);
+      assert.equal(e.message, `trap in \`example:bench/api#call-host\`: a host import threw ${shown}, not an Error`);
       assert.equal(e.cause, thrown);
       return true;
     });
     assert.throws(() => instance.exports.api.add(1, 2), (e) => {
       assert.equal(e.kind, 'dead');
-      assert.match(e.message, /an earlier call failed: trap in `example:bench\/api@0\.1\.0#call-host`: a host import threw/);
+      assert.match(e.message, /an earlier call failed: trap in `example:bench\/api#call-host`: a host import threw/);
       assert.doesNotMatch(e.message, /disposed/);
       return true;
     });
