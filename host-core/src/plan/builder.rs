@@ -104,30 +104,14 @@ impl<'a> Builder<'a> {
                     ))
                 }
                 Payload::ModuleSection { unchecked_range, .. } => {
-                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
-                    if end > bytes.len() {
-                        return Err(Error::new(
-                            ErrorKind::Malformed,
-                            "module section extends past the end of the binary",
-                            start,
-                        ));
-                    }
+                    let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
                     let index = self.modules.len() as u32;
                     self.scope().core_modules.push(index);
                     self.modules.push(ModuleRange { start, end });
-                    rest = &rest[end - start..];
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {
-                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
-                    if end > bytes.len() {
-                        return Err(Error::new(
-                            ErrorKind::Malformed,
-                            "component section extends past the end of the binary",
-                            start,
-                        ));
-                    }
-                    self.scope().components.push(start..end);
-                    rest = &rest[end - start..];
+                    let range = skip_nested(&mut rest, unchecked_range, "component")?;
+                    self.scope().components.push(range);
                 }
                 Payload::InstanceSection(section) => {
                     for item in section.into_iter_with_offsets() {
@@ -676,6 +660,18 @@ impl<'a> Builder<'a> {
             options: options.clone(),
         })
     }
+}
+
+/// Steps over a nested module or component whose bytes the parser left to the caller, refusing one
+/// that runs past the component it is in (the parser only knows the section's declared size).
+fn skip_nested(rest: &mut &[u8], range: std::ops::Range<u64>, what: &str) -> Result<std::ops::Range<usize>> {
+    let (start, len) = (range.start as usize, range.end - range.start);
+    let Some(after) = usize::try_from(len).ok().and_then(|len| rest.get(len..)) else {
+        let message = format!("{what} section of {len} bytes extends past the end of its component");
+        return Err(Error::new(ErrorKind::Malformed, message, start));
+    };
+    *rest = after;
+    Ok(start..start + len as usize)
 }
 
 /// The JS name of an instance member, after wit-component's naming of resource functions:

@@ -5,7 +5,7 @@ use super::scope::{lookup, FuncType, TypeEntry};
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
 use crate::names::lower_camel;
-use crate::types::{Case, Element, Field, TypeArena, TypeId, TypeKind};
+use crate::types::{Case, Element, Extent, Field, TypeArena, TypeId, TypeKind};
 use std::rc::Rc;
 use wasmparser::{ComponentDefinedType, ComponentFuncType, ComponentValType, PrimitiveValType};
 
@@ -33,7 +33,7 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
 
 pub fn value_type(arena: &mut TypeArena, types: &[TypeEntry], ty: ComponentValType, offset: usize) -> Result<TypeId> {
     match ty {
-        ComponentValType::Primitive(p) => Ok(arena.intern(primitive(p, offset)?)),
+        ComponentValType::Primitive(p) => arena.intern(primitive(p, offset)?, offset),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
             TypeEntry::Value(id) => Ok(*id),
             _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
@@ -105,7 +105,7 @@ pub fn defined_type(
             return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
-    Ok(arena.intern(kind))
+    arena.intern(kind, offset)
 }
 
 pub fn func_type(
@@ -123,7 +123,9 @@ pub fn func_type(
         .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
         .collect::<Result<_>>()?;
     let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
-    Ok(Rc::new(FuncType { params, result }))
+    let func = FuncType { params, result };
+    Extent::of(func.types().map(|t| arena.get(t).extent), offset)?;
+    Ok(Rc::new(func))
 }
 
 /// One `ComponentType` definition as an entry of the type index space it is defined in.

@@ -16,6 +16,13 @@ pub struct FuncType {
     pub result: Option<TypeId>,
 }
 
+impl FuncType {
+    /// The parameter types, then the result type.
+    pub fn types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.params.iter().map(|p| p.ty).chain(self.result)
+    }
+}
+
 /// An entry of the component type index space.
 #[derive(Debug, Clone)]
 pub enum TypeEntry<'a> {
