@@ -99,3 +99,18 @@ fn wide_types_keep_the_flattening_linear() {
         assert!(flats > 9_000, "{flats} types keep their flattening");
     }
 }
+
+#[test]
+fn instantiations_that_double_at_each_level_are_refused() {
+    // `c(k)` instantiates `c(k-1)` twice, 30 levels: valid, but 2^30 instances once planned.
+    let mut text = String::from("(component\n  (component $c0 (core module $m) (core instance (instantiate $m)))\n");
+    for k in 1..30 {
+        text += &format!(
+            "  (component $c{k} (alias outer 1 $c{0} (component $c)) (instance (instantiate $c)) (instance (instantiate $c)))\n",
+            k - 1
+        );
+    }
+    let bytes = wat::parse_str(text + "  (instance (instantiate $c29)))").unwrap();
+    let err = refused(&bytes);
+    assert_eq!(err.kind, ErrorKind::Unsupported, "{err}");
+}

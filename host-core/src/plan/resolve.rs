@@ -1,13 +1,16 @@
 //! Component type definitions (`ComponentDefinedType`, `ComponentFuncType`) turned into arena
 //! types, against whichever type index space is in force: a component's or an instance type's.
 
-use super::scope::{lookup, FuncType, TypeEntry};
+use super::scope::{lookup, FuncType, InstanceType, TypeEntry};
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
 use crate::names::lower_camel;
 use crate::types::{Case, Element, Extent, Field, TypeArena, TypeId, TypeKind};
 use std::rc::Rc;
-use wasmparser::{ComponentDefinedType, ComponentFuncType, ComponentValType, PrimitiveValType};
+use wasmparser::{
+    ComponentAlias, ComponentDefinedType, ComponentFuncType, ComponentOuterAliasKind, ComponentValType,
+    InstanceTypeDeclaration, PrimitiveValType,
+};
 
 fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
     use PrimitiveValType as P;
@@ -128,10 +131,15 @@ pub fn func_type(
     Ok(Rc::new(func))
 }
 
-/// One `ComponentType` definition as an entry of the type index space it is defined in.
+/// Looks up the type an outer alias names: `outer(count, index)` for an alias `count` levels out
+/// from the space a type is being defined in (0: that space itself).
+pub type Outer<'o, 'a> = &'o dyn Fn(u32, u32) -> Result<TypeEntry<'a>>;
+
+/// One `ComponentType` definition as an entry of the type index space `types` it is defined in.
 pub fn type_entry<'a>(
     arena: &mut TypeArena,
     types: &[TypeEntry<'a>],
+    outer: Outer<'_, 'a>,
     ty: wasmparser::ComponentType<'a>,
     offset: usize,
 ) -> Result<TypeEntry<'a>> {
@@ -139,7 +147,20 @@ pub fn type_entry<'a>(
     Ok(match ty {
         T::Defined(d) => TypeEntry::Value(defined_type(arena, types, &d, offset)?),
         T::Func(f) => TypeEntry::Func(func_type(arena, types, &f, offset)?),
-        T::Instance(decls) => TypeEntry::Instance(decls.into()),
+        T::Instance(decls) => {
+            let outer = decls
+                .iter()
+                .filter_map(|decl| match decl {
+                    InstanceTypeDeclaration::Alias(ComponentAlias::Outer {
+                        kind: ComponentOuterAliasKind::Type,
+                        count: count @ 1..,
+                        index,
+                    }) => Some(outer(count - 1, *index)),
+                    _ => None,
+                })
+                .collect::<Result<_>>()?;
+            TypeEntry::Instance(Rc::new(InstanceType { decls, outer }))
+        }
         T::Component(decls) => TypeEntry::Component(decls.into()),
         T::Resource { .. } => return Err(Error::invalid("resource types are defined only at component level", offset)),
     })
