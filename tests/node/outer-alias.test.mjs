@@ -72,8 +72,9 @@ test('a function of a tuple of 2^17 u32s (by doubling) is called through memory'
       (func (export "last") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 524284))))
       (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 8)))
     (core instance $i (instantiate $m))
-    (func $last (param "t" $t16) (result u32)
-      (canon lift (core func $i "last") (memory $i "memory") (realloc (func $i "realloc"))))
+    (alias core export $i "memory" (core memory $memory))
+    (alias core export $i "realloc" (core func $realloc))
+    (func $last (param "t" $t16) (result u32) (canon lift (core func $i "last") (memory $memory) (realloc $realloc)))
     (export "last" (func $last)))`;
   const component = await load(assemble({ text }), { validate: false });
   const { last } = (await component.instantiate({})).exports;
