@@ -432,7 +432,7 @@ impl<'a> Builder<'a> {
                 self.walked += def.range.len();
                 if self.walked > self.walk_budget {
                     return Err(Error::unsupported(
-                        format!("nested instantiations walk more than {MAX_EXPANSION} times the component's bytes"),
+                        format!("nested component instantiations walk more than {} bytes", self.walk_budget),
                         offset,
                     ));
                 }
