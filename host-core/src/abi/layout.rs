@@ -2,6 +2,7 @@
 //! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
 //! (the spec lowers all of them as variants).
 
+use super::signature::MAX_FLAT_PARAMS;
 use crate::types::{CoreType, TypeArena, TypeKind};
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
@@ -136,10 +137,14 @@ fn join(a: CoreType, b: CoreType) -> CoreType {
     }
 }
 
-/// The spec's `flatten_type`, before the `MAX_FLAT_*` limits are applied.
-pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
+/// A type's flat types are kept up to this many: past it, a value (and any value holding it)
+/// travels through memory, as with Wasmtime's `MAX_FLAT_TYPES`.
+pub const MAX_FLAT: usize = MAX_FLAT_PARAMS;
+
+/// The spec's `flatten_type` from the members' flattening, `None` past [`MAX_FLAT`] types.
+pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
     use TypeKind::*;
-    match kind {
+    let flat = match kind {
         Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => {
             vec![CoreType::I32]
         }
@@ -148,20 +153,28 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
         F64 => vec![CoreType::F64],
         String | List { .. } => vec![CoreType::I32, CoreType::I32],
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
-        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
-        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
+        Record { .. } | Tuple { .. } => {
+            let mut flat = Vec::new();
+            for member in kind.members() {
+                flat.extend_from_slice(arena.get(member).flat.as_deref()?);
+                if flat.len() > MAX_FLAT {
+                    return None;
+                }
+            }
+            flat
+        }
         _ => {
-            let mut flat: Vec<CoreType> = Vec::new();
+            let mut flat = vec![CoreType::I32];
             for case in cases(kind).expect("variant-like").into_iter().flatten() {
-                for (i, &core) in arena.get(case).flat.iter().enumerate() {
-                    match flat.get_mut(i) {
+                for (i, &core) in arena.get(case).flat.as_deref()?.iter().enumerate() {
+                    match flat.get_mut(i + 1) {
                         Some(slot) => *slot = join(*slot, core),
                         None => flat.push(core),
                     }
                 }
             }
-            flat.insert(0, CoreType::I32);
             flat
         }
-    }
+    };
+    (flat.len() <= MAX_FLAT).then_some(flat)
 }
