@@ -55,6 +55,10 @@ pub enum TypeKind {
     Char,
     String,
     List { element: TypeId },
+    // `list<T, N>`: exactly `length` elements, stored inline and flattened as `length` copies of `T`.
+    FixedList { element: TypeId, length: u32 },
+    // `map<K, V>`: laid out and lowered as `list<tuple<K, V>>`; `entry` is that tuple.
+    Map { key: TypeId, value: TypeId, entry: TypeId },
     Record { fields: Vec<Field> },
     Tuple { elements: Vec<Element> },
     Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },

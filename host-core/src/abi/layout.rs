@@ -2,6 +2,7 @@
 //! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
 //! (the spec lowers all of them as variants).
 
+use crate::abi::signature::MAX_FLAT_PARAMS;
 use crate::types::{CoreType, TypeArena, TypeKind};
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
@@ -80,8 +81,9 @@ pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
     match kind {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
-        S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
+        S32 | U32 | F32 | Char | String | List { .. } | Map { .. } | Own { .. } | Borrow { .. } => 4,
         S64 | U64 | F64 => 8,
+        FixedList { element, .. } => arena.get(*element).align,
         Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
         Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
         Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
@@ -108,7 +110,8 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
         S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => 4,
-        S64 | U64 | F64 | String | List { .. } => 8,
+        S64 | U64 | F64 | String | List { .. } | Map { .. } => 8,
+        FixedList { element, length } => arena.get(*element).size.saturating_mul(*length),
         Flags { names, .. } => flags_size(names.len()),
         Record { fields } => {
             align_to(sequence_end(fields.last().map(|f| (f.offset, f.ty)), arena), alignment(kind, arena))
@@ -136,7 +139,11 @@ fn join(a: CoreType, b: CoreType) -> CoreType {
     }
 }
 
-/// The spec's `flatten_type`, before the `MAX_FLAT_*` limits are applied.
+/// Flat types past this many only say "too many": every function passing such a value passes it
+/// in memory, so a `list<u8, 1000000>` keeps 17 entries, not a million.
+pub const FLAT_CAP: usize = MAX_FLAT_PARAMS + 1;
+
+/// The spec's `flatten_type`, before the `MAX_FLAT_*` limits are applied (cut at [`FLAT_CAP`]).
 pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
     use TypeKind::*;
     match kind {
@@ -146,10 +153,15 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
         S64 | U64 => vec![CoreType::I64],
         F32 => vec![CoreType::F32],
         F64 => vec![CoreType::F64],
-        String | List { .. } => vec![CoreType::I32, CoreType::I32],
+        String | List { .. } | Map { .. } => vec![CoreType::I32, CoreType::I32],
+        FixedList { element, length } => {
+            let element = &arena.get(*element).flat;
+            let count = (element.len() as u64 * u64::from(*length)).min(FLAT_CAP as u64) as usize;
+            element.iter().copied().cycle().take(count).collect()
+        }
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
-        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
-        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
+        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).take(FLAT_CAP).collect(),
+        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).take(FLAT_CAP).collect(),
         _ => {
             let mut flat: Vec<CoreType> = Vec::new();
             for case in cases(kind).expect("variant-like").into_iter().flatten() {

@@ -74,6 +74,8 @@ impl ToJson for TypeDef {
             Char => "char",
             String => "string",
             List { .. } => "list",
+            FixedList { .. } => "fixed-list",
+            Map { .. } => "map",
             Record { .. } => "record",
             Tuple { .. } => "tuple",
             Variant { .. } => "variant",
@@ -91,6 +93,12 @@ impl ToJson for TypeDef {
         match &self.kind {
             List { element } => {
                 o.field("element", element);
+            }
+            FixedList { element, length } => {
+                o.field("element", element).field("length", length);
+            }
+            Map { key, value, entry } => {
+                o.field("key", key).field("value", value).field("entry", entry);
             }
             Record { fields } => {
                 o.field("fields", fields);

@@ -97,15 +97,34 @@ pub fn defined_type(
         },
         ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
         ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
-        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
-        ComponentDefinedType::FixedLengthList(..) => {
-            return Err(Error::unsupported("fixed-length lists are not supported", offset))
+        ComponentDefinedType::Map(key, value) => {
+            let (key, value) = (val(arena, *key)?, val(arena, *value)?);
+            let entry = arena.intern(TypeKind::Tuple {
+                elements: vec![Element { ty: key, offset: 0 }, Element { ty: value, offset: 0 }],
+            });
+            TypeKind::Map { key, value, entry }
+        }
+        ComponentDefinedType::FixedLengthList(t, length) => {
+            let element = val(arena, *t)?;
+            fixed_list(arena, element, *length, offset)?
         }
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
             return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
     Ok(arena.intern(kind))
+}
+
+/// `list<T, N>`, refused when it is empty (the validator's rule, kept without it) or when one value
+/// would not fit in a 32-bit memory.
+fn fixed_list(arena: &TypeArena, element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
+    if length == 0 {
+        return Err(Error::invalid("fixed-length lists must have more than zero elements", offset));
+    }
+    if u64::from(arena.get(element).size) * u64::from(length) > u64::from(u32::MAX) {
+        return Err(Error::unsupported(format!("`list<_, {length}>` takes more than 4 GiB of memory"), offset));
+    }
+    Ok(TypeKind::FixedList { element, length })
 }
 
 pub fn func_type(
