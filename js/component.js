@@ -33,12 +33,20 @@ export class Component {
     }));
   }
 
-  /** What the component offers: `{name, jsName, kind, functions?}` per export. */
+  /**
+   * What the component offers: `{name, jsName, kind}` per export, where `kind` is `'func'`,
+   * `'instance'` (with the names of its `functions`), `'resource'` or `'module'`.
+   */
   get exports() {
     return this.#plan.exports.map((exported) =>
       exported.kind === 'instance'
-        ? { name: exported.name, jsName: exported.jsName, kind: 'instance', functions: exported.exports.map((f) => f.name) }
-        : { name: exported.name, jsName: exported.jsName, kind: 'func' },
+        ? {
+            name: exported.name,
+            jsName: exported.jsName,
+            kind: 'instance',
+            functions: exported.exports.filter((m) => m.kind === 'func').map((f) => f.name),
+          }
+        : { name: exported.name, jsName: exported.jsName, kind: exported.kind },
     );
   }
 

@@ -212,7 +212,8 @@ export interface ImportDescription {
 export interface ExportDescription {
   name: string;
   jsName: string;
-  kind: 'instance' | 'func';
+  /** `'resource'`: a guest resource's class; `'module'`: a core module's `WebAssembly.Module`. */
+  kind: 'instance' | 'func' | 'resource' | 'module';
   /** WIT names of an instance export's functions. */
   functions?: string[];
 }

@@ -232,6 +232,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const exports = buildExports(plan.exports, {
     types: plan.types,
     resources: resourceTypes,
+    modules,
     lift: (exp, context) => {
       const o = {
         cx: contextFor(exp.options),

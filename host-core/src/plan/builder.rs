@@ -406,6 +406,8 @@ impl<'a> Builder<'a> {
             (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
             (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
             (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (ComponentExternalKind::Module, Item::CoreModule(module)) => self.scope().core_modules.push(module),
+            (ComponentExternalKind::Component, Item::Component(range)) => self.scope().components.push(range),
             (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
         }
         Ok(())
@@ -449,7 +451,15 @@ impl<'a> Builder<'a> {
             ComponentExternalKind::Instance => {
                 Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
             }
-            other => return Err(Error::unsupported(format!("a {} in an instance or export", other.desc()), offset)),
+            ComponentExternalKind::Module => {
+                Item::CoreModule(*lookup(&self.scope_ref().core_modules, index, "core module", offset)?)
+            }
+            ComponentExternalKind::Component => {
+                Item::Component(lookup(&self.scope_ref().components, index, "component", offset)?.clone())
+            }
+            ComponentExternalKind::Value => {
+                return Err(Error::unsupported("component values (`cm-values`) are not supported", offset))
+            }
         })
     }
 
@@ -601,33 +611,32 @@ impl<'a> Builder<'a> {
             self.scope().exports.push((name.to_string(), item.clone()));
             return self.push_item(kind, item, name, offset);
         }
-        match &item {
-            Item::Func(func) => {
-                let export = self.export_func(name, func, offset)?;
-                self.exports.push(export);
-            }
+        if let Some(export) = self.root_export(name, &item, offset)? {
+            self.exports.push(export);
+        }
+        self.push_item(kind, item, name, offset)
+    }
+
+    /// What JS finds under the root's export (or an exported instance's member) `name`, if anything.
+    fn root_export(&mut self, name: &str, item: &Item<'a>, offset: usize) -> Result<Option<Export>> {
+        let (name, js_name) = (name.to_string(), interface_js_name(name));
+        Ok(match item {
+            Item::Func(func) => Some(self.export_func(&name, func, offset)?),
             Item::Instance(instance) => {
                 let mut exports = Vec::new();
                 for (member, item) in &instance.exports {
-                    match item {
-                        Item::Func(func) => exports.push(self.export_func(member, func, offset)?),
-                        Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, member),
-                        Item::Type(_) => {}
-                        Item::Instance(_) => {
-                            return Err(Error::unsupported(format!("nested instance exports (`{member}`)"), offset))
-                        }
-                    }
+                    exports.extend(self.root_export(member, item, offset)?);
                 }
-                self.exports.push(Export::Instance {
-                    name: name.to_string(),
-                    js_name: interface_js_name(name),
-                    exports,
-                });
+                Some(Export::Instance { name, js_name, exports })
             }
-            Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, name),
-            Item::Type(_) => {}
-        }
-        self.push_item(kind, item, name, offset)
+            Item::Type(TypeEntry::Resource(r)) => {
+                self.name_resource(*r, &name);
+                let guest = self.resources[*r as usize].import.is_none();
+                guest.then(|| Export::Resource { js_name: upper_camel(&name), name, resource: *r })
+            }
+            Item::CoreModule(module) => Some(Export::Module { name, js_name, module: *module }),
+            Item::Type(_) | Item::Component(_) => None,
+        })
     }
 
     /// An exported item as its WIT names say: a value type under its export name, a lifted function

@@ -301,6 +301,12 @@ impl ToJson for Export {
             Export::Instance { name, js_name, exports } => {
                 o.field("kind", "instance").field("name", name).field("jsName", js_name).field("exports", exports)
             }
+            Export::Resource { name, js_name, resource } => {
+                o.field("kind", "resource").field("name", name).field("jsName", js_name).field("resource", resource)
+            }
+            Export::Module { name, js_name, module } => {
+                o.field("kind", "module").field("name", name).field("jsName", js_name).field("module", module)
+            }
             Export::Func { name, js_name, core_func, func, options } => o
                 .field("kind", "func")
                 .field("name", name)

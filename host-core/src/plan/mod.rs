@@ -163,8 +163,14 @@ pub struct Import {
     pub resources: Vec<ResourceId>,
 }
 
+/// What JS finds on `instance.exports`. A component or a value type exported is reachable only
+/// from the components of the same composition: JS has no value for it.
 #[derive(Debug, Clone)]
 pub enum Export {
     Instance { name: String, js_name: String, exports: Vec<Export> },
     Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+    /// A guest resource type, exported or re-exported: its class.
+    Resource { name: String, js_name: String, resource: ResourceId },
+    /// A core module, as the `WebAssembly.Module` compiled from `plan.modules[module]`.
+    Module { name: String, js_name: String, module: u32 },
 }

@@ -42,6 +42,10 @@ pub enum Item<'a> {
     Func(FuncEntry),
     Type(TypeEntry<'a>),
     Instance(Rc<InstanceEntry<'a>>),
+    /// A core module: index into the plan's modules.
+    CoreModule(u32),
+    /// A component definition, as its byte range in the root binary.
+    Component(std::ops::Range<usize>),
 }
 
 /// An entry of the component instance index space: an import or a bundle of exports.
