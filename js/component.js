@@ -27,7 +27,7 @@ export class Component {
     return this.#plan.imports.map(({ name, kind, jsName, functions, wasi }) => ({
       name,
       kind,
-      ...(kind === 'func' ? { jsName } : {}),
+      ...(kind !== 'instance' ? { jsName } : {}),
       functions: [...functions],
       providedByWasi: wasi !== null,
     }));
@@ -99,7 +99,7 @@ export class Component {
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
     const given = (wanted) =>
-      wanted.kind === 'func' ? imports[wanted.jsName] ?? imports[wanted.name] : imports[wanted.name] ?? imports[wanted.versionless];
+      wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
     const resolveWith = (wasi) => (index) => {
       const wanted = plan.imports[index];
       const value = given(wanted);

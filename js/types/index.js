@@ -514,6 +514,14 @@ class Writer {
         entries.push(...entry.functions.flatMap((f) => this.member({ ...f, jsName: imp.jsName })));
         continue;
       }
+      if (imp.kind === 'resource') {
+        entries.push(...entry.classes.map((cls) => `  ${prop(imp.jsName)}: ${this.hostClassType(cls)};`));
+        continue;
+      }
+      if (imp.kind === 'module') {
+        entries.push(`  ${prop(imp.jsName)}: WebAssembly.Module;`);
+        continue;
+      }
       const members = entry.functions.flatMap((f) => this.member(f));
       let used = entry.functions.length > 0;
       for (const cls of entry.classes) {

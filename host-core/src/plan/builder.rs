@@ -114,7 +114,7 @@ impl<'a> Builder<'a> {
                     }
                     let index = self.modules.len() as u32;
                     self.scope().core_modules.push(index);
-                    self.modules.push(ModuleRange { start, end });
+                    self.modules.push(ModuleRange { start, end, import: None });
                     rest = &rest[end - start..];
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {
@@ -334,6 +334,10 @@ impl<'a> Builder<'a> {
                 let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
                     return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
                 };
+                if let Some(owner) = self.resource_import_of(name) {
+                    self.scope().funcs.push(FuncEntry::Imported { import: owner, name: name.to_string(), ty });
+                    return Ok(());
+                }
                 self.imports.push(Import {
                     name: name.to_string(),
                     versionless: versionless(name).to_string(),
@@ -349,6 +353,18 @@ impl<'a> Builder<'a> {
                 let entry = lookup(&self.scope_ref().types, index, "type", offset)?.clone();
                 self.scope().types.push(entry);
             }
+            ComponentTypeRef::Type(wasmparser::TypeBounds::SubResource) => {
+                self.imports.push(self.new_import(name, upper_camel(name), ImportKind::Resource));
+                let resource = self.new_resource(name, Some(import), None, None);
+                self.imports[import as usize].resources.push(resource);
+                self.scope().types.push(TypeEntry::Resource(resource));
+            }
+            ComponentTypeRef::Module(_) => {
+                self.imports.push(self.new_import(name, lower_camel(name), ImportKind::Module));
+                let module = self.modules.len() as u32;
+                self.modules.push(ModuleRange { start: offset, end: offset, import: Some(import) });
+                self.scope().core_modules.push(module);
+            }
             other => {
                 return Err(Error::unsupported(
                     format!("importing a {} (`{name}`) is not supported", other.kind().desc()),
@@ -357,6 +373,27 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    fn new_import(&self, name: &str, js_name: String, kind: ImportKind) -> Import {
+        Import {
+            name: name.to_string(),
+            versionless: versionless(name).to_string(),
+            js_name,
+            wasi: None,
+            kind,
+            functions: Vec::new(),
+            resources: Vec::new(),
+        }
+    }
+
+    /// The world-level resource import that the function import `name` (`[method]r.f`,
+    /// `[static]r.f`, `[constructor]r`) belongs to, if any.
+    fn resource_import_of(&self, name: &str) -> Option<u32> {
+        let rest = ["[constructor]", "[method]", "[static]"].iter().find_map(|prefix| name.strip_prefix(prefix))?;
+        let resource = rest.split('.').next().unwrap_or(rest);
+        let found = self.imports.iter().position(|i| i.kind == ImportKind::Resource && i.name == resource)?;
+        Some(found as u32)
     }
 
     fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {

@@ -22,7 +22,12 @@ impl ToJson for Plan {
 
 impl ToJson for ModuleRange {
     fn write_json(&self, out: &mut String) {
-        object(out).field("start", &self.start).field("end", &self.end).end();
+        let mut o = object(out);
+        o.field("start", &self.start).field("end", &self.end);
+        if let Some(import) = &self.import {
+            o.field("import", import);
+        }
+        o.end();
     }
 }
 
@@ -281,6 +286,8 @@ impl ToJson for Import {
         let kind = match self.kind {
             ImportKind::Instance => "instance",
             ImportKind::Func => "func",
+            ImportKind::Resource => "resource",
+            ImportKind::Module => "module",
         };
         object(out)
             .field("name", &self.name)
