@@ -177,8 +177,8 @@ pub struct Import {
 pub enum Export {
     Instance { name: String, js_name: String, exports: Vec<Export> },
     Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
-    /// A guest resource type, exported or re-exported: its class.
+    // A guest resource type, exported or re-exported: its class.
     Resource { name: String, js_name: String, resource: ResourceId },
-    /// A core module, as the `WebAssembly.Module` compiled from `plan.modules[module]`.
+    // A core module: the `WebAssembly.Module` of `plan.modules[module]`.
     Module { name: String, js_name: String, module: u32 },
 }
