@@ -75,3 +75,9 @@ test('a missing or wrong core-module import is a link error before any guest cod
     (e) => e.kind === 'link' && /WebAssembly\.Module/.test(e.message),
   );
 });
+
+test('declarations: a resource type import is its class, a core-module import a WebAssembly.Module', async () => {
+  const text = await (await load(await guestBytes('fixtures/type-and-module-imports'))).types();
+  assert.ok(text.includes('export interface Imports {\n  Counter: new (start: number) => Counter;\n  adder: WebAssembly.Module;\n}'), text);
+  assert.ok(text.includes('export interface Counter {\n  /** `bump: func() -> u32` */\n  bump(): number;\n}'), text);
+});

@@ -70,3 +70,12 @@ test('maps: what is not a Map, or holds a bad key or value, is refused with its 
   assert.throws(() => exports.total(new Map([['ada', -1]])), (e) => e instanceof RangeError && /`m\[0\]\[1\]`/.test(e.message));
   assert.throws(() => exports.total(new Map([[1, 1]])), (e) => e instanceof TypeError && /`m\[0\]\[0\]`/.test(e.message));
 });
+
+test('declarations: a map is a Map, a fixed-length list a typed array or an array, with the WIT in the doc', async () => {
+  const maps = await (await load(await guestBytes('fixtures/maps'))).types();
+  assert.ok(maps.includes('  /** `echo: func(m: map<string, u32>) -> map<string, u32>` */\n  echo(m: Map<string, number>): Map<string, number>;'), maps);
+  assert.ok(maps.includes('  lookup(m: Map<number, string>): Map<number, string>;'), maps);
+  const lists = await (await load(await guestBytes('fixtures/fixed-lists'))).types();
+  assert.ok(lists.includes('  /** `reverse: func(v: list<u32, 3>) -> list<u32, 3>` */\n  reverse(v: Uint32Array): Uint32Array;'), lists);
+  assert.ok(lists.includes('  swap(v: Array<string>): Array<string>;'), lists);
+});
