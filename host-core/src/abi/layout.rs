@@ -14,8 +14,9 @@ pub fn discriminant_size(cases: usize) -> u32 {
     }
 }
 
+/// Saturates rather than overflows: a type that large is refused once interned (see `resolve`).
 fn align_to(offset: u32, align: u32) -> u32 {
-    offset.div_ceil(align) * align
+    offset.div_ceil(align).saturating_mul(align)
 }
 
 /// The payload types of a variant-like type, `None` for a case without payload.
@@ -40,13 +41,13 @@ fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, aren
         let def = arena.get(ty);
         offset = align_to(offset, def.align);
         *slot = offset;
-        offset += def.size;
+        offset = offset.saturating_add(def.size);
     }
 }
 
 /// Where the last member of a record or tuple ends, before the padding to the alignment.
 fn sequence_end(last: Option<(u32, u32)>, arena: &TypeArena) -> u32 {
-    last.map_or(0, |(offset, ty)| offset + arena.get(ty).size)
+    last.map_or(0, |(offset, ty)| offset.saturating_add(arena.get(ty).size))
 }
 
 /// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
@@ -124,7 +125,7 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
             let disc = discriminant_size(cases.len());
             let payload = align_to(disc, max_case_alignment(&cases, arena));
             let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
-            align_to(payload + largest, alignment(kind, arena))
+            align_to(payload.saturating_add(largest), alignment(kind, arena))
         }
     }
 }

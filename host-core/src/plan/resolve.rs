@@ -104,25 +104,29 @@ pub fn defined_type(
             });
             TypeKind::Map { key, value, entry }
         }
-        ComponentDefinedType::FixedLengthList(t, length) => {
-            let element = val(arena, *t)?;
-            fixed_list(arena, element, *length, offset)?
-        }
+        ComponentDefinedType::FixedLengthList(t, length) => fixed_list(val(arena, *t)?, *length, offset)?,
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
             return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
-    Ok(arena.intern(kind))
+    let id = arena.intern(kind);
+    if u64::from(arena.get(id).size) >= MAX_VALUE_BYTES {
+        return Err(Error::invalid(
+            "a value of this type would take 256 MiB or more (a fixed-length list too long)",
+            offset,
+        ));
+    }
+    Ok(id)
 }
 
-/// `list<T, N>`, refused when it is empty (the validator's rule, kept without it) or when one value
-/// would not fit in a 32-bit memory.
-fn fixed_list(arena: &TypeArena, element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
+/// The validator's bound on the bytes one value may take (wasmparser's `MAX_WASM_VALUE_TYPE_BYTE_SIZE`),
+/// kept without it: only `list<T, N>` makes types that large.
+const MAX_VALUE_BYTES: u64 = 1 << 28;
+
+/// `list<T, N>`, refused when it is empty (the validator's rule, kept without it).
+fn fixed_list(element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
     if length == 0 {
         return Err(Error::invalid("fixed-length lists must have more than zero elements", offset));
-    }
-    if u64::from(arena.get(element).size) * u64::from(length) > u64::from(u32::MAX) {
-        return Err(Error::unsupported(format!("`list<_, {length}>` takes more than 4 GiB of memory"), offset));
     }
     Ok(TypeKind::FixedList { element, length })
 }
