@@ -28,18 +28,26 @@ export class Component {
     return this.#plan.imports.map(({ name, kind, jsName, functions, wasi }) => ({
       name,
       kind,
-      ...(kind === 'func' ? { jsName } : {}),
+      ...(kind !== 'instance' ? { jsName } : {}),
       functions: [...functions],
       providedByWasi: wasi !== null,
     }));
   }
 
-  /** What the component offers: `{name, jsName, kind, functions?}` per export. */
+  /**
+   * What the component offers: `{name, jsName, kind}` per export, where `kind` is `'func'`,
+   * `'instance'` (with the names of its `functions`), `'resource'` or `'module'`.
+   */
   get exports() {
     return this.#plan.exports.map((exported) =>
       exported.kind === 'instance'
-        ? { name: exported.name, jsName: exported.jsName, kind: 'instance', functions: exported.exports.map((f) => f.name) }
-        : { name: exported.name, jsName: exported.jsName, kind: 'func' },
+        ? {
+            name: exported.name,
+            jsName: exported.jsName,
+            kind: 'instance',
+            functions: exported.exports.filter((m) => m.kind === 'func').map((f) => f.name),
+          }
+        : { name: exported.name, jsName: exported.jsName, kind: exported.kind },
     );
   }
 
@@ -93,7 +101,7 @@ export class Component {
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
     const given = (wanted) =>
-      wanted.kind === 'func' ? imports[wanted.jsName] ?? imports[wanted.name] : imports[wanted.name] ?? imports[wanted.versionless];
+      wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
     const resolveWith = (wasi) => (index) => {
       const wanted = plan.imports[index];
       const value = given(wanted);

@@ -20,7 +20,8 @@ export async function load(source, options = {}) {
     engine(validate ? 'full' : 'trusted'),
   ]);
   const plan = planOf(core, bytes, validate);
-  const modules = await Promise.all(plan.modules.map((range) => compileModule(bytes, range)));
+  // A core-module import has no bytes: the host passes its module to `instantiate`.
+  const modules = await Promise.all(plan.modules.map((m) => (m.import === undefined ? compileModule(bytes, m) : null)));
   return new Component(bytes, plan, modules);
 }
 

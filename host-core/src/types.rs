@@ -56,6 +56,10 @@ pub enum TypeKind {
     Char,
     String,
     List { element: TypeId },
+    // `list<T, N>`: exactly `length` elements, stored inline and flattened as `length` copies of `T`.
+    FixedList { element: TypeId, length: u32 },
+    // `map<K, V>`: laid out and lowered as `list<tuple<K, V>>`; `entry` is that tuple.
+    Map { key: TypeId, value: TypeId, entry: TypeId },
     Record { fields: Vec<Field> },
     Tuple { elements: Vec<Element> },
     Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
@@ -109,7 +113,11 @@ impl TypeKind {
     pub fn members(&self) -> Box<dyn Iterator<Item = TypeId> + '_> {
         use TypeKind::*;
         match self {
-            List { element } | Option { ty: element, .. } => Box::new(std::iter::once(*element)),
+            List { element } | Option { ty: element, .. } | FixedList { element, .. } => {
+                Box::new(std::iter::once(*element))
+            }
+            // The entry tuple holds the key and the value: one member, as the layout sees it.
+            Map { entry, .. } => Box::new(std::iter::once(*entry)),
             Record { fields } => Box::new(fields.iter().map(|f| f.ty)),
             Tuple { elements } => Box::new(elements.iter().map(|e| e.ty)),
             Variant { cases, .. } => Box::new(cases.iter().filter_map(|c| c.ty)),

@@ -19,7 +19,7 @@ import { symbolDispose } from './dispose.js';
 
 /**
  * @param {any} plan
- * @param {WebAssembly.Module[]} modules indexed like `plan.modules`
+ * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
@@ -57,6 +57,16 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     }
     return hostValues.get(i);
   };
+  /** Core modules: the component's own, and those the host passes for core-module imports. */
+  const coreModules = plan.modules.map((m, i) => {
+    if (m.import === undefined) return modules[i];
+    const given = host(m.import);
+    if (!(given instanceof WebAssembly.Module)) {
+      const { name: importName } = plan.imports[m.import];
+      throw new TerrariumError('link', `import \`${importName}\`: expected a WebAssembly.Module`, { context: importName });
+    }
+    return given;
+  });
   const invokers = new Map();
   for (const step of plan.steps) {
     if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
@@ -157,7 +167,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
       case 'instantiate': {
         const imports = {};
         for (const arg of step.args) imports[arg.name] = entry(instances, arg.instance, 'instance');
-        const module = modules[step.module];
+        const module = coreModules[step.module];
         if (!(module instanceof WebAssembly.Module)) {
           throw new TerrariumError('invalid', `core module ${step.module} was not provided`);
         }
@@ -233,6 +243,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const exports = buildExports(plan.exports, {
     types: plan.types,
     resources: resourceTypes,
+    modules: coreModules,
     lift: (exp, context) => {
       const o = {
         cx: contextFor(exp.options),

@@ -213,6 +213,8 @@ export async function instantiateInWorker({ plan, modules, name, resolveImport, 
       }
       case 'same':
         return objects.get(node.id);
+      case 'module':
+        return modules[node.index];
       default: {
         const out = {};
         objects.set(node.id, out);

@@ -14,8 +14,9 @@ pub fn discriminant_size(cases: usize) -> u32 {
     }
 }
 
+/// Saturates rather than overflows: a type that large is refused once interned (see `resolve`).
 fn align_to(offset: u32, align: u32) -> u32 {
-    offset.div_ceil(align) * align
+    offset.div_ceil(align).saturating_mul(align)
 }
 
 /// The payload types of a variant-like type, `None` for a case without payload.
@@ -40,13 +41,13 @@ fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, aren
         let def = arena.get(ty);
         offset = align_to(offset, def.align);
         *slot = offset;
-        offset += def.size;
+        offset = offset.saturating_add(def.size);
     }
 }
 
 /// Where the last member of a record or tuple ends, before the padding to the alignment.
 fn sequence_end(last: Option<(u32, u32)>, arena: &TypeArena) -> u32 {
-    last.map_or(0, |(offset, ty)| offset + arena.get(ty).size)
+    last.map_or(0, |(offset, ty)| offset.saturating_add(arena.get(ty).size))
 }
 
 /// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
@@ -81,8 +82,9 @@ pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
     match kind {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
-        S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
+        S32 | U32 | F32 | Char | String | List { .. } | Map { .. } | Own { .. } | Borrow { .. } => 4,
         S64 | U64 | F64 => 8,
+        FixedList { element, .. } => arena.get(*element).align,
         Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
         Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
         Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
@@ -109,7 +111,8 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
         S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => 4,
-        S64 | U64 | F64 | String | List { .. } => 8,
+        S64 | U64 | F64 | String | List { .. } | Map { .. } => 8,
+        FixedList { element, length } => arena.get(*element).size.saturating_mul(*length),
         Flags { names, .. } => flags_size(names.len()),
         Record { fields } => {
             align_to(sequence_end(fields.last().map(|f| (f.offset, f.ty)), arena), alignment(kind, arena))
@@ -122,7 +125,7 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
             let disc = discriminant_size(cases.len());
             let payload = align_to(disc, max_case_alignment(&cases, arena));
             let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
-            align_to(payload + largest, alignment(kind, arena))
+            align_to(payload.saturating_add(largest), alignment(kind, arena))
         }
     }
 }
@@ -151,7 +154,15 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
         S64 | U64 => vec![CoreType::I64],
         F32 => vec![CoreType::F32],
         F64 => vec![CoreType::F64],
-        String | List { .. } => vec![CoreType::I32, CoreType::I32],
+        String | List { .. } | Map { .. } => vec![CoreType::I32, CoreType::I32],
+        FixedList { element, length } => {
+            let element = arena.get(*element).flat.as_deref()?;
+            let count = element.len() as u64 * u64::from(*length);
+            if count > MAX_FLAT as u64 {
+                return None;
+            }
+            element.iter().copied().cycle().take(count as usize).collect()
+        }
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
         Record { .. } | Tuple { .. } => {
             let mut flat = Vec::new();

@@ -29,7 +29,9 @@ pub fn check_header(bytes: &[u8]) -> Result<()> {
 #[cfg(feature = "validate")]
 pub fn validate(bytes: &[u8]) -> Result<()> {
     use wasmparser::{Parser, Validator, WasmFeatures};
-    let mut validator = Validator::new_with_features(WasmFeatures::default());
+    // wasmparser's defaults (`map` among them, as in Wasmtime), plus fixed-length lists, which
+    // Wasmtime 46 leaves off by default but Terrarium runs.
+    let mut validator = Validator::new_with_features(WasmFeatures::default() | WasmFeatures::CM_FIXED_LENGTH_LISTS);
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(Error::malformed)?;
         match validator.payload(&payload) {

@@ -119,7 +119,7 @@ impl<'a> Builder<'a> {
                     let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
                     // A nested component instantiated again defines the same module: compile it once.
                     let index = *self.module_at.entry(start).or_insert_with(|| {
-                        self.modules.push(ModuleRange { start, end });
+                        self.modules.push(ModuleRange { start, end, import: None });
                         self.modules.len() as u32 - 1
                     });
                     self.scope().core_modules.push(index);
@@ -340,6 +340,10 @@ impl<'a> Builder<'a> {
                 let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
                     return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
                 };
+                if let Some(owner) = self.resource_import_of(name) {
+                    self.scope().funcs.push(FuncEntry::Imported { import: owner, name: name.to_string(), ty });
+                    return Ok(());
+                }
                 self.imports.push(Import {
                     name: name.to_string(),
                     versionless: versionless(name).to_string(),
@@ -355,6 +359,18 @@ impl<'a> Builder<'a> {
                 let entry = lookup(&self.scope_ref().types, index, "type", offset)?.clone();
                 self.scope().types.push(entry);
             }
+            ComponentTypeRef::Type(wasmparser::TypeBounds::SubResource) => {
+                self.imports.push(self.new_import(name, upper_camel(name), ImportKind::Resource));
+                let resource = self.new_resource(name, Some(import), None, None);
+                self.imports[import as usize].resources.push(resource);
+                self.scope().types.push(TypeEntry::Resource(resource));
+            }
+            ComponentTypeRef::Module(_) => {
+                self.imports.push(self.new_import(name, lower_camel(name), ImportKind::Module));
+                let module = self.modules.len() as u32;
+                self.modules.push(ModuleRange { start: offset, end: offset, import: Some(import) });
+                self.scope().core_modules.push(module);
+            }
             other => {
                 return Err(Error::unsupported(
                     format!("importing a {} (`{name}`) is not supported", other.kind().desc()),
@@ -363,6 +379,27 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    fn new_import(&self, name: &str, js_name: String, kind: ImportKind) -> Import {
+        Import {
+            name: name.to_string(),
+            versionless: versionless(name).to_string(),
+            js_name,
+            wasi: None,
+            kind,
+            functions: Vec::new(),
+            resources: Vec::new(),
+        }
+    }
+
+    /// The world-level resource import that the function import `name` (`[method]r.f`,
+    /// `[static]r.f`, `[constructor]r`) belongs to, if any.
+    fn resource_import_of(&self, name: &str) -> Option<u32> {
+        let rest = ["[constructor]", "[method]", "[static]"].iter().find_map(|prefix| name.strip_prefix(prefix))?;
+        let resource = rest.split('.').next().unwrap_or(rest);
+        let found = self.imports.iter().position(|i| i.kind == ImportKind::Resource && i.name == resource)?;
+        Some(found as u32)
     }
 
     fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {
@@ -408,6 +445,8 @@ impl<'a> Builder<'a> {
             (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
             (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
             (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (ComponentExternalKind::Module, Item::CoreModule(module)) => self.scope().core_modules.push(module),
+            (ComponentExternalKind::Component, Item::Component(range)) => self.scope().components.push(range),
             (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
         }
         Ok(())
@@ -464,7 +503,15 @@ impl<'a> Builder<'a> {
             ComponentExternalKind::Instance => {
                 Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
             }
-            other => return Err(Error::unsupported(format!("a {} in an instance or export", other.desc()), offset)),
+            ComponentExternalKind::Module => {
+                Item::CoreModule(*lookup(&self.scope_ref().core_modules, index, "core module", offset)?)
+            }
+            ComponentExternalKind::Component => {
+                Item::Component(lookup(&self.scope_ref().components, index, "component", offset)?.clone())
+            }
+            ComponentExternalKind::Value => {
+                return Err(Error::unsupported("component values (`cm-values`) are not supported", offset))
+            }
         })
     }
 
@@ -616,33 +663,32 @@ impl<'a> Builder<'a> {
             self.scope().exports.push((name.to_string(), item.clone()));
             return self.push_item(kind, item, name, offset);
         }
-        match &item {
-            Item::Func(func) => {
-                let export = self.export_func(name, func, offset)?;
-                self.exports.push(export);
-            }
+        if let Some(export) = self.root_export(name, &item, offset)? {
+            self.exports.push(export);
+        }
+        self.push_item(kind, item, name, offset)
+    }
+
+    /// What JS finds under the root's export (or an exported instance's member) `name`, if anything.
+    fn root_export(&mut self, name: &str, item: &Item<'a>, offset: usize) -> Result<Option<Export>> {
+        let (name, js_name) = (name.to_string(), interface_js_name(name));
+        Ok(match item {
+            Item::Func(func) => Some(self.export_func(&name, func, offset)?),
             Item::Instance(instance) => {
                 let mut exports = Vec::new();
                 for (member, item) in &instance.exports {
-                    match item {
-                        Item::Func(func) => exports.push(self.export_func(member, func, offset)?),
-                        Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, member),
-                        Item::Type(_) => {}
-                        Item::Instance(_) => {
-                            return Err(Error::unsupported(format!("nested instance exports (`{member}`)"), offset))
-                        }
-                    }
+                    exports.extend(self.root_export(member, item, offset)?);
                 }
-                self.exports.push(Export::Instance {
-                    name: name.to_string(),
-                    js_name: interface_js_name(name),
-                    exports,
-                });
+                Some(Export::Instance { name, js_name, exports })
             }
-            Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, name),
-            Item::Type(_) => {}
-        }
-        self.push_item(kind, item, name, offset)
+            Item::Type(TypeEntry::Resource(r)) => {
+                self.name_resource(*r, &name);
+                let guest = self.resources[*r as usize].import.is_none();
+                guest.then(|| Export::Resource { js_name: upper_camel(&name), name, resource: *r })
+            }
+            Item::CoreModule(module) => Some(Export::Module { name, js_name, module: *module }),
+            Item::Type(_) | Item::Component(_) => None,
+        })
     }
 
     /// An exported item as its WIT names say: a value type under its export name, a lifted function

@@ -22,7 +22,12 @@ impl ToJson for Plan {
 
 impl ToJson for ModuleRange {
     fn write_json(&self, out: &mut String) {
-        object(out).field("start", &self.start).field("end", &self.end).end();
+        let mut o = object(out);
+        o.field("start", &self.start).field("end", &self.end);
+        if let Some(import) = &self.import {
+            o.field("import", import);
+        }
+        o.end();
     }
 }
 
@@ -74,6 +79,8 @@ impl ToJson for TypeDef {
             Char => "char",
             String => "string",
             List { .. } => "list",
+            FixedList { .. } => "fixed-list",
+            Map { .. } => "map",
             Record { .. } => "record",
             Tuple { .. } => "tuple",
             Variant { .. } => "variant",
@@ -91,6 +98,12 @@ impl ToJson for TypeDef {
         match &self.kind {
             List { element } => {
                 o.field("element", element);
+            }
+            FixedList { element, length } => {
+                o.field("element", element).field("length", length);
+            }
+            Map { key, value, entry } => {
+                o.field("key", key).field("value", value).field("entry", entry);
             }
             Record { fields } => {
                 o.field("fields", fields);
@@ -273,6 +286,8 @@ impl ToJson for Import {
         let kind = match self.kind {
             ImportKind::Instance => "instance",
             ImportKind::Func => "func",
+            ImportKind::Resource => "resource",
+            ImportKind::Module => "module",
         };
         object(out)
             .field("name", &self.name)
@@ -292,6 +307,12 @@ impl ToJson for Export {
         match self {
             Export::Instance { name, js_name, exports } => {
                 o.field("kind", "instance").field("name", name).field("jsName", js_name).field("exports", exports)
+            }
+            Export::Resource { name, js_name, resource } => {
+                o.field("kind", "resource").field("name", name).field("jsName", js_name).field("resource", resource)
+            }
+            Export::Module { name, js_name, module } => {
+                o.field("kind", "module").field("name", name).field("jsName", js_name).field("module", module)
             }
             Export::Func { name, js_name, core_func, func, options } => o
                 .field("kind", "func")

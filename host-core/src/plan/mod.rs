@@ -31,10 +31,13 @@ impl Plan {
 }
 
 /// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
+/// A core-module import has no bytes: `start` = `end` = the import's offset, and `import` says
+/// which import the host passes the `WebAssembly.Module` under.
 #[derive(Debug, Clone, Copy)]
 pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
+    pub import: Option<u32>,
 }
 
 /// The core index spaces a step appends to.
@@ -148,6 +151,11 @@ pub struct Resource {
 pub enum ImportKind {
     Instance,
     Func,
+    /// A world-level resource type (`(type (sub resource))`): the host's class. Its `[constructor]`,
+    /// `[method]` and `[static]` function imports are members of this import, not imports of their own.
+    Resource,
+    /// A core module: a `WebAssembly.Module` from the host.
+    Module,
 }
 
 #[derive(Debug, Clone)]
@@ -163,8 +171,14 @@ pub struct Import {
     pub resources: Vec<ResourceId>,
 }
 
+/// What JS finds on `instance.exports`. A component or a value type exported is reachable only
+/// from the components of the same composition: JS has no value for it.
 #[derive(Debug, Clone)]
 pub enum Export {
     Instance { name: String, js_name: String, exports: Vec<Export> },
     Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+    // A guest resource type, exported or re-exported: its class.
+    Resource { name: String, js_name: String, resource: ResourceId },
+    // A core module: the `WebAssembly.Module` of `plan.modules[module]`.
+    Module { name: String, js_name: String, module: u32 },
 }

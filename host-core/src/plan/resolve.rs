@@ -100,15 +100,39 @@ pub fn defined_type(
         },
         ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
         ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
-        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
-        ComponentDefinedType::FixedLengthList(..) => {
-            return Err(Error::unsupported("fixed-length lists are not supported", offset))
+        ComponentDefinedType::Map(key, value) => {
+            let (key, value) = (val(arena, *key)?, val(arena, *value)?);
+            let entry = arena.intern(
+                TypeKind::Tuple { elements: vec![Element { ty: key, offset: 0 }, Element { ty: value, offset: 0 }] },
+                offset,
+            )?;
+            TypeKind::Map { key, value, entry }
         }
+        ComponentDefinedType::FixedLengthList(t, length) => fixed_list(val(arena, *t)?, *length, offset)?,
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
             return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
-    arena.intern(kind, offset)
+    let id = arena.intern(kind, offset)?;
+    if u64::from(arena.get(id).size) >= MAX_VALUE_BYTES {
+        return Err(Error::invalid(
+            "a value of this type would take 256 MiB or more (a fixed-length list too long)",
+            offset,
+        ));
+    }
+    Ok(id)
+}
+
+/// The validator's bound on the bytes one value may take (wasmparser's `MAX_WASM_VALUE_TYPE_BYTE_SIZE`),
+/// kept without it: only `list<T, N>` makes types that large.
+const MAX_VALUE_BYTES: u64 = 1 << 28;
+
+/// `list<T, N>`, refused when it is empty (the validator's rule, kept without it).
+fn fixed_list(element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
+    if length == 0 {
+        return Err(Error::invalid("fixed-length lists must have more than zero elements", offset));
+    }
+    Ok(TypeKind::FixedList { element, length })
 }
 
 pub fn func_type(

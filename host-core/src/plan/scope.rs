@@ -58,6 +58,10 @@ pub enum Item<'a> {
     Func(FuncEntry),
     Type(TypeEntry<'a>),
     Instance(Rc<InstanceEntry<'a>>),
+    /// A core module: index into the plan's modules.
+    CoreModule(u32),
+    /// A component definition, with the scope it closes over.
+    Component(ComponentDef),
 }
 
 /// An entry of the component instance index space: an import or a bundle of exports.
@@ -74,11 +78,15 @@ impl<'a> InstanceEntry<'a> {
 
 /// The component a component definition is nested in, as its outer aliases see it: a scope on the
 /// builder's stack, and how many entries of its outer-aliasable index spaces existed at the
-/// definition. A component reaches no component item but through its own definitions and outer
-/// aliases, so the scope that defined it is on the stack (below it) whenever it is instantiated.
+/// definition. The defining scope is on the stack whenever the component is instantiated where it
+/// was defined or passed down; one exported out of its defining instance and instantiated after
+/// that instance's scope ended is refused if it uses an outer alias (`instance` tells the scope in
+/// that slot from the one that defined it).
 #[derive(Debug, Clone)]
 pub struct Enclosing {
     pub scope: usize,
+    /// The defining scope's component instance number (`Scope::instance`), unique per scope.
+    pub instance: u32,
     pub types: usize,
     pub core_modules: usize,
     pub components: usize,
@@ -121,6 +129,7 @@ impl Scope<'_> {
     pub fn enclosing_here(&self, scope: usize) -> Enclosing {
         Enclosing {
             scope,
+            instance: self.instance,
             types: self.types.len(),
             core_modules: self.core_modules.len(),
             components: self.components.len(),
@@ -144,7 +153,12 @@ pub fn enclosing<'s, 'a>(scopes: &'s [Scope<'a>], count: u32, offset: usize) -> 
     let mut cut: Option<&Enclosing> = None;
     for _ in 0..count {
         let enclosing = scope.enclosing.as_ref().ok_or_else(past_root)?;
-        scope = scopes.get(enclosing.scope).ok_or_else(past_root)?;
+        scope = scopes.get(enclosing.scope).filter(|s| s.instance == enclosing.instance).ok_or_else(|| {
+            Error::unsupported(
+                "an outer alias in a component instantiated after the instance that defined it has ended",
+                offset,
+            )
+        })?;
         cut = Some(enclosing);
     }
     let upto = |len: usize, visible: fn(&Enclosing) -> usize| cut.map_or(len, |c| visible(c).min(len));
