@@ -129,7 +129,7 @@ fn fixed_length_lists_out_of_bounds_are_refused() {
     }
 }
 
-/// A list of almost 256 MiB plans at once: its flat types stop where they stop mattering.
+/// A list of almost 256 MiB plans at once: it has no flat types to keep (it travels in memory).
 #[test]
 fn a_long_fixed_length_list_flattens_to_a_few_types() {
     let bytes = wat::parse_str(
@@ -148,6 +148,6 @@ fn a_long_fixed_length_list_flattens_to_a_few_types() {
     let plan = plan(&bytes, true).unwrap();
     let host_core::plan::Export::Func { func, .. } = &plan.exports[0] else { panic!("a function export") };
     assert!(func.params_indirect);
-    assert_eq!(plan.type_def(func.params[0].ty).flat.len(), 17);
+    assert_eq!(plan.type_def(func.params[0].ty).flat, None);
     assert_eq!(plan.type_def(func.params[0].ty).size, 268_435_455);
 }
