@@ -72,6 +72,9 @@ class Writer {
     if (typeDecls.length > 0) out.push('// Types', '', ...typeDecls);
     out.push('// Exports', '', ...this.exportDeclarations(exported));
     out.push('// Imports', '', ...this.importDeclarations(imported));
+    // A resource class's `[Symbol.dispose]` needs the disposable lib: declared here, so the file
+    // compiles with the default libs.
+    if (out.some((line) => line.includes('[Symbol.dispose]'))) out.unshift('/// <reference lib="esnext.disposable" />');
     return out.join('\n').replace(/\n*$/, '\n');
   }
 
@@ -508,6 +511,8 @@ class Writer {
     const out = [];
     const entries = [];
     const wasiEntries = [];
+    /** A needed interface with a version: `{ 'a:b/c': T } | { 'a:b/c@1.0.0': T }`, either key. */
+    const eitherKey = [];
     for (const entry of imported) {
       const { imp } = entry;
       if (imp.kind === 'func') {
@@ -533,16 +538,29 @@ class Writer {
       const by = imp.wasi !== null ? "served by Terrarium's WASI" : 'provided by the host';
       out.push(`/** \`${imp.name}\`, ${by} */`);
       out.push(...interfaceLines(entry.typeName, members), '');
-      const key = prop(imp.versionless);
-      if (imp.wasi !== null) wasiEntries.push(`  ${key}?: Partial<${entry.typeName}>;`);
-      else entries.push(`  ${key}${used ? '' : '?'}: ${entry.typeName};`);
+      // The runtime takes an interface under its name with or without the version.
+      const keys = imp.name === imp.versionless ? [imp.versionless] : [imp.versionless, imp.name];
+      if (imp.wasi !== null) {
+        for (const key of keys) wasiEntries.push(`  ${prop(key)}?: Partial<${entry.typeName}>;`);
+      } else if (!used || keys.length === 1) {
+        entries.push(`  ${prop(keys[0])}${used ? '' : '?'}: ${entry.typeName};`);
+        if (!used) entries.push(...keys.slice(1).map((key) => `  ${prop(key)}?: ${entry.typeName};`));
+      } else {
+        eitherKey.push(`(${keys.map((key) => `{ ${prop(key)}: ${entry.typeName} }`).join(' | ')})`);
+      }
     }
     out.push('/**');
-    out.push(' * What `component.instantiate(imports)` needs: interfaces by their versionless name, world-level');
-    out.push(" * functions by name. WASI interfaces are optional: Terrarium's polyfill serves them, and an entry");
-    out.push(' * here overrides it member by member.');
+    out.push(' * What `component.instantiate(imports)` needs: interfaces by their name with or without the');
+    out.push(" * version, world-level functions by name. WASI interfaces are optional: Terrarium's polyfill");
+    out.push(' * serves them, and an entry here overrides it member by member.');
     out.push(' */');
-    out.push(...interfaceLines('Imports', [...entries, ...wasiEntries]));
+    if (eitherKey.length === 0) {
+      out.push(...interfaceLines('Imports', [...entries, ...wasiEntries]));
+    } else {
+      const members = [...entries, ...wasiEntries];
+      const parts = members.length === 0 ? eitherKey : [`{\n${members.join('\n')}\n}`, ...eitherKey];
+      out.push(`export type Imports = ${parts.join(' & ')};`);
+    }
     return out;
   }
 }

@@ -102,8 +102,12 @@ export async function benchGuest(): Promise<number> {
   const log: string[] = [];
   const host: B.Host = { log: (msg) => void log.push(msg) };
   const imports: B.Imports = { 'example:bench/host': host };
+  // The versioned name is as good as the versionless one, as the runtime takes either.
+  const versioned: B.Imports = { 'example:bench/host@0.1.0': host };
   const component = await load('dist/components/bench.wasm');
   const { exports } = await component.instantiate<B.Exports>(imports);
+  const again = await component.instantiate<B.Exports>(versioned);
+  again.exports.api.callHost('versioned');
   exports.api.noop();
   exports.api.callHost('hello');
   const n: number = exports.api.add(2, 3);
@@ -111,5 +115,5 @@ export async function benchGuest(): Promise<number> {
   const echoed: string = exports['example:bench/api@0.1.0'].echoString('x');
   // jco's module shape: what `import { api } from './bench.js'` would give.
   const jcoStyle: typeof import('./generated/bench.js').api = exports.api;
-  return n + Number(total) + echoed.length + jcoStyle.add(1, 1) + log.length;
+  return n + Number(total) + echoed.length + jcoStyle.add(1, 1) + log.length; // log: 'hello', 'versioned'
 }
