@@ -1,7 +1,7 @@
 //! Fuzzing the planner: mutated components must each get a plan or a typed error, with and without
 //! the validator, never a panic. A short deterministic run over the fixtures is a normal test; the
 //! long one (`npm run fuzz`, or `cargo test -p terrarium-host-core --release -- --ignored fuzz`)
-//! also mutates the guest components in `dist/components` (built by `node scripts/build.mjs`),
+//! also mutates the guest components in `dist/components` (built by `npm run build:guests`),
 //! under a per-input time budget. `FUZZ_SEED` and `FUZZ_INPUTS` change its seed and length.
 
 mod mutate;
