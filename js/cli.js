@@ -2,7 +2,8 @@
 /**
  * The `terrarium` command: the same loader and runtime as in the page, from a terminal.
  *
- *   terrarium run <component.wasm> [args…]   run a command component; exits with its exit code
+ *   terrarium run [--env K=V]… <component.wasm> [--] [args…]
+ *                                            run a command component; exits with its exit code
  *   terrarium wit <component.wasm>           print the component's world as WIT
  *   terrarium inspect <component.wasm>       list its imports and exports
  *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
@@ -13,13 +14,18 @@ import path from 'node:path';
 import { load, run, TerrariumError } from './index.js';
 
 const usage = `usage:
-  terrarium run <component.wasm> [args...]   run a command component (stdio and env are passed through)
+  terrarium run [--env K=V]... <component.wasm> [--] [args...]
+                                             run a command component: stdin is streamed to it as it
+                                             arrives; the environment is passed through, --env sets
+                                             or adds a variable; args go to the guest as they are
   terrarium wit <component.wasm>             print the component's world as WIT
   terrarium inspect <component.wasm>         list its imports and exports
   terrarium types <component.wasm> [-o out.d.ts]
                                              TypeScript declarations of its exports and imports (to stdout without -o)`;
 
-async function main([command, file, ...rest]) {
+async function main([command, ...words]) {
+  const options = command === 'run' ? runOptions(words) : { file: words[0], rest: words.slice(1), env: {} };
+  const { file, rest } = options ?? {};
   if (!command || !file || !['run', 'wit', 'inspect', 'types'].includes(command)) {
     console.error(usage);
     return 2;
@@ -44,14 +50,15 @@ async function main([command, file, ...rest]) {
     console.log(JSON.stringify({ size: component.byteLength, imports: component.imports, exports: component.exports }, null, 2));
     return 0;
   }
-  const stdin = process.stdin.isTTY ? undefined : await readAll(process.stdin);
   const { exitCode } = await run(component, {
     args: [file, ...rest],
-    env: process.env,
-    stdin,
+    env: { ...process.env, ...options.env },
+    stdin: stdinStream(),
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
   });
+  // What the guest left unread stays unread; an open terminal must not keep the process alive.
+  process.stdin.destroy();
   return exitCode;
 }
 
@@ -62,10 +69,69 @@ function typesOutput(rest) {
   return undefined;
 }
 
-async function readAll(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return new Uint8Array(Buffer.concat(chunks));
+/**
+ * `run`'s words: `--env K=V` options, then the component, then its arguments (after an optional
+ * `--`), as `wasmtime run` takes them; null for a malformed option.
+ */
+function runOptions(words) {
+  const env = {};
+  let i = 0;
+  for (; i < words.length && words[i].startsWith('-'); i += 2) {
+    const value = words[i + 1];
+    if (words[i] !== '--env' || value === undefined || !/^[^=]+=/.test(value)) return null;
+    const at = value.indexOf('=');
+    env[value.slice(0, at)] = value.slice(at + 1);
+  }
+  const [file, ...rest] = words.slice(i);
+  return { file, rest: rest[0] === '--' ? rest.slice(1) : rest, env };
+}
+
+/**
+ * The process's stdin as the guest reads it: chunk by chunk as it arrives (a guest that reads
+ * then waits, under `run`'s automatic blocking), never read ahead of the guest.
+ */
+function stdinStream() {
+  const input = process.stdin;
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const chunk = input.readableEnded ? null : await nextChunk(input);
+        if (chunk === null) controller.close();
+        else controller.enqueue(new Uint8Array(chunk));
+      },
+      cancel() {
+        input.destroy();
+      },
+    },
+    // Pulled only when the guest reads: nothing is read ahead of it.
+    { highWaterMark: 0 },
+  );
+}
+
+/** The next chunk of `input` once there is one, or null at its end. */
+function nextChunk(input) {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      input.off('readable', readable);
+      input.off('end', ended);
+      input.off('error', reject);
+    };
+    const readable = () => {
+      const data = input.read();
+      if (data !== null) {
+        done();
+        resolve(data);
+      }
+    };
+    const ended = () => {
+      done();
+      resolve(null);
+    };
+    input.on('readable', readable);
+    input.on('end', ended);
+    input.on('error', reject);
+    readable();
+  });
 }
 
 main(process.argv.slice(2)).then(
