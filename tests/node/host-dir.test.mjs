@@ -1,6 +1,7 @@
-// Host directories as preopens in Node (`preopens: { '/data': { hostPath, readOnly } }`): the
-// wasi-fs guest over temporary folders, escapes out of the folder refused, read-only folders left
-// unchanged, and the refusals of a missing folder and of a browser.
+// Host directories as preopens in Node (`preopens: { '/data': { hostPath, readOnly } }` and
+// `terrarium run --dir HOST[::GUEST]`): the wasi-fs guest over temporary folders, escapes out of
+// the folder refused, read-only folders left unchanged, the CLI end to end, and the refusals of a
+// missing folder and of a browser.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +12,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createFilesystem, load, run } from '../../js/index.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
-import { collector, guestBytes } from './support.mjs';
+import { collector, componentsDir, guestBytes } from './support.mjs';
 
 const hello = await load(await guestBytes('hello'));
 const wasiFs = await load(await guestBytes('wasi-fs'));
+const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 
 const folders = [];
 after(() => {
@@ -188,6 +190,31 @@ test('a read-only host folder refuses every change with not-permitted and is lef
   assert.deepEqual(file.getFlags(), { read: true, write: false, fileIntegritySync: false, dataIntegritySync: false, requestedWriteSync: false, mutateDirectory: false });
   end();
   assert.deepEqual(snapshot(data), before);
+});
+
+test('terrarium run --dir HOST::GUEST: the guest reads and writes the folder', () => {
+  const data = tempFolder({ 'a.txt': 'shout\n' });
+  const r = spawnSync(process.execPath, [cli, 'run', '--dir', `${data}::/data`, `${componentsDir}hello.wasm`, 'upper', '/data/a.txt', '/data/b.txt'], {
+    encoding: 'utf8',
+    input: '',
+  });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'wrote 6 bytes to /data/b.txt\n');
+  assert.equal(r.status, 0);
+  assert.equal(fs.readFileSync(path.join(data, 'b.txt'), 'utf8'), 'SHOUT\n');
+  // Without `::GUEST` the folder is mounted at its own path.
+  const same = spawnSync(process.execPath, [cli, 'run', '--dir', data, `${componentsDir}hello.wasm`, 'cat', `${data}/b.txt`], { encoding: 'utf8', input: '' });
+  assert.equal(same.stdout, 'SHOUT\n', same.stderr);
+});
+
+test('terrarium run --dir of a missing folder is a usage error before the guest starts', () => {
+  const missing = path.join(tempFolder(), 'missing');
+  const r = spawnSync(process.execPath, [cli, 'run', '--dir', `${missing}::/data`, `${componentsDir}hello.wasm`], { encoding: 'utf8', input: '' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '', 'the guest never ran');
+  assert.ok(r.stderr.startsWith(`terrarium run: --dir ${missing}::/data: '${missing}' is not a directory\nusage:\n`), r.stderr);
+  const file = path.join(tempFolder({ 'f.txt': 'x' }), 'f.txt');
+  assert.equal(spawnSync(process.execPath, [cli, 'run', '--dir', file, `${componentsDir}hello.wasm`], { encoding: 'utf8', input: '' }).status, 2, 'a file');
 });
 
 test('a host folder beside an in-memory filesystem: both served, moves between them cross-device', async () => {
