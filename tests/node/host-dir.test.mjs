@@ -103,6 +103,20 @@ test('the wasi-fs guest over host folders: every check but exact nanosecond time
   assert.deepEqual(snapshot(ro), roBefore, 'the read-only folder is unchanged');
 });
 
+test("blocking: 'worker': the guest in its worker reads and writes the host folder (served by the page's side)", async () => {
+  const data = tempFolder({ 'a.txt': 'via the worker\n' });
+  const stdout = collector();
+  const args = ['hello', 'upper', '/data/a.txt', '/data/b.txt'];
+  const instance = await hello.instantiate({}, { blocking: 'worker', wasi: { args, stdout, preopens: { '/data': { hostPath: data } } } });
+  try {
+    await Object.values(instance.exports)[0].run();
+  } finally {
+    instance[Symbol.dispose ?? Symbol.for('nodejs.dispose')]();
+  }
+  assert.equal(stdout.text(), 'wrote 15 bytes to /data/b.txt\n');
+  assert.equal(fs.readFileSync(path.join(data, 'b.txt'), 'utf8'), 'VIA THE WORKER\n');
+});
+
 test('a trap between a stream write and its flush leaves the host file as it was', async () => {
   const data = tempFolder({ 'trap.txt': 'original content' });
   const error = await run(wasiFs, { args: ['wasi-fs', 'trap'], preopens: { '/data': { hostPath: data } }, stderr: collector() }).then(
