@@ -2,22 +2,25 @@
 /**
  * The `terrarium` command: the same loader and runtime as in the page, from a terminal.
  *
- *   terrarium run [--env K=V]… <component.wasm> [--] [args…]
+ *   terrarium run [--env K=V]… [--dir HOST[::GUEST]]… <component.wasm> [--] [args…]
  *                                            run a command component; exits with its exit code
  *   terrarium wit <component.wasm>           print the component's world as WIT
  *   terrarium inspect <component.wasm>       list its imports and exports
  *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
  */
 
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load, run, TerrariumError } from './index.js';
 
 const usage = `usage:
-  terrarium run [--env K=V]... <component.wasm> [--] [args...]
+  terrarium run [--env K=V]... [--dir HOST[::GUEST]]... <component.wasm> [--] [args...]
                                              run a command component: stdin is streamed to it as it
                                              arrives; the environment is passed through, --env sets
-                                             or adds a variable; args go to the guest as they are
+                                             or adds a variable; --dir lets it read and write the
+                                             folder HOST at GUEST (default: HOST); args go to the
+                                             guest as they are
   terrarium wit <component.wasm>             print the component's world as WIT
   terrarium inspect <component.wasm>         list its imports and exports
   terrarium types <component.wasm> [-o out.d.ts]
@@ -25,8 +28,9 @@ const usage = `usage:
 
 async function main([command, ...words]) {
   const options = command === 'run' ? runOptions(words) : { file: words[0], rest: words.slice(1), env: {} };
-  const { file, rest } = options ?? {};
-  if (!command || !file || !['run', 'wit', 'inspect', 'types'].includes(command)) {
+  const { file, rest, problem } = options ?? {};
+  if (problem !== undefined) console.error(`terrarium run: ${problem}`);
+  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types'].includes(command)) {
     console.error(usage);
     return 2;
   }
@@ -53,6 +57,7 @@ async function main([command, ...words]) {
   const { exitCode } = await run(component, {
     args: [file, ...rest],
     env: { ...process.env, ...options.env },
+    preopens: options.preopens,
     stdin: stdinStream(),
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
@@ -70,21 +75,34 @@ function typesOutput(rest) {
 }
 
 /**
- * `run`'s words: `--env K=V` options, then the component, then its arguments (after an optional
- * `--`), as `wasmtime run` takes them; null for a malformed option.
+ * `run`'s words: `--env K=V` and `--dir HOST[::GUEST]` options, then the component, then its
+ * arguments (after an optional `--`), as `wasmtime run` takes them; null for a malformed option,
+ * `{ problem }` for a folder that cannot be mounted (refused before anything loads).
  */
 function runOptions(words) {
   const env = {};
+  const preopens = {};
   let i = 0;
   for (; i < words.length && words[i].startsWith('-'); i += 2) {
-    const value = words[i + 1];
-    if (words[i] !== '--env' || value === undefined || !/^[^=]+=/.test(value)) return null;
-    const at = value.indexOf('=');
-    env[value.slice(0, at)] = value.slice(at + 1);
+    const [option, value] = [words[i], words[i + 1]];
+    if (option === '--env' && value !== undefined && /^[^=]+=/.test(value)) {
+      const at = value.indexOf('=');
+      env[value.slice(0, at)] = value.slice(at + 1);
+    } else if (option === '--dir' && value !== undefined && value !== '') {
+      const at = value.indexOf('::');
+      const [host, guest] = at < 0 ? [value, value] : [value.slice(0, at), value.slice(at + 2)];
+      if (!isDirectory(host)) return { problem: `--dir ${value}: '${host}' is not a directory` };
+      if (guest === '' || guest in preopens) return { problem: `--dir ${value}: the guest path '${guest}' is empty or mounted twice` };
+      preopens[guest] = { hostPath: host };
+    } else {
+      return null;
+    }
   }
   const [file, ...rest] = words.slice(i);
-  return { file, rest: rest[0] === '--' ? rest.slice(1) : rest, env };
+  return { file, rest: rest[0] === '--' ? rest.slice(1) : rest, env, preopens };
 }
+
+const isDirectory = (path) => path !== '' && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 
 /**
  * The process's stdin as the guest reads it: chunk by chunk as it arrives (a guest that reads

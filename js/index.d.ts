@@ -45,7 +45,8 @@ export interface WasiOptions {
   /**
    * Directories the guest sees (`wasi:filesystem/preopens`): guest path → a filesystem from
    * `createFilesystem()` or `openFilesystem()`, mounted read-write, or `{ dir, readOnly: true }`,
-   * where every change fails with `not-permitted`. Default: none.
+   * where every change fails with `not-permitted`; in Node also a folder of the host,
+   * `{ hostPath, readOnly }` (a TypeError in a browser, or if it is not a directory). Default: none.
    */
   preopens?: Record<string, Preopen> | Map<string, Preopen>;
   /**
@@ -81,8 +82,8 @@ export interface WasiOptions {
  */
 export type Blocking = 'none' | 'jspi' | 'worker' | 'auto';
 
-/** A filesystem mounted read-write, or with options. */
-export type Preopen = Filesystem | { dir: Filesystem; readOnly?: boolean };
+/** A filesystem mounted read-write, or with options; in Node, a folder of the host. */
+export type Preopen = Filesystem | { dir: Filesystem; readOnly?: boolean } | { hostPath: string; readOnly?: boolean };
 
 /** File contents, or a directory of further entries. */
 export type FileTree = { [path: string]: string | ArrayBuffer | ArrayBufferView | Blob | FileTree };

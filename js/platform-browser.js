@@ -9,6 +9,9 @@
 
 export const isNode = false;
 
+/** A page has no host folders to mount (see platform-node.js). */
+export const hostDirectories = null;
+
 /** @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {
   throw new TypeError(`cannot read the file \`${path}\`: a browser has no file system; pass a URL, bytes or a Response`);

@@ -1,16 +1,28 @@
 /**
  * What Terrarium does differently in Node, picked by the `node` condition of package.json's
  * `#platform` import (so a browser bundle never sees a `node:` import): files are read with
- * node:fs, and the guest worker of `blocking: 'worker'` is a worker_threads Worker.
+ * node:fs, host folders can be preopens (`{ hostPath }`), and the guest worker of
+ * `blocking: 'worker'` is a worker_threads Worker.
  *
  * It sits directly in js/, like its browser twin, so that `./terrarium-worker.js` names the worker
  * beside it here and beside the bundle in dist/.
  */
 
+import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Worker, parentPort } from 'node:worker_threads';
+import { HostDirectory, HostVfs } from '../polyfill-wasi/js/host-dir.js';
 
 export const isNode = true;
+
+/**
+ * Host folders as preopens: `open(hostPath)` checks and mounts one (throwing a WASI error code
+ * if it cannot), `session()` serves one guest instance's calls on them.
+ */
+export const hostDirectories = {
+  open: (hostPath) => new HostDirectory(fs, hostPath),
+  session: () => new HostVfs(fs),
+};
 
 /** @param {URL|string} path @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {

@@ -1,6 +1,8 @@
 // wasi:filesystem@0.2 (types, preopens) over Terrarium's virtual filesystem. The filesystem
 // itself is Rust (polyfill-wasi/src/fs/, tested natively), compiled into the `wasi` build of the
-// web crate; this module only turns its handles into WASI resources and plain values.
+// web crate; this module only turns its handles into WASI resources and plain values. In Node, a
+// preopen may also be a folder of the host (`{ hostPath }`), served with the same handles by
+// host-dir.js, which js/platform-node.js provides (a browser bundle never loads it).
 //
 // A page makes filesystems with createFilesystem() (in memory) or openFilesystem() (kept in OPFS,
 // ./opfs.js). The first call downloads the `wasi` build, so a page that never makes one never
@@ -12,36 +14,13 @@
 // disposal) publishes nothing more: the embedder never sees half of a guest's write.
 
 import { engine } from '../../js/engine.js';
+import { hostDirectories } from '#platform';
+import { DESCRIPTOR_FLAGS, DESCRIPTOR_TYPES, OPEN_FLAGS, SYMLINK_FOLLOW } from './fs-codes.js';
 import { InputStream, IoError, OutputStream, closedError, dispose } from './io.js';
 
 /** The loaded `wasi` build of the web crate, once a filesystem has been made. */
 let wasm = null;
 
-const DESCRIPTOR_TYPES = [
-  'unknown',
-  'block-device',
-  'character-device',
-  'directory',
-  'fifo',
-  'symbolic-link',
-  'regular-file',
-  'socket',
-];
-
-const DESCRIPTOR_FLAGS = [
-  ['read', 1],
-  ['write', 2],
-  ['fileIntegritySync', 4],
-  ['dataIntegritySync', 8],
-  ['requestedWriteSync', 16],
-  ['mutateDirectory', 32],
-];
-const OPEN_FLAGS = [
-  ['create', 1],
-  ['directory', 2],
-  ['exclusive', 4],
-  ['truncate', 8],
-];
 const NEW_TIMESTAMP = { 'no-change': 0, now: 1, timestamp: 2 };
 
 const toBits = (flags, table) => {
@@ -50,7 +29,7 @@ const toBits = (flags, table) => {
   return bits;
 };
 const fromBits = (bits, table) => Object.fromEntries(table.map(([name, bit]) => [name, (bits & bit) !== 0]));
-const pathBits = (flags) => (flags?.symlinkFollow ? 1 : 0);
+const pathBits = (flags) => (flags?.symlinkFollow ? SYMLINK_FOLLOW : 0);
 const u64 = (n) => (typeof n === 'bigint' ? n : BigInt(n));
 
 /** `[kind, seconds, nanoseconds]` of a `new-timestamp`, as the Rust side takes them. */
@@ -90,16 +69,27 @@ function streamError(thrown) {
 }
 
 /**
- * One guest instance's descriptors and streams (a Rust `Vfs`), made on first use. `end()` drops
+ * One guest instance's descriptors and streams on one backend (a Rust `Vfs` for the in-memory
+ * filesystems, a host-dir.js `HostVfs` for host directories), made on first use. `end()` drops
  * them all at once without publishing any unflushed write.
  */
 class Session {
   #vfs = null;
   #ended = false;
+  #make;
+
+  /**
+   * @param {() => any} make makes the backend
+   * @param {object} instance what this session's guest instance's sessions share
+   */
+  constructor(make, instance) {
+    this.#make = make;
+    this.instance = instance;
+  }
 
   get vfs() {
     if (this.#ended) throw 'bad-descriptor';
-    this.#vfs ??= new wasm.Vfs();
+    this.#vfs ??= this.#make();
     return this.#vfs;
   }
 
@@ -201,9 +191,14 @@ export class Descriptor {
     return this.#session.vfs;
   }
 
-  /** The handle of `other` in this descriptor's session; `bad-descriptor` if it is not one. */
+  /**
+   * The handle of `other` in this descriptor's session: `bad-descriptor` if it is not a live
+   * descriptor of this instance, `cross-device` if it is on the instance's other backend (a host
+   * directory and an in-memory filesystem are never one filesystem).
+   */
   #peer(other) {
-    if (!(other instanceof Descriptor) || other.#session !== this.#session || other.#dropped) throw 'bad-descriptor';
+    if (!(other instanceof Descriptor) || other.#dropped || other.#session.instance !== this.#session.instance) throw 'bad-descriptor';
+    if (other.#session !== this.#session) throw 'cross-device';
     return other.#fd;
   }
 
@@ -535,38 +530,67 @@ export async function filesystemWasm() {
   return wasm;
 }
 
-/** `[{path, fs, readOnly}]` from the `preopens` option. */
+/**
+ * `[{path, fs, readOnly}]` (an in-memory filesystem) or `[{path, host, readOnly}]` (a host
+ * directory, opened now so that a missing one is refused before the guest starts) from the
+ * `preopens` option.
+ */
 function normalisePreopens(preopens) {
   if (preopens === undefined || preopens === null) return [];
   if (typeof preopens !== 'object') throw new TypeError('createWasi: preopens must be an object of guest path → filesystem');
   const entries = preopens instanceof Map ? [...preopens] : Object.entries(preopens);
   return entries.map(([path, value]) => {
     if (typeof path !== 'string' || path === '') throw new TypeError('createWasi: a preopen needs a guest path');
-    const { dir, readOnly = false } = value instanceof Filesystem ? { dir: value } : (value ?? {});
+    const { dir, hostPath, readOnly = false } = value instanceof Filesystem ? { dir: value } : (value ?? {});
+    if (hostPath !== undefined) return { path, host: hostDirectory(path, hostPath), readOnly: Boolean(readOnly) };
     if (!(dir instanceof Filesystem)) {
       throw new TypeError(
-        `createWasi: preopens['${path}'] must be a Filesystem from createFilesystem() or openFilesystem(), or { dir: Filesystem, readOnly }`,
+        `createWasi: preopens['${path}'] must be a Filesystem from createFilesystem() or openFilesystem(), { dir: Filesystem, readOnly }, or (in Node) { hostPath, readOnly }`,
       );
     }
     return { path, fs: innerOf(dir), readOnly: Boolean(readOnly) };
   });
 }
 
+/** The host folder `hostPath` mounted at `path`; a TypeError where there is none to mount. */
+function hostDirectory(path, hostPath) {
+  if (hostDirectories === null) {
+    throw new TypeError(
+      `createWasi: preopens['${path}'].hostPath: a browser has no host directories; mount a Filesystem from createFilesystem() or openFilesystem()`,
+    );
+  }
+  if (typeof hostPath !== 'string' || hostPath === '') throw new TypeError(`createWasi: preopens['${path}'].hostPath must be a path`);
+  try {
+    return hostDirectories.open(hostPath);
+  } catch (code) {
+    if (typeof code !== 'string') throw code;
+    throw new TypeError(`createWasi: preopens['${path}'].hostPath '${hostPath}' is not a directory that can be opened (${code})`);
+  }
+}
+
 /**
  * The wasi:filesystem interfaces for one guest instance, over the filesystems `preopens` mounts:
- * `{ '/data': fs, '/ro': { dir: fs, readOnly: true } }`. `end()` closes everything the guest
- * has open, publishing none of its unflushed writes.
+ * `{ '/data': fs, '/ro': { dir: fs, readOnly: true }, '/home': { hostPath: '.' } }`. `end()`
+ * closes everything the guest has open, publishing none of its unflushed writes.
  */
 export function createFilesystemInterfaces(preopens) {
   const mounts = normalisePreopens(preopens);
-  const session = new Session();
+  const instance = {};
+  const memory = new Session(() => new wasm.Vfs(), instance);
+  const host = new Session(() => hostDirectories.session(), instance);
   const getDirectories = () =>
-    mounts.map(({ path, fs, readOnly }) => [new Descriptor(session, session.vfs.preopen(fs, readOnly)), path]);
+    mounts.map(({ path, fs, host: dir, readOnly }) => {
+      const session = dir === undefined ? memory : host;
+      return [new Descriptor(session, session.vfs.preopen(dir ?? fs, readOnly)), path];
+    });
   return {
     interfaces: {
       'wasi:filesystem/types': { Descriptor, DirectoryEntryStream, filesystemErrorCode },
       'wasi:filesystem/preopens': { getDirectories },
     },
-    end: () => session.end(),
+    end: () => {
+      memory.end();
+      host.end();
+    },
   };
 }

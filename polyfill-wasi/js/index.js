@@ -102,7 +102,8 @@ export function mayWait(imports, options = {}) {
  * @property {((bytes: Uint8Array) => void)|'console'} [stdout] callback gets a copy of each write;
  *   'console'/undefined prints lines with console.log
  * @property {((bytes: Uint8Array) => void)|'console'} [stderr] as stdout, with console.error
- * @property {Record<string, any>} [preopens] guest path → filesystem (from createFilesystem())
+ * @property {Record<string, any>} [preopens] guest path → filesystem (from createFilesystem()), or
+ *   in Node `{ hostPath, readOnly }`, a folder of the host
  * @property {typeof fetch} [fetch] the fetch wasi:http uses (default: globalThis.fetch)
  * @property {{requestBodies?: 'auto'|'stream'|'buffer'}} [http] how request bodies go out
  * @property {{monotonic?: 'virtual'|(() => bigint|number), wall?: Date|number|(() => any)}} [clocks]

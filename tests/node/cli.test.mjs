@@ -52,9 +52,9 @@ test('--env sets a variable; arguments after `--` reach the guest as they are', 
 });
 
 test('a malformed option is a usage error before anything loads', () => {
-  for (const words of [['--nope', 'x.wasm'], ['--env', 'NOEQUALS', 'x.wasm'], ['--env']]) {
+  for (const words of [['--nope', 'x.wasm'], ['--env', 'NOEQUALS', 'x.wasm'], ['--env'], ['--dir']]) {
     const r = spawnSync(process.execPath, [cli, 'run', ...words], { encoding: 'utf8', input: '' });
     assert.equal(r.status, 2, words.join(' '));
-    assert.match(r.stderr, /^usage:\n {2}terrarium run \[--env K=V\]\.\.\. <component\.wasm> \[--\] \[args\.\.\.\]/);
+    assert.match(r.stderr, /^usage:\n {2}terrarium run \[--env K=V\]\.\.\. \[--dir HOST\[::GUEST\]\]\.\.\. <component\.wasm> \[--\] \[args\.\.\.\]/);
   }
 });

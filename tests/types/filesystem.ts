@@ -45,3 +45,11 @@ async function persistent(): Promise<boolean> {
 }
 
 void persistent();
+
+/** Node: folders of the host as preopens. */
+async function hostFolders(): Promise<number> {
+  const { exitCode } = await run('/components/tool.wasm', { preopens: { '/data': { hostPath: './data' }, '/ro': { hostPath: '/srv', readOnly: true } } });
+  return exitCode;
+}
+
+void hostFolders();
