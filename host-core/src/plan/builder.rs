@@ -41,7 +41,7 @@ struct Builder<'a> {
     /// The component being walked is last; outer aliases reach the ones before it.
     scopes: Vec<Scope<'a>>,
     arena: TypeArena,
-    modules: Vec<ModuleRange>,
+    modules: Vec<CoreModule>,
     resources: Vec<Resource>,
     imports: Vec<Import>,
     steps: Vec<Step>,
@@ -114,7 +114,8 @@ impl<'a> Builder<'a> {
                     }
                     let index = self.modules.len() as u32;
                     self.scope().core_modules.push(index);
-                    self.modules.push(ModuleRange { start, end });
+                    let features = crate::parse::features::engine_features(&bytes[start..end], start)?;
+                    self.modules.push(CoreModule { start, end, features });
                     rest = &rest[end - start..];
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {

@@ -20,9 +20,15 @@ impl ToJson for Plan {
     }
 }
 
-impl ToJson for ModuleRange {
+impl ToJson for CoreModule {
     fn write_json(&self, out: &mut String) {
-        object(out).field("start", &self.start).field("end", &self.end).end();
+        object(out).field("start", &self.start).field("end", &self.end).field("features", &self.features).end();
+    }
+}
+
+impl ToJson for EngineFeature {
+    fn write_json(&self, out: &mut String) {
+        name_json(self.name(), out);
     }
 }
 

@@ -12,11 +12,12 @@ mod scope;
 pub use builder::plan;
 
 use crate::abi::signature::FuncSig;
+use crate::parse::features::EngineFeature;
 use crate::types::{ResourceId, TypeDef, TypeId};
 
 #[derive(Debug)]
 pub struct Plan {
-    pub modules: Vec<ModuleRange>,
+    pub modules: Vec<CoreModule>,
     pub types: Vec<TypeDef>,
     pub resources: Vec<Resource>,
     pub imports: Vec<Import>,
@@ -30,11 +31,13 @@ impl Plan {
     }
 }
 
-/// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
-#[derive(Debug, Clone, Copy)]
-pub struct ModuleRange {
+/// A core module: where its bytes lie in the component, so JS compiles a subarray without a copy,
+/// and the engine features it needs, so JS can refuse it by name where the engine lacks one.
+#[derive(Debug, Clone)]
+pub struct CoreModule {
     pub start: usize,
     pub end: usize,
+    pub features: Vec<EngineFeature>,
 }
 
 /// The core index spaces a step appends to.
