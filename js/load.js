@@ -6,6 +6,7 @@
 import { Component } from './component.js';
 import { engine } from './engine.js';
 import { TerrariumError } from './errors.js';
+import { missingFeature } from './features.js';
 import { sourceBytes } from './source.js';
 
 /**
@@ -20,7 +21,7 @@ export async function load(source, options = {}) {
     engine(validate ? 'full' : 'trusted'),
   ]);
   const plan = planOf(core, bytes, validate);
-  const modules = await Promise.all(plan.modules.map((range) => compileModule(bytes, range)));
+  const modules = await Promise.all(plan.modules.map((module, index) => compileModule(bytes, module, index)));
   return new Component(bytes, plan, modules);
 }
 
@@ -44,10 +45,16 @@ export function fromCoreError(refusal) {
 }
 
 /**
- * Compiles one core module. The browser validates function bodies here (host-core leaves them to
- * it); its error's module-relative offset (`@+123`) is turned into one into the component.
+ * Compiles one core module, unless it needs an engine feature this engine lacks (refused by name,
+ * rather than by the compiler's message). The browser validates function bodies here (host-core
+ * leaves them to it); its error's module-relative offset (`@+123`) is turned into one into the component.
  */
-async function compileModule(bytes, { start, end }) {
+async function compileModule(bytes, { start, end, features }, index) {
+  const missing = missingFeature(features);
+  if (missing !== undefined) {
+    const message = `core module ${index} uses ${missing}, which this engine does not support`;
+    throw new TerrariumError('unsupported', `${message} (at offset 0x${start.toString(16)})`, { offset: start });
+  }
   try {
     return await WebAssembly.compile(bytes.subarray(start, end));
   } catch (error) {
@@ -55,7 +62,7 @@ async function compileModule(bytes, { start, end }) {
     const relative = /@\+(\d+)/.exec(error.message);
     const offset = relative ? start + Number(relative[1]) : start;
     const message = error.message.replace(/^WebAssembly\.compile\(\): /, '');
-    throw new TerrariumError('invalid', `invalid core module: ${message} (at offset 0x${offset.toString(16)})`, {
+    throw new TerrariumError('invalid', `invalid core module ${index}: ${message} (at offset 0x${offset.toString(16)})`, {
       offset,
       cause: error,
     });

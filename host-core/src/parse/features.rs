@@ -211,8 +211,8 @@ impl<'a> VisitOperator<'a> for Instructions<'_> {
     wasmparser::for_each_visit_operator!(visit_instructions);
 }
 
-/// SIMD has its own probe and no engine this page could run on lacks it; the instructions are
-/// read only to get past them.
+/// SIMD is not among the plan's features (every engine with the five above has it): its
+/// instructions are read only to get past them.
 impl<'a> VisitSimdOperator<'a> for Instructions<'_> {
     wasmparser::for_each_visit_simd_operator!(visit_instructions);
 }
