@@ -4,7 +4,8 @@
 //   /bench/...             -> bench/            (the page and its script)
 //   /jco/...               -> bench/out/jco/    (jco's output, written at bench time)
 //   /jco-inpage/...        -> bench/out/jco-inpage/  (jco's browser transpiler, bundled at bench time)
-//   /js/..., /polyfill-wasi/js/..., /dist/...   -> the same folders
+//   /js/..., /polyfill-wasi/js/..., /dist/...   -> the same folders ('#platform' resolved, as
+//                                                 scripts/serve.mjs does)
 //   /components/...        -> dist/components/
 //   /models/...            -> ../shared/models/ (beside the repository: stories260K for the Llama rows)
 
@@ -12,6 +13,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolvePackageImports } from '../scripts/serve.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,11 +61,13 @@ export function startBenchServer({ port = 0 } = {}) {
       'Cache-Control': 'no-store',
     };
     const file = resolve(new URL(req.url ?? '/', 'http://x').pathname);
-    fs.readFile(file ?? '', (error, body) => {
+    fs.readFile(file ?? '', (error, bytes) => {
       if (error || req.method !== 'GET') {
         res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
         return res.end('not found\n');
       }
+      const isSource = /^(js|polyfill-wasi[\\/]js)[\\/].*\.js$/.test(path.relative(ROOT, file));
+      const body = isSource ? Buffer.from(resolvePackageImports(bytes.toString('utf8'))) : bytes;
       headers['Content-Type'] = MIME[path.extname(file)] ?? 'application/octet-stream';
       headers['Content-Length'] = String(body.length);
       res.writeHead(200, headers);

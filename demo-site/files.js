@@ -45,13 +45,25 @@ export async function preopens() {
   return { [mountPoint()]: await filesystem() };
 }
 
-/** Every entry, depth first, directories before their contents. */
-function walk(fs, dir = '', depth = 0, out = []) {
-  for (const name of fs.readdir(dir)) {
-    const path = dir ? `${dir}/${name}` : name;
-    const st = fs.stat(path, { follow: false });
-    out.push({ path, name, depth, type: st.type, size: st.size, modified: st.modified });
-    if (st.type === 'directory') walk(fs, path, depth + 1, out);
+/** How many levels of folders the browser lists: deeper ones are there, just not shown. */
+const MAX_SHOWN_DEPTH = 32;
+
+/** Every entry down to MAX_SHOWN_DEPTH, depth first, directories before their contents. */
+function walk(fs) {
+  const out = [];
+  // Depth first with a stack of its own: a guest may make a tree far deeper than JS can recurse.
+  const pending = [];
+  const enqueue = (dir, depth) => {
+    if (depth > MAX_SHOWN_DEPTH) return;
+    const names = fs.readdir(dir);
+    for (let i = names.length - 1; i >= 0; i--) pending.push({ path: dir ? `${dir}/${names[i]}` : names[i], name: names[i], depth });
+  };
+  enqueue('', 0);
+  while (pending.length > 0) {
+    const entry = pending.pop();
+    const st = fs.stat(entry.path, { follow: false });
+    out.push({ ...entry, type: st.type, size: st.size, modified: st.modified });
+    if (st.type === 'directory') enqueue(entry.path, entry.depth + 1);
   }
   return out;
 }

@@ -11,9 +11,6 @@
  *   have to wait traps instead (kind 'trap', saying JSPI or a worker is needed).
  * - 'auto': 'none' if the component can never wait (no timers, no HTTP, no ReadableStream on
  *   stdin); otherwise 'jspi' where available, else 'worker', else 'none'.
- *
- * This file sits directly in js/ (like the bundle, dist/terrarium.js, sits in dist/) so that the
- * worker's URL resolves the same from both.
  */
 
 import { TerrariumError } from './errors.js';
@@ -21,9 +18,6 @@ import { features } from './features.js';
 import { mayWait } from '../polyfill-wasi/js/index.js';
 
 export const BLOCKING_MODES = Object.freeze(['none', 'jspi', 'worker', 'auto']);
-
-/** Where the worker's module is: js/terrarium-worker.js, or dist/terrarium-worker.js from the bundle. */
-export const workerUrl = () => new URL('./terrarium-worker.js', import.meta.url);
 
 /** Why `mode` cannot be used here, or null when it can. */
 export function unavailable(mode) {

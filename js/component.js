@@ -9,6 +9,7 @@ import { createWasi, waitingFunctions } from '../polyfill-wasi/js/index.js';
 import { isReadableStream, makeSink } from '../polyfill-wasi/js/cli.js';
 import { fromCoreError } from './load.js';
 import { resolveBlocking } from './blocking.js';
+import { checkInstantiateArguments } from './arguments.js';
 
 export class Component {
   #bytes;
@@ -27,18 +28,26 @@ export class Component {
     return this.#plan.imports.map(({ name, kind, jsName, functions, wasi }) => ({
       name,
       kind,
-      ...(kind === 'func' ? { jsName } : {}),
+      ...(kind !== 'instance' ? { jsName } : {}),
       functions: [...functions],
       providedByWasi: wasi !== null,
     }));
   }
 
-  /** What the component offers: `{name, jsName, kind, functions?}` per export. */
+  /**
+   * What the component offers: `{name, jsName, kind}` per export, where `kind` is `'func'`,
+   * `'instance'` (with the names of its `functions`), `'resource'` or `'module'`.
+   */
   get exports() {
     return this.#plan.exports.map((exported) =>
       exported.kind === 'instance'
-        ? { name: exported.name, jsName: exported.jsName, kind: 'instance', functions: exported.exports.map((f) => f.name) }
-        : { name: exported.name, jsName: exported.jsName, kind: 'func' },
+        ? {
+            name: exported.name,
+            jsName: exported.jsName,
+            kind: 'instance',
+            functions: exported.exports.filter((m) => m.kind === 'func').map((f) => f.name),
+          }
+        : { name: exported.name, jsName: exported.jsName, kind: exported.kind },
     );
   }
 
@@ -83,6 +92,7 @@ export class Component {
    * @param {{wasi?: import('../polyfill-wasi/js/index.js').WasiOptions, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} [options]
    */
   async instantiate(imports = {}, options = {}) {
+    checkInstantiateArguments('instantiate', imports, options);
     const wasiOptions = options.wasi ?? {};
     const blocking = resolveBlocking(options.blocking, this.imports, wasiOptions, 'none');
     const plan = this.#plan;
@@ -91,7 +101,7 @@ export class Component {
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
     const given = (wanted) =>
-      wanted.kind === 'func' ? imports[wanted.jsName] ?? imports[wanted.name] : imports[wanted.name] ?? imports[wanted.versionless];
+      wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
     const resolveWith = (wasi) => (index) => {
       const wanted = plan.imports[index];
       const value = given(wanted);

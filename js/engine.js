@@ -6,14 +6,17 @@
  * - `wasi`: the virtual filesystem of `wasi:filesystem`, loaded when a page makes a filesystem.
  */
 
-const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined && typeof window === 'undefined';
+import { isNode, readFileBytes } from '#platform';
 
-/** Static import paths, so bundlers can see every variant. */
-const bindings = {
-  full: () => import('../dist/wasm/full/terrarium.js'),
-  trusted: () => import('../dist/wasm/trusted/terrarium.js'),
-  wit: () => import('../dist/wasm/wit/terrarium.js'),
-  wasi: () => import('../dist/wasm/wasi/terrarium.js'),
+/**
+ * Each variant's wasm-bindgen glue and wasm, written out as static paths so bundlers see and emit
+ * every file. They resolve the same from js/ and from the bundle in dist/.
+ */
+const variants = {
+  full: { glue: () => import('../dist/wasm/full/terrarium.js'), wasm: () => new URL('../dist/wasm/full/terrarium_bg.wasm', import.meta.url) },
+  trusted: { glue: () => import('../dist/wasm/trusted/terrarium.js'), wasm: () => new URL('../dist/wasm/trusted/terrarium_bg.wasm', import.meta.url) },
+  wit: { glue: () => import('../dist/wasm/wit/terrarium.js'), wasm: () => new URL('../dist/wasm/wit/terrarium_bg.wasm', import.meta.url) },
+  wasi: { glue: () => import('../dist/wasm/wasi/terrarium.js'), wasm: () => new URL('../dist/wasm/wasi/terrarium_bg.wasm', import.meta.url) },
 };
 
 const loaded = new Map();
@@ -29,18 +32,11 @@ export function engine(variant) {
 }
 
 async function initialise(variant) {
-  const module = await bindings[variant]();
-  const wasmUrl = new URL(`../dist/wasm/${variant}/terrarium_bg.wasm`, import.meta.url);
+  const { glue, wasm } = variants[variant];
+  const module = await glue();
+  const wasmUrl = wasm();
   // Node's fetch cannot read file: URLs, so Node hands the bytes over instead.
   const source = isNode ? await readFileBytes(wasmUrl) : wasmUrl;
   await module.default({ module_or_path: source });
   return module;
 }
-
-/** Reads a file in Node; never reached in a browser. */
-export async function readFileBytes(url) {
-  const { readFile } = await import('node:fs/promises');
-  return new Uint8Array(await readFile(url));
-}
-
-export { isNode };

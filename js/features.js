@@ -3,6 +3,8 @@
  * fast paths from these; the fallbacks give the same results.
  */
 
+import { canStartBlockingWorker } from '#platform';
+
 const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)` */
@@ -62,8 +64,7 @@ function hasThreads() {
  */
 function hasWorkerBlocking() {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics?.wait !== 'function') return false;
-  if (globalThis.process?.versions?.node !== undefined && typeof WorkerGlobalScope === 'undefined') return true;
-  return typeof Worker === 'function' && globalThis.crossOriginIsolated === true;
+  return canStartBlockingWorker();
 }
 
 /** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, exceptions: boolean, legacyExceptions: boolean, tailCall: boolean, multiMemory: boolean, memory64: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean, workerBlocking: boolean}>} */

@@ -200,8 +200,9 @@ export type Imports = Record<string, any>;
 
 export interface ImportDescription {
   name: string;
-  kind: 'instance' | 'func';
-  /** For a world-level function import, the key to provide it under. */
+  /** `'resource'`: a world-level resource type, the host's class; `'module'`: a `WebAssembly.Module`. */
+  kind: 'instance' | 'func' | 'resource' | 'module';
+  /** For an import that is not an instance, the key to provide it under. */
   jsName?: string;
   /** WIT names of the functions the component calls. */
   functions: string[];
@@ -212,7 +213,8 @@ export interface ImportDescription {
 export interface ExportDescription {
   name: string;
   jsName: string;
-  kind: 'instance' | 'func';
+  /** `'resource'`: a guest resource's class; `'module'`: a core module's `WebAssembly.Module`. */
+  kind: 'instance' | 'func' | 'resource' | 'module';
   /** WIT names of an instance export's functions. */
   functions?: string[];
 }

@@ -21,7 +21,10 @@ export async function load(source, options = {}) {
     engine(validate ? 'full' : 'trusted'),
   ]);
   const plan = planOf(core, bytes, validate);
-  const modules = await Promise.all(plan.modules.map((module, index) => compileModule(bytes, module, index)));
+  // A core-module import has no bytes: the host passes its module to `instantiate`.
+  const modules = await Promise.all(
+    plan.modules.map((m, index) => (m.import === undefined ? compileModule(bytes, m, index) : null)),
+  );
   return new Component(bytes, plan, modules);
 }
 

@@ -7,6 +7,8 @@ import { Component } from './component.js';
 import { ComponentError, TerrariumError } from './errors.js';
 import { load } from './load.js';
 import { symbolDispose } from './runtime/dispose.js';
+import { checkWasiOptions, isObject } from './arguments.js';
+import { describe } from './abi/invalid.js';
 
 /**
  * The options are the `wasi` options of `instantiate` (`fetch` also fetches the component when
@@ -18,8 +20,10 @@ import { symbolDispose } from './runtime/dispose.js';
  * @returns {Promise<{exitCode: number}>}
  */
 export async function run(source, options = {}) {
-  const component = source instanceof Component ? source : await load(source, options);
+  if (!isObject(options)) throw new TypeError(`run: \`options\` must be an object, got ${describe(options)}`);
   const { imports = {}, validate: _validate, blocking = 'auto', ...wasi } = options;
+  checkWasiOptions('run: `options`', wasi);
+  const component = source instanceof Component ? source : await load(source, options);
   const instance = await component.instantiate(imports, { wasi, blocking });
   const command = Object.entries(instance.exports).find(([name]) => name.startsWith('wasi:cli/run@'))?.[1];
   if (!command) {

@@ -6,13 +6,17 @@
 //    target dir (target/guests) so their builds never invalidate the host's;
 // 2. the hand-written components in tests/guests/wat/*.wat (`wasm-tools parse`):
 //    the only guests using the utf16 and latin1+utf16 string encodings;
-// 3. compositions of those (`wac plug`): one component made of several.
+// 3. compositions of those (`wac plug`): one component made of several;
+// 4. host-core's WAT fixtures that plan (those with a .plan.json) into
+//    dist/components/fixtures/, for the Node tests that run them: assembled by
+//    host-core's `wat` example, whose wat crate knows `map` and `list<T, N>`.
 //
 // Steps 2 and 3 redo an output only when it is older than one of its inputs,
 // and cargo leaves unchanged artifacts alone, so a second run takes as long as
 // cargo's no-op check.
 //
-// Usage: node scripts/build-guests.mjs   (works from any cwd)
+// Usage: node scripts/build-guests.mjs [--rust-only]   (works from any cwd)
+//   --rust-only: step 1 only, what the demo site shows (no wasm-tools or wac needed)
 
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -86,6 +90,8 @@ for (const [name, file] of Object.entries(guests)) {
   report(to);
 }
 
+if (process.argv.includes("--rust-only")) process.exit(0);
+
 // Hand-written components.
 const watDir = join(guestsDir, "wat");
 for (const file of readdirSync(watDir).filter((f) => f.endsWith(".wat")).sort()) {
@@ -94,6 +100,19 @@ for (const file of readdirSync(watDir).filter((f) => f.endsWith(".wat")).sort())
   if (!fresh(to, [from])) tool("wasm-tools", ["parse", from, "-o", to]);
   report(to);
 }
+
+// host-core's fixtures, in one cargo run for all the stale ones.
+const fixturesDir = join(root, "host-core", "tests", "fixtures");
+const fixturesOut = join(outDir, "fixtures");
+const fixtures = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith(".plan.json"))
+  .map((f) => ({ from: join(fixturesDir, f.replace(/\.plan\.json$/, ".wat")), to: join(fixturesOut, f.replace(/\.plan\.json$/, ".wasm")) }))
+  .sort((a, b) => a.from.localeCompare(b.from));
+const stale = fixtures.filter(({ from, to }) => !fresh(to, [from]));
+if (stale.length > 0) {
+  tool("cargo", ["run", "--quiet", "-p", "terrarium-host-core", "--example", "wat", "--", fixturesOut, ...stale.map((f) => f.from)]);
+}
+for (const { to } of fixtures) report(to);
 
 // Compositions.
 for (const [name, [socket, ...plugs]] of Object.entries(compositions)) {

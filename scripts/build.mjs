@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Builds the package in place, incrementally:
 //   dist/wasm/<variant>/terrarium.js + terrarium_bg.wasm   (wasm-bindgen --target web, then wasm-opt -Oz)
-//   dist/components/*.wasm                                 (node scripts/build-guests.mjs)
 //
 // Variants of the web crate (terrarium-web):
 //   full    --features validate
@@ -13,7 +12,8 @@
 // bindgen'd right after its own cargo build. A variant whose outputs are newer than
 // every Rust input (and whose recorded build settings match) is skipped.
 //
-// Usage: node scripts/build.mjs [--force] [--no-guests] [variant ...]
+// Usage: node scripts/build.mjs [--force] [variant ...]
+// The components the tests and the site use are built by `npm run build:guests`.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,7 +48,6 @@ const SKIP_DIRS = new Set(['target', 'node_modules', 'js', 'pkg', 'dist']);
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
-const noGuests = args.includes('--no-guests');
 const wanted = args.filter((a) => !a.startsWith('--'));
 for (const w of wanted) {
   if (!VARIANTS.some((v) => v.name === w)) die(`unknown variant ${w} (have: ${VARIANTS.map((v) => v.name).join(', ')})`);
@@ -206,18 +205,6 @@ for (const v of variants) {
   built++;
 }
 
-// Guest components for the tests and the playground.
-const guests = path.join('scripts', 'build-guests.mjs');
-if (noGuests) {
-  console.log('build: guests   skipped (--no-guests)');
-} else if (fs.existsSync(guests)) {
-  run(process.execPath, [guests]);
-} else {
-  console.log(`build: guests   skipped (${guests} not found)`);
-}
-if (!noGuests) run(process.execPath, [path.join('scripts', 'build-toolchains.mjs')]); // JS, Python and C guests (tests/toolchains)
-if (!noGuests) run(process.execPath, [path.join('scripts', 'build-models.mjs')]); // dist/components/llama{,-scalar}.wasm (models/llama)
-
 // The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
 // file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the
 // `../dist/wasm/…` paths in js/engine.js resolve the same from both. The TypeScript declaration
@@ -227,9 +214,14 @@ const esbuild = await import('esbuild');
 const bundleOptions = {
   bundle: true,
   format: 'esm',
-  platform: 'neutral',
+  // For the web: `#platform` (package.json's `imports`) resolves to js/platform-browser.js, so the
+  // bundle has no `node:` import; Node uses the source in js/ (the `node` export condition).
+  platform: 'browser',
   target: 'es2022',
   minify: true,
+  // Class and function names stay as written: Node prints an error by its constructor's name
+  // (`ComponentError`, not `$`), and stacks read without the source map.
+  keepNames: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 };
@@ -242,7 +234,7 @@ for (const stale of fs.readdirSync('dist').filter((f) => /^terrarium-chunk-.*\.j
 await esbuild.build({
   ...bundleOptions,
   entryPoints: { terrarium: 'js/index.js' },
-  external: ['../dist/wasm/*', 'node:*', './types/index.js'],
+  external: ['../dist/wasm/*', './types/index.js'],
   outdir: 'dist',
   splitting: true,
   chunkNames: 'terrarium-chunk-[hash]',
@@ -253,7 +245,7 @@ await esbuild.build({ ...bundleOptions, entryPoints: ['js/types/index.js'], outf
 await esbuild.build({
   ...bundleOptions,
   entryPoints: ['js/terrarium-worker.js'],
-  external: ['../dist/wasm/*', 'node:*'],
+  external: ['../dist/wasm/*'],
   outfile: 'dist/terrarium-worker.js',
 });
 

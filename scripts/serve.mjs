@@ -5,8 +5,8 @@
 // URL mapping (nothing else is served):
 //   /                     -> demo-site/index.html
 //   /demo-site/...        -> demo-site/...
-//   /js/...               -> js/...
-//   /polyfill-wasi/js/... -> polyfill-wasi/js/...
+//   /js/...               -> js/...             (package imports such as '#platform' resolved
+//   /polyfill-wasi/js/... -> polyfill-wasi/js/...  to their browser files, as a bundler would)
 //   /dist/...             -> dist/...
 //   /components/...       -> dist/components/...
 //   /csp/...              -> demo-site/... with a strict Content-Security-Policy
@@ -47,11 +47,11 @@ const MIME = {
 
 // URL prefix -> folder (relative to root). Longest prefixes first.
 const MOUNTS = [
-  { prefix: '/polyfill-wasi/js/', dir: 'polyfill-wasi/js' },
+  { prefix: '/polyfill-wasi/js/', dir: 'polyfill-wasi/js', source: true },
   { prefix: '/components/', dir: 'dist/components' },
   { prefix: '/demo-site/', dir: 'demo-site' },
   { prefix: '/dist/', dir: 'dist' },
-  { prefix: '/js/', dir: 'js' },
+  { prefix: '/js/', dir: 'js', source: true },
   { prefix: '/csp/', dir: 'demo-site', csp: true },
   // Outside the repository: files are confined to this folder (after symlinks), not to the root.
   { prefix: '/models/', dir: '../shared/models', outside: true },
@@ -91,7 +91,7 @@ export function resolvePath(root, pathname) {
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   const file = path.resolve(base, rel);
   if (file !== base && !file.startsWith(base + path.sep)) return null;
-  return { file, csp: !!mount.csp, base: mount.outside ? base : root };
+  return { file, csp: !!mount.csp, source: !!mount.source, base: mount.outside ? base : root };
 }
 
 function send(res, status, headers, body, method) {
@@ -138,6 +138,11 @@ function handler(root) {
         headers['Content-Length'] = String(st.size);
         headers['Last-Modified'] = st.mtime.toUTCString();
         if (target.csp) headers['Content-Security-Policy'] = CSP;
+        if (target.source && target.file.endsWith('.js')) {
+          const text = resolvePackageImports(fs.readFileSync(target.file, 'utf8'), root);
+          headers['Content-Length'] = String(Buffer.byteLength(text));
+          return send(res, 200, headers, text, method);
+        }
         res.writeHead(200, headers);
         if (method === 'HEAD') return res.end();
         const stream = fs.createReadStream(target.file);
@@ -146,6 +151,19 @@ function handler(root) {
       });
     });
   };
+}
+
+/**
+ * The source in js/ imports package-internal names (`'#platform'`, package.json's `imports`), which
+ * Node and bundlers resolve and a browser does not: they are rewritten to the served path of
+ * their browser file (the `browser` or `default` condition).
+ */
+export function resolvePackageImports(text, root = DEFAULT_ROOT) {
+  const imports = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).imports ?? {};
+  return text.replace(/(from\s*|import\s*\(\s*)(['"])(#[\w/-]+)\2/g, (whole, lead, quote, name) => {
+    const target = imports[name]?.browser ?? imports[name]?.default;
+    return target ? `${lead}${quote}${target.replace(/^\./, '')}${quote}` : whole;
+  });
 }
 
 const realpathCache = new Map();

@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh Debian machine: Rust wasm targets, wasm-bindgen-cli
-# (matching the version in Cargo.lock), npm dependencies and Debian's Chromium.
-# Each step checks before it acts, so a second run takes a second or two.
+# Idempotent set-up for a fresh Debian machine. Each step checks before it acts, so a second run
+# takes a second or two, and prints one line at the end unless it installed something.
+#
+#   scripts/setup.sh          what building and serving need (`npm start`): the Rust wasm targets,
+#                             wasm-bindgen-cli (matching Cargo.lock) and the npm packages
+#   scripts/setup.sh --test   and what only the tests need (`npm test`): wasm-tools, wac,
+#                             wit-bindgen-cli, componentize-py, clang/wasi-libc and Chromium
 set -euo pipefail
+
+with_test_tools=false
+case "${1:-}" in
+  --test) with_test_tools=true ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -14,7 +25,14 @@ if [ -d "$HOME/.cargo/bin" ]; then
   case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
 fi
 
-step() { printf 'setup: %-22s %s\n' "$1" "$2"; }
+ready=()
+# A step that found its tool in place is listed in the closing line; one that acts says so at once.
+step() {
+  case "$2" in
+    ok*) ready+=("$1") ;;
+    *) printf 'setup: %-22s %s\n' "$1" "$2" ;;
+  esac
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -60,11 +78,26 @@ else
   else
     step "wasm-bindgen-cli" "installing $wb_version (had: ${have:-none}); takes a few minutes"
     # No --locked: a dependency locked upstream is missing on the registry mirror.
-    cargo install wasm-bindgen-cli --version "$wb_version" --force
+    cargo install --quiet wasm-bindgen-cli --version "$wb_version" --force
   fi
 fi
 
-# --- 2b. component tools the tests build guests with -----------------------
+# --- 3. npm dependencies ---------------------------------------------------
+stamp="node_modules/.terrarium-setup-stamp"
+if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
+  step "npm packages" "ok"
+else
+  step "npm packages" "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$stamp"
+fi
+
+if [ "$with_test_tools" = false ]; then
+  echo "setup: ready (${ready[*]})"
+  exit 0
+fi
+
+# --- 4. (tests) component tools the tests build guests with ---------------
 # wasm-tools turns the hand-written .wat test components into binaries; wac composes guests.
 install_tool() { # <binary> <crate> <version>
   local have
@@ -73,7 +106,7 @@ install_tool() { # <binary> <crate> <version>
     step "$2" "ok ($3)"
   else
     step "$2" "installing $3 (had: ${have:-none}); takes a few minutes"
-    cargo install "$2" --version "$3" --force
+    cargo install --quiet "$2" --version "$3" --force
   fi
 }
 install_tool wasm-tools wasm-tools 1.243.0
@@ -90,17 +123,7 @@ else
   python3 -m pip install --quiet --disable-pip-version-check "componentize-py==$cpy_version"
 fi
 
-# --- 3. npm dependencies ---------------------------------------------------
-stamp="node_modules/.terrarium-setup-stamp"
-if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
-  step "npm packages" "ok"
-else
-  step "npm packages" "npm ci"
-  npm ci --no-audit --no-fund
-  touch "$stamp"
-fi
-
-# --- 3b. C toolchain for the C test guest (Debian: clang, lld, wasi-libc) --
+# --- 5. (tests) C toolchain for the C guest (Debian: clang, lld, wasi-libc)
 c_packages="clang lld wasi-libc libclang-rt-14-dev-wasm32"
 if dpkg-query -W -f='${Status}\n' $c_packages 2>/dev/null | grep -vq "install ok installed" \
   || [ "$(dpkg-query -W -f='${Status}\n' $c_packages 2>/dev/null | wc -l)" -ne 4 ]; then
@@ -112,7 +135,7 @@ else
   step "c toolchain" "ok"
 fi
 
-# --- 4. Chromium (Debian's, used by Playwright) ----------------------------
+# --- 6. (tests) Chromium (Debian's, used by Playwright) --------------------
 if [ -x /usr/bin/chromium ]; then
   step "chromium" "ok (/usr/bin/chromium)"
 else
@@ -122,4 +145,4 @@ else
   as_root apt-get install -y chromium
 fi
 
-step "done" "($ROOT)"
+echo "setup: ready (${ready[*]})"

@@ -2,6 +2,7 @@
 //! canonical-ABI layout, so the JS glue never computes a size, an alignment or a flattening.
 
 use crate::abi::layout;
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 
 /// Index into [`TypeArena`] (and into `plan.types` in JS).
@@ -55,6 +56,10 @@ pub enum TypeKind {
     Char,
     String,
     List { element: TypeId },
+    // `list<T, N>`: exactly `length` elements, stored inline and flattened as `length` copies of `T`.
+    FixedList { element: TypeId, length: u32 },
+    // `map<K, V>`: laid out and lowered as `list<tuple<K, V>>`; `entry` is that tuple.
+    Map { key: TypeId, value: TypeId, entry: TypeId },
     Record { fields: Vec<Field> },
     Tuple { elements: Vec<Element> },
     Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
@@ -66,6 +71,62 @@ pub enum TypeKind {
     Borrow { resource: ResourceId },
 }
 
+/// wasmparser's `MAX_WASM_TYPE_SIZE`: a type may hold at most this many type nodes, counted as if
+/// every reference were written out. Planning without the validator refuses what it refuses.
+pub const MAX_TYPE_SIZE: u32 = 1_000_000;
+/// wasmparser's `MAX_WASM_COMPONENT_TYPE_DEPTH` (and Wasmtime's `MAX_TYPE_DEPTH`): how deep types nest.
+pub const MAX_TYPE_DEPTH: u32 = 100;
+
+/// A type's size and depth as wasmparser counts them, to apply its limits without the validator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub size: u32,
+    pub depth: u32,
+}
+
+impl Extent {
+    /// A type node without children: a primitive, an enum, flags, a handle.
+    pub const LEAF: Extent = Extent { size: 1, depth: 1 };
+
+    /// The extent of a node holding `children`, or the error wasmparser gives when it breaks a limit.
+    pub fn of(children: impl IntoIterator<Item = Extent>, offset: usize) -> Result<Extent> {
+        let mut out = Extent::LEAF;
+        for child in children {
+            out.depth = out.depth.max(child.depth + 1);
+            if out.depth > MAX_TYPE_DEPTH {
+                return Err(Error::invalid("type nesting is too deep", offset));
+            }
+            out.size = out.size.saturating_add(child.size);
+            if out.size >= MAX_TYPE_SIZE {
+                return Err(Error::invalid(
+                    format!("effective type size exceeds the limit of {MAX_TYPE_SIZE}"),
+                    offset,
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl TypeKind {
+    /// The types this one holds, in order.
+    pub fn members(&self) -> Box<dyn Iterator<Item = TypeId> + '_> {
+        use TypeKind::*;
+        match self {
+            List { element } | Option { ty: element, .. } | FixedList { element, .. } => {
+                Box::new(std::iter::once(*element))
+            }
+            // The entry tuple holds the key and the value: one member, as the layout sees it.
+            Map { entry, .. } => Box::new(std::iter::once(*entry)),
+            Record { fields } => Box::new(fields.iter().map(|f| f.ty)),
+            Tuple { elements } => Box::new(elements.iter().map(|e| e.ty)),
+            Variant { cases, .. } => Box::new(cases.iter().filter_map(|c| c.ty)),
+            Result { ok, err, .. } => Box::new(ok.iter().chain(err).copied()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+}
+
 /// A type with its layout: what the JS glue reads.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
@@ -75,7 +136,11 @@ pub struct TypeDef {
     pub name: Option<String>,
     pub size: u32,
     pub align: u32,
-    pub flat: Vec<CoreType>,
+    /// The flattened core types, `None` when there are more than [`layout::MAX_FLAT`]: such a
+    /// value always travels through memory, and keeping the list would grow with the type.
+    pub flat: Option<Vec<CoreType>>,
+    /// Never serialised: it bounds the arithmetic of the layout of every type that holds this one.
+    pub extent: Extent,
 }
 
 /// Every value type of a plan, each structurally distinct type once (per name, for named types).
@@ -86,15 +151,17 @@ pub struct TypeArena {
 }
 
 impl TypeArena {
-    /// Adds `kind` (or finds it), computing offsets, size, alignment and flattening.
-    pub fn intern(&mut self, kind: TypeKind) -> TypeId {
+    /// Adds `kind` (or finds it), computing offsets, size, alignment and flattening once per type
+    /// from those of its members, after checking wasmparser's limits on its size and depth.
+    pub fn intern(&mut self, kind: TypeKind, offset: usize) -> Result<TypeId> {
+        let extent = Extent::of(kind.members().map(|t| self.get(t).extent), offset)?;
         let kind = layout::place(kind, self);
         if let Some(&id) = self.ids.get(&(kind.clone(), None)) {
-            return id;
+            return Ok(id);
         }
         let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
         let flat = layout::flatten(&kind, self);
-        self.push(TypeDef { kind, name: None, size, align, flat })
+        Ok(self.push(TypeDef { kind, name: None, size, align, flat, extent }))
     }
 
     /// Type `id` under the WIT name `name`, for a record, variant, enum or flags type exported

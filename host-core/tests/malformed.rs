@@ -106,3 +106,48 @@ fn single_byte_corruptions_never_panic() {
         }
     }
 }
+
+/// Fixed-length lists the validator refuses are refused without it too, never panicked on: an empty
+/// one, and values of 256 MiB or more (even a record of lists that only together pass 4 GiB).
+#[test]
+fn fixed_length_lists_out_of_bounds_are_refused() {
+    let cases = [
+        "(component (type (list u8 0)))",
+        "(component (type (list u64 1000000000)))",
+        "(component (type $l (list u8 268435455)) (type (record (field \"a\" $l) (field \"b\" $l) (field \"c\" $l)
+           (field \"d\" $l) (field \"e\" $l) (field \"f\" $l) (field \"g\" $l) (field \"h\" $l)
+           (field \"i\" $l) (field \"j\" $l) (field \"k\" $l) (field \"l\" $l) (field \"m\" $l)
+           (field \"n\" $l) (field \"o\" $l) (field \"p\" $l) (field \"q\" $l))))",
+    ];
+    for text in cases {
+        let bytes = wat::parse_str(text).unwrap();
+        for validate in [true, false] {
+            let err = plan(&bytes, validate).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Invalid, "{text}: {err}");
+            assert!(err.offset.is_some(), "{err}");
+        }
+    }
+}
+
+/// A list of almost 256 MiB plans at once: it has no flat types to keep (it travels in memory).
+#[test]
+fn a_long_fixed_length_list_flattens_to_a_few_types() {
+    let bytes = wat::parse_str(
+        r#"(component
+             (core module $m
+               (memory (export "memory") 1)
+               (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 0)
+               (func (export "f") (param i32)))
+             (core instance $i (instantiate $m))
+             (alias core export $i "memory" (core memory $mem))
+             (alias core export $i "realloc" (core func $realloc))
+             (type $t (list u8 268435455))
+             (func (export "f") (param "v" $t) (canon lift (core func $i "f") (memory $mem) (realloc $realloc))))"#,
+    )
+    .unwrap();
+    let plan = plan(&bytes, true).unwrap();
+    let host_core::plan::Export::Func { func, .. } = &plan.exports[0] else { panic!("a function export") };
+    assert!(func.params_indirect);
+    assert_eq!(plan.type_def(func.params[0].ty).flat, None);
+    assert_eq!(plan.type_def(func.params[0].ty).size, 268_435_455);
+}

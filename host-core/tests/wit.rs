@@ -17,3 +17,17 @@ fn refuses_a_core_module_with_its_offset() {
     assert_eq!(err.kind, host_core::ErrorKind::NotAComponent);
     assert_eq!(err.offset, Some(4));
 }
+
+#[test]
+fn prints_maps_and_fixed_length_lists() {
+    let fixture = |name: &str| {
+        let path = format!("{}/tests/fixtures/{name}.wat", env!("CARGO_MANIFEST_DIR"));
+        host_core::wit::print(&wat::parse_file(path).unwrap()).unwrap()
+    };
+    let maps = fixture("maps");
+    assert!(maps.contains("import lookup: func(m: map<u32, string>) -> map<u32, string>;"), "{maps}");
+    assert!(maps.contains("export total: func(m: map<string, u32>) -> u32;"), "{maps}");
+    let lists = fixture("fixed-lists");
+    assert!(lists.contains("export sum: func(v: list<u32, 3>) -> u32;"), "{lists}");
+    assert!(lists.contains("export swap: func(v: list<string, 2>) -> list<string, 2>;"), "{lists}");
+}

@@ -7,6 +7,7 @@
 import { trap } from '../errors.js';
 import { SCALARS } from './scalars.js';
 import { variantShape, joinLiftCoercion } from './variants.js';
+import { buildLiftFlatFixed } from './fixed-lists.js';
 
 export class FlatReader {
   /** @param {ArrayLike<number|bigint>} values owned by the reader: variant lifting rewrites them */
@@ -41,6 +42,16 @@ export function buildLiftFlat(cx, t, tagged) {
         return loadList(ptr, len);
       };
     }
+    case 'map': {
+      const loadList = cx.loadList(ty.entry);
+      return (r) => {
+        const ptr = r.v[r.i++] >>> 0;
+        const len = r.v[r.i++] >>> 0;
+        return new Map(loadList(ptr, len));
+      };
+    }
+    case 'fixed-list':
+      return buildLiftFlatFixed(cx, ty);
     case 'record': {
       const names = ty.fields.map((f) => f.jsName);
       const lifts = ty.fields.map((f) => cx.liftFlat(f.type));

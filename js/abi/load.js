@@ -9,6 +9,7 @@
 import { trap } from '../errors.js';
 import { SCALARS } from './scalars.js';
 import { variantShape } from './variants.js';
+import { buildLoadFixed } from './fixed-lists.js';
 
 /** @returns {(ptr: number) => any} */
 export function buildLoad(cx, t, tagged) {
@@ -34,6 +35,15 @@ export function buildLoad(cx, t, tagged) {
         return loadList(dv.getUint32(ptr, true), dv.getUint32(ptr + 4, true));
       };
     }
+    case 'map': {
+      const loadList = cx.loadList(ty.entry);
+      return (ptr) => {
+        const dv = mem.dv;
+        return new Map(loadList(dv.getUint32(ptr, true), dv.getUint32(ptr + 4, true)));
+      };
+    }
+    case 'fixed-list':
+      return buildLoadFixed(cx, ty);
     case 'record': {
       const names = ty.fields.map((f) => f.jsName);
       const offsets = ty.fields.map((f) => f.offset);

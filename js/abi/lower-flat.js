@@ -6,6 +6,8 @@
 import { invalid, rethrowAt } from './invalid.js';
 import { SCALARS, zeroOf } from './scalars.js';
 import { variantShape, joinLowerCoercion } from './variants.js';
+import { buildLowerFlatFixed } from './fixed-lists.js';
+import { mapEntries } from './maps.js';
 
 /** @returns {(v: any, out: Array<number|bigint>) => void} */
 export function buildLowerFlat(cx, t, tagged) {
@@ -32,6 +34,15 @@ export function buildLowerFlat(cx, t, tagged) {
         out.push(ptr, len);
       };
     }
+    case 'map': {
+      const storeList = cx.storeList(ty.entry);
+      return (v, out) => {
+        const [ptr, len] = storeList(mapEntries(v));
+        out.push(ptr, len);
+      };
+    }
+    case 'fixed-list':
+      return buildLowerFlatFixed(cx, ty);
     case 'record': {
       const names = ty.fields.map((f) => f.jsName);
       const lowers = ty.fields.map((f) => cx.lowerFlat(f.type));

@@ -7,8 +7,9 @@
  *   - `lift(x)`: `lift_flat` from the core value as the JS engine delivers it (i32 as a signed number,
  *     i64 as a signed BigInt);
  *   - `load(dv, ptr)` / `store(dv, ptr, x)`: memory access, where `x` is what `lower` returned.
- * The integer checks are one bit operation and one comparison, e.g. `(v & 0xff) === v` rejects
- * non-numbers, fractions, NaN and out-of-range values at once.
+ * The integer checks are a `typeof` (a bit operation on a BigInt throws, and one on an object
+ * calls its `valueOf`), then one bit operation and one comparison, e.g. `(v & 0xff) === v` rejects
+ * fractions, NaN and out-of-range values at once.
  */
 import { invalid } from './invalid.js';
 import { trap } from '../errors.js';
@@ -88,37 +89,37 @@ export const SCALARS = {
     store: (dv, p, x) => dv.setUint8(p, x),
   },
   s8: {
-    lower: (v) => ((v << 24) >> 24 === v ? v : invalid('s8 (-128..127)', v, 'number')),
+    lower: (v) => (typeof v === 'number' && (v << 24) >> 24 === v ? v : invalid('s8 (-128..127)', v, 'number')),
     lift: (x) => (x << 24) >> 24,
     load: (dv, p) => dv.getInt8(p),
     store: (dv, p, x) => dv.setInt8(p, x),
   },
   u8: {
-    lower: (v) => ((v & 0xff) === v ? v : invalid('u8 (0..255)', v, 'number')),
+    lower: (v) => (typeof v === 'number' && (v & 0xff) === v ? v : invalid('u8 (0..255)', v, 'number')),
     lift: (x) => x & 0xff,
     load: (dv, p) => dv.getUint8(p),
     store: (dv, p, x) => dv.setUint8(p, x),
   },
   s16: {
-    lower: (v) => ((v << 16) >> 16 === v ? v : invalid('s16 (-32768..32767)', v, 'number')),
+    lower: (v) => (typeof v === 'number' && (v << 16) >> 16 === v ? v : invalid('s16 (-32768..32767)', v, 'number')),
     lift: (x) => (x << 16) >> 16,
     load: (dv, p) => dv.getInt16(p, true),
     store: (dv, p, x) => dv.setInt16(p, x, true),
   },
   u16: {
-    lower: (v) => ((v & 0xffff) === v ? v : invalid('u16 (0..65535)', v, 'number')),
+    lower: (v) => (typeof v === 'number' && (v & 0xffff) === v ? v : invalid('u16 (0..65535)', v, 'number')),
     lift: (x) => x & 0xffff,
     load: (dv, p) => dv.getUint16(p, true),
     store: (dv, p, x) => dv.setUint16(p, x, true),
   },
   s32: {
-    lower: (v) => ((v | 0) === v ? v : invalid('s32', v, 'number')),
+    lower: (v) => (typeof v === 'number' && (v | 0) === v ? v : invalid('s32', v, 'number')),
     lift: (x) => x | 0,
     load: (dv, p) => dv.getInt32(p, true),
     store: (dv, p, x) => dv.setInt32(p, x, true),
   },
   u32: {
-    lower: (v) => (v >>> 0 === v ? v : invalid('u32', v, 'number')),
+    lower: (v) => (typeof v === 'number' && v >>> 0 === v ? v : invalid('u32', v, 'number')),
     lift: (x) => x >>> 0,
     load: (dv, p) => dv.getUint32(p, true),
     store: (dv, p, x) => dv.setUint32(p, x, true),

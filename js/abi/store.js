@@ -7,6 +7,8 @@ import { invalid, rethrowAt } from './invalid.js';
 import { SCALARS } from './scalars.js';
 import { variantShape } from './variants.js';
 import { enumIndex } from './lower-flat.js';
+import { buildStoreFixed } from './fixed-lists.js';
+import { mapEntries } from './maps.js';
 
 /** @returns {(ptr: number, v: any) => void} */
 export function buildStore(cx, t, tagged) {
@@ -36,6 +38,17 @@ export function buildStore(cx, t, tagged) {
         dv.setUint32(ptr + 4, n, true);
       };
     }
+    case 'map': {
+      const storeList = cx.storeList(ty.entry);
+      return (ptr, v) => {
+        const [p, n] = storeList(mapEntries(v));
+        const dv = mem.dv;
+        dv.setUint32(ptr, p, true);
+        dv.setUint32(ptr + 4, n, true);
+      };
+    }
+    case 'fixed-list':
+      return buildStoreFixed(cx, ty);
     case 'record': {
       const names = ty.fields.map((f) => f.jsName);
       const offsets = ty.fields.map((f) => f.offset);

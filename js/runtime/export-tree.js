@@ -1,13 +1,15 @@
 /**
  * The object tree `instance.exports`: each instance export is an object of lifted functions,
  * reachable under both its full name (`example:bench/api@0.1.0`) and its jsName (`api`); world-level
- * functions sit at the top under their jsName. Functions of a guest-defined resource
- * (`[constructor]r`, `[method]r.f`, `[static]r.g`) become a JS class under the resource's jsName.
+ * functions sit at the top under their jsName; an instance may nest further instances. Functions of
+ * a guest-defined resource (`[constructor]r`, `[method]r.f`, `[static]r.g`) become a JS class under
+ * the resource's jsName, and so does a resource type exported without them (a re-export). An
+ * exported core module is its `WebAssembly.Module`.
  */
 
 /**
  * @param {any[]} list plan exports
- * @param {{types: any[], resources: any[], lift: (exp: any, context: string) => Function}} o
+ * @param {{types: any[], resources: any[], modules: WebAssembly.Module[], lift: (exp: any, context: string) => Function}} o
  */
 export function buildExports(list, o, prefix = '') {
   const out = {};
@@ -16,6 +18,15 @@ export function buildExports(list, o, prefix = '') {
       const sub = buildExports(exp.exports, o, versionless(exp.name));
       out[exp.name] = sub;
       if (exp.jsName && exp.jsName !== exp.name) out[exp.jsName] = sub;
+      continue;
+    }
+    if (exp.kind === 'resource') {
+      const Class = o.resources[exp.resource]?.Class;
+      if (Class !== undefined) out[exp.jsName] = Class;
+      continue;
+    }
+    if (exp.kind === 'module') {
+      out[exp.jsName] = o.modules[exp.module];
       continue;
     }
     const context = prefix ? `${prefix}#${exp.name}` : exp.name;

@@ -87,7 +87,7 @@ function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
   const lowerParams = makeParamsLowerer(cx, sig);
   const liftResult = makeResultLifter(cx, sig);
   const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
-  const hasResults = sig.flatResults.length > 0;
+  const hasResults = sig.flatResults === null || sig.flatResults.length > 0;
   const fail = (e) => {
     calls.reset();
     throw state.fail(e, context);

@@ -1,23 +1,35 @@
 /**
- * Resource handle tables and the bookkeeping of borrows, after the canonical ABI's `ResourceHandle`,
- * `HandleTable`, `lend_count`, `num_borrows` and `borrow_scope`.
+ * Resource handle tables and the bookkeeping of borrows, after the canonical ABI's
+ * `ComponentInstance.table` (a `Table` of `ResourceHandle`s), `num_lends`, `num_borrows` and
+ * `borrow_scope`.
  *
- * Every component instance has one table per resource type it uses (a composed component has
- * several component instances, so several tables per type). Handle 0 is never handed out (the spec
- * reserves it so guests can use 0 as "none"); freed slots are reused, most recently freed first.
+ * Every component instance has one table, shared by all the resource types it uses (a composed
+ * component has several component instances, so several tables): an `r2` made after an `r1` gets
+ * the next index, and each entry remembers its type, which every use of the index checks. Index 0
+ * is never handed out (the spec reserves it so guests can use 0 as "none"); a freed index is reused
+ * before the table grows, the most recently freed first.
  */
 import { trap } from '../errors.js';
 
 export const OWN = 1;
 export const BORROW = 2;
 
+/** The spec's `Table.MAX_LENGTH`: the top 4 bits of an index stay free for guests to use. */
+const MAX_INDEX = 2 ** 28 - 1;
+
+/**
+ * A resource type as the table sees it: `def.name` for messages, and `abandon(rep)` for what the
+ * instance's disposal does with an own handle still in the table.
+ * @typedef {{def: {name: string}, abandon(rep: any): void}} TableType
+ */
+
 export class HandleTable {
-  /** @param {string} name the resource's WIT name, for trap messages */
-  constructor(name) {
-    this.name = name;
+  constructor() {
+    /** @type {(TableType|null)[]} the entry's resource type; null while the index is free */
+    this.types = [null];
     /** @type {any[]} the rep: a JS object for host resources, an i32 for guest resources */
     this.reps = [undefined];
-    /** @type {number[]} 0 free, OWN or BORROW */
+    /** @type {number[]} OWN or BORROW */
     this.flags = [0];
     /** @type {number[]} for an own: how many borrows of it are lent out in calls in progress */
     this.lends = [0];
@@ -27,18 +39,21 @@ export class HandleTable {
     this.free = [];
   }
 
-  /** Inserts a handle and returns its index. */
-  add(rep, flag, scope = 0) {
+  /** Inserts a handle to `rep` of resource type `type` and returns its index. */
+  add(type, rep, flag, scope = 0) {
     let h;
     if (this.free.length > 0) {
       h = this.free.pop();
     } else {
-      h = this.reps.length;
+      h = this.types.length;
+      if (h > MAX_INDEX) trap(`the handle table is full (${MAX_INDEX} handles)`);
+      this.types.push(null);
       this.reps.push(undefined);
       this.flags.push(0);
       this.lends.push(0);
       this.scopes.push(0);
     }
+    this.types[h] = type;
     this.reps[h] = rep;
     this.flags[h] = flag;
     this.lends[h] = 0;
@@ -46,29 +61,32 @@ export class HandleTable {
     return h;
   }
 
-  /** The rep of a live handle; traps on 0, out-of-range and freed handles. */
-  get(h) {
-    if (h === 0 || !(h < this.flags.length) || this.flags[h] === 0) trap(`unknown handle ${h} of resource \`${this.name}\``);
+  /** The rep of live handle `h`, which must be of resource type `type`; traps on 0, free and out-of-range indices. */
+  get(h, type) {
+    const held = h < this.types.length ? this.types[h] : null;
+    if (held === null) trap(`unknown handle index ${h} (used as a \`${type.def.name}\`)`);
+    if (held !== type) trap(`handle index ${h} has the wrong type: it holds a \`${held.def.name}\`, not a \`${type.def.name}\``);
     return this.reps[h];
   }
 
-  /** OWN or BORROW for a live handle (call `get` first). */
-  flag(h) {
-    return this.flags[h];
+  /** Whether `h` is live, of type `type`, with rep `rep` (for rolling back a lowering). */
+  holds(h, type, rep) {
+    return h < this.types.length && this.types[h] === type && this.reps[h] === rep;
   }
 
   /** The spec's `lift_own`: moves an own handle out of the table. */
-  take(h) {
-    const rep = this.get(h);
-    if (this.flags[h] !== OWN) trap(`handle ${h} of resource \`${this.name}\` is a borrow, not an own`);
-    if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${this.name}\` is lent out in a call in progress`);
+  take(h, type) {
+    const rep = this.get(h, type);
+    const name = type.def.name;
+    if (this.flags[h] !== OWN) trap(`handle ${h} of resource \`${name}\` is a borrow, not an own`);
+    if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${name}\` is lent out in a call in progress`);
     this.remove(h);
     return rep;
   }
 
   /** The spec's `lift_borrow`: an own handle lent to a call is pinned until that call returns. */
-  lend(h, calls) {
-    const rep = this.get(h);
+  lend(h, type, calls) {
+    const rep = this.get(h, type);
     if (this.flags[h] === OWN) {
       this.lends[h]++;
       calls.lends.push(this, h);
@@ -80,10 +98,10 @@ export class HandleTable {
    * The handle side of `resource.drop`: removes the handle and returns whether it was an own (whose
    * resource must now be destroyed). Dropping a borrow ends it within its call.
    */
-  drop(h, calls) {
-    this.get(h);
+  drop(h, type, calls) {
+    this.get(h, type);
     if (this.flags[h] === OWN) {
-      if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${this.name}\` is dropped while lent out`);
+      if (this.lends[h] !== 0) trap(`own handle ${h} of resource \`${type.def.name}\` is dropped while lent out`);
       this.remove(h);
       return true;
     }
@@ -94,14 +112,21 @@ export class HandleTable {
 
   /** Frees a live handle. */
   remove(h) {
+    this.types[h] = null;
     this.reps[h] = undefined;
-    this.flags[h] = 0;
     this.free.push(h);
   }
 
-  /** Live entries, for disposal: [handle, rep, flag]. */
-  *entries() {
-    for (let h = 1; h < this.flags.length; h++) if (this.flags[h] !== 0) yield [h, this.reps[h], this.flags[h]];
+  /** Instance disposal: empties the table, handing each own's rep to its type's `abandon`. */
+  disposeAll() {
+    for (let h = 1; h < this.types.length; h++) {
+      const type = this.types[h];
+      if (type === null) continue;
+      const rep = this.reps[h];
+      const own = this.flags[h] === OWN;
+      this.remove(h);
+      if (own) type.abandon(rep);
+    }
   }
 }
 

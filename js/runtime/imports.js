@@ -40,7 +40,8 @@ export function resolveCallee(plan, callee, host) {
     return (args) => Reflect.apply(fn, value, args);
   }
   const res = plan.resources[callee.resource];
-  const Class = value[res.jsName];
+  // A world-level resource import is the class itself; an instance import holds it by name.
+  const Class = imp.kind === 'resource' ? value : value[res.jsName];
   if (typeof Class !== 'function') {
     throw linkError(`${where} has no resource class \`${res.jsName}\` (\`${res.name}\`, needed by \`${callee.name}\`)`, imp);
   }

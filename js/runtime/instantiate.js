@@ -11,7 +11,7 @@ import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { HostResourceType, GuestResourceType } from './resources.js';
-import { CallStack } from './handles.js';
+import { CallStack, HandleTable } from './handles.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
@@ -19,7 +19,7 @@ import { symbolDispose } from './dispose.js';
 
 /**
  * @param {any} plan
- * @param {WebAssembly.Module[]} modules indexed like `plan.modules`
+ * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
@@ -33,7 +33,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const group = [];
   const state = new InstanceState(name, group);
   const states = [state];
-  const stateOf = (i = 0) => (states[i] ??= new InstanceState(name, group));
+  const stateOf = (i = 0) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
   /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
   let tail = Promise.resolve();
@@ -57,12 +57,22 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     }
     return hostValues.get(i);
   };
+  /** Core modules: the component's own, and those the host passes for core-module imports. */
+  const coreModules = plan.modules.map((m, i) => {
+    if (m.import === undefined) return modules[i];
+    const given = host(m.import);
+    if (!(given instanceof WebAssembly.Module)) {
+      const { name: importName } = plan.imports[m.import];
+      throw new TerrariumError('link', `import \`${importName}\`: expected a WebAssembly.Module`, { context: importName });
+    }
+    return given;
+  });
   const invokers = new Map();
   for (const step of plan.steps) {
     if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
   }
 
-  // 2. Resource types, and per component instance, one handle table per resource type it uses.
+  // 2. Resource types, and per component instance one handle table, shared by the resource types it uses.
   const funcs = [];
   const resourceTypes = plan.resources.map((def) =>
     def.import !== null
@@ -74,13 +84,14 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
       if (type instanceof GuestResourceType) type.schedule = { enqueue, promising: promisingOf };
     }
   }
+  const handleTables = [];
   const handles = [];
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
     const type = resourceTypes[r];
     if (type === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
     const row = (handles[instance] ??= []);
-    return (row[r] ??= type.handles(instance, calls));
+    return (row[r] ??= type.handles(instance, calls, (handleTables[instance] ??= new HandleTable())));
   };
 
   // 3. Steps.
@@ -122,7 +133,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
    * A component-to-component call inside a composed component: the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
    * (and re-encoded between string encodings) through their JS form; handles move from one
-   * component instance's tables to the other's. The callee's component instance has its own
+   * component instance's table to the other's. The callee's component instance has its own
    * `may_enter` state; a trap kills the whole instance.
    */
   const lowerLifted = (step, stepIndex) => {
@@ -156,7 +167,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
       case 'instantiate': {
         const imports = {};
         for (const arg of step.args) imports[arg.name] = entry(instances, arg.instance, 'instance');
-        const module = modules[step.module];
+        const module = coreModules[step.module];
         if (!(module instanceof WebAssembly.Module)) {
           throw new TerrariumError('invalid', `core module ${step.module} was not provided`);
         }
@@ -232,6 +243,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const exports = buildExports(plan.exports, {
     types: plan.types,
     resources: resourceTypes,
+    modules: coreModules,
     lift: (exp, context) => {
       const o = {
         cx: contextFor(exp.options),
@@ -253,7 +265,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     [symbolDispose]() {
       if (state.status === DEAD && state.cause === null) return;
       state.kill(null);
-      for (const row of handles) for (const res of row ?? []) res?.disposeAll();
+      for (const table of handleTables) table?.disposeAll();
     },
   };
 }

@@ -1,16 +1,16 @@
 /**
  * Resources. Each plan resource has a type object, and each component instance that uses it has a
- * handles object with its own handle table (see handles.js). The ABI closures call a handles
- * object's `liftOwn` / `liftBorrow` / `lowerOwn` / `lowerBorrow`, and the `resourceNew` /
+ * handles object over the instance's one handle table (see handles.js). The ABI closures call a
+ * handles object's `liftOwn` / `liftBorrow` / `lowerOwn` / `lowerBorrow`, and the `resourceNew` /
  * `resourceRep` / `resourceDrop` steps become its `new` / `rep` / `drop` built-ins.
  *
- * - HostResourceType: implemented by the host (`resource.import !== null`); tables hold JS objects.
- * - GuestResourceType: defined by a component instance (its `impl`); tables hold i32 reps, and the
+ * - HostResourceType: implemented by the host (`resource.import !== null`); its reps are JS objects.
+ * - GuestResourceType: defined by a component instance (its `impl`); its reps are i32s, and the
  *   host sees instances of a JS class (exported under the resource's jsName) that carry the rep.
  */
 import { trap } from '../errors.js';
 import { invalid } from '../abi/invalid.js';
-import { HandleTable, OWN, BORROW } from './handles.js';
+import { OWN, BORROW } from './handles.js';
 import { symbolDispose, disposeHostObject } from './dispose.js';
 import { READY, BUSY, DEAD } from './state.js';
 
@@ -20,17 +20,27 @@ export class HostResourceType {
     this.def = def;
   }
 
-  /** The handles of component instance `instance` to this resource. */
-  handles(instance, calls) {
-    return new HostHandles(this.def, calls);
+  /** The handles of a component instance to this resource, in its handle table `table`. */
+  handles(instance, calls, table) {
+    return new HostHandles(this, calls, table);
+  }
+
+  /** Instance disposal: a host object the guest still owns is disposed. */
+  abandon(obj) {
+    try {
+      disposeHostObject(obj);
+    } catch {
+      // Disposal is best effort: one failing object must not keep the others alive.
+    }
   }
 }
 
 class HostHandles {
-  constructor(def, calls) {
-    this.def = def;
+  constructor(type, calls, table) {
+    this.type = type;
+    this.def = type.def;
     this.calls = calls;
-    this.table = new HandleTable(def.name);
+    this.table = table;
   }
 
   check(obj) {
@@ -40,7 +50,7 @@ class HostHandles {
   /** A host object handed to the guest as an own: the guest now holds it under a fresh handle. */
   lowerOwn(obj) {
     this.check(obj);
-    const h = this.table.add(obj, OWN);
+    const h = this.table.add(this.type, obj, OWN);
     if (this.calls.recording) this.calls.lowered.push(this, h, obj);
     return h;
   }
@@ -49,7 +59,7 @@ class HostHandles {
   lowerBorrow(obj) {
     this.check(obj);
     const calls = this.calls;
-    const h = this.table.add(obj, BORROW, calls.depth);
+    const h = this.table.add(this.type, obj, BORROW, calls.depth);
     calls.borrows[calls.depth]++;
     if (calls.recording) calls.lowered.push(this, h, obj);
     return h;
@@ -57,22 +67,22 @@ class HostHandles {
 
   /** Rolls back `lowerOwn` / `lowerBorrow` of `obj` as handle `h` (the call never reached the guest). */
   undo(h, obj) {
-    if (this.table.flags[h] !== 0 && this.table.reps[h] === obj) this.table.remove(h);
+    if (this.table.holds(h, this.type, obj)) this.table.remove(h);
   }
 
   /** The guest gives an own back: its handle goes away. */
   liftOwn(h) {
-    return this.table.take(h);
+    return this.table.take(h, this.type);
   }
 
   liftBorrow(h) {
-    return this.table.lend(h, this.calls);
+    return this.table.lend(h, this.type, this.calls);
   }
 
   /** `resource.drop`: an own handle's object is disposed; a borrow just ends. */
   drop(h) {
-    const obj = this.table.get(h);
-    if (this.table.drop(h, this.calls)) disposeHostObject(obj);
+    const obj = this.table.get(h, this.type);
+    if (this.table.drop(h, this.type, this.calls)) disposeHostObject(obj);
   }
 
   new() {
@@ -80,20 +90,6 @@ class HostHandles {
   }
   rep() {
     trap(`resource.rep of host resource \`${this.def.name}\``);
-  }
-
-  /** Instance disposal: the host objects the guest still owns are disposed. */
-  disposeAll() {
-    for (const [h, obj, flag] of this.table.entries()) {
-      this.table.remove(h);
-      if (flag === OWN) {
-        try {
-          disposeHostObject(obj);
-        } catch {
-          // Disposal is best effort: one failing object must not keep the others alive.
-        }
-      }
-    }
   }
 }
 
@@ -156,10 +152,13 @@ export class GuestResourceType {
     this.Class = Class;
   }
 
-  /** The handles of component instance `instance` to this resource. */
-  handles(instance, calls) {
-    return new GuestHandles(this, instance, calls);
+  /** The handles of component instance `instance` to this resource, in its handle table `table`. */
+  handles(instance, calls, table) {
+    return new GuestHandles(this, instance, calls, table);
   }
+
+  /** Instance disposal: nothing to do for a rep (the defining instance is gone too). */
+  abandon() {}
 
   wrap(rep, live) {
     const obj = Object.create(this.Class.prototype);
@@ -235,28 +234,28 @@ export class GuestResourceType {
 }
 
 class GuestHandles {
-  constructor(type, instance, calls) {
+  constructor(type, instance, calls, table) {
     this.type = type;
     this.calls = calls;
     /** whether these are the handles of the defining instance (the spec's `cx.inst is t.impl`) */
     this.impl = instance === type.impl;
-    this.table = new HandleTable(type.def.name);
+    this.table = table;
   }
 
   /** `resource.new`: the defining instance registers a rep and gets an own handle. */
   new(rep) {
-    return this.table.add(rep, OWN);
+    return this.table.add(this.type, rep, OWN);
   }
 
   /** `resource.rep` */
   rep(h) {
-    return this.table.get(h);
+    return this.table.get(h, this.type);
   }
 
   /** `resource.drop`: an own handle's rep is destroyed by the destructor; a borrow just ends. */
   drop(h) {
-    const rep = this.table.get(h);
-    if (!this.table.drop(h, this.calls)) return;
+    const rep = this.table.get(h, this.type);
+    if (!this.table.drop(h, this.type, this.calls)) return;
     const dtor = this.type.getDtor();
     if (dtor === null) return;
     // The defining instance runs its destructor inline; another instance calls into it.
@@ -266,11 +265,11 @@ class GuestHandles {
 
   /** An own leaving this instance: whoever receives it owns the rep, through a class instance. */
   liftOwn(h) {
-    return this.type.wrap(this.table.take(h), OWNED);
+    return this.type.wrap(this.table.take(h, this.type), OWNED);
   }
 
   liftBorrow(h) {
-    return this.type.wrap(this.table.lend(h, this.calls), VIEW);
+    return this.type.wrap(this.table.lend(h, this.type, this.calls), VIEW);
   }
 
   lowerOwn(obj) {
@@ -281,7 +280,7 @@ class GuestHandles {
       invalid(`a ${this.type.def.jsName} that is not also lent as a borrow in the same call`, obj);
     }
     this.type.moveOut(obj);
-    const h = this.table.add(rep, OWN);
+    const h = this.table.add(this.type, rep, OWN);
     if (this.calls.recording) this.calls.lowered.push(this, h, obj);
     return h;
   }
@@ -294,7 +293,7 @@ class GuestHandles {
       if (calls.recording) calls.lowered.push(this, 0, obj);
       return rep;
     }
-    const h = this.table.add(rep, BORROW, calls.depth);
+    const h = this.table.add(this.type, rep, BORROW, calls.depth);
     calls.borrows[calls.depth]++;
     if (calls.recording) calls.lowered.push(this, h, obj);
     return h;
@@ -302,13 +301,9 @@ class GuestHandles {
 
   undo(h, obj) {
     const table = this.table;
-    if (table.flags[h] === 0 || table.reps[h] !== obj[REP]) return;
+    if (!table.holds(h, this.type, obj[REP])) return;
     const own = table.flags[h] === OWN;
     table.remove(h);
     if (own) this.type.revive(obj);
-  }
-
-  disposeAll() {
-    for (const [h] of this.table.entries()) this.table.remove(h);
   }
 }

@@ -82,15 +82,26 @@ class Writer {
     const instances = this.plan.exports
       .filter((e) => e.kind === 'instance')
       .map((e) => ({ name: e.name, jsName: e.jsName, members: this.groupExports(e.exports) }));
-    const world = this.groupExports(this.plan.exports.filter((e) => e.kind === 'func'));
+    const world = this.groupExports(this.plan.exports.filter((e) => e.kind !== 'instance'));
     return { instances, world };
   }
 
-  /** Functions and the guest resource classes their `[constructor]`/`[method]`/`[static]` names make. */
-  groupExports(funcs) {
+  /**
+   * Functions and the guest resource classes their `[constructor]`/`[method]`/`[static]` names make,
+   * or a resource export names alone (a re-export). Nested instances and core modules are not
+   * declared (yet).
+   */
+  groupExports(exports) {
     const functions = [];
     const classes = new Map();
-    for (const exp of funcs) {
+    const classOf = (r) => {
+      this.reachedResources.add(r);
+      if (!classes.has(r)) classes.set(r, { resource: r, ctor: null, methods: [], statics: [] });
+      return classes.get(r);
+    };
+    for (const exp of exports) {
+      if (exp.kind === 'resource') classOf(exp.resource);
+      if (exp.kind !== 'func') continue;
       this.reachSig(exp.func);
       const m = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(exp.name);
       const r = m === null ? null : this.exportedResource(exp, m[1], m[2]);
@@ -98,9 +109,7 @@ class Writer {
         functions.push(exp);
         continue;
       }
-      this.reachedResources.add(r);
-      if (!classes.has(r)) classes.set(r, { resource: r, ctor: null, methods: [], statics: [] });
-      const cls = classes.get(r);
+      const cls = classOf(r);
       if (m[1] === 'constructor') cls.ctor = exp;
       else if (m[1] === 'method') cls.methods.push(exp);
       else cls.statics.push(exp);
@@ -170,7 +179,11 @@ class Writer {
     if (ty.name != null) this.reachedTypes.add(id);
     switch (ty.kind) {
       case 'list':
+      case 'fixed-list':
         return this.reach(ty.element);
+      case 'map':
+        this.reach(ty.key);
+        return this.reach(ty.value);
       case 'option':
         return this.reach(ty.type);
       case 'record':
@@ -250,10 +263,13 @@ class Writer {
       case 'char':
       case 'string':
         return 'string';
-      case 'list': {
+      case 'list':
+      case 'fixed-list': {
         const element = this.types[ty.element].kind;
         return TYPED_ARRAYS[element] ?? `Array<${this.ts(ty.element)}>`;
       }
+      case 'map':
+        return `Map<${this.ts(ty.key)}, ${this.ts(ty.value)}>`;
       case 'record':
         return `{ ${ty.fields.map((f) => this.field(f)).join('; ')} }`;
       case 'tuple':
@@ -320,6 +336,10 @@ class Writer {
     switch (ty.kind) {
       case 'list':
         return `list<${this.wit(ty.element)}>`;
+      case 'fixed-list':
+        return `list<${this.wit(ty.element)}, ${ty.length}>`;
+      case 'map':
+        return `map<${this.wit(ty.key)}, ${this.wit(ty.value)}>`;
       case 'option':
         return `option<${this.wit(ty.type)}>`;
       case 'tuple':
@@ -492,6 +512,14 @@ class Writer {
       const { imp } = entry;
       if (imp.kind === 'func') {
         entries.push(...entry.functions.flatMap((f) => this.member({ ...f, jsName: imp.jsName })));
+        continue;
+      }
+      if (imp.kind === 'resource') {
+        entries.push(...entry.classes.map((cls) => `  ${prop(imp.jsName)}: ${this.hostClassType(cls)};`));
+        continue;
+      }
+      if (imp.kind === 'module') {
+        entries.push(`  ${prop(imp.jsName)}: WebAssembly.Module;`);
         continue;
       }
       const members = entry.functions.flatMap((f) => this.member(f));

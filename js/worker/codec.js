@@ -2,7 +2,7 @@
  * The values that cross between the page and a guest's worker, as bytes.
  *
  * Only plain values cross: undefined, null, booleans, numbers, BigInts, strings, typed arrays,
- * ArrayBuffers, arrays and plain objects (WIT records, variants, results), and errors (by name,
+ * ArrayBuffers, arrays, Maps (WIT maps) and plain objects (WIT records, variants, results), and errors (by name,
  * message and a few fields). Any other object stays on its side; the other side gets a reference
  * to it (a proxy whose methods call back: see `Peer`). The bytes go by postMessage, or, to a
  * worker blocked in Atomics.wait, through a SharedArrayBuffer (channel.js): so they are our own
@@ -31,6 +31,7 @@ const T_REMOTE = 12;
 const T_REMOTE_CLASS = 13;
 const T_ERROR = 14;
 const T_BUFFER = 15;
+const T_MAP = 16;
 
 const TYPED = [
   Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -319,6 +320,15 @@ export class Peer {
       for (const item of v) this.#write(w, item);
       return undefined;
     }
+    if (v instanceof Map) {
+      w.u8(T_MAP);
+      w.u32(v.size);
+      for (const [key, value] of v) {
+        this.#write(w, key);
+        this.#write(w, value);
+      }
+      return undefined;
+    }
     // An error crosses by value, except a WASI `io-error` resource (it has `toDebugString`), which
     // stays where it was made, like any other resource.
     if (v instanceof Error && typeof v.toDebugString !== 'function') {
@@ -389,6 +399,15 @@ export class Peer {
         const n = r.u32();
         const out = new Array(n);
         for (let i = 0; i < n; i++) out[i] = this.#read(r);
+        return out;
+      }
+      case T_MAP: {
+        const n = r.u32();
+        const out = new Map();
+        for (let i = 0; i < n; i++) {
+          const key = this.#read(r);
+          out.set(key, this.#read(r));
+        }
         return out;
       }
       case T_OBJECT: {

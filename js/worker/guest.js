@@ -103,9 +103,11 @@ export function serveGuest(port) {
   }
 
   /** The export tree as plain data, for the page to build its proxies from. */
-  function describe(tree) {
+  function describe(tree, modules) {
     const seen = new Map();
     const node = (v, path) => {
+      // An exported core module: the page compiled it, so its index says which.
+      if (v instanceof WebAssembly.Module) return { k: 'module', index: modules.indexOf(v) };
       if (typeof v === 'function') {
         if (v.prototype !== undefined && Object.hasOwn(v.prototype, symbolDispose)) {
           peer.classTags.set(v, { exportPath: path });
@@ -142,7 +144,7 @@ export function serveGuest(port) {
     const resolveImport = (i) => (imports[i].local === null ? remoteImport(plan, i) : wasi.imports[imports[i].local]);
     instance = await instantiatePlan(plan, modules, resolveImport, { name });
     exports = instance.exports;
-    return describe(exports);
+    return describe(exports, modules);
   }
 
   /** Runs what the page asked; the answer is `{ok}` or `{throw}`. */

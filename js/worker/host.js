@@ -10,47 +10,13 @@
  */
 
 import { TerrariumError } from '../errors.js';
-import { workerUrl } from '../blocking.js';
+import { startGuestWorker } from '#platform';
 import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
 import { Peer, revive } from './codec.js';
-
-const inNode = globalThis.process?.versions?.node !== undefined && typeof WorkerGlobalScope === 'undefined';
-
-/** A worker with one interface in both worlds: `post`, `listen`, `onError`, `terminate`, `ref`, `unref`. */
-async function startWorker() {
-  const url = workerUrl();
-  if (inNode) {
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(url);
-    return {
-      post: (message, transfer) => worker.postMessage(message, transfer),
-      listen: (handler) => worker.on('message', handler),
-      onError: (handler) => {
-        worker.on('error', handler);
-        worker.on('exit', (code) => handler(new Error(`the worker exited with code ${code}`)));
-      },
-      terminate: () => worker.terminate(),
-      ref: () => worker.ref(),
-      unref: () => worker.unref(),
-    };
-  }
-  const worker = new Worker(url, { type: 'module', name: 'terrarium guest' });
-  return {
-    post: (message, transfer) => worker.postMessage(message, transfer),
-    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
-    onError: (handler) => {
-      worker.addEventListener('error', (event) => handler(new Error(event.message || 'the worker failed to start')));
-      worker.addEventListener('messageerror', () => handler(new Error('a message to the worker could not be read')));
-    },
-    terminate: () => worker.terminate(),
-    ref() {},
-    unref() {},
-  };
-}
 
 /**
  * @param {object} o
@@ -85,7 +51,7 @@ export async function instantiateInWorker({ plan, modules, name, resolveImport, 
     }
   }
 
-  const worker = await startWorker();
+  const worker = startGuestWorker();
   const buffers = createChannelBuffers();
   const channel = new ChannelHost(buffers);
   let nextCall = 1;
@@ -247,6 +213,8 @@ export async function instantiateInWorker({ plan, modules, name, resolveImport, 
       }
       case 'same':
         return objects.get(node.id);
+      case 'module':
+        return modules[node.index];
       default: {
         const out = {};
         objects.set(node.id, out);

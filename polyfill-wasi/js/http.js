@@ -15,6 +15,7 @@
 //
 // See polyfill-wasi/BROWSER-LIMITS.md for each limit and the error a guest gets.
 
+import { isNode } from '#platform';
 import { GuestTrap } from '../../js/errors.js';
 import {
   BytesSource, InputStream, IoError, OutputStream, Pollable, StreamSource, WRITE_BUDGET, closedError, dispose,
@@ -22,7 +23,7 @@ import {
 import { Waiter } from './wait.js';
 
 /** A browser (page or worker), as opposed to Node: fetch's rules differ. */
-const isBrowser = globalThis.process?.versions?.node === undefined;
+const isBrowser = !isNode;
 
 /** Names no fields may hold, after wasmtime (hop-by-hop headers and `host`). */
 const HOST_FORBIDDEN = new Set([

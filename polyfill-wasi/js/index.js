@@ -109,6 +109,11 @@ export function mayWait(imports, options = {}) {
  * @property {{seed?: number|bigint, bytes?: (n: number) => Uint8Array}} [random]
  */
 
+/** The keys of `WasiOptions`, so a misspelt one is refused rather than silently ignored. */
+export const WASI_OPTION_KEYS = Object.freeze([
+  'args', 'env', 'cwd', 'stdin', 'stdout', 'stderr', 'preopens', 'fetch', 'http', 'clocks', 'random',
+]);
+
 /**
  * Creates the WASI imports for one guest instance.
  *

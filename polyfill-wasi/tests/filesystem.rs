@@ -423,6 +423,29 @@ fn symlinks_create_read_follow() {
 }
 
 #[test]
+fn lengths_like_linux() {
+    // PATH_MAX is 4096 with the terminating NUL: 4095 bytes is the longest path or link target.
+    let mut t = fixture();
+    let root = t.root;
+    let longest = format!("{}x", "./".repeat(2047));
+    let too_long = format!("{longest}x");
+    assert_eq!(longest.len(), 4095);
+    assert_eq!(t.session.symlink_at(root, &longest, "longest"), Ok(()));
+    assert_eq!(t.session.readlink_at(root, "longest"), Ok(longest.clone()));
+    assert_eq!(t.session.stat_at(root, NOFOLLOW, "longest").unwrap().size, 4095);
+    assert_eq!(t.session.symlink_at(root, &too_long, "too-long"), Err(NameTooLong));
+    assert_eq!(t.session.symlink_at(root, &too_long, "longest"), Err(NameTooLong), "the target is checked first");
+    assert_eq!(t.fs.borrow_mut().make_symlink(&too_long, "too-long"), Err(NameTooLong));
+    assert!(!t.exists("too-long"));
+    t.create("x", b"");
+    assert_eq!(t.session.stat_at(root, 0, &longest).unwrap().node_type, NodeType::RegularFile);
+    assert_eq!(t.session.stat_at(root, 0, &too_long), Err(NameTooLong));
+    assert_eq!(t.session.open_at(root, 0, &too_long, of::CREATE, df::WRITE), Err(NameTooLong));
+    assert_eq!(t.fs.borrow_mut().make_dirs(&too_long), Err(NameTooLong));
+    assert_eq!(t.fs.borrow_mut().write_file(&too_long, b""), Err(NameTooLong));
+}
+
+#[test]
 fn confinement() {
     let mut t = fixture();
     let root = t.root;

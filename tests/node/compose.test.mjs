@@ -116,6 +116,17 @@ test('greeter + names: a resource of one component handed through the other, own
   assert.equal(greeter.greetName(grace), 'Hi, Grace Hopper!');
 });
 
+test('greeter + names: the resource greeter only re-exports from names has its class on greeter', async () => {
+  const { exports } = await instantiate('greeter-names');
+  const { greeter } = exports;
+  assert.equal(typeof greeter.Name, 'function');
+  assert.equal(greeter.Name.name, 'Name');
+  assert.equal(exports['example:compose/greeter@0.1.0'].Name, greeter.Name);
+  const ada = greeter.make('Ada Lovelace');
+  assert.ok(ada instanceof greeter.Name);
+  assert.equal(greeter.greetName(ada), 'Hi, Ada Lovelace!');
+});
+
 test('greeter + names: objects of another instance of the composition are refused', async () => {
   const one = (await instantiate('greeter-names')).exports.greeter;
   const two = (await instantiate('greeter-names')).exports.greeter;

@@ -225,9 +225,9 @@ test('a host resource class missing a member is a link error before any guest co
 
 test('the spec’s handle traps: dropped, unknown, own passed twice, own moved while lent, borrow as own', async () => {
   const cases = [
-    ['use-after-drop', /unknown handle \d+ of resource `blob`/],
-    ['unknown-handle', /unknown handle 4242 of resource `blob`/],
-    ['own-twice', /unknown handle \d+ of resource `blob`.*consume-two/],
+    ['use-after-drop', /unknown handle index \d+ \(used as a `blob`\)/],
+    ['unknown-handle', /unknown handle index 4242 \(used as a `blob`\)/],
+    ['own-twice', /unknown handle index \d+ \(used as a `blob`\).*consume-two/],
     ['own-while-lent', /own handle \d+ of resource `blob` is lent out.*borrow-then-own/],
   ];
   for (const [what, pattern] of cases) {

@@ -287,7 +287,7 @@ test('terrarium types: stdout, -o, and usage errors', async () => {
 });
 
 test('the bundle fetches the declaration writer on first use', async () => {
-  const terrarium = await import('terrarium');
+  const terrarium = await import('terrarium-wasm');
   for (const name of ['bench', 'types']) {
     const component = await terrarium.load(await guestBytes(name));
     assert.equal(await component.types({ name: `${name}.wasm` }), text[name]);

@@ -34,6 +34,7 @@ test('plain values cross by value, exactly', () => {
     undefined, null, true, false, 0, -0, 1.5, NaN, Infinity, 2n ** 64n - 1n, -(2n ** 63n), '', 'héllo 😀',
     new Uint8Array([1, 2, 3]), new Int16Array([-1, 2]), new Float64Array([0.5]), new BigUint64Array([2n ** 64n - 1n]),
     [1, [2, 'x']], { tag: 'ok', val: { seconds: 1n, nanoseconds: 5 } }, { tag: 'none' },
+    new Map([['a', 1], ['b', new Map([[2n, [3]]])]]), new Map(),
   ];
   for (const v of values) assert.deepStrictEqual(send(v), v);
   assert.deepStrictEqual(new Uint8Array(send(new Uint8Array([4, 5]).buffer)), new Uint8Array([4, 5]));

@@ -1,6 +1,6 @@
 // Deliberate mistakes: tests/node/types-gen.test.mjs compiles this file against the generated
 // declarations and expects tsc to refuse exactly the lines marked `// error`, and no others.
-import { load } from 'terrarium';
+import { load } from 'terrarium-wasm';
 import type * as T from './generated/types.js';
 import type * as B from './generated/bench.js';
 

@@ -1,7 +1,7 @@
 // Compiled by tests/node/types-gen.test.mjs against the declarations that `terrarium types` writes
 // for types.wasm and bench.wasm into ./generated/, then run: host code and calls written the way the
 // README says type-check, and do at run time what the declarations say.
-import { load, ComponentError, type Instance } from 'terrarium';
+import { load, ComponentError, type Instance } from 'terrarium-wasm';
 import type * as T from './generated/types.js';
 import type * as B from './generated/bench.js';
 

@@ -7,7 +7,7 @@ import {
   FilesystemError,
   PersistentFilesystem,
   type FilesystemStat,
-} from 'terrarium';
+} from 'terrarium-wasm';
 
 async function filesystem(): Promise<number> {
   const data: Filesystem = await createFilesystem({ 'a.txt': 'text', 'sub/b.bin': new Uint8Array([1, 2]), dir: { 'c.txt': 'c' } });

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` by `npm test`: code written against the declarations type-checks.
-import { load, run, features, TerrariumError, ComponentError, type Component } from 'terrarium';
+import { load, run, features, TerrariumError, ComponentError, type Component } from 'terrarium-wasm';
 
 async function main(): Promise<number> {
   const component: Component = await load('/components/bench.wasm', { validate: false });

@@ -13,11 +13,12 @@
 //! `Snapshot` hands over the manifest and the changed files' contents (see
 //! `polyfill_wasi::fs::persist`).
 
+use std::cell::{Ref, RefMut};
 use std::rc::Rc;
 
 use polyfill_wasi::fs::persist::{self, FileBlob, Snapshot};
 use polyfill_wasi::fs::{
-    self, Clock, ErrorCode, NewTimestamp, NodeType, Session, SharedFs, Stat, StreamError, Timestamp,
+    self, Clock, ErrorCode, Filesystem, NewTimestamp, NodeType, Session, SharedFs, Stat, StreamError, Timestamp,
 };
 use wasm_bindgen::prelude::*;
 
@@ -28,8 +29,10 @@ extern "C" {
 
     /// What `observe` is given: an object with a `changed()` method.
     pub type ChangeListener;
-    #[wasm_bindgen(method)]
-    fn changed(this: &ChangeListener);
+    /// Caught: an exception unwinding through Rust would skip the destructors and leave the
+    /// filesystem borrowed, failing every later call.
+    #[wasm_bindgen(method, catch)]
+    fn changed(this: &ChangeListener) -> Result<(), JsValue>;
 }
 
 /// The system clock, as the page sees it (millisecond resolution).
@@ -71,6 +74,17 @@ fn entry_value((node_type, name): (NodeType, String)) -> String {
     out.push(char::from(b'0' + node_type.wit_index()));
     out.push_str(&name);
     out
+}
+
+/// The filesystem to read; `busy` instead of a panic when it is being changed (a listener calling
+/// back in the middle of a change), since a panic would abort with the borrow held for good.
+fn reading(fs: &SharedFs) -> Result<Ref<'_, Filesystem>, JsValue> {
+    fs.try_borrow().map_err(|_| thrown(ErrorCode::Busy))
+}
+
+/// The filesystem to change; `busy` as for [`reading`].
+fn changing(fs: &SharedFs) -> Result<RefMut<'_, Filesystem>, JsValue> {
+    fs.try_borrow_mut().map_err(|_| thrown(ErrorCode::Busy))
 }
 
 fn timestamp(kind: u8, seconds: u64, nanoseconds: u32) -> Result<NewTimestamp, JsValue> {
@@ -121,63 +135,66 @@ impl JsFilesystem {
     #[wasm_bindgen(js_name = restoreContent)]
     pub fn restore_content(&self, index: usize, data: &[u8]) -> Result<(), JsValue> {
         let blob = self.restoring.get(index).ok_or_else(|| JsValue::from_str("no such blob"))?;
-        self.fs.borrow_mut().load_content(blob, data).map_err(|e| JsValue::from_str(&e.message()))
+        changing(&self.fs)?.load_content(blob, data).map_err(|e| JsValue::from_str(&e.message()))
     }
 
     /// How many changes this filesystem has seen (it goes on from its manifest's after `restore`).
-    pub fn revision(&self) -> u64 {
-        self.fs.borrow().revision()
+    pub fn revision(&self) -> Result<u64, JsValue> {
+        Ok(reading(&self.fs)?.revision())
     }
 
     /// Calls `listener.changed()` on the first change after each `snapshot` (and after this
-    /// call), in the middle of that change: the listener must only schedule work.
-    pub fn observe(&self, listener: ChangeListener) {
-        self.fs.borrow_mut().set_observer(Some(Box::new(move || listener.changed())));
+    /// call), in the middle of that change: the listener must only schedule work (what it throws
+    /// is ignored, and calls back into this filesystem fail with `busy`).
+    pub fn observe(&self, listener: ChangeListener) -> Result<(), JsValue> {
+        let told = move || drop(listener.changed());
+        changing(&self.fs)?.set_observer(Some(Box::new(told)));
+        Ok(())
     }
 
     /// The manifest as of now and the contents of the files changed after revision `since`.
-    pub fn snapshot(&self, since: u64) -> JsSnapshot {
-        JsSnapshot { snapshot: self.fs.borrow_mut().snapshot(since) }
+    pub fn snapshot(&self, since: u64) -> Result<JsSnapshot, JsValue> {
+        Ok(JsSnapshot { snapshot: changing(&self.fs)?.snapshot(since) })
     }
 
     /// Writes a whole file, creating it and its parent directories.
     #[wasm_bindgen(js_name = writeFile)]
     pub fn write_file(&self, path: &str, data: &[u8]) -> Result<(), JsValue> {
-        self.fs.borrow_mut().write_file(path, data).map_err(thrown)
+        changing(&self.fs)?.write_file(path, data).map_err(thrown)
     }
 
     #[wasm_bindgen(js_name = readFile)]
     pub fn read_file(&self, path: &str) -> Result<Vec<u8>, JsValue> {
-        self.fs.borrow().read_file(path).map_err(thrown)
+        reading(&self.fs)?.read_file(path).map_err(thrown)
     }
 
     /// `mkdir -p`.
     #[wasm_bindgen(js_name = makeDirs)]
     pub fn make_dirs(&self, path: &str) -> Result<(), JsValue> {
-        self.fs.borrow_mut().make_dirs(path).map(drop).map_err(thrown)
+        changing(&self.fs)?.make_dirs(path).map(drop).map_err(thrown)
     }
 
     #[wasm_bindgen(js_name = readDir)]
     pub fn read_dir(&self, path: &str) -> Result<Vec<String>, JsValue> {
-        let entries = self.fs.borrow().read_dir(path).map_err(thrown)?;
+        let entries = reading(&self.fs)?.read_dir(path).map_err(thrown)?;
         Ok(entries.into_iter().map(entry_value).collect())
     }
 
     pub fn stat(&self, path: &str, follow: bool) -> Result<Vec<u64>, JsValue> {
-        self.fs.borrow().stat_path(path, follow).map(stat_values).map_err(thrown)
+        reading(&self.fs)?.stat_path(path, follow).map(stat_values).map_err(thrown)
     }
 
     /// Removes a file, a link, or a directory and everything in it.
     pub fn remove(&self, path: &str) -> Result<(), JsValue> {
-        self.fs.borrow_mut().remove_path(path).map_err(thrown)
+        changing(&self.fs)?.remove_path(path).map_err(thrown)
     }
 
     pub fn symlink(&self, target: &str, path: &str) -> Result<(), JsValue> {
-        self.fs.borrow_mut().make_symlink(target, path).map_err(thrown)
+        changing(&self.fs)?.make_symlink(target, path).map_err(thrown)
     }
 
     pub fn readlink(&self, path: &str) -> Result<String, JsValue> {
-        self.fs.borrow().read_symlink(path).map_err(thrown)
+        reading(&self.fs)?.read_symlink(path).map_err(thrown)
     }
 }
 

@@ -2,6 +2,7 @@
 //! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
 //! (the spec lowers all of them as variants).
 
+use super::signature::MAX_FLAT_PARAMS;
 use crate::types::{CoreType, TypeArena, TypeKind};
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
@@ -13,8 +14,9 @@ pub fn discriminant_size(cases: usize) -> u32 {
     }
 }
 
+/// Saturates rather than overflows: a type that large is refused once interned (see `resolve`).
 fn align_to(offset: u32, align: u32) -> u32 {
-    offset.div_ceil(align) * align
+    offset.div_ceil(align).saturating_mul(align)
 }
 
 /// The payload types of a variant-like type, `None` for a case without payload.
@@ -39,13 +41,13 @@ fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, aren
         let def = arena.get(ty);
         offset = align_to(offset, def.align);
         *slot = offset;
-        offset += def.size;
+        offset = offset.saturating_add(def.size);
     }
 }
 
 /// Where the last member of a record or tuple ends, before the padding to the alignment.
 fn sequence_end(last: Option<(u32, u32)>, arena: &TypeArena) -> u32 {
-    last.map_or(0, |(offset, ty)| offset + arena.get(ty).size)
+    last.map_or(0, |(offset, ty)| offset.saturating_add(arena.get(ty).size))
 }
 
 /// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
@@ -80,8 +82,9 @@ pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
     match kind {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
-        S32 | U32 | F32 | Char | String | List { .. } | Own { .. } | Borrow { .. } => 4,
+        S32 | U32 | F32 | Char | String | List { .. } | Map { .. } | Own { .. } | Borrow { .. } => 4,
         S64 | U64 | F64 => 8,
+        FixedList { element, .. } => arena.get(*element).align,
         Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
         Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
         Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
@@ -108,7 +111,8 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
         Bool | S8 | U8 => 1,
         S16 | U16 => 2,
         S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => 4,
-        S64 | U64 | F64 | String | List { .. } => 8,
+        S64 | U64 | F64 | String | List { .. } | Map { .. } => 8,
+        FixedList { element, length } => arena.get(*element).size.saturating_mul(*length),
         Flags { names, .. } => flags_size(names.len()),
         Record { fields } => {
             align_to(sequence_end(fields.last().map(|f| (f.offset, f.ty)), arena), alignment(kind, arena))
@@ -121,7 +125,7 @@ pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
             let disc = discriminant_size(cases.len());
             let payload = align_to(disc, max_case_alignment(&cases, arena));
             let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
-            align_to(payload + largest, alignment(kind, arena))
+            align_to(payload.saturating_add(largest), alignment(kind, arena))
         }
     }
 }
@@ -136,32 +140,52 @@ fn join(a: CoreType, b: CoreType) -> CoreType {
     }
 }
 
-/// The spec's `flatten_type`, before the `MAX_FLAT_*` limits are applied.
-pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Vec<CoreType> {
+/// A type's flat types are kept up to this many: past it, a value (and any value holding it)
+/// travels through memory, as with Wasmtime's `MAX_FLAT_TYPES`.
+pub const MAX_FLAT: usize = MAX_FLAT_PARAMS;
+
+/// The spec's `flatten_type` from the members' flattening, `None` past [`MAX_FLAT`] types.
+pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
     use TypeKind::*;
-    match kind {
+    let flat = match kind {
         Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => {
             vec![CoreType::I32]
         }
         S64 | U64 => vec![CoreType::I64],
         F32 => vec![CoreType::F32],
         F64 => vec![CoreType::F64],
-        String | List { .. } => vec![CoreType::I32, CoreType::I32],
+        String | List { .. } | Map { .. } => vec![CoreType::I32, CoreType::I32],
+        FixedList { element, length } => {
+            let element = arena.get(*element).flat.as_deref()?;
+            let count = element.len() as u64 * u64::from(*length);
+            if count > MAX_FLAT as u64 {
+                return None;
+            }
+            element.iter().copied().cycle().take(count as usize).collect()
+        }
         Flags { names, .. } => vec![CoreType::I32; names.len().div_ceil(32)],
-        Record { fields } => fields.iter().flat_map(|f| arena.get(f.ty).flat.clone()).collect(),
-        Tuple { elements } => elements.iter().flat_map(|e| arena.get(e.ty).flat.clone()).collect(),
+        Record { .. } | Tuple { .. } => {
+            let mut flat = Vec::new();
+            for member in kind.members() {
+                flat.extend_from_slice(arena.get(member).flat.as_deref()?);
+                if flat.len() > MAX_FLAT {
+                    return None;
+                }
+            }
+            flat
+        }
         _ => {
-            let mut flat: Vec<CoreType> = Vec::new();
+            let mut flat = vec![CoreType::I32];
             for case in cases(kind).expect("variant-like").into_iter().flatten() {
-                for (i, &core) in arena.get(case).flat.iter().enumerate() {
-                    match flat.get_mut(i) {
+                for (i, &core) in arena.get(case).flat.as_deref()?.iter().enumerate() {
+                    match flat.get_mut(i + 1) {
                         Some(slot) => *slot = join(*slot, core),
                         None => flat.push(core),
                     }
                 }
             }
-            flat.insert(0, CoreType::I32);
             flat
         }
-    }
+    };
+    (flat.len() <= MAX_FLAT).then_some(flat)
 }

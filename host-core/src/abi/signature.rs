@@ -1,5 +1,6 @@
 //! Function signatures with their flattened core form: the spec's `flatten_functype`.
 
+use super::layout::MAX_FLAT;
 use crate::types::{CoreType, TypeArena, TypeId};
 
 /// Past this many flat parameters, they travel in linear memory behind one pointer.
@@ -19,20 +20,22 @@ pub struct FuncSig {
     pub name: String,
     pub params: Vec<Param>,
     pub result: Option<TypeId>,
-    pub flat_params: Vec<CoreType>,
-    pub flat_results: Vec<CoreType>,
+    /// `None` past [`MAX_FLAT`] types, when `params_indirect` always holds.
+    pub flat_params: Option<Vec<CoreType>>,
+    /// `None` past [`MAX_FLAT`] types, when `result_indirect` always holds.
+    pub flat_results: Option<Vec<CoreType>>,
     pub params_indirect: bool,
     pub result_indirect: bool,
 }
 
 impl FuncSig {
     pub fn new(name: &str, params: Vec<Param>, result: Option<TypeId>, arena: &TypeArena) -> Self {
-        let flat_params: Vec<CoreType> = params.iter().flat_map(|p| arena.get(p.ty).flat.iter().copied()).collect();
-        let flat_results = result.map_or_else(Vec::new, |r| arena.get(r).flat.clone());
+        let flat_params = flatten_all(params.iter().map(|p| p.ty), arena);
+        let flat_results = flatten_all(result, arena);
         FuncSig {
             name: name.to_string(),
-            params_indirect: flat_params.len() > MAX_FLAT_PARAMS,
-            result_indirect: flat_results.len() > MAX_FLAT_RESULTS,
+            params_indirect: flat_params.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_PARAMS),
+            result_indirect: flat_results.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_RESULTS),
             params,
             result,
             flat_params,
@@ -46,4 +49,16 @@ impl FuncSig {
             && self.flat_params == other.flat_params
             && self.flat_results == other.flat_results
     }
+}
+
+/// The flat types of `types` one after another, `None` past [`MAX_FLAT`].
+fn flatten_all(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena) -> Option<Vec<CoreType>> {
+    let mut flat = Vec::new();
+    for ty in types {
+        flat.extend_from_slice(arena.get(ty).flat.as_deref()?);
+        if flat.len() > MAX_FLAT {
+            return None;
+        }
+    }
+    Some(flat)
 }

@@ -29,14 +29,16 @@ pub fn check_header(bytes: &[u8]) -> Result<()> {
 
 /// Validates the whole component except core function bodies.
 ///
-/// The core features are wasmparser's defaults (fixed, since its `features` switch is off): they
-/// hold WasmGC, exception handling, tail calls, multi-memory and memory64, which Chromium and
-/// Wasmtime run too. The legacy exception instructions are gated only inside function bodies,
-/// which are the browser's to check; `tests/engine_features.rs` plans a component of each.
+/// The core features are wasmparser's defaults: they hold WasmGC, exception handling, tail calls,
+/// multi-memory and memory64, which Chromium and Wasmtime run too. The legacy exception
+/// instructions are gated only inside function bodies, which are the browser's to check;
+/// `tests/engine_features.rs` plans a component of each.
 #[cfg(feature = "validate")]
 pub fn validate(bytes: &[u8]) -> Result<()> {
     use wasmparser::{Parser, Validator, WasmFeatures};
-    let mut validator = Validator::new_with_features(WasmFeatures::default());
+    // wasmparser's defaults (`map` among them, as in Wasmtime), plus fixed-length lists, which
+    // Wasmtime 46 leaves off by default but Terrarium runs.
+    let mut validator = Validator::new_with_features(WasmFeatures::default() | WasmFeatures::CM_FIXED_LENGTH_LISTS);
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(Error::malformed)?;
         match validator.payload(&payload) {

@@ -6,7 +6,7 @@
 
 use super::instance_type;
 use super::resolve::type_entry;
-use super::scope::{lookup, FuncEntry, FuncType, InstanceEntry, Item, Scope, TypeEntry};
+use super::scope::{enclosing, lookup, ComponentDef, FuncEntry, FuncType, InstanceEntry, Item, Scope, TypeEntry};
 use super::*;
 use crate::abi::signature::FuncSig;
 use crate::error::ErrorKind;
@@ -27,13 +27,20 @@ pub fn plan(bytes: &[u8], validate: bool) -> Result<Plan> {
     if validate {
         crate::parse::validate(bytes)?;
     }
-    let mut builder = Builder { bytes, scopes: vec![Scope::default()], ..Builder::default() };
+    let walk_budget = MIN_WALK_BUDGET.max(bytes.len().saturating_mul(MAX_EXPANSION));
+    let mut builder = Builder { bytes, scopes: vec![Scope::default()], walk_budget, ..Builder::default() };
     builder.walk(0..bytes.len())?;
     Ok(builder.finish())
 }
 
 /// How deep components may nest; each level is a recursion of [`Builder::walk`].
 const MAX_NESTING: usize = 32;
+/// Nested components are walked once per instantiation, and a component may instantiate one that
+/// instantiates another twice, and so on: the bytes walked for nested instantiations may reach
+/// this many times the binary (or [`MIN_WALK_BUDGET`]), which bounds the plan and the time spent.
+const MAX_EXPANSION: usize = 64;
+/// The walk budget of small binaries, which may instantiate a small component many times.
+const MIN_WALK_BUDGET: usize = 1 << 20;
 
 #[derive(Default)]
 struct Builder<'a> {
@@ -41,7 +48,9 @@ struct Builder<'a> {
     /// The component being walked is last; outer aliases reach the ones before it.
     scopes: Vec<Scope<'a>>,
     arena: TypeArena,
-    modules: Vec<CoreModule>,
+    modules: Vec<ModuleRange>,
+    /// Index into `modules` by start offset.
+    module_at: HashMap<usize, u32>,
     resources: Vec<Resource>,
     imports: Vec<Import>,
     steps: Vec<Step>,
@@ -53,6 +62,9 @@ struct Builder<'a> {
     core_global_count: u32,
     /// Component instances so far: the root, and one per nested component instantiation.
     instance_count: u32,
+    /// Bytes of nested components walked so far, and how many may be: see [`MAX_EXPANSION`].
+    walked: usize,
+    walk_budget: usize,
     /// `interface#member` names of lifted functions bound to a nested component's instance import,
     /// by core function: what messages call a component-to-component callee.
     lifted_names: HashMap<u32, String>,
@@ -104,31 +116,23 @@ impl<'a> Builder<'a> {
                     ))
                 }
                 Payload::ModuleSection { unchecked_range, .. } => {
-                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
-                    if end > bytes.len() {
-                        return Err(Error::new(
-                            ErrorKind::Malformed,
-                            "module section extends past the end of the binary",
-                            start,
-                        ));
-                    }
-                    let index = self.modules.len() as u32;
+                    let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
+                    // A nested component instantiated again defines the same module: compile it once.
+                    let index = match self.module_at.get(&start) {
+                        Some(&index) => index,
+                        None => {
+                            let features = crate::parse::features::engine_features(&bytes[start..end], start)?;
+                            self.modules.push(ModuleRange { start, end, import: None, features });
+                            self.module_at.insert(start, self.modules.len() as u32 - 1);
+                            self.modules.len() as u32 - 1
+                        }
+                    };
                     self.scope().core_modules.push(index);
-                    let features = crate::parse::features::engine_features(&bytes[start..end], start)?;
-                    self.modules.push(CoreModule { start, end, features });
-                    rest = &rest[end - start..];
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {
-                    let (start, end) = (unchecked_range.start as usize, unchecked_range.end as usize);
-                    if end > bytes.len() {
-                        return Err(Error::new(
-                            ErrorKind::Malformed,
-                            "component section extends past the end of the binary",
-                            start,
-                        ));
-                    }
-                    self.scope().components.push(start..end);
-                    rest = &rest[end - start..];
+                    let range = skip_nested(&mut rest, unchecked_range, "component")?;
+                    let enclosing = self.scope_ref().enclosing_here(self.scopes.len() - 1);
+                    self.scope().components.push(ComponentDef { range, enclosing });
                 }
                 Payload::InstanceSection(section) => {
                     for item in section.into_iter_with_offsets() {
@@ -150,7 +154,14 @@ impl<'a> Builder<'a> {
                                 let instance = Some(self.scope_ref().instance);
                                 TypeEntry::Resource(self.new_resource("", None, dtor, instance))
                             }
-                            ty => type_entry(&mut self.arena, &self.scopes[self.scopes.len() - 1].types, ty, offset)?,
+                            ty => {
+                                let scopes = &self.scopes;
+                                let outer = |count, index| {
+                                    Ok(lookup(enclosing(scopes, count, offset)?.types, index, "type", offset)?.clone())
+                                };
+                                let types = &scopes[scopes.len() - 1].types;
+                                type_entry(&mut self.arena, types, &outer, ty, offset)?
+                            }
                         };
                         self.scope().types.push(entry);
                     }
@@ -294,7 +305,7 @@ impl<'a> Builder<'a> {
         let import = self.imports.len() as u32;
         match ty {
             ComponentTypeRef::Instance(type_index) => {
-                let TypeEntry::Instance(decls) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
+                let TypeEntry::Instance(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
                 else {
                     return Err(Error::invalid(format!("type {type_index} is not an instance type"), offset));
                 };
@@ -310,8 +321,7 @@ impl<'a> Builder<'a> {
                 let mut created = Vec::new();
                 let mut resources = std::mem::take(&mut self.resources);
                 let exports = instance_type::evaluate(
-                    &decls,
-                    &self.scopes[self.scopes.len() - 1].types,
+                    &ty,
                     &mut self.arena,
                     &mut |resource_name| {
                         resources.push(Resource {
@@ -335,6 +345,10 @@ impl<'a> Builder<'a> {
                 let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
                     return Err(Error::invalid(format!("type {type_index} is not a function type"), offset));
                 };
+                if let Some(owner) = self.resource_import_of(name) {
+                    self.scope().funcs.push(FuncEntry::Imported { import: owner, name: name.to_string(), ty });
+                    return Ok(());
+                }
                 self.imports.push(Import {
                     name: name.to_string(),
                     versionless: versionless(name).to_string(),
@@ -350,6 +364,23 @@ impl<'a> Builder<'a> {
                 let entry = lookup(&self.scope_ref().types, index, "type", offset)?.clone();
                 self.scope().types.push(entry);
             }
+            ComponentTypeRef::Type(wasmparser::TypeBounds::SubResource) => {
+                self.imports.push(self.new_import(name, upper_camel(name), ImportKind::Resource));
+                let resource = self.new_resource(name, Some(import), None, None);
+                self.imports[import as usize].resources.push(resource);
+                self.scope().types.push(TypeEntry::Resource(resource));
+            }
+            ComponentTypeRef::Module(_) => {
+                self.imports.push(self.new_import(name, lower_camel(name), ImportKind::Module));
+                let module = self.modules.len() as u32;
+                self.modules.push(ModuleRange {
+                    start: offset,
+                    end: offset,
+                    import: Some(import),
+                    features: Vec::new(),
+                });
+                self.scope().core_modules.push(module);
+            }
             other => {
                 return Err(Error::unsupported(
                     format!("importing a {} (`{name}`) is not supported", other.kind().desc()),
@@ -358,6 +389,27 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    fn new_import(&self, name: &str, js_name: String, kind: ImportKind) -> Import {
+        Import {
+            name: name.to_string(),
+            versionless: versionless(name).to_string(),
+            js_name,
+            wasi: None,
+            kind,
+            functions: Vec::new(),
+            resources: Vec::new(),
+        }
+    }
+
+    /// The world-level resource import that the function import `name` (`[method]r.f`,
+    /// `[static]r.f`, `[constructor]r`) belongs to, if any.
+    fn resource_import_of(&self, name: &str) -> Option<u32> {
+        let rest = ["[constructor]", "[method]", "[static]"].iter().find_map(|prefix| name.strip_prefix(prefix))?;
+        let resource = rest.split('.').next().unwrap_or(rest);
+        let found = self.imports.iter().position(|i| i.kind == ImportKind::Resource && i.name == resource)?;
+        Some(found as u32)
     }
 
     fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {
@@ -376,22 +428,18 @@ impl<'a> Builder<'a> {
                 self.push_item(kind, item.clone(), name, offset)?;
             }
             ComponentAlias::Outer { kind, count, index } => {
-                let depth = self.scopes.len() - 1;
-                let outer = depth.checked_sub(count as usize).ok_or_else(|| {
-                    Error::invalid(format!("outer alias count {count} reaches past the root component"), offset)
-                })?;
-                let outer = &self.scopes[outer];
+                let outer = enclosing(&self.scopes, count, offset)?;
                 match kind {
                     ComponentOuterAliasKind::Type => {
-                        let entry = lookup(&outer.types, index, "type", offset)?.clone();
+                        let entry = lookup(outer.types, index, "type", offset)?.clone();
                         self.scope().types.push(entry);
                     }
                     ComponentOuterAliasKind::Component => {
-                        let range = lookup(&outer.components, index, "component", offset)?.clone();
-                        self.scope().components.push(range);
+                        let def = lookup(outer.components, index, "component", offset)?.clone();
+                        self.scope().components.push(def);
                     }
                     ComponentOuterAliasKind::CoreModule => {
-                        let module = *lookup(&outer.core_modules, index, "core module", offset)?;
+                        let module = *lookup(outer.core_modules, index, "core module", offset)?;
                         self.scope().core_modules.push(module);
                     }
                     ComponentOuterAliasKind::CoreType => {}
@@ -407,6 +455,8 @@ impl<'a> Builder<'a> {
             (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
             (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
             (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (ComponentExternalKind::Module, Item::CoreModule(module)) => self.scope().core_modules.push(module),
+            (ComponentExternalKind::Component, Item::Component(range)) => self.scope().components.push(range),
             (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
         }
         Ok(())
@@ -427,14 +477,27 @@ impl<'a> Builder<'a> {
                 if self.scopes.len() > MAX_NESTING {
                     return Err(Error::unsupported(format!("components nested deeper than {MAX_NESTING}"), offset));
                 }
-                let range = lookup(&self.scope_ref().components, component_index, "component", offset)?.clone();
+                let def = lookup(&self.scope_ref().components, component_index, "component", offset)?.clone();
+                self.walked += def.range.len();
+                if self.walked > self.walk_budget {
+                    return Err(Error::unsupported(
+                        format!("nested component instantiations walk more than {} bytes", self.walk_budget),
+                        offset,
+                    ));
+                }
                 let args = args
                     .iter()
                     .map(|arg| Ok((arg.name.to_string(), self.item(arg.kind, arg.index, offset)?)))
                     .collect::<Result<Vec<_>>>()?;
                 self.instance_count += 1;
-                self.scopes.push(Scope { args: Some(args), instance: self.instance_count, ..Scope::default() });
-                let walked = self.walk(range);
+                let instance = self.instance_count;
+                self.scopes.push(Scope {
+                    args: Some(args),
+                    enclosing: Some(def.enclosing),
+                    instance,
+                    ..Scope::default()
+                });
+                let walked = self.walk(def.range);
                 let nested = self.scopes.pop().expect("the nested scope pushed above");
                 walked?;
                 self.scope().instances.push(Rc::new(InstanceEntry { exports: nested.exports }));
@@ -450,7 +513,15 @@ impl<'a> Builder<'a> {
             ComponentExternalKind::Instance => {
                 Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
             }
-            other => return Err(Error::unsupported(format!("a {} in an instance or export", other.desc()), offset)),
+            ComponentExternalKind::Module => {
+                Item::CoreModule(*lookup(&self.scope_ref().core_modules, index, "core module", offset)?)
+            }
+            ComponentExternalKind::Component => {
+                Item::Component(lookup(&self.scope_ref().components, index, "component", offset)?.clone())
+            }
+            ComponentExternalKind::Value => {
+                return Err(Error::unsupported("component values (`cm-values`) are not supported", offset))
+            }
         })
     }
 
@@ -602,33 +673,32 @@ impl<'a> Builder<'a> {
             self.scope().exports.push((name.to_string(), item.clone()));
             return self.push_item(kind, item, name, offset);
         }
-        match &item {
-            Item::Func(func) => {
-                let export = self.export_func(name, func, offset)?;
-                self.exports.push(export);
-            }
+        if let Some(export) = self.root_export(name, &item, offset)? {
+            self.exports.push(export);
+        }
+        self.push_item(kind, item, name, offset)
+    }
+
+    /// What JS finds under the root's export (or an exported instance's member) `name`, if anything.
+    fn root_export(&mut self, name: &str, item: &Item<'a>, offset: usize) -> Result<Option<Export>> {
+        let (name, js_name) = (name.to_string(), interface_js_name(name));
+        Ok(match item {
+            Item::Func(func) => Some(self.export_func(&name, func, offset)?),
             Item::Instance(instance) => {
                 let mut exports = Vec::new();
                 for (member, item) in &instance.exports {
-                    match item {
-                        Item::Func(func) => exports.push(self.export_func(member, func, offset)?),
-                        Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, member),
-                        Item::Type(_) => {}
-                        Item::Instance(_) => {
-                            return Err(Error::unsupported(format!("nested instance exports (`{member}`)"), offset))
-                        }
-                    }
+                    exports.extend(self.root_export(member, item, offset)?);
                 }
-                self.exports.push(Export::Instance {
-                    name: name.to_string(),
-                    js_name: interface_js_name(name),
-                    exports,
-                });
+                Some(Export::Instance { name, js_name, exports })
             }
-            Item::Type(TypeEntry::Resource(r)) => self.name_resource(*r, name),
-            Item::Type(_) => {}
-        }
-        self.push_item(kind, item, name, offset)
+            Item::Type(TypeEntry::Resource(r)) => {
+                self.name_resource(*r, &name);
+                let guest = self.resources[*r as usize].import.is_none();
+                guest.then(|| Export::Resource { js_name: upper_camel(&name), name, resource: *r })
+            }
+            Item::CoreModule(module) => Some(Export::Module { name, js_name, module: *module }),
+            Item::Type(_) | Item::Component(_) => None,
+        })
     }
 
     /// An exported item as its WIT names say: a value type under its export name, a lifted function
@@ -677,6 +747,18 @@ impl<'a> Builder<'a> {
             options: options.clone(),
         })
     }
+}
+
+/// Steps over a nested module or component whose bytes the parser left to the caller, refusing one
+/// that runs past the component it is in (the parser only knows the section's declared size).
+fn skip_nested(rest: &mut &[u8], range: std::ops::Range<u64>, what: &str) -> Result<std::ops::Range<usize>> {
+    let (start, len) = (range.start as usize, range.end - range.start);
+    let Some(after) = usize::try_from(len).ok().and_then(|len| rest.get(len..)) else {
+        let message = format!("{what} section of {len} bytes extends past the end of its component");
+        return Err(Error::new(ErrorKind::Malformed, message, start));
+    };
+    *rest = after;
+    Ok(start..start + len as usize)
 }
 
 /// The JS name of an instance member, after wit-component's naming of resource functions:

@@ -5,6 +5,7 @@ use super::*;
 use crate::abi::signature::{FuncSig, Param};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
+use crate::parse::features::EngineFeature;
 use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
 
 impl ToJson for Plan {
@@ -20,9 +21,14 @@ impl ToJson for Plan {
     }
 }
 
-impl ToJson for CoreModule {
+impl ToJson for ModuleRange {
     fn write_json(&self, out: &mut String) {
-        object(out).field("start", &self.start).field("end", &self.end).field("features", &self.features).end();
+        let mut o = object(out);
+        o.field("start", &self.start).field("end", &self.end);
+        if let Some(import) = &self.import {
+            o.field("import", import);
+        }
+        o.field("features", &self.features).end();
     }
 }
 
@@ -80,6 +86,8 @@ impl ToJson for TypeDef {
             Char => "char",
             String => "string",
             List { .. } => "list",
+            FixedList { .. } => "fixed-list",
+            Map { .. } => "map",
             Record { .. } => "record",
             Tuple { .. } => "tuple",
             Variant { .. } => "variant",
@@ -97,6 +105,12 @@ impl ToJson for TypeDef {
         match &self.kind {
             List { element } => {
                 o.field("element", element);
+            }
+            FixedList { element, length } => {
+                o.field("element", element).field("length", length);
+            }
+            Map { key, value, entry } => {
+                o.field("key", key).field("value", value).field("entry", entry);
             }
             Record { fields } => {
                 o.field("fields", fields);
@@ -279,6 +293,8 @@ impl ToJson for Import {
         let kind = match self.kind {
             ImportKind::Instance => "instance",
             ImportKind::Func => "func",
+            ImportKind::Resource => "resource",
+            ImportKind::Module => "module",
         };
         object(out)
             .field("name", &self.name)
@@ -298,6 +314,12 @@ impl ToJson for Export {
         match self {
             Export::Instance { name, js_name, exports } => {
                 o.field("kind", "instance").field("name", name).field("jsName", js_name).field("exports", exports)
+            }
+            Export::Resource { name, js_name, resource } => {
+                o.field("kind", "resource").field("name", name).field("jsName", js_name).field("resource", resource)
+            }
+            Export::Module { name, js_name, module } => {
+                o.field("kind", "module").field("name", name).field("jsName", js_name).field("module", module)
             }
             Export::Func { name, js_name, core_func, func, options } => o
                 .field("kind", "func")

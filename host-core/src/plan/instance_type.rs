@@ -2,28 +2,32 @@
 //! of that import, and its function exports become host functions to lower.
 
 use super::resolve::type_entry;
-use super::scope::{lookup, FuncEntry, Item, TypeEntry};
+use super::scope::{lookup, FuncEntry, InstanceType, Item, TypeEntry};
 use crate::error::{Error, Result};
 use crate::types::{ResourceId, TypeArena};
 use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds};
 
-/// The exports of an instance of type `decls` imported as import number `import`.
-/// `outer` is the type index space of the component that declares the type.
+/// The exports of an instance of type `ty` imported as import number `import`.
 pub fn evaluate<'a>(
-    decls: &[InstanceTypeDeclaration<'a>],
-    outer: &[TypeEntry<'a>],
+    ty: &InstanceType<'a>,
     arena: &mut TypeArena,
     new_resource: &mut dyn FnMut(&str) -> ResourceId,
     import: u32,
     offset: usize,
 ) -> Result<Vec<(String, Item<'a>)>> {
     let mut local: Vec<TypeEntry<'a>> = Vec::new();
+    let mut outer = ty.outer.iter();
     let mut exports = Vec::new();
-    for decl in decls.iter().cloned() {
+    for decl in ty.decls.iter().cloned() {
         match decl {
             InstanceTypeDeclaration::CoreType(_) => {}
             InstanceTypeDeclaration::Type(ty) => {
-                let entry = type_entry(arena, &local, ty, offset)?;
+                // A type defined in an instance type, itself an instance type, sees this one's types.
+                let nested_outer = |count: u32, index: u32| match count {
+                    0 => lookup(&local, index, "type", offset).cloned(),
+                    _ => Err(Error::unsupported("outer aliases out of an instance type nested in another", offset)),
+                };
+                let entry = type_entry(arena, &local, &nested_outer, ty, offset)?;
                 local.push(entry);
             }
             InstanceTypeDeclaration::Alias(ComponentAlias::Outer {
@@ -31,12 +35,10 @@ pub fn evaluate<'a>(
                 count,
                 index,
             }) => {
-                let space = match count {
-                    0 => &local,
-                    1 => outer,
-                    _ => return Err(Error::unsupported("outer aliases past the enclosing component", offset)),
+                let entry = match count {
+                    0 => lookup(&local, index, "type", offset)?.clone(),
+                    _ => outer.next().expect("one resolved entry per outer alias").clone(),
                 };
-                let entry = lookup(space, index, "type", offset)?.clone();
                 local.push(entry);
             }
             InstanceTypeDeclaration::Alias(_) => {

@@ -17,7 +17,7 @@ use crate::types::{ResourceId, TypeDef, TypeId};
 
 #[derive(Debug)]
 pub struct Plan {
-    pub modules: Vec<CoreModule>,
+    pub modules: Vec<ModuleRange>,
     pub types: Vec<TypeDef>,
     pub resources: Vec<Resource>,
     pub imports: Vec<Import>,
@@ -31,12 +31,16 @@ impl Plan {
     }
 }
 
-/// A core module: where its bytes lie in the component, so JS compiles a subarray without a copy,
-/// and the engine features it needs, so JS can refuse it by name where the engine lacks one.
+/// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
+/// A core-module import has no bytes: `start` = `end` = the import's offset, and `import` says
+/// which import the host passes the `WebAssembly.Module` under.
 #[derive(Debug, Clone)]
-pub struct CoreModule {
+pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
+    pub import: Option<u32>,
+    /// The engine features it needs, so JS can refuse it by name where the engine lacks one;
+    /// none for an import, which the host has compiled.
     pub features: Vec<EngineFeature>,
 }
 
@@ -151,6 +155,11 @@ pub struct Resource {
 pub enum ImportKind {
     Instance,
     Func,
+    /// A world-level resource type (`(type (sub resource))`): the host's class. Its `[constructor]`,
+    /// `[method]` and `[static]` function imports are members of this import, not imports of their own.
+    Resource,
+    /// A core module: a `WebAssembly.Module` from the host.
+    Module,
 }
 
 #[derive(Debug, Clone)]
@@ -166,8 +175,14 @@ pub struct Import {
     pub resources: Vec<ResourceId>,
 }
 
+/// What JS finds on `instance.exports`. A component or a value type exported is reachable only
+/// from the components of the same composition: JS has no value for it.
 #[derive(Debug, Clone)]
 pub enum Export {
     Instance { name: String, js_name: String, exports: Vec<Export> },
     Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+    // A guest resource type, exported or re-exported: its class.
+    Resource { name: String, js_name: String, resource: ResourceId },
+    // A core module: the `WebAssembly.Module` of `plan.modules[module]`.
+    Module { name: String, js_name: String, module: u32 },
 }

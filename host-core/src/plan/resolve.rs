@@ -1,13 +1,16 @@
 //! Component type definitions (`ComponentDefinedType`, `ComponentFuncType`) turned into arena
 //! types, against whichever type index space is in force: a component's or an instance type's.
 
-use super::scope::{lookup, FuncType, TypeEntry};
+use super::scope::{lookup, FuncType, InstanceType, TypeEntry};
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
 use crate::names::lower_camel;
-use crate::types::{Case, Element, Field, TypeArena, TypeId, TypeKind};
+use crate::types::{Case, Element, Extent, Field, TypeArena, TypeId, TypeKind};
 use std::rc::Rc;
-use wasmparser::{ComponentDefinedType, ComponentFuncType, ComponentValType, PrimitiveValType};
+use wasmparser::{
+    ComponentAlias, ComponentDefinedType, ComponentFuncType, ComponentOuterAliasKind, ComponentValType,
+    InstanceTypeDeclaration, PrimitiveValType,
+};
 
 fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
     use PrimitiveValType as P;
@@ -33,7 +36,7 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
 
 pub fn value_type(arena: &mut TypeArena, types: &[TypeEntry], ty: ComponentValType, offset: usize) -> Result<TypeId> {
     match ty {
-        ComponentValType::Primitive(p) => Ok(arena.intern(primitive(p, offset)?)),
+        ComponentValType::Primitive(p) => arena.intern(primitive(p, offset)?, offset),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
             TypeEntry::Value(id) => Ok(*id),
             _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
@@ -97,15 +100,39 @@ pub fn defined_type(
         },
         ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
         ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
-        ComponentDefinedType::Map(..) => return Err(Error::unsupported("`map` types are not supported", offset)),
-        ComponentDefinedType::FixedLengthList(..) => {
-            return Err(Error::unsupported("fixed-length lists are not supported", offset))
+        ComponentDefinedType::Map(key, value) => {
+            let (key, value) = (val(arena, *key)?, val(arena, *value)?);
+            let entry = arena.intern(
+                TypeKind::Tuple { elements: vec![Element { ty: key, offset: 0 }, Element { ty: value, offset: 0 }] },
+                offset,
+            )?;
+            TypeKind::Map { key, value, entry }
         }
+        ComponentDefinedType::FixedLengthList(t, length) => fixed_list(val(arena, *t)?, *length, offset)?,
         ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
             return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
         }
     };
-    Ok(arena.intern(kind))
+    let id = arena.intern(kind, offset)?;
+    if u64::from(arena.get(id).size) >= MAX_VALUE_BYTES {
+        return Err(Error::invalid(
+            "a value of this type would take 256 MiB or more (a fixed-length list too long)",
+            offset,
+        ));
+    }
+    Ok(id)
+}
+
+/// The validator's bound on the bytes one value may take (wasmparser's `MAX_WASM_VALUE_TYPE_BYTE_SIZE`),
+/// kept without it: only `list<T, N>` makes types that large.
+const MAX_VALUE_BYTES: u64 = 1 << 28;
+
+/// `list<T, N>`, refused when it is empty (the validator's rule, kept without it).
+fn fixed_list(element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
+    if length == 0 {
+        return Err(Error::invalid("fixed-length lists must have more than zero elements", offset));
+    }
+    Ok(TypeKind::FixedList { element, length })
 }
 
 pub fn func_type(
@@ -123,13 +150,20 @@ pub fn func_type(
         .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
         .collect::<Result<_>>()?;
     let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
-    Ok(Rc::new(FuncType { params, result }))
+    let func = FuncType { params, result };
+    Extent::of(func.types().map(|t| arena.get(t).extent), offset)?;
+    Ok(Rc::new(func))
 }
 
-/// One `ComponentType` definition as an entry of the type index space it is defined in.
+/// Looks up the type an outer alias names: `outer(count, index)` for an alias `count` levels out
+/// from the space a type is being defined in (0: that space itself).
+pub type Outer<'o, 'a> = &'o dyn Fn(u32, u32) -> Result<TypeEntry<'a>>;
+
+/// One `ComponentType` definition as an entry of the type index space `types` it is defined in.
 pub fn type_entry<'a>(
     arena: &mut TypeArena,
     types: &[TypeEntry<'a>],
+    outer: Outer<'_, 'a>,
     ty: wasmparser::ComponentType<'a>,
     offset: usize,
 ) -> Result<TypeEntry<'a>> {
@@ -137,7 +171,20 @@ pub fn type_entry<'a>(
     Ok(match ty {
         T::Defined(d) => TypeEntry::Value(defined_type(arena, types, &d, offset)?),
         T::Func(f) => TypeEntry::Func(func_type(arena, types, &f, offset)?),
-        T::Instance(decls) => TypeEntry::Instance(decls.into()),
+        T::Instance(decls) => {
+            let outer = decls
+                .iter()
+                .filter_map(|decl| match decl {
+                    InstanceTypeDeclaration::Alias(ComponentAlias::Outer {
+                        kind: ComponentOuterAliasKind::Type,
+                        count: count @ 1..,
+                        index,
+                    }) => Some(outer(count - 1, *index)),
+                    _ => None,
+                })
+                .collect::<Result<_>>()?;
+            TypeEntry::Instance(Rc::new(InstanceType { decls, outer }))
+        }
         T::Component(decls) => TypeEntry::Component(decls.into()),
         T::Resource { .. } => return Err(Error::invalid("resource types are defined only at component level", offset)),
     })

@@ -16,6 +16,13 @@ pub struct FuncType {
     pub result: Option<TypeId>,
 }
 
+impl FuncType {
+    /// The parameter types, then the result type.
+    pub fn types(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.params.iter().map(|p| p.ty).chain(self.result)
+    }
+}
+
 /// An entry of the component type index space.
 #[derive(Debug, Clone)]
 pub enum TypeEntry<'a> {
@@ -23,8 +30,17 @@ pub enum TypeEntry<'a> {
     Func(Rc<FuncType>),
     Resource(ResourceId),
     /// Evaluated when imported, since each import gets fresh resource types.
-    Instance(Rc<[InstanceTypeDeclaration<'a>]>),
+    Instance(Rc<InstanceType<'a>>),
     Component(#[allow(dead_code)] Rc<[ComponentTypeDeclaration<'a>]>),
+}
+
+/// An instance type, with what its outer aliases name already looked up where it is defined: it
+/// may be evaluated elsewhere, in a component that reaches it through an outer alias.
+#[derive(Debug)]
+pub struct InstanceType<'a> {
+    pub decls: Box<[InstanceTypeDeclaration<'a>]>,
+    /// The type each outer alias (count 1 or more) of `decls` names, in order.
+    pub outer: Vec<TypeEntry<'a>>,
 }
 
 /// An entry of the component function index space.
@@ -42,6 +58,10 @@ pub enum Item<'a> {
     Func(FuncEntry),
     Type(TypeEntry<'a>),
     Instance(Rc<InstanceEntry<'a>>),
+    /// A core module: index into the plan's modules.
+    CoreModule(u32),
+    /// A component definition, with the scope it closes over.
+    Component(ComponentDef),
 }
 
 /// An entry of the component instance index space: an import or a bundle of exports.
@@ -56,17 +76,43 @@ impl<'a> InstanceEntry<'a> {
     }
 }
 
+/// The component a component definition is nested in, as its outer aliases see it: a scope on the
+/// builder's stack, and how many entries of its outer-aliasable index spaces existed at the
+/// definition. The defining scope is on the stack whenever the component is instantiated where it
+/// was defined or passed down; one exported out of its defining instance and instantiated after
+/// that instance's scope ended is refused if it uses an outer alias (`instance` tells the scope in
+/// that slot from the one that defined it).
+#[derive(Debug, Clone)]
+pub struct Enclosing {
+    pub scope: usize,
+    /// The defining scope's component instance number (`Scope::instance`), unique per scope.
+    pub instance: u32,
+    pub types: usize,
+    pub core_modules: usize,
+    pub components: usize,
+}
+
+/// A nested component definition: its bytes, and the component it closes over (as Wasmtime's
+/// inliner closes over the outer scope), whichever component instantiates it.
+#[derive(Debug, Clone)]
+pub struct ComponentDef {
+    /// Absolute byte range into the root binary.
+    pub range: std::ops::Range<usize>,
+    pub enclosing: Enclosing,
+}
+
 /// One component being planned: the root, or a nested component being instantiated.
 #[derive(Debug, Default)]
 pub struct Scope<'a> {
     /// For a nested component, the instantiation arguments its imports are bound to.
     pub args: Option<Vec<(String, Item<'a>)>>,
+    /// For a nested component, where it was defined: what its outer aliases reach.
+    pub enclosing: Option<Enclosing>,
     /// The component instance this scope instantiates (0 for the root): see `Options::instance`.
     pub instance: u32,
     /// For a nested component, what it exports: the instance its instantiation makes.
     pub exports: Vec<(String, Item<'a>)>,
-    /// Nested component definitions, as absolute byte ranges into the root binary.
-    pub components: Vec<std::ops::Range<usize>>,
+    pub components: Vec<ComponentDef>,
     pub types: Vec<TypeEntry<'a>>,
     pub funcs: Vec<FuncEntry>,
     pub instances: Vec<Rc<InstanceEntry<'a>>>,
@@ -76,6 +122,51 @@ pub struct Scope<'a> {
     pub core_memories: Vec<u32>,
     pub core_tables: Vec<u32>,
     pub core_globals: Vec<u32>,
+}
+
+impl Scope<'_> {
+    /// The extent of this scope's outer-aliasable spaces, for a component defined here now.
+    pub fn enclosing_here(&self, scope: usize) -> Enclosing {
+        Enclosing {
+            scope,
+            instance: self.instance,
+            types: self.types.len(),
+            core_modules: self.core_modules.len(),
+            components: self.components.len(),
+        }
+    }
+}
+
+/// The outer-aliasable index spaces of an enclosing component, as far as an outer alias sees them.
+pub struct Visible<'s, 'a> {
+    pub types: &'s [TypeEntry<'a>],
+    pub core_modules: &'s [u32],
+    pub components: &'s [ComponentDef],
+}
+
+/// What an outer alias of `count` reaches from the innermost scope of `scopes`: the component
+/// `count` definitions out (0: the innermost itself), cut to what existed where the one inside it
+/// was defined.
+pub fn enclosing<'s, 'a>(scopes: &'s [Scope<'a>], count: u32, offset: usize) -> Result<Visible<'s, 'a>> {
+    let past_root = || Error::invalid(format!("outer alias count {count} reaches past the root component"), offset);
+    let mut scope = scopes.last().ok_or_else(past_root)?;
+    let mut cut: Option<&Enclosing> = None;
+    for _ in 0..count {
+        let enclosing = scope.enclosing.as_ref().ok_or_else(past_root)?;
+        scope = scopes.get(enclosing.scope).filter(|s| s.instance == enclosing.instance).ok_or_else(|| {
+            Error::unsupported(
+                "an outer alias in a component instantiated after the instance that defined it has ended",
+                offset,
+            )
+        })?;
+        cut = Some(enclosing);
+    }
+    let upto = |len: usize, visible: fn(&Enclosing) -> usize| cut.map_or(len, |c| visible(c).min(len));
+    Ok(Visible {
+        types: &scope.types[..upto(scope.types.len(), |c| c.types)],
+        core_modules: &scope.core_modules[..upto(scope.core_modules.len(), |c| c.core_modules)],
+        components: &scope.components[..upto(scope.components.len(), |c| c.components)],
+    })
 }
 
 /// Looks up `index` in an index space, as an `invalid` error when it is out of range: with

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::error::{ErrorCode, Result};
 use super::inode::{Filesystem, NodeType, Stat};
-use super::path::{ends_with_slash, walk, Last};
+use super::path::{check_symlink_target, ends_with_slash, walk, Last};
 use super::storage::Ino;
 use super::time::NewTimestamp;
 
@@ -397,12 +397,7 @@ impl Descriptor {
         if old_path.starts_with('/') {
             return Err(ErrorCode::NotPermitted);
         }
-        if old_path.is_empty() {
-            return Err(ErrorCode::NoEntry);
-        }
-        if old_path.contains('\0') {
-            return Err(ErrorCode::Invalid);
-        }
+        check_symlink_target(old_path)?;
         let mut fs = self.fs.borrow_mut();
         let walked = walk(&fs, base, new_path, false)?;
         match walked.entry() {

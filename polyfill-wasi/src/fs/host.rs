@@ -4,7 +4,7 @@
 
 use super::error::{ErrorCode, Result};
 use super::inode::{Filesystem, NodeType, Stat};
-use super::path::{walk, Last};
+use super::path::{check_symlink_target, walk, Last, MAX_PATH_LEN};
 use super::storage::Ino;
 
 fn relative(path: &str) -> &str {
@@ -25,6 +25,12 @@ impl Filesystem {
     /// Creates directory `path` and any missing parents (`mkdir -p`).
     pub fn make_dirs(&mut self, path: &str) -> Result<Ino> {
         let path = relative(path);
+        if path.contains('\0') {
+            return Err(ErrorCode::Invalid);
+        }
+        if path.len() > MAX_PATH_LEN {
+            return Err(ErrorCode::NameTooLong);
+        }
         let mut prefix = String::new();
         let mut current = self.root();
         for component in path.split('/').filter(|c| !c.is_empty()) {
@@ -32,19 +38,42 @@ impl Filesystem {
                 prefix.push('/');
             }
             prefix.push_str(component);
-            let walked = walk(self, self.root(), &prefix, true)?;
-            current = match walked.entry() {
-                Some((name, None)) => self.create_dir(walked.parent, name)?,
-                _ => {
-                    let ino = walked.existing(self)?;
-                    if !self.is_dir(ino) {
-                        return Err(ErrorCode::NotDirectory);
-                    }
-                    ino
-                }
+            current = match self.plain_step(current, component)? {
+                Some(next) => next,
+                None => self.resolve_step(&prefix)?,
             };
         }
         Ok(current)
+    }
+
+    /// One step of [`make_dirs`](Self::make_dirs) that needs no resolution: `component` is a name
+    /// that is missing in `dir` (made now) or names a directory. `None` for `.`, `..` and anything
+    /// else, which [`resolve_step`](Self::resolve_step) handles. Without it every step would walk
+    /// the whole prefix again, symbolic links included: quadratic in the depth.
+    fn plain_step(&mut self, dir: Ino, component: &str) -> Result<Option<Ino>> {
+        if component == "." || component == ".." {
+            return Ok(None);
+        }
+        match self.lookup(dir, component)? {
+            None => self.create_dir(dir, component).map(Some),
+            Some(child) if self.is_dir(child) => Ok(Some(child)),
+            Some(_) => Ok(None),
+        }
+    }
+
+    /// One step of [`make_dirs`](Self::make_dirs) by resolving `prefix` from the root.
+    fn resolve_step(&mut self, prefix: &str) -> Result<Ino> {
+        let walked = walk(self, self.root(), prefix, true)?;
+        match walked.entry() {
+            Some((name, None)) => self.create_dir(walked.parent, name),
+            _ => {
+                let ino = walked.existing(self)?;
+                if !self.is_dir(ino) {
+                    return Err(ErrorCode::NotDirectory);
+                }
+                Ok(ino)
+            }
+        }
     }
 
     /// Writes `data` as the whole content of file `path`, creating it and its parent directories.
@@ -90,9 +119,7 @@ impl Filesystem {
 
     /// Makes a symbolic link at `path` holding `target`.
     pub fn make_symlink(&mut self, target: &str, path: &str) -> Result<()> {
-        if target.is_empty() {
-            return Err(ErrorCode::NoEntry);
-        }
+        check_symlink_target(target)?;
         let walked = walk(self, self.root(), relative(path), false)?;
         match walked.entry() {
             Some((name, None)) => self.create_symlink(walked.parent, name, target).map(drop),
@@ -120,14 +147,21 @@ impl Filesystem {
         }
     }
 
-    fn empty_dir(&mut self, dir: Ino) -> Result<()> {
-        let entries: Vec<(String, Ino)> = self.entries(dir)?.iter().map(|(n, i)| (n.clone(), *i)).collect();
-        for (name, ino) in entries {
-            if self.is_dir(ino) {
-                self.empty_dir(ino)?;
+    /// Removes everything in directory `top`, deepest entries first. An explicit stack, not
+    /// recursion: a guest decides how deep the tree is, and the page's wasm stack is small.
+    fn empty_dir(&mut self, top: Ino) -> Result<()> {
+        let mut stack = vec![top];
+        while let Some(&dir) = stack.last() {
+            let Some((name, child)) = self.entries(dir)?.first_key_value().map(|(n, &i)| (n.clone(), i)) else {
+                stack.pop();
+                continue;
+            };
+            if !self.is_dir(child) {
+                self.unlink(dir, &name)?;
+            } else if self.entries(child)?.is_empty() {
                 self.remove_dir(dir, &name)?;
             } else {
-                self.unlink(dir, &name)?;
+                stack.push(child);
             }
         }
         Ok(())

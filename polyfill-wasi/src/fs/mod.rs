@@ -16,7 +16,10 @@
 //!
 //! Behaviour follows wasmtime on Linux, error code for error code, with these choices:
 //! - A read-only preopen refuses every change with `not-permitted` (wasmtime's answer), not the
-//!   `read-only` the WIT text suggests.
+//!   `read-only` the WIT text suggests; `write-via-stream` and `append-via-stream` on its files are
+//!   `bad-descriptor`, and `read-via-stream` on a directory too, as in wasmtime.
+//! - Paths and symbolic link targets are at most 4095 bytes (`name-too-long` beyond, as on Linux).
+//! - The depth of a tree is the guest's to choose, so nothing recurses on it (explicit stacks).
 //! - Escapes (absolute paths, `..` above the descriptor, symlinks to absolute paths or above the
 //!   descriptor) are `not-permitted`; creating a symlink with an absolute target is too.
 //! - Reads do not update access times (`noatime`); directories report size 4096.

@@ -20,8 +20,9 @@ use super::storage::Ino;
 /// Symbolic links followed in one resolution before `loop` (Linux's limit).
 pub const MAX_SYMLINKS: usize = 40;
 
-/// Longest path accepted, in bytes (Linux's `PATH_MAX`).
-pub const MAX_PATH_LEN: usize = 4096;
+/// Longest path, and longest symbolic link target, accepted: 4095 bytes, since Linux's `PATH_MAX`
+/// (4096) counts the terminating NUL. Longer ones are `name-too-long`, as on Linux.
+pub const MAX_PATH_LEN: usize = 4095;
 
 /// Where a path led: the directory holding its last component, and that component.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +69,22 @@ impl Walk {
             Last::Dot { .. } => None,
         }
     }
+}
+
+/// Checks the target of a new symbolic link as Linux's `symlinkat` does, before it looks at where
+/// the link goes: empty is `no-entry`, a NUL is `invalid`, longer than [`MAX_PATH_LEN`] is
+/// `name-too-long`.
+pub fn check_symlink_target(target: &str) -> Result<()> {
+    if target.is_empty() {
+        return Err(ErrorCode::NoEntry);
+    }
+    if target.contains('\0') {
+        return Err(ErrorCode::Invalid);
+    }
+    if target.len() > MAX_PATH_LEN {
+        return Err(ErrorCode::NameTooLong);
+    }
+    Ok(())
 }
 
 /// Whether `path` ends with `/` (so that its last component must be a directory, and is followed

@@ -14,6 +14,9 @@
 //! `wasi-fs trap` and `wasi-fs drop` write to `/data/trap.txt` through a raw output stream without
 //! flushing it, then panic: after `trap` the file must be unchanged, after `drop` (the stream was
 //! dropped first, which publishes like a close) it must hold the new bytes.
+//!
+//! `wasi-fs deep <n>` makes `/data/d/d/…/d`, `n` directories deep, each made and opened relative to
+//! the last (deeper than any path can name), and writes `bottom.txt` ("the bottom") at the end.
 
 use std::ffi::{c_char, c_int, CString};
 use std::fmt::Debug;
@@ -25,11 +28,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 extern "C" {
     fn symlink(target: *const c_char, path: *const c_char) -> c_int;
     fn openat(fd: c_int, path: *const c_char, flags: c_int, ...) -> c_int;
+    fn mkdirat(fd: c_int, path: *const c_char, mode: u32) -> c_int;
     fn close(fd: c_int) -> c_int;
 }
 
 // wasi-libc's values.
 const O_RDONLY: c_int = 0x0400_0000;
+const O_DIRECTORY: c_int = 0x2000;
+const O_CREAT: c_int = 0x1000;
+const O_WRONLY: c_int = 0x1000_0000;
 const EEXIST: i32 = 20;
 const EINVAL: i32 = 28;
 const EIO: i32 = 29;
@@ -407,8 +414,42 @@ mod raw {
     }
 }
 
+/// `wasi-fs deep <depth>`: see the crate documentation.
+fn deep(depth: usize) {
+    let top = File::open("/data").expect("open /data");
+    let d = cstr("d");
+    let mut dir = top.as_raw_fd();
+    for level in 0..depth {
+        if unsafe { mkdirat(dir, d.as_ptr(), 0o755) } != 0 {
+            panic!("mkdirat at depth {level}: {}", io::Error::last_os_error());
+        }
+        let next = unsafe { openat(dir, d.as_ptr(), O_RDONLY | O_DIRECTORY) };
+        if next < 0 {
+            panic!("openat at depth {level}: {}", io::Error::last_os_error());
+        }
+        if dir != top.as_raw_fd() {
+            unsafe { close(dir) };
+        }
+        dir = next;
+    }
+    let fd = unsafe { openat(dir, cstr("bottom.txt").as_ptr(), O_WRONLY | O_CREAT, 0o644) };
+    if fd < 0 {
+        panic!("openat bottom.txt: {}", io::Error::last_os_error());
+    }
+    let mut file = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    file.write_all(b"the bottom").expect("write bottom.txt");
+    if dir != top.as_raw_fd() {
+        unsafe { close(dir) };
+    }
+}
+
 fn main() {
-    match std::env::args().nth(1).as_deref() {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("deep") => {
+            let depth = args.next().and_then(|n| n.parse().ok()).expect("wasi-fs deep <depth>");
+            return deep(depth);
+        }
         Some("trap") => {
             let stream = raw::output_stream("/data", "trap.txt");
             raw::write_unflushed(stream, b"half-written");

@@ -1,0 +1,42 @@
+/**
+ * What Terrarium does in a browser (a page or a worker), picked by package.json's `#platform`
+ * import wherever the `node` condition is not set, so bundles for the web carry no `node:` import.
+ * See platform-node.js for its twin.
+ *
+ * The worker's URL is written out where the Worker is made (`new Worker(new URL('./…', import.meta.url))`):
+ * that is the form Vite and webpack follow to emit the worker's file next to the bundle.
+ */
+
+export const isNode = false;
+
+/** @returns {Promise<Uint8Array>} */
+export async function readFileBytes(path) {
+  throw new TypeError(`cannot read the file \`${path}\`: a browser has no file system; pass a URL, bytes or a Response`);
+}
+
+/** Starts the guest worker, with one interface in both worlds: `post`, `listen`, `onError`, `terminate`, `ref`, `unref`. */
+export function startGuestWorker() {
+  const worker = new Worker(new URL('./terrarium-worker.js', import.meta.url), { type: 'module', name: 'terrarium guest' });
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+    onError: (handler) => {
+      worker.addEventListener('error', (event) => handler(new Error(event.message || 'the worker failed to start')));
+      worker.addEventListener('messageerror', () => handler(new Error('a message to the worker could not be read')));
+    },
+    terminate: () => worker.terminate(),
+    ref() {},
+    unref() {},
+  };
+}
+
+/** Inside the guest worker: the channel to the thread that started it. */
+export function parentChannel() {
+  return {
+    post: (message, transfer) => self.postMessage(message, transfer),
+    listen: (handler) => self.addEventListener('message', (event) => handler(event.data)),
+  };
+}
+
+/** A page may block a worker with Atomics.wait only when it is cross-origin isolated. */
+export const canStartBlockingWorker = () => typeof Worker === 'function' && globalThis.crossOriginIsolated === true;

@@ -1,0 +1,45 @@
+/**
+ * What Terrarium does differently in Node, picked by the `node` condition of package.json's
+ * `#platform` import (so a browser bundle never sees a `node:` import): files are read with
+ * node:fs, and the guest worker of `blocking: 'worker'` is a worker_threads Worker.
+ *
+ * It sits directly in js/, like its browser twin, so that `./terrarium-worker.js` names the worker
+ * beside it here and beside the bundle in dist/.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { Worker, parentPort } from 'node:worker_threads';
+
+export const isNode = true;
+
+/** @param {URL|string} path @returns {Promise<Uint8Array>} */
+export async function readFileBytes(path) {
+  return new Uint8Array(await readFile(path));
+}
+
+/** Starts the guest worker, with one interface in both worlds (see platform-browser.js). */
+export function startGuestWorker() {
+  const worker = new Worker(new URL('./terrarium-worker.js', import.meta.url));
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (handler) => worker.on('message', handler),
+    onError: (handler) => {
+      worker.on('error', handler);
+      worker.on('exit', (code) => handler(new Error(`the worker exited with code ${code}`)));
+    },
+    terminate: () => worker.terminate(),
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+  };
+}
+
+/** Inside the guest worker: the channel to the thread that started it. */
+export function parentChannel() {
+  return {
+    post: (message, transfer) => parentPort.postMessage(message, transfer),
+    listen: (handler) => parentPort.on('message', handler),
+  };
+}
+
+/** worker_threads can always start a worker that blocks with Atomics.wait. */
+export const canStartBlockingWorker = () => true;
