@@ -3,7 +3,7 @@
 // The page is demo-site/test-harness.html, which exposes `/js/index.js` as `window.terrarium`.
 
 import { test, expect } from '@playwright/test';
-import { featureGuests } from '../tests/guests/wat/feature-guests.mjs';
+import { featureGuests } from '../tests/node/feature-guests.mjs';
 
 test.beforeEach(async ({ page }) => {
   const errors = [];
@@ -25,7 +25,7 @@ for (const guest of featureGuests) {
       const { load } = window.terrarium;
       const out = [];
       for (const validate of [true, false]) {
-        const { exports } = await (await load(`/components/${name}.wasm`, { validate })).instantiate({});
+        const { exports } = await (await load(`/components/fixtures/${name}.wasm`, { validate })).instantiate({});
         out.push(exports.compute());
       }
       return out;

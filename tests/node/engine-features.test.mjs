@@ -1,11 +1,13 @@
 // Core modules that need an engine feature (WasmGC, exceptions in both forms, tail calls,
 // multi-memory, memory64): each guest runs where this engine has its feature, and is refused by
-// `load` with an `unsupported` error naming it where the engine does not (never a CompileError).
+// `load` with an `unsupported` error naming it where the engine does not (never a bare
+// CompileError): before compiling when its sections show the feature, else after the compiler
+// refused it (the compiler's error is then the cause). Node 20 refuses both ways.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { features, load, TerrariumError } from '../../js/index.js';
-import { coreModuleStart, featureGuests } from '../guests/wat/feature-guests.mjs';
+import { coreModuleStart, featureGuests } from './feature-guests.mjs';
 import { guestBytes } from './support.mjs';
 
 test("the probes give Node 20's engine (V8 11.3): tail calls and legacy exceptions, none of the others", () => {
@@ -23,7 +25,7 @@ test("the probes give Node 20's engine (V8 11.3): tail calls and legacy exceptio
 
 for (const guest of featureGuests) {
   test(`${guest.name}: runs where \`features.${guest.probe}\`, else is refused naming the feature`, async () => {
-    const bytes = await guestBytes(guest.name);
+    const bytes = await guestBytes(`fixtures/${guest.name}`);
     for (const validate of [true, false]) {
       if (features[guest.probe]) {
         const { exports } = await (await load(bytes, { validate })).instantiate({});
@@ -42,6 +44,7 @@ for (const guest of featureGuests) {
         error.message,
         `core module 0 uses ${guest.named}, which this engine does not support (at offset 0x${start.toString(16)})`,
       );
+      assert.equal(error.cause instanceof WebAssembly.CompileError, !guest.inSections, `cause: ${error.cause}`);
     }
   });
 }

@@ -121,7 +121,7 @@ impl<'a> Builder<'a> {
                     let index = match self.module_at.get(&start) {
                         Some(&index) => index,
                         None => {
-                            let features = crate::parse::features::engine_features(&bytes[start..end], start)?;
+                            let features = crate::parse::features::declared_features(&bytes[start..end], start)?;
                             self.modules.push(ModuleRange { start, end, import: None, features });
                             self.module_at.insert(start, self.modules.len() as u32 - 1);
                             self.modules.len() as u32 - 1
@@ -377,7 +377,7 @@ impl<'a> Builder<'a> {
                     start: offset,
                     end: offset,
                     import: Some(import),
-                    features: Vec::new(),
+                    features: Default::default(),
                 });
                 self.scope().core_modules.push(module);
             }

@@ -5,7 +5,7 @@ use super::*;
 use crate::abi::signature::{FuncSig, Param};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
-use crate::parse::features::EngineFeature;
+use crate::parse::features::EngineFeatures;
 use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
 
 impl ToJson for Plan {
@@ -32,9 +32,17 @@ impl ToJson for ModuleRange {
     }
 }
 
-impl ToJson for EngineFeature {
+/// A list of names: `["gc","tail-call"]`.
+impl ToJson for EngineFeatures {
     fn write_json(&self, out: &mut String) {
-        name_json(self.name(), out);
+        out.push('[');
+        for (i, feature) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            name_json(feature.name(), out);
+        }
+        out.push(']');
     }
 }
 

@@ -12,7 +12,7 @@ mod scope;
 pub use builder::plan;
 
 use crate::abi::signature::FuncSig;
-use crate::parse::features::EngineFeature;
+use crate::parse::features::EngineFeatures;
 use crate::types::{ResourceId, TypeDef, TypeId};
 
 #[derive(Debug)]
@@ -34,14 +34,14 @@ impl Plan {
 /// Where a core module's bytes lie in the component, so JS compiles a subarray without a copy.
 /// A core-module import has no bytes: `start` = `end` = the import's offset, and `import` says
 /// which import the host passes the `WebAssembly.Module` under.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
     pub import: Option<u32>,
-    /// The engine features it needs, so JS can refuse it by name where the engine lacks one;
-    /// none for an import, which the host has compiled.
-    pub features: Vec<EngineFeature>,
+    /// The engine features its sections show, so JS can refuse it by name before compiling it
+    /// where the engine lacks one; none for an import, which the host has compiled.
+    pub features: EngineFeatures,
 }
 
 /// The core index spaces a step appends to.
