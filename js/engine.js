@@ -4,6 +4,7 @@
  * - `trusted`: parses and plans without the validator, for pages that trust their components.
  * - `wit`: the WIT printer, loaded only when `component.wit()` is first called.
  * - `wasi`: the virtual filesystem of `wasi:filesystem`, loaded when a page makes a filesystem.
+ * - `features`: the engine features of a core module's code, loaded when the browser refused to compile one.
  */
 
 import { isNode, readFileBytes } from '#platform';
@@ -17,11 +18,12 @@ const variants = {
   trusted: { glue: () => import('../dist/wasm/trusted/terrarium.js'), wasm: () => new URL('../dist/wasm/trusted/terrarium_bg.wasm', import.meta.url) },
   wit: { glue: () => import('../dist/wasm/wit/terrarium.js'), wasm: () => new URL('../dist/wasm/wit/terrarium_bg.wasm', import.meta.url) },
   wasi: { glue: () => import('../dist/wasm/wasi/terrarium.js'), wasm: () => new URL('../dist/wasm/wasi/terrarium_bg.wasm', import.meta.url) },
+  features: { glue: () => import('../dist/wasm/features/terrarium.js'), wasm: () => new URL('../dist/wasm/features/terrarium_bg.wasm', import.meta.url) },
 };
 
 const loaded = new Map();
 
-/** @param {'full'|'trusted'|'wit'|'wasi'} variant */
+/** @param {'full'|'trusted'|'wit'|'wasi'|'features'} variant */
 export function engine(variant) {
   let promise = loaded.get(variant);
   if (!promise) {

@@ -13,6 +13,16 @@ const simdModule = [...header, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 10, 1,
 const relaxedSimdModule = [...header, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 15, 1, 13, 0, 0x41, 1, 0xfd, 15, 0x41, 2, 0xfd, 15, 0xfd, 0x80, 0x02, 0x0b];
 /** `(type (struct (field i8)))`: a WasmGC struct type. */
 const gcModule = [...header, 1, 5, 1, 0x5f, 1, 0x78, 0];
+/** `(func try_table end)`: exception handling as standardised (`exnref`). */
+const exceptionsModule = [...header, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 0x1f, 0x40, 0, 0x0b, 0x0b];
+/** `(func try catch_all end)`: the legacy form of exception handling. */
+const legacyExceptionsModule = [...header, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 0x06, 0x40, 0x19, 0x0b, 0x0b];
+/** `(func return_call 0)`: a tail call. */
+const tailCallModule = [...header, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 0x12, 0, 0x0b];
+/** `(memory 0) (memory 0)`: two memories. */
+const multiMemoryModule = [...header, 5, 5, 2, 0, 0, 0, 0];
+/** `(memory i64 0)`: a 64-bit memory. */
+const memory64Module = [...header, 5, 3, 1, 0x04, 0];
 /** Imports `wasm:js-string` `length` as `(func (param externref) (result i32))`. */
 const jsStringModule = [
   ...header, 1, 6, 1, 0x60, 1, 0x6f, 1, 0x7f,
@@ -57,13 +67,41 @@ function hasWorkerBlocking() {
   return canStartBlockingWorker();
 }
 
-/** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean, workerBlocking: boolean}>} */
+/** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, exceptions: boolean, legacyExceptions: boolean, tailCall: boolean, multiMemory: boolean, memory64: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean, workerBlocking: boolean}>} */
 export const features = Object.freeze({
   simd: validates(simdModule),
   relaxedSimd: validates(relaxedSimdModule),
   gc: validates(gcModule),
+  exceptions: validates(exceptionsModule),
+  legacyExceptions: validates(legacyExceptionsModule),
+  tailCall: validates(tailCallModule),
+  multiMemory: validates(multiMemoryModule),
+  memory64: validates(memory64Module),
   jsStringBuiltins: hasJsStringBuiltins(),
   jspi: typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function',
   threads: hasThreads(),
   workerBlocking: hasWorkerBlocking(),
 });
+
+/**
+ * The engine features a plan lists per core module (docs/plan-format.md): the probe above that
+ * says whether this engine has each, and how messages call it.
+ */
+const engineFeatures = {
+  gc: ['gc', 'WasmGC'],
+  exceptions: ['exceptions', 'exception handling'],
+  'legacy-exceptions': ['legacyExceptions', 'legacy exception handling'],
+  'tail-call': ['tailCall', 'tail calls'],
+  'multi-memory': ['multiMemory', 'multiple memories'],
+  memory64: ['memory64', 'a 64-bit memory or table'],
+};
+
+/**
+ * The first of a core module's engine features this engine lacks, as message text:
+ * "WasmGC (`gc`)"; undefined when it has them all.
+ * @param {string[]} needed
+ */
+export function missingFeature(needed) {
+  const missing = needed.find((name) => !features[engineFeatures[name][0]]);
+  return missing === undefined ? undefined : `${engineFeatures[missing][1]} (\`${missing}\`)`;
+}

@@ -265,6 +265,13 @@ export declare const features: Readonly<{
   simd: boolean;
   relaxedSimd: boolean;
   gc: boolean;
+  /** Exception handling as standardised (`try_table`, `exnref`). */
+  exceptions: boolean;
+  /** The legacy exception instructions (`try`, `catch`, `delegate`). */
+  legacyExceptions: boolean;
+  tailCall: boolean;
+  multiMemory: boolean;
+  memory64: boolean;
   jsStringBuiltins: boolean;
   jspi: boolean;
   threads: boolean;

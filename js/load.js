@@ -6,6 +6,7 @@
 import { Component } from './component.js';
 import { engine } from './engine.js';
 import { TerrariumError } from './errors.js';
+import { missingFeature } from './features.js';
 import { sourceBytes } from './source.js';
 
 /**
@@ -21,7 +22,9 @@ export async function load(source, options = {}) {
   ]);
   const plan = planOf(core, bytes, validate);
   // A core-module import has no bytes: the host passes its module to `instantiate`.
-  const modules = await Promise.all(plan.modules.map((m) => (m.import === undefined ? compileModule(bytes, m) : null)));
+  const modules = await Promise.all(
+    plan.modules.map((m, index) => (m.import === undefined ? compileModule(bytes, m, index) : null)),
+  );
   return new Component(bytes, plan, modules);
 }
 
@@ -45,20 +48,49 @@ export function fromCoreError(refusal) {
 }
 
 /**
- * Compiles one core module. The browser validates function bodies here (host-core leaves them to
- * it); its error's module-relative offset (`@+123`) is turned into one into the component.
+ * Compiles one core module. One whose sections declare an engine feature this engine lacks is
+ * refused by name before compiling. The browser validates function bodies here (host-core leaves
+ * them to it); when it refuses the module, host-core reads the code for the features it needs (a
+ * pass over every body, with a wasm of its own: too costly for every load), so that a missing
+ * feature is named rather than left to the compiler. Else the compiler's module-relative offset
+ * (`@+123`) becomes one into the component.
  */
-async function compileModule(bytes, { start, end }) {
+async function compileModule(bytes, { start, end, features }, index) {
+  refuseMissing(features, index, start);
+  const module = bytes.subarray(start, end);
   try {
-    return await WebAssembly.compile(bytes.subarray(start, end));
+    return await WebAssembly.compile(module);
   } catch (error) {
     if (!(error instanceof WebAssembly.CompileError)) throw error;
+    refuseMissing(await featuresOfCode(module), index, start, error);
     const relative = /@\+(\d+)/.exec(error.message);
     const offset = relative ? start + Number(relative[1]) : start;
     const message = error.message.replace(/^WebAssembly\.compile\(\): /, '');
-    throw new TerrariumError('invalid', `invalid core module: ${message} (at offset 0x${offset.toString(16)})`, {
+    throw new TerrariumError('invalid', `invalid core module ${index}: ${message} (at offset 0x${offset.toString(16)})`, {
       offset,
       cause: error,
     });
+  }
+}
+
+/**
+ * Throws an `unsupported` error naming the first of a core module's engine features this engine
+ * lacks; `cause`: the compiler's error, when it has refused the module.
+ */
+function refuseMissing(needed, index, start, cause) {
+  const missing = missingFeature(needed);
+  if (missing === undefined) return;
+  const message = `core module ${index} uses ${missing}, which this engine does not support`;
+  throw new TerrariumError('unsupported', `${message} (at offset 0x${start.toString(16)})`, { offset: start, cause });
+}
+
+/** The engine features of a core module, its code read; none where host-core cannot read it (the compiler says why). */
+async function featuresOfCode(module) {
+  const reader = await engine('features');
+  try {
+    return JSON.parse(reader.moduleFeatures(module));
+  } catch (refusal) {
+    if (typeof refusal !== 'string') throw refusal;
+    return [];
   }
 }

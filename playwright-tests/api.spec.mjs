@@ -18,7 +18,10 @@ test('features: every flag is a boolean; SIMD, threads and worker blocking are o
     frozen: Object.isFrozen(window.terrarium.features),
     isolated: self.crossOriginIsolated,
   }));
-  expect(Object.keys(result.features).sort()).toEqual(['gc', 'jsStringBuiltins', 'jspi', 'relaxedSimd', 'simd', 'threads', 'workerBlocking']);
+  expect(Object.keys(result.features).sort()).toEqual([
+    'exceptions', 'gc', 'jsStringBuiltins', 'jspi', 'legacyExceptions', 'memory64', 'multiMemory', 'relaxedSimd', 'simd',
+    'tailCall', 'threads', 'workerBlocking',
+  ]);
   for (const [name, on] of Object.entries(result.features)) expect(typeof on, name).toBe('boolean');
   expect(result.frozen).toBe(true);
   expect(result.isolated).toBe(true);

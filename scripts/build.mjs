@@ -7,6 +7,8 @@
 //   trusted --features planner (no validator)
 //   wit     --features wit
 //   wasi    --features wasi (the virtual filesystem of wasi:filesystem, no planner)
+//   features --features module-features (the engine features of a core module's code, read only
+//            after the browser refused to compile it)
 //
 // All the cargo builds write the same target/.../terrarium_web.wasm, so each is
 // bindgen'd right after its own cargo build. A variant whose outputs are newer than
@@ -30,6 +32,7 @@ const VARIANTS = [
   { name: 'trusted', features: ['planner'] },
   { name: 'wit', features: ['wit'] },
   { name: 'wasi', features: ['wasi'] },
+  { name: 'features', features: ['module-features'] },
 ];
 const WASM_OPT_FLAGS = [
   '-Oz',

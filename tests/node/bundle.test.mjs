@@ -42,7 +42,7 @@ test('the web bundle and its worker and chunks import nothing from node:, and ke
   assert.match(inspect(new bundled.ComponentError('x')), /^ComponentError: x/);
   const bundle = await readFile(new URL('terrarium.js', dist), 'utf8');
   // Every engine file is named by a static path the bundler can follow.
-  for (const variant of ['full', 'trusted', 'wit', 'wasi']) {
+  for (const variant of ['full', 'trusted', 'wit', 'wasi', 'features']) {
     assert.ok(bundle.includes(`"../dist/wasm/${variant}/terrarium_bg.wasm"`), variant);
   }
 });

@@ -3,7 +3,7 @@
 //! the JSON of `{kind, message, offset}`, which `js/load.js` turns into a `TerrariumError`.
 //! With feature `wasi`, [`wasi`] exposes polyfill-wasi's virtual filesystem the same way.
 
-#[cfg(any(feature = "planner", feature = "wit"))]
+#[cfg(any(feature = "planner", feature = "wit", feature = "module-features"))]
 use host_core::json::ToJson;
 use wasm_bindgen::prelude::*;
 
@@ -21,6 +21,16 @@ fn start() {
 pub fn plan(bytes: &[u8], validate: bool) -> Result<String, JsValue> {
     host_core::plan(bytes, validate && cfg!(feature = "validate"))
         .map(|plan| plan.to_json())
+        .map_err(|err| JsValue::from_str(&err.to_json()))
+}
+
+/// The engine features core module `module` needs, its function bodies read, as a JSON list of
+/// names. Too slow (and too big) for every load: JS asks only after the browser refused to compile the module.
+#[cfg(feature = "module-features")]
+#[wasm_bindgen(js_name = moduleFeatures)]
+pub fn module_features(module: &[u8]) -> Result<String, JsValue> {
+    host_core::parse::features::module_features(module)
+        .map(|features| features.to_json())
         .map_err(|err| JsValue::from_str(&err.to_json()))
 }
 

@@ -5,6 +5,8 @@
 
 use crate::error::{Error, ErrorKind, Result};
 
+pub mod features;
+
 const MAGIC: &[u8; 4] = b"\0asm";
 
 /// Refuses what is not a component before any section is read: too short, another format,
@@ -26,6 +28,11 @@ pub fn check_header(bytes: &[u8]) -> Result<()> {
 }
 
 /// Validates the whole component except core function bodies.
+///
+/// The core features are wasmparser's defaults: they hold WasmGC, exception handling, tail calls,
+/// multi-memory and memory64, which Chromium and Wasmtime run too. The legacy exception
+/// instructions are gated only inside function bodies, which are the browser's to check;
+/// `tests/engine_features.rs` plans a component of each.
 #[cfg(feature = "validate")]
 pub fn validate(bytes: &[u8]) -> Result<()> {
     use wasmparser::{Parser, Validator, WasmFeatures};

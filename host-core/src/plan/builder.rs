@@ -118,10 +118,15 @@ impl<'a> Builder<'a> {
                 Payload::ModuleSection { unchecked_range, .. } => {
                     let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
                     // A nested component instantiated again defines the same module: compile it once.
-                    let index = *self.module_at.entry(start).or_insert_with(|| {
-                        self.modules.push(ModuleRange { start, end, import: None });
-                        self.modules.len() as u32 - 1
-                    });
+                    let index = match self.module_at.get(&start) {
+                        Some(&index) => index,
+                        None => {
+                            let features = crate::parse::features::declared_features(&bytes[start..end], start)?;
+                            self.modules.push(ModuleRange { start, end, import: None, features });
+                            self.module_at.insert(start, self.modules.len() as u32 - 1);
+                            self.modules.len() as u32 - 1
+                        }
+                    };
                     self.scope().core_modules.push(index);
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {
@@ -368,7 +373,12 @@ impl<'a> Builder<'a> {
             ComponentTypeRef::Module(_) => {
                 self.imports.push(self.new_import(name, lower_camel(name), ImportKind::Module));
                 let module = self.modules.len() as u32;
-                self.modules.push(ModuleRange { start: offset, end: offset, import: Some(import) });
+                self.modules.push(ModuleRange {
+                    start: offset,
+                    end: offset,
+                    import: Some(import),
+                    features: Default::default(),
+                });
                 self.scope().core_modules.push(module);
             }
             other => {

@@ -5,6 +5,7 @@ use super::*;
 use crate::abi::signature::{FuncSig, Param};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
+use crate::parse::features::EngineFeatures;
 use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
 
 impl ToJson for Plan {
@@ -27,7 +28,21 @@ impl ToJson for ModuleRange {
         if let Some(import) = &self.import {
             o.field("import", import);
         }
-        o.end();
+        o.field("features", &self.features).end();
+    }
+}
+
+/// A list of names: `["gc","tail-call"]`.
+impl ToJson for EngineFeatures {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, feature) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            name_json(feature.name(), out);
+        }
+        out.push(']');
     }
 }
 

@@ -12,6 +12,7 @@ mod scope;
 pub use builder::plan;
 
 use crate::abi::signature::FuncSig;
+use crate::parse::features::EngineFeatures;
 use crate::types::{ResourceId, TypeDef, TypeId};
 
 #[derive(Debug)]
@@ -38,6 +39,9 @@ pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
     pub import: Option<u32>,
+    /// The engine features its sections show, so JS can refuse it by name before compiling it
+    /// where the engine lacks one; none for an import, which the host has compiled.
+    pub features: EngineFeatures,
 }
 
 /// The core index spaces a step appends to.
