@@ -9,6 +9,12 @@
 
 export const isNode = false;
 
+/**
+ * No cache of registry content of our own in a browser: blobs are fetched by digest, so they never
+ * change, and the browser's HTTP cache keeps them as long as the registry lets it.
+ */
+export const blobCache = null;
+
 /** @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {
   throw new TypeError(`cannot read the file \`${path}\`: a browser has no file system; pass a URL, bytes or a Response`);

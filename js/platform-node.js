@@ -1,7 +1,8 @@
 /**
  * What Terrarium does differently in Node, picked by the `node` condition of package.json's
  * `#platform` import (so a browser bundle never sees a `node:` import): files are read with
- * node:fs, and the guest worker of `blocking: 'worker'` is a worker_threads Worker.
+ * node:fs, registry content is cached in a folder (js/oci/cache-node.js), and the guest worker of
+ * `blocking: 'worker'` is a worker_threads Worker.
  *
  * It sits directly in js/, like its browser twin, so that `./terrarium-worker.js` names the worker
  * beside it here and beside the bundle in dist/.
@@ -11,6 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { Worker, parentPort } from 'node:worker_threads';
 
 export const isNode = true;
+
+export { blobCache } from './oci/cache-node.js';
 
 /** @param {URL|string} path @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {
