@@ -7,12 +7,18 @@
  *   terrarium wit <component.wasm>           print the component's world as WIT
  *   terrarium inspect <component.wasm>       list its imports and exports
  *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
+ *   terrarium push <component.wasm> oci://HOST/REPO:TAG
+ *                                            publish it to a registry; prints the manifest's digest
+ *
+ * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
  */
 
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load, run, TerrariumError } from './index.js';
+import { pushComponent } from './oci/push.js';
+import { sourceBytes } from './source.js';
 
 const usage = `usage:
   terrarium run [--env K=V]... [--dir HOST[::GUEST]]... <component.wasm> [--] [args...]
@@ -24,16 +30,21 @@ const usage = `usage:
   terrarium wit <component.wasm>             print the component's world as WIT
   terrarium inspect <component.wasm>         list its imports and exports
   terrarium types <component.wasm> [-o out.d.ts]
-                                             TypeScript declarations of its exports and imports (to stdout without -o)`;
+                                             TypeScript declarations of its exports and imports (to stdout without -o)
+  terrarium push <component.wasm> oci://HOST[:PORT]/REPO:TAG
+                                             publish it to an OCI registry as wkg does; prints the
+                                             manifest's digest
+a component may also be an oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:... reference`;
 
 async function main([command, ...words]) {
   const options = command === 'run' ? runOptions(words) : { file: words[0], rest: words.slice(1), env: {} };
   const { file, rest, problem } = options ?? {};
   if (problem !== undefined) console.error(`terrarium run: ${problem}`);
-  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types'].includes(command)) {
+  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types', 'push'].includes(command)) {
     console.error(usage);
     return 2;
   }
+  if (command === 'push') return push(file, rest);
   const component = await load(file);
   if (command === 'wit') {
     process.stdout.write(await component.wit());
@@ -65,6 +76,18 @@ async function main([command, ...words]) {
   // What the guest left unread stays unread; an open terminal must not keep the process alive.
   process.stdin.destroy();
   return exitCode;
+}
+
+/** Publishes the component `file` under the reference `rest[0]`, once it loads as one. */
+async function push(file, rest) {
+  if (rest.length !== 1) {
+    console.error(usage);
+    return 2;
+  }
+  const bytes = await sourceBytes(file);
+  const digest = await pushComponent(bytes, await load(bytes), rest[0]);
+  console.log(digest);
+  return 0;
 }
 
 /** `[-o file]` → the file, `[]` → null (stdout); anything else → undefined (usage). */
@@ -157,7 +180,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    console.error(error instanceof TerrariumError ? `terrarium: ${error.kind}: ${error.message}` : error);
+    // Terrarium's own errors and a misused argument (a malformed oci:// reference) in one line; a
+    // bug of ours with its stack.
+    if (error instanceof TerrariumError) console.error(`terrarium: ${error.kind}: ${error.message}`);
+    else if (error instanceof TypeError) console.error(`terrarium: ${error.message}`);
+    else console.error(error);
     process.exitCode = 1;
   },
 );

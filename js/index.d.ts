@@ -5,7 +5,10 @@
  * value (an err throws `ComponentError`).
  */
 
-/** Anything `load` accepts: the component's bytes or where to fetch them. */
+/**
+ * Anything `load` accepts: the component's bytes or where to fetch them, a URL (string or `URL`)
+ * being an `oci://HOST[:PORT]/REPO:TAG` or `…/REPO@sha256:…` registry reference too.
+ */
 export type ComponentSource =
   | Uint8Array
   | ArrayBuffer
@@ -19,7 +22,7 @@ export type ComponentSource =
 export interface LoadOptions {
   /** `false` skips validation (and the validator's download) for components the page trusts. Default `true`. */
   validate?: boolean;
-  /** The `fetch` used for URL sources. */
+  /** The `fetch` used for URL sources and registry requests. */
   fetch?: typeof fetch;
 }
 

@@ -12,6 +12,12 @@ export const isNode = false;
 /** A page has no host folders to mount (see platform-node.js). */
 export const hostDirectories = null;
 
+/**
+ * No cache of registry content of our own in a browser: blobs are fetched by digest, so they never
+ * change, and the browser's HTTP cache keeps them as long as the registry lets it.
+ */
+export const blobCache = null;
+
 /** @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {
   throw new TypeError(`cannot read the file \`${path}\`: a browser has no file system; pass a URL, bytes or a Response`);

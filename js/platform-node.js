@@ -1,8 +1,8 @@
 /**
  * What Terrarium does differently in Node, picked by the `node` condition of package.json's
  * `#platform` import (so a browser bundle never sees a `node:` import): files are read with
- * node:fs, host folders can be preopens (`{ hostPath }`), and the guest worker of
- * `blocking: 'worker'` is a worker_threads Worker.
+ * node:fs, host folders can be preopens (`{ hostPath }`), registry content is cached in a folder
+ * (js/oci/cache-node.js), and the guest worker of `blocking: 'worker'` is a worker_threads Worker.
  *
  * It sits directly in js/, like its browser twin, so that `./terrarium-worker.js` names the worker
  * beside it here and beside the bundle in dist/.
@@ -23,6 +23,8 @@ export const hostDirectories = {
   open: (hostPath) => new HostDirectory(fs, hostPath),
   session: () => new HostVfs(fs),
 };
+
+export { blobCache } from './oci/cache-node.js';
 
 /** @param {URL|string} path @returns {Promise<Uint8Array>} */
 export async function readFileBytes(path) {

@@ -1,10 +1,13 @@
 /**
  * Turns whatever the user hands `load` into the component's bytes: bytes, an ArrayBuffer, a typed
- * array view, a Blob, a `Response`, a URL or a URL string (and, in Node, a file path or file: URL).
+ * array view, a Blob, a `Response`, a URL or a URL string (and, in Node, a file path or file: URL),
+ * or an `oci://` reference to a registry (js/oci/pull.js).
  */
 
 import { TerrariumError } from './errors.js';
 import { isNode, readFileBytes } from '#platform';
+import { ociBytes } from './oci/pull.js';
+import { isOciReference } from './oci/reference.js';
 
 /**
  * The largest component `load` takes: engines compile at most 1 GiB of wasm in one module, and the
@@ -27,13 +30,14 @@ export async function sourceBytes(source, { fetch: fetchImpl = globalThis.fetch 
     checkSize(source.size);
     return new Uint8Array(await source.arrayBuffer());
   }
+  if (isOciReference(source)) return checkedBytes(await ociBytes(source, { fetch: fetchImpl }));
   if (typeof source === 'string' || source instanceof URL) {
     const url = resolveUrl(source);
     if (isNode && (url === null || url.protocol === 'file:')) return fileBytes(url ?? source);
     return responseBytes(await fetchImpl(url), url.href);
   }
   if (source && typeof source.then === 'function') return sourceBytes(await source, { fetch: fetchImpl });
-  throw new TypeError('load: expected bytes, an ArrayBuffer, a Blob, a Response, a URL or a URL string');
+  throw new TypeError('load: expected bytes, an ArrayBuffer, a Blob, a Response, a URL, a URL string or an oci:// reference');
 }
 
 /** A URL for `source`, relative to the page in a browser; `null` for a plain path in Node. */

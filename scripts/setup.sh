@@ -5,7 +5,8 @@
 #   scripts/setup.sh          what building and serving need (`npm start`): the Rust wasm targets,
 #                             wasm-bindgen-cli (matching Cargo.lock) and the npm packages
 #   scripts/setup.sh --test   and what only the tests need (`npm test`): wasm-tools, wac,
-#                             wit-bindgen-cli, componentize-py, clang/wasi-libc and Chromium
+#                             wit-bindgen-cli, componentize-py, clang/wasi-libc, Chromium and
+#                             docker-registry
 set -euo pipefail
 
 with_test_tools=false
@@ -143,6 +144,16 @@ else
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update
   as_root apt-get install -y chromium
+fi
+
+# --- 7. (tests) an OCI registry for tests/node/oci.test.mjs (Debian's docker-registry) ---
+if [ -x /usr/bin/docker-registry ]; then
+  step "docker-registry" "ok (/usr/bin/docker-registry)"
+else
+  step "docker-registry" "apt-get install docker-registry"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y docker-registry
 fi
 
 echo "setup: ready (${ready[*]})"
