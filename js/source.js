@@ -6,7 +6,6 @@
 
 import { TerrariumError } from './errors.js';
 import { isNode, readFileBytes } from '#platform';
-import { ociBytes } from './oci/pull.js';
 import { isOciReference } from './oci/reference.js';
 
 /**
@@ -30,7 +29,11 @@ export async function sourceBytes(source, { fetch: fetchImpl = globalThis.fetch 
     checkSize(source.size);
     return new Uint8Array(await source.arrayBuffer());
   }
-  if (isOciReference(source)) return checkedBytes(await ociBytes(source, { fetch: fetchImpl }));
+  if (isOciReference(source)) {
+    // Registries are fetched on first use only: a page that never names one never downloads the code.
+    const { ociBytes } = await import('./oci/pull.js');
+    return checkedBytes(await ociBytes(source, { fetch: fetchImpl }));
+  }
   if (typeof source === 'string' || source instanceof URL) {
     const url = resolveUrl(source);
     if (isNode && (url === null || url.protocol === 'file:')) return fileBytes(url ?? source);
