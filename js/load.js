@@ -1,6 +1,7 @@
 /**
  * `load(source, options)`: bytes in, a `Component` out. host-core (in wasm) parses, validates and
  * plans; the browser compiles the core modules, in parallel, straight from subarrays of the bytes.
+ * Bytes loaded before are neither planned nor compiled again (load-cache.js).
  */
 
 import { Component } from './component.js';
@@ -8,6 +9,7 @@ import { engine } from './engine.js';
 import { TerrariumError } from './errors.js';
 import { missingFeature } from './features.js';
 import { sourceBytes } from './source.js';
+import { cacheKey, cached, remember } from './load-cache.js';
 
 /**
  * @param {Uint8Array|ArrayBuffer|ArrayBufferView|Blob|Response|URL|string} source
@@ -16,15 +18,19 @@ import { sourceBytes } from './source.js';
  */
 export async function load(source, options = {}) {
   const validate = options.validate !== false;
-  const [bytes, core] = await Promise.all([
-    sourceBytes(source, options),
-    engine(validate ? 'full' : 'trusted'),
-  ]);
-  const plan = planOf(core, bytes, validate);
+  // The engine loads while the bytes do; it is awaited only if they were not loaded before.
+  const core = engine(validate ? 'full' : 'trusted');
+  core.catch(() => {});
+  const bytes = await sourceBytes(source, options);
+  const key = await cacheKey(bytes, validate);
+  const seen = cached(key);
+  if (seen !== undefined) return new Component(bytes, seen.plan, seen.modules);
+  const plan = planOf(await core, bytes, validate);
   // A core-module import has no bytes: the host passes its module to `instantiate`.
   const modules = await Promise.all(
     plan.modules.map((m, index) => (m.import === undefined ? compileModule(bytes, m, index) : null)),
   );
+  remember(key, plan, modules, bytes.byteLength);
   return new Component(bytes, plan, modules);
 }
 
