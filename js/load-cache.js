@@ -9,6 +9,8 @@
  * nothing is cached.
  */
 
+import { sha256Digest } from './oci/digest.js';
+
 /** The most component bytes whose plans and modules are kept. */
 export const MAX_CACHED_BYTES = 64 * 2 ** 20;
 
@@ -19,8 +21,7 @@ let heldBytes = 0;
 /** The cache key of `bytes` loaded with or without validation, or null where nothing can be hashed. */
 export async function cacheKey(bytes, validate) {
   if (globalThis.crypto?.subtle === undefined) return null;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return `${validate ? 'validated' : 'trusted'}:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${validate ? 'validated' : 'trusted'}:${await sha256Digest(bytes)}`;
 }
 
 /** What was kept for `key`, now the most recently used; undefined if nothing. */

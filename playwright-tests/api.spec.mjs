@@ -3,14 +3,9 @@
 // The page is demo-site/test-harness.html, which exposes `/js/index.js` as `window.terrarium`.
 
 import { test, expect } from '@playwright/test';
+import { openHarness } from './support.mjs';
 
-test.beforeEach(async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/demo-site/test-harness.html');
-  await page.waitForFunction(() => window.harnessReady === true);
-  expect(errors).toEqual([]);
-});
+test.beforeEach(({ page }) => openHarness(page));
 
 test('features: every flag is a boolean; SIMD, threads and worker blocking are on in cross-origin-isolated Chromium', async ({ page }) => {
   const result = await page.evaluate(() => ({

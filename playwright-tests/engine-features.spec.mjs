@@ -4,15 +4,10 @@
 // The page is demo-site/test-harness.html, which exposes `/js/index.js` as `window.terrarium`.
 
 import { test, expect } from '@playwright/test';
+import { openHarness } from './support.mjs';
 import { featureGuests } from '../tests/node/feature-guests.mjs';
 
-test.beforeEach(async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/demo-site/test-harness.html');
-  await page.waitForFunction(() => window.harnessReady === true);
-  expect(errors).toEqual([]);
-});
+test.beforeEach(({ page }) => openHarness(page));
 
 test('every engine feature is probed as present', async ({ page }) => {
   const probes = featureGuests.map(({ probe }) => probe);

@@ -1,7 +1,17 @@
 // Helpers shared by the browser tests (not a spec: the config only runs *.spec.mjs).
 
+import { expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+
+/** Opens the test harness page (`window.terrarium` and helpers) and waits until it is ready, with no page error. */
+export async function openHarness(page) {
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/demo-site/test-harness.html');
+  await page.waitForFunction(() => window.harnessReady === true);
+  expect(errors).toEqual([]);
+}
 
 /**
  * Decodes an 8-bit RGB/RGBA PNG (what Chromium's screenshots are) and counts its distinct colours,

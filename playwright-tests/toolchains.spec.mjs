@@ -6,6 +6,7 @@
 // these guests never call (checked below).
 
 import { test, expect } from '@playwright/test';
+import { openHarness } from './support.mjs';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GUESTS, KNOWN_ISSUES, exercise } from '../tests/toolchains/exercise.mjs';
@@ -13,13 +14,7 @@ import { GUESTS, KNOWN_ISSUES, exercise } from '../tests/toolchains/exercise.mjs
 const componentsDir = fileURLToPath(new URL('../dist/components/', import.meta.url));
 const MAY_BE_STUBBED = new Set(['wasi:filesystem/types', 'wasi:filesystem/preopens']);
 
-test.beforeEach(async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/demo-site/test-harness.html');
-  await page.waitForFunction(() => window.harnessReady === true);
-  expect(errors).toEqual([]);
-});
+test.beforeEach(({ page }) => openHarness(page));
 
 /**
  * Runs `exercise` on the guest in the page itself or in a module Web Worker started from a blob

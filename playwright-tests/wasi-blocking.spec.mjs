@@ -5,14 +5,9 @@
 // ReadableStream (wasi-stdin) and the configuration (wasi-config).
 
 import { test, expect } from '@playwright/test';
+import { openHarness } from './support.mjs';
 
-test.beforeEach(async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/demo-site/test-harness.html');
-  await page.waitForFunction(() => window.harnessReady === true);
-  expect(errors).toEqual([]);
-});
+test.beforeEach(({ page }) => openHarness(page));
 
 /** Runs a guest in the page; returns its exit code (or failure), stdout and the FAIL lines. */
 async function runGuest(page, name, options) {

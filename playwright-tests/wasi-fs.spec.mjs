@@ -3,14 +3,9 @@
 // wasm fetched only by a page that makes a filesystem.
 
 import { test, expect } from '@playwright/test';
+import { openHarness } from './support.mjs';
 
-test.beforeEach(async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/demo-site/test-harness.html');
-  await page.waitForFunction(() => window.harnessReady === true);
-  expect(errors).toEqual([]);
-});
+test.beforeEach(({ page }) => openHarness(page));
 
 test('the wasi-fs guest passes every check, and the page reads back what it left', async ({ page }) => {
   const result = await page.evaluate(async () => {

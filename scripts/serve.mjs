@@ -159,11 +159,20 @@ function handler(root) {
  * their browser file (the `browser` or `default` condition).
  */
 export function resolvePackageImports(text, root = DEFAULT_ROOT) {
-  const imports = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).imports ?? {};
+  const imports = packageImports(root);
   return text.replace(/(from\s*|import\s*\(\s*)(['"])(#[\w/-]+)\2/g, (whole, lead, quote, name) => {
     const target = imports[name]?.browser ?? imports[name]?.default;
     return target ? `${lead}${quote}${target.replace(/^\./, '')}${quote}` : whole;
   });
+}
+
+/** package.json's `imports` of `root`, read once per root. */
+const importsByRoot = new Map();
+function packageImports(root) {
+  if (!importsByRoot.has(root)) {
+    importsByRoot.set(root, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).imports ?? {});
+  }
+  return importsByRoot.get(root);
 }
 
 const realpathCache = new Map();

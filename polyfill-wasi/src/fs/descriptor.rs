@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::error::{ErrorCode, Result};
 use super::inode::{Filesystem, NodeType, Stat};
-use super::path::{check_symlink_target, ends_with_slash, walk, Last};
+use super::path::{check_path_text, ends_with_slash, walk, Last};
 use super::storage::Ino;
 use super::time::NewTimestamp;
 
@@ -397,7 +397,7 @@ impl Descriptor {
         if old_path.starts_with('/') {
             return Err(ErrorCode::NotPermitted);
         }
-        check_symlink_target(old_path)?;
+        check_path_text(old_path)?;
         let mut fs = self.fs.borrow_mut();
         let walked = walk(&fs, base, new_path, false)?;
         match walked.entry() {

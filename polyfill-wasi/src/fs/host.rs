@@ -4,7 +4,7 @@
 
 use super::error::{ErrorCode, Result};
 use super::inode::{Filesystem, NodeType, Stat};
-use super::path::{check_symlink_target, walk, Last, MAX_PATH_LEN};
+use super::path::{check_path_text, walk, Last, MAX_PATH_LEN};
 use super::storage::Ino;
 
 fn relative(path: &str) -> &str {
@@ -119,7 +119,7 @@ impl Filesystem {
 
     /// Makes a symbolic link at `path` holding `target`.
     pub fn make_symlink(&mut self, target: &str, path: &str) -> Result<()> {
-        check_symlink_target(target)?;
+        check_path_text(target)?;
         let walked = walk(self, self.root(), relative(path), false)?;
         match walked.entry() {
             Some((name, None)) => self.create_symlink(walked.parent, name, target).map(drop),

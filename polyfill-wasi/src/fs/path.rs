@@ -71,17 +71,17 @@ impl Walk {
     }
 }
 
-/// Checks the target of a new symbolic link as Linux's `symlinkat` does, before it looks at where
-/// the link goes: empty is `no-entry`, a NUL is `invalid`, longer than [`MAX_PATH_LEN`] is
+/// Checks the text of a path, or of a new symbolic link's target, as Linux does before it resolves
+/// anything: empty is `no-entry`, a NUL is `invalid`, longer than [`MAX_PATH_LEN`] is
 /// `name-too-long`.
-pub fn check_symlink_target(target: &str) -> Result<()> {
-    if target.is_empty() {
+pub fn check_path_text(text: &str) -> Result<()> {
+    if text.is_empty() {
         return Err(ErrorCode::NoEntry);
     }
-    if target.contains('\0') {
+    if text.contains('\0') {
         return Err(ErrorCode::Invalid);
     }
-    if target.len() > MAX_PATH_LEN {
+    if text.len() > MAX_PATH_LEN {
         return Err(ErrorCode::NameTooLong);
     }
     Ok(())
@@ -97,15 +97,7 @@ pub fn ends_with_slash(path: &str) -> bool {
 /// unresolved (it may not exist) unless it is a symbolic link and `follow_last` is set, in which
 /// case the link is followed to its target.
 pub fn walk(fs: &Filesystem, base: Ino, path: &str, follow_last: bool) -> Result<Walk> {
-    if path.is_empty() {
-        return Err(ErrorCode::NoEntry);
-    }
-    if path.contains('\0') {
-        return Err(ErrorCode::Invalid);
-    }
-    if path.len() > MAX_PATH_LEN {
-        return Err(ErrorCode::NameTooLong);
-    }
+    check_path_text(path)?;
     if path.starts_with('/') {
         return Err(ErrorCode::NotPermitted);
     }
