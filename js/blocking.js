@@ -15,7 +15,7 @@
 
 import { TerrariumError } from './errors.js';
 import { features } from './features.js';
-import { mayWait } from '../polyfill-wasi/js/index.js';
+import { mayWait } from '../polyfill-wasi/js/catalogue.js';
 
 export const BLOCKING_MODES = Object.freeze(['none', 'jspi', 'worker', 'auto']);
 

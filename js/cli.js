@@ -9,12 +9,14 @@
  *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
  *   terrarium push <component.wasm> oci://HOST/REPO:TAG
  *                                            publish it to a registry; prints the manifest's digest
+ *   terrarium transpile <component.wasm> -o <dir> [options]
+ *                                            ahead-of-time output: core wasm files, an ES module, types
  *
  * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
  */
 
 import { statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load, run, TerrariumError } from './index.js';
 import { pushComponent } from './oci/push.js';
@@ -34,17 +36,26 @@ const usage = `usage:
   terrarium push <component.wasm> oci://HOST[:PORT]/REPO:TAG
                                              publish it to an OCI registry as wkg does; prints the
                                              manifest's digest
+  terrarium transpile <component.wasm> -o <dir> [--name NAME] [--instantiation async]
+                    [--map IMPORT=SPECIFIER]... [--no-wasi] [--types] [--blocking none|jspi|worker]
+                                             write the component ahead of time: its core modules as
+                                             .wasm files, NAME.js (an ES module exporting its exports,
+                                             or instantiate() with --instantiation async) and, with
+                                             --types, NAME.d.ts; --map says which module an import
+                                             comes from (IMPORT may end in *); --no-wasi leaves WASI
+                                             imports to the host rather than the built-in polyfill
 a component may also be an oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:... reference`;
 
 async function main([command, ...words]) {
   const options = command === 'run' ? runOptions(words) : { file: words[0], rest: words.slice(1), env: {} };
   const { file, rest, problem } = options ?? {};
   if (problem !== undefined) console.error(`terrarium run: ${problem}`);
-  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types', 'push'].includes(command)) {
+  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types', 'push', 'transpile'].includes(command)) {
     console.error(usage);
     return 2;
   }
   if (command === 'push') return push(file, rest);
+  if (command === 'transpile') return transpileCommand(file, rest);
   const component = await load(file);
   if (command === 'wit') {
     process.stdout.write(await component.wit());
@@ -88,6 +99,43 @@ async function push(file, rest) {
   const digest = await pushComponent(bytes, await load(bytes), rest[0]);
   console.log(digest);
   return 0;
+}
+
+/** Writes the ahead-of-time output of `file` into the folder `-o` names, all of it or, on any error, nothing. */
+async function transpileCommand(file, rest) {
+  const options = transpileOptions(rest);
+  if (typeof options === 'string') {
+    console.error(`terrarium transpile: ${options}`);
+    console.error(usage);
+    return 2;
+  }
+  const { transpile } = await import('./transpile/index.js');
+  const files = await transpile(file, options);
+  await mkdir(options.out, { recursive: true });
+  await Promise.all([...files].map(([name, contents]) => writeFile(path.join(options.out, name), contents)));
+  for (const name of files.keys()) console.log(path.join(options.out, name));
+  return 0;
+}
+
+/** `transpile`'s options after the component, or what is wrong with them. */
+function transpileOptions(words) {
+  const options = { map: {} };
+  for (let i = 0; i < words.length; i++) {
+    const [option, value] = [words[i], words[i + 1]];
+    const takesValue = ['-o', '--out', '--name', '--instantiation', '--map', '--blocking'].includes(option);
+    if (takesValue && value === undefined) return `${option} needs a value`;
+    if (takesValue) i++;
+    if (option === '-o' || option === '--out') options.out = value;
+    else if (option === '--name') options.name = value;
+    else if (option === '--instantiation' && value === 'async') options.instantiation = 'async';
+    else if (option === '--map' && /^[^=]+=./.test(value)) options.map[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+    else if (option === '--blocking' && ['none', 'jspi', 'worker'].includes(value)) options.blocking = value;
+    else if (option === '--no-wasi') options.wasi = false;
+    else if (option === '--types') options.types = true;
+    else return takesValue ? `${option} ${value}: not a value it takes` : `unknown option ${option}`;
+  }
+  if (options.out === undefined) return 'the output folder (-o DIR) is missing';
+  return options;
 }
 
 /** `[-o file]` → the file, `[]` → null (stdout); anything else → undefined (usage). */

@@ -4,6 +4,7 @@
  */
 
 import { canStartBlockingWorker } from '#platform';
+import { TerrariumError } from './errors.js';
 
 const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
@@ -101,7 +102,18 @@ const engineFeatures = {
  * "WasmGC (`gc`)"; undefined when it has them all.
  * @param {string[]} needed
  */
-export function missingFeature(needed) {
+function missingFeature(needed) {
   const missing = needed.find((name) => !features[engineFeatures[name][0]]);
   return missing === undefined ? undefined : `${engineFeatures[missing][1]} (\`${missing}\`)`;
+}
+
+/**
+ * Throws an `unsupported` error naming the first of a core module's engine features this engine
+ * lacks; `cause`: the compiler's error, when it has refused the module.
+ */
+export function refuseMissing(needed, index, start, cause) {
+  const missing = missingFeature(needed);
+  if (missing === undefined) return;
+  const message = `core module ${index} uses ${missing}, which this engine does not support`;
+  throw new TerrariumError('unsupported', `${message} (at offset 0x${start.toString(16)})`, { offset: start, cause });
 }

@@ -7,7 +7,7 @@
 import { Component } from './component.js';
 import { engine } from './engine.js';
 import { TerrariumError } from './errors.js';
-import { missingFeature } from './features.js';
+import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
 import { cacheKey, cached, remember } from './load-cache.js';
 
@@ -77,17 +77,6 @@ async function compileModule(bytes, { start, end, features }, index) {
       cause: error,
     });
   }
-}
-
-/**
- * Throws an `unsupported` error naming the first of a core module's engine features this engine
- * lacks; `cause`: the compiler's error, when it has refused the module.
- */
-function refuseMissing(needed, index, start, cause) {
-  const missing = missingFeature(needed);
-  if (missing === undefined) return;
-  const message = `core module ${index} uses ${missing}, which this engine does not support`;
-  throw new TerrariumError('unsupported', `${message} (at offset 0x${start.toString(16)})`, { offset: start, cause });
 }
 
 /** The engine features of a core module, its code read; none where host-core cannot read it (the compiler says why). */

@@ -50,7 +50,7 @@ const MOUNTS = [
   { prefix: '/polyfill-wasi/js/', dir: 'polyfill-wasi/js', source: true },
   { prefix: '/components/', dir: 'dist/components' },
   { prefix: '/demo-site/', dir: 'demo-site' },
-  { prefix: '/dist/', dir: 'dist' },
+  { prefix: '/dist/', dir: 'dist', source: true },
   { prefix: '/js/', dir: 'js', source: true },
   { prefix: '/csp/', dir: 'demo-site', csp: true },
   // Outside the repository: files are confined to this folder (after symlinks), not to the root.
@@ -154,25 +154,39 @@ function handler(root) {
 }
 
 /**
- * The source in js/ imports package-internal names (`'#platform'`, package.json's `imports`), which
- * Node and bundlers resolve and a browser does not: they are rewritten to the served path of
- * their browser file (the `browser` or `default` condition).
+ * The source in js/ imports package-internal names (`'#platform'`, package.json's `imports`), and
+ * ahead-of-time output in dist/ imports the package by its name (`'terrarium-wasm/aot'`), which
+ * Node and bundlers resolve and a browser does not: they are rewritten to the served path of their
+ * browser file (the `browser` or `default` condition).
  */
 export function resolvePackageImports(text, root = DEFAULT_ROOT) {
-  const imports = packageImports(root);
-  return text.replace(/(from\s*|import\s*\(\s*)(['"])(#[\w/-]+)\2/g, (whole, lead, quote, name) => {
-    const target = imports[name]?.browser ?? imports[name]?.default;
-    return target ? `${lead}${quote}${target.replace(/^\./, '')}${quote}` : whole;
+  const { name, imports = {}, exports = {} } = packageJson(root);
+  const served = (target) => (typeof target === 'string' ? target : target?.browser ?? target?.default)?.replace(/^\./, '');
+  return text.replace(/(from\s*|import\s*\(\s*)(['"])([^'"]+)\2/g, (whole, lead, quote, specifier) => {
+    let target;
+    if (specifier.startsWith('#')) target = served(imports[specifier]);
+    else if (specifier === name || specifier.startsWith(`${name}/`)) target = served(exportTarget(exports, `.${specifier.slice(name.length)}`));
+    return target ? `${lead}${quote}${target}${quote}` : whole;
   });
 }
 
-/** package.json's `imports` of `root`, read once per root. */
-const importsByRoot = new Map();
-function packageImports(root) {
-  if (!importsByRoot.has(root)) {
-    importsByRoot.set(root, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).imports ?? {});
+/** What package.json's `exports` maps `subpath` (`./aot`, `./wasi/cli.js`) to, `*` patterns included. */
+function exportTarget(exports, subpath) {
+  if (Object.hasOwn(exports, subpath)) return exports[subpath];
+  for (const [key, target] of Object.entries(exports)) {
+    const star = key.indexOf('*');
+    if (star < 0 || !subpath.startsWith(key.slice(0, star)) || !subpath.endsWith(key.slice(star + 1))) continue;
+    const matched = subpath.slice(star, subpath.length - (key.length - star - 1));
+    return typeof target === 'string' ? target.replace('*', matched) : undefined;
   }
-  return importsByRoot.get(root);
+  return undefined;
+}
+
+/** package.json of `root`, read once per root. */
+const packageByRoot = new Map();
+function packageJson(root) {
+  if (!packageByRoot.has(root)) packageByRoot.set(root, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')));
+  return packageByRoot.get(root);
 }
 
 const realpathCache = new Map();

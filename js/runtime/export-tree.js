@@ -63,6 +63,16 @@ export function buildExports(list, o, prefix = '') {
   return out;
 }
 
+/**
+ * The names at the top of `instance.exports`, known from the plan alone: ahead-of-time output
+ * exports each by name. The tree is built as an instance builds it, with stand-ins for the
+ * functions and guest classes, so the two cannot disagree.
+ */
+export function exportNames(plan) {
+  const resources = plan.resources.map((def) => ({ def, Class: def.import === null ? class {} : undefined }));
+  return Object.keys(buildExports(plan.exports, { types: plan.types, resources, modules: [], lift: () => () => {} }));
+}
+
 /** The handler of the resource a `[constructor]` / `[method]` / `[static]` export belongs to. */
 function resourceFor(exp, kind, resourceName, o) {
   const { types, resources } = o;

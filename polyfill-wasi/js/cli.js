@@ -167,3 +167,6 @@ export function createCli({ args = [], env = {}, cwd, stdin, stdout, stderr } = 
   };
   return { interfaces, flush };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const cliPackage = (options, waiter, how) => createCli(options, waiter, how.sinks);

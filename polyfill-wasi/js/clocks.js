@@ -83,3 +83,6 @@ export function createClocks(options = {}, waiter = new Waiter('none')) {
   };
   return { interfaces, clock };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const clocksPackage = (options, waiter) => createClocks(options.clocks, waiter);

@@ -594,3 +594,6 @@ export function createFilesystemInterfaces(preopens) {
     },
   };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const filesystemPackage = (options) => createFilesystemInterfaces(options.preopens);

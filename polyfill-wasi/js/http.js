@@ -764,7 +764,7 @@ export class OutgoingResponse {
 // the outgoing handler
 
 /**
- * Builds the wasi:http interfaces for one instance.
+ * Builds the wasi:http interfaces for one instance; a `WasiPackage` (compose.js) as it is.
  * @param {{fetch?: typeof fetch, http?: {requestBodies?: 'auto'|'stream'|'buffer'}}} [options]
  * @param {Waiter} [waiter]
  */

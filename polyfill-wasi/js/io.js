@@ -422,3 +422,6 @@ export function createIo(waiter = defaultWaiter) {
     'wasi:io/streams': { InputStream, OutputStream },
   };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const ioPackage = (_options, waiter) => ({ interfaces: createIo(waiter) });

@@ -102,3 +102,6 @@ export function createRandom(options = {}) {
     'wasi:random/insecure-seed': { insecureSeed: () => [seed[0], seed[1]] },
   };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const randomPackage = (options) => ({ interfaces: createRandom(options.random) });

@@ -51,3 +51,6 @@ export function createSockets() {
     'wasi:sockets/ip-name-lookup': { ResolveAddressStream, resolveAddresses: notSupported },
   };
 }
+
+/** @type {import('./compose.js').WasiPackage} */
+export const socketsPackage = () => ({ interfaces: createSockets() });

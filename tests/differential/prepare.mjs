@@ -6,6 +6,8 @@
  *   jco/<name>-<hash>/         `jco transpile <component> --instantiation async` of every component
  *                              (the Rust guests are read from dist/components/, built by `npm run
  *                              build`); a component jco cannot transpile gets TRANSPILE-ERROR.txt
+ *   terrarium/<name>/          `terrarium transpile <component> --instantiation async`: the same
+ *                              cases run through Terrarium's ahead-of-time output too
  *   page.js                    (with `{ page: true }`) the runner, corpus and preview2-shim bundled
  *                              for the browser by esbuild
  *
@@ -21,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { components } from './corpus.mjs';
+import { transpile } from '../../js/transpile/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OUT = path.join(ROOT, 'dist/differential');
@@ -32,9 +35,9 @@ const jcoVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@byt
 export const JCO_ARGS = ['--instantiation', 'async', '--no-typescript', '--quiet', '--base64-cutoff', '0'];
 
 /**
- * @typedef {{wasm: string, jco: string|null, jcoError: string|null}} Prepared
- *   paths relative to the repository root: the component, jco's entry module (or the reason jco
- *   could not transpile the component)
+ * @typedef {{wasm: string, terrarium: string, jco: string|null, jcoError: string|null}} Prepared
+ *   paths relative to the repository root: the component, Terrarium's ahead-of-time entry module,
+ *   jco's entry module (or the reason jco could not transpile the component)
  * @returns {Promise<{jcoVersion: string, components: Record<string, Prepared>, page: string|null}>}
  */
 export async function prepare({ page = false } = {}) {
@@ -48,7 +51,7 @@ export async function prepare({ page = false } = {}) {
   const queue = [...names];
   await Promise.all([0, 1].map(async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      prepared[name] = { wasm: rel(wasm[name]), ...(await transpiled(name, wasm[name])) };
+      prepared[name] = { wasm: rel(wasm[name]), terrarium: rel(await aheadOfTime(name, wasm[name])), ...(await transpiled(name, wasm[name])) };
     }
   }));
   const ordered = Object.fromEntries(names.map((n) => [n, prepared[n]]));
@@ -74,6 +77,19 @@ async function componentFile(name) {
   }
   fs.renameSync(tmp, out);
   return out;
+}
+
+/** Terrarium's ahead-of-time output for the component (quick: it is written every run); its entry module. */
+async function aheadOfTime(name, wasmFile) {
+  const dir = path.join(OUT, 'terrarium', name);
+  const tmp = `${dir}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  const files = await transpile(wasmFile, { name, instantiation: 'async' });
+  for (const [file, contents] of files) fs.writeFileSync(path.join(tmp, file), contents);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  return path.join(dir, `${name}.js`);
 }
 
 /** jco's transpiled output for the component, reusing an earlier one for the same bytes. */

@@ -198,13 +198,15 @@ export async function runRefusals(sides, { refusals, components, onResult }) {
  * component; jco's transpiled `instantiate` per component and the preview2-shim's import object.
  * @param {object} o
  * @param {(component: string) => Promise<any>} o.loadTerrarium   resolves a Terrarium Component
+ * @param {(component: string) => Promise<Function>} [o.terrariumInstantiate] resolves the
+ *   `instantiate` of Terrarium's ahead-of-time output: then the Terrarium side runs through it
  * @param {(component: string) => Promise<Function>} o.jcoInstantiate resolves jco's `instantiate`
  * @param {() => object} o.wasiImports the preview2-shim import object (`new WASIShim().getImportObject()`)
  * @param {object} o.components the corpus' components
  * @param {object} [o.terrariumOptions] passed to `component.instantiate`, e.g. quiet stdio
  * @returns {{terrarium: Side, jco: Side}}
  */
-export function makeSides({ loadTerrarium, jcoInstantiate, wasiImports, components, terrariumOptions = {} }) {
+export function makeSides({ loadTerrarium, terrariumInstantiate, jcoInstantiate, wasiImports, components, terrariumOptions = {} }) {
   const camel = (name) => name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
   return {
     terrarium: {
@@ -212,6 +214,7 @@ export function makeSides({ loadTerrarium, jcoInstantiate, wasiImports, componen
         const { functions = {}, interfaces = {} } = components[name].imports?.() ?? {};
         const imports = { ...interfaces };
         for (const [fn, impl] of Object.entries(functions)) imports[camel(fn)] = impl;
+        if (terrariumInstantiate) return (await terrariumInstantiate(name))(null, imports, terrariumOptions);
         const component = await loadTerrarium(name);
         return (await component.instantiate(imports, terrariumOptions)).exports;
       },

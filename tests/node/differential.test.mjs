@@ -1,6 +1,6 @@
 // Differential tests against jco (tests/differential/): every case of the corpus is called in
-// Terrarium and in jco's transpiled output with the same arguments; both must give the expected
-// outcome, except the cases listed in tests/differential/known-jco-differences.mjs, where jco must
+// Terrarium (through `load()` and through its ahead-of-time output) and in jco's transpiled output
+// with the same arguments; both must give the expected outcome, except the cases listed in tests/differential/known-jco-differences.mjs, where jco must
 // still be wrong. Then the invalid values: Terrarium must refuse each, naming the function and the
 // parameter path; what jco does with them is written to dist/differential/refusals.node.json.
 //
@@ -20,51 +20,61 @@ import { knownJcoDifferences } from '../differential/known-jco-differences.mjs';
 import { makeSides, runCases, runRefusals, checkKnownList, showOutcome, tally } from '../differential/runner.mjs';
 
 const manifest = await prepare();
-const sides = makeSides({
-  components,
-  loadTerrarium: async (name) => load(new Uint8Array(await readFile(path.join(ROOT, manifest.components[name].wasm)))),
-  async jcoInstantiate(name) {
-    const entry = manifest.components[name];
-    if (!entry.jco) throw new Error(entry.jcoError);
-    return (await import(pathToFileURL(path.join(ROOT, entry.jco)).href)).instantiate;
-  },
-  wasiImports: () => new WASIShim().getImportObject(),
-  terrariumOptions: { wasi: { stdout: () => {}, stderr: () => {} } },
-});
+const importEntry = async (file) => (await import(pathToFileURL(path.join(ROOT, file)).href)).instantiate;
+/** Terrarium through `load()` and through its ahead-of-time output (`terrarium transpile`). */
+const paths = {
+  load: undefined,
+  transpile: (name) => importEntry(manifest.components[name].terrarium),
+};
+const sidesBy = (terrariumInstantiate) =>
+  makeSides({
+    components,
+    loadTerrarium: async (name) => load(new Uint8Array(await readFile(path.join(ROOT, manifest.components[name].wasm)))),
+    terrariumInstantiate,
+    async jcoInstantiate(name) {
+      const entry = manifest.components[name];
+      if (!entry.jco) throw new Error(entry.jcoError);
+      return importEntry(entry.jco);
+    },
+    wasiImports: () => new WASIShim().getImportObject(),
+    terrariumOptions: { wasi: { stdout: () => {}, stderr: () => {} } },
+  });
 
 test('known-jco-differences.mjs lists only cases of the corpus, each once, with reasons', () => {
   assert.deepEqual(checkKnownList(cases, knownJcoDifferences), []);
 });
 
 const totals = { pass: 0, known: 0, fail: 0 };
-for (const name of Object.keys(components)) {
-  test(`differential: ${name} (jco ${manifest.jcoVersion})`, async (t) => {
-    const results = await runCases(sides, { cases, known: knownJcoDifferences, components: [name] });
-    assert.ok(results.length > 0, `no cases for ${name}`);
-    const counts = tally(results);
-    for (const k of Object.keys(totals)) totals[k] += counts[k];
-    t.diagnostic(`${name}: ${counts.pass} agree, ${counts.known} known jco differences, ${counts.fail} failed`);
-    if (manifest.components[name].jcoError) t.diagnostic(manifest.components[name].jcoError);
+for (const [via, terrariumInstantiate] of Object.entries(paths)) {
+  for (const name of Object.keys(components)) {
+    test(`differential via ${via}: ${name} (jco ${manifest.jcoVersion})`, async (t) => {
+      const results = await runCases(sidesBy(terrariumInstantiate), { cases, known: knownJcoDifferences, components: [name] });
+      assert.ok(results.length > 0, `no cases for ${name}`);
+      const counts = tally(results);
+      for (const k of Object.keys(totals)) totals[k] += counts[k];
+      t.diagnostic(`${name}: ${counts.pass} agree, ${counts.known} known jco differences, ${counts.fail} failed`);
+      if (manifest.components[name].jcoError) t.diagnostic(manifest.components[name].jcoError);
+      for (const r of results) {
+        await t.test(r.id, (st) => {
+          if (r.status === 'fail') assert.fail(r.problems.join('\n'));
+          if (r.status === 'known' && r.jco.error !== 'unsupported') st.diagnostic(`known jco difference: jco ${showOutcome(r.jco)}`);
+        });
+      }
+    });
+  }
+
+  test(`invalid values are refused via ${via}, naming the function and parameter path (jco recorded)`, async (t) => {
+    const results = await runRefusals(sidesBy(terrariumInstantiate), { refusals });
+    const report = results.map((r) => ({ id: r.id, terrarium: showOutcome(r.terrarium), jco: showOutcome(r.jco) }));
+    if (via === 'load') await writeFile(path.join(OUT, 'refusals.node.json'), `${JSON.stringify(report, null, 2)}\n`);
     for (const r of results) {
       await t.test(r.id, (st) => {
         if (r.status === 'fail') assert.fail(r.problems.join('\n'));
-        if (r.status === 'known' && r.jco.error !== 'unsupported') st.diagnostic(`known jco difference: jco ${showOutcome(r.jco)}`);
+        st.diagnostic(`jco: ${showOutcome(r.jco)}`);
       });
     }
   });
 }
-
-test('invalid values are refused, naming the function and parameter path (jco recorded)', async (t) => {
-  const results = await runRefusals(sides, { refusals });
-  const report = results.map((r) => ({ id: r.id, terrarium: showOutcome(r.terrarium), jco: showOutcome(r.jco) }));
-  await writeFile(path.join(OUT, 'refusals.node.json'), `${JSON.stringify(report, null, 2)}\n`);
-  for (const r of results) {
-    await t.test(r.id, (st) => {
-      if (r.status === 'fail') assert.fail(r.problems.join('\n'));
-      st.diagnostic(`jco: ${showOutcome(r.jco)}`);
-    });
-  }
-});
 
 test('summary', (t) => {
   t.diagnostic(`differential cases: ${totals.pass} agree, ${totals.known} known jco differences, ${totals.fail} failed`);

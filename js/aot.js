@@ -1,0 +1,56 @@
+/**
+ * `terrarium-wasm/aot`: what the output of `terrarium transpile` runs on. The component was parsed,
+ * validated and planned when it was transpiled, so a page loads no planner: only the runtime, and
+ * the WASI packages its component imports, which the generated entry hands over.
+ */
+
+import { checkInstantiateArguments } from './arguments.js';
+import { TerrariumError } from './errors.js';
+import { refuseMissing } from './features.js';
+import { instantiateComponent } from './instantiate-component.js';
+import { composeWasi } from '../polyfill-wasi/js/compose.js';
+import { isNode, readFileBytes } from '#platform';
+
+export { TerrariumError, ComponentError } from './errors.js';
+
+/**
+ * A new instance of a transpiled component.
+ * @param {any} plan the plan `terrarium transpile` wrote
+ * @param {(URL|WebAssembly.Module|Promise<WebAssembly.Module>|null)[]} modules per plan module: the
+ *   URL of its `.wasm` file, or the module itself (null for a core-module import)
+ * @param {Record<string, any>} imports as `component.instantiate` takes them
+ * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options
+ * @param {import('../polyfill-wasi/js/compose.js').WasiPackage[]} wasiPackages the WASI packages the
+ *   component imports (none with `--no-wasi`)
+ */
+export async function instantiateTranspiled(plan, modules, imports, options, wasiPackages) {
+  checkInstantiateArguments('instantiate', imports, options);
+  const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index)));
+  return instantiateComponent(plan, compiled, imports, options, (wasiOptions, how) => composeWasi(wasiOptions, how, wasiPackages));
+}
+
+/** One core module, compiled from its file unless the caller gave it compiled. */
+async function coreModule(source, { import: imported, features, start }, index) {
+  if (imported !== undefined) return null;
+  const given = await source;
+  if (given instanceof WebAssembly.Module) return given;
+  if (!(given instanceof URL)) {
+    throw new TypeError(`core module ${index}: expected a WebAssembly.Module, got ${given === null ? 'null' : typeof given}`);
+  }
+  refuseMissing(features, index, start);
+  try {
+    if (isNode && given.protocol === 'file:') return await WebAssembly.compile(await readFileBytes(given));
+    const response = await fetch(given);
+    if (!response.ok) throw new TerrariumError('load', `core module ${index}: ${response.status} ${response.statusText} fetching ${given.href}`);
+    // Streaming compilation needs the wasm MIME type; a server that sends another gets the slower path.
+    return response.headers.get('content-type')?.split(';')[0].trim() === 'application/wasm'
+      ? await WebAssembly.compileStreaming(response)
+      : await WebAssembly.compile(await response.arrayBuffer());
+  } catch (error) {
+    if (error instanceof TerrariumError) throw error;
+    if (error instanceof WebAssembly.CompileError) {
+      throw new TerrariumError('invalid', `invalid core module ${index} (${given.href}): ${error.message}`, { cause: error });
+    }
+    throw new TerrariumError('load', `core module ${index}: cannot read ${given.href}: ${error.message}`, { cause: error });
+  }
+}

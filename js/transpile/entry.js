@@ -1,0 +1,105 @@
+/**
+ * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
+ * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the WASI packages
+ * the component imports. No code is generated per function: the runtime makes the closures from
+ * the plan, as it does for `load()`, so strict CSP holds.
+ */
+
+import { exportNames } from '../runtime/export-tree.js';
+
+/** The module of each polyfill package, and the `WasiPackage` it exports (polyfill-wasi/js/compose.js). */
+const WASI_PACKAGES = {
+  cli: 'cliPackage',
+  clocks: 'clocksPackage',
+  filesystem: 'filesystemPackage',
+  http: 'createHttp',
+  io: 'ioPackage',
+  random: 'randomPackage',
+  sockets: 'socketsPackage',
+};
+
+/**
+ * @param {any} plan
+ * @param {object} o
+ * @param {string} o.source the component's file name, for the header
+ * @param {(string|null)[]} o.coreFiles per plan module, its file beside the entry (null: an import)
+ * @param {'async'|undefined} o.instantiation 'async': export `instantiate(getCoreModule, imports,
+ *   options)`, as jco's `--instantiation async` does; else instantiate at import (top-level await),
+ *   importing each non-WASI import from its module specifier
+ * @param {(name: string) => string} o.specifier the module an import comes from (`--map`)
+ * @param {boolean} o.wasi whether the polyfill serves WASI imports (`--no-wasi`: false)
+ * @param {string} o.runtime the specifier of the runtime package
+ */
+export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime }) {
+  const packages = wasi ? wasiPackagesOf(plan) : [];
+  const lines = [
+    `// Written by \`terrarium transpile\` from ${source}: the component's plan, run by Terrarium's runtime.`,
+    `import { instantiateTranspiled } from '${runtime}/aot';`,
+    ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
+  ];
+  const hostImports = plan.imports.map((imp, index) => ({ imp, index })).filter(({ imp }) => !wasi || imp.wasi === null);
+  if (instantiation !== 'async') {
+    for (const { imp, index } of hostImports) {
+      const from = JSON.stringify(specifier(imp.name));
+      lines.push(imp.kind === 'instance' ? `import * as import${index} from ${from};` : `import import${index} from ${from};`);
+    }
+  }
+  lines.push(
+    '',
+    `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
+    `const wasi = [${packages.map((p) => WASI_PACKAGES[p]).join(', ')}];`,
+  );
+  const fileUrl = (file) => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`;
+  if (instantiation === 'async') {
+    lines.push(
+      `const coreFiles = ${JSON.stringify(coreFiles)};`,
+      '',
+      '/**',
+      ' * A new instance; resolves to its exports. `getCoreModule(file)` returns (a promise of) the',
+      ' * `WebAssembly.Module` of a core file; without it the files beside this module are fetched.',
+      ' * `imports` and `options` are those of `component.instantiate` in `terrarium-wasm`.',
+      ' */',
+      'export async function instantiate(getCoreModule, imports = {}, options = {}) {',
+      '  const modules = coreFiles.map((file) =>',
+      '    file === null ? null : getCoreModule ? getCoreModule(file) : new URL(`./${file}`, import.meta.url),',
+      '  );',
+      '  const { exports } = await instantiateTranspiled(plan, modules, imports, options, wasi);',
+      '  return exports;',
+      '}',
+    );
+    return `${lines.join('\n')}\n`;
+  }
+  const imports = hostImports.map(({ imp, index }) =>
+    imp.kind === 'instance' ? `  ${JSON.stringify(imp.name)}: import${index},` : `  ${JSON.stringify(imp.jsName)}: import${index},`,
+  );
+  lines.push(
+    `const modules = [${coreFiles.map((file) => (file === null ? 'null' : fileUrl(file))).join(', ')}];`,
+    `const imports = {${imports.length ? `\n${imports.join('\n')}\n` : ''}};`,
+    '',
+    'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, wasi);',
+  );
+  exportNames(plan).forEach((name, i) => {
+    if (isIdentifier(name)) lines.push(`export const ${name} = exports[${JSON.stringify(name)}];`);
+    else lines.push(`const export${i} = exports[${JSON.stringify(name)}];`, `export { export${i} as ${JSON.stringify(name)} };`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The polyfill packages serving the component's WASI imports, in a stable order. */
+function wasiPackagesOf(plan) {
+  const packages = new Set();
+  for (const imp of plan.imports) {
+    const name = imp.wasi === null ? undefined : /^wasi:([^/]+)\//.exec(imp.wasi)?.[1];
+    if (name !== undefined && name in WASI_PACKAGES) packages.add(name);
+  }
+  return [...packages].sort();
+}
+
+const RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'implements interface package private protected public await arguments eval').split(' '),
+);
+
+/** Whether `name` can be exported as `export const name`; others are exported as string names. */
+const isIdentifier = (name) => /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);

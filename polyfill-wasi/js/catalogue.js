@@ -1,0 +1,112 @@
+/**
+ * What Terrarium's WASI polyfill offers, known without loading it: the interfaces it implements,
+ * which of their functions may wait, and its options. The runtime decides with these; the
+ * packages themselves (cli.js, clocks.js, …) load only for components that import them.
+ */
+
+import { isReadableStream } from './cli.js';
+
+/** Every interface createWasi() implements, by versionless name. */
+export const interfaces = Object.freeze([
+  'wasi:cli/environment',
+  'wasi:cli/exit',
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/stderr',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:cli/terminal-stderr',
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/wall-clock',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+  'wasi:io/error',
+  'wasi:io/poll',
+  'wasi:io/streams',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
+  'wasi:sockets/network',
+  'wasi:sockets/instance-network',
+  'wasi:sockets/tcp',
+  'wasi:sockets/tcp-create-socket',
+  'wasi:sockets/udp',
+  'wasi:sockets/udp-create-socket',
+  'wasi:sockets/ip-name-lookup',
+  'wasi:http/types',
+  'wasi:http/outgoing-handler',
+]);
+
+/**
+ * The functions that may have to wait, by versionless interface and function name. Under JSPI
+ * only these are imported through `WebAssembly.Suspending` (the rest stay plain, synchronous
+ * calls); the streams' blocking calls only when the instance has something to wait for there:
+ * a ReadableStream on stdin, or wasi:http (response bodies to read, request bodies to send).
+ */
+const POLL_WAITS = ['[method]pollable.block', 'poll'];
+const READ_WAITS = ['[method]input-stream.blocking-read', '[method]input-stream.blocking-skip'];
+const WRITE_WAITS = [
+  '[method]output-stream.blocking-write-and-flush',
+  '[method]output-stream.blocking-flush',
+  '[method]output-stream.blocking-write-zeroes-and-flush',
+  '[method]output-stream.blocking-splice',
+];
+
+/**
+ * Which WASI imports may wait, for a component importing `importNames` (full names, versions
+ * included) with these options: a set of `interface#function` (versionless interface).
+ * @param {string[]} importNames
+ * @param {WasiOptions} [options]
+ */
+export function waitingFunctions(importNames, options = {}) {
+  const versionless = importNames.map((n) => n.replace(/@[^/]*$/, ''));
+  const http = versionless.some((n) => n.startsWith('wasi:http/'));
+  const stdinStream = isReadableStream(options.stdin) && versionless.includes('wasi:cli/stdin');
+  const set = new Set(POLL_WAITS.map((f) => `wasi:io/poll#${f}`));
+  if (http || stdinStream) for (const f of [...READ_WAITS, '[method]output-stream.blocking-splice']) set.add(`wasi:io/streams#${f}`);
+  if (http) for (const f of WRITE_WAITS) set.add(`wasi:io/streams#${f}`);
+  return set;
+}
+
+/**
+ * Whether a component importing `imports` (as `component.imports` lists them) can ever have to
+ * wait: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
+ * every pollable is ready at once, and `blocking: 'none'` costs nothing.
+ * @param {{name: string, functions: string[]}[]} imports
+ * @param {WasiOptions} [options]
+ */
+export function mayWait(imports, options = {}) {
+  return imports.some(({ name, functions }) => {
+    const n = name.replace(/@[^/]*$/, '');
+    if (n.startsWith('wasi:http/')) return true;
+    if (n === 'wasi:clocks/monotonic-clock') return functions.some((f) => f.startsWith('subscribe-'));
+    if (n === 'wasi:cli/stdin') return isReadableStream(options.stdin);
+    return false;
+  });
+}
+
+/**
+ * @typedef {object} WasiOptions
+ * @property {string[]} [args] what get-arguments returns (argv[0] included if wanted)
+ * @property {Record<string,string>|Array<[string,string]>} [env]
+ * @property {string} [cwd] what `wasi:cli/environment.initial-cwd` returns (none by default)
+ * @property {string|Uint8Array|ArrayBuffer|ReadableStream<Uint8Array>} [stdin] bytes are read in
+ *   chunks, then `closed`; a ReadableStream is read as it arrives (waiting needs JSPI or a
+ *   worker); undefined = empty
+ * @property {((bytes: Uint8Array) => void)|'console'} [stdout] callback gets a copy of each write;
+ *   'console'/undefined prints lines with console.log
+ * @property {((bytes: Uint8Array) => void)|'console'} [stderr] as stdout, with console.error
+ * @property {Record<string, any>} [preopens] guest path → filesystem (from createFilesystem()), or
+ *   in Node `{ hostPath, readOnly }`, a folder of the host
+ * @property {typeof fetch} [fetch] the fetch wasi:http uses (default: globalThis.fetch)
+ * @property {{requestBodies?: 'auto'|'stream'|'buffer'}} [http] how request bodies go out
+ * @property {{monotonic?: 'virtual'|(() => bigint|number), wall?: Date|number|(() => any)}} [clocks]
+ * @property {{seed?: number|bigint, bytes?: (n: number) => Uint8Array}} [random]
+ */
+
+/** The keys of `WasiOptions`, so a misspelt one is refused rather than silently ignored. */
+export const WASI_OPTION_KEYS = Object.freeze([
+  'args', 'env', 'cwd', 'stdin', 'stdout', 'stderr', 'preopens', 'fetch', 'http', 'clocks', 'random',
+]);
