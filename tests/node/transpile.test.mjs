@@ -1,0 +1,187 @@
+// Ahead-of-time output (`terrarium transpile`, js/transpile/): the files it writes, the module
+// instantiating at import and the `instantiate()` form, imports from mapped modules, only the WASI
+// packages a component imports, `--no-wasi`, and an invalid component writing nothing. The
+// differential suite (differential.test.mjs) runs every value case through this output too.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { load, TerrariumError } from '../../js/index.js';
+import { transpile } from '../../js/transpile/index.js';
+import { createWasi } from '../../polyfill-wasi/js/index.js';
+import { collector, componentsDir, guestBytes } from './support.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = `${root}js/cli.js`;
+// Inside the package, so the output's `terrarium-wasm/…` imports resolve to this checkout.
+const out = `${root}dist/transpile-tests/`;
+await rm(out, { recursive: true, force: true });
+
+function terrarium(...args) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+}
+
+/** Transpiles the guest `name` with the CLI into out/<dir>/ and imports its entry. */
+async function transpiled(name, dir, ...options) {
+  const r = terrarium('transpile', `${componentsDir}${name}.wasm`, '-o', `${out}${dir}`, ...options);
+  assert.equal(r.status, 0, r.stderr);
+  return import(pathToFileURL(`${out}${dir}/${name}.js`).href);
+}
+
+/** The specifiers a module's static imports name. */
+const importsOf = (source) => [...source.matchAll(/^import .* from (['"])(.+)\1;$/gm)].map((m) => m[2]);
+
+test('the files: one .wasm per core module, holding its bytes as they are in the component, and the entry', async () => {
+  const files = await transpile(`${componentsDir}bench.wasm`);
+  assert.deepEqual([...files.keys()], ['bench.core.wasm', 'bench.core2.wasm', 'bench.core3.wasm', 'bench.js']);
+  const component = await guestBytes('bench');
+  for (const name of ['bench.core.wasm', 'bench.core2.wasm', 'bench.core3.wasm']) {
+    const bytes = files.get(name);
+    assert.ok(WebAssembly.validate(bytes), `${name} is not a valid core module`);
+    const at = Buffer.from(component).indexOf(Buffer.from(bytes));
+    assert.ok(at > 0, `${name} is not a slice of the component`);
+  }
+  assert.match(files.get('bench.js'), /^\/\/ Written by `terrarium transpile` from bench\.wasm/);
+});
+
+test('a module instantiating at import: its exports by short and full name, its import from the mapped module', async () => {
+  await mkdir(`${out}hosts`, { recursive: true });
+  await writeFile(`${out}hosts/bench-host.js`, 'export const logged = [];\nexport const log = (msg) => logged.push(msg);\n');
+  const bench = await transpiled('bench', 'bench', '--map', 'example:bench/host=../hosts/bench-host.js');
+  const host = await import(pathToFileURL(`${out}hosts/bench-host.js`).href);
+  assert.equal(bench.api, bench['example:bench/api@0.1.0']);
+  assert.equal(bench.api.add(0xffff_ffff, 2), 1);
+  assert.equal(bench.api.echoString('héllo 🌍'), 'héllo 🌍');
+  assert.equal(bench.api.sumBytes(new Uint8Array([1, 2, 250])), 253n);
+  bench.api.callHost('from the guest');
+  assert.deepEqual(host.logged, ['from the guest']);
+  // The same component through load(): the same values.
+  const live = (await (await load(await guestBytes('bench'))).instantiate({ 'example:bench/host': { log() {} } })).exports;
+  assert.equal(live.api.add(0xffff_ffff, 2), bench.api.add(0xffff_ffff, 2));
+  assert.equal(live.api.sumBytes(new Uint8Array([1, 2, 250])), bench.api.sumBytes(new Uint8Array([1, 2, 250])));
+});
+
+test('--map with a `*`: the rest of the import name takes its place', async () => {
+  await mkdir(`${out}hosts/example`, { recursive: true });
+  await writeFile(`${out}hosts/example/host.js`, 'export const log = () => {};\n');
+  await transpiled('bench', 'bench-star', '--map', 'example:bench/*=../hosts/example/*.js');
+  const entry = await readFile(`${out}bench-star/bench.js`, 'utf8');
+  assert.ok(importsOf(entry).includes('../hosts/example/host.js'), entry.slice(0, 400));
+});
+
+test('an entry imports the runtime and only the WASI packages its component imports', async () => {
+  const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
+  assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'example:bench/host']);
+  const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
+  assert.deepEqual(importsOf(hello), [
+    'terrarium-wasm/aot',
+    ...['cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
+  ]);
+  const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
+  assert.ok(importsOf(http).includes('terrarium-wasm/wasi/http.js'));
+  assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
+});
+
+test('--instantiation async: instantiate() with WASI options runs a command, as load() does', async () => {
+  const { instantiate } = await transpiled('hello', 'hello', '--instantiation', 'async');
+  const outputs = [];
+  for (const make of [async (o) => instantiate(undefined, {}, o), async (o) => (await (await load(`${componentsDir}hello.wasm`)).instantiate({}, o)).exports]) {
+    const stdout = collector();
+    const exports = await make({ wasi: { args: ['hello', 'one', 'two'], stdout, stderr: () => {} } });
+    exports.run.run();
+    outputs.push(stdout.text());
+  }
+  assert.match(outputs[0], /hello from wasi\narg: hello\narg: one\narg: two\n/);
+  assert.equal(outputs[0], outputs[1]);
+});
+
+test('instantiate(getCoreModule): asked for each core file by name, and given modules are used', async () => {
+  const { instantiate } = await transpiled('bench', 'bench-async', '--instantiation', 'async');
+  const asked = [];
+  const exports = await instantiate(
+    async (file) => {
+      asked.push(file);
+      return WebAssembly.compile(await readFile(`${out}bench-async/${file}`));
+    },
+    { 'example:bench/host': { log() {} } },
+  );
+  assert.deepEqual(asked, ['bench.core.wasm', 'bench.core2.wasm', 'bench.core3.wasm']);
+  assert.equal(exports.api.add(20, 22), 42);
+  await assert.rejects(
+    instantiate(() => 'not a module', { 'example:bench/host': { log() {} } }),
+    (e) => e instanceof TypeError && /core module 0: expected a WebAssembly\.Module/.test(e.message),
+  );
+});
+
+test('guest resources through the output: classes, methods, statics and dispose', async () => {
+  const { instantiate } = await transpiled('resources', 'resources', '--instantiation', 'async');
+  class Blob {
+    constructor(init) {
+      this.bytes = [...init];
+    }
+    size() {
+      return this.bytes.length;
+    }
+    write(bytes) {
+      this.bytes.push(...bytes);
+    }
+    read() {
+      return new Uint8Array(this.bytes);
+    }
+    static concat(a, b) {
+      return new Blob([...a.bytes, ...b.bytes]);
+    }
+  }
+  const host = { log() {}, Blob, consume: () => 0, consumeTwo: () => 0, borrowThenOwn: () => 0, peek: (b) => b.size() };
+  const exports = await instantiate(null, { 'example:resources/host': host });
+  const { Counter } = exports.api;
+  const counter = new Counter(5);
+  assert.equal(counter.add(2), 7);
+  assert.equal(Counter.sum(counter, counter), 14);
+  const before = exports.api.live();
+  counter[Symbol.dispose]();
+  assert.equal(exports.api.live(), before - 1);
+});
+
+test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
+  const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
+  const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot']);
+  await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
+  const stdout = collector();
+  const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
+  exports.run.run();
+  assert.match(stdout.text(), /^hello from wasi\n/);
+});
+
+test('an invalid component: the same typed error and offset as load(), and nothing written', async () => {
+  const bytes = await guestBytes('bench');
+  const broken = bytes.slice(0, 300);
+  const file = `${out}broken.wasm`;
+  await mkdir(out, { recursive: true });
+  await writeFile(file, broken);
+  const loaded = await load(broken).then(() => null, (e) => e);
+  assert.ok(loaded instanceof TerrariumError, String(loaded));
+  await assert.rejects(transpile(file), (e) => e instanceof TerrariumError && e.kind === loaded.kind && e.message === loaded.message && e.offset === loaded.offset);
+  const r = terrarium('transpile', file, '-o', `${out}broken-out`);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, `terrarium: ${loaded.kind}: ${loaded.message}\n`);
+  assert.equal(existsSync(`${out}broken-out`), false);
+});
+
+test('transpile usage errors name the problem and write nothing', async () => {
+  for (const [args, problem] of [
+    [[], /the output folder \(-o DIR\) is missing/],
+    [['-o', `${out}x`, '--instantiation', 'sync'], /--instantiation sync: not a value it takes/],
+    [['-o', `${out}x`, '--frobnicate'], /unknown option --frobnicate/],
+    [['-o'], /-o needs a value/],
+  ]) {
+    const r = terrarium('transpile', `${componentsDir}bench.wasm`, ...args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, problem);
+  }
+  assert.deepEqual((await readdir(out)).includes('x'), false);
+});
