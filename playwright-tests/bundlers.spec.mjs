@@ -3,12 +3,18 @@
 // Rollup need for `new URL(…, import.meta.url)`: Vite (dev server, and build + preview), esbuild,
 // Rollup and webpack 5; and with no bundler at all, a page's <script type="module"> and a module
 // Web Worker. Each app loads a component, calls it in the page and in Terrarium's guest worker,
-// prints its WIT and makes a filesystem: every file the package fetches at run time.
+// prints its WIT and makes a filesystem: every file the package fetches at run time. Then a
+// component imported as a module (`?component`) through the Vite, Rollup and esbuild plugins, and
+// `terrarium transpile`'s output in a page with no bundler.
 
 import { test, expect } from '@playwright/test';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ISOLATION, buildApp, filesIn, installApp, serveDir } from '../tests/bundlers/apps.mjs';
+import { fileURLToPath } from 'node:url';
+import { COMPONENT_OPTIONS, ISOLATION, buildApp, filesIn, installApp, serveDir } from '../tests/bundlers/apps.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const EXPECTED = { add: 5, workerAdd: 42, wit: true, file: 'from the page' };
 
@@ -39,14 +45,7 @@ for (const bundler of ['esbuild', 'rollup', 'webpack', 'vite']) {
     const variants = readdirSync(path.join(dir, 'node_modules', 'terrarium-wasm', 'dist', 'wasm'));
     expect(variants.length).toBeGreaterThanOrEqual(4);
     expect(filesIn(out).filter((f) => f.endsWith('.wasm') && f !== 'bench.wasm')).toHaveLength(variants.length);
-    let server;
-    if (bundler === 'vite') {
-      const { preview } = await import('vite');
-      const vite = await preview({ root: dir, logLevel: 'silent', build: { outDir: out }, preview: { host: '127.0.0.1', port: 0, headers: ISOLATION } });
-      server = { url: vite.resolvedUrls.local[0], close: () => vite.close() };
-    } else {
-      server = await serveDir(out);
-    }
+    const server = bundler === 'vite' ? await vitePreview(dir, out) : await serveDir(out);
     try {
       expect(await appResult(page, server.url)).toEqual(EXPECTED);
     } finally {
@@ -78,3 +77,78 @@ test('no bundler: a <script type="module"> and a module Web Worker import the in
     await server.close();
   }
 });
+
+// ---- A component imported as a module (`./calc.wasm?component`) through Terrarium's plugins.
+
+const COMPONENT_EXPECTED = { names: ['api', 'example:bench/api@0.1.0'], add: 5, echo: 'héllo', logged: ['from the guest'] };
+
+test.describe('ahead-of-time output', () => {
+  let aotDir;
+  test.beforeAll(() => {
+    aotDir = installApp('aot-app');
+  });
+  test.afterAll(() => rmSync(aotDir, { recursive: true, force: true }));
+
+  for (const bundler of ['esbuild', 'rollup', 'vite']) {
+    test(`${bundler} plugin: a ?component import is the component's exports, with no planner in the app`, async ({ page }) => {
+      test.setTimeout(180_000);
+      const out = await buildApp(aotDir, bundler, { plugin: true });
+      const files = filesIn(out);
+      // The component's three core modules are emitted; the planner's wasm is not, nor its code.
+      expect(files.filter((f) => /calc\.core\d?-[\w-]+\.wasm$/.test(f))).toHaveLength(3);
+      for (const script of files.filter((f) => f.endsWith('.js') && !/terrarium-worker/.test(f))) {
+        expect(readFileSync(path.join(out, script), 'utf8'), script).not.toMatch(/terrarium_bg|["']node:/);
+      }
+      const server = bundler === 'vite' ? await vitePreview(aotDir, out) : await serveDir(out);
+      try {
+        expect(await appResult(page, server.url)).toEqual(COMPONENT_EXPECTED);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  test('vite plugin on the dev server: the component module runs, and a rebuilt .wasm reloads the page', async ({ page }) => {
+    test.setTimeout(180_000);
+    const { createServer } = await import('vite');
+    const { terrarium } = await import(path.join(aotDir, 'node_modules/terrarium-wasm/js/bundlers/vite.js'));
+    const vite = await createServer({
+      root: aotDir, logLevel: 'silent', configFile: false, plugins: [terrarium(COMPONENT_OPTIONS)],
+      server: { host: '127.0.0.1', port: 0, headers: ISOLATION },
+    });
+    await vite.listen();
+    try {
+      expect(await appResult(page, vite.resolvedUrls.local[0])).toEqual(COMPONENT_EXPECTED);
+      // Another component in calc.wasm's place: the page reloads by itself and shows its exports.
+      copyFileSync(path.join(ROOT, 'dist/components/hello.wasm'), path.join(aotDir, 'calc.wasm'));
+      await expect(page.locator('#out')).toHaveText(JSON.stringify({ names: ['run', 'wasi:cli/run@0.2.0'] }), { timeout: 60_000 });
+    } finally {
+      await vite.close();
+      copyFileSync(path.join(ROOT, 'dist/components/bench.wasm'), path.join(aotDir, 'calc.wasm'));
+    }
+  });
+
+  test('no bundler: `terrarium transpile` output and an import map; the page fetches only the runtime it uses', async ({ page }) => {
+    const cli = path.join(aotDir, 'node_modules/terrarium-wasm/js/cli.js');
+    execFileSync(process.execPath, [cli, 'transpile', path.join(aotDir, 'calc.wasm'), '-o', path.join(aotDir, 'aot')]);
+    const server = await serveDir(aotDir);
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    try {
+      expect(await appResult(page, `${server.url}plain.html`)).toEqual({ add: 5, logged: ['from the guest'] });
+    } finally {
+      await server.close();
+    }
+    expect(fetched).toContain('/aot/calc.core.wasm');
+    expect(fetched).toContain('/node_modules/terrarium-wasm/js/aot.js');
+    // No planner, validator or engine wasm; no WASI package the component does not import.
+    const unwanted = fetched.filter((p) => /\/dist\/|\/js\/(load|engine|component|types\/)|polyfill-wasi\/js\/(filesystem|http|clocks|random|sockets|opfs)/.test(p));
+    expect(unwanted).toEqual([]);
+  });
+});
+
+async function vitePreview(root, outDir) {
+  const { preview } = await import('vite');
+  const vite = await preview({ root, logLevel: 'silent', configFile: false, build: { outDir }, preview: { host: '127.0.0.1', port: 0, headers: ISOLATION } });
+  return { url: vite.resolvedUrls.local[0], close: () => vite.close() };
+}

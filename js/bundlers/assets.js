@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 /** The installed package's root (this file is js/bundlers/assets.js). */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** `new URL('./terrarium-worker.js', import.meta.url)`: the quote, then the relative path. */
-export const ASSET_URL = /new URL\((["'])([^"'`]+)\1,\s*import\.meta\.url\)/g;
+/**
+ * `new URL('./terrarium-worker.js', import.meta.url)`: the quote, then the relative path (of
+ * real names only, not a comment's `./…`).
+ */
+export const ASSET_URL = /new URL\((["'])(\.\.?\/[\w./-]+)\1,\s*import\.meta\.url\)/g;
 
 /**
  * Whether `file` is Terrarium code whose `new URL(…)`s name files to emit. wasm-bindgen's glue

@@ -29,8 +29,10 @@ const WASI_PACKAGES = {
  * @param {(name: string) => string} o.specifier the module an import comes from (`--map`)
  * @param {boolean} o.wasi whether the polyfill serves WASI imports (`--no-wasi`: false)
  * @param {string} o.runtime the specifier of the runtime package
+ * @param {(file: string) => string} [o.coreUrl] the JS expression of a core file's URL (a bundler
+ *   plugin's), by default `new URL('./file', import.meta.url)`
  */
-export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime }) {
+export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime, coreUrl = fileUrl }) {
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const lines = [
     `// Written by \`terrarium transpile\` from ${source}: the component's plan, run by Terrarium's runtime.`,
@@ -49,7 +51,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
     `const wasi = [${packages.map((p) => WASI_PACKAGES[p]).join(', ')}];`,
   );
-  const fileUrl = (file) => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`;
+  const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;
   if (instantiation === 'async') {
     lines.push(
       `const coreFiles = ${JSON.stringify(coreFiles)};`,
@@ -60,9 +62,9 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
       ' * `imports` and `options` are those of `component.instantiate` in `terrarium-wasm`.',
       ' */',
       'export async function instantiate(getCoreModule, imports = {}, options = {}) {',
-      '  const modules = coreFiles.map((file) =>',
-      '    file === null ? null : getCoreModule ? getCoreModule(file) : new URL(`./${file}`, import.meta.url),',
-      '  );',
+      '  const modules = getCoreModule',
+      '    ? coreFiles.map((file) => (file === null ? null : getCoreModule(file)))',
+      `    : ${modules};`,
       '  const { exports } = await instantiateTranspiled(plan, modules, imports, options, wasi);',
       '  return exports;',
       '}',
@@ -73,7 +75,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     imp.kind === 'instance' ? `  ${JSON.stringify(imp.name)}: import${index},` : `  ${JSON.stringify(imp.jsName)}: import${index},`,
   );
   lines.push(
-    `const modules = [${coreFiles.map((file) => (file === null ? 'null' : fileUrl(file))).join(', ')}];`,
+    `const modules = ${modules};`,
     `const imports = {${imports.length ? `\n${imports.join('\n')}\n` : ''}};`,
     '',
     'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, wasi);',
@@ -84,6 +86,8 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   });
   return `${lines.join('\n')}\n`;
 }
+
+const fileUrl = (file) => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`;
 
 /** The polyfill packages serving the component's WASI imports, in a stable order. */
 function wasiPackagesOf(plan) {

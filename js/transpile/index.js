@@ -21,6 +21,8 @@ import { entryModule } from './entry.js';
  * @property {boolean} [types] write `<name>.d.ts` too
  * @property {'none'|'jspi'|'worker'} [blocking] the declarations' form (promises for jspi, worker)
  * @property {string} [runtime] the runtime's package specifier (default `terrarium-wasm`)
+ * @property {(file: string, bytes: Uint8Array) => string} [coreUrl] for bundler plugins: the JS
+ *   expression of a core file's URL in the entry
  */
 
 /**
@@ -48,6 +50,7 @@ export async function transpile(source, options = {}) {
     specifier: specifierMap(options.map ?? {}),
     wasi: options.wasi !== false,
     runtime: options.runtime ?? 'terrarium-wasm',
+    coreUrl: options.coreUrl && ((file) => options.coreUrl(file, files.get(file))),
   });
   files.set(`${name}.js`, entry);
   if (options.types) {

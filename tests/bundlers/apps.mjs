@@ -13,41 +13,53 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const APP = path.join(ROOT, 'tests', 'bundlers', 'app');
+const APPS = path.join(ROOT, 'tests', 'bundlers');
 
 export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-/** A fresh folder holding the app, the bench component and the packed package; returns its path. */
-export function installApp() {
+/**
+ * A fresh folder holding an app (`app`: Terrarium's API; `aot-app`: a component imported as a
+ * module through the plugins), the bench component (as bench.wasm and calc.wasm) and the packed
+ * package; returns its path.
+ */
+export function installApp(app = 'app') {
   const dir = mkdtempSync(path.join(tmpdir(), 'terrarium-app-'));
   const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim();
   const installed = path.join(dir, 'node_modules', 'terrarium-wasm');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['xzf', path.join(dir, packed), '-C', installed, '--strip-components=1']);
-  cpSync(APP, dir, { recursive: true });
-  cpSync(path.join(ROOT, 'dist', 'components', 'bench.wasm'), path.join(dir, 'bench.wasm'));
+  cpSync(path.join(APPS, app), dir, { recursive: true });
+  for (const name of ['bench.wasm', 'calc.wasm']) cpSync(path.join(ROOT, 'dist', 'components', 'bench.wasm'), path.join(dir, name));
   return dir;
 }
 
-/** Builds `dir`'s app with `bundler` into `dir/out-<bundler>`, with the page and bench.wasm beside it. */
-export async function buildApp(dir, bundler) {
+/** The options of the aot-app's plugin: its component's one import comes from ./bench-host.js. */
+export const COMPONENT_OPTIONS = { map: { 'example:bench/host': './bench-host.js' } };
+
+/**
+ * Builds `dir`'s app with `bundler` into `dir/out-<bundler>`, with the page and bench.wasm beside
+ * it; `plugin`: the app needs Terrarium's plugin for `?component` imports (with COMPONENT_OPTIONS).
+ */
+export async function buildApp(dir, bundler, { plugin = false } = {}) {
   const out = path.join(dir, `out-${bundler}`);
   const packageFile = (file) => path.join(dir, 'node_modules', 'terrarium-wasm', file);
+  const options = plugin ? COMPONENT_OPTIONS : undefined;
   if (bundler === 'vite') {
     const { build } = await import('vite');
-    await build({ root: dir, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
+    const plugins = plugin ? [(await import(packageFile('js/bundlers/vite.js'))).terrarium(options)] : [];
+    await build({ root: dir, logLevel: 'silent', configFile: false, plugins, build: { outDir: out, emptyOutDir: true } });
   } else if (bundler === 'esbuild') {
     const esbuild = await import('esbuild');
     const { terrarium } = await import(packageFile('js/bundlers/esbuild.js'));
     await esbuild.build({
       absWorkingDir: dir, entryPoints: [path.join(dir, 'main.js')], bundle: true, format: 'esm', platform: 'browser',
-      splitting: true, outdir: out, logLevel: 'silent', plugins: [terrarium()],
+      splitting: true, outdir: out, logLevel: 'silent', plugins: [terrarium(options)],
     });
   } else if (bundler === 'rollup') {
     const { rollup } = await import('rollup');
     const { nodeResolve } = await import('@rollup/plugin-node-resolve');
     const { terrarium } = await import(packageFile('js/bundlers/rollup.js'));
-    const bundle = await rollup({ input: path.join(dir, 'main.js'), plugins: [nodeResolve({ browser: true, rootDir: dir }), terrarium()] });
+    const bundle = await rollup({ input: path.join(dir, 'main.js'), plugins: [nodeResolve({ browser: true, rootDir: dir }), terrarium(options)] });
     await bundle.write({ dir: out, format: 'es' });
     await bundle.close();
   } else if (bundler === 'webpack') {
