@@ -6,7 +6,8 @@
  *                                            run a command component; exits with its exit code
  *   terrarium wit <component.wasm>           print the component's world as WIT
  *   terrarium inspect <component.wasm>       list its imports and exports
- *   terrarium types <component.wasm> [-o f]  TypeScript declarations of its exports and imports
+ *   terrarium types <component.wasm> [-o f] [--blocking jspi|worker|none]
+ *                                            TypeScript declarations of its exports and imports
  *   terrarium push <component.wasm> oci://HOST/REPO:TAG
  *                                            publish it to a registry; prints the manifest's digest
  *   terrarium transpile <component.wasm> -o <dir> [options]
@@ -31,8 +32,10 @@ const usage = `usage:
                                              guest as they are
   terrarium wit <component.wasm>             print the component's world as WIT
   terrarium inspect <component.wasm>         list its imports and exports
-  terrarium types <component.wasm> [-o out.d.ts]
-                                             TypeScript declarations of its exports and imports (to stdout without -o)
+  terrarium types <component.wasm> [-o out.d.ts] [--blocking jspi|worker|none]
+                                             TypeScript declarations of its exports and imports (to
+                                             stdout without -o); --blocking jspi or worker: for an
+                                             instance made so, whose exports return promises
   terrarium push <component.wasm> oci://HOST[:PORT]/REPO:TAG
                                              publish it to an OCI registry as wkg does; prints the
                                              manifest's digest
@@ -62,14 +65,14 @@ async function main([command, ...words]) {
     return 0;
   }
   if (command === 'types') {
-    const out = typesOutput(rest);
-    if (out === undefined) {
+    const options = typesOptions(rest);
+    if (options === null) {
       console.error(usage);
       return 2;
     }
-    const text = await component.types({ name: path.basename(file) });
-    if (out === null) process.stdout.write(text);
-    else await writeFile(out, text);
+    const text = await component.types({ name: path.basename(file), blocking: options.blocking });
+    if (options.out === undefined) process.stdout.write(text);
+    else await writeFile(options.out, text);
     return 0;
   }
   if (command === 'inspect') {
@@ -138,11 +141,20 @@ function transpileOptions(words) {
   return options;
 }
 
-/** `[-o file]` → the file, `[]` → null (stdout); anything else → undefined (usage). */
-function typesOutput(rest) {
-  if (rest.length === 0) return null;
-  if (rest.length === 2 && (rest[0] === '-o' || rest[0] === '--out')) return rest[1];
-  return undefined;
+/** `[-o file] [--blocking mode]`, in either order → `{out, blocking}` (each may be undefined); null: misused. */
+function typesOptions(rest) {
+  const options = {};
+  for (let i = 0; i < rest.length; i += 2) {
+    const [option, value] = [rest[i], rest[i + 1]];
+    if ((option === '-o' || option === '--out') && value !== undefined && options.out === undefined) {
+      options.out = value;
+    } else if (option === '--blocking' && ['none', 'jspi', 'worker'].includes(value) && options.blocking === undefined) {
+      options.blocking = value;
+    } else {
+      return null;
+    }
+  }
+  return options;
 }
 
 /**

@@ -74,7 +74,9 @@ export class Component {
    * TypeScript declarations of the component's exports (`Exports`, the shape of
    * `instance.exports`) and of the imports it needs (`Imports`), in jco's value conventions, as a
    * `.d.ts` module text. The generator loads on first use.
-   * @param {{name?: string}} [options] `name`: what the header calls the component
+   * @param {{name?: string, blocking?: 'none'|'jspi'|'worker'}} [options] `name`: what the header
+   *   calls the component; `blocking`: that of the instances they type ('jspi' and 'worker':
+   *   exports return promises)
    * @returns {Promise<string>}
    */
   async types(options = {}) {

@@ -245,8 +245,10 @@ export declare class Component {
   /**
    * TypeScript declarations (a `.d.ts` module) of the component's exports (`Exports`) and of the
    * imports it needs (`Imports`), in jco's value conventions; the generator loads on first use.
+   * `blocking`: that of the instances they type (`instance.blocking`); with `'jspi'` or `'worker'`
+   * every export call returns a promise.
    */
-  types(options?: { name?: string }): Promise<string>;
+  types(options?: { name?: string; blocking?: 'none' | 'jspi' | 'worker' }): Promise<string>;
   /** `E`: the exports' type, e.g. `Exports` from the declarations `types()` writes. */
   instantiate<E = Record<string, any>>(imports?: Imports, options?: InstantiateOptions): Promise<Instance<E>>;
 }

@@ -7,6 +7,9 @@
  * Named types come from the plan's optional `name` (a record, variant, enum or flags type that the
  * component or an imported instance type exports under a WIT name); a type without one is written
  * out structurally where it is used.
+ *
+ * With `blocking: 'jspi'` or `'worker'` they are the declarations of such an instance, whose export
+ * calls all return promises (js/runtime/exports.js, resources.js; js/worker/host.js, codec.js).
  */
 
 const TYPED_ARRAYS = {
@@ -34,18 +37,31 @@ const RESERVED_WORDS = new Set(
     .split(' '),
 );
 
+const BLOCKING = ['none', 'jspi', 'worker'];
+
 /**
  * @param {any} plan the plan host-core made (`docs/plan-format.md`)
- * @param {{name?: string}} [options] `name`: what the header calls the component, e.g. its file name
+ * @param {{name?: string, blocking?: 'none'|'jspi'|'worker'}} [options] `name`: what the header
+ *   calls the component, e.g. its file name; `blocking`: that of the instances the declarations
+ *   are for (default `'none'`: synchronous exports)
  * @returns {string} the text of a `.d.ts` module
  */
 export function declarations(plan, options = {}) {
-  return new Writer(plan).write(options.name ?? 'component');
+  const blocking = options.blocking ?? 'none';
+  if (!BLOCKING.includes(blocking)) {
+    throw new TypeError(`blocking must be one of ${BLOCKING.map((m) => `'${m}'`).join(', ')}, not ${JSON.stringify(blocking)}`);
+  }
+  return new Writer(plan, blocking).write(options.name ?? 'component');
 }
 
 class Writer {
-  constructor(plan) {
+  constructor(plan, blocking) {
     this.plan = plan;
+    this.blocking = blocking;
+    /** Every export call returns a promise: JSPI runs it through `WebAssembly.promising`, a worker posts it. */
+    this.async = blocking !== 'none';
+    /** The page awaits what a host function returns before it answers the worker. */
+    this.hostMayWait = blocking === 'worker';
     this.types = plan.types;
     this.resources = plan.resources;
     /** TS names: `t<id>` for named types, `r<id>` for resources */
@@ -61,21 +77,39 @@ class Writer {
     const imported = this.importModel();
     this.nameEverything(exported, imported);
 
-    const out = [
-      `// TypeScript declarations for ${componentName}, written by Terrarium from the component.`,
-      '// `Exports` is `instance.exports` (`component.instantiate<Exports>(imports)`); `Imports` is what',
-      "// `instantiate` needs. Values follow jco's conventions; a `result` return value is its ok value",
-      '// and an err is thrown (`ComponentError` with `.payload` from an export).',
-      '',
-    ];
+    const out = [...this.header(componentName), ''];
     const typeDecls = this.typeDeclarations(imported);
     if (typeDecls.length > 0) out.push('// Types', '', ...typeDecls);
     out.push('// Exports', '', ...this.exportDeclarations(exported));
     out.push('// Imports', '', ...this.importDeclarations(imported));
     // A resource class's `[Symbol.dispose]` needs the disposable lib: declared here, so the file
     // compiles with the default libs.
-    if (out.some((line) => line.includes('[Symbol.dispose]'))) out.unshift('/// <reference lib="esnext.disposable" />');
+    if (out.some((line) => line.startsWith('  [Symbol.dispose]'))) out.unshift('/// <reference lib="esnext.disposable" />');
     return out.join('\n').replace(/\n*$/, '\n');
+  }
+
+  /** What the file declares, and for which instances: synchronous ones, or those of `blocking`. */
+  header(componentName) {
+    if (!this.async) {
+      return [
+        `// TypeScript declarations for ${componentName}, written by Terrarium from the component.`,
+        '// `Exports` is `instance.exports` (`component.instantiate<Exports>(imports)`); `Imports` is what',
+        "// `instantiate` needs. Values follow jco's conventions; a `result` return value is its ok value",
+        '// and an err is thrown (`ComponentError` with `.payload` from an export).',
+      ];
+    }
+    const options = `{ blocking: '${this.blocking}' }`;
+    return [
+      `// TypeScript declarations for ${componentName}, written by Terrarium from the component, in the`,
+      `// asynchronous form, for an instance made with \`${options}\`: every export call returns a`,
+      "// promise, a guest resource's constructor, methods, statics and `[Symbol.dispose]()` too.",
+      `// \`Exports\` is \`instance.exports\` (\`component.instantiate<Exports>(imports, ${options})\`);`,
+      "// `Imports` is what `instantiate` needs. Values follow jco's conventions; a `result` return value",
+      '// is its ok value and an err rejects (`ComponentError` with `.payload` from an export).',
+      this.hostMayWait
+        ? '// A host function may return a promise: the worker waits for it.'
+        : '// A host function returns its value, not a promise.',
+    ];
   }
 
   // ---- What is exported and imported, grouped as JS sees it.
@@ -318,6 +352,18 @@ class Writer {
     return this.ts(func.result);
   }
 
+  /** What calling an export gives: its value, or a promise of it. */
+  exportReturn(func) {
+    const type = this.returnType(func);
+    return this.async ? `Promise<${type}>` : type;
+  }
+
+  /** What a host function gives the component: its value, or under a worker a promise of it too. */
+  hostReturn(func) {
+    const type = this.returnType(func);
+    return this.hostMayWait ? `${type} | Promise<${type}>` : type;
+  }
+
   params(params) {
     const used = new Set();
     return params
@@ -387,11 +433,13 @@ class Writer {
 
   /**
    * A function as an interface or class member, after its WIT signature in a doc comment:
-   * `  add(a: number, b: number): number;`. `dropSelf` for a method (its `self` is `this`).
+   * `  add(a: number, b: number): number;`. `dropSelf` for a method (its `self` is `this`); `host`
+   * for a function the host provides.
    */
-  member({ name, jsName, func }, { prefix = '', dropSelf = false } = {}) {
+  member({ name, jsName, func }, { prefix = '', dropSelf = false, host = false } = {}) {
     const params = this.params(dropSelf ? func.params.slice(1) : func.params);
-    return [this.witDoc(name, func, '  '), `  ${prefix}${prop(jsName)}(${params}): ${this.returnType(func)};`];
+    const returns = host ? this.hostReturn(func) : this.exportReturn(func);
+    return [this.witDoc(name, func, '  '), `  ${prefix}${prop(jsName)}(${params}): ${returns};`];
   }
 
   typeDeclarations(imported) {
@@ -431,24 +479,48 @@ class Writer {
     const cls = imported[def.import]?.classes.find((c) => c.resource === r);
     const from = this.plan.imports[def.import]?.name ?? '?';
     const out = [`/** WIT resource \`${def.name}\` of \`${from}\`, from the host: the methods the component calls. */`];
-    const methods = (cls?.methods ?? []).flatMap((m) => this.member(m, { dropSelf: true }));
+    const methods = (cls?.methods ?? []).flatMap((m) => this.member(m, { dropSelf: true, host: true }));
     out.push(...interfaceLines(name, methods));
     return out;
   }
 
-  /** A resource the component defines and exports: a class, as jco declares it. */
+  /**
+   * A resource the component defines and exports: a class, as jco declares it. Asynchronous, `new`
+   * returns a promise of the object, which a class cannot declare: then the object's type is an
+   * interface and the class a `const` of the same name, so `typeof Counter` still types the class.
+   */
   guestClass(cls) {
     const def = this.resources[cls.resource];
     const name = this.resourceName(cls.resource);
-    const out = [`/** WIT resource \`${def.name}\`, defined by the component. */`, `export declare class ${name} {`];
+    const doc = `/** WIT resource \`${def.name}\`, defined by the component. */`;
+    const methods = cls.methods.flatMap((m) => this.member(m, { dropSelf: true }));
+    const dispose = this.async
+      ? [
+          '  /** Drops this handle: the component destroys the resource; undefined when there is nothing to drop. */',
+          '  [Symbol.dispose](): Promise<void> | undefined;',
+        ]
+      : ['  /** Drops this handle: the component destroys the resource. */', '  [Symbol.dispose](): void;'];
+    if (this.async && cls.ctor !== null) {
+      return [
+        doc,
+        ...interfaceLines(name, [...methods, ...dispose]),
+        `/** The class of \`${name}\`: \`await new ${name}(…)\`. */`,
+        `export declare const ${name}: {`,
+        this.witDoc(cls.ctor.name, cls.ctor.func, '  '),
+        `  new (${this.params(cls.ctor.func.params)}): Promise<${name}>;`,
+        ...cls.statics.flatMap((s) => this.member(s)),
+        '  /** What `instanceof` narrows to. */',
+        `  readonly prototype: ${name};`,
+        '};',
+      ];
+    }
+    const out = [doc, `export declare class ${name} {`];
     if (cls.ctor !== null) {
       out.push(this.witDoc(cls.ctor.name, cls.ctor.func, '  '), `  constructor(${this.params(cls.ctor.func.params)});`);
     } else {
       out.push('  /** The component gives this resource no constructor. */', '  private constructor();');
     }
-    for (const m of cls.methods) out.push(...this.member(m, { dropSelf: true }));
-    for (const s of cls.statics) out.push(...this.member(s, { prefix: 'static ' }));
-    out.push('  /** Drops this handle: the component destroys the resource. */', '  [Symbol.dispose](): void;', '}');
+    out.push(...methods, ...cls.statics.flatMap((s) => this.member(s, { prefix: 'static ' })), ...dispose, '}');
     return out;
   }
 
@@ -490,7 +562,7 @@ class Writer {
     for (const exp of world.functions) {
       if (isPlainIdentifier(exp.jsName)) {
         const params = this.params(exp.func.params);
-        out.push(`export declare function ${exp.jsName}(${params}): ${this.returnType(exp.func)};`);
+        out.push(`export declare function ${exp.jsName}(${params}): ${this.exportReturn(exp.func)};`);
       }
     }
     out.push('');
@@ -503,7 +575,7 @@ class Writer {
     const name = this.resourceName(cls.resource);
     const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.func.params)})`;
     if (cls.statics.length === 0) return `${ctor} => ${name}`;
-    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.func.params)}): ${this.returnType(s.func)}`);
+    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.func.params)}): ${this.hostReturn(s.func)}`);
     return `(${ctor} => ${name}) & { ${statics.join('; ')} }`;
   }
 
@@ -516,7 +588,7 @@ class Writer {
     for (const entry of imported) {
       const { imp } = entry;
       if (imp.kind === 'func') {
-        entries.push(...entry.functions.flatMap((f) => this.member({ ...f, jsName: imp.jsName })));
+        entries.push(...entry.functions.flatMap((f) => this.member({ ...f, jsName: imp.jsName }, { host: true })));
         continue;
       }
       if (imp.kind === 'resource') {
@@ -527,7 +599,7 @@ class Writer {
         entries.push(`  ${prop(imp.jsName)}: WebAssembly.Module;`);
         continue;
       }
-      const members = entry.functions.flatMap((f) => this.member(f));
+      const members = entry.functions.flatMap((f) => this.member(f, { host: true }));
       let used = entry.functions.length > 0;
       for (const cls of entry.classes) {
         // The runtime looks the class up only for a constructor, static or method the guest calls.

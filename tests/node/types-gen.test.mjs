@@ -1,6 +1,8 @@
 // TypeScript declarations written from the plan (`component.types()`, `terrarium types`): their text
-// for the guests, and `tsc` over code written against them (tests/types-gen/), which must compile
-// and run when it is right and must be refused, line by line, when it is wrong.
+// for the guests, synchronous and for `blocking: 'jspi'` / `'worker'`, and `tsc` over code written
+// against them (tests/types-gen/), which must compile and run when it is right (the asynchronous
+// form under a worker, so what it calls a promise is checked to be one) and must be refused, line by
+// line, when it is wrong.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,10 +18,18 @@ const folder = fileURLToPath(new URL('../types-gen/', import.meta.url));
 const generated = `${folder}generated/`;
 const tsc = `${root}node_modules/typescript/bin/tsc`;
 
+const components = {};
 const text = {};
 for (const name of ['bench', 'types', 'trap', 'resources']) {
-  const component = await load(await guestBytes(name));
-  text[name] = await component.types({ name: `${name}.wasm` });
+  components[name] = await load(await guestBytes(name));
+  text[name] = await components[name].types({ name: `${name}.wasm` });
+}
+/** The asynchronous forms, by guest: for instances made with `blocking: 'worker'` and `'jspi'`. */
+const worker = {};
+const jspi = {};
+for (const name of ['bench', 'types', 'resources']) {
+  worker[name] = await components[name].types({ name: `${name}.wasm`, blocking: 'worker' });
+  jspi[name] = await components[name].types({ name: `${name}.wasm`, blocking: 'jspi' });
 }
 
 /** The lines of `block` (`export interface Api {` … `}`, or `} & …` for a type) in `source`, trimmed. */
@@ -274,6 +284,148 @@ test('a hand-written plan: names made unique, reserved words escaped, structural
   includesLines(d, ["} & ({ 'example:x/host': Host } | { 'example:x/host@1.0.0': Host });"]);
 });
 
+const workerHeader = [
+  '// TypeScript declarations for bench.wasm, written by Terrarium from the component, in the',
+  "// asynchronous form, for an instance made with `{ blocking: 'worker' }`: every export call returns a",
+  "// promise, a guest resource's constructor, methods, statics and `[Symbol.dispose]()` too.",
+  "// `Exports` is `instance.exports` (`component.instantiate<Exports>(imports, { blocking: 'worker' })`);",
+  "// `Imports` is what `instantiate` needs. Values follow jco's conventions; a `result` return value",
+  '// is its ok value and an err rejects (`ComponentError` with `.payload` from an export).',
+  '// A host function may return a promise: the worker waits for it.',
+  '',
+].join('\n');
+
+test("async: blocking 'none' is the synchronous form; anything but 'none', 'jspi' and 'worker' is refused", async () => {
+  assert.equal(await components.bench.types({ name: 'bench.wasm', blocking: 'none' }), text.bench);
+  const refused = (e) => e instanceof TypeError && e.message === `blocking must be one of 'none', 'jspi', 'worker', not "auto"`;
+  await assert.rejects(components.bench.types({ blocking: 'auto' }), refused);
+  assert.throws(() => declarations(synthetic, { blocking: 'auto' }), refused);
+});
+
+test('async bench: every export returns a promise; under a worker a host function may too; the header says which', () => {
+  const d = worker.bench;
+  assert.ok(d.startsWith(workerHeader), d);
+  assert.deepEqual(block(d, 'export interface Api {'), [
+    'noop(): Promise<void>;',
+    'add(a: number, b: number): Promise<number>;',
+    'callHost(msg: string): Promise<void>;',
+    'echoString(s: string): Promise<string>;',
+    'sumBytes(data: Uint8Array): Promise<bigint>;',
+  ]);
+  assert.deepEqual(block(d, 'export interface Exports {'), ['api: Api;', "'example:bench/api@0.1.0': Api;"]);
+  includesLines(d, ['export declare const api: Api;']);
+  assert.deepEqual(block(d, 'export interface Host {'), ['log(msg: string): void | Promise<void>;']);
+  assert.doesNotMatch(d, /reference lib/, 'no resource class: no disposable lib');
+  // JSPI: the same exports; host functions return values (only WASI's waits suspend the guest).
+  const expected = d
+    .replaceAll("{ blocking: 'worker' }", "{ blocking: 'jspi' }")
+    .replace('// A host function may return a promise: the worker waits for it.', '// A host function returns its value, not a promise.')
+    .replace('log(msg: string): void | Promise<void>;', 'log(msg: string): void;');
+  assert.equal(jspi.bench, expected);
+});
+
+test('async types: interface members, the world-level function and its jco-style declaration return promises', () => {
+  const d = worker.types;
+  const rt = block(d, 'export interface Roundtrip {');
+  assert.equal(rt.length, 38);
+  assert.ok(rt.every((line) => /\): Promise<.+>;$/.test(line)), rt.join('\n'));
+  for (const line of [
+    'echoU64(v: bigint): Promise<bigint>;',
+    'echoPoint(v: Point): Promise<Point>;',
+    'echoOptionU32(v: number | undefined): Promise<number | undefined>;',
+    "echoResult(v: { tag: 'ok'; val: number } | { tag: 'err'; val: string }): Promise<number>;",
+    "echoUnitResult(v: { tag: 'ok'; val?: undefined } | { tag: 'err'; val?: undefined }): Promise<void>;",
+    'echoListString(v: Array<string>): Promise<Array<string>>;',
+  ]) {
+    assert.ok(rt.includes(line), `Roundtrip lacks ${line}`);
+  }
+  assert.deepEqual(block(d, 'export interface Exports {'), [
+    'roundtrip: Roundtrip;',
+    "'example:types/roundtrip@0.1.0': Roundtrip;",
+    'version(): Promise<string>;',
+  ]);
+  includesLines(d, ['export declare const roundtrip: Roundtrip;', 'export declare function version(): Promise<string>;']);
+  // Values are the same in either form.
+  assert.deepEqual(block(d, 'export interface Point {'), ['x: number;', 'y: number;', 'label: string;']);
+  // What the host provides, WASI included: a value, or under a worker a promise of it.
+  assert.deepEqual(block(d, 'export interface HostValues {'), [
+    'failWith(code: number): number | Promise<number>;',
+    'makePoint(x: number, y: number): Point | Promise<Point>;',
+  ]);
+  assert.deepEqual(block(d, 'export type Imports = {').slice(0, 1), ['getSeed(): bigint | Promise<bigint>;']);
+  includesLines(d, ['  subscribe(): Pollable | Promise<Pollable>;', '  getStdout(): OutputStream | Promise<OutputStream>;']);
+  assert.deepEqual(block(jspi.types, 'export interface Roundtrip {'), rt);
+  assert.deepEqual(block(jspi.types, 'export interface HostValues {'), ['failWith(code: number): number;', 'makePoint(x: number, y: number): Point;']);
+  includesLines(jspi.types, ['  subscribe(): Pollable;', '  getStdout(): OutputStream;']);
+});
+
+test('async resources: the object is an interface and its class a const whose new gives a promise; dispose gives one too', () => {
+  const d = worker.resources;
+  assert.deepEqual(block(d, 'export interface Counter {'), [
+    'get(): Promise<number>;',
+    'add(by: number): Promise<number>;',
+    'label(): Promise<string>;',
+    'setLabel(label: string): Promise<void>;',
+    'duplicate(): Promise<Counter>;',
+    'absorb(other: Counter): Promise<number>;',
+    'swallow(other: Counter): Promise<number>;',
+    '[Symbol.dispose](): Promise<void> | undefined;',
+  ]);
+  assert.deepEqual(block(d, 'export declare const Counter: {'), [
+    'new (start: number): Promise<Counter>;',
+    'sum(a: Counter, b: Counter): Promise<number>;',
+    'doubled(c: Counter): Promise<Counter>;',
+    'many(n: number): Promise<Array<Counter>>;',
+    'readonly prototype: Counter;',
+  ]);
+  includesLines(d, [
+    '/** The class of `Counter`: `await new Counter(…)`. */',
+    '  /** `constructor(start: s32)` */',
+    '  /** `many: static func(n: u32) -> list<counter>` */',
+  ]);
+  assert.doesNotMatch(d, /declare class/);
+  const api = block(d, 'export interface Api {');
+  assert.ok(api.includes('Counter: typeof Counter;') && api.includes('unwrap(l: Labelled): Promise<Counter>;'), api.join('\n'));
+  assert.deepEqual(block(d, 'export interface Labelled {'), ['name: string;', 'item: Counter;']);
+  assert.deepEqual(block(d, 'export interface Blob {'), [
+    'size(): number | Promise<number>;',
+    'read(): Uint8Array | Promise<Uint8Array>;',
+    'write(bytes: Uint8Array): void | Promise<void>;',
+  ]);
+  assert.ok(
+    block(d, 'export interface Host {').includes('Blob: (new (init: Uint8Array) => Blob) & { concat(a: Blob, b: Blob): Blob | Promise<Blob> };'),
+  );
+  assert.match(d, /^\/\/\/ <reference lib="esnext\.disposable" \/>\n/);
+  assert.deepEqual(block(jspi.resources, 'export interface Counter {'), block(d, 'export interface Counter {'));
+  assert.deepEqual(block(jspi.resources, 'export declare const Counter: {'), block(d, 'export declare const Counter: {'));
+  assert.deepEqual(block(jspi.resources, 'export interface Blob {'), ['size(): number;', 'read(): Uint8Array;', 'write(bytes: Uint8Array): void;']);
+});
+
+/** `synthetic` whose guest resource has no constructor. */
+const noConstructor = { ...synthetic, exports: synthetic.exports.filter((e) => e.name !== '[constructor]thing') };
+
+test('async, a hand-written plan: a guest resource without a constructor stays a class; host statics and world-level imports', () => {
+  const d = declarations(synthetic, { name: 'synthetic', blocking: 'worker' });
+  assert.deepEqual(block(d, 'export declare const Thing: {'), [
+    'new (in_: number): Promise<Thing>;',
+    'make(): Promise<void>;',
+    'readonly prototype: Thing;',
+  ]);
+  includesLines(d, ["export declare function lists(a: Uint32Array, b: Array<string>): Promise<'a' | 'b-c'>;"]);
+  assert.deepEqual(block(d, 'export interface Host {'), [
+    'Handle: (new (size: number) => Handle) & { open(path: string): Handle | Promise<Handle> };',
+    'Unused?: abstract new (...args: any[]) => Unused;',
+  ]);
+  assert.deepEqual(block(d, 'export type Imports = {'), ['now(): number | Promise<number>;']);
+  const option = "{ tag: 'some'; val: { tag: 'some'; val: number } | { tag: 'none' } } | { tag: 'none' } | undefined";
+  assert.deepEqual(block(declarations(noConstructor, { blocking: 'jspi' }), 'export declare class Thing {'), [
+    'private constructor();',
+    `get(default_: ${option}): Promise<${option}>;`,
+    'static make(): Promise<void>;',
+    '[Symbol.dispose](): Promise<void> | undefined;',
+  ]);
+});
+
 test('terrarium types: stdout, -o, and usage errors', async () => {
   const cli = (...args) => spawnSync(process.execPath, [`${root}js/cli.js`, ...args], { cwd: root, encoding: 'utf8' });
   const printed = cli('types', `${componentsDir}bench.wasm`);
@@ -287,7 +439,20 @@ test('terrarium types: stdout, -o, and usage errors', async () => {
   assert.equal(await readFile(out, 'utf8'), text.bench);
   const wrong = cli('types', `${componentsDir}bench.wasm`, '--nope');
   assert.equal(wrong.status, 2);
-  assert.match(wrong.stderr, /terrarium types <component\.wasm> \[-o out\.d\.ts\]/);
+  assert.match(wrong.stderr, /terrarium types <component\.wasm> \[-o out\.d\.ts\] \[--blocking jspi\|worker\|none\]/);
+  // --blocking, before or after -o
+  const asynchronous = cli('types', `${componentsDir}bench.wasm`, '--blocking', 'worker');
+  assert.equal(asynchronous.status, 0, asynchronous.stderr);
+  assert.equal(asynchronous.stdout, worker.bench);
+  assert.equal(cli('types', `${componentsDir}bench.wasm`, '--blocking', 'none').stdout, text.bench);
+  const both = cli('types', `${componentsDir}resources.wasm`, '-o', out, '--blocking', 'jspi');
+  assert.equal(both.status, 0, both.stderr);
+  assert.equal(await readFile(out, 'utf8'), jspi.resources);
+  for (const misused of [['--blocking', 'auto'], ['--blocking'], ['--blocking', 'jspi', '--blocking', 'worker']]) {
+    const r = cli('types', `${componentsDir}bench.wasm`, ...misused);
+    assert.equal(r.status, 2, misused.join(' '));
+    assert.match(r.stderr, /^usage:/);
+  }
 });
 
 test('the bundle fetches the declaration writer on first use', async () => {
@@ -306,9 +471,13 @@ test('tsc: code written against the declarations compiles and runs; mistakes are
   await rm(generated, { recursive: true, force: true });
   await mkdir(generated, { recursive: true });
   for (const [name, source] of Object.entries(text)) await writeFile(`${generated}${name}.d.ts`, source);
+  for (const [name, source] of Object.entries(worker)) await writeFile(`${generated}${name}-worker.d.ts`, source);
+  for (const [name, source] of Object.entries(jspi)) await writeFile(`${generated}${name}-jspi.d.ts`, source);
   await writeFile(`${generated}synthetic.d.ts`, declarations(synthetic, { name: 'synthetic' }));
+  await writeFile(`${generated}synthetic-worker.d.ts`, declarations(synthetic, { name: 'synthetic', blocking: 'worker' }));
+  await writeFile(`${generated}no-constructor-jspi.d.ts`, declarations(noConstructor, { name: 'no-constructor', blocking: 'jspi' }));
 
-  // usage.ts and every generated file (tsconfig.json includes generated/*.d.ts) type-check
+  // usage.ts, async.ts and every generated file (tsconfig.json includes generated/*.d.ts) type-check
   const good = runTsc('tsconfig.json');
   assert.equal(good.status, 0, good.stdout + good.stderr);
   assert.equal(good.stdout, '');
@@ -334,20 +503,41 @@ test('tsc: code written against the declarations compiles and runs; mistakes are
     assert.deepEqual(result.flags, [true, false, true, true]);
     assert.equal(result.same, true);
     assert.equal(await usage.benchGuest(), 5 + 6 + 1 + 2 + 2);
+
+    // async.ts, with `blocking: 'worker'`: what the declarations type as a promise is one.
+    const asynchronous = await import(pathToFileURL(`${outDir}/async.js`).href);
+    const resources = await asynchronous.resourcesGuest();
+    resources.instance[Symbol.dispose]();
+    assert.deepEqual(resources.kinds, { constructor: true, method: true, static: true, function: true, dispose: true });
+    // add, sum, live, the counter back from `maybe`, the wrapped one, the async `peek` (30) + `consume` (3)
+    assert.deepEqual(resources.values, [5, 10, 1, 7, 4, 33]);
+    assert.deepEqual(resources.labels, ['m0', 'm1', 'm2']);
+    assert.equal(resources.droppedAgain, undefined);
+    assert.equal(resources.log[0], "drop c2'", 'the async host `log`, from the destructor');
+    const types = await asynchronous.typesGuest();
+    types.instance[Symbol.dispose]();
+    assert.equal(types.isPromise, true);
+    assert.equal(typeof types.version, 'string');
+    assert.deepEqual(types.point, { x: 3, y: 4, label: 'made later' });
+    assert.equal(types.seed, 42n);
+    assert.equal(types.err, 'code 3');
   } finally {
     process.chdir(process_);
   }
 
-  // errors.ts: refused, with an error on exactly the lines marked `// error`
+  // errors.ts and async-errors.ts: refused, with an error on exactly the lines marked `// error`
   const bad = runTsc('tsconfig.errors.json');
   assert.equal(bad.status, 1, bad.stdout + bad.stderr);
-  const source = await readFile(`${folder}errors.ts`, 'utf8');
-  const marked = source
-    .split('\n')
-    .map((line, i) => (/\/\/ error:/.test(line) ? i + 1 : 0))
-    .filter((n) => n > 0);
-  assert.ok(marked.length >= 20);
-  const reported = [...bad.stdout.matchAll(/errors\.ts\((\d+),\d+\): error TS\d+/g)].map((m) => Number(m[1]));
-  assert.deepEqual([...new Set(reported)].sort((a, b) => a - b), marked, bad.stdout);
+  for (const [file, least] of [['errors.ts', 20], ['async-errors.ts', 10]]) {
+    const source = await readFile(`${folder}${file}`, 'utf8');
+    const marked = source
+      .split('\n')
+      .map((line, i) => (/\/\/ error:/.test(line) ? i + 1 : 0))
+      .filter((n) => n > 0);
+    assert.ok(marked.length >= least, file);
+    const at = new RegExp(`(?:^|/)${file.replace('.', '\\.')}\\((\\d+),\\d+\\): error TS\\d+`, 'gm');
+    const reported = [...bad.stdout.matchAll(at)].map((m) => Number(m[1]));
+    assert.deepEqual([...new Set(reported)].sort((a, b) => a - b), marked, `${file}:\n${bad.stdout}`);
+  }
   assert.doesNotMatch(bad.stdout, /generated\//, 'the declarations themselves compile');
 });
