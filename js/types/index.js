@@ -41,9 +41,12 @@ const BLOCKING = ['none', 'jspi', 'worker'];
 
 /**
  * @param {any} plan the plan host-core made (`docs/plan-format.md`)
- * @param {{name?: string, blocking?: 'none'|'jspi'|'worker'}} [options] `name`: what the header
- *   calls the component, e.g. its file name; `blocking`: that of the instances the declarations
- *   are for (default `'none'`: synchronous exports)
+ * @param {{name?: string, blocking?: 'none'|'jspi'|'worker', module?: 'exports'|'instantiate'}} [options]
+ *   `name`: what the header calls the component, e.g. its file name; `blocking`: that of the
+ *   instances the declarations are for (default `'none'`: synchronous exports); `module`: the
+ *   declarations are those of `terrarium transpile`'s module, which exports the exports (every
+ *   name, full interface names too) or `instantiate()`; by default they also declare jco's module
+ *   shape, for code written against jco's output
  * @returns {string} the text of a `.d.ts` module
  */
 export function declarations(plan, options = {}) {
@@ -51,13 +54,14 @@ export function declarations(plan, options = {}) {
   if (!BLOCKING.includes(blocking)) {
     throw new TypeError(`blocking must be one of ${BLOCKING.map((m) => `'${m}'`).join(', ')}, not ${JSON.stringify(blocking)}`);
   }
-  return new Writer(plan, blocking).write(options.name ?? 'component');
+  return new Writer(plan, blocking, options.module).write(options.name ?? 'component');
 }
 
 class Writer {
-  constructor(plan, blocking) {
+  constructor(plan, blocking, module) {
     this.plan = plan;
     this.blocking = blocking;
+    this.module = module;
     /** Every export call returns a promise: JSPI runs it through `WebAssembly.promising`, a worker posts it. */
     this.async = blocking !== 'none';
     /** The page awaits what a host function returns before it answers the worker. */
@@ -555,6 +559,21 @@ class Writer {
       ...(inst.name !== inst.jsName ? [`  ${prop(inst.name)}: ${inst.typeName};`] : []),
     ]);
     out.push(...interfaceLines('Exports', [...members, ...this.exportMembers(world)]), '');
+    if (this.module === 'instantiate') {
+      out.push(
+        '/**',
+        ' * A new instance, resolving to its exports. `getCoreModule(file)` gives the `WebAssembly.Module`',
+        ' * of a core file; without it the files beside this module are fetched.',
+        ' */',
+        'export declare function instantiate(',
+        '  getCoreModule: ((file: string) => WebAssembly.Module | Promise<WebAssembly.Module>) | null | undefined,',
+        '  imports: Imports,',
+        "  options?: { wasi?: Record<string, unknown>; blocking?: 'none' | 'jspi' | 'worker' | 'auto'; name?: string },",
+        '): Promise<Exports>;',
+        '',
+      );
+      return out;
+    }
     // jco's module shape: `import { api } from './component.js'` in code written for jco type-checks against these.
     for (const inst of instances) {
       if (isPlainIdentifier(inst.jsName)) out.push(`export declare const ${inst.jsName}: ${inst.typeName};`);
@@ -564,6 +583,13 @@ class Writer {
         const params = this.params(exp.func.params);
         out.push(`export declare function ${exp.jsName}(${params}): ${this.exportReturn(exp.func)};`);
       }
+    }
+    // Transpiled output exports interfaces under their full names too.
+    if (this.module === 'exports') {
+      instances.forEach((inst, i) => {
+        if (inst.name === inst.jsName) return;
+        out.push(`declare const export${i}: ${inst.typeName};`, `export { export${i} as '${inst.name}' };`);
+      });
     }
     out.push('');
     return out;

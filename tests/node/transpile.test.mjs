@@ -185,3 +185,37 @@ test('transpile usage errors name the problem and write nothing', async () => {
   }
   assert.deepEqual((await readdir(out)).includes('x'), false);
 });
+
+test('--types: the declarations of each module form compile under strict with the code using them, and refuse misuse', async () => {
+  const dir = `${out}typed/`;
+  for (const [name, form] of [['bench', []], ['resources', ['--instantiation', 'async']]]) {
+    const r = terrarium('transpile', `${componentsDir}${name}.wasm`, '-o', dir, '--types', ...form);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  await writeFile(
+    `${dir}usage.ts`,
+    [
+      "import { api, 'example:bench/api@0.1.0' as full } from './bench.js';",
+      "import { instantiate } from './resources.js';",
+      'const sum: number = api.add(1, 2) + full.add(3, 4);',
+      "const echoed: string = api.echoString('x');",
+      'const total: bigint = api.sumBytes(new Uint8Array(2));',
+      "const exports = await instantiate(null, { 'example:resources/host': {} as any });",
+      'const counter = new exports.api.Counter(1);',
+      'const value: number = counter.add(2);',
+      'counter[Symbol.dispose]();',
+      'export { sum, echoed, total, value };',
+      '// @ts-expect-error: add takes numbers',
+      "api.add('1', 2);",
+      '// @ts-expect-error: the async form exports no `api`',
+      "import('./resources.js').then((m) => m.api);",
+    ].join('\n'),
+  );
+  await writeFile(
+    `${dir}tsconfig.json`,
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false }, files: ['usage.ts'] }),
+  );
+  await writeFile(`${dir}package.json`, '{ "type": "module" }\n');
+  const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${dir}tsconfig.json`], { encoding: 'utf8' });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+});
