@@ -7,7 +7,6 @@
 import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { waitingFunctions } from '../polyfill-wasi/js/catalogue.js';
-import { isReadableStream, makeSink } from '../polyfill-wasi/js/cli.js';
 import { resolveBlocking } from './blocking.js';
 
 /**
@@ -32,35 +31,9 @@ export async function instantiateComponent(plan, modules, imports, options, make
   };
 
   if (blocking === 'worker') {
-    const sinks = {
-      stdout: makeSink(wasiOptions.stdout, 'log', 'stdout'),
-      stderr: makeSink(wasiOptions.stderr, 'error', 'stderr'),
-    };
-    const wasi = makeWasi(wasiOptions, { wait: 'async', sinks });
-    const { local, options: workerWasi } = workerSide(wasiOptions);
-    const localKey = (i) => {
-      const wanted = plan.imports[i];
-      return wanted.wasi !== null && given(wanted) === undefined && local.has(wanted.wasi) ? wanted.wasi : null;
-    };
-    let instance;
-    try {
-      const { instantiateInWorker } = await import('./worker/host.js');
-      instance = await instantiateInWorker({
-        plan,
-        modules,
-        name: options.name ?? 'component',
-        resolveImport: resolveWith(wasi),
-        localKey,
-        workerWasi,
-        sinks,
-        wasi,
-      });
-    } catch (error) {
-      wasi.end();
-      throw error;
-    }
-    instance.blocking = blocking;
-    return instance;
+    // The worker's side is fetched only for instances that use it.
+    const { instantiateWithWorker } = await import('./worker/host.js');
+    return instantiateWithWorker({ plan, modules, name: options.name ?? 'component', given, resolveWith, makeWasi, wasiOptions });
   }
 
   const jspi = blocking === 'jspi';
@@ -87,44 +60,4 @@ export async function instantiateComponent(plan, modules, imports, options, make
     disposeInstance.call(instance);
   };
   return instance;
-}
-
-/** WASI interfaces a guest's worker serves itself, whatever the options. */
-const WORKER_LOCAL = [
-  'wasi:cli/environment', 'wasi:cli/exit', 'wasi:cli/stdout', 'wasi:cli/stderr',
-  'wasi:cli/terminal-input', 'wasi:cli/terminal-output', 'wasi:cli/terminal-stdin',
-  'wasi:cli/terminal-stdout', 'wasi:cli/terminal-stderr',
-  'wasi:io/error', 'wasi:io/poll', 'wasi:io/streams',
-  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
-  'wasi:sockets/udp', 'wasi:sockets/udp-create-socket', 'wasi:sockets/ip-name-lookup',
-];
-
-/**
- * Which WASI interfaces the worker serves (those it can make from plain data), and the options
- * it makes them from. The rest (a ReadableStream on stdin, function overrides of clocks and
- * random, filesystems, HTTP) stay in the page, and the worker calls them there.
- */
-function workerSide(o) {
-  const local = new Set(WORKER_LOCAL);
-  const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd };
-  options.env = (Array.isArray(o.env) ? o.env : Object.entries(o.env ?? {})).map(([k, v]) => [String(k), String(v)]);
-  if (!isReadableStream(o.stdin)) {
-    local.add('wasi:cli/stdin');
-    options.stdin = o.stdin instanceof ArrayBuffer ? new Uint8Array(o.stdin) : o.stdin;
-  }
-  const clocks = o.clocks ?? {};
-  if (typeof clocks.monotonic !== 'function' && typeof clocks.wall !== 'function') {
-    local.add('wasi:clocks/monotonic-clock');
-    local.add('wasi:clocks/wall-clock');
-    options.clocks = { monotonic: clocks.monotonic, wall: clocks.wall instanceof Date ? clocks.wall.getTime() : clocks.wall };
-  }
-  if (typeof o.random?.bytes !== 'function') {
-    for (const key of ['wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed']) local.add(key);
-    options.random = { seed: o.random?.seed };
-  }
-  if (o.preopens === undefined || o.preopens === null || Object.keys(o.preopens).length === 0) {
-    local.add('wasi:filesystem/types');
-    local.add('wasi:filesystem/preopens');
-  }
-  return { local, options };
 }

@@ -14,9 +14,85 @@ import { startGuestWorker } from '#platform';
 import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
+import { isReadableStream } from '../../polyfill-wasi/js/catalogue.js';
+import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
 import { Peer, revive } from './codec.js';
+
+/**
+ * An instance whose guest runs in a worker (`blocking: 'worker'`): the page's WASI session, made
+ * by `makeWasi`, serves what the worker cannot make itself (workerSide).
+ * @param {object} o
+ * @param {any} o.plan
+ * @param {WebAssembly.Module[]} o.modules
+ * @param {string} o.name
+ * @param {(wanted: any) => any} o.given the host's own value for an import, if any
+ * @param {(wasi: any) => (i: number) => any} o.resolveWith the value of import `i`, the host's or WASI's
+ * @param {Function} o.makeWasi
+ * @param {object} o.wasiOptions
+ */
+export async function instantiateWithWorker({ plan, modules, name, given, resolveWith, makeWasi, wasiOptions }) {
+  const sinks = {
+    stdout: makeSink(wasiOptions.stdout, 'log', 'stdout'),
+    stderr: makeSink(wasiOptions.stderr, 'error', 'stderr'),
+  };
+  const wasi = makeWasi(wasiOptions, { wait: 'async', sinks });
+  const { local, options: workerWasi } = workerSide(wasiOptions);
+  const localKey = (i) => {
+    const wanted = plan.imports[i];
+    return wanted.wasi !== null && given(wanted) === undefined && local.has(wanted.wasi) ? wanted.wasi : null;
+  };
+  let instance;
+  try {
+    instance = await instantiateInWorker({ plan, modules, name, resolveImport: resolveWith(wasi), localKey, workerWasi, sinks, wasi });
+  } catch (error) {
+    wasi.end();
+    throw error;
+  }
+  instance.blocking = 'worker';
+  return instance;
+}
+
+/** WASI interfaces a guest's worker serves itself, whatever the options. */
+const WORKER_LOCAL = [
+  'wasi:cli/environment', 'wasi:cli/exit', 'wasi:cli/stdout', 'wasi:cli/stderr',
+  'wasi:cli/terminal-input', 'wasi:cli/terminal-output', 'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout', 'wasi:cli/terminal-stderr',
+  'wasi:io/error', 'wasi:io/poll', 'wasi:io/streams',
+  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
+  'wasi:sockets/udp', 'wasi:sockets/udp-create-socket', 'wasi:sockets/ip-name-lookup',
+];
+
+/**
+ * Which WASI interfaces the worker serves (those it can make from plain data), and the options
+ * it makes them from. The rest (a ReadableStream on stdin, function overrides of clocks and
+ * random, filesystems, HTTP) stay in the page, and the worker calls them there.
+ */
+function workerSide(o) {
+  const local = new Set(WORKER_LOCAL);
+  const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd };
+  options.env = (Array.isArray(o.env) ? o.env : Object.entries(o.env ?? {})).map(([k, v]) => [String(k), String(v)]);
+  if (!isReadableStream(o.stdin)) {
+    local.add('wasi:cli/stdin');
+    options.stdin = o.stdin instanceof ArrayBuffer ? new Uint8Array(o.stdin) : o.stdin;
+  }
+  const clocks = o.clocks ?? {};
+  if (typeof clocks.monotonic !== 'function' && typeof clocks.wall !== 'function') {
+    local.add('wasi:clocks/monotonic-clock');
+    local.add('wasi:clocks/wall-clock');
+    options.clocks = { monotonic: clocks.monotonic, wall: clocks.wall instanceof Date ? clocks.wall.getTime() : clocks.wall };
+  }
+  if (typeof o.random?.bytes !== 'function') {
+    for (const key of ['wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed']) local.add(key);
+    options.random = { seed: o.random?.seed };
+  }
+  if (o.preopens === undefined || o.preopens === null || Object.keys(o.preopens).length === 0) {
+    local.add('wasi:filesystem/types');
+    local.add('wasi:filesystem/preopens');
+  }
+  return { local, options };
+}
 
 /**
  * @param {object} o
@@ -30,7 +106,7 @@ import { Peer, revive } from './codec.js';
  * @param {{stdout: any, stderr: any}} o.sinks the page's stdout and stderr sinks
  * @param {{end(): void, flush(): void, waiter: any}} o.wasi the page's WASI session
  */
-export async function instantiateInWorker({ plan, modules, name, resolveImport, localKey, workerWasi, sinks, wasi }) {
+async function instantiateInWorker({ plan, modules, name, resolveImport, localKey, workerWasi, sinks, wasi }) {
   // Link here first, so a missing import is a 'link' error before any worker starts.
   const hostValues = new Map();
   const host = (i) => {

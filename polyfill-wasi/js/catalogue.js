@@ -4,7 +4,8 @@
  * packages themselves (cli.js, clocks.js, …) load only for components that import them.
  */
 
-import { isReadableStream } from './cli.js';
+/** Whether `value` is a ReadableStream (of any realm). */
+export const isReadableStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 
 /** Every interface createWasi() implements, by versionless name. */
 export const interfaces = Object.freeze([

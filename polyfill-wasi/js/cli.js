@@ -7,6 +7,7 @@
 import { WasiExit } from '../../js/errors.js';
 import { BytesSource, InputStream, OutputStream, StreamSource, closedError } from './io.js';
 import { Waiter } from './wait.js';
+import { isReadableStream } from './catalogue.js';
 
 /**
  * Sink that hands each write to an embedder callback. The copy keeps the
@@ -88,10 +89,6 @@ export function makeSink(option, method, name) {
   if (typeof option === 'function') return new CallbackSink(option);
   throw new TypeError(`createWasi: ${name} must be a function, 'console' or undefined`);
 }
-
-/** Whether `value` is a ReadableStream (of any realm). */
-export const isReadableStream = (value) =>
-  typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 
 function makeStdin(option, waiter) {
   if (option === undefined || option === null) return new BytesSource(new Uint8Array(0));
