@@ -140,6 +140,42 @@ try {
   failures.set('jco-inpage', `bundling jco's transpiler failed: ${failures.get('jco-inpage-bundle')}`);
 }
 
+// ---- 1c. Terrarium ahead of time ------------------------------------------------------------
+//
+// `terrarium transpile` of the same component, and the JS a page loads before its first call once
+// a bundler has built it (esbuild, minified, split: the worker's side is a lazy chunk). jco's
+// output goes through the same bundler, so the two glues compare like for like.
+
+const AOT_OUT = path.join(ROOT, 'bench/out/terrarium-aot');
+log(`transpiling dist/components/bench.wasm with terrarium transpile -> ${path.relative(ROOT, AOT_OUT)}/`);
+fs.rmSync(AOT_OUT, { recursive: true, force: true });
+
+/** The gzip size of the JS a page loads before its first call: `entry` bundled and minified, lazy chunks left out. */
+async function initialGlue(entry) {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [entry], bundle: true, splitting: true, format: 'esm', platform: 'browser', minify: true,
+    write: false, metafile: true, logLevel: 'error', outdir: path.join(path.dirname(entry), 'bundled'),
+    // The core wasm and the guest worker are fetched, not bundled; jco's Node-only path is never taken in a page.
+    external: ['*.wasm', '*/terrarium-worker.js', 'node:*'],
+  });
+  const [entryOut, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint);
+  const initial = new Set([entryOut, ...meta.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)].map((p) => path.resolve(ROOT, p)));
+  const files = result.outputFiles.filter((f) => initial.has(f.path));
+  return { raw: files.reduce((n, f) => n + f.contents.length, 0), gzip: files.reduce((n, f) => n + zlib.gzipSync(f.contents, { level: 9 }).length, 0) };
+}
+
+const glue = { terrarium: { raw: NaN, gzip: NaN }, jco: { raw: NaN, gzip: NaN } };
+try {
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'js/cli.js'), 'transpile', COMPONENT, '-o', AOT_OUT, '--map', 'example:bench/host=./host.js'], { cwd: ROOT });
+  fs.writeFileSync(path.join(AOT_OUT, 'host.js'), 'export const log = () => {};\n');
+  glue.terrarium = await initialGlue(path.join(AOT_OUT, 'bench.js'));
+  if (!failures.has('jco-transpile')) glue.jco = await initialGlue(path.join(JCO_OUT, 'bench.js'));
+  log(`ahead-of-time glue before the first call, minified: terrarium ${kib(glue.terrarium.gzip)} gzip, jco ${kib(glue.jco.gzip)} gzip`);
+} catch (error) {
+  fail('terrarium-transpile', error.stderr || error);
+}
+
 // ---- 2. host code sizes ---------------------------------------------------------------------
 
 function walk(dir, keep) {
@@ -389,6 +425,8 @@ const rows = [
   { metric: 'sumBytes, 16 MiB list<u8>', unit: 'ms', terrarium: call('terrarium', 'sumBytes'), jco: call('jco', 'sumBytes'), raw: call('raw', 'sumBytes') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
+  { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
+  { metric: 'ahead-of-time glue before 1st call, minified, gzip -9', unit: 'KiB', terrarium: glue.terrarium.gzip / 1024, jco: glue.jco.gzip / 1024 },
   { metric: '  Terrarium trusted variant, raw', unit: 'KiB', terrarium: sizes.terrariumTrusted.raw / 1024 },
   { metric: '  Terrarium trusted variant, gzip -9', unit: 'KiB', terrarium: sizes.terrariumTrusted.gzip / 1024 },
   { metric: '  + WIT printer, lazy (wit variant), raw', unit: 'KiB', terrarium: sizes.terrariumWit.raw / 1024 },

@@ -1,0 +1,1 @@
+export { terrarium, type ComponentOptions } from './plugin.js';
