@@ -4,8 +4,7 @@
  * - 'jspi': the guest runs on the caller's thread; exports run through `WebAssembly.promising`
  *   and return promises, and the WASI calls that may wait are imported through
  *   `WebAssembly.Suspending`, so the guest is suspended while the page goes on.
- * - 'worker': the guest runs in a worker Terrarium starts from `terrarium-worker.js` (next to
- *   this module), blocking with Atomics.wait while the page does the waiting; exports return
+ * - 'worker': the guest runs in a worker Terrarium starts from `terrarium-worker.js`, blocking with Atomics.wait while the page does the waiting; exports return
  *   promises. Needs SharedArrayBuffer (a cross-origin-isolated page, or Node).
  * - 'none': the guest runs on the caller's thread and exports return values; a call that would
  *   have to wait traps instead (kind 'trap', saying JSPI or a worker is needed).

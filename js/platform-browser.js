@@ -3,8 +3,10 @@
  * import wherever the `node` condition is not set, so bundles for the web carry no `node:` import.
  * See platform-node.js for its twin.
  *
- * The worker's URL is written out where the Worker is made (`new Worker(new URL('./…', import.meta.url))`):
- * that is the form Vite and webpack follow to emit the worker's file next to the bundle.
+ * The worker's URL is written out where the Worker is made (`new Worker(new URL(…, import.meta.url))`):
+ * that is the form Vite and webpack follow to emit the worker's file next to the bundle. It names
+ * the bundled worker, dist/terrarium-worker.js, from js/ and from dist/ alike: a file that stands
+ * alone, so a bundler that only copies it (esbuild, Rollup) or a page without one can start it.
  */
 
 export const isNode = false;
@@ -25,7 +27,7 @@ export async function readFileBytes(path) {
 
 /** Starts the guest worker, with one interface in both worlds: `post`, `listen`, `onError`, `terminate`, `ref`, `unref`. */
 export function startGuestWorker() {
-  const worker = new Worker(new URL('./terrarium-worker.js', import.meta.url), { type: 'module', name: 'terrarium guest' });
+  const worker = new Worker(new URL('../dist/terrarium-worker.js', import.meta.url), { type: 'module', name: 'terrarium guest' });
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
     listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),

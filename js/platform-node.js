@@ -4,8 +4,8 @@
  * node:fs, host folders can be preopens (`{ hostPath }`), registry content is cached in a folder
  * (js/oci/cache-node.js), and the guest worker of `blocking: 'worker'` is a worker_threads Worker.
  *
- * It sits directly in js/, like its browser twin, so that `./terrarium-worker.js` names the worker
- * beside it here and beside the bundle in dist/.
+ * It sits directly in js/, like its browser twin; `./terrarium-worker.js` is the worker's source
+ * beside it, which Node runs as it is.
  */
 
 import * as fs from 'node:fs';

@@ -1,8 +1,7 @@
 /**
  * The worker Terrarium starts for an instance made with `blocking: 'worker'` (a Web Worker in a
- * page, a worker_threads Worker in Node). Bundled as dist/terrarium-worker.js, next to
- * dist/terrarium.js, so `new URL('./terrarium-worker.js', import.meta.url)` in js/platform-*.js
- * finds it from both js/ and the bundle.
+ * page, a worker_threads Worker in Node). Node runs this file (js/platform-node.js); a browser runs
+ * it bundled as dist/terrarium-worker.js (js/platform-browser.js), which stands alone.
  */
 
 import { parentChannel } from '#platform';

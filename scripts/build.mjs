@@ -243,8 +243,8 @@ await esbuild.build({
   chunkNames: 'terrarium-chunk-[hash]',
 });
 await esbuild.build({ ...bundleOptions, entryPoints: ['js/types/index.js'], outfile: 'dist/types/index.js' });
-// The worker a `blocking: 'worker'` instance runs in: js/blocking.js finds it next to itself, so
-// js/terrarium-worker.js from js/, dist/terrarium-worker.js from the bundle.
+// The worker a `blocking: 'worker'` instance runs in, bundled to stand alone: js/platform-browser.js
+// names it as ../dist/terrarium-worker.js, which is this file from js/ and from the bundle in dist/.
 await esbuild.build({
   ...bundleOptions,
   entryPoints: ['js/terrarium-worker.js'],

@@ -11,7 +11,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ASSET_URL, assetPath, isTerrariumCode } from './assets.js';
+import { ASSET_URL, assetPath, isTerrariumCode, isTranspiledEntry } from './assets.js';
 import { COMPONENT_QUERY, componentModule } from './components.js';
 
 /** Files of the package, copied as they are. */
@@ -42,8 +42,11 @@ export function terrarium(options = {}) {
       };
 
       build.onLoad({ filter: /\.m?js$/, namespace: 'file' }, async (args) => {
-        if (!isTerrariumCode(args.path)) return undefined;
+        // Other packages' code is left to esbuild unread; the app's own is read for transpiled output.
+        const ours = isTerrariumCode(args.path);
+        if (!ours && args.path.split(path.sep).includes('node_modules')) return undefined;
         const code = await readFile(args.path, 'utf8');
+        if (!ours && !isTranspiledEntry(code)) return undefined;
         const contents = withCopies(() => code.replace(ASSET_URL, (_, _quote, relative) => copied(ASSETS, assetPath(args.path, relative))));
         return contents === code ? undefined : { contents, loader: 'js', resolveDir: path.dirname(args.path) };
       });

@@ -10,7 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ASSET_URL, assetPath, isTerrariumCode } from './assets.js';
+import { ASSET_URL, assetPath, isTerrariumCode, isTranspiledEntry } from './assets.js';
 import { componentFile, componentModule } from './components.js';
 
 /** @param {import('./components.js').ComponentOptions} [options] */
@@ -25,7 +25,7 @@ export function terrarium(options = {}) {
       return componentModule(file, options, (name, bytes) => emittedUrl(this, name, bytes));
     },
     transform(code, id) {
-      if (!isTerrariumCode(id)) return null;
+      if (!isTerrariumCode(id) && !isTranspiledEntry(code)) return null;
       let emitted = false;
       const rewritten = code.replace(ASSET_URL, (_, _quote, relative) => {
         const file = assetPath(id, relative);

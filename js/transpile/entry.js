@@ -7,6 +7,9 @@
 
 import { exportNames } from '../runtime/export-tree.js';
 
+/** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
+export const ENTRY_HEADER = '// Written by `terrarium transpile`';
+
 /** The module of each polyfill package, and the `WasiPackage` it exports (polyfill-wasi/js/compose.js). */
 const WASI_PACKAGES = {
   cli: 'cliPackage',
@@ -35,7 +38,7 @@ const WASI_PACKAGES = {
 export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime, coreUrl = fileUrl }) {
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const lines = [
-    `// Written by \`terrarium transpile\` from ${source}: the component's plan, run by Terrarium's runtime.`,
+    `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];

@@ -19,8 +19,8 @@ export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-O
 
 /**
  * A fresh folder holding an app (`app`: Terrarium's API; `aot-app`: a component imported as a
- * module through the plugins), the bench component (as bench.wasm and calc.wasm) and the packed
- * package; returns its path.
+ * module through the plugins, and `terrarium transpile` output in aot-async/), the bench component
+ * (as bench.wasm and calc.wasm) and the packed package; returns its path.
  */
 export function installApp(app = 'app') {
   const dir = mkdtempSync(path.join(tmpdir(), 'terrarium-app-'));
@@ -30,6 +30,10 @@ export function installApp(app = 'app') {
   execFileSync('tar', ['xzf', path.join(dir, packed), '-C', installed, '--strip-components=1']);
   cpSync(path.join(APPS, app), dir, { recursive: true });
   for (const name of ['bench.wasm', 'calc.wasm']) cpSync(path.join(ROOT, 'dist', 'components', 'bench.wasm'), path.join(dir, name));
+  if (app === 'aot-app') {
+    const cli = path.join(installed, 'js', 'cli.js');
+    execFileSync(process.execPath, [cli, 'transpile', path.join(dir, 'calc.wasm'), '-o', path.join(dir, 'aot-async'), '--instantiation', 'async']);
+  }
   return dir;
 }
 
