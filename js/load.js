@@ -10,6 +10,7 @@ import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
 import { cacheKey, cached, remember } from './load-cache.js';
+import { wasiInterface } from '../polyfill-wasi/js/catalogue.js';
 
 /**
  * @param {Uint8Array|ArrayBuffer|ArrayBufferView|Blob|Response|URL|string} source
@@ -34,7 +35,11 @@ export async function load(source, options = {}) {
   return new Component(bytes, plan, modules);
 }
 
-/** host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. */
+/**
+ * host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. Which
+ * imports the WASI polyfill serves the runtime decides (polyfill-wasi/js/catalogue.js): each import
+ * gets `wasi`, the polyfill's interface for it or null.
+ */
 function planOf(core, bytes, validate) {
   let json;
   try {
@@ -42,7 +47,9 @@ function planOf(core, bytes, validate) {
   } catch (refusal) {
     throw fromCoreError(refusal);
   }
-  return JSON.parse(json);
+  const plan = JSON.parse(json);
+  for (const imp of plan.imports) imp.wasi = wasiInterface(imp.name);
+  return plan;
 }
 
 /** host-core's refusal (JSON of `{kind, message, offset}`) as a `TerrariumError`, with the offset in the message too. */

@@ -14,7 +14,7 @@ import { startGuestWorker } from '#platform';
 import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
-import { isReadableStream } from '../../polyfill-wasi/js/catalogue.js';
+import { isReadableStream, workerLocalInterfaces } from '../../polyfill-wasi/js/catalogue.js';
 import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
@@ -54,23 +54,13 @@ export async function instantiateWithWorker({ plan, modules, name, given, resolv
   return instance;
 }
 
-/** WASI interfaces a guest's worker serves itself, whatever the options. */
-const WORKER_LOCAL = [
-  'wasi:cli/environment', 'wasi:cli/exit', 'wasi:cli/stdout', 'wasi:cli/stderr',
-  'wasi:cli/terminal-input', 'wasi:cli/terminal-output', 'wasi:cli/terminal-stdin',
-  'wasi:cli/terminal-stdout', 'wasi:cli/terminal-stderr',
-  'wasi:io/error', 'wasi:io/poll', 'wasi:io/streams',
-  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
-  'wasi:sockets/udp', 'wasi:sockets/udp-create-socket', 'wasi:sockets/ip-name-lookup',
-];
-
 /**
  * Which WASI interfaces the worker serves (those it can make from plain data), and the options
  * it makes them from. The rest (a ReadableStream on stdin, function overrides of clocks and
  * random, filesystems, HTTP) stay in the page, and the worker calls them there.
  */
 function workerSide(o) {
-  const local = new Set(WORKER_LOCAL);
+  const local = new Set(workerLocalInterfaces);
   const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd };
   options.env = (Array.isArray(o.env) ? o.env : Object.entries(o.env ?? {})).map(([k, v]) => [String(k), String(v)]);
   if (!isReadableStream(o.stdin)) {

@@ -7,38 +7,61 @@
 /** Whether `value` is a ReadableStream (of any realm). */
 export const isReadableStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 
-/** Every interface createWasi() implements, by versionless name. */
-export const interfaces = Object.freeze([
-  'wasi:cli/environment',
-  'wasi:cli/exit',
-  'wasi:cli/stdin',
-  'wasi:cli/stdout',
-  'wasi:cli/stderr',
-  'wasi:cli/terminal-input',
-  'wasi:cli/terminal-output',
-  'wasi:cli/terminal-stdin',
-  'wasi:cli/terminal-stdout',
-  'wasi:cli/terminal-stderr',
-  'wasi:clocks/monotonic-clock',
-  'wasi:clocks/wall-clock',
-  'wasi:random/random',
-  'wasi:random/insecure',
-  'wasi:random/insecure-seed',
-  'wasi:io/error',
-  'wasi:io/poll',
-  'wasi:io/streams',
-  'wasi:filesystem/types',
-  'wasi:filesystem/preopens',
-  'wasi:sockets/network',
-  'wasi:sockets/instance-network',
-  'wasi:sockets/tcp',
-  'wasi:sockets/tcp-create-socket',
-  'wasi:sockets/udp',
-  'wasi:sockets/udp-create-socket',
-  'wasi:sockets/ip-name-lookup',
-  'wasi:http/types',
-  'wasi:http/outgoing-handler',
-]);
+/**
+ * Every interface createWasi() implements, by versionless name: the one list the runtime routes a
+ * component's WASI imports by. `worker`: what a guest's worker does with it under
+ * `blocking: 'worker'`: 'local' (made there from plain data), 'options' (there unless its options
+ * hold functions or streams: js/worker/host.js), or 'page' (always served from the page).
+ */
+const INTERFACES = {
+  'wasi:cli/environment': 'local',
+  'wasi:cli/exit': 'local',
+  'wasi:cli/stdin': 'options',
+  'wasi:cli/stdout': 'local',
+  'wasi:cli/stderr': 'local',
+  'wasi:cli/terminal-input': 'local',
+  'wasi:cli/terminal-output': 'local',
+  'wasi:cli/terminal-stdin': 'local',
+  'wasi:cli/terminal-stdout': 'local',
+  'wasi:cli/terminal-stderr': 'local',
+  'wasi:clocks/monotonic-clock': 'options',
+  'wasi:clocks/wall-clock': 'options',
+  'wasi:random/random': 'options',
+  'wasi:random/insecure': 'options',
+  'wasi:random/insecure-seed': 'options',
+  'wasi:io/error': 'local',
+  'wasi:io/poll': 'local',
+  'wasi:io/streams': 'local',
+  'wasi:filesystem/types': 'options',
+  'wasi:filesystem/preopens': 'options',
+  // Every socket operation fails with `not-supported`: a page cannot open sockets.
+  'wasi:sockets/network': 'local',
+  'wasi:sockets/instance-network': 'local',
+  'wasi:sockets/tcp': 'local',
+  'wasi:sockets/tcp-create-socket': 'local',
+  'wasi:sockets/udp': 'local',
+  'wasi:sockets/udp-create-socket': 'local',
+  'wasi:sockets/ip-name-lookup': 'local',
+  // Outgoing requests over `fetch` (a page cannot serve HTTP, so no incoming-handler).
+  'wasi:http/types': 'page',
+  'wasi:http/outgoing-handler': 'page',
+};
+
+/** The interfaces createWasi() implements, by versionless name. */
+export const interfaces = Object.freeze(Object.keys(INTERFACES));
+
+/** The interfaces a guest's worker always makes itself. */
+export const workerLocalInterfaces = Object.freeze(interfaces.filter((name) => INTERFACES[name] === 'local'));
+
+/**
+ * The polyfill's interface serving the import `importName` (`wasi:cli/stdout@0.2.6` →
+ * `wasi:cli/stdout`), or null: it serves every 0.2.x version, pre-releases included
+ * (`0.2.0-rc-2023-11-10`), since WASI keeps 0.2.x backward compatible; nothing else.
+ */
+export function wasiInterface(importName) {
+  const match = /^([^@]+)@0\.2\.\d/.exec(importName);
+  return match !== null && Object.hasOwn(INTERFACES, match[1]) ? match[1] : null;
+}
 
 /**
  * The functions that may have to wait, by versionless interface and function name. Under JSPI

@@ -1,17 +1,33 @@
-// The planner (Rust, polyfill-wasi/src/lib.rs) and the polyfill (JS) must name the same interfaces:
-// the planner routes a component's WASI imports to the polyfill by these names.
+// The catalogue (polyfill-wasi/js/catalogue.js) is the one list of what the WASI polyfill serves:
+// createWasi() implements exactly its interfaces, and a component's imports are routed by it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { interfaces, createWasi } from '../../polyfill-wasi/js/index.js';
+import { wasiInterface, workerLocalInterfaces } from '../../polyfill-wasi/js/catalogue.js';
 import { createHttp } from '../../polyfill-wasi/js/http.js';
+import { load } from '../../js/index.js';
+import { componentsDir } from './support.mjs';
 
-test('the Rust catalogue and the JS polyfill list the same interfaces', async () => {
-  const source = await readFile(new URL('../../polyfill-wasi/src/lib.rs', import.meta.url), 'utf8');
-  const block = /pub const INTERFACES: &\[&str\] = &\[([\s\S]*?)\];/.exec(source);
-  assert.ok(block, 'INTERFACES not found in polyfill-wasi/src/lib.rs');
-  const rust = [...block[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-  assert.deepEqual([...rust].sort(), [...interfaces].sort());
+test('createWasi() implements exactly the catalogue\'s interfaces', () => {
   assert.deepEqual(Object.keys(createWasi({}, { http: createHttp }).imports).sort(), [...interfaces].sort());
+  for (const name of workerLocalInterfaces) assert.ok(interfaces.includes(name), name);
+});
+
+test('every 0.2.x version of an interface is served, pre-releases included; nothing else', () => {
+  assert.equal(wasiInterface('wasi:cli/stdout@0.2.0'), 'wasi:cli/stdout');
+  assert.equal(wasiInterface('wasi:cli/stdout@0.2.6'), 'wasi:cli/stdout');
+  assert.equal(wasiInterface('wasi:io/streams@0.2.0-rc-2023-11-10'), 'wasi:io/streams');
+  assert.equal(wasiInterface('wasi:http/outgoing-handler@0.2.4'), 'wasi:http/outgoing-handler');
+  for (const name of ['wasi:http/incoming-handler@0.2.4', 'wasi:cli/stdout@0.3.0', 'wasi:cli/stdout@0.20.1', 'wasi:cli/stdout', 'wasi:config/store@0.2.0-draft', 'example:x/wasi:cli@0.2.0']) {
+    assert.equal(wasiInterface(name), null, name);
+  }
+});
+
+test('a loaded component\'s WASI imports are routed to the polyfill, others to the host', async () => {
+  const hello = await load(`${componentsDir}hello.wasm`);
+  assert.ok(hello.imports.length > 0);
+  for (const imp of hello.imports) assert.equal(imp.providedByWasi, true, imp.name);
+  const bench = await load(`${componentsDir}bench.wasm`);
+  assert.deepEqual(bench.imports.map((i) => [i.name, i.providedByWasi]), [['example:bench/host@0.1.0', false]]);
 });
