@@ -10,14 +10,15 @@
 //   features --features module-features (the engine features of a core module's code, read only
 //            after the browser refused to compile it)
 //
-// All the cargo builds write the same target/.../terrarium_web.wasm, so each is
-// bindgen'd right after its own cargo build. A variant whose outputs are newer than
-// every Rust input (and whose recorded build settings match) is skipped.
+// Each variant builds in its own target folder (target/variants/<name>), so that as many build at
+// once as there are cores: each ends in a fat-LTO link and a wasm-opt run, both single-threaded,
+// which one after the other made a cold build several times longer. A variant whose outputs are
+// newer than every Rust input (and whose recorded build settings match) is skipped.
 //
 // Usage: node scripts/build.mjs [--force] [variant ...]
 // The components the tests and the site use are built by `npm run build:guests`.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,11 +69,23 @@ function die(msg) {
   process.exit(1);
 }
 
+/**
+ * Runs a command beside the others building at the same time; its output is printed only if it
+ * fails, so that parallel builds do not interleave.
+ */
 function run(cmd, argv, opts = {}) {
-  console.log(`build: $ ${[cmd, ...argv].join(' ')}`);
-  const r = spawnSync(cmd, argv, { stdio: 'inherit', cwd: ROOT, ...opts });
-  if (r.error) die(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) die(`${cmd} exited with ${r.status ?? r.signal}`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const output = [];
+    child.stdout.on('data', (d) => output.push(d));
+    child.stderr.on('data', (d) => output.push(d));
+    child.on('error', (error) => die(`${cmd}: ${error.message}`));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve();
+      process.stderr.write(Buffer.concat(output));
+      die(`$ ${[cmd, ...argv].join(' ')} exited with ${code ?? signal}`);
+    });
+  });
 }
 
 function capture(cmd, argv) {
@@ -150,12 +163,11 @@ const wasmOpt = wasmOptCommand();
 const wasmOptVersion = capture(wasmOpt.cmd, [...wasmOpt.pre, '--version']) || 'unknown';
 
 const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
-const builtWasm = path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'terrarium_web.wasm');
 const { newest: inputsMtime, newestPath } = newestInput();
 const buildScriptMtime = mtime(fileURLToPath(import.meta.url));
 
-let built = 0;
-for (const v of variants) {
+/** Builds variant `v` unless its outputs are fresh; resolves to whether it built. */
+async function buildVariant(v) {
   const outDir = path.join('dist', 'wasm', v.name);
   const stampPath = path.join(outDir, 'build-info.json');
   const info = {
@@ -178,35 +190,41 @@ for (const v of variants) {
   }
   if (fresh) {
     console.log(`build: ${v.name.padEnd(8)} up to date`);
-    continue;
+    return false;
   }
   console.log(
     `build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}` +
       (oldest > 0 && oldest < inputsMtime ? `; ${path.relative(ROOT, newestPath) || newestPath} changed` : '') +
       ')',
   );
-  const cargoArgs = [
-    'build',
-    '-p',
-    'terrarium-web',
-    '--release',
-    '--target',
-    'wasm32-unknown-unknown',
-    '--no-default-features',
-  ];
+  const variantTarget = path.join(targetDir, 'variants', v.name);
+  const cargoArgs = ['build', '-p', 'terrarium-web', '--release', '--target', 'wasm32-unknown-unknown', '--no-default-features'];
   if (v.features.length) cargoArgs.push('--features', v.features.join(','));
-  run('cargo', cargoArgs);
+  const variantStart = Date.now();
+  await run('cargo', cargoArgs, { env: { ...process.env, CARGO_TARGET_DIR: variantTarget } });
+  const builtWasm = path.join(variantTarget, 'wasm32-unknown-unknown', 'release', 'terrarium_web.wasm');
   if (!fs.existsSync(builtWasm)) die(`cargo did not produce ${builtWasm}`);
 
   // Drop the stamp first, so an interrupted build is never taken as fresh.
   fs.rmSync(stampPath, { force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, '--out-name', 'terrarium', builtWasm]);
+  await run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, '--out-name', 'terrarium', builtWasm]);
   const bg = path.join(outDir, 'terrarium_bg.wasm');
-  run(wasmOpt.cmd, [...wasmOpt.pre, ...WASM_OPT_FLAGS, bg, '-o', bg]);
+  await run(wasmOpt.cmd, [...wasmOpt.pre, ...WASM_OPT_FLAGS, bg, '-o', bg]);
   fs.writeFileSync(stampPath, JSON.stringify(info, null, 2) + '\n');
-  built++;
+  console.log(`build: ${v.name.padEnd(8)} built in ${((Date.now() - variantStart) / 1000).toFixed(1)}s`);
+  return true;
 }
+
+// As many variants at once as there are cores.
+const queue = [...variants];
+let built = 0;
+const lanes = Math.max(1, Math.min(queue.length, os.availableParallelism()));
+await Promise.all(
+  Array.from({ length: lanes }, async () => {
+    for (let v = queue.shift(); v !== undefined; v = queue.shift()) if (await buildVariant(v)) built++;
+  }),
+);
 
 // The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
 // file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the
