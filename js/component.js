@@ -8,7 +8,7 @@ import { fromCoreError } from './load.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 
-/** @type {(component: Component) => {bytes: Uint8Array, plan: any}} for `terrarium transpile`, not the public API */
+/** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
 export let componentInternals;
 
 export class Component {

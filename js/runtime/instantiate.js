@@ -18,7 +18,7 @@ import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
 /**
- * @param {any} plan
+ * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
