@@ -4,7 +4,7 @@
 
 import { engine } from './engine.js';
 import { createWasi } from '../polyfill-wasi/js/index.js';
-import { fromCoreError } from './load.js';
+import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 

@@ -6,6 +6,7 @@
 
 import { Component } from './component.js';
 import { engine } from './engine.js';
+import { fromCoreError } from './core-error.js';
 import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
@@ -34,7 +35,10 @@ export async function load(source, options = {}) {
   return new Component(bytes, plan, modules);
 }
 
-/** host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. */
+/**
+ * host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`.
+ * @returns {import('./plan.js').Plan}
+ */
 function planOf(core, bytes, validate) {
   let json;
   try {
@@ -43,14 +47,6 @@ function planOf(core, bytes, validate) {
     throw fromCoreError(refusal);
   }
   return JSON.parse(json);
-}
-
-/** host-core's refusal (JSON of `{kind, message, offset}`) as a `TerrariumError`, with the offset in the message too. */
-export function fromCoreError(refusal) {
-  if (typeof refusal !== 'string') throw refusal;
-  const { kind, message, offset } = JSON.parse(refusal);
-  const where = offset == null ? '' : ` (at offset 0x${offset.toString(16)})`;
-  return new TerrariumError(kind, `${message}${where}`, { offset: offset ?? undefined });
 }
 
 /**
