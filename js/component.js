@@ -4,11 +4,11 @@
 
 import { engine } from './engine.js';
 import { createWasi } from '../polyfill-wasi/js/index.js';
-import { fromCoreError } from './load.js';
+import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 
-/** @type {(component: Component) => {bytes: Uint8Array, plan: any}} for `terrarium transpile`, not the public API */
+/** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
 export let componentInternals;
 
 export class Component {

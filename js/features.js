@@ -1,6 +1,8 @@
 /**
- * What this JS engine's WebAssembly supports, probed once with tiny modules. Terrarium picks its
- * fast paths from these; the fallbacks give the same results.
+ * What this JS engine's WebAssembly supports, probed once with tiny modules. Terrarium uses it to
+ * choose a blocking mode (blocking.js) and to refuse by name a core module that needs an engine
+ * feature this engine lacks (`refuseMissing`); the rest (`simd`, `relaxedSimd`, `jsStringBuiltins`,
+ * `threads`) is for the page, through the exported `features`.
  */
 
 import { canStartBlockingWorker } from '#platform';

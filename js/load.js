@@ -6,6 +6,7 @@
 
 import { Component } from './component.js';
 import { engine } from './engine.js';
+import { fromCoreError } from './core-error.js';
 import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
@@ -39,6 +40,7 @@ export async function load(source, options = {}) {
  * host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. Which
  * imports the WASI polyfill serves the runtime decides (polyfill-wasi/js/catalogue.js): each import
  * gets `wasi`, the polyfill's interface for it or null.
+ * @returns {import('./plan.js').Plan}
  */
 function planOf(core, bytes, validate) {
   let json;
@@ -50,14 +52,6 @@ function planOf(core, bytes, validate) {
   const plan = JSON.parse(json);
   for (const imp of plan.imports) imp.wasi = wasiInterface(imp.name);
   return plan;
-}
-
-/** host-core's refusal (JSON of `{kind, message, offset}`) as a `TerrariumError`, with the offset in the message too. */
-export function fromCoreError(refusal) {
-  if (typeof refusal !== 'string') throw refusal;
-  const { kind, message, offset } = JSON.parse(refusal);
-  const where = offset == null ? '' : ` (at offset 0x${offset.toString(16)})`;
-  return new TerrariumError(kind, `${message}${where}`, { offset: offset ?? undefined });
 }
 
 /**

@@ -19,10 +19,10 @@ import { makeLoadList, makeStoreList } from './lists.js';
 export class AbiContext {
   /**
    * @param {object} init
-   * @param {any[]} init.types the plan's types
+   * @param {import('../plan.js').Type[]} init.types
    * @param {import('./memory.js').MemoryView|null} init.mem
    * @param {Function|null} init.realloc the guest's core realloc function
-   * @param {'utf8'|'utf16'|'latin1+utf16'} init.encoding
+   * @param {import('../plan.js').Options['stringEncoding']} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
    */
   constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, calls = null }) {

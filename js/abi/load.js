@@ -69,6 +69,7 @@ export function buildLoad(cx, t, tagged) {
       const shape = variantShape(ty, tagged);
       const nestedTagged = ty.kind === 'option' && cx.types[ty.type].kind === 'option';
       const loads = shape.cases.map((c) => (c.type === null ? null : cx.load(c.type, nestedTagged)));
+      // An option or a result has two cases: its discriminant is one byte, and the plan omits it.
       const loadDiscriminant = discriminantLoader(ty.discriminantSize ?? 1);
       const payloadOffset = ty.payloadOffset;
       const make = shape.make;

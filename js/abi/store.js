@@ -83,6 +83,7 @@ export function buildStore(cx, t, tagged) {
       const shape = variantShape(ty, tagged);
       const nestedTagged = ty.kind === 'option' && cx.types[ty.type].kind === 'option';
       const stores = shape.cases.map((c) => (c.type === null ? null : cx.store(c.type, nestedTagged)));
+      // An option or a result has two cases: its discriminant is one byte, and the plan omits it.
       const storeDiscriminant = discriminantStorer(ty.discriminantSize ?? 1);
       const payloadOffset = ty.payloadOffset;
       const { caseOf, payloadOf } = shape;

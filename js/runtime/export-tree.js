@@ -8,8 +8,8 @@
  */
 
 /**
- * @param {any[]} list plan exports
- * @param {{types: any[], resources: any[], modules: WebAssembly.Module[], lift: (exp: any, context: string) => Function}} o
+ * @param {import('../plan.js').Export[]} list
+ * @param {{types: import('../plan.js').Type[], resources: any[], modules: WebAssembly.Module[], lift: (exp: import('../plan.js').FuncExport, context: string) => Function}} o
  */
 export function buildExports(list, o, prefix = '') {
   const out = {};

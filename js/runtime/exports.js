@@ -18,7 +18,7 @@ import { READY, BUSY } from './state.js';
 /**
  * @param {object} o
  * @param {import('../abi/context.js').AbiContext} o.cx
- * @param {any} o.sig FuncSig from the plan
+ * @param {import('../plan.js').FuncSig} o.sig
  * @param {Function} o.core the core function
  * @param {Function|null} o.postReturn
  * @param {import('./state.js').InstanceState} o.state

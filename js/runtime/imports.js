@@ -17,8 +17,8 @@ import {
 /**
  * Finds the host function for a `lower` step's callee and returns how to invoke it:
  * `(args: any[]) => any`. Throws TerrariumError kind 'link' naming the import and member.
- * @param {any} plan
- * @param {any} callee
+ * @param {import('../plan.js').Plan} plan
+ * @param {import('../plan.js').HostCallee} callee
  * @param {(i: number) => any} host the resolved host value of `plan.imports[i]`
  */
 export function resolveCallee(plan, callee, host) {
@@ -78,7 +78,7 @@ function linkError(message, imp) {
  * Builds the core function for a `lower` step.
  * @param {object} o
  * @param {import('../abi/context.js').AbiContext} o.cx
- * @param {any} o.sig FuncSig
+ * @param {import('../plan.js').FuncSig} o.sig
  * @param {(args: any[]) => any} o.invoke from resolveCallee
  * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `import#func`, for messages

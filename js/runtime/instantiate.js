@@ -18,7 +18,7 @@ import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
 /**
- * @param {any} plan
+ * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
@@ -33,7 +33,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const group = [];
   const state = new InstanceState(name, group);
   const states = [state];
-  const stateOf = (i = 0) => (states[i] ??= new InstanceState(name, group, i));
+  const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
   /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
   let tail = Promise.resolve();
@@ -77,7 +77,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const resourceTypes = plan.resources.map((def) =>
     def.import !== null
       ? new HostResourceType(def)
-      : new GuestResourceType(def, () => stateOf(def.instance ?? 0), () => (def.dtor === null ? null : funcs[def.dtor])),
+      : new GuestResourceType(def, () => stateOf(def.instance), () => (def.dtor === null ? null : funcs[def.dtor])),
   );
   if (jspi) {
     for (const type of resourceTypes) {
@@ -104,7 +104,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const contexts = new Map();
   /** One AbiContext per distinct set of options, sharing per-type closures between functions. */
   const contextFor = (options) => {
-    const instance = options.instance ?? 0;
+    const instance = options.instance;
     const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}`;
     let cx = contexts.get(key);
     if (cx === undefined) {
@@ -178,7 +178,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         } catch (e) {
           if (e instanceof WebAssembly.LinkError) {
             throw new TerrariumError('link', `cannot instantiate core module ${step.module}: ${e.message}`, {
-              offset: plan.modules[step.module]?.start,
+              offset: plan.modules[step.module].start,
               context: `core module ${step.module}`,
               cause: e,
             });
@@ -217,17 +217,17 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         break;
       }
       case 'resourceNew': {
-        const res = resourceOf(step.instance ?? 0, step.resource);
+        const res = resourceOf(step.instance, step.resource);
         funcs.push((rep) => res.new(rep));
         break;
       }
       case 'resourceRep': {
-        const res = resourceOf(step.instance ?? 0, step.resource);
+        const res = resourceOf(step.instance, step.resource);
         funcs.push((h) => res.rep(h >>> 0));
         break;
       }
       case 'resourceDrop': {
-        const res = resourceOf(step.instance ?? 0, step.resource);
+        const res = resourceOf(step.instance, step.resource);
         funcs.push((h) => {
           res.drop(h >>> 0);
         });

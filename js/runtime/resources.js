@@ -15,7 +15,7 @@ import { symbolDispose, disposeHostObject } from './dispose.js';
 import { READY, BUSY, DEAD } from './state.js';
 
 export class HostResourceType {
-  /** @param {{name: string, jsName: string}} def */
+  /** @param {import('../plan.js').HostResource} def */
   constructor(def) {
     this.def = def;
   }
@@ -121,13 +121,13 @@ const VIEW = 2;
 
 export class GuestResourceType {
   /**
-   * @param {{name: string, jsName: string, dtor: number|null, instance?: number|null}} def
+   * @param {import('../plan.js').GuestResource} def
    * @param {() => import('./state.js').InstanceState} state the state of the defining component instance
    * @param {() => Function|null} getDtor the core destructor, looked up once the steps have run
    */
   constructor(def, state, getDtor) {
     this.def = def;
-    this.impl = def.instance ?? 0;
+    this.impl = def.instance;
     this.state = state;
     this.getDtor = getDtor;
     /** set by the exports builder to the lifted `[constructor]` export, if any */

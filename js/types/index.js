@@ -40,7 +40,7 @@ const RESERVED_WORDS = new Set(
 const BLOCKING = ['none', 'jspi', 'worker'];
 
 /**
- * @param {any} plan the plan host-core made (`docs/plan-format.md`)
+ * @param {import('../plan.js').Plan} plan
  * @param {{name?: string, blocking?: 'none'|'jspi'|'worker', module?: 'exports'|'instantiate'}} [options]
  *   `name`: what the header calls the component, e.g. its file name; `blocking`: that of the
  *   instances the declarations are for (default `'none'`: synchronous exports); `module`: the

@@ -8,13 +8,8 @@ import { MonotonicClock, Waiter, timer } from './wait.js';
  * (Node gives finer, browsers clamp to 5-100 µs depending on isolation). */
 const MONOTONIC_RESOLUTION_NS = 1000n;
 
-/** The process-wide real clock, for callers outside any instance. */
+/** The real clock, shared by the instances given no `clocks.monotonic`. */
 const realClock = new MonotonicClock();
-
-/** Nanoseconds since an arbitrary origin, never decreasing. */
-export function monotonicNow() {
-  return realClock.now();
-}
 
 function toU64(value, what) {
   const n = typeof value === 'bigint' ? value : BigInt(value);

@@ -12,9 +12,11 @@ import {
   makeResultLifter,
 } from '../../js/abi/function.js';
 import { GuestTrap } from '../../js/errors.js';
+import { fixture } from './support.mjs';
 
 // ---------------------------------------------------------------------------------------------
-// A type table with the layout host-core computes (the spec's size / alignment / flatten_type).
+// A type table with the layout host-core computes (the spec's size / alignment / flatten_type),
+// checked against host-core's blessed plan of the variant-layout fixture below.
 
 const alignTo = (n, a) => Math.ceil(n / a) * a;
 const discriminantSize = (n) => (n <= 256 ? 1 : n <= 65536 ? 2 : 4);
@@ -181,6 +183,34 @@ function rejection(f) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+test('the type table is host-core\'s, and values cross its types (fixture variant-layout)', async () => {
+  const { plan } = await fixture('variant-layout');
+  const { T, mem, realloc } = setup();
+  const [u8, u64, f32, string] = ['u8', 'u64', 'f32', 'string'].map((k) => T.prim(k));
+  T.variant([['small', u8], ['big', u64], ['float', f32], ['text', string], ['empty', null]]);
+  const s32 = T.prim('s32');
+  const point = T.record([['x', 'x', s32], ['y-pos', 'yPos', s32], ['label', 'label', string]]);
+  T.tuple([u8, u64, string, f32]);
+  T.flags(['read', 'write', 'exec-all']);
+  T.enum_(['red', 'green', 'blue-ish']);
+  T.option(point);
+  T.result(T.prim('u32'), string);
+  assert.deepStrictEqual(T.list, plan.types.slice(0, T.list.length));
+
+  const cx = new AbiContext({ types: plan.types, mem, realloc });
+  const index = (kind, name) => plan.types.findIndex((t) => t.kind === kind && t.name === name);
+  for (const v of [{ tag: 'small', val: 255 }, { tag: 'big', val: 2n ** 64n - 1n }, { tag: 'float', val: -1.5 }, { tag: 'text', val: 'tx' }, { tag: 'empty' }]) {
+    both(cx, index('variant', 'payload'), v);
+  }
+  both(cx, index('record', 'point'), { x: -1, yPos: 2, label: 'p' });
+  both(cx, index('tuple'), [1, 2n, 's', 1.5]);
+  both(cx, index('flags', 'perms'), { read: true, write: false, execAll: true });
+  both(cx, index('enum', 'color'), 'blue-ish');
+  both(cx, index('option'), undefined);
+  both(cx, index('option'), { x: 3, yPos: 4, label: 'o' });
+  both(cx, index('result'), { tag: 'err', val: 'bad' });
+});
 
 test('integers, bools and their edge values', () => {
   const { T, make } = setup();

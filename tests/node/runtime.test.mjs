@@ -1,8 +1,14 @@
-// The plan executor (js/runtime/) on tiny core modules assembled from bytes, with hand-written plans.
+// The plan executor (js/runtime/): on host-core's fixtures and on components written here in WAT,
+// planned by host-core; where a test needs what a component cannot say (a libc whose realloc grows
+// memory, host imports a component calls in ways WAT makes long), on core modules assembled from
+// bytes with hand-written plans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { load } from '../../js/index.js';
+import { componentInternals } from '../../js/component.js';
 import { instantiatePlan } from '../../js/runtime/instantiate.js';
 import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
+import { fixture, watBytes } from './support.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // A minimal wasm binary assembler: enough for functions, imports, one memory, globals and exports.
@@ -90,8 +96,8 @@ function assemble({ types, imports = [], funcs = [], memory, globals = [], expor
 // ---------------------------------------------------------------------------------------------
 // Shared plan pieces.
 
-const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8' };
-const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8' };
+const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8', instance: 0 };
+const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8', instance: 0 };
 const sig = (name, params, result, types, { paramsIndirect = false } = {}) => {
   const flatParams = params.flatMap((p) => types[p.type].flat);
   const flatResults = result === null ? [] : types[result].flat;
@@ -132,72 +138,56 @@ function libcModule() {
 
 // ---------------------------------------------------------------------------------------------
 
-function scalarComponent() {
-  const types = [
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-    { kind: 's64', size: 8, align: 8, flat: ['i64'] },
-  ];
-  const module = assemble({
-    types: [[['i32', 'i32'], ['i32']], [[], []], [[], ['i32']], [['i64'], ['i64']]],
-    funcs: [
-      { type: 0, body: [I.get(0), I.get(1), I.add] },
-      { type: 1, body: [I.unreachable] },
-      { type: 2, body: [I.const(7)] },
-      { type: 1, body: [I.call(3)] },
-      { type: 3, body: [I.get(0)] },
-    ],
-    exports: [['add', 'func', 0], ['boom', 'func', 1], ['ok', 'func', 2], ['recurse', 'func', 3], ['id64', 'func', 4]],
-  });
-  const fn = (name, core, params, result) => ({
-    kind: 'func', name, jsName: name.replace(/-([a-z])/g, (_, c) => c.toUpperCase()), coreFunc: core,
-    func: sig(name, params, result, types), options: noOptions,
-  });
-  const plan = {
-    modules: [{ start: 0, end: 0 }],
-    types,
-    resources: [],
-    imports: [],
-    steps: [
-      { op: 'instantiate', module: 0, args: [] },
-      ...['add', 'boom', 'ok', 'recurse', 'id64'].map((name) => ({ op: 'alias', kind: 'func', instance: 0, name })),
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'example:bench/api@0.1.0', jsName: 'api',
-        exports: [
-          fn('add', 0, [p('a', 0), p('b', 0)], 0),
-          fn('boom', 1, [], null),
-          fn('ok', 2, [], 0),
-          fn('recurse', 3, [], null),
-          fn('id64', 4, [p('x', 1)], 1),
-        ],
-      },
-      fn('world-ok', 2, [], 0),
-    ],
-  };
-  return { plan, modules: [module] };
+/** The component of host-core's fixture `name`, whose plan must be the blessed one. */
+async function loadFixture(name) {
+  const { bytes, plan } = await fixture(name);
+  const component = await load(bytes);
+  assert.deepEqual(componentInternals(component).plan, plan, `${name}: host-core's plan is the blessed one`);
+  return component;
 }
 
 test('a scalar export: values, wrapping, validation, both export names', async () => {
-  const { plan, modules } = scalarComponent();
-  const inst = await instantiatePlan(plan, modules, () => undefined, { name: 'bench' });
+  const inst = await (await loadFixture('scalar-export')).instantiate({}, { name: 'calc' });
   const { api } = inst.exports;
-  assert.equal(inst.exports['example:bench/api@0.1.0'], api);
+  assert.equal(inst.exports['example:calc/api@0.1.0'], api);
   assert.equal(api.add(1, 2), 3);
   assert.equal(api.add(2 ** 32 - 1, 2), 1);
   assert.equal(api.add(2 ** 31, 0), 2 ** 31);
-  assert.equal(api.id64(-(2n ** 63n)), -(2n ** 63n));
-  assert.equal(inst.exports.worldOk(), 7);
-  assert.throws(() => api.add(1, 'x'), (e) => e instanceof TypeError && /argument `b` of `example:bench\/api#add`/.test(e.message));
+  assert.throws(() => api.add(1, 'x'), (e) => e instanceof TypeError && /argument `b` of `example:calc\/api#add`/.test(e.message));
   assert.throws(() => api.add(-1, 0), (e) => e instanceof RangeError && /argument `a`/.test(e.message));
   assert.throws(() => api.add(2 ** 32, 0), RangeError);
   assert.equal(api.add(3, 4), 7, 'a rejected argument does not kill the instance');
 });
 
+/** Functions that trap, overflow the stack or answer, in an instance export and at the top. */
+const trapping = load(watBytes({ text: `(component
+  (core module $m
+    (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+    (func (export "boom") unreachable)
+    (func (export "ok") (result i32) i32.const 7)
+    (func $recurse (export "recurse") call $recurse)
+    (func (export "id64") (param i64) (result i64) local.get 0))
+  (core instance $i (instantiate $m))
+  (func $add (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+  (func $boom (canon lift (core func $i "boom")))
+  (func $ok (result u32) (canon lift (core func $i "ok")))
+  (func $recurse (canon lift (core func $i "recurse")))
+  (func $id64 (param "x" s64) (result s64) (canon lift (core func $i "id64")))
+  (instance $api (export "add" (func $add)) (export "boom" (func $boom)) (export "ok" (func $ok))
+    (export "recurse" (func $recurse)) (export "id64" (func $id64)))
+  (export "example:bench/api@0.1.0" (instance $api))
+  (export "world-ok" (func $ok)))` }));
+
+test('64-bit values and a world-level export under its jsName', async () => {
+  const { exports } = await (await trapping).instantiate();
+  assert.equal(exports.api.id64(-(2n ** 63n)), -(2n ** 63n));
+  assert.equal(exports.worldOk(), 7);
+});
+
 test('a trap makes the instance dead; other instances are unaffected', async () => {
-  const { plan, modules } = scalarComponent();
-  const a = await instantiatePlan(plan, modules, () => undefined, { name: 'a' });
-  const b = await instantiatePlan(plan, modules, () => undefined, { name: 'b' });
+  const component = await trapping;
+  const a = await component.instantiate({}, { name: 'a' });
+  const b = await component.instantiate({}, { name: 'b' });
   assert.equal(a.exports.api.ok(), 7);
   assert.throws(
     () => a.exports.api.boom(),
@@ -216,9 +206,41 @@ test('a trap makes the instance dead; other instances are unaffected', async () 
   assert.throws(() => b.exports.api.recurse(), (e) => e.kind === 'trap' && e.cause instanceof RangeError);
   assert.throws(() => b.exports.api.ok(), (e) => e.kind === 'dead');
   // Disposal kills an instance as well.
-  const c = await instantiatePlan(plan, modules, () => undefined, { name: 'c' });
+  const c = await component.instantiate({}, { name: 'c' });
   c[Symbol.dispose]();
   assert.throws(() => c.exports.api.ok(), (e) => e.kind === 'dead' && /disposed/.test(e.message));
+});
+
+test('a string import and export with memory, realloc and post-return (fixture string-roundtrip)', async () => {
+  const logged = [];
+  const { exports } = await (await loadFixture('string-roundtrip')).instantiate({ 'example:host/log': { log: (msg) => logged.push(msg) } });
+  assert.equal(exports.echo('héllo 😀'), 'héllo 😀');
+  assert.equal(exports.echo(''), '');
+  assert.deepEqual(logged, ['héllo 😀', '']);
+});
+
+test('a host resource: constructor, method on a borrow, drop disposes (fixture host-resource)', async () => {
+  let disposed = 0;
+  class Counter {
+    constructor(start) {
+      this.n = start;
+    }
+    bump() {
+      return ++this.n;
+    }
+    [Symbol.dispose]() {
+      disposed++;
+    }
+  }
+  const { exports } = await (await loadFixture('host-resource')).instantiate({ 'example:host/counter@1.0.0': { Counter } });
+  assert.equal(exports.twice(5), 7);
+  assert.equal(disposed, 1);
+});
+
+test('a guest resource made in one component instance and dropped in another (fixture composed-resource)', async () => {
+  const { exports } = await (await loadFixture('composed-resource')).instantiate();
+  assert.equal(exports.run(3), undefined);
+  assert.equal(exports.run(4), undefined, 'the handle went back to the table of the instance that dropped it');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +322,7 @@ function ioComponent() {
   const plan = {
     modules: [{ start: 0, end: 0 }, { start: 0, end: 0 }],
     types,
-    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null }],
+    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null, instance: null }],
     imports: [
       {
         name: 'test:io/stdout@0.1.0', versionless: 'test:io/stdout', jsName: '', kind: 'instance',
@@ -316,7 +338,7 @@ function ioComponent() {
         op: 'lower', callee: callee('[method]output-stream.write', 'write', 'method', 0),
         func: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
       },
-      { op: 'resourceDrop', resource: 0 },
+      { op: 'resourceDrop', resource: 0, instance: 0 },
       { op: 'lower', callee: callee('try-div', 'tryDiv'), func: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
       { op: 'lower', callee: callee('exit', 'exit'), func: sig('exit', [p('code', 5)], null, types), options: noOptions },
       {
@@ -501,12 +523,12 @@ test('a guest-defined resource is a JS class; dispose runs the destructor', asyn
   const plan = {
     modules: [{ start: 0, end: 0 }],
     types,
-    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5 }],
+    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5, instance: 0 }],
     imports: [],
     steps: [
-      { op: 'resourceNew', resource: 0 },
-      { op: 'resourceRep', resource: 0 },
-      { op: 'resourceDrop', resource: 0 },
+      { op: 'resourceNew', resource: 0, instance: 0 },
+      { op: 'resourceRep', resource: 0, instance: 0 },
+      { op: 'resourceDrop', resource: 0, instance: 0 },
       { op: 'bundle', exports: [{ name: 'new', kind: 'func', index: 0 }, { name: 'rep', kind: 'func', index: 1 }, { name: 'drop', kind: 'func', index: 2 }] },
       { op: 'instantiate', module: 0, args: [{ name: 'r', instance: 0 }] },
       ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', instance: 1, name })),

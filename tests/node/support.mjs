@@ -1,6 +1,7 @@
 /** Shared by the Node tests: where the built guest components are, and reading them. */
 
 import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const componentsDir = fileURLToPath(new URL('../../dist/components/', import.meta.url));
@@ -16,4 +17,22 @@ export function collector() {
   const sink = (bytes) => chunks.push(bytes.slice());
   sink.text = () => Buffer.concat(chunks).toString('utf8');
   return sink;
+}
+
+export const fixturesDir = fileURLToPath(new URL('../../host-core/tests/fixtures/', import.meta.url));
+
+/** A component's binary from WAT: a file or text, by `wasm-tools parse` (which `npm run setup` installs). */
+export function watBytes({ file, text }) {
+  const r = spawnSync('wasm-tools', ['parse', file ?? '-'], { input: text, maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`wasm-tools parse: ${r.stderr}`);
+  return new Uint8Array(r.stdout);
+}
+
+/** host-core's fixture `name`: its component, from NAME.wat, and its blessed plan, NAME.plan.json. */
+export async function fixture(name) {
+  return {
+    bytes: watBytes({ file: `${fixturesDir}${name}.wat` }),
+    plan: JSON.parse(await readFile(`${fixturesDir}${name}.plan.json`, 'utf8')),
+  };
 }
