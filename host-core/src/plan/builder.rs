@@ -11,6 +11,7 @@ use super::*;
 use crate::abi::signature::FuncSig;
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
+use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId};
 use crate::names::{interface_js_name, lower_camel, upper_camel, versionless};
 use crate::types::TypeArena;
 use std::collections::HashMap;
@@ -50,7 +51,7 @@ struct Builder<'a> {
     arena: TypeArena,
     modules: Vec<ModuleRange>,
     /// Index into `modules` by start offset.
-    module_at: HashMap<usize, u32>,
+    module_at: HashMap<usize, ModuleId>,
     resources: Vec<Resource>,
     imports: Vec<Import>,
     steps: Vec<Step>,
@@ -60,14 +61,14 @@ struct Builder<'a> {
     core_memory_count: u32,
     core_table_count: u32,
     core_global_count: u32,
-    /// Component instances so far: the root, and one per nested component instantiation.
-    instance_count: u32,
+    /// Nested component instantiations so far: each numbers a component instance, after the root's 0.
+    component_instance_count: u32,
     /// Bytes of nested components walked so far, and how many may be: see [`MAX_EXPANSION`].
     walked: usize,
     walk_budget: usize,
     /// `interface#member` names of lifted functions bound to a nested component's instance import,
     /// by core function: what messages call a component-to-component callee.
-    lifted_names: HashMap<u32, String>,
+    lifted_names: HashMap<CoreFuncId, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -118,16 +119,17 @@ impl<'a> Builder<'a> {
                 Payload::ModuleSection { unchecked_range, .. } => {
                     let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
                     // A nested component instantiated again defines the same module: compile it once.
-                    let index = match self.module_at.get(&start) {
-                        Some(&index) => index,
+                    let module = match self.module_at.get(&start) {
+                        Some(&module) => module,
                         None => {
                             let features = crate::parse::features::declared_features(&bytes[start..end], start)?;
+                            let module = ModuleId::at(self.modules.len());
                             self.modules.push(ModuleRange { start, end, import: None, features });
-                            self.module_at.insert(start, self.modules.len() as u32 - 1);
-                            self.modules.len() as u32 - 1
+                            self.module_at.insert(start, module);
+                            module
                         }
                     };
-                    self.scope().core_modules.push(index);
+                    self.scope().core_modules.push(module);
                 }
                 Payload::ComponentSection { unchecked_range, .. } => {
                     let range = skip_nested(&mut rest, unchecked_range, "component")?;
@@ -151,8 +153,8 @@ impl<'a> Builder<'a> {
                                 let dtor = dtor
                                     .map(|f| lookup(&self.scope_ref().core_funcs, f, "core func", offset).copied())
                                     .transpose()?;
-                                let instance = Some(self.scope_ref().instance);
-                                TypeEntry::Resource(self.new_resource("", None, dtor, instance))
+                                let component_instance = Some(self.scope_ref().component_instance);
+                                TypeEntry::Resource(self.new_resource("", None, dtor, component_instance))
                             }
                             ty => {
                                 let scopes = &self.scopes;
@@ -220,9 +222,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn new_resource(&mut self, name: &str, import: Option<u32>, dtor: Option<u32>, instance: Option<u32>) -> u32 {
-        self.resources.push(Resource { name: name.to_string(), js_name: upper_camel(name), import, dtor, instance });
-        (self.resources.len() - 1) as u32
+    fn new_resource(
+        &mut self,
+        name: &str,
+        import: Option<ImportId>,
+        dtor: Option<CoreFuncId>,
+        component_instance: Option<ComponentInstanceId>,
+    ) -> ResourceId {
+        let resource = ResourceId::at(self.resources.len());
+        let js_name = upper_camel(name);
+        self.resources.push(Resource { name: name.to_string(), js_name, import, dtor, component_instance });
+        resource
     }
 
     /// Appends a step and returns the index it defines in its core space.
@@ -239,12 +249,31 @@ impl<'a> Builder<'a> {
         *counter - 1
     }
 
-    fn core_space(&mut self, sort: CoreSort) -> &mut Vec<u32> {
+    /// Appends a step that defines a core function, to the plan's space and the component's.
+    fn push_core_func(&mut self, step: Step) {
+        let func = CoreFuncId(self.push_step(step));
+        self.scope().core_funcs.push(func);
+    }
+
+    /// Entry `index` of the component's core space `sort`, as an index into the plan's.
+    fn core_index(&self, sort: CoreSort, index: u32, offset: usize) -> Result<u32> {
+        let scope = self.scope_ref();
+        Ok(match sort {
+            CoreSort::Func => lookup(&scope.core_funcs, index, "core item", offset)?.0,
+            CoreSort::Memory => *lookup(&scope.core_memories, index, "core item", offset)?,
+            CoreSort::Table => *lookup(&scope.core_tables, index, "core item", offset)?,
+            CoreSort::Global => *lookup(&scope.core_globals, index, "core item", offset)?,
+        })
+    }
+
+    /// Appends the plan's core `index` of `sort` to the component's space of that sort.
+    fn push_core_index(&mut self, sort: CoreSort, index: u32) {
+        let scope = self.scope();
         match sort {
-            CoreSort::Func => &mut self.scope().core_funcs,
-            CoreSort::Memory => &mut self.scope().core_memories,
-            CoreSort::Table => &mut self.scope().core_tables,
-            CoreSort::Global => &mut self.scope().core_globals,
+            CoreSort::Func => scope.core_funcs.push(CoreFuncId(index)),
+            CoreSort::Memory => scope.core_memories.push(index),
+            CoreSort::Table => scope.core_tables.push(index),
+            CoreSort::Global => scope.core_globals.push(index),
         }
     }
 
@@ -265,8 +294,9 @@ impl<'a> Builder<'a> {
                 args: args
                     .iter()
                     .map(|arg| {
-                        let instance = *lookup(&self.scope_ref().core_instances, arg.index, "core instance", offset)?;
-                        Ok(InstantiateArg { name: arg.name.to_string(), instance })
+                        let core_instance =
+                            *lookup(&self.scope_ref().core_instances, arg.index, "core instance", offset)?;
+                        Ok(InstantiateArg { name: arg.name.to_string(), core_instance })
                     })
                     .collect::<Result<_>>()?,
             },
@@ -275,14 +305,14 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|export| {
                         let kind = Self::core_sort(export.kind, offset)?;
-                        let index = *lookup(self.core_space(kind), export.index, "core item", offset)?;
+                        let index = self.core_index(kind, export.index, offset)?;
                         Ok(BundleExport { name: export.name.to_string(), kind, index })
                     })
                     .collect::<Result<_>>()?,
             },
         };
-        let index = self.push_step(step);
-        self.scope().core_instances.push(index);
+        let core_instance = CoreInstanceId(self.push_step(step));
+        self.scope().core_instances.push(core_instance);
         Ok(())
     }
 
@@ -302,7 +332,7 @@ impl<'a> Builder<'a> {
             }
             return self.push_item(ty.kind(), item, name, offset);
         }
-        let import = self.imports.len() as u32;
+        let import = ImportId::at(self.imports.len());
         match ty {
             ComponentTypeRef::Instance(type_index) => {
                 let TypeEntry::Instance(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone()
@@ -329,17 +359,17 @@ impl<'a> Builder<'a> {
                             js_name: upper_camel(resource_name),
                             import: Some(import),
                             dtor: None,
-                            instance: None,
+                            component_instance: None,
                         });
-                        created.push((resources.len() - 1) as u32);
-                        (resources.len() - 1) as u32
+                        created.push(ResourceId::at(resources.len() - 1));
+                        ResourceId::at(resources.len() - 1)
                     },
                     import,
                     offset,
                 );
                 self.resources = resources;
-                self.imports[import as usize].resources = created;
-                self.scope().instances.push(Rc::new(InstanceEntry { exports: exports? }));
+                self.imports[import.index()].resources = created;
+                self.scope().component_instances.push(Rc::new(InstanceEntry { exports: exports? }));
             }
             ComponentTypeRef::Func(type_index) => {
                 let TypeEntry::Func(ty) = lookup(&self.scope_ref().types, type_index, "type", offset)?.clone() else {
@@ -367,12 +397,12 @@ impl<'a> Builder<'a> {
             ComponentTypeRef::Type(wasmparser::TypeBounds::SubResource) => {
                 self.imports.push(self.new_import(name, upper_camel(name), ImportKind::Resource));
                 let resource = self.new_resource(name, Some(import), None, None);
-                self.imports[import as usize].resources.push(resource);
+                self.imports[import.index()].resources.push(resource);
                 self.scope().types.push(TypeEntry::Resource(resource));
             }
             ComponentTypeRef::Module(_) => {
                 self.imports.push(self.new_import(name, lower_camel(name), ImportKind::Module));
-                let module = self.modules.len() as u32;
+                let module = ModuleId::at(self.modules.len());
                 self.modules.push(ModuleRange {
                     start: offset,
                     end: offset,
@@ -405,23 +435,24 @@ impl<'a> Builder<'a> {
 
     /// The world-level resource import that the function import `name` (`[method]r.f`,
     /// `[static]r.f`, `[constructor]r`) belongs to, if any.
-    fn resource_import_of(&self, name: &str) -> Option<u32> {
+    fn resource_import_of(&self, name: &str) -> Option<ImportId> {
         let rest = ["[constructor]", "[method]", "[static]"].iter().find_map(|prefix| name.strip_prefix(prefix))?;
         let resource = rest.split('.').next().unwrap_or(rest);
         let found = self.imports.iter().position(|i| i.kind == ImportKind::Resource && i.name == resource)?;
-        Some(found as u32)
+        Some(ImportId::at(found))
     }
 
     fn alias(&mut self, alias: ComponentAlias<'a>, offset: usize) -> Result<()> {
         match alias {
             ComponentAlias::CoreInstanceExport { kind, instance_index, name } => {
                 let sort = Self::core_sort(kind, offset)?;
-                let instance = *lookup(&self.scope_ref().core_instances, instance_index, "core instance", offset)?;
-                let index = self.push_step(Step::Alias { kind: sort, instance, name: name.to_string() });
-                self.core_space(sort).push(index);
+                let core_instance = *lookup(&self.scope_ref().core_instances, instance_index, "core instance", offset)?;
+                let index = self.push_step(Step::Alias { kind: sort, core_instance, name: name.to_string() });
+                self.push_core_index(sort, index);
             }
             ComponentAlias::InstanceExport { kind, instance_index, name } => {
-                let instance = lookup(&self.scope_ref().instances, instance_index, "instance", offset)?.clone();
+                let instance =
+                    lookup(&self.scope_ref().component_instances, instance_index, "instance", offset)?.clone();
                 let item = instance.get(name).ok_or_else(|| {
                     Error::invalid(format!("instance {instance_index} has no export `{name}`"), offset)
                 })?;
@@ -454,7 +485,9 @@ impl<'a> Builder<'a> {
         match (kind, item) {
             (ComponentExternalKind::Func, Item::Func(func)) => self.scope().funcs.push(func),
             (ComponentExternalKind::Type, Item::Type(ty)) => self.scope().types.push(ty),
-            (ComponentExternalKind::Instance, Item::Instance(instance)) => self.scope().instances.push(instance),
+            (ComponentExternalKind::Instance, Item::Instance(instance)) => {
+                self.scope().component_instances.push(instance)
+            }
             (ComponentExternalKind::Module, Item::CoreModule(module)) => self.scope().core_modules.push(module),
             (ComponentExternalKind::Component, Item::Component(range)) => self.scope().components.push(range),
             (kind, _) => return Err(Error::invalid(format!("`{name}` is not a {}", kind.desc()), offset)),
@@ -470,7 +503,7 @@ impl<'a> Builder<'a> {
                     let item = self.item(export.kind, export.index, offset)?;
                     items.push((export.name.full_name().to_string(), item));
                 }
-                self.scope().instances.push(Rc::new(InstanceEntry { exports: items }));
+                self.scope().component_instances.push(Rc::new(InstanceEntry { exports: items }));
                 Ok(())
             }
             wasmparser::ComponentInstance::Instantiate { component_index, args } => {
@@ -489,18 +522,18 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|arg| Ok((arg.name.to_string(), self.item(arg.kind, arg.index, offset)?)))
                     .collect::<Result<Vec<_>>>()?;
-                self.instance_count += 1;
-                let instance = self.instance_count;
+                self.component_instance_count += 1;
+                let component_instance = ComponentInstanceId(self.component_instance_count);
                 self.scopes.push(Scope {
                     args: Some(args),
                     enclosing: Some(def.enclosing),
-                    instance,
+                    component_instance,
                     ..Scope::default()
                 });
                 let walked = self.walk(def.range);
                 let nested = self.scopes.pop().expect("the nested scope pushed above");
                 walked?;
-                self.scope().instances.push(Rc::new(InstanceEntry { exports: nested.exports }));
+                self.scope().component_instances.push(Rc::new(InstanceEntry { exports: nested.exports }));
                 Ok(())
             }
         }
@@ -511,7 +544,7 @@ impl<'a> Builder<'a> {
             ComponentExternalKind::Func => Item::Func(lookup(&self.scope_ref().funcs, index, "func", offset)?.clone()),
             ComponentExternalKind::Type => Item::Type(lookup(&self.scope_ref().types, index, "type", offset)?.clone()),
             ComponentExternalKind::Instance => {
-                Item::Instance(lookup(&self.scope_ref().instances, index, "instance", offset)?.clone())
+                Item::Instance(lookup(&self.scope_ref().component_instances, index, "instance", offset)?.clone())
             }
             ComponentExternalKind::Module => {
                 Item::CoreModule(*lookup(&self.scope_ref().core_modules, index, "core module", offset)?)
@@ -526,7 +559,7 @@ impl<'a> Builder<'a> {
     }
 
     fn options(&self, options: &[CanonicalOption], offset: usize) -> Result<Options> {
-        let mut out = Options { instance: self.scope_ref().instance, ..Options::default() };
+        let mut out = Options { component_instance: self.scope_ref().component_instance, ..Options::default() };
         for option in options {
             match *option {
                 CanonicalOption::UTF8 => out.string_encoding = StringEncoding::Utf8,
@@ -552,7 +585,7 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
-    fn resource_of(&self, index: u32, offset: usize) -> Result<u32> {
+    fn resource_of(&self, index: u32, offset: usize) -> Result<ResourceId> {
         match lookup(&self.scope_ref().types, index, "type", offset)? {
             TypeEntry::Resource(r) => Ok(*r),
             _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
@@ -576,7 +609,7 @@ impl<'a> Builder<'a> {
                     FuncEntry::Imported { import, name, ty } => {
                         let callee = Callee::Host(self.callee(import, &name, offset)?);
                         let sig = self.signature(&name, &ty);
-                        let functions = &mut self.imports[import as usize].functions;
+                        let functions = &mut self.imports[import.index()].functions;
                         if !functions.contains(&name) {
                             functions.push(name);
                         }
@@ -587,26 +620,22 @@ impl<'a> Builder<'a> {
                         (Callee::Lifted { core_func, options: callee_options, name }, self.signature("", &ty))
                     }
                 };
-                let index = self.push_step(Step::Lower { callee, func: sig, options });
-                self.scope().core_funcs.push(index);
+                self.push_core_func(Step::Lower { callee, sig, options });
             }
             CanonicalFunction::ResourceNew { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let instance = self.scope_ref().instance;
-                let index = self.push_step(Step::ResourceNew { resource, instance });
-                self.scope().core_funcs.push(index);
+                let component_instance = self.scope_ref().component_instance;
+                self.push_core_func(Step::ResourceNew { resource, component_instance });
             }
             CanonicalFunction::ResourceRep { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let instance = self.scope_ref().instance;
-                let index = self.push_step(Step::ResourceRep { resource, instance });
-                self.scope().core_funcs.push(index);
+                let component_instance = self.scope_ref().component_instance;
+                self.push_core_func(Step::ResourceRep { resource, component_instance });
             }
             CanonicalFunction::ResourceDrop { resource } => {
                 let resource = self.resource_of(resource, offset)?;
-                let instance = self.scope_ref().instance;
-                let index = self.push_step(Step::ResourceDrop { resource, instance });
-                self.scope().core_funcs.push(index);
+                let component_instance = self.scope_ref().component_instance;
+                self.push_core_func(Step::ResourceDrop { resource, component_instance });
             }
             _ => {
                 return Err(Error::unsupported(
@@ -624,8 +653,8 @@ impl<'a> Builder<'a> {
 
     /// How the runtime reaches the host function `name` of `import`, from wit-component's
     /// `[method]r.f`, `[static]r.f` and `[constructor]r` naming.
-    fn callee(&self, import: u32, name: &str, offset: usize) -> Result<HostCallee> {
-        let imported = &self.imports[import as usize];
+    fn callee(&self, import: ImportId, name: &str, offset: usize) -> Result<HostCallee> {
+        let imported = &self.imports[import.index()];
         if imported.kind == ImportKind::Func {
             return Ok(HostCallee {
                 import,
@@ -640,7 +669,7 @@ impl<'a> Builder<'a> {
                 .resources
                 .iter()
                 .copied()
-                .find(|&r| self.resources[r as usize].name == resource_name)
+                .find(|&r| self.resources[r.index()].name == resource_name)
                 .ok_or_else(|| Error::invalid(format!("`{name}` names an unknown resource `{resource_name}`"), offset))
         };
         let js_name = member_js_name(name);
@@ -693,7 +722,7 @@ impl<'a> Builder<'a> {
             }
             Item::Type(TypeEntry::Resource(r)) => {
                 self.name_resource(*r, &name);
-                let guest = self.resources[*r as usize].import.is_none();
+                let guest = self.resources[r.index()].import.is_none();
                 guest.then(|| Export::Resource { js_name: upper_camel(&name), name, resource: *r })
             }
             Item::CoreModule(module) => Some(Export::Module { name, js_name, module: *module }),
@@ -727,8 +756,8 @@ impl<'a> Builder<'a> {
     }
 
     /// A guest-defined resource is anonymous until exported: its first export name names its JS class.
-    fn name_resource(&mut self, resource: u32, name: &str) {
-        let resource = &mut self.resources[resource as usize];
+    fn name_resource(&mut self, resource: ResourceId, name: &str) {
+        let resource = &mut self.resources[resource.index()];
         if resource.name.is_empty() {
             resource.name = name.to_string();
             resource.js_name = upper_camel(name);
