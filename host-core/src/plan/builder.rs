@@ -9,8 +9,7 @@ use super::resolve::type_entry;
 use super::scope::{enclosing, lookup, ComponentDef, FuncEntry, FuncType, InstanceEntry, Item, Scope, TypeEntry};
 use super::*;
 use crate::abi::signature::FuncSig;
-use crate::error::ErrorKind;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId};
 use crate::names::{interface_js_name, lower_camel, upper_camel, versionless};
 use crate::types::TypeArena;
@@ -102,20 +101,14 @@ impl<'a> Builder<'a> {
         let mut parser = Parser::new(range.start as u64);
         let mut rest = &bytes[range];
         loop {
-            let (payload, consumed) = match parser.parse(rest, true).map_err(Error::malformed)? {
+            let (payload, consumed) = match parser.parse(rest, true)? {
                 Chunk::Parsed { consumed, payload } => (payload, consumed),
                 Chunk::NeedMoreData(_) => unreachable!("the whole binary is given with eof = true"),
             };
             rest = &rest[consumed..];
             match payload {
                 Payload::Version { encoding: Encoding::Component, .. } => {}
-                Payload::Version { range, .. } => {
-                    return Err(Error::new(
-                        ErrorKind::NotAComponent,
-                        "expected a component, found a core module",
-                        range.start as usize,
-                    ))
-                }
+                Payload::Version { range, .. } => return Err(Error::not_a_component(range.start as usize)),
                 Payload::ModuleSection { unchecked_range, .. } => {
                     let std::ops::Range { start, end } = skip_nested(&mut rest, unchecked_range, "module")?;
                     // A nested component instantiated again defines the same module: compile it once.
@@ -138,7 +131,7 @@ impl<'a> Builder<'a> {
                 }
                 Payload::InstanceSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, instance) = item.map_err(Error::malformed)?;
+                        let (offset, instance) = item?;
                         let offset = offset as usize;
                         self.core_instance(instance, offset)?;
                     }
@@ -146,7 +139,7 @@ impl<'a> Builder<'a> {
                 Payload::CoreTypeSection(_) | Payload::CustomSection(_) => {}
                 Payload::ComponentTypeSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, ty) = item.map_err(Error::malformed)?;
+                        let (offset, ty) = item?;
                         let offset = offset as usize;
                         let entry = match ty {
                             wasmparser::ComponentType::Resource { dtor, .. } => {
@@ -170,37 +163,41 @@ impl<'a> Builder<'a> {
                 }
                 Payload::ComponentImportSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, import) = item.map_err(Error::malformed)?;
+                        let (offset, import) = item?;
                         let offset = offset as usize;
-                        self.import(&import.name.full_name(), import.ty, offset)?;
+                        let name = import.name.full_name();
+                        self.import(&name, import.ty, offset)
+                            .map_err(|err| err.within(Context::Import(name.into())))?;
                     }
                 }
                 Payload::ComponentAliasSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, alias) = item.map_err(Error::malformed)?;
+                        let (offset, alias) = item?;
                         let offset = offset as usize;
                         self.alias(alias, offset)?;
                     }
                 }
                 Payload::ComponentInstanceSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, instance) = item.map_err(Error::malformed)?;
+                        let (offset, instance) = item?;
                         let offset = offset as usize;
                         self.component_instance(instance, offset)?;
                     }
                 }
                 Payload::ComponentCanonicalSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, func) = item.map_err(Error::malformed)?;
+                        let (offset, func) = item?;
                         let offset = offset as usize;
                         self.canonical(func, offset)?;
                     }
                 }
                 Payload::ComponentExportSection(section) => {
                     for item in section.into_iter_with_offsets() {
-                        let (offset, export) = item.map_err(Error::malformed)?;
+                        let (offset, export) = item?;
                         let offset = offset as usize;
-                        self.export(&export.name.full_name(), export.kind, export.index, export.ty, offset)?;
+                        let name = export.name.full_name();
+                        self.export(&name, export.kind, export.index, export.ty, offset)
+                            .map_err(|err| err.within(Context::Export(name.into())))?;
                     }
                 }
                 Payload::ComponentStartSection { range, .. } => {
@@ -208,11 +205,7 @@ impl<'a> Builder<'a> {
                 }
                 Payload::End(_) => return Ok(()),
                 Payload::UnknownSection { id, range, .. } => {
-                    return Err(Error::new(
-                        ErrorKind::Malformed,
-                        format!("malformed section id: {id}"),
-                        range.start as usize,
-                    ))
+                    return Err(Error::unknown_section(id, range.start as usize))
                 }
                 other => {
                     let offset = other.as_section().map_or(0, |(_, range)| range.start);
@@ -784,7 +777,7 @@ fn skip_nested(rest: &mut &[u8], range: std::ops::Range<u64>, what: &str) -> Res
     let (start, len) = (range.start as usize, range.end - range.start);
     let Some(after) = usize::try_from(len).ok().and_then(|len| rest.get(len..)) else {
         let message = format!("{what} section of {len} bytes extends past the end of its component");
-        return Err(Error::new(ErrorKind::Malformed, message, start));
+        return Err(Error::malformed(message, start));
     };
     *rest = after;
     Ok(start..start + len as usize)
@@ -800,5 +793,20 @@ fn member_js_name(name: &str) -> String {
     match name.strip_prefix("[method]").or_else(|| name.strip_prefix("[static]")) {
         Some(rest) => lower_camel(rest.split_once('.').map_or(rest, |(_, member)| member)),
         None => lower_camel(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Context;
+
+    fn context(text: &str) -> Option<Context> {
+        crate::plan(&wat::parse_str(text).unwrap(), false).unwrap_err().context
+    }
+
+    #[test]
+    fn errors_name_the_import_or_export_being_read() {
+        assert_eq!(context(r#"(component (import "f" (func (type 7))))"#), Some(Context::Import("f".into())));
+        assert_eq!(context(r#"(component (export "e" (func 3)))"#), Some(Context::Export("e".into())));
     }
 }
