@@ -20,6 +20,8 @@ pub enum ErrorKind {
 /// `Display` carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Context {
+    /// A section, by the kind of its items: `"import"`, `"core instance"`.
+    Section(&'static str),
     /// A component import, by its name.
     Import(String),
     /// A component export, by its name.
