@@ -40,15 +40,10 @@ impl ToJson for EngineFeatures {
             if i > 0 {
                 out.push(',');
             }
-            name_json(feature.name(), out);
+            feature.name().write_json(out);
         }
         out.push(']');
     }
-}
-
-/// A lowercase name for a fieldless enum.
-fn name_json(name: &str, out: &mut String) {
-    name.write_json(out);
 }
 
 impl ToJson for CoreType {
@@ -59,7 +54,7 @@ impl ToJson for CoreType {
             CoreType::F32 => "f32",
             CoreType::F64 => "f64",
         };
-        name_json(name, out);
+        name.write_json(out);
     }
 }
 
@@ -71,7 +66,7 @@ impl ToJson for CoreSort {
             CoreSort::Table => "table",
             CoreSort::Global => "global",
         };
-        name_json(name, out);
+        name.write_json(out);
     }
 }
 

@@ -186,7 +186,7 @@ pub fn type_entry<'a>(
                 .collect::<Result<_>>()?;
             TypeEntry::Instance(Rc::new(InstanceType { decls, outer }))
         }
-        T::Component(decls) => TypeEntry::Component(decls.into()),
+        T::Component(_) => TypeEntry::Component,
         T::Resource { .. } => return Err(Error::invalid("resource types are defined only at component level", offset)),
     })
 }

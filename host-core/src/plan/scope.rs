@@ -7,7 +7,7 @@ use crate::abi::signature::Param;
 use crate::error::{Error, Result};
 use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId, TypeId};
 use std::rc::Rc;
-use wasmparser::{ComponentTypeDeclaration, InstanceTypeDeclaration};
+use wasmparser::InstanceTypeDeclaration;
 
 /// A component function type, before it is given a name.
 #[derive(Debug, Clone)]
@@ -31,7 +31,8 @@ pub enum TypeEntry<'a> {
     Resource(ResourceId),
     /// Evaluated when imported, since each import gets fresh resource types.
     Instance(Rc<InstanceType<'a>>),
-    Component(#[allow(dead_code)] Rc<[ComponentTypeDeclaration<'a>]>),
+    /// A component type: only its slot in the index space is used, as importing a component is refused.
+    Component,
 }
 
 /// An instance type, with what its outer aliases name already looked up where it is defined: it
