@@ -1,4 +1,5 @@
-//! The one error type of host-core: what went wrong, of which kind, and where in the binary.
+//! The one error type of host-core: what went wrong, of which kind, where in the binary, and what
+//! was being read. Each error is made by the constructor of its kind, where the fault is found.
 
 use std::fmt;
 
@@ -15,33 +16,69 @@ pub enum ErrorKind {
     Unsupported,
 }
 
+/// What was being read when an error was made. Not serialised yet: neither the JSON nor
+/// `Display` carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// A section, by the kind of its items: `"import"`, `"core instance"`.
+    Section(&'static str),
+    /// A component import, by its name.
+    Import(String),
+    /// A component export, by its name.
+    Export(String),
+}
+
 /// A refused component, with the absolute byte offset of the culprit when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub offset: Option<usize>,
+    /// The innermost item being read, when known.
+    pub context: Option<Context>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(kind: ErrorKind, message: impl Into<String>, offset: usize) -> Self {
-        Error { kind, message: message.into(), offset: Some(offset) }
+    pub fn new(kind: ErrorKind, message: impl Into<String>, offset: Option<usize>) -> Self {
+        Error { kind, message: message.into(), offset, context: None }
     }
 
-    pub fn unsupported(message: impl Into<String>, offset: usize) -> Self {
-        Error::new(ErrorKind::Unsupported, message, offset)
+    pub fn malformed(message: impl Into<String>, offset: usize) -> Self {
+        Error::new(ErrorKind::Malformed, message, Some(offset))
     }
 
     /// A component the validator would refuse, found while planning (used when validation is off).
     pub fn invalid(message: impl Into<String>, offset: usize) -> Self {
-        Error::new(ErrorKind::Invalid, message, offset)
+        Error::new(ErrorKind::Invalid, message, Some(offset))
     }
 
-    /// Parser errors are malformed input; wasmparser keeps the absolute offset for us.
-    pub fn malformed(err: wasmparser::BinaryReaderError) -> Self {
-        Error::new(ErrorKind::Malformed, err.message().to_string(), err.offset() as usize)
+    pub fn unsupported(message: impl Into<String>, offset: usize) -> Self {
+        Error::new(ErrorKind::Unsupported, message, Some(offset))
+    }
+
+    /// A core module's version field at `offset`.
+    pub fn not_a_component(offset: usize) -> Self {
+        Error::new(ErrorKind::NotAComponent, "expected a component, found a core module", Some(offset))
+    }
+
+    /// A section id that neither the core nor the component format defines.
+    pub fn unknown_section(id: u8, offset: usize) -> Self {
+        Error::malformed(format!("malformed section id: {id}"), offset)
+    }
+
+    /// Records what was being read, unless an inner, more precise context already is.
+    pub fn within(mut self, context: Context) -> Self {
+        self.context.get_or_insert(context);
+        self
+    }
+}
+
+/// Parser errors are malformed input; wasmparser keeps the absolute offset for us.
+impl From<wasmparser::BinaryReaderError> for Error {
+    fn from(err: wasmparser::BinaryReaderError) -> Self {
+        Error::malformed(err.message(), err.offset() as usize)
     }
 }
 
@@ -56,3 +93,16 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_innermost_context_stands() {
+        let err = Error::invalid("unknown type 7", 4).within(Context::Import("f".into()));
+        let err = err.within(Context::Export("g".into()));
+        assert_eq!(err.context, Some(Context::Import("f".into())));
+        assert_eq!(err.to_string(), "unknown type 7 (at offset 0x4)", "not in the message");
+    }
+}

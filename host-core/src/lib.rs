@@ -6,6 +6,7 @@
 
 pub mod abi;
 pub mod error;
+pub mod ids;
 pub mod json;
 pub mod names;
 pub mod parse;

@@ -38,6 +38,19 @@ pub fn interface_js_name(name: &str) -> String {
     lower_camel(short)
 }
 
+/// The JS name of an instance member, after wit-component's naming of resource functions:
+/// `[method]output-stream.check-write` → `checkWrite`, `[constructor]counter` → `Counter`,
+/// `get-stdout` → `getStdout`.
+pub fn member_js_name(name: &str) -> String {
+    if let Some(resource) = name.strip_prefix("[constructor]") {
+        return upper_camel(resource);
+    }
+    match name.strip_prefix("[method]").or_else(|| name.strip_prefix("[static]")) {
+        Some(rest) => lower_camel(rest.split_once('.').map_or(rest, |(_, member)| member)),
+        None => lower_camel(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +64,8 @@ mod tests {
         assert_eq!(interface_js_name("example:bench/api@0.1.0"), "api");
         assert_eq!(interface_js_name("wasi:cli/terminal-stdin@0.2.0"), "terminalStdin");
         assert_eq!(interface_js_name("get-seed"), "getSeed");
+        assert_eq!(member_js_name("[method]output-stream.check-write"), "checkWrite");
+        assert_eq!(member_js_name("[static]counter.make"), "make");
+        assert_eq!(member_js_name("[constructor]counter"), "Counter");
     }
 }

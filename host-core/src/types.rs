@@ -3,12 +3,8 @@
 
 use crate::abi::layout;
 use crate::error::{Error, Result};
+use crate::ids::{ResourceId, TypeId};
 use std::collections::HashMap;
-
-/// Index into [`TypeArena`] (and into `plan.types` in JS).
-pub type TypeId = u32;
-/// Index into the plan's resource list.
-pub type ResourceId = u32;
 
 /// A core wasm value type, as the flattened canonical ABI uses them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,14 +179,14 @@ impl TypeArena {
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
-        let id = self.defs.len() as TypeId;
+        let id = TypeId::at(self.defs.len());
         self.ids.insert((def.kind.clone(), def.name.clone()), id);
         self.defs.push(def);
         id
     }
 
     pub fn get(&self, id: TypeId) -> &TypeDef {
-        &self.defs[id as usize]
+        &self.defs[id.index()]
     }
 
     pub fn into_defs(self) -> Vec<TypeDef> {

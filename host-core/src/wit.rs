@@ -7,18 +7,13 @@ use wit_component::WitPrinter;
 /// The component's world and every package it uses, as `wasm-tools component wit` prints them.
 pub fn print(bytes: &[u8]) -> Result<String> {
     crate::parse::check_header(bytes)?;
-    let decoded = wit_parser::decoding::decode(bytes).map_err(|err| Error {
-        kind: ErrorKind::Invalid,
-        message: format!("cannot decode the component's WIT: {err:#}"),
-        offset: None,
-    })?;
+    let decoded = wit_parser::decoding::decode(bytes)
+        .map_err(|err| Error::new(ErrorKind::Invalid, format!("cannot decode the component's WIT: {err:#}"), None))?;
     let (resolve, package) = (decoded.resolve(), decoded.package());
     let dependencies: Vec<_> = resolve.packages.iter().map(|(id, _)| id).filter(|&id| id != package).collect();
     let mut printer = WitPrinter::default();
-    printer.print(resolve, package, &dependencies).map_err(|err| Error {
-        kind: ErrorKind::Unsupported,
-        message: format!("cannot print the component's WIT: {err:#}"),
-        offset: None,
+    printer.print(resolve, package, &dependencies).map_err(|err| {
+        Error::new(ErrorKind::Unsupported, format!("cannot print the component's WIT: {err:#}"), None)
     })?;
     Ok(printer.output.to_string())
 }

@@ -3,6 +3,7 @@
 //! (the spec lowers all of them as variants).
 
 use super::signature::MAX_FLAT_PARAMS;
+use crate::ids::TypeId;
 use crate::types::{CoreType, TypeArena, TypeKind};
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
@@ -20,7 +21,7 @@ fn align_to(offset: u32, align: u32) -> u32 {
 }
 
 /// The payload types of a variant-like type, `None` for a case without payload.
-fn cases(kind: &TypeKind) -> Option<Vec<Option<u32>>> {
+fn cases(kind: &TypeKind) -> Option<Vec<Option<TypeId>>> {
     Some(match kind {
         TypeKind::Variant { cases, .. } => cases.iter().map(|c| c.ty).collect(),
         TypeKind::Enum { names, .. } => vec![None; names.len()],
@@ -30,12 +31,12 @@ fn cases(kind: &TypeKind) -> Option<Vec<Option<u32>>> {
     })
 }
 
-fn max_case_alignment(cases: &[Option<u32>], arena: &TypeArena) -> u32 {
+fn max_case_alignment(cases: &[Option<TypeId>], arena: &TypeArena) -> u32 {
     cases.iter().flatten().map(|&t| arena.get(t).align).max().unwrap_or(1)
 }
 
 /// Lays members out one after another, each at its alignment: the spec's record layout.
-fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, arena: &TypeArena) {
+fn place_in_sequence<'a>(members: impl Iterator<Item = (TypeId, &'a mut u32)>, arena: &TypeArena) {
     let mut offset = 0;
     for (ty, slot) in members {
         let def = arena.get(ty);
@@ -45,8 +46,8 @@ fn place_in_sequence<'a>(members: impl Iterator<Item = (u32, &'a mut u32)>, aren
     }
 }
 
-/// Where the last member of a record or tuple ends, before the padding to the alignment.
-fn sequence_end(last: Option<(u32, u32)>, arena: &TypeArena) -> u32 {
+/// Where the last member (at `offset`, of type `ty`) of a record or tuple ends, before the padding.
+fn sequence_end(last: Option<(u32, TypeId)>, arena: &TypeArena) -> u32 {
     last.map_or(0, |(offset, ty)| offset.saturating_add(arena.get(ty).size))
 }
 

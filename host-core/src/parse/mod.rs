@@ -3,7 +3,7 @@
 //! The validator checks everything but core function bodies: the browser validates those when
 //! it compiles each core module, so checking them here would only cost time and download size.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 pub mod features;
 
@@ -12,17 +12,14 @@ const MAGIC: &[u8; 4] = b"\0asm";
 /// Refuses what is not a component before any section is read: too short, another format,
 /// a core module.
 pub fn check_header(bytes: &[u8]) -> Result<()> {
-    if bytes.len() < 8 {
-        if !MAGIC.starts_with(&bytes[..bytes.len().min(4)]) {
-            return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
-        }
-        return Err(Error::new(ErrorKind::Malformed, "unexpected end of input: the binary is truncated", bytes.len()));
+    if !MAGIC.starts_with(&bytes[..bytes.len().min(4)]) {
+        return Err(Error::malformed("magic header not detected: not a WebAssembly binary", 0));
     }
-    if &bytes[..4] != MAGIC {
-        return Err(Error::new(ErrorKind::Malformed, "magic header not detected: not a WebAssembly binary", 0));
+    if bytes.len() < 8 {
+        return Err(Error::malformed("unexpected end of input: the binary is truncated", bytes.len()));
     }
     if bytes[4..8] == [1, 0, 0, 0] {
-        return Err(Error::new(ErrorKind::NotAComponent, "expected a component, found a core module", 4));
+        return Err(Error::not_a_component(4));
     }
     Ok(())
 }
@@ -40,19 +37,51 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
     // Wasmtime 46 leaves off by default but Terrarium runs.
     let mut validator = Validator::new_with_features(WasmFeatures::default() | WasmFeatures::CM_FIXED_LENGTH_LISTS);
     for payload in Parser::new(0).parse_all(bytes) {
-        let payload = payload.map_err(Error::malformed)?;
-        match validator.payload(&payload) {
-            // Function bodies (`ValidPayload::Func`) are left to the browser's compiler.
-            Ok(_) => {}
-            Err(err) => {
-                // The validator also reports some binary-level faults (an unknown section id).
-                let kind =
-                    if err.message().starts_with("malformed") { ErrorKind::Malformed } else { ErrorKind::Invalid };
-                return Err(Error::new(kind, err.message().to_string(), err.offset() as usize));
-            }
+        let payload = payload?;
+        // The one binary-level fault the validator would report, not the parser.
+        if let wasmparser::Payload::UnknownSection { id, range, .. } = payload {
+            return Err(Error::unknown_section(id, range.start as usize));
+        }
+        // Function bodies (`ValidPayload::Func`) are left to the browser's compiler.
+        if let Err(err) = validator.payload(&payload) {
+            let (message, offset) = (err.message(), err.offset() as usize);
+            // The validator reads a section's items as it checks them: where it stops is where
+            // reading the section alone stops when the fault is in the bytes, not in what they say.
+            let unreadable = first_read_error(&payload).is_some_and(|read| read.offset() == err.offset());
+            return Err(if unreadable { Error::malformed(message, offset) } else { Error::invalid(message, offset) });
         }
     }
     Ok(())
+}
+
+/// The first fault met reading the items of `payload`, for the sections whose items the validator reads.
+#[cfg(feature = "validate")]
+fn first_read_error(payload: &wasmparser::Payload) -> Option<wasmparser::BinaryReaderError> {
+    use wasmparser::{FromReader, Payload::*, SectionLimited};
+    fn items<'a, T: FromReader<'a>>(section: &SectionLimited<'a, T>) -> Option<wasmparser::BinaryReaderError> {
+        section.clone().into_iter().find_map(Result::err)
+    }
+    match payload {
+        TypeSection(s) => items(s),
+        ImportSection(s) => s.clone().into_imports().find_map(Result::err),
+        FunctionSection(s) => items(s),
+        TableSection(s) => items(s),
+        MemorySection(s) => items(s),
+        TagSection(s) => items(s),
+        GlobalSection(s) => items(s),
+        ExportSection(s) => items(s),
+        ElementSection(s) => items(s),
+        DataSection(s) => items(s),
+        InstanceSection(s) => items(s),
+        CoreTypeSection(s) => items(s),
+        ComponentInstanceSection(s) => items(s),
+        ComponentAliasSection(s) => items(s),
+        ComponentTypeSection(s) => items(s),
+        ComponentCanonicalSection(s) => items(s),
+        ComponentImportSection(s) => items(s),
+        ComponentExportSection(s) => items(s),
+        _ => None,
+    }
 }
 
 /// Without the validator, planning still refuses what it cannot resolve, but trusts the rest.

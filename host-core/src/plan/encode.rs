@@ -40,15 +40,10 @@ impl ToJson for EngineFeatures {
             if i > 0 {
                 out.push(',');
             }
-            name_json(feature.name(), out);
+            feature.name().write_json(out);
         }
         out.push(']');
     }
-}
-
-/// A lowercase name for a fieldless enum.
-fn name_json(name: &str, out: &mut String) {
-    name.write_json(out);
 }
 
 impl ToJson for CoreType {
@@ -59,7 +54,7 @@ impl ToJson for CoreType {
             CoreType::F32 => "f32",
             CoreType::F64 => "f64",
         };
-        name_json(name, out);
+        name.write_json(out);
     }
 }
 
@@ -71,7 +66,7 @@ impl ToJson for CoreSort {
             CoreSort::Table => "table",
             CoreSort::Global => "global",
         };
-        name_json(name, out);
+        name.write_json(out);
     }
 }
 
@@ -203,20 +198,20 @@ impl ToJson for Step {
                 o.field("op", "instantiate").field("module", module).field("args", args)
             }
             Step::Bundle { exports } => o.field("op", "bundle").field("exports", exports),
-            Step::Alias { kind, instance, name } => {
-                o.field("op", "alias").field("kind", kind).field("instance", instance).field("name", name)
+            Step::Alias { kind, core_instance, name } => {
+                o.field("op", "alias").field("kind", kind).field("instance", core_instance).field("name", name)
             }
-            Step::Lower { callee, func, options } => {
-                o.field("op", "lower").field("callee", callee).field("func", func).field("options", options)
+            Step::Lower { callee, sig, options } => {
+                o.field("op", "lower").field("callee", callee).field("func", sig).field("options", options)
             }
-            Step::ResourceNew { resource, instance } => {
-                o.field("op", "resourceNew").field("resource", resource).field("instance", instance)
+            Step::ResourceNew { resource, component_instance } => {
+                o.field("op", "resourceNew").field("resource", resource).field("instance", component_instance)
             }
-            Step::ResourceRep { resource, instance } => {
-                o.field("op", "resourceRep").field("resource", resource).field("instance", instance)
+            Step::ResourceRep { resource, component_instance } => {
+                o.field("op", "resourceRep").field("resource", resource).field("instance", component_instance)
             }
-            Step::ResourceDrop { resource, instance } => {
-                o.field("op", "resourceDrop").field("resource", resource).field("instance", instance)
+            Step::ResourceDrop { resource, component_instance } => {
+                o.field("op", "resourceDrop").field("resource", resource).field("instance", component_instance)
             }
         }
         .end();
@@ -225,7 +220,7 @@ impl ToJson for Step {
 
 impl ToJson for InstantiateArg {
     fn write_json(&self, out: &mut String) {
-        object(out).field("name", &self.name).field("instance", &self.instance).end();
+        object(out).field("name", &self.name).field("instance", &self.core_instance).end();
     }
 }
 
@@ -279,7 +274,7 @@ impl ToJson for Options {
             .field("realloc", &self.realloc)
             .field("postReturn", &self.post_return)
             .field("stringEncoding", encoding)
-            .field("instance", &self.instance)
+            .field("instance", &self.component_instance)
             .end();
     }
 }
@@ -291,7 +286,7 @@ impl ToJson for Resource {
             .field("jsName", &self.js_name)
             .field("import", &self.import)
             .field("dtor", &self.dtor)
-            .field("instance", &self.instance)
+            .field("instance", &self.component_instance)
             .end();
     }
 }

@@ -4,7 +4,8 @@
 use super::resolve::type_entry;
 use super::scope::{lookup, FuncEntry, InstanceType, Item, TypeEntry};
 use crate::error::{Error, Result};
-use crate::types::{ResourceId, TypeArena};
+use crate::ids::{ImportId, ResourceId};
+use crate::types::TypeArena;
 use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, InstanceTypeDeclaration, TypeBounds};
 
 /// The exports of an instance of type `ty` imported as import number `import`.
@@ -12,7 +13,7 @@ pub fn evaluate<'a>(
     ty: &InstanceType<'a>,
     arena: &mut TypeArena,
     new_resource: &mut dyn FnMut(&str) -> ResourceId,
-    import: u32,
+    import: ImportId,
     offset: usize,
 ) -> Result<Vec<(String, Item<'a>)>> {
     let mut local: Vec<TypeEntry<'a>> = Vec::new();

@@ -12,8 +12,9 @@ mod scope;
 pub use builder::plan;
 
 use crate::abi::signature::FuncSig;
+use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId, TypeId};
 use crate::parse::features::EngineFeatures;
-use crate::types::{ResourceId, TypeDef, TypeId};
+use crate::types::TypeDef;
 
 #[derive(Debug)]
 pub struct Plan {
@@ -27,7 +28,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
-        &self.types[id as usize]
+        &self.types[id.index()]
     }
 }
 
@@ -38,7 +39,7 @@ impl Plan {
 pub struct ModuleRange {
     pub start: usize,
     pub end: usize,
-    pub import: Option<u32>,
+    pub import: Option<ImportId>,
     /// The engine features its sections show, so JS can refuse it by name before compiling it
     /// where the engine lacks one; none for an import, which the host has compiled.
     pub features: EngineFeatures,
@@ -56,27 +57,28 @@ pub enum CoreSort {
 #[derive(Debug, Clone)]
 pub struct InstantiateArg {
     pub name: String,
-    pub instance: u32,
+    pub core_instance: CoreInstanceId,
 }
 
 #[derive(Debug, Clone)]
 pub struct BundleExport {
     pub name: String,
     pub kind: CoreSort,
+    /// Into the core space of `kind`.
     pub index: u32,
 }
 
 /// One step of instantiation; each appends one entry to one core index space. A resource step's
-/// `instance` is the component instance whose handle table it uses (see [`Options::instance`]).
+/// `component_instance` is the one whose handle table it uses.
 #[derive(Debug, Clone)]
 pub enum Step {
-    Instantiate { module: u32, args: Vec<InstantiateArg> },
+    Instantiate { module: ModuleId, args: Vec<InstantiateArg> },
     Bundle { exports: Vec<BundleExport> },
-    Alias { kind: CoreSort, instance: u32, name: String },
-    Lower { callee: Callee, func: FuncSig, options: Options },
-    ResourceNew { resource: ResourceId, instance: u32 },
-    ResourceRep { resource: ResourceId, instance: u32 },
-    ResourceDrop { resource: ResourceId, instance: u32 },
+    Alias { kind: CoreSort, core_instance: CoreInstanceId, name: String },
+    Lower { callee: Callee, sig: FuncSig, options: Options },
+    ResourceNew { resource: ResourceId, component_instance: ComponentInstanceId },
+    ResourceRep { resource: ResourceId, component_instance: ComponentInstanceId },
+    ResourceDrop { resource: ResourceId, component_instance: ComponentInstanceId },
 }
 
 impl Step {
@@ -106,13 +108,13 @@ pub enum Callee {
     /// A function another component of the same composition lifted: a component-to-component call.
     /// The runtime lifts the arguments out of the caller's memory and lowers them into the callee's.
     /// `name`: `interface#member` when known, for messages; else empty.
-    Lifted { core_func: u32, options: Options, name: String },
+    Lifted { core_func: CoreFuncId, options: Options, name: String },
 }
 
 /// The host function a lowered import calls.
 #[derive(Debug, Clone)]
 pub struct HostCallee {
-    pub import: u32,
+    pub import: ImportId,
     pub name: String,
     pub kind: CalleeKind,
     pub resource: Option<ResourceId>,
@@ -131,12 +133,11 @@ pub enum StringEncoding {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub memory: Option<u32>,
-    pub realloc: Option<u32>,
-    pub post_return: Option<u32>,
+    pub realloc: Option<CoreFuncId>,
+    pub post_return: Option<CoreFuncId>,
     pub string_encoding: StringEncoding,
-    /// The component instance the `canon` definition belongs to: 0 for the root component, then one
-    /// number per nested component instantiation, in binary order. Each has its own handle tables.
-    pub instance: u32,
+    /// The component instance the `canon` definition belongs to.
+    pub component_instance: ComponentInstanceId,
 }
 
 #[derive(Debug, Clone)]
@@ -144,11 +145,11 @@ pub struct Resource {
     pub name: String,
     pub js_name: String,
     /// The import that implements it, for a host resource.
-    pub import: Option<u32>,
-    /// The guest destructor (index into core funcs), for a guest-defined resource.
-    pub dtor: Option<u32>,
+    pub import: Option<ImportId>,
+    /// The guest destructor, for a guest-defined resource.
+    pub dtor: Option<CoreFuncId>,
     /// The component instance that defines it, for a guest-defined resource.
-    pub instance: Option<u32>,
+    pub component_instance: Option<ComponentInstanceId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,9 +181,9 @@ pub struct Import {
 #[derive(Debug, Clone)]
 pub enum Export {
     Instance { name: String, js_name: String, exports: Vec<Export> },
-    Func { name: String, js_name: String, core_func: u32, func: FuncSig, options: Options },
+    Func { name: String, js_name: String, core_func: CoreFuncId, func: FuncSig, options: Options },
     // A guest resource type, exported or re-exported: its class.
     Resource { name: String, js_name: String, resource: ResourceId },
     // A core module: the `WebAssembly.Module` of `plan.modules[module]`.
-    Module { name: String, js_name: String, module: u32 },
+    Module { name: String, js_name: String, module: ModuleId },
 }

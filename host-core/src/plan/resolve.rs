@@ -4,8 +4,9 @@
 use super::scope::{lookup, FuncType, InstanceType, TypeEntry};
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
+use crate::ids::{ResourceId, TypeId};
 use crate::names::lower_camel;
-use crate::types::{Case, Element, Extent, Field, TypeArena, TypeId, TypeKind};
+use crate::types::{Case, Element, Extent, Field, TypeArena, TypeKind};
 use std::rc::Rc;
 use wasmparser::{
     ComponentAlias, ComponentDefinedType, ComponentFuncType, ComponentOuterAliasKind, ComponentValType,
@@ -44,7 +45,7 @@ pub fn value_type(arena: &mut TypeArena, types: &[TypeEntry], ty: ComponentValTy
     }
 }
 
-fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<u32> {
+fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<ResourceId> {
     match lookup(types, index, "type", offset)? {
         TypeEntry::Resource(r) => Ok(*r),
         _ => Err(Error::invalid(format!("type {index} is not a resource type"), offset)),
@@ -185,7 +186,7 @@ pub fn type_entry<'a>(
                 .collect::<Result<_>>()?;
             TypeEntry::Instance(Rc::new(InstanceType { decls, outer }))
         }
-        T::Component(decls) => TypeEntry::Component(decls.into()),
+        T::Component(_) => TypeEntry::Component,
         T::Resource { .. } => return Err(Error::invalid("resource types are defined only at component level", offset)),
     })
 }

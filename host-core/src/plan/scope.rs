@@ -5,9 +5,9 @@
 use super::Options;
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
-use crate::types::{ResourceId, TypeId};
+use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId, TypeId};
 use std::rc::Rc;
-use wasmparser::{ComponentTypeDeclaration, InstanceTypeDeclaration};
+use wasmparser::InstanceTypeDeclaration;
 
 /// A component function type, before it is given a name.
 #[derive(Debug, Clone)]
@@ -31,7 +31,8 @@ pub enum TypeEntry<'a> {
     Resource(ResourceId),
     /// Evaluated when imported, since each import gets fresh resource types.
     Instance(Rc<InstanceType<'a>>),
-    Component(#[allow(dead_code)] Rc<[ComponentTypeDeclaration<'a>]>),
+    /// A component type: only its slot in the index space is used, as importing a component is refused.
+    Component,
 }
 
 /// An instance type, with what its outer aliases name already looked up where it is defined: it
@@ -47,9 +48,9 @@ pub struct InstanceType<'a> {
 #[derive(Debug, Clone)]
 pub enum FuncEntry {
     /// A function of the host: a world-level import, or a member of an imported instance.
-    Imported { import: u32, name: String, ty: Rc<FuncType> },
+    Imported { import: ImportId, name: String, ty: Rc<FuncType> },
     /// A core function lifted by `canon lift`.
-    Lifted { core_func: u32, ty: Rc<FuncType>, options: Options },
+    Lifted { core_func: CoreFuncId, ty: Rc<FuncType>, options: Options },
 }
 
 /// What an instance export or a bundled item is.
@@ -58,8 +59,7 @@ pub enum Item<'a> {
     Func(FuncEntry),
     Type(TypeEntry<'a>),
     Instance(Rc<InstanceEntry<'a>>),
-    /// A core module: index into the plan's modules.
-    CoreModule(u32),
+    CoreModule(ModuleId),
     /// A component definition, with the scope it closes over.
     Component(ComponentDef),
 }
@@ -80,13 +80,13 @@ impl<'a> InstanceEntry<'a> {
 /// builder's stack, and how many entries of its outer-aliasable index spaces existed at the
 /// definition. The defining scope is on the stack whenever the component is instantiated where it
 /// was defined or passed down; one exported out of its defining instance and instantiated after
-/// that instance's scope ended is refused if it uses an outer alias (`instance` tells the scope in
-/// that slot from the one that defined it).
+/// that instance's scope ended is refused if it uses an outer alias (`component_instance` tells the
+/// scope in that slot from the one that defined it).
 #[derive(Debug, Clone)]
 pub struct Enclosing {
     pub scope: usize,
-    /// The defining scope's component instance number (`Scope::instance`), unique per scope.
-    pub instance: u32,
+    /// The defining scope's `Scope::component_instance`, unique per scope.
+    pub component_instance: ComponentInstanceId,
     pub types: usize,
     pub core_modules: usize,
     pub components: usize,
@@ -108,17 +108,18 @@ pub struct Scope<'a> {
     pub args: Option<Vec<(String, Item<'a>)>>,
     /// For a nested component, where it was defined: what its outer aliases reach.
     pub enclosing: Option<Enclosing>,
-    /// The component instance this scope instantiates (0 for the root): see `Options::instance`.
-    pub instance: u32,
+    /// The component instance this scope instantiates.
+    pub component_instance: ComponentInstanceId,
     /// For a nested component, what it exports: the instance its instantiation makes.
     pub exports: Vec<(String, Item<'a>)>,
     pub components: Vec<ComponentDef>,
     pub types: Vec<TypeEntry<'a>>,
     pub funcs: Vec<FuncEntry>,
-    pub instances: Vec<Rc<InstanceEntry<'a>>>,
-    pub core_modules: Vec<u32>,
-    pub core_instances: Vec<u32>,
-    pub core_funcs: Vec<u32>,
+    /// The component's own instance index space (not the plan's [`ComponentInstanceId`]s).
+    pub component_instances: Vec<Rc<InstanceEntry<'a>>>,
+    pub core_modules: Vec<ModuleId>,
+    pub core_instances: Vec<CoreInstanceId>,
+    pub core_funcs: Vec<CoreFuncId>,
     pub core_memories: Vec<u32>,
     pub core_tables: Vec<u32>,
     pub core_globals: Vec<u32>,
@@ -129,7 +130,7 @@ impl Scope<'_> {
     pub fn enclosing_here(&self, scope: usize) -> Enclosing {
         Enclosing {
             scope,
-            instance: self.instance,
+            component_instance: self.component_instance,
             types: self.types.len(),
             core_modules: self.core_modules.len(),
             components: self.components.len(),
@@ -140,7 +141,7 @@ impl Scope<'_> {
 /// The outer-aliasable index spaces of an enclosing component, as far as an outer alias sees them.
 pub struct Visible<'s, 'a> {
     pub types: &'s [TypeEntry<'a>],
-    pub core_modules: &'s [u32],
+    pub core_modules: &'s [ModuleId],
     pub components: &'s [ComponentDef],
 }
 
@@ -153,12 +154,15 @@ pub fn enclosing<'s, 'a>(scopes: &'s [Scope<'a>], count: u32, offset: usize) -> 
     let mut cut: Option<&Enclosing> = None;
     for _ in 0..count {
         let enclosing = scope.enclosing.as_ref().ok_or_else(past_root)?;
-        scope = scopes.get(enclosing.scope).filter(|s| s.instance == enclosing.instance).ok_or_else(|| {
-            Error::unsupported(
-                "an outer alias in a component instantiated after the instance that defined it has ended",
-                offset,
-            )
-        })?;
+        scope = scopes
+            .get(enclosing.scope)
+            .filter(|s| s.component_instance == enclosing.component_instance)
+            .ok_or_else(|| {
+                Error::unsupported(
+                    "an outer alias in a component instantiated after the instance that defined it has ended",
+                    offset,
+                )
+            })?;
         cut = Some(enclosing);
     }
     let upto = |len: usize, visible: fn(&Enclosing) -> usize| cut.map_or(len, |c| visible(c).min(len));

@@ -2,17 +2,17 @@
 //! wasmparser's operator reader (no validation: the browser does that).
 
 use super::Uses;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use wasmparser::{FunctionBody, HeapType, ValType, VisitOperator, VisitSimdOperator};
 
 pub(super) fn read_body(body: &FunctionBody, uses: &mut Uses) -> Result<()> {
-    for local in body.get_locals_reader().map_err(Error::malformed)? {
-        uses.val_type(local.map_err(Error::malformed)?.1);
+    for local in body.get_locals_reader()? {
+        uses.val_type(local?.1);
     }
-    let mut reader = body.get_operators_reader().map_err(Error::malformed)?;
+    let mut reader = body.get_operators_reader()?;
     let mut visitor = Instructions(uses);
     while !reader.eof() {
-        reader.visit_operator(&mut visitor).map_err(Error::malformed)?;
+        reader.visit_operator(&mut visitor)?;
     }
     Ok(())
 }

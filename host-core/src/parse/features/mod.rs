@@ -10,7 +10,7 @@
 #[cfg(feature = "module-features")]
 mod instructions;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use wasmparser::{
     AbstractHeapType, BinaryReader, CompositeInnerType, HeapType, Parser, Payload, RefType, TableType, TypeRef, ValType,
 };
@@ -134,7 +134,7 @@ impl Uses {
 pub fn declared_features(module: &[u8], offset: usize) -> Result<EngineFeatures> {
     let mut uses = Uses::default();
     for payload in Parser::new(offset as u64).parse_all(module) {
-        match payload.map_err(Error::malformed)? {
+        match payload? {
             // The code and what follows it (data, custom sections) are left unread.
             Payload::CodeSectionStart { .. } => break,
             Payload::TableSection(section) => {
@@ -154,15 +154,15 @@ pub fn declared_features(module: &[u8], offset: usize) -> Result<EngineFeatures>
 pub fn module_features(module: &[u8]) -> Result<EngineFeatures> {
     let mut uses = Uses::default();
     for payload in Parser::new(0).parse_all(module) {
-        match payload.map_err(Error::malformed)? {
+        match payload? {
             Payload::GlobalSection(reader) => {
                 for global in reader {
-                    uses.val_type(global.map_err(Error::malformed)?.ty.content_type);
+                    uses.val_type(global?.ty.content_type);
                 }
             }
             Payload::TableSection(reader) => {
                 for table in reader {
-                    let table = table.map_err(Error::malformed)?;
+                    let table = table?;
                     uses.gc |= matches!(table.init, wasmparser::TableInit::Expr(_));
                     uses.table(table.ty);
                 }
@@ -179,7 +179,7 @@ fn read_section(payload: Payload, uses: &mut Uses) -> Result<()> {
     match payload {
         Payload::TypeSection(reader) => {
             for group in reader {
-                let group = group.map_err(Error::malformed)?;
+                let group = group?;
                 uses.gc |= group.is_explicit_rec_group();
                 for ty in group.types() {
                     uses.gc |= !ty.is_final || !ty.supertype_idxs.is_empty();
@@ -194,7 +194,7 @@ fn read_section(payload: Payload, uses: &mut Uses) -> Result<()> {
         }
         Payload::ImportSection(reader) => {
             for import in reader.into_imports() {
-                match import.map_err(Error::malformed)?.ty {
+                match import?.ty {
                     TypeRef::Memory(memory) => {
                         uses.memories += 1;
                         uses.memory64 |= memory.memory64;
@@ -209,7 +209,7 @@ fn read_section(payload: Payload, uses: &mut Uses) -> Result<()> {
         Payload::MemorySection(reader) => {
             for memory in reader {
                 uses.memories += 1;
-                uses.memory64 |= memory.map_err(Error::malformed)?.memory64;
+                uses.memory64 |= memory?.memory64;
             }
         }
         Payload::TagSection(_) => uses.tags = true,
@@ -221,13 +221,13 @@ fn read_section(payload: Payload, uses: &mut Uses) -> Result<()> {
 /// The table section's types, read by hand: wasmparser's `Table` also reads each table's
 /// initialiser, with its instruction decoder, which would make a third of the trusted build.
 fn read_table_types(mut reader: BinaryReader, uses: &mut Uses) -> Result<()> {
-    for _ in 0..reader.read_var_u32().map_err(Error::malformed)? {
+    for _ in 0..reader.read_var_u32()? {
         // A table with an initialiser (`0x40 0x00`) holds typed references; the rest is left unread.
-        if reader.clone().read_u8().map_err(Error::malformed)? == 0x40 {
+        if reader.clone().read_u8()? == 0x40 {
             uses.gc = true;
             break;
         }
-        uses.table(reader.read().map_err(Error::malformed)?);
+        uses.table(reader.read()?);
     }
     Ok(())
 }
