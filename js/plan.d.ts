@@ -192,8 +192,11 @@ export interface Import {
   versionless: string;
   /** lowerCamelCase for a function or a module, UpperCamelCase for a resource; '' for an instance. */
   jsName: string;
-  /** The WASI interface the built-in polyfill serves this import with. */
-  wasi: string | null;
+  /**
+   * Not from host-core: the runtime adds it when it receives the plan (js/load.js), the WASI
+   * interface the built-in polyfill serves this import with, or null (polyfill-wasi/js/catalogue.js).
+   */
+  wasi?: string | null;
   kind: 'instance' | 'func' | 'resource' | 'module';
   /** The WIT names the component uses from this import. */
   functions: string[];

@@ -10,10 +10,10 @@
 //   features --features module-features (the engine features of a core module's code, read only
 //            after the browser refused to compile it)
 //
-// Each variant builds in its own target folder (target/variants/<name>), so that as many build at
-// once as there are cores: each ends in a fat-LTO link and a wasm-opt run, both single-threaded,
-// which one after the other made a cold build several times longer. A variant whose outputs are
-// newer than every Rust input (and whose recorded build settings match) is skipped.
+// The cargo builds run one after the other in one target folder (they share dependencies; in
+// folders of their own, two at a time on two cores, a cold build took as long and cost a third more
+// CPU); each variant's wasm-bindgen and wasm-opt run while the next variant compiles. A variant
+// whose outputs are newer than every Rust input (and whose recorded build settings match) is skipped.
 //
 // Usage: node scripts/build.mjs [--force] [variant ...]
 // The components the tests and the site use are built by `npm run build:guests`.
@@ -166,65 +166,62 @@ const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
 const { newest: inputsMtime, newestPath } = newestInput();
 const buildScriptMtime = mtime(fileURLToPath(import.meta.url));
 
-/** Builds variant `v` unless its outputs are fresh; resolves to whether it built. */
-async function buildVariant(v) {
-  const outDir = path.join('dist', 'wasm', v.name);
-  const stampPath = path.join(outDir, 'build-info.json');
-  const info = {
-    variant: v.name,
-    features: v.features,
-    wasmBindgen: wasmBindgenVersion,
-    wasmOpt: wasmOptVersion,
-    wasmOptFlags: WASM_OPT_FLAGS,
-  };
-  const outputs = [stampPath, path.join(outDir, 'terrarium_bg.wasm'), path.join(outDir, 'terrarium.js')];
+/** Whether variant `v`'s outputs are fresh (newer than every input, built with the same settings). */
+function isFresh(v) {
+  const outputs = [stampPath(v), path.join(outDir(v), 'terrarium_bg.wasm'), path.join(outDir(v), 'terrarium.js')];
   const oldest = Math.min(...outputs.map(mtime));
-  let fresh = !force && oldest > 0 && oldest >= inputsMtime && oldest >= buildScriptMtime;
-  if (fresh) {
-    try {
-      const prev = JSON.parse(fs.readFileSync(stampPath, 'utf8'));
-      fresh = JSON.stringify(prev) === JSON.stringify(info);
-    } catch {
-      fresh = false;
-    }
-  }
-  if (fresh) {
-    console.log(`build: ${v.name.padEnd(8)} up to date`);
+  if (force || oldest === 0 || oldest < inputsMtime || oldest < buildScriptMtime) {
+    const why = oldest > 0 && oldest < inputsMtime ? `; ${path.relative(ROOT, newestPath) || newestPath} changed` : '';
+    console.log(`build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}${why})`);
     return false;
   }
-  console.log(
-    `build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}` +
-      (oldest > 0 && oldest < inputsMtime ? `; ${path.relative(ROOT, newestPath) || newestPath} changed` : '') +
-      ')',
-  );
-  const variantTarget = path.join(targetDir, 'variants', v.name);
-  const cargoArgs = ['build', '-p', 'terrarium-web', '--release', '--target', 'wasm32-unknown-unknown', '--no-default-features'];
-  if (v.features.length) cargoArgs.push('--features', v.features.join(','));
-  const variantStart = Date.now();
-  await run('cargo', cargoArgs, { env: { ...process.env, CARGO_TARGET_DIR: variantTarget } });
-  const builtWasm = path.join(variantTarget, 'wasm32-unknown-unknown', 'release', 'terrarium_web.wasm');
-  if (!fs.existsSync(builtWasm)) die(`cargo did not produce ${builtWasm}`);
-
-  // Drop the stamp first, so an interrupted build is never taken as fresh.
-  fs.rmSync(stampPath, { force: true });
-  fs.mkdirSync(outDir, { recursive: true });
-  await run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, '--out-name', 'terrarium', builtWasm]);
-  const bg = path.join(outDir, 'terrarium_bg.wasm');
-  await run(wasmOpt.cmd, [...wasmOpt.pre, ...WASM_OPT_FLAGS, bg, '-o', bg]);
-  fs.writeFileSync(stampPath, JSON.stringify(info, null, 2) + '\n');
-  console.log(`build: ${v.name.padEnd(8)} built in ${((Date.now() - variantStart) / 1000).toFixed(1)}s`);
-  return true;
+  try {
+    return JSON.stringify(JSON.parse(fs.readFileSync(stampPath(v), 'utf8'))) === JSON.stringify(buildInfo(v));
+  } catch {
+    return false;
+  }
 }
 
-// As many variants at once as there are cores.
-const queue = [...variants];
-let built = 0;
-const lanes = Math.max(1, Math.min(queue.length, os.availableParallelism()));
-await Promise.all(
-  Array.from({ length: lanes }, async () => {
-    for (let v = queue.shift(); v !== undefined; v = queue.shift()) if (await buildVariant(v)) built++;
-  }),
-);
+const outDir = (v) => path.join('dist', 'wasm', v.name);
+const stampPath = (v) => path.join(outDir(v), 'build-info.json');
+const buildInfo = (v) => ({ variant: v.name, features: v.features, wasmBindgen: wasmBindgenVersion, wasmOpt: wasmOptVersion, wasmOptFlags: WASM_OPT_FLAGS });
+
+/** cargo's output for variant `v`, copied aside (the next variant's build overwrites it). */
+async function compile(v) {
+  const cargoArgs = ['build', '-p', 'terrarium-web', '--release', '--target', 'wasm32-unknown-unknown', '--no-default-features'];
+  if (v.features.length) cargoArgs.push('--features', v.features.join(','));
+  await run('cargo', cargoArgs);
+  const builtWasm = path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'terrarium_web.wasm');
+  if (!fs.existsSync(builtWasm)) die(`cargo did not produce ${builtWasm}`);
+  const aside = path.join(targetDir, `terrarium_web.${v.name}.wasm`);
+  fs.copyFileSync(builtWasm, aside);
+  return aside;
+}
+
+/** wasm-bindgen and wasm-opt of a variant's wasm into dist/wasm/<name>/. */
+async function finish(v, wasm, started) {
+  // Drop the stamp first, so an interrupted build is never taken as fresh.
+  fs.rmSync(stampPath(v), { force: true });
+  fs.mkdirSync(outDir(v), { recursive: true });
+  await run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir(v), '--out-name', 'terrarium', wasm]);
+  const bg = path.join(outDir(v), 'terrarium_bg.wasm');
+  await run(wasmOpt.cmd, [...wasmOpt.pre, ...WASM_OPT_FLAGS, bg, '-o', bg]);
+  fs.writeFileSync(stampPath(v), JSON.stringify(buildInfo(v), null, 2) + '\n');
+  console.log(`build: ${v.name.padEnd(8)} built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+const finishing = [];
+for (const v of variants) {
+  if (isFresh(v)) {
+    console.log(`build: ${v.name.padEnd(8)} up to date`);
+    continue;
+  }
+  const started = Date.now();
+  const wasm = await compile(v);
+  finishing.push(finish(v, wasm, started));
+}
+await Promise.all(finishing);
+const built = finishing.length;
 
 // The package's entry: js/ and polyfill-wasi/js/ as one minified module, so a page fetches one
 // file instead of a waterfall of ~35. It sits one folder below the root, like js/, so the

@@ -303,7 +303,6 @@ impl ToJson for Import {
             .field("name", &self.name)
             .field("versionless", &self.versionless)
             .field("jsName", &self.js_name)
-            .field("wasi", &self.wasi)
             .field("kind", kind)
             .field("functions", &self.functions)
             .field("resources", &self.resources)

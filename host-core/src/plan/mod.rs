@@ -168,8 +168,6 @@ pub struct Import {
     pub name: String,
     pub versionless: String,
     pub js_name: String,
-    /// The polyfill's key when the built-in WASI polyfill serves this import.
-    pub wasi: Option<&'static str>,
     pub kind: ImportKind,
     /// WIT names of the functions the component uses from it.
     pub functions: Vec<String>,
