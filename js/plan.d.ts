@@ -7,8 +7,14 @@
 export type TypeIndex = number;
 /** An index into `Plan.resources`. */
 export type ResourceIndex = number;
+/** An index into the core instances the steps make (`instantiate` and `bundle` steps, in order). */
+export type CoreInstanceIndex = number;
+/** A component instance inside the component: 0 is the root, nested ones are numbered as planned. */
+export type ComponentInstanceIndex = number;
 
 export interface Plan {
+  /** The plan format: runtimes refuse any other. */
+  version: 2;
   /** The core modules, once each, in binary order (nested components' included). */
   modules: CoreModule[];
   types: Type[];
@@ -45,7 +51,7 @@ export type Step = InstantiateStep | BundleStep | AliasStep | LowerStep | Resour
 export interface InstantiateStep {
   op: 'instantiate';
   module: number;
-  args: { name: string; instance: number }[];
+  args: { name: string; coreInstance: CoreInstanceIndex }[];
 }
 
 export interface BundleStep {
@@ -56,14 +62,14 @@ export interface BundleStep {
 export interface AliasStep {
   op: 'alias';
   kind: CoreSort;
-  instance: number;
+  coreInstance: CoreInstanceIndex;
   name: string;
 }
 
 export interface LowerStep {
   op: 'lower';
   callee: Callee;
-  func: FuncSig;
+  sig: FuncSig;
   options: Options;
 }
 
@@ -71,7 +77,7 @@ export interface ResourceStep {
   op: 'resourceNew' | 'resourceRep' | 'resourceDrop';
   resource: ResourceIndex;
   /** The component instance whose handle table the built-in uses. */
-  instance: number;
+  componentInstance: ComponentInstanceIndex;
 }
 
 export type Callee = HostCallee | LiftedCallee;
@@ -104,7 +110,7 @@ export interface Options {
   postReturn: number | null;
   stringEncoding: 'utf8' | 'utf16' | 'latin1+utf16';
   /** The component instance the `canon` definition is in (0 is the root). */
-  instance: number;
+  componentInstance: ComponentInstanceIndex;
 }
 
 export interface FuncSig {
@@ -119,6 +125,8 @@ export interface FuncSig {
   paramsIndirect: boolean;
   /** More than 1 flat result: a return-area pointer instead. */
   resultIndirect: boolean;
+  /** With `paramsIndirect`, where each parameter lies in the tuple they travel as; else null. */
+  paramsLayout: { offsets: number[]; size: number; align: number } | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +182,7 @@ interface ResourceNames {
 export interface HostResource extends ResourceNames {
   import: number;
   dtor: null;
-  instance: null;
+  componentInstance: null;
 }
 
 export interface GuestResource extends ResourceNames {
@@ -182,7 +190,7 @@ export interface GuestResource extends ResourceNames {
   /** The destructor, an index into the core funcs. */
   dtor: number | null;
   /** The component instance that defines it. */
-  instance: number;
+  componentInstance: ComponentInstanceIndex;
 }
 
 export interface Import {
@@ -209,6 +217,8 @@ export type Export = InstanceExport | FuncExport | ResourceExport | ModuleExport
 export interface InstanceExport {
   kind: 'instance';
   name: string;
+  /** `example:bench/api`: how messages name it. */
+  versionless: string;
   /** The camelCase interface name: `api` for `example:bench/api@0.1.0`. */
   jsName: string;
   exports: Export[];
@@ -217,10 +227,13 @@ export interface InstanceExport {
 export interface FuncExport {
   kind: 'func';
   name: string;
+  /** Its JS name, as a function or as a member of its resource's class (`setLabel`). */
   jsName: string;
   coreFunc: number;
-  func: FuncSig;
+  sig: FuncSig;
   options: Options;
+  /** For `[constructor]r`, `[method]r.f`, `[static]r.f` of a guest resource: its class's member. */
+  member: { kind: 'constructor' | 'method' | 'static'; resource: ResourceIndex } | null;
 }
 
 /** A guest resource's class. */

@@ -83,6 +83,12 @@ macro_rules! json_number {
 }
 json_number!(u32, usize);
 
+impl<T: ToJson + ?Sized> ToJson for Box<T> {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
 impl<T: ToJson> ToJson for Option<T> {
     fn write_json(&self, out: &mut String) {
         match self {

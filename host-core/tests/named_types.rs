@@ -51,7 +51,7 @@ fn planned(validate: bool) -> Plan {
 
 fn area_param(plan: &Plan) -> &TypeDef {
     let [Export::Instance { exports, .. }] = plan.exports.as_slice() else { panic!("one instance export") };
-    let [Export::Func { func, .. }] = exports.as_slice() else { panic!("one function") };
+    let [Export::Func { sig: func, .. }] = exports.as_slice() else { panic!("one function") };
     plan.type_def(func.params[0].ty)
 }
 

@@ -11,7 +11,6 @@
 import { FlatReader } from './lift-flat.js';
 import { rethrowAt } from './invalid.js';
 import { SCALARS } from './scalars.js';
-import { tupleLayout } from './memory.js';
 
 /** The per-parameter `lower` functions if every parameter is a one-value scalar, else null. */
 export function scalarLowerers(types, sig) {
@@ -65,7 +64,7 @@ export function makeParamsLowerer(cx, sig) {
       return out;
     };
   }
-  const layout = tupleLayout(cx.types, sig.params.map((p) => p.type));
+  const layout = sig.paramsLayout;
   const stores = sig.params.map((p) => cx.store(p.type));
   return (args) => {
     const ptr = cx.alloc(layout.align, layout.size);
@@ -126,7 +125,7 @@ export function makeParamsLifter(cx, sig) {
       return args;
     };
   }
-  const layout = tupleLayout(cx.types, sig.params.map((p) => p.type));
+  const layout = sig.paramsLayout;
   const loads = sig.params.map((p) => cx.load(p.type));
   return (coreArgs) => {
     const ptr = coreArgs[0] >>> 0;

@@ -57,26 +57,3 @@ export class MemoryView {
     return this.shared ? this.u8.slice(ptr, ptr + n) : this.u8.subarray(ptr, ptr + n);
   }
 }
-
-/** The spec's `align_to`. */
-export function alignTo(n, align) {
-  return Math.ceil(n / align) * align;
-}
-
-/**
- * Layout of a tuple of the given types (used for the parameters of a function whose flat parameters
- * exceed 16, which travel through memory as a tuple): the spec's `elem_size` / `alignment` of a tuple.
- */
-export function tupleLayout(types, typeIndices) {
-  let offset = 0;
-  let align = 1;
-  const offsets = [];
-  for (const t of typeIndices) {
-    const ty = types[t];
-    offset = alignTo(offset, ty.align);
-    offsets.push(offset);
-    offset += ty.size;
-    if (ty.align > align) align = ty.align;
-  }
-  return { offsets, align, size: alignTo(offset, align) };
-}

@@ -17,6 +17,9 @@ import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
+/** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
+const PLAN_FORMAT = 2;
+
 /**
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
@@ -28,6 +31,10 @@ import { symbolDispose } from './dispose.js';
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(plan, modules, resolveImport, { name = 'component', jspi = false, mayWait = () => false } = {}) {
+  if (plan.version !== PLAN_FORMAT) {
+    // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
+    throw new TerrariumError('unsupported', `plan format ${plan.version ?? 1}: this runtime reads format ${PLAN_FORMAT}; transpile the component again`);
+  }
   // One state per component instance inside the component (a composed component has several), all
   // living and dying together; instance 0 is the root.
   const group = [];
@@ -77,7 +84,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const resourceTypes = plan.resources.map((def) =>
     def.import !== null
       ? new HostResourceType(def)
-      : new GuestResourceType(def, () => stateOf(def.instance), () => (def.dtor === null ? null : funcs[def.dtor])),
+      : new GuestResourceType(def, () => stateOf(def.componentInstance), () => (def.dtor === null ? null : funcs[def.dtor])),
   );
   if (jspi) {
     for (const type of resourceTypes) {
@@ -104,7 +111,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const contexts = new Map();
   /** One AbiContext per distinct set of options, sharing per-type closures between functions. */
   const contextFor = (options) => {
-    const instance = options.instance;
+    const instance = options.componentInstance;
     const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}`;
     let cx = contexts.get(key);
     if (cx === undefined) {
@@ -141,10 +148,10 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     const context = step.callee.name || `inner call ${stepIndex}`;
     const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
-      sig: step.func,
+      sig: step.sig,
       core: entry(funcs, coreFunc, 'func'),
       postReturn: options.postReturn === null ? null : entry(funcs, options.postReturn, 'func'),
-      state: stateOf(options.instance),
+      state: stateOf(options.componentInstance),
       calls,
       context,
     });
@@ -157,7 +164,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         throw unwrapInner(e, context);
       }
     };
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.func, invoke, calls, context, what: 'component import', mayWait: jspi });
+    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, what: 'component import', mayWait: jspi });
     return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 
@@ -166,7 +173,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     switch (step.op) {
       case 'instantiate': {
         const imports = {};
-        for (const arg of step.args) imports[arg.name] = entry(instances, arg.instance, 'instance');
+        for (const arg of step.args) imports[arg.name] = entry(instances, arg.coreInstance, 'instance');
         const module = coreModules[step.module];
         if (!(module instanceof WebAssembly.Module)) {
           throw new TerrariumError('invalid', `core module ${step.module} was not provided`);
@@ -197,9 +204,9 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
       case 'alias': {
         const space = spaces[step.kind];
         if (space === undefined) throw new TerrariumError('invalid', `step ${stepIndex}: unknown alias kind \`${step.kind}\``);
-        const value = entry(instances, step.instance, 'instance')[step.name];
+        const value = entry(instances, step.coreInstance, 'instance')[step.name];
         if (value === undefined) {
-          throw new TerrariumError('invalid', `step ${stepIndex}: core instance ${step.instance} has no export \`${step.name}\``);
+          throw new TerrariumError('invalid', `step ${stepIndex}: core instance ${step.coreInstance} has no export \`${step.name}\``);
         }
         space.push(value);
         break;
@@ -212,22 +219,22 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         const imp = plan.imports[step.callee.import];
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         const waits = jspi && mayWait(step.callee.import, step.callee.name);
-        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.func, invoke: invokers.get(step), calls, context, mayWait: waits });
+        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: invokers.get(step), calls, context, mayWait: waits });
         funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
         break;
       }
       case 'resourceNew': {
-        const res = resourceOf(step.instance, step.resource);
+        const res = resourceOf(step.componentInstance, step.resource);
         funcs.push((rep) => res.new(rep));
         break;
       }
       case 'resourceRep': {
-        const res = resourceOf(step.instance, step.resource);
+        const res = resourceOf(step.componentInstance, step.resource);
         funcs.push((h) => res.rep(h >>> 0));
         break;
       }
       case 'resourceDrop': {
-        const res = resourceOf(step.instance, step.resource);
+        const res = resourceOf(step.componentInstance, step.resource);
         funcs.push((h) => {
           res.drop(h >>> 0);
         });
@@ -241,16 +248,15 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
 
   // 4. Exports.
   const exports = buildExports(plan.exports, {
-    types: plan.types,
     resources: resourceTypes,
     modules: coreModules,
     lift: (exp, context) => {
       const o = {
         cx: contextFor(exp.options),
-        sig: exp.func,
+        sig: exp.sig,
         core: entry(funcs, exp.coreFunc, 'func'),
         postReturn: exp.options.postReturn === null ? null : entry(funcs, exp.options.postReturn, 'func'),
-        state: stateOf(exp.options.instance),
+        state: stateOf(exp.options.componentInstance),
         calls,
         context,
       };

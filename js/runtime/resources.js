@@ -127,7 +127,7 @@ export class GuestResourceType {
    */
   constructor(def, state, getDtor) {
     this.def = def;
-    this.impl = def.instance;
+    this.impl = def.componentInstance;
     this.state = state;
     this.getDtor = getDtor;
     /** set by the exports builder to the lifted `[constructor]` export, if any */

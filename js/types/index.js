@@ -143,34 +143,17 @@ class Writer {
     for (const exp of exports) {
       if (exp.kind === 'resource') classOf(exp.resource);
       if (exp.kind !== 'func') continue;
-      this.reachSig(exp.func);
-      const m = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(exp.name);
-      const r = m === null ? null : this.exportedResource(exp, m[1], m[2]);
-      if (r === null) {
+      this.reachSig(exp.sig);
+      if (exp.member === null) {
         functions.push(exp);
         continue;
       }
-      const cls = classOf(r);
-      if (m[1] === 'constructor') cls.ctor = exp;
-      else if (m[1] === 'method') cls.methods.push(exp);
+      const cls = classOf(exp.member.resource);
+      if (exp.member.kind === 'constructor') cls.ctor = exp;
+      else if (exp.member.kind === 'method') cls.methods.push(exp);
       else cls.statics.push(exp);
     }
     return { functions, classes: [...classes.values()] };
-  }
-
-  /** The guest resource a resource function belongs to, as `js/runtime/export-tree.js` finds it. */
-  exportedResource(exp, kind, resourceName) {
-    const { types } = this;
-    if (kind === 'constructor' && exp.func.result !== null) {
-      const ty = types[exp.func.result];
-      if (ty.kind === 'own') return ty.resource;
-      if (ty.kind === 'result' && ty.ok !== null && types[ty.ok].kind === 'own') return types[ty.ok].resource;
-    } else if (kind === 'method' && exp.func.params.length > 0) {
-      const ty = types[exp.func.params[0].type];
-      if (ty.kind === 'borrow') return ty.resource;
-    }
-    const found = this.resources.findIndex((r) => r.import === null && r.name === resourceName);
-    return found >= 0 ? found : null;
   }
 
   /** Per import: the functions and resource members the component calls (its `lower` steps). */
@@ -183,13 +166,13 @@ class Writer {
     const seen = new Set();
     for (const step of this.plan.steps) {
       if (step.op !== 'lower' || step.callee.kind === 'lifted') continue;
-      const { callee, func } = step;
+      const { callee, sig } = step;
       const key = `${callee.import}#${callee.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      this.reachSig(func);
+      this.reachSig(sig);
       const entry = model[callee.import];
-      const member = { name: callee.name, jsName: callee.jsName, func };
+      const member = { name: callee.name, jsName: callee.jsName, sig };
       if (callee.kind === 'freestanding') {
         entry.functions.push(member);
         continue;
@@ -208,9 +191,9 @@ class Writer {
   }
 
   /** Marks the named types and resources a signature refers to. */
-  reachSig(func) {
-    for (const p of func.params) this.reach(p.type);
-    if (func.result !== null) this.reach(func.result);
+  reachSig(sig) {
+    for (const p of sig.params) this.reach(p.type);
+    if (sig.result !== null) this.reach(sig.result);
   }
 
   reach(id) {
@@ -349,22 +332,22 @@ class Writer {
   }
 
   /** A function's JS return type: a `result` is its ok value (an err is thrown). */
-  returnType(func) {
-    if (func.result === null) return 'void';
-    const ty = this.types[func.result];
+  returnType(sig) {
+    if (sig.result === null) return 'void';
+    const ty = this.types[sig.result];
     if (ty.kind === 'result') return ty.ok === null ? 'void' : this.ts(ty.ok);
-    return this.ts(func.result);
+    return this.ts(sig.result);
   }
 
   /** What calling an export gives: its value, or a promise of it. */
-  exportReturn(func) {
-    const type = this.returnType(func);
+  exportReturn(sig) {
+    const type = this.returnType(sig);
     return this.async ? `Promise<${type}>` : type;
   }
 
   /** What a host function gives the component: its value, or under a worker a promise of it too. */
-  hostReturn(func) {
-    const type = this.returnType(func);
+  hostReturn(sig) {
+    const type = this.returnType(sig);
     return this.hostMayWait ? `${type} | Promise<${type}>` : type;
   }
 
@@ -419,15 +402,15 @@ class Writer {
   }
 
   /** `/** \`add: func(a: u32, b: u32) -> u32\` *\/`, in WIT's own spelling for resource members. */
-  witDoc(name, func, indent) {
+  witDoc(name, sig, indent) {
     const m = /^\[(constructor|method|static)\][^.]+(?:\.(.+))?$/.exec(name);
-    const params = m !== null && m[1] === 'method' ? func.params.slice(1) : func.params;
+    const params = m !== null && m[1] === 'method' ? sig.params.slice(1) : sig.params;
     const list = params.map((p) => `${p.name}: ${this.wit(p.type)}`).join(', ');
     let text;
     if (m !== null && m[1] === 'constructor') {
       text = `constructor(${list})`;
     } else {
-      const result = func.result === null ? '' : ` -> ${this.wit(func.result)}`;
+      const result = sig.result === null ? '' : ` -> ${this.wit(sig.result)}`;
       text = `${m === null ? name : m[2]}: ${m !== null && m[1] === 'static' ? 'static ' : ''}func(${list})${result}`;
     }
     return `${indent}/** \`${text}\` */`;
@@ -440,10 +423,10 @@ class Writer {
    * `  add(a: number, b: number): number;`. `dropSelf` for a method (its `self` is `this`); `host`
    * for a function the host provides.
    */
-  member({ name, jsName, func }, { prefix = '', dropSelf = false, host = false } = {}) {
-    const params = this.params(dropSelf ? func.params.slice(1) : func.params);
-    const returns = host ? this.hostReturn(func) : this.exportReturn(func);
-    return [this.witDoc(name, func, '  '), `  ${prefix}${prop(jsName)}(${params}): ${returns};`];
+  member({ name, jsName, sig }, { prefix = '', dropSelf = false, host = false } = {}) {
+    const params = this.params(dropSelf ? sig.params.slice(1) : sig.params);
+    const returns = host ? this.hostReturn(sig) : this.exportReturn(sig);
+    return [this.witDoc(name, sig, '  '), `  ${prefix}${prop(jsName)}(${params}): ${returns};`];
   }
 
   typeDeclarations(imported) {
@@ -510,8 +493,8 @@ class Writer {
         ...interfaceLines(name, [...methods, ...dispose]),
         `/** The class of \`${name}\`: \`await new ${name}(…)\`. */`,
         `export declare const ${name}: {`,
-        this.witDoc(cls.ctor.name, cls.ctor.func, '  '),
-        `  new (${this.params(cls.ctor.func.params)}): Promise<${name}>;`,
+        this.witDoc(cls.ctor.name, cls.ctor.sig, '  '),
+        `  new (${this.params(cls.ctor.sig.params)}): Promise<${name}>;`,
         ...cls.statics.flatMap((s) => this.member(s)),
         '  /** What `instanceof` narrows to. */',
         `  readonly prototype: ${name};`,
@@ -520,7 +503,7 @@ class Writer {
     }
     const out = [doc, `export declare class ${name} {`];
     if (cls.ctor !== null) {
-      out.push(this.witDoc(cls.ctor.name, cls.ctor.func, '  '), `  constructor(${this.params(cls.ctor.func.params)});`);
+      out.push(this.witDoc(cls.ctor.name, cls.ctor.sig, '  '), `  constructor(${this.params(cls.ctor.sig.params)});`);
     } else {
       out.push('  /** The component gives this resource no constructor. */', '  private constructor();');
     }
@@ -580,8 +563,8 @@ class Writer {
     }
     for (const exp of world.functions) {
       if (isPlainIdentifier(exp.jsName)) {
-        const params = this.params(exp.func.params);
-        out.push(`export declare function ${exp.jsName}(${params}): ${this.exportReturn(exp.func)};`);
+        const params = this.params(exp.sig.params);
+        out.push(`export declare function ${exp.jsName}(${params}): ${this.exportReturn(exp.sig)};`);
       }
     }
     // Transpiled output exports interfaces under their full names too.
@@ -599,9 +582,9 @@ class Writer {
   /** The type of the class a host provides for a resource: constructor and statics as the component calls them. */
   hostClassType(cls) {
     const name = this.resourceName(cls.resource);
-    const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.func.params)})`;
+    const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.sig.params)})`;
     if (cls.statics.length === 0) return `${ctor} => ${name}`;
-    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.func.params)}): ${this.hostReturn(s.func)}`);
+    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.sig.params)}): ${this.hostReturn(s.sig)}`);
     return `(${ctor} => ${name}) & { ${statics.join('; ')} }`;
   }
 

@@ -518,7 +518,10 @@ test('functions: more than 16 flat params travel through memory, results through
   const params = Array.from({ length: 13 }, (_, i) => ({ name: `p${i}`, type: i % 2 ? str : u32 }));
   const flatParams = params.flatMap((p) => cx.types[p.type].flat);
   const rt = T.tuple([str, u32, str]);
-  const sig = { name: 'f', params, result: rt, flatParams, flatResults: cx.types[rt].flat, paramsIndirect: flatParams.length > 16, resultIndirect: true };
+  const sig = {
+    name: 'f', params, result: rt, flatParams, flatResults: cx.types[rt].flat, paramsIndirect: flatParams.length > 16, resultIndirect: true,
+    paramsLayout: (({ offsets, size, align }) => ({ offsets, size, align }))(T.struct(params.map((p) => p.type))),
+  };
   assert.ok(sig.paramsIndirect);
   const args = params.map((p, i) => (i % 2 ? `s${i}` : i));
   const core = makeParamsLowerer(cx, sig)(args);

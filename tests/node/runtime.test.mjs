@@ -96,12 +96,12 @@ function assemble({ types, imports = [], funcs = [], memory, globals = [], expor
 // ---------------------------------------------------------------------------------------------
 // Shared plan pieces.
 
-const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8', instance: 0 };
-const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8', instance: 0 };
+const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
+const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
 const sig = (name, params, result, types, { paramsIndirect = false } = {}) => {
   const flatParams = params.flatMap((p) => types[p.type].flat);
   const flatResults = result === null ? [] : types[result].flat;
-  return { name, params, result, flatParams, flatResults, paramsIndirect, resultIndirect: flatResults.length > 1 };
+  return { name, params, result, flatParams, flatResults, paramsIndirect, resultIndirect: flatResults.length > 1, paramsLayout: null };
 };
 const p = (name, type) => ({ name, type });
 
@@ -255,24 +255,25 @@ test('a string export: realloc, return area, post-return, memory growth', async 
     { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
   ];
   const plan = {
+    version: 2,
     modules: [{ start: 0, end: 0 }],
     types,
     resources: [],
     imports: [],
     steps: [
       { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', instance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', instance: 0, name: 'realloc' },
-      { op: 'alias', kind: 'func', instance: 0, name: 'echo' },
-      { op: 'alias', kind: 'func', instance: 0, name: 'post' },
-      { op: 'alias', kind: 'func', instance: 0, name: 'post_count' },
+      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
+      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
+      { op: 'alias', kind: 'func', coreInstance: 0, name: 'echo' },
+      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post' },
+      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post_count' },
     ],
     exports: [
       {
-        kind: 'instance', name: 'example:bench/api@0.1.0', jsName: 'api',
+        kind: 'instance', name: 'example:bench/api@0.1.0', versionless: 'example:bench/api', jsName: 'api',
         exports: [
-          { kind: 'func', name: 'echo-string', jsName: 'echoString', coreFunc: 1, func: sig('echo-string', [p('s', 0)], 0, types), options: { ...memOptions, postReturn: 2 } },
-          { kind: 'func', name: 'post-count', jsName: 'postCount', coreFunc: 3, func: sig('post-count', [], 1, types), options: noOptions },
+          { kind: 'func', name: 'echo-string', jsName: 'echoString', coreFunc: 1, member: null, sig: sig('echo-string', [p('s', 0)], 0, types), options: { ...memOptions, postReturn: 2 } },
+          { kind: 'func', name: 'post-count', jsName: 'postCount', coreFunc: 3, member: null, sig: sig('post-count', [], 1, types), options: noOptions },
         ],
       },
     ],
@@ -324,9 +325,10 @@ function ioComponent() {
   });
   const callee = (name, jsName, kind = 'freestanding', resource = null) => ({ import: 0, name, kind, resource, jsName });
   const plan = {
+    version: 2,
     modules: [{ start: 0, end: 0 }, { start: 0, end: 0 }],
     types,
-    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null, instance: null }],
+    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null, componentInstance: null }],
     imports: [
       {
         name: 'test:io/stdout@0.1.0', versionless: 'test:io/stdout', jsName: '', kind: 'instance',
@@ -335,34 +337,34 @@ function ioComponent() {
     ],
     steps: [
       { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', instance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', instance: 0, name: 'realloc' },
-      { op: 'lower', callee: callee('get-stdout', 'getStdout'), func: sig('get-stdout', [], 2, types), options: noOptions },
+      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
+      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
+      { op: 'lower', callee: callee('get-stdout', 'getStdout'), sig: sig('get-stdout', [], 2, types), options: noOptions },
       {
         op: 'lower', callee: callee('[method]output-stream.write', 'write', 'method', 0),
-        func: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
+        sig: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
       },
-      { op: 'resourceDrop', resource: 0, instance: 0 },
-      { op: 'lower', callee: callee('try-div', 'tryDiv'), func: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-      { op: 'lower', callee: callee('exit', 'exit'), func: sig('exit', [p('code', 5)], null, types), options: noOptions },
+      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
+      { op: 'lower', callee: callee('try-div', 'tryDiv'), sig: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
+      { op: 'lower', callee: callee('exit', 'exit'), sig: sig('exit', [p('code', 5)], null, types), options: noOptions },
       {
         op: 'bundle',
         exports: ['get-stdout', 'write', 'drop', 'try-div', 'exit'].map((name, i) => ({ name, kind: 'func', index: i + 1 })),
       },
-      { op: 'instantiate', module: 1, args: [{ name: 'host', instance: 1 }] },
-      ...['greet', 'div', 'quit', 'stash', 'write-to'].map((name) => ({ op: 'alias', kind: 'func', instance: 2, name })),
+      { op: 'instantiate', module: 1, args: [{ name: 'host', coreInstance: 1 }] },
+      ...['greet', 'div', 'quit', 'stash', 'write-to'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 2, name })),
     ],
     exports: [
       {
-        kind: 'instance', name: 'test:io/app@0.1.0', jsName: 'app',
+        kind: 'instance', name: 'test:io/app@0.1.0', versionless: 'test:io/app', jsName: 'app',
         exports: [
-          { kind: 'func', name: 'greet', jsName: 'greet', coreFunc: 6, func: sig('greet', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'div', jsName: 'div', coreFunc: 7, func: sig('div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-          { kind: 'func', name: 'quit', jsName: 'quit', coreFunc: 8, func: sig('quit', [p('code', 5)], null, types), options: noOptions },
-          { kind: 'func', name: 'stash', jsName: 'stash', coreFunc: 9, func: sig('stash', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'write-to', jsName: 'writeTo', coreFunc: 10, func: sig('write-to', [p('out', 3), p('s', 1)], null, types), options: memOptions },
+          { kind: 'func', name: 'greet', jsName: 'greet', coreFunc: 6, member: null, sig: sig('greet', [p('s', 1)], null, types), options: memOptions },
+          { kind: 'func', name: 'div', jsName: 'div', coreFunc: 7, member: null, sig: sig('div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
+          { kind: 'func', name: 'quit', jsName: 'quit', coreFunc: 8, member: null, sig: sig('quit', [p('code', 5)], null, types), options: noOptions },
+          { kind: 'func', name: 'stash', jsName: 'stash', coreFunc: 9, member: null, sig: sig('stash', [p('s', 1)], null, types), options: memOptions },
+          { kind: 'func', name: 'write-to', jsName: 'writeTo', coreFunc: 10, member: null, sig: sig('write-to', [p('out', 3), p('s', 1)], null, types), options: memOptions },
           // The same core function as greet, with the (ptr, len) exposed: lets a test pass a bad range.
-          { kind: 'func', name: 'greet-raw', jsName: 'greetRaw', coreFunc: 6, func: sig('greet-raw', [p('ptr', 0), p('len', 0)], null, types), options: noOptions },
+          { kind: 'func', name: 'greet-raw', jsName: 'greetRaw', coreFunc: 6, member: null, sig: sig('greet-raw', [p('ptr', 0), p('len', 0)], null, types), options: noOptions },
         ],
       },
     ],
@@ -523,23 +525,28 @@ test('a guest-defined resource is a JS class; dispose runs the destructor', asyn
     globals: [0],
     exports: [['ctor', 'func', 3], ['get', 'func', 4], ['dtor', 'func', 5], ['dropped', 'func', 6], ['consume', 'func', 7], ['rep-of', 'func', 8]],
   });
-  const fn = (name, jsName, core, params, result) => ({ kind: 'func', name, jsName, coreFunc: core, func: sig(name, params, result, types), options: noOptions });
+  const member = (name) => {
+    const m = /^\[(constructor|method|static)\]/.exec(name);
+    return m === null ? null : { kind: m[1], resource: 0 };
+  };
+  const fn = (name, jsName, core, params, result) => ({ kind: 'func', name, jsName, coreFunc: core, sig: sig(name, params, result, types), options: noOptions, member: member(name) });
   const plan = {
+    version: 2,
     modules: [{ start: 0, end: 0 }],
     types,
-    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5, instance: 0 }],
+    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5, componentInstance: 0 }],
     imports: [],
     steps: [
-      { op: 'resourceNew', resource: 0, instance: 0 },
-      { op: 'resourceRep', resource: 0, instance: 0 },
-      { op: 'resourceDrop', resource: 0, instance: 0 },
+      { op: 'resourceNew', resource: 0, componentInstance: 0 },
+      { op: 'resourceRep', resource: 0, componentInstance: 0 },
+      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
       { op: 'bundle', exports: [{ name: 'new', kind: 'func', index: 0 }, { name: 'rep', kind: 'func', index: 1 }, { name: 'drop', kind: 'func', index: 2 }] },
-      { op: 'instantiate', module: 0, args: [{ name: 'r', instance: 0 }] },
-      ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', instance: 1, name })),
+      { op: 'instantiate', module: 0, args: [{ name: 'r', coreInstance: 0 }] },
+      ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 1, name })),
     ],
     exports: [
       {
-        kind: 'instance', name: 'test:res/api', jsName: 'api',
+        kind: 'instance', name: 'test:res/api', versionless: 'test:res/api', jsName: 'api',
         exports: [
           fn('[constructor]counter', 'Counter', 3, [p('start', 0)], 1),
           fn('[method]counter.get', 'get', 4, [p('self', 2)], 0),
@@ -647,4 +654,14 @@ test('the `types` guest round-trips every value type', async () => {
   assert.equal(r.callFailWith(0), 0);
   assert.throws(() => r.callFailWith(3), (e) => e instanceof ComponentError && e.payload === 'code 3');
   assert.equal(inst.exports.version(), '0.1.0');
+});
+
+test('a plan of another format (ahead-of-time output of another Terrarium) is refused, naming both formats', async () => {
+  const { plan } = await fixture('scalar-export');
+  for (const version of [undefined, 1, 3]) {
+    await assert.rejects(
+      instantiatePlan({ ...plan, version }, [], () => undefined),
+      (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /plan format (1|3): this runtime reads format 2; transpile the component again/.test(e.message),
+    );
+  }
 });

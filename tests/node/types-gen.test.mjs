@@ -218,7 +218,7 @@ const synthetic = {
     lower(0, '[static]handle.open', 'static', 1, 'open', [['path', 1]], 13),
     lower(0, '[method]handle.len', 'method', 1, 'len', [['self', 14]], 0), // lowered twice: declared once
     lower(1, 'now', 'freestanding', null, 'now', [], 0),
-    { op: 'lower', callee: { kind: 'lifted', coreFunc: 0, options: {} }, func: sig('inner', [], null) },
+    { op: 'lower', callee: { kind: 'lifted', coreFunc: 0, options: {} }, sig: sig('inner', [], null) },
   ],
   exports: [
     func('[constructor]thing', 'Thing', [['in', 0]], 8),
@@ -239,10 +239,13 @@ function sig(name, params, result) {
   return { name, params: params.map(([n, type]) => ({ name: n, type })), result };
 }
 function lower(imp, name, kind, resource, jsName, params, result) {
-  return { op: 'lower', callee: { import: imp, name, kind, resource, jsName }, func: sig(name, params, result) };
+  return { op: 'lower', callee: { import: imp, name, kind, resource, jsName }, sig: sig(name, params, result) };
 }
+/** An exported function; a `[constructor]`/`[method]`/`[static]` one is a member of guest resource 0 (`thing`). */
 function func(name, jsName, params, result) {
-  return { kind: 'func', name, jsName, coreFunc: 0, func: sig(name, params, result), options: {} };
+  const m = /^\[(constructor|method|static)\]/.exec(name);
+  const member = m === null ? null : { kind: m[1], resource: 0 };
+  return { kind: 'func', name, jsName, coreFunc: 0, sig: sig(name, params, result), options: {}, member };
 }
 
 test('a hand-written plan: names made unique, reserved words escaped, structural types inline', () => {

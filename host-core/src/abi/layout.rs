@@ -2,7 +2,7 @@
 //! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
 //! (the spec lowers all of them as variants).
 
-use super::signature::MAX_FLAT_PARAMS;
+use super::signature::{TupleLayout, MAX_FLAT_PARAMS};
 use crate::ids::TypeId;
 use crate::types::{CoreType, TypeArena, TypeKind};
 
@@ -44,6 +44,20 @@ fn place_in_sequence<'a>(members: impl Iterator<Item = (TypeId, &'a mut u32)>, a
         *slot = offset;
         offset = offset.saturating_add(def.size);
     }
+}
+
+/// The layout of a tuple of `types`: how a function's parameters lie in memory when they do not
+/// fit the flat parameters.
+pub fn tuple(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena) -> TupleLayout {
+    let (mut end, mut align, mut offsets) = (0, 1, Vec::new());
+    for ty in types {
+        let def = arena.get(ty);
+        let offset = align_to(end, def.align);
+        offsets.push(offset);
+        end = offset.saturating_add(def.size);
+        align = align.max(def.align);
+    }
+    TupleLayout { offsets, size: align_to(end, align), align }
 }
 
 /// Where the last member (at `offset`, of type `ty`) of a record or tuple ends, before the padding.

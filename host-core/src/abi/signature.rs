@@ -1,6 +1,6 @@
 //! Function signatures with their flattened core form: the spec's `flatten_functype`.
 
-use super::layout::MAX_FLAT;
+use super::layout::{self, MAX_FLAT};
 use crate::ids::TypeId;
 use crate::types::{CoreType, TypeArena};
 
@@ -27,15 +27,27 @@ pub struct FuncSig {
     pub flat_results: Option<Vec<CoreType>>,
     pub params_indirect: bool,
     pub result_indirect: bool,
+    /// Where each parameter lies in the tuple they travel as when `params_indirect`.
+    pub params_layout: Option<Box<TupleLayout>>,
+}
+
+/// The spec's layout of a tuple: each member's offset, the size and the alignment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TupleLayout {
+    pub offsets: Vec<u32>,
+    pub size: u32,
+    pub align: u32,
 }
 
 impl FuncSig {
     pub fn new(name: &str, params: Vec<Param>, result: Option<TypeId>, arena: &TypeArena) -> Self {
         let flat_params = flatten_all(params.iter().map(|p| p.ty), arena);
         let flat_results = flatten_all(result, arena);
+        let params_indirect = flat_params.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_PARAMS);
         FuncSig {
             name: name.to_string(),
-            params_indirect: flat_params.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_PARAMS),
+            params_layout: params_indirect.then(|| Box::new(layout::tuple(params.iter().map(|p| p.ty), arena))),
+            params_indirect,
             result_indirect: flat_results.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_RESULTS),
             params,
             result,

@@ -74,14 +74,16 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn finish(self) -> Plan {
+    fn finish(mut self) -> Plan {
+        let mut exports = std::mem::take(&mut self.exports);
+        self.assign_members(&mut exports);
         Plan {
             modules: self.modules,
             types: self.arena.into_defs(),
             resources: self.resources,
             imports: self.imports,
             steps: self.steps,
-            exports: self.exports,
+            exports,
         }
     }
 

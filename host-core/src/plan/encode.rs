@@ -2,15 +2,21 @@
 //! tag on each variant.
 
 use super::*;
-use crate::abi::signature::{FuncSig, Param};
+use crate::abi::signature::{FuncSig, Param, TupleLayout};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
+use crate::names::versionless;
 use crate::parse::features::EngineFeatures;
 use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
+
+/// The plan format's version: runtimes refuse a plan of another (ahead-of-time output is data
+/// written by one version of Terrarium and run by another).
+const PLAN_FORMAT: u32 = 2;
 
 impl ToJson for Plan {
     fn write_json(&self, out: &mut String) {
         object(out)
+            .field("version", &PLAN_FORMAT)
             .field("modules", &self.modules)
             .field("types", &self.types)
             .field("resources", &self.resources)
@@ -186,7 +192,14 @@ impl ToJson for FuncSig {
             .field("flatResults", &self.flat_results)
             .field("paramsIndirect", &self.params_indirect)
             .field("resultIndirect", &self.result_indirect)
+            .field("paramsLayout", &self.params_layout)
             .end();
+    }
+}
+
+impl ToJson for TupleLayout {
+    fn write_json(&self, out: &mut String) {
+        object(out).field("offsets", &self.offsets).field("size", &self.size).field("align", &self.align).end();
     }
 }
 
@@ -199,19 +212,19 @@ impl ToJson for Step {
             }
             Step::Bundle { exports } => o.field("op", "bundle").field("exports", exports),
             Step::Alias { kind, core_instance, name } => {
-                o.field("op", "alias").field("kind", kind).field("instance", core_instance).field("name", name)
+                o.field("op", "alias").field("kind", kind).field("coreInstance", core_instance).field("name", name)
             }
             Step::Lower { callee, sig, options } => {
-                o.field("op", "lower").field("callee", callee).field("func", sig).field("options", options)
+                o.field("op", "lower").field("callee", callee).field("sig", sig).field("options", options)
             }
             Step::ResourceNew { resource, component_instance } => {
-                o.field("op", "resourceNew").field("resource", resource).field("instance", component_instance)
+                o.field("op", "resourceNew").field("resource", resource).field("componentInstance", component_instance)
             }
             Step::ResourceRep { resource, component_instance } => {
-                o.field("op", "resourceRep").field("resource", resource).field("instance", component_instance)
+                o.field("op", "resourceRep").field("resource", resource).field("componentInstance", component_instance)
             }
             Step::ResourceDrop { resource, component_instance } => {
-                o.field("op", "resourceDrop").field("resource", resource).field("instance", component_instance)
+                o.field("op", "resourceDrop").field("resource", resource).field("componentInstance", component_instance)
             }
         }
         .end();
@@ -220,7 +233,7 @@ impl ToJson for Step {
 
 impl ToJson for InstantiateArg {
     fn write_json(&self, out: &mut String) {
-        object(out).field("name", &self.name).field("instance", &self.core_instance).end();
+        object(out).field("name", &self.name).field("coreInstance", &self.core_instance).end();
     }
 }
 
@@ -241,6 +254,17 @@ impl ToJson for Callee {
                 .field("name", name)
                 .end(),
         }
+    }
+}
+
+impl ToJson for Member {
+    fn write_json(&self, out: &mut String) {
+        let kind = match self.kind {
+            MemberKind::Constructor => "constructor",
+            MemberKind::Method => "method",
+            MemberKind::Static => "static",
+        };
+        object(out).field("kind", kind).field("resource", &self.resource).end();
     }
 }
 
@@ -274,7 +298,7 @@ impl ToJson for Options {
             .field("realloc", &self.realloc)
             .field("postReturn", &self.post_return)
             .field("stringEncoding", encoding)
-            .field("instance", &self.component_instance)
+            .field("componentInstance", &self.component_instance)
             .end();
     }
 }
@@ -286,7 +310,7 @@ impl ToJson for Resource {
             .field("jsName", &self.js_name)
             .field("import", &self.import)
             .field("dtor", &self.dtor)
-            .field("instance", &self.component_instance)
+            .field("componentInstance", &self.component_instance)
             .end();
     }
 }
@@ -314,22 +338,26 @@ impl ToJson for Export {
     fn write_json(&self, out: &mut String) {
         let mut o = object(out);
         match self {
-            Export::Instance { name, js_name, exports } => {
-                o.field("kind", "instance").field("name", name).field("jsName", js_name).field("exports", exports)
-            }
+            Export::Instance { name, js_name, exports } => o
+                .field("kind", "instance")
+                .field("name", name)
+                .field("versionless", versionless(name))
+                .field("jsName", js_name)
+                .field("exports", exports),
             Export::Resource { name, js_name, resource } => {
                 o.field("kind", "resource").field("name", name).field("jsName", js_name).field("resource", resource)
             }
             Export::Module { name, js_name, module } => {
                 o.field("kind", "module").field("name", name).field("jsName", js_name).field("module", module)
             }
-            Export::Func { name, js_name, core_func, func, options } => o
+            Export::Func { name, js_name, core_func, sig, options, member } => o
                 .field("kind", "func")
                 .field("name", name)
                 .field("jsName", js_name)
                 .field("coreFunc", core_func)
-                .field("func", func)
-                .field("options", options),
+                .field("sig", sig)
+                .field("options", options)
+                .field("member", member),
         }
         .end();
     }

@@ -152,6 +152,21 @@ pub struct Resource {
     pub component_instance: Option<ComponentInstanceId>,
 }
 
+/// What an exported `[constructor]r`, `[method]r.f` or `[static]r.f` function is to the class of
+/// guest resource `resource` that JS makes for it (`jsName` is the member's name there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub kind: MemberKind,
+    pub resource: ResourceId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Constructor,
+    Method,
+    Static,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
     Instance,
@@ -178,10 +193,29 @@ pub struct Import {
 /// from the components of the same composition: JS has no value for it.
 #[derive(Debug, Clone)]
 pub enum Export {
-    Instance { name: String, js_name: String, exports: Vec<Export> },
-    Func { name: String, js_name: String, core_func: CoreFuncId, func: FuncSig, options: Options },
+    Instance {
+        name: String,
+        js_name: String,
+        exports: Vec<Export>,
+    },
+    Func {
+        name: String,
+        js_name: String,
+        core_func: CoreFuncId,
+        sig: FuncSig,
+        options: Options,
+        member: Option<Member>,
+    },
     // A guest resource type, exported or re-exported: its class.
-    Resource { name: String, js_name: String, resource: ResourceId },
+    Resource {
+        name: String,
+        js_name: String,
+        resource: ResourceId,
+    },
     // A core module: the `WebAssembly.Module` of `plan.modules[module]`.
-    Module { name: String, js_name: String, module: ModuleId },
+    Module {
+        name: String,
+        js_name: String,
+        module: ModuleId,
+    },
 }

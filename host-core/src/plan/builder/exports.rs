@@ -1,11 +1,13 @@
 //! Exports: what JS finds on the root's exports, and what a nested component's instance exports.
 
 use super::Builder;
+use crate::abi::signature::FuncSig;
 use crate::error::{Error, Result};
-use crate::ids::ResourceId;
+use crate::ids::{ResourceId, TypeId};
 use crate::names::{interface_js_name, member_js_name, upper_camel};
 use crate::plan::scope::{lookup, FuncEntry, Item, TypeEntry};
-use crate::plan::Export;
+use crate::plan::{Export, Member, MemberKind};
+use crate::types::TypeKind;
 use wasmparser::{ComponentExternalKind, ComponentTypeRef};
 
 impl<'a> Builder<'a> {
@@ -96,8 +98,56 @@ impl<'a> Builder<'a> {
             name: name.to_string(),
             js_name: member_js_name(name),
             core_func: *core_func,
-            func: self.signature(name, ty),
+            sig: self.signature(name, ty),
             options: options.clone(),
+            member: None,
         })
+    }
+
+    /// Marks each exported `[constructor]r`, `[method]r.f` and `[static]r.f` function with the guest
+    /// resource whose JS class it belongs to; once every export is known, since a resource is
+    /// named by its export.
+    pub(super) fn assign_members(&self, exports: &mut [Export]) {
+        for export in exports {
+            match export {
+                Export::Instance { exports, .. } => self.assign_members(exports),
+                Export::Func { name, sig, member, .. } => *member = self.member_of(name, sig),
+                Export::Resource { .. } | Export::Module { .. } => {}
+            }
+        }
+    }
+
+    /// The class member an exported function is: its resource from its signature (a constructor's
+    /// `own<r>` result, a method's `borrow<r>` receiver), else by the name in its own; none if that
+    /// resource is not the component's own (only a guest resource has a class).
+    fn member_of(&self, name: &str, sig: &FuncSig) -> Option<Member> {
+        let (kind, resource_name) = if let Some(resource) = name.strip_prefix("[constructor]") {
+            (MemberKind::Constructor, resource)
+        } else if let Some(rest) = name.strip_prefix("[method]") {
+            (MemberKind::Method, rest.split('.').next()?)
+        } else if let Some(rest) = name.strip_prefix("[static]") {
+            (MemberKind::Static, rest.split('.').next()?)
+        } else {
+            return None;
+        };
+        let own = |ty: TypeId| match self.arena.get(ty).kind {
+            TypeKind::Own { resource } => Some(resource),
+            _ => None,
+        };
+        let by_signature = match kind {
+            MemberKind::Constructor => sig.result.and_then(|ty| match self.arena.get(ty).kind {
+                TypeKind::Result { ok: Some(ok), .. } => own(ok),
+                _ => own(ty),
+            }),
+            MemberKind::Method => sig.params.first().and_then(|p| match self.arena.get(p.ty).kind {
+                TypeKind::Borrow { resource } => Some(resource),
+                _ => None,
+            }),
+            MemberKind::Static => None,
+        };
+        let resource = by_signature.or_else(|| {
+            self.resources.iter().position(|r| r.import.is_none() && r.name == resource_name).map(ResourceId::at)
+        })?;
+        self.resources[resource.index()].import.is_none().then_some(Member { kind, resource })
     }
 }
