@@ -1,6 +1,6 @@
 // Differential tests against jco in Chromium: the corpus of tests/differential/ (the same cases as
 // tests/node/differential.test.mjs) run in a page, Terrarium from the served source (/js/index.js)
-// and jco's transpiled output from /dist/differential/. Before the first test, prepare() builds
+// and through its ahead-of-time output, and jco's transpiled output, from /dist/differential/. Before the first test, prepare() builds
 // the .wat components, transpiles every component with jco and bundles the page's runner (with the
 // preview2-shim's browser build) into dist/differential/page.js: node_modules is not served.
 
@@ -19,18 +19,21 @@ test.beforeAll(async () => {
   manifest = await prepare({ page: true });
 });
 
-/** Opens the harness page and runs `kind` ('cases' or 'refusals') for the components in the page. */
-async function runInPage(page, kind, only) {
+/**
+ * Opens the harness page and runs `kind` ('cases' or 'refusals') for the components in the page,
+ * Terrarium `via` load() or its ahead-of-time output.
+ */
+async function runInPage(page, kind, only, via) {
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/demo-site/test-harness.html');
   await page.waitForFunction(() => window.harnessReady === true);
   const results = await page.evaluate(
-    async ({ manifest, kind, only }) => {
+    async ({ manifest, kind, only, via }) => {
       const { run } = await import('/dist/differential/page.js');
-      return run({ terrariumUrl: '/js/index.js', manifest, components: only, kind });
+      return run({ terrariumUrl: '/js/index.js', manifest, components: only, kind, via });
     },
-    { manifest, kind, only },
+    { manifest, kind, only, via },
   );
   expect(errors).toEqual([]);
   return results;
@@ -38,22 +41,22 @@ async function runInPage(page, kind, only) {
 
 const tally = (results) => ['pass', 'known', 'fail'].map((s) => results.filter((r) => r.status === s).length);
 
-for (const name of Object.keys(components)) {
-  test(`differential in Chromium: ${name}`, async ({ page }) => {
+for (const via of ['load', 'transpile']) for (const name of Object.keys(components)) {
+  test(`differential in Chromium via ${via}: ${name}`, async ({ page }) => {
     test.setTimeout(90_000);
-    const results = await runInPage(page, 'cases', [name]);
+    const results = await runInPage(page, 'cases', [name], via);
     const [pass, known, fail] = tally(results);
-    console.log(`differential ${name} (Chromium, jco ${manifest.jcoVersion}): ${pass} agree, ${known} known jco differences, ${fail} failed`);
+    console.log(`differential ${name} via ${via} (Chromium, jco ${manifest.jcoVersion}): ${pass} agree, ${known} known jco differences, ${fail} failed`);
     test.info().annotations.push({ type: 'differential', description: `${pass} agree, ${known} known, ${fail} failed` });
     expect(results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.problems.join('; ')}`)).toEqual([]);
     expect(results.length).toBe(cases.filter((c) => c.component === name).length);
   });
 }
 
-test('invalid values are refused in Chromium, naming the function and parameter path', async ({ page }) => {
+for (const via of ['load', 'transpile']) test(`invalid values are refused in Chromium via ${via}, naming the function and parameter path`, async ({ page }) => {
   test.setTimeout(90_000);
-  const results = await runInPage(page, 'refusals', undefined);
-  console.log(`refusals (Chromium): ${results.filter((r) => r.status === 'pass').length} refused as expected, ${results.filter((r) => r.status === 'fail').length} failed`);
+  const results = await runInPage(page, 'refusals', undefined, via);
+  console.log(`refusals via ${via} (Chromium): ${results.filter((r) => r.status === 'pass').length} refused as expected, ${results.filter((r) => r.status === 'fail').length} failed`);
   expect(results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.problems.join('; ')}`)).toEqual([]);
   expect(results.length).toBe(refusals.length);
 });

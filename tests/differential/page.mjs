@@ -1,8 +1,9 @@
 /**
  * The differential runner in a page (bundled by prepare.mjs into dist/differential/page.js, served
  * as /dist/differential/page.js; driven by playwright-tests/differential.spec.mjs). Terrarium is
- * imported from the URL the test passes (the served source, /js/index.js), jco's transpiled modules
- * and the components from /dist/differential/ as prepare.mjs laid them out.
+ * imported from the URL the test passes (the served source, /js/index.js), jco's transpiled modules,
+ * Terrarium's own (`terrarium transpile`, whose package imports the dev server resolves) and the
+ * components from /dist/differential/ as prepare.mjs laid them out.
  */
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import { components, cases, refusals } from './corpus.mjs';
@@ -15,12 +16,15 @@ import { makeSides, runCases, runRefusals, showOutcome } from './runner.mjs';
  * @param {Awaited<ReturnType<import('./prepare.mjs').prepare>>} o.manifest
  * @param {string[]} o.components which components to run
  * @param {'cases'|'refusals'} o.kind
+ * @param {'load'|'transpile'} [o.via] Terrarium through `load()` or through its ahead-of-time output
  */
-export async function run({ terrariumUrl, manifest, components: only, kind }) {
+export async function run({ terrariumUrl, manifest, components: only, kind, via = 'load' }) {
   const terrarium = await import(/* @vite-ignore */ terrariumUrl);
   const sides = makeSides({
     components,
     loadTerrarium: (name) => terrarium.load(`/${manifest.components[name].wasm}`),
+    terrariumInstantiate:
+      via === 'transpile' ? async (name) => (await import(/* @vite-ignore */ `/${manifest.components[name].terrarium}`)).instantiate : undefined,
     async jcoInstantiate(name) {
       const entry = manifest.components[name];
       if (!entry.jco) throw new Error(entry.jcoError);
