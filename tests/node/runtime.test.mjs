@@ -250,35 +250,40 @@ test('a guest resource made in one component instance and dropped in another (fi
 // ---------------------------------------------------------------------------------------------
 
 test('a string export: realloc, return area, post-return, memory growth', async () => {
-  const types = [
-    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-  ];
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }],
-    types,
-    resources: [],
-    imports: [],
-    steps: [
-      { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'echo' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post_count' },
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'example:bench/api@0.1.0', versionless: 'example:bench/api', jsName: 'api',
-        exports: [
-          { kind: 'func', name: 'echo-string', jsName: 'echoString', coreFunc: 1, member: null, sig: sig('echo-string', [p('s', 0)], 0, types), options: { ...memOptions, postReturn: 2 } },
-          { kind: 'func', name: 'post-count', jsName: 'postCount', coreFunc: 3, member: null, sig: sig('post-count', [], 1, types), options: noOptions },
-        ],
-      },
-    ],
-  };
-  const { api } = (await instantiatePlan(plan, [libcModule()], () => undefined)).exports;
+  const component = await load(watBytes({ text: `(component
+    (core module $m
+      (memory (export "memory") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (global $posts (mut i32) (i32.const 0))
+      ;; A bump allocator that grows memory when it runs out and copies a reallocated block.
+      (func (export "realloc") (param $old i32) (param $old-size i32) (param $align i32) (param $size i32) (result i32)
+        (local $ptr i32)
+        (local.set $ptr (i32.and (i32.sub (i32.add (global.get $next) (local.get $align)) (i32.const 1))
+                                 (i32.sub (i32.const 0) (local.get $align))))
+        (global.set $next (i32.add (local.get $ptr) (local.get $size)))
+        (if (i32.gt_u (global.get $next) (i32.shl (memory.size) (i32.const 16)))
+          (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $next) (i32.shl (memory.size) (i32.const 16))) (i32.const 16))
+                                            (i32.const 1))))))
+        (if (local.get $old)
+          (then (memory.copy (local.get $ptr) (local.get $old)
+                  (select (local.get $old-size) (local.get $size) (i32.lt_u (local.get $old-size) (local.get $size))))))
+        (local.get $ptr))
+      ;; echo(ptr, len): the result (ptr, len) in the return area at 8
+      (func (export "echo") (param i32 i32) (result i32)
+        (i32.store (i32.const 8) (local.get 0))
+        (i32.store (i32.const 12) (local.get 1))
+        (i32.const 8))
+      (func (export "post") (param i32) (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
+      (func (export "post-count") (result i32) (global.get $posts)))
+    (core instance $i (instantiate $m))
+    (alias core export $i "memory" (core memory $mem))
+    (alias core export $i "realloc" (core func $realloc))
+    (func $echo (param "s" string) (result string)
+      (canon lift (core func $i "echo") (memory $mem) (realloc $realloc) (post-return (core func $i "post"))))
+    (func $post-count (result u32) (canon lift (core func $i "post-count")))
+    (instance $api (export "echo-string" (func $echo)) (export "post-count" (func $post-count)))
+    (export "example:bench/api@0.1.0" (instance $api)))` }));
+  const { api } = (await component.instantiate()).exports;
   for (const s of ['', 'hello', 'héllo wörld 😀', 'x'.repeat(200_000), '日本語'.repeat(30_000)]) {
     assert.equal(api.echoString(s), s);
   }
