@@ -3,6 +3,8 @@
 // memory, host imports a component calls in ways WAT makes long), on core modules assembled from
 // bytes with hand-written plans.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { load } from '../../js/index.js';
 import { componentInternals } from '../../js/component.js';
@@ -296,86 +298,9 @@ test('a string export: realloc, return area, post-return, memory growth', async 
 // ---------------------------------------------------------------------------------------------
 // Imports: a host resource, a `result` import, exit, reentrance.
 
-function ioComponent() {
-  const types = [
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
-    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'result', ok: 0, err: 1, payloadOffset: 4, size: 12, align: 4, flat: ['i32', 'i32', 'i32'] },
-    { kind: 'u8', size: 1, align: 1, flat: ['i32'] },
-  ];
-  const main = assemble({
-    types: [[[], ['i32']], [['i32', 'i32', 'i32'], []], [['i32'], []], [['i32', 'i32'], []], [['i32', 'i32'], ['i32']]],
-    imports: [
-      { module: 'host', name: 'get-stdout', func: 0 },
-      { module: 'host', name: 'write', func: 1 },
-      { module: 'host', name: 'drop', func: 2 },
-      { module: 'host', name: 'try-div', func: 1 },
-      { module: 'host', name: 'exit', func: 2 },
-    ],
-    funcs: [
-      // greet(ptr, len): h = get-stdout(); write(h, ptr, len); drop(h)
-      { type: 3, locals: ['i32'], body: [I.call(0), I.set(2), I.get(2), I.get(0), I.get(1), I.call(1), I.get(2), I.call(2)] },
-      // div(a, b) -> retptr: try-div(a, b, 16); 16
-      { type: 4, body: [I.get(0), I.get(1), I.const(16), I.call(3), I.const(16)] },
-      // quit(code): exit(code); unreachable
-      { type: 2, body: [I.get(0), I.call(4), I.unreachable] },
-      // stash(ptr, len): write to a stdout handle that is never dropped
-      { type: 3, body: [I.call(0), I.get(0), I.get(1), I.call(1)] },
-      // write-to(h, ptr, len): write(h, ptr, len); drop(h), with h a borrow lent by the host
-      { type: 1, body: [I.get(0), I.get(1), I.get(2), I.call(1), I.get(0), I.call(2)] },
-    ],
-    exports: [['greet', 'func', 5], ['div', 'func', 6], ['quit', 'func', 7], ['stash', 'func', 8], ['write-to', 'func', 9]],
-  });
-  const callee = (name, jsName, kind = 'freestanding', resource = null) => ({ import: 0, name, kind, resource, jsName });
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }, { start: 0, end: 0 }],
-    types,
-    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null, componentInstance: null }],
-    imports: [
-      {
-        name: 'test:io/stdout@0.1.0', versionless: 'test:io/stdout', jsName: '', kind: 'instance',
-        functions: ['get-stdout', '[method]output-stream.write', 'try-div', 'exit'], resources: [0],
-      },
-    ],
-    steps: [
-      { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
-      { op: 'lower', callee: callee('get-stdout', 'getStdout'), sig: sig('get-stdout', [], 2, types), options: noOptions },
-      {
-        op: 'lower', callee: callee('[method]output-stream.write', 'write', 'method', 0),
-        sig: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
-      },
-      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
-      { op: 'lower', callee: callee('try-div', 'tryDiv'), sig: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-      { op: 'lower', callee: callee('exit', 'exit'), sig: sig('exit', [p('code', 5)], null, types), options: noOptions },
-      {
-        op: 'bundle',
-        exports: ['get-stdout', 'write', 'drop', 'try-div', 'exit'].map((name, i) => ({ name, kind: 'func', index: i + 1 })),
-      },
-      { op: 'instantiate', module: 1, args: [{ name: 'host', coreInstance: 1 }] },
-      ...['greet', 'div', 'quit', 'stash', 'write-to'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 2, name })),
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'test:io/app@0.1.0', versionless: 'test:io/app', jsName: 'app',
-        exports: [
-          { kind: 'func', name: 'greet', jsName: 'greet', coreFunc: 6, member: null, sig: sig('greet', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'div', jsName: 'div', coreFunc: 7, member: null, sig: sig('div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-          { kind: 'func', name: 'quit', jsName: 'quit', coreFunc: 8, member: null, sig: sig('quit', [p('code', 5)], null, types), options: noOptions },
-          { kind: 'func', name: 'stash', jsName: 'stash', coreFunc: 9, member: null, sig: sig('stash', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'write-to', jsName: 'writeTo', coreFunc: 10, member: null, sig: sig('write-to', [p('out', 3), p('s', 1)], null, types), options: memOptions },
-          // The same core function as greet, with the (ptr, len) exposed: lets a test pass a bad range.
-          { kind: 'func', name: 'greet-raw', jsName: 'greetRaw', coreFunc: 6, member: null, sig: sig('greet-raw', [p('ptr', 0), p('len', 0)], null, types), options: noOptions },
-        ],
-      },
-    ],
-  };
-  return { plan, modules: [libcModule(), main] };
-}
+const ioWat = fileURLToPath(new URL('./wat/io.wat', import.meta.url));
+const io = load(watBytes({ file: ioWat }));
+const ioImports = (host) => ({ 'test:io/stdout@0.1.0': host });
 
 function ioHost() {
   const log = [];
@@ -410,9 +335,8 @@ function ioHost() {
 }
 
 test('a lowered import with a host resource and resource.drop', async () => {
-  const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const inst = await instantiatePlan(plan, modules, (i) => (i === 0 ? host : undefined), { name: 'io' });
+  const inst = await (await io).instantiate(ioImports(host), { name: 'io' });
   const { app } = inst.exports;
   app.greet('hello');
   app.greet('wörld 😀');
@@ -426,9 +350,8 @@ test('a lowered import with a host resource and resource.drop', async () => {
 });
 
 test('a host resource lent to an export as a borrow is not disposed', async () => {
-  const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   const out = new host.OutputStream();
   app.writeTo(out, 'one');
   app.writeTo(out, 'two');
@@ -439,9 +362,8 @@ test('a host resource lent to an export as a borrow is not disposed', async () =
 });
 
 test('a bad pointer passed by the guest to a host import traps', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(
     () => app.greetRaw(65530, 100),
     (e) => e.kind === 'trap' && /out-of-bounds/.test(e.message) && /host import `test:io\/stdout@0.1.0#\[method\]output-stream.write`/.test(e.message),
@@ -450,9 +372,8 @@ test('a bad pointer passed by the guest to a host import traps', async () => {
 });
 
 test('a result-typed import: return is ok, throw is err; export result unwraps or throws ComponentError', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.equal(app.div(7, 2), 3);
   assert.throws(() => app.div(1, 0), (e) => e instanceof ComponentError && e.payload === 'divide by zero');
   assert.throws(() => app.div(1, 1), (e) => e instanceof ComponentError && e.payload === 'payload from ComponentError');
@@ -463,45 +384,42 @@ test('a result-typed import: return is ok, throw is err; export result unwraps o
 });
 
 test('an invalid host result is a TypeError naming the import', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
   host.tryDiv = () => -1;
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(() => app.div(1, 3), (e) => e instanceof RangeError && /from host import `test:io\/stdout@0.1.0#try-div`/.test(e.message));
 });
 
 test('exit inside an export becomes kind exit and kills the instance', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(() => app.quit(3), (e) => e instanceof TerrariumError && e.kind === 'exit' && e.exitCode === 3);
   assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
 });
 
 test('reentering an instance from a host import traps', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const inst = await instantiatePlan(plan, modules, () => host);
+  const inst = await (await io).instantiate(ioImports(host));
   host.reenter = (a, b) => inst.exports.app.div(a, b + 10);
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'trap' && /reentrant/.test(e.message));
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'dead');
 });
 
 test('a missing import is a link error before any core module runs', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  // Module 0's start function would trap if it ever ran.
-  const trapping = assemble({ types: [[[], []]], funcs: [{ type: 0, body: [I.unreachable] }], start: 0 });
+  // The io component whose first core module's start function traps, were it ever run.
+  const text = readFileSync(ioWat, 'utf8').replace('(core module $libc', '(core module $libc (start $trap) (func $trap unreachable)');
+  const component = await load(watBytes({ text }));
   const withoutFn = { ...host, getStdout: undefined };
   await assert.rejects(
-    () => instantiatePlan(plan, [trapping, modules[1]], () => withoutFn),
+    () => component.instantiate(ioImports(withoutFn)),
     (e) => e instanceof TerrariumError && e.kind === 'link' && /`test:io\/stdout@0.1.0`/.test(e.message) && /`getStdout`/.test(e.message),
   );
   const withoutClass = { ...host, OutputStream: undefined };
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => withoutClass), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => undefined), (e) => e.kind === 'link' && /missing import/.test(e.message));
+  await assert.rejects(() => component.instantiate(ioImports(withoutClass)), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
+  await assert.rejects(() => component.instantiate({}), (e) => e.kind === 'link' && /missing import/.test(e.message));
   // With everything present, the trapping start function is reached.
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => host), (e) => e.kind === 'trap');
+  await assert.rejects(() => component.instantiate(ioImports(host)), (e) => e.kind === 'trap');
 });
 
 // ---------------------------------------------------------------------------------------------
