@@ -425,62 +425,8 @@ test('a missing import is a link error before any core module runs', async () =>
 // ---------------------------------------------------------------------------------------------
 
 test('a guest-defined resource is a JS class; dispose runs the destructor', async () => {
-  const types = [
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
-  ];
-  const module = assemble({
-    types: [[['i32'], ['i32']], [['i32'], []], [[], ['i32']]],
-    imports: [
-      { module: 'r', name: 'new', func: 0 },
-      { module: 'r', name: 'rep', func: 0 },
-      { module: 'r', name: 'drop', func: 1 },
-    ],
-    funcs: [
-      { type: 0, body: [I.get(0), I.call(0)] }, // [constructor]counter(start) -> own: resource.new(start)
-      { type: 0, body: [I.get(0)] }, // [method]counter.get(self: rep) -> rep
-      { type: 1, body: [I.get(0), I.gset(0)] }, // dtor(rep): dropped = rep
-      { type: 2, body: [I.gget(0)] }, // dropped()
-      { type: 1, body: [I.get(0), I.call(2)] }, // consume(own): resource.drop(h)
-      { type: 0, body: [I.get(0), I.call(1)] }, // rep-of(own) -> resource.rep(h), keeps the handle
-    ],
-    globals: [0],
-    exports: [['ctor', 'func', 3], ['get', 'func', 4], ['dtor', 'func', 5], ['dropped', 'func', 6], ['consume', 'func', 7], ['rep-of', 'func', 8]],
-  });
-  const member = (name) => {
-    const m = /^\[(constructor|method|static)\]/.exec(name);
-    return m === null ? null : { kind: m[1], resource: 0 };
-  };
-  const fn = (name, jsName, core, params, result) => ({ kind: 'func', name, jsName, coreFunc: core, sig: sig(name, params, result, types), options: noOptions, member: member(name) });
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }],
-    types,
-    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5, componentInstance: 0 }],
-    imports: [],
-    steps: [
-      { op: 'resourceNew', resource: 0, componentInstance: 0 },
-      { op: 'resourceRep', resource: 0, componentInstance: 0 },
-      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
-      { op: 'bundle', exports: [{ name: 'new', kind: 'func', index: 0 }, { name: 'rep', kind: 'func', index: 1 }, { name: 'drop', kind: 'func', index: 2 }] },
-      { op: 'instantiate', module: 0, args: [{ name: 'r', coreInstance: 0 }] },
-      ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 1, name })),
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'test:res/api', versionless: 'test:res/api', jsName: 'api',
-        exports: [
-          fn('[constructor]counter', 'Counter', 3, [p('start', 0)], 1),
-          fn('[method]counter.get', 'get', 4, [p('self', 2)], 0),
-          fn('dropped', 'dropped', 6, [], 0),
-          fn('consume', 'consume', 7, [p('c', 1)], null),
-          fn('rep-of', 'repOf', 8, [p('c', 1)], 0),
-        ],
-      },
-    ],
-  };
-  const { api } = (await instantiatePlan(plan, [module], () => undefined)).exports;
+  const component = await load(watBytes({ file: fileURLToPath(new URL('./wat/guest-resource.wat', import.meta.url)) }));
+  const { api } = (await component.instantiate()).exports;
   const c = new api.Counter(5);
   assert.ok(c instanceof api.Counter);
   assert.equal(api.Counter.name, 'Counter');
