@@ -1,7 +1,5 @@
-// The plan executor (js/runtime/): on host-core's fixtures and on components written here in WAT,
-// planned by host-core; where a test needs what a component cannot say (a libc whose realloc grows
-// memory, host imports a component calls in ways WAT makes long), on core modules assembled from
-// bytes with hand-written plans.
+// The plan executor (js/runtime/): on host-core's fixtures and on components written here in WAT
+// (inline, or under wat/), planned by host-core through the public load().
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,133 +10,8 @@ import { instantiatePlan } from '../../js/runtime/instantiate.js';
 import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
 import { fixture, watBytes } from './support.mjs';
 
-// ---------------------------------------------------------------------------------------------
-// A minimal wasm binary assembler: enough for functions, imports, one memory, globals and exports.
-
-const uleb = (n) => {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n) => {
-  const out = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const str = (s) => [...uleb(s.length), ...Buffer.from(s)];
-const vec = (items) => [...uleb(items.length), ...items.flat()];
-const section = (id, bytes) => (bytes.length ? [id, ...uleb(bytes.length), ...bytes] : []);
-const VT = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
-
-/** Instructions, as byte arrays. */
-const I = {
-  unreachable: [0x00],
-  if: [0x04, 0x40],
-  end: [0x0b],
-  call: (f) => [0x10, ...uleb(f)],
-  drop: [0x1a],
-  select: [0x1b],
-  get: (l) => [0x20, ...uleb(l)],
-  set: (l) => [0x21, ...uleb(l)],
-  gget: (g) => [0x23, ...uleb(g)],
-  gset: (g) => [0x24, ...uleb(g)],
-  load: (offset = 0) => [0x28, 2, ...uleb(offset)],
-  store: (offset = 0) => [0x36, 2, ...uleb(offset)],
-  msize: [0x3f, 0],
-  mgrow: [0x40, 0],
-  const: (n) => [0x41, ...sleb(n)],
-  ltu: [0x49],
-  gtu: [0x4b],
-  add: [0x6a],
-  sub: [0x6b],
-  and: [0x71],
-  shl: [0x74],
-  shru: [0x76],
-  mcopy: [0xfc, 10, 0, 0],
-};
-
-/**
- * @param {object} m
- * @param {[string[], string[]][]} m.types
- * @param {{module: string, name: string, func?: number, memory?: number}[]} [m.imports]
- * @param {{type: number, locals?: string[], body: number[][]}[]} [m.funcs]
- * @param {number} [m.memory] pages of a defined memory
- * @param {number[]} [m.globals] initial values of mutable i32 globals
- * @param {[string, 'func'|'memory'|'global', number][]} [m.exports]
- * @param {number} [m.start]
- */
-function assemble({ types, imports = [], funcs = [], memory, globals = [], exports = [], start }) {
-  const kinds = { func: 0, table: 1, memory: 2, global: 3 };
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types.map(([p, r]) => [0x60, ...vec(p.map((t) => [VT[t]])), ...vec(r.map((t) => [VT[t]]))]))),
-    ...section(2, imports.length ? vec(imports.map((i) => [...str(i.module), ...str(i.name), ...(i.memory !== undefined ? [2, 0, ...uleb(i.memory)] : [0, ...uleb(i.func)])])) : []),
-    ...section(3, funcs.length ? vec(funcs.map((f) => uleb(f.type))) : []),
-    ...section(5, memory !== undefined ? vec([[0, ...uleb(memory)]]) : []),
-    ...section(6, globals.length ? vec(globals.map((g) => [VT.i32, 1, ...I.const(g), ...I.end])) : []),
-    ...section(7, exports.length ? vec(exports.map(([name, kind, index]) => [...str(name), kinds[kind], ...uleb(index)])) : []),
-    ...section(8, start !== undefined ? uleb(start) : []),
-    ...section(10, funcs.length ? vec(funcs.map((f) => {
-      const body = [...vec((f.locals ?? []).map((t) => [1, VT[t]])), ...f.body.flat(), ...I.end];
-      return [...uleb(body.length), ...body];
-    })) : []),
-  ];
-  return new WebAssembly.Module(new Uint8Array(bytes));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared plan pieces.
-
-const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
-const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
-const sig = (name, params, result, types, { paramsIndirect = false } = {}) => {
-  const flatParams = params.flatMap((p) => types[p.type].flat);
-  const flatResults = result === null ? [] : types[result].flat;
-  return { name, params, result, flatParams, flatResults, paramsIndirect, resultIndirect: flatResults.length > 1, paramsLayout: null };
-};
-const p = (name, type) => ({ name, type });
-
-/** Memory (1 page), a bump `realloc` that grows memory and copies, `echo`, `post`, `post_count`. */
-function libcModule() {
-  // realloc(old, oldSize, align, newSize) -> ptr; local 4 = ptr
-  const realloc = [
-    I.gget(0), I.get(2), I.add, I.const(1), I.sub, I.const(0), I.get(2), I.sub, I.and, I.set(4),
-    I.get(4), I.get(3), I.add, I.gset(0),
-    I.gget(0), I.msize, I.const(16), I.shl, I.gtu, I.if,
-    I.gget(0), I.msize, I.const(16), I.shl, I.sub, I.const(16), I.shru, I.const(1), I.add, I.mgrow, I.drop,
-    I.end,
-    I.get(0), I.if,
-    I.get(4), I.get(0), I.get(1), I.get(3), I.get(1), I.get(3), I.ltu, I.select, I.mcopy,
-    I.end,
-    I.get(4),
-  ];
-  // echo(ptr, len) -> retptr: the result (ptr, len) written at 8
-  const echo = [I.const(8), I.get(0), I.store(0), I.const(8), I.get(1), I.store(4), I.const(8)];
-  const post = [I.gget(1), I.const(1), I.add, I.gset(1)];
-  return assemble({
-    types: [[['i32', 'i32', 'i32', 'i32'], ['i32']], [['i32', 'i32'], ['i32']], [['i32'], []], [[], ['i32']]],
-    funcs: [
-      { type: 0, locals: ['i32'], body: realloc },
-      { type: 1, body: echo },
-      { type: 2, body: post },
-      { type: 3, body: [I.gget(1)] },
-    ],
-    memory: 1,
-    globals: [1024, 0],
-    exports: [['memory', 'memory', 0], ['realloc', 'func', 0], ['echo', 'func', 1], ['post', 'func', 2], ['post_count', 'func', 3]],
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
+/** The path of a component's text under tests/node/wat/. */
+const watFile = (name) => fileURLToPath(new URL(`./wat/${name}`, import.meta.url));
 
 /**
  * The component of host-core's fixture `name`, whose plan must be the blessed one, with only the
@@ -298,7 +171,7 @@ test('a string export: realloc, return area, post-return, memory growth', async 
 // ---------------------------------------------------------------------------------------------
 // Imports: a host resource, a `result` import, exit, reentrance.
 
-const ioWat = fileURLToPath(new URL('./wat/io.wat', import.meta.url));
+const ioWat = watFile('io.wat');
 const io = load(watBytes({ file: ioWat }));
 const ioImports = (host) => ({ 'test:io/stdout@0.1.0': host });
 
@@ -425,7 +298,7 @@ test('a missing import is a link error before any core module runs', async () =>
 // ---------------------------------------------------------------------------------------------
 
 test('a guest-defined resource is a JS class; dispose runs the destructor', async () => {
-  const component = await load(watBytes({ file: fileURLToPath(new URL('./wat/guest-resource.wat', import.meta.url)) }));
+  const component = await load(watBytes({ file: watFile('guest-resource.wat') }));
   const { api } = (await component.instantiate()).exports;
   const c = new api.Counter(5);
   assert.ok(c instanceof api.Counter);
