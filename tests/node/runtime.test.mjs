@@ -1,8 +1,8 @@
-// The plan executor (js/runtime/): on host-core's fixtures and on components written here in WAT,
-// planned by host-core; where a test needs what a component cannot say (a libc whose realloc grows
-// memory, host imports a component calls in ways WAT makes long), on core modules assembled from
-// bytes with hand-written plans.
+// The plan executor (js/runtime/): on host-core's fixtures and on components written here in WAT
+// (inline, or under wat/), planned by host-core through the public load().
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { load } from '../../js/index.js';
 import { componentInternals } from '../../js/component.js';
@@ -10,133 +10,8 @@ import { instantiatePlan } from '../../js/runtime/instantiate.js';
 import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
 import { fixture, watBytes } from './support.mjs';
 
-// ---------------------------------------------------------------------------------------------
-// A minimal wasm binary assembler: enough for functions, imports, one memory, globals and exports.
-
-const uleb = (n) => {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n) => {
-  const out = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const str = (s) => [...uleb(s.length), ...Buffer.from(s)];
-const vec = (items) => [...uleb(items.length), ...items.flat()];
-const section = (id, bytes) => (bytes.length ? [id, ...uleb(bytes.length), ...bytes] : []);
-const VT = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
-
-/** Instructions, as byte arrays. */
-const I = {
-  unreachable: [0x00],
-  if: [0x04, 0x40],
-  end: [0x0b],
-  call: (f) => [0x10, ...uleb(f)],
-  drop: [0x1a],
-  select: [0x1b],
-  get: (l) => [0x20, ...uleb(l)],
-  set: (l) => [0x21, ...uleb(l)],
-  gget: (g) => [0x23, ...uleb(g)],
-  gset: (g) => [0x24, ...uleb(g)],
-  load: (offset = 0) => [0x28, 2, ...uleb(offset)],
-  store: (offset = 0) => [0x36, 2, ...uleb(offset)],
-  msize: [0x3f, 0],
-  mgrow: [0x40, 0],
-  const: (n) => [0x41, ...sleb(n)],
-  ltu: [0x49],
-  gtu: [0x4b],
-  add: [0x6a],
-  sub: [0x6b],
-  and: [0x71],
-  shl: [0x74],
-  shru: [0x76],
-  mcopy: [0xfc, 10, 0, 0],
-};
-
-/**
- * @param {object} m
- * @param {[string[], string[]][]} m.types
- * @param {{module: string, name: string, func?: number, memory?: number}[]} [m.imports]
- * @param {{type: number, locals?: string[], body: number[][]}[]} [m.funcs]
- * @param {number} [m.memory] pages of a defined memory
- * @param {number[]} [m.globals] initial values of mutable i32 globals
- * @param {[string, 'func'|'memory'|'global', number][]} [m.exports]
- * @param {number} [m.start]
- */
-function assemble({ types, imports = [], funcs = [], memory, globals = [], exports = [], start }) {
-  const kinds = { func: 0, table: 1, memory: 2, global: 3 };
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types.map(([p, r]) => [0x60, ...vec(p.map((t) => [VT[t]])), ...vec(r.map((t) => [VT[t]]))]))),
-    ...section(2, imports.length ? vec(imports.map((i) => [...str(i.module), ...str(i.name), ...(i.memory !== undefined ? [2, 0, ...uleb(i.memory)] : [0, ...uleb(i.func)])])) : []),
-    ...section(3, funcs.length ? vec(funcs.map((f) => uleb(f.type))) : []),
-    ...section(5, memory !== undefined ? vec([[0, ...uleb(memory)]]) : []),
-    ...section(6, globals.length ? vec(globals.map((g) => [VT.i32, 1, ...I.const(g), ...I.end])) : []),
-    ...section(7, exports.length ? vec(exports.map(([name, kind, index]) => [...str(name), kinds[kind], ...uleb(index)])) : []),
-    ...section(8, start !== undefined ? uleb(start) : []),
-    ...section(10, funcs.length ? vec(funcs.map((f) => {
-      const body = [...vec((f.locals ?? []).map((t) => [1, VT[t]])), ...f.body.flat(), ...I.end];
-      return [...uleb(body.length), ...body];
-    })) : []),
-  ];
-  return new WebAssembly.Module(new Uint8Array(bytes));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared plan pieces.
-
-const noOptions = { memory: null, realloc: null, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
-const memOptions = { memory: 0, realloc: 0, postReturn: null, stringEncoding: 'utf8', componentInstance: 0 };
-const sig = (name, params, result, types, { paramsIndirect = false } = {}) => {
-  const flatParams = params.flatMap((p) => types[p.type].flat);
-  const flatResults = result === null ? [] : types[result].flat;
-  return { name, params, result, flatParams, flatResults, paramsIndirect, resultIndirect: flatResults.length > 1, paramsLayout: null };
-};
-const p = (name, type) => ({ name, type });
-
-/** Memory (1 page), a bump `realloc` that grows memory and copies, `echo`, `post`, `post_count`. */
-function libcModule() {
-  // realloc(old, oldSize, align, newSize) -> ptr; local 4 = ptr
-  const realloc = [
-    I.gget(0), I.get(2), I.add, I.const(1), I.sub, I.const(0), I.get(2), I.sub, I.and, I.set(4),
-    I.get(4), I.get(3), I.add, I.gset(0),
-    I.gget(0), I.msize, I.const(16), I.shl, I.gtu, I.if,
-    I.gget(0), I.msize, I.const(16), I.shl, I.sub, I.const(16), I.shru, I.const(1), I.add, I.mgrow, I.drop,
-    I.end,
-    I.get(0), I.if,
-    I.get(4), I.get(0), I.get(1), I.get(3), I.get(1), I.get(3), I.ltu, I.select, I.mcopy,
-    I.end,
-    I.get(4),
-  ];
-  // echo(ptr, len) -> retptr: the result (ptr, len) written at 8
-  const echo = [I.const(8), I.get(0), I.store(0), I.const(8), I.get(1), I.store(4), I.const(8)];
-  const post = [I.gget(1), I.const(1), I.add, I.gset(1)];
-  return assemble({
-    types: [[['i32', 'i32', 'i32', 'i32'], ['i32']], [['i32', 'i32'], ['i32']], [['i32'], []], [[], ['i32']]],
-    funcs: [
-      { type: 0, locals: ['i32'], body: realloc },
-      { type: 1, body: echo },
-      { type: 2, body: post },
-      { type: 3, body: [I.gget(1)] },
-    ],
-    memory: 1,
-    globals: [1024, 0],
-    exports: [['memory', 'memory', 0], ['realloc', 'func', 0], ['echo', 'func', 1], ['post', 'func', 2], ['post_count', 'func', 3]],
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
+/** The path of a component's text under tests/node/wat/. */
+const watFile = (name) => fileURLToPath(new URL(`./wat/${name}`, import.meta.url));
 
 /**
  * The component of host-core's fixture `name`, whose plan must be the blessed one, with only the
@@ -250,35 +125,40 @@ test('a guest resource made in one component instance and dropped in another (fi
 // ---------------------------------------------------------------------------------------------
 
 test('a string export: realloc, return area, post-return, memory growth', async () => {
-  const types = [
-    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-  ];
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }],
-    types,
-    resources: [],
-    imports: [],
-    steps: [
-      { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'echo' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'post_count' },
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'example:bench/api@0.1.0', versionless: 'example:bench/api', jsName: 'api',
-        exports: [
-          { kind: 'func', name: 'echo-string', jsName: 'echoString', coreFunc: 1, member: null, sig: sig('echo-string', [p('s', 0)], 0, types), options: { ...memOptions, postReturn: 2 } },
-          { kind: 'func', name: 'post-count', jsName: 'postCount', coreFunc: 3, member: null, sig: sig('post-count', [], 1, types), options: noOptions },
-        ],
-      },
-    ],
-  };
-  const { api } = (await instantiatePlan(plan, [libcModule()], () => undefined)).exports;
+  const component = await load(watBytes({ text: `(component
+    (core module $m
+      (memory (export "memory") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (global $posts (mut i32) (i32.const 0))
+      ;; A bump allocator that grows memory when it runs out and copies a reallocated block.
+      (func (export "realloc") (param $old i32) (param $old-size i32) (param $align i32) (param $size i32) (result i32)
+        (local $ptr i32)
+        (local.set $ptr (i32.and (i32.sub (i32.add (global.get $next) (local.get $align)) (i32.const 1))
+                                 (i32.sub (i32.const 0) (local.get $align))))
+        (global.set $next (i32.add (local.get $ptr) (local.get $size)))
+        (if (i32.gt_u (global.get $next) (i32.shl (memory.size) (i32.const 16)))
+          (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $next) (i32.shl (memory.size) (i32.const 16))) (i32.const 16))
+                                            (i32.const 1))))))
+        (if (local.get $old)
+          (then (memory.copy (local.get $ptr) (local.get $old)
+                  (select (local.get $old-size) (local.get $size) (i32.lt_u (local.get $old-size) (local.get $size))))))
+        (local.get $ptr))
+      ;; echo(ptr, len): the result (ptr, len) in the return area at 8
+      (func (export "echo") (param i32 i32) (result i32)
+        (i32.store (i32.const 8) (local.get 0))
+        (i32.store (i32.const 12) (local.get 1))
+        (i32.const 8))
+      (func (export "post") (param i32) (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
+      (func (export "post-count") (result i32) (global.get $posts)))
+    (core instance $i (instantiate $m))
+    (alias core export $i "memory" (core memory $mem))
+    (alias core export $i "realloc" (core func $realloc))
+    (func $echo (param "s" string) (result string)
+      (canon lift (core func $i "echo") (memory $mem) (realloc $realloc) (post-return (core func $i "post"))))
+    (func $post-count (result u32) (canon lift (core func $i "post-count")))
+    (instance $api (export "echo-string" (func $echo)) (export "post-count" (func $post-count)))
+    (export "example:bench/api@0.1.0" (instance $api)))` }));
+  const { api } = (await component.instantiate()).exports;
   for (const s of ['', 'hello', 'héllo wörld 😀', 'x'.repeat(200_000), '日本語'.repeat(30_000)]) {
     assert.equal(api.echoString(s), s);
   }
@@ -291,86 +171,9 @@ test('a string export: realloc, return area, post-return, memory growth', async 
 // ---------------------------------------------------------------------------------------------
 // Imports: a host resource, a `result` import, exit, reentrance.
 
-function ioComponent() {
-  const types = [
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-    { kind: 'string', size: 8, align: 4, flat: ['i32', 'i32'] },
-    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'result', ok: 0, err: 1, payloadOffset: 4, size: 12, align: 4, flat: ['i32', 'i32', 'i32'] },
-    { kind: 'u8', size: 1, align: 1, flat: ['i32'] },
-  ];
-  const main = assemble({
-    types: [[[], ['i32']], [['i32', 'i32', 'i32'], []], [['i32'], []], [['i32', 'i32'], []], [['i32', 'i32'], ['i32']]],
-    imports: [
-      { module: 'host', name: 'get-stdout', func: 0 },
-      { module: 'host', name: 'write', func: 1 },
-      { module: 'host', name: 'drop', func: 2 },
-      { module: 'host', name: 'try-div', func: 1 },
-      { module: 'host', name: 'exit', func: 2 },
-    ],
-    funcs: [
-      // greet(ptr, len): h = get-stdout(); write(h, ptr, len); drop(h)
-      { type: 3, locals: ['i32'], body: [I.call(0), I.set(2), I.get(2), I.get(0), I.get(1), I.call(1), I.get(2), I.call(2)] },
-      // div(a, b) -> retptr: try-div(a, b, 16); 16
-      { type: 4, body: [I.get(0), I.get(1), I.const(16), I.call(3), I.const(16)] },
-      // quit(code): exit(code); unreachable
-      { type: 2, body: [I.get(0), I.call(4), I.unreachable] },
-      // stash(ptr, len): write to a stdout handle that is never dropped
-      { type: 3, body: [I.call(0), I.get(0), I.get(1), I.call(1)] },
-      // write-to(h, ptr, len): write(h, ptr, len); drop(h), with h a borrow lent by the host
-      { type: 1, body: [I.get(0), I.get(1), I.get(2), I.call(1), I.get(0), I.call(2)] },
-    ],
-    exports: [['greet', 'func', 5], ['div', 'func', 6], ['quit', 'func', 7], ['stash', 'func', 8], ['write-to', 'func', 9]],
-  });
-  const callee = (name, jsName, kind = 'freestanding', resource = null) => ({ import: 0, name, kind, resource, jsName });
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }, { start: 0, end: 0 }],
-    types,
-    resources: [{ name: 'output-stream', jsName: 'OutputStream', import: 0, dtor: null, componentInstance: null }],
-    imports: [
-      {
-        name: 'test:io/stdout@0.1.0', versionless: 'test:io/stdout', jsName: '', kind: 'instance',
-        functions: ['get-stdout', '[method]output-stream.write', 'try-div', 'exit'], resources: [0],
-      },
-    ],
-    steps: [
-      { op: 'instantiate', module: 0, args: [] },
-      { op: 'alias', kind: 'memory', coreInstance: 0, name: 'memory' },
-      { op: 'alias', kind: 'func', coreInstance: 0, name: 'realloc' },
-      { op: 'lower', callee: callee('get-stdout', 'getStdout'), sig: sig('get-stdout', [], 2, types), options: noOptions },
-      {
-        op: 'lower', callee: callee('[method]output-stream.write', 'write', 'method', 0),
-        sig: sig('[method]output-stream.write', [p('self', 3), p('msg', 1)], null, types), options: memOptions,
-      },
-      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
-      { op: 'lower', callee: callee('try-div', 'tryDiv'), sig: sig('try-div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-      { op: 'lower', callee: callee('exit', 'exit'), sig: sig('exit', [p('code', 5)], null, types), options: noOptions },
-      {
-        op: 'bundle',
-        exports: ['get-stdout', 'write', 'drop', 'try-div', 'exit'].map((name, i) => ({ name, kind: 'func', index: i + 1 })),
-      },
-      { op: 'instantiate', module: 1, args: [{ name: 'host', coreInstance: 1 }] },
-      ...['greet', 'div', 'quit', 'stash', 'write-to'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 2, name })),
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'test:io/app@0.1.0', versionless: 'test:io/app', jsName: 'app',
-        exports: [
-          { kind: 'func', name: 'greet', jsName: 'greet', coreFunc: 6, member: null, sig: sig('greet', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'div', jsName: 'div', coreFunc: 7, member: null, sig: sig('div', [p('a', 0), p('b', 0)], 4, types), options: memOptions },
-          { kind: 'func', name: 'quit', jsName: 'quit', coreFunc: 8, member: null, sig: sig('quit', [p('code', 5)], null, types), options: noOptions },
-          { kind: 'func', name: 'stash', jsName: 'stash', coreFunc: 9, member: null, sig: sig('stash', [p('s', 1)], null, types), options: memOptions },
-          { kind: 'func', name: 'write-to', jsName: 'writeTo', coreFunc: 10, member: null, sig: sig('write-to', [p('out', 3), p('s', 1)], null, types), options: memOptions },
-          // The same core function as greet, with the (ptr, len) exposed: lets a test pass a bad range.
-          { kind: 'func', name: 'greet-raw', jsName: 'greetRaw', coreFunc: 6, member: null, sig: sig('greet-raw', [p('ptr', 0), p('len', 0)], null, types), options: noOptions },
-        ],
-      },
-    ],
-  };
-  return { plan, modules: [libcModule(), main] };
-}
+const ioWat = watFile('io.wat');
+const io = load(watBytes({ file: ioWat }));
+const ioImports = (host) => ({ 'test:io/stdout@0.1.0': host });
 
 function ioHost() {
   const log = [];
@@ -405,9 +208,8 @@ function ioHost() {
 }
 
 test('a lowered import with a host resource and resource.drop', async () => {
-  const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const inst = await instantiatePlan(plan, modules, (i) => (i === 0 ? host : undefined), { name: 'io' });
+  const inst = await (await io).instantiate(ioImports(host), { name: 'io' });
   const { app } = inst.exports;
   app.greet('hello');
   app.greet('wörld 😀');
@@ -421,9 +223,8 @@ test('a lowered import with a host resource and resource.drop', async () => {
 });
 
 test('a host resource lent to an export as a borrow is not disposed', async () => {
-  const { plan, modules } = ioComponent();
   const { host, log, stats } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   const out = new host.OutputStream();
   app.writeTo(out, 'one');
   app.writeTo(out, 'two');
@@ -434,9 +235,8 @@ test('a host resource lent to an export as a borrow is not disposed', async () =
 });
 
 test('a bad pointer passed by the guest to a host import traps', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(
     () => app.greetRaw(65530, 100),
     (e) => e.kind === 'trap' && /out-of-bounds/.test(e.message) && /host import `test:io\/stdout@0.1.0#\[method\]output-stream.write`/.test(e.message),
@@ -445,9 +245,8 @@ test('a bad pointer passed by the guest to a host import traps', async () => {
 });
 
 test('a result-typed import: return is ok, throw is err; export result unwraps or throws ComponentError', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.equal(app.div(7, 2), 3);
   assert.throws(() => app.div(1, 0), (e) => e instanceof ComponentError && e.payload === 'divide by zero');
   assert.throws(() => app.div(1, 1), (e) => e instanceof ComponentError && e.payload === 'payload from ComponentError');
@@ -458,106 +257,49 @@ test('a result-typed import: return is ok, throw is err; export result unwraps o
 });
 
 test('an invalid host result is a TypeError naming the import', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
   host.tryDiv = () => -1;
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(() => app.div(1, 3), (e) => e instanceof RangeError && /from host import `test:io\/stdout@0.1.0#try-div`/.test(e.message));
 });
 
 test('exit inside an export becomes kind exit and kills the instance', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const { app } = (await instantiatePlan(plan, modules, () => host)).exports;
+  const { app } = (await (await io).instantiate(ioImports(host))).exports;
   assert.throws(() => app.quit(3), (e) => e instanceof TerrariumError && e.kind === 'exit' && e.exitCode === 3);
   assert.throws(() => app.greet('x'), (e) => e.kind === 'dead');
 });
 
 test('reentering an instance from a host import traps', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  const inst = await instantiatePlan(plan, modules, () => host);
+  const inst = await (await io).instantiate(ioImports(host));
   host.reenter = (a, b) => inst.exports.app.div(a, b + 10);
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'trap' && /reentrant/.test(e.message));
   assert.throws(() => inst.exports.app.div(10, 5), (e) => e.kind === 'dead');
 });
 
 test('a missing import is a link error before any core module runs', async () => {
-  const { plan, modules } = ioComponent();
   const { host } = ioHost();
-  // Module 0's start function would trap if it ever ran.
-  const trapping = assemble({ types: [[[], []]], funcs: [{ type: 0, body: [I.unreachable] }], start: 0 });
+  // The io component whose first core module's start function traps, were it ever run.
+  const text = readFileSync(ioWat, 'utf8').replace('(core module $libc', '(core module $libc (start $trap) (func $trap unreachable)');
+  const component = await load(watBytes({ text }));
   const withoutFn = { ...host, getStdout: undefined };
   await assert.rejects(
-    () => instantiatePlan(plan, [trapping, modules[1]], () => withoutFn),
+    () => component.instantiate(ioImports(withoutFn)),
     (e) => e instanceof TerrariumError && e.kind === 'link' && /`test:io\/stdout@0.1.0`/.test(e.message) && /`getStdout`/.test(e.message),
   );
   const withoutClass = { ...host, OutputStream: undefined };
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => withoutClass), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => undefined), (e) => e.kind === 'link' && /missing import/.test(e.message));
+  await assert.rejects(() => component.instantiate(ioImports(withoutClass)), (e) => e.kind === 'link' && /OutputStream/.test(e.message));
+  await assert.rejects(() => component.instantiate({}), (e) => e.kind === 'link' && /missing import/.test(e.message));
   // With everything present, the trapping start function is reached.
-  await assert.rejects(() => instantiatePlan(plan, [trapping, modules[1]], () => host), (e) => e.kind === 'trap');
+  await assert.rejects(() => component.instantiate(ioImports(host)), (e) => e.kind === 'trap');
 });
 
 // ---------------------------------------------------------------------------------------------
 
 test('a guest-defined resource is a JS class; dispose runs the destructor', async () => {
-  const types = [
-    { kind: 'u32', size: 4, align: 4, flat: ['i32'] },
-    { kind: 'own', resource: 0, size: 4, align: 4, flat: ['i32'] },
-    { kind: 'borrow', resource: 0, size: 4, align: 4, flat: ['i32'] },
-  ];
-  const module = assemble({
-    types: [[['i32'], ['i32']], [['i32'], []], [[], ['i32']]],
-    imports: [
-      { module: 'r', name: 'new', func: 0 },
-      { module: 'r', name: 'rep', func: 0 },
-      { module: 'r', name: 'drop', func: 1 },
-    ],
-    funcs: [
-      { type: 0, body: [I.get(0), I.call(0)] }, // [constructor]counter(start) -> own: resource.new(start)
-      { type: 0, body: [I.get(0)] }, // [method]counter.get(self: rep) -> rep
-      { type: 1, body: [I.get(0), I.gset(0)] }, // dtor(rep): dropped = rep
-      { type: 2, body: [I.gget(0)] }, // dropped()
-      { type: 1, body: [I.get(0), I.call(2)] }, // consume(own): resource.drop(h)
-      { type: 0, body: [I.get(0), I.call(1)] }, // rep-of(own) -> resource.rep(h), keeps the handle
-    ],
-    globals: [0],
-    exports: [['ctor', 'func', 3], ['get', 'func', 4], ['dtor', 'func', 5], ['dropped', 'func', 6], ['consume', 'func', 7], ['rep-of', 'func', 8]],
-  });
-  const member = (name) => {
-    const m = /^\[(constructor|method|static)\]/.exec(name);
-    return m === null ? null : { kind: m[1], resource: 0 };
-  };
-  const fn = (name, jsName, core, params, result) => ({ kind: 'func', name, jsName, coreFunc: core, sig: sig(name, params, result, types), options: noOptions, member: member(name) });
-  const plan = {
-    version: 2,
-    modules: [{ start: 0, end: 0 }],
-    types,
-    resources: [{ name: 'counter', jsName: 'Counter', import: null, dtor: 5, componentInstance: 0 }],
-    imports: [],
-    steps: [
-      { op: 'resourceNew', resource: 0, componentInstance: 0 },
-      { op: 'resourceRep', resource: 0, componentInstance: 0 },
-      { op: 'resourceDrop', resource: 0, componentInstance: 0 },
-      { op: 'bundle', exports: [{ name: 'new', kind: 'func', index: 0 }, { name: 'rep', kind: 'func', index: 1 }, { name: 'drop', kind: 'func', index: 2 }] },
-      { op: 'instantiate', module: 0, args: [{ name: 'r', coreInstance: 0 }] },
-      ...['ctor', 'get', 'dtor', 'dropped', 'consume', 'rep-of'].map((name) => ({ op: 'alias', kind: 'func', coreInstance: 1, name })),
-    ],
-    exports: [
-      {
-        kind: 'instance', name: 'test:res/api', versionless: 'test:res/api', jsName: 'api',
-        exports: [
-          fn('[constructor]counter', 'Counter', 3, [p('start', 0)], 1),
-          fn('[method]counter.get', 'get', 4, [p('self', 2)], 0),
-          fn('dropped', 'dropped', 6, [], 0),
-          fn('consume', 'consume', 7, [p('c', 1)], null),
-          fn('rep-of', 'repOf', 8, [p('c', 1)], 0),
-        ],
-      },
-    ],
-  };
-  const { api } = (await instantiatePlan(plan, [module], () => undefined)).exports;
+  const component = await load(watBytes({ file: watFile('guest-resource.wat') }));
+  const { api } = (await component.instantiate()).exports;
   const c = new api.Counter(5);
   assert.ok(c instanceof api.Counter);
   assert.equal(api.Counter.name, 'Counter');

@@ -1,0 +1,76 @@
+;; Host imports of every lowering shape runtime.test.mjs exercises: a host resource (made by
+;; get-stdout, written through a borrow, dropped), a `result` import and an exit that does not return.
+(component
+  (import "test:io/stdout@0.1.0" (instance $stdout
+    (export "output-stream" (type $os (sub resource)))
+    (export "get-stdout" (func (result (own $os))))
+    (export "[method]output-stream.write" (func (param "self" (borrow $os)) (param "msg" string)))
+    (export "try-div" (func (param "a" u32) (param "b" u32) (result (result u32 (error string)))))
+    (export "exit" (func (param "code" u8)))))
+  (alias export $stdout "output-stream" (type $output-stream))
+  (core module $libc
+    (memory (export "memory") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $ptr i32)
+      (local.set $ptr (global.get $next))
+      (global.set $next (i32.add (global.get $next) (local.get 3)))
+      (local.get $ptr)))
+  (core instance $libc (instantiate $libc))
+  (alias core export $libc "memory" (core memory $mem))
+  (alias core export $libc "realloc" (core func $realloc))
+  (core func $get-stdout (canon lower (func $stdout "get-stdout")))
+  (core func $write (canon lower (func $stdout "[method]output-stream.write") (memory $mem) (realloc $realloc)))
+  (core func $drop (canon resource.drop $output-stream))
+  (core func $try-div (canon lower (func $stdout "try-div") (memory $mem) (realloc $realloc)))
+  (core func $exit (canon lower (func $stdout "exit")))
+  (core module $main
+    (import "host" "get-stdout" (func $get-stdout (result i32)))
+    (import "host" "write" (func $write (param i32 i32 i32)))
+    (import "host" "drop" (func $drop (param i32)))
+    (import "host" "try-div" (func $try-div (param i32 i32 i32)))
+    (import "host" "exit" (func $exit (param i32)))
+    ;; greet(ptr, len): write to a new stdout handle, then drop it
+    (func (export "greet") (param i32 i32)
+      (local $h i32)
+      (local.set $h (call $get-stdout))
+      (call $write (local.get $h) (local.get 0) (local.get 1))
+      (call $drop (local.get $h)))
+    ;; div(a, b): try-div's result, in the return area at 16
+    (func (export "div") (param i32 i32) (result i32)
+      (call $try-div (local.get 0) (local.get 1) (i32.const 16))
+      (i32.const 16))
+    (func (export "quit") (param i32)
+      (call $exit (local.get 0))
+      unreachable)
+    ;; stash(ptr, len): write to a stdout handle that is never dropped
+    (func (export "stash") (param i32 i32)
+      (call $write (call $get-stdout) (local.get 0) (local.get 1)))
+    ;; write-to(h, ptr, len): write through the borrow the host lends, then drop it
+    (func (export "write-to") (param i32 i32 i32)
+      (call $write (local.get 0) (local.get 1) (local.get 2))
+      (call $drop (local.get 0))))
+  (core instance $main (instantiate $main
+    (with "host" (instance
+      (export "get-stdout" (func $get-stdout))
+      (export "write" (func $write))
+      (export "drop" (func $drop))
+      (export "try-div" (func $try-div))
+      (export "exit" (func $exit))))))
+  (func $greet (param "s" string) (canon lift (core func $main "greet") (memory $mem) (realloc $realloc)))
+  (func $div (param "a" u32) (param "b" u32) (result (result u32 (error string)))
+    (canon lift (core func $main "div") (memory $mem) (realloc $realloc)))
+  (func $quit (param "code" u8) (canon lift (core func $main "quit")))
+  (func $stash (param "s" string) (canon lift (core func $main "stash") (memory $mem) (realloc $realloc)))
+  (func $write-to (param "out" (borrow $output-stream)) (param "s" string)
+    (canon lift (core func $main "write-to") (memory $mem) (realloc $realloc)))
+  ;; greet's core function again, its (ptr, len) exposed: lets a test pass a bad range
+  (func $greet-raw (param "ptr" u32) (param "len" u32) (canon lift (core func $main "greet")))
+  (instance $app
+    (export "greet" (func $greet))
+    (export "div" (func $div))
+    (export "quit" (func $quit))
+    (export "stash" (func $stash))
+    (export "write-to" (func $write-to))
+    (export "greet-raw" (func $greet-raw)))
+  (export "test:io/app@0.1.0" (instance $app)))
