@@ -1,19 +1,10 @@
 //! host-core's own model of component value types: an interning arena whose entries carry their
 //! canonical-ABI layout, so the JS glue never computes a size, an alignment or a flattening.
 
-use crate::abi::layout;
+use crate::abi::layout::{self, CoreType};
 use crate::error::{Error, Result};
 use crate::ids::{ResourceId, TypeId};
 use std::collections::HashMap;
-
-/// A core wasm value type, as the flattened canonical ABI uses them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CoreType {
-    I32,
-    I64,
-    F32,
-    F64,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {

@@ -4,7 +4,16 @@
 
 use super::signature::{TupleLayout, MAX_FLAT_PARAMS};
 use crate::ids::TypeId;
-use crate::types::{CoreType, TypeArena, TypeKind};
+use crate::types::{TypeArena, TypeKind};
+
+/// A core wasm value type, as the flattened canonical ABI uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoreType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
 pub fn discriminant_size(cases: usize) -> u32 {

@@ -1,8 +1,8 @@
 //! Function signatures with their flattened core form: the spec's `flatten_functype`.
 
-use super::layout::{self, MAX_FLAT};
+use super::layout::{self, CoreType, MAX_FLAT};
 use crate::ids::TypeId;
-use crate::types::{CoreType, TypeArena};
+use crate::types::TypeArena;
 
 /// Past this many flat parameters, they travel in linear memory behind one pointer.
 pub const MAX_FLAT_PARAMS: usize = 16;

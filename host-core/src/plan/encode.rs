@@ -2,12 +2,13 @@
 //! tag on each variant.
 
 use super::*;
+use crate::abi::layout::CoreType;
 use crate::abi::signature::{FuncSig, Param, TupleLayout};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
 use crate::names::versionless;
 use crate::parse::features::EngineFeatures;
-use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
+use crate::types::{Case, Element, Field, TypeDef, TypeKind};
 
 /// The plan format's version: runtimes refuse a plan of another (ahead-of-time output is data
 /// written by one version of Terrarium and run by another).
