@@ -1,32 +1,16 @@
-//! host-core's own model of component value types: an interning arena whose entries carry their
-//! canonical-ABI layout, so the JS glue never computes a size, an alignment or a flattening.
+//! host-core's own model of component value types: an interning arena of their structure. The
+//! arena is generic over the layout it keeps with each type, so that layout rules (the canonical
+//! ABI's, for a plan) depend on the structure, never the reverse.
 
-use crate::abi::layout;
 use crate::error::{Error, Result};
 use crate::ids::{ResourceId, TypeId};
 use std::collections::HashMap;
-
-/// A core wasm value type, as the flattened canonical ABI uses them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CoreType {
-    I32,
-    I64,
-    F32,
-    F64,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub js_name: String,
     pub ty: TypeId,
-    pub offset: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Element {
-    pub ty: TypeId,
-    pub offset: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -35,7 +19,7 @@ pub struct Case {
     pub ty: Option<TypeId>,
 }
 
-/// A value type. Offsets and discriminant sizes are filled in by [`TypeArena::intern`].
+/// A value type's structure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Bool,
@@ -57,11 +41,11 @@ pub enum TypeKind {
     // `map<K, V>`: laid out and lowered as `list<tuple<K, V>>`; `entry` is that tuple.
     Map { key: TypeId, value: TypeId, entry: TypeId },
     Record { fields: Vec<Field> },
-    Tuple { elements: Vec<Element> },
-    Variant { cases: Vec<Case>, discriminant_size: u32, payload_offset: u32 },
-    Enum { names: Vec<String>, discriminant_size: u32 },
-    Option { ty: TypeId, payload_offset: u32 },
-    Result { ok: Option<TypeId>, err: Option<TypeId>, payload_offset: u32 },
+    Tuple { elements: Vec<TypeId> },
+    Variant { cases: Vec<Case> },
+    Enum { names: Vec<String> },
+    Option { ty: TypeId },
+    Result { ok: Option<TypeId>, err: Option<TypeId> },
     Flags { names: Vec<String>, js_names: Vec<String> },
     Own { resource: ResourceId },
     Borrow { resource: ResourceId },
@@ -109,59 +93,65 @@ impl TypeKind {
     pub fn members(&self) -> Box<dyn Iterator<Item = TypeId> + '_> {
         use TypeKind::*;
         match self {
-            List { element } | Option { ty: element, .. } | FixedList { element, .. } => {
+            List { element } | Option { ty: element } | FixedList { element, .. } => {
                 Box::new(std::iter::once(*element))
             }
-            // The entry tuple holds the key and the value: one member, as the layout sees it.
+            // The entry tuple holds the key and the value: a map's one member, as it is lowered.
             Map { entry, .. } => Box::new(std::iter::once(*entry)),
             Record { fields } => Box::new(fields.iter().map(|f| f.ty)),
-            Tuple { elements } => Box::new(elements.iter().map(|e| e.ty)),
-            Variant { cases, .. } => Box::new(cases.iter().filter_map(|c| c.ty)),
-            Result { ok, err, .. } => Box::new(ok.iter().chain(err).copied()),
+            Tuple { elements } => Box::new(elements.iter().copied()),
+            Variant { cases } => Box::new(cases.iter().filter_map(|c| c.ty)),
+            Result { ok, err } => Box::new(ok.iter().chain(err).copied()),
             _ => Box::new(std::iter::empty()),
         }
     }
 }
 
+/// How an arena lays out each type: once, when the type is first interned, from its structure and
+/// the layouts of its members (interned before it), so laying out is linear however types nest.
+pub trait TypeLayout: Clone {
+    fn of(kind: &TypeKind, arena: &TypeArena<Self>) -> Self;
+}
+
 /// A type with its layout: what the JS glue reads.
 #[derive(Debug, Clone)]
-pub struct TypeDef {
+pub struct TypeDef<L> {
     pub kind: TypeKind,
     /// The WIT name of a record, variant, enum or flags type that an instance type or a component
     /// exports under a name (`point`); `None` for a structural type. Only declarations use it.
     pub name: Option<String>,
-    pub size: u32,
-    pub align: u32,
-    /// The flattened core types, `None` when there are more than [`layout::MAX_FLAT`]: such a
-    /// value always travels through memory, and keeping the list would grow with the type.
-    pub flat: Option<Vec<CoreType>>,
-    /// Never serialised: it bounds the arithmetic of the layout of every type that holds this one.
+    /// A named type's is that of its unnamed type: a name changes no layout.
+    pub layout: L,
+    /// Never serialised: kept to check the limits of every type that holds this one.
     pub extent: Extent,
 }
 
 /// Every value type of a plan, each structurally distinct type once (per name, for named types).
-#[derive(Debug, Default)]
-pub struct TypeArena {
-    defs: Vec<TypeDef>,
+#[derive(Debug)]
+pub struct TypeArena<L> {
+    defs: Vec<TypeDef<L>>,
     ids: HashMap<(TypeKind, Option<String>), TypeId>,
 }
 
-impl TypeArena {
-    /// Adds `kind` (or finds it), computing offsets, size, alignment and flattening once per type
-    /// from those of its members, after checking wasmparser's limits on its size and depth.
+impl<L> Default for TypeArena<L> {
+    fn default() -> Self {
+        TypeArena { defs: Vec::new(), ids: HashMap::new() }
+    }
+}
+
+impl<L: TypeLayout> TypeArena<L> {
+    /// Adds `kind` (or finds it), after checking wasmparser's limits on its size and depth.
     pub fn intern(&mut self, kind: TypeKind, offset: usize) -> Result<TypeId> {
         let extent = Extent::of(kind.members().map(|t| self.get(t).extent), offset)?;
-        let kind = layout::place(kind, self);
         if let Some(&id) = self.ids.get(&(kind.clone(), None)) {
             return Ok(id);
         }
-        let (size, align) = (layout::elem_size(&kind, self), layout::alignment(&kind, self));
-        let flat = layout::flatten(&kind, self);
-        Ok(self.push(TypeDef { kind, name: None, size, align, flat, extent }))
+        let layout = L::of(&kind, self);
+        Ok(self.push(TypeDef { kind, name: None, layout, extent }))
     }
 
     /// Type `id` under the WIT name `name`, for a record, variant, enum or flags type exported
-    /// with a name; any other type is returned as it is. The layout is that of `id`.
+    /// with a name; any other type is returned as it is.
     pub fn named(&mut self, id: TypeId, name: &str) -> TypeId {
         let def = self.get(id);
         let nameable = matches!(
@@ -178,18 +168,18 @@ impl TypeArena {
         self.push(def)
     }
 
-    fn push(&mut self, def: TypeDef) -> TypeId {
+    fn push(&mut self, def: TypeDef<L>) -> TypeId {
         let id = TypeId::at(self.defs.len());
         self.ids.insert((def.kind.clone(), def.name.clone()), id);
         self.defs.push(def);
         id
     }
 
-    pub fn get(&self, id: TypeId) -> &TypeDef {
+    pub fn get(&self, id: TypeId) -> &TypeDef<L> {
         &self.defs[id.index()]
     }
 
-    pub fn into_defs(self) -> Vec<TypeDef> {
+    pub fn into_defs(self) -> Vec<TypeDef<L>> {
         self.defs
     }
 }

@@ -75,7 +75,7 @@ fn doubling_tuples_within_the_limit_make_a_small_plan() {
     let bytes = doubling(18);
     for validate in [true, false] {
         let planned = plan(&bytes, validate).unwrap();
-        let top = planned.types.last().unwrap();
+        let top = &planned.types.last().unwrap().layout;
         assert_eq!((top.size, top.flat.as_ref()), (4 << 18, None));
         let json = planned.to_json();
         assert!(json.len() < 20_000, "{} bytes of plan", json.len());
@@ -95,7 +95,7 @@ fn wide_types_keep_the_flattening_linear() {
         assert_eq!(planned.types.len(), 10_000 + 1, "each tuple, and u8");
         let json = planned.to_json();
         assert!(json.len() < 2_000_000, "{} bytes of plan", json.len());
-        let flats = planned.types.iter().filter(|t| t.flat.is_none()).count();
+        let flats = planned.types.iter().filter(|t| t.layout.flat.is_none()).count();
         assert!(flats > 9_000, "{flats} types keep their flattening");
     }
 }

@@ -3,6 +3,7 @@
 //! re-exports `point` and `shape` and ascribes its function a type that refers to them. Only
 //! `component.types()` reads the names; the layout is that of the unnamed type.
 
+use host_core::abi::layout::Layout;
 use host_core::plan::Export;
 use host_core::types::{TypeDef, TypeKind};
 use host_core::Plan;
@@ -49,7 +50,7 @@ fn planned(validate: bool) -> Plan {
     host_core::plan(&wat::parse_str(COMPONENT).unwrap(), validate).unwrap()
 }
 
-fn area_param(plan: &Plan) -> &TypeDef {
+fn area_param(plan: &Plan) -> &TypeDef<Layout> {
     let [Export::Instance { exports, .. }] = plan.exports.as_slice() else { panic!("one instance export") };
     let [Export::Func { sig: func, .. }] = exports.as_slice() else { panic!("one function") };
     plan.type_def(func.params[0].ty)
@@ -77,7 +78,7 @@ fn names_change_no_layout() {
         .iter()
         .find(|t| t.name.is_none() && matches!(t.kind, TypeKind::Variant { .. }))
         .expect("the outer component's own `shape`, without a name");
-    assert_eq!((shape.size, shape.align, &shape.flat), (unnamed.size, unnamed.align, &unnamed.flat));
+    assert_eq!(shape.layout, unnamed.layout);
     let names: Vec<_> = plan.types.iter().filter_map(|t| t.name.as_deref()).collect();
     assert_eq!(names, ["point", "shape"], "each name once: the shim's `point` is the host's");
 }

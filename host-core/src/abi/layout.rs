@@ -1,13 +1,67 @@
-//! Size, alignment and flattening of value types, named after the spec's `elem_size`,
-//! `alignment` and `flatten_type`. Variants, options, results and enums share one layout rule
-//! (the spec lowers all of them as variants).
+//! The canonical ABI's layout of value types: size, alignment, flattening and where members lie,
+//! so that the JS glue never computes one. Variants, options, results and enums share one layout
+//! rule (the spec lowers all of them as variants).
 
 use super::signature::{TupleLayout, MAX_FLAT_PARAMS};
 use crate::ids::TypeId;
-use crate::types::{CoreType, TypeArena, TypeKind};
+use crate::types::{TypeArena, TypeKind, TypeLayout};
+
+/// A core wasm value type, as the flattened canonical ABI uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoreType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+/// A type's layout in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub size: u32,
+    pub align: u32,
+    /// The flattened core types, `None` when there are more than [`MAX_FLAT`]: such a value always
+    /// travels through memory, and keeping the list would grow with the type.
+    pub flat: Option<Vec<CoreType>>,
+    /// Where a record's fields or a tuple's elements lie, in order; empty for any other type.
+    pub offsets: Vec<u32>,
+    /// The discriminant's bytes and where the payload starts, for a variant, enum, option or
+    /// result; 0 for any other type.
+    pub discriminant_size: u32,
+    pub payload_offset: u32,
+}
+
+impl TypeLayout for Layout {
+    /// The spec's `elem_size`, `alignment` and `flatten_type`, from the members' layouts.
+    fn of(kind: &TypeKind, arena: &TypeArena<Layout>) -> Layout {
+        use TypeKind::*;
+        let flat = flatten(kind, arena);
+        let (size, align) = match kind {
+            Bool | S8 | U8 => (1, 1),
+            S16 | U16 => (2, 2),
+            S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => (4, 4),
+            S64 | U64 | F64 => (8, 8),
+            String | List { .. } | Map { .. } => (8, 4),
+            FixedList { element, length } => {
+                let element = &arena.get(*element).layout;
+                (element.size.saturating_mul(*length), element.align)
+            }
+            Flags { names, .. } => {
+                let size = flags_size(names.len());
+                (size, size.clamp(1, 4))
+            }
+            Record { .. } | Tuple { .. } => {
+                let TupleLayout { offsets, size, align } = tuple(kind.members(), arena);
+                return Layout { size, align, flat, offsets, discriminant_size: 0, payload_offset: 0 };
+            }
+            Variant { .. } | Enum { .. } | Option { .. } | Result { .. } => return variant(&cases(kind), flat, arena),
+        };
+        Layout { size, align, flat, offsets: Vec::new(), discriminant_size: 0, payload_offset: 0 }
+    }
+}
 
 /// The spec's `discriminant_type`: the smallest unsigned integer that numbers `cases` cases.
-pub fn discriminant_size(cases: usize) -> u32 {
+fn discriminant_size(cases: usize) -> u32 {
     match cases {
         0..=0x100 => 1,
         0x101..=0x1_0000 => 2,
@@ -20,94 +74,43 @@ fn align_to(offset: u32, align: u32) -> u32 {
     offset.div_ceil(align).saturating_mul(align)
 }
 
-/// The payload types of a variant-like type, `None` for a case without payload.
-fn cases(kind: &TypeKind) -> Option<Vec<Option<TypeId>>> {
-    Some(match kind {
-        TypeKind::Variant { cases, .. } => cases.iter().map(|c| c.ty).collect(),
-        TypeKind::Enum { names, .. } => vec![None; names.len()],
-        TypeKind::Option { ty, .. } => vec![None, Some(*ty)],
-        TypeKind::Result { ok, err, .. } => vec![*ok, *err],
-        _ => return None,
-    })
-}
-
-fn max_case_alignment(cases: &[Option<TypeId>], arena: &TypeArena) -> u32 {
-    cases.iter().flatten().map(|&t| arena.get(t).align).max().unwrap_or(1)
-}
-
-/// Lays members out one after another, each at its alignment: the spec's record layout.
-fn place_in_sequence<'a>(members: impl Iterator<Item = (TypeId, &'a mut u32)>, arena: &TypeArena) {
-    let mut offset = 0;
-    for (ty, slot) in members {
-        let def = arena.get(ty);
-        offset = align_to(offset, def.align);
-        *slot = offset;
-        offset = offset.saturating_add(def.size);
+/// The payload types of a variant-like type, `None` for a case without payload; no cases for
+/// any other type.
+fn cases(kind: &TypeKind) -> Vec<Option<TypeId>> {
+    match kind {
+        TypeKind::Variant { cases } => cases.iter().map(|c| c.ty).collect(),
+        TypeKind::Enum { names } => vec![None; names.len()],
+        TypeKind::Option { ty } => vec![None, Some(*ty)],
+        TypeKind::Result { ok, err } => vec![*ok, *err],
+        _ => Vec::new(),
     }
 }
 
-/// The layout of a tuple of `types`: how a function's parameters lie in memory when they do not
-/// fit the flat parameters.
-pub fn tuple(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena) -> TupleLayout {
+/// The layout of a variant whose cases carry `cases`: the discriminant, then the largest payload
+/// at the largest payload alignment.
+fn variant(cases: &[Option<TypeId>], flat: Option<Vec<CoreType>>, arena: &TypeArena<Layout>) -> Layout {
+    let payloads = || cases.iter().flatten().map(|&t| &arena.get(t).layout);
+    let payload_align = payloads().map(|p| p.align).max().unwrap_or(1);
+    let largest = payloads().map(|p| p.size).max().unwrap_or(0);
+    let discriminant_size = discriminant_size(cases.len());
+    let payload_offset = align_to(discriminant_size, payload_align);
+    let align = discriminant_size.max(payload_align);
+    let size = align_to(payload_offset.saturating_add(largest), align);
+    Layout { size, align, flat, offsets: Vec::new(), discriminant_size, payload_offset }
+}
+
+/// The layout of a tuple of `types`, the spec's record layout: each member at its alignment, one
+/// after another. How a function's parameters lie in memory when they do not fit the flat ones.
+pub fn tuple(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena<Layout>) -> TupleLayout {
     let (mut end, mut align, mut offsets) = (0, 1, Vec::new());
     for ty in types {
-        let def = arena.get(ty);
-        let offset = align_to(end, def.align);
+        let member = &arena.get(ty).layout;
+        let offset = align_to(end, member.align);
         offsets.push(offset);
-        end = offset.saturating_add(def.size);
-        align = align.max(def.align);
+        end = offset.saturating_add(member.size);
+        align = align.max(member.align);
     }
     TupleLayout { offsets, size: align_to(end, align), align }
-}
-
-/// Where the last member (at `offset`, of type `ty`) of a record or tuple ends, before the padding.
-fn sequence_end(last: Option<(u32, TypeId)>, arena: &TypeArena) -> u32 {
-    last.map_or(0, |(offset, ty)| offset.saturating_add(arena.get(ty).size))
-}
-
-/// Fills in the positional fields (field offsets, discriminant size, payload offset) of `kind`.
-pub fn place(mut kind: TypeKind, arena: &TypeArena) -> TypeKind {
-    let case_types = cases(&kind);
-    match &mut kind {
-        TypeKind::Record { fields } => place_in_sequence(fields.iter_mut().map(|f| (f.ty, &mut f.offset)), arena),
-        TypeKind::Tuple { elements } => place_in_sequence(elements.iter_mut().map(|e| (e.ty, &mut e.offset)), arena),
-        _ => {}
-    }
-    if let Some(case_types) = case_types {
-        let disc = discriminant_size(case_types.len());
-        let payload = align_to(disc, max_case_alignment(&case_types, arena));
-        match &mut kind {
-            TypeKind::Variant { discriminant_size, payload_offset, .. } => {
-                *discriminant_size = disc;
-                *payload_offset = payload;
-            }
-            TypeKind::Enum { discriminant_size, .. } => *discriminant_size = disc,
-            TypeKind::Option { payload_offset, .. } | TypeKind::Result { payload_offset, .. } => {
-                *payload_offset = payload;
-            }
-            _ => {}
-        }
-    }
-    kind
-}
-
-/// The spec's `alignment`.
-pub fn alignment(kind: &TypeKind, arena: &TypeArena) -> u32 {
-    use TypeKind::*;
-    match kind {
-        Bool | S8 | U8 => 1,
-        S16 | U16 => 2,
-        S32 | U32 | F32 | Char | String | List { .. } | Map { .. } | Own { .. } | Borrow { .. } => 4,
-        S64 | U64 | F64 => 8,
-        FixedList { element, .. } => arena.get(*element).align,
-        Record { fields } => fields.iter().map(|f| arena.get(f.ty).align).max().unwrap_or(1),
-        Tuple { elements } => elements.iter().map(|e| arena.get(e.ty).align).max().unwrap_or(1),
-        Flags { names, .. } => flags_size(names.len()).clamp(1, 4),
-        _ => {
-            let cases = cases(kind).expect("variant-like");
-            discriminant_size(cases.len()).max(max_case_alignment(&cases, arena))
-        }
-    }
 }
 
 fn flags_size(count: usize) -> u32 {
@@ -116,32 +119,6 @@ fn flags_size(count: usize) -> u32 {
         1..=8 => 1,
         9..=16 => 2,
         _ => 4 * count.div_ceil(32) as u32,
-    }
-}
-
-/// The spec's `elem_size`: bytes a value occupies in linear memory, padded to its alignment.
-pub fn elem_size(kind: &TypeKind, arena: &TypeArena) -> u32 {
-    use TypeKind::*;
-    match kind {
-        Bool | S8 | U8 => 1,
-        S16 | U16 => 2,
-        S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => 4,
-        S64 | U64 | F64 | String | List { .. } | Map { .. } => 8,
-        FixedList { element, length } => arena.get(*element).size.saturating_mul(*length),
-        Flags { names, .. } => flags_size(names.len()),
-        Record { fields } => {
-            align_to(sequence_end(fields.last().map(|f| (f.offset, f.ty)), arena), alignment(kind, arena))
-        }
-        Tuple { elements } => {
-            align_to(sequence_end(elements.last().map(|e| (e.offset, e.ty)), arena), alignment(kind, arena))
-        }
-        _ => {
-            let cases = cases(kind).expect("variant-like");
-            let disc = discriminant_size(cases.len());
-            let payload = align_to(disc, max_case_alignment(&cases, arena));
-            let largest = cases.iter().flatten().map(|&t| arena.get(t).size).max().unwrap_or(0);
-            align_to(payload.saturating_add(largest), alignment(kind, arena))
-        }
     }
 }
 
@@ -160,7 +137,7 @@ fn join(a: CoreType, b: CoreType) -> CoreType {
 pub const MAX_FLAT: usize = MAX_FLAT_PARAMS;
 
 /// The spec's `flatten_type` from the members' flattening, `None` past [`MAX_FLAT`] types.
-pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
+fn flatten(kind: &TypeKind, arena: &TypeArena<Layout>) -> Option<Vec<CoreType>> {
     use TypeKind::*;
     let flat = match kind {
         Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => {
@@ -171,7 +148,7 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
         F64 => vec![CoreType::F64],
         String | List { .. } | Map { .. } => vec![CoreType::I32, CoreType::I32],
         FixedList { element, length } => {
-            let element = arena.get(*element).flat.as_deref()?;
+            let element = arena.get(*element).layout.flat.as_deref()?;
             let count = element.len() as u64 * u64::from(*length);
             if count > MAX_FLAT as u64 {
                 return None;
@@ -182,7 +159,7 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
         Record { .. } | Tuple { .. } => {
             let mut flat = Vec::new();
             for member in kind.members() {
-                flat.extend_from_slice(arena.get(member).flat.as_deref()?);
+                flat.extend_from_slice(arena.get(member).layout.flat.as_deref()?);
                 if flat.len() > MAX_FLAT {
                     return None;
                 }
@@ -191,8 +168,8 @@ pub fn flatten(kind: &TypeKind, arena: &TypeArena) -> Option<Vec<CoreType>> {
         }
         _ => {
             let mut flat = vec![CoreType::I32];
-            for case in cases(kind).expect("variant-like").into_iter().flatten() {
-                for (i, &core) in arena.get(case).flat.as_deref()?.iter().enumerate() {
+            for case in cases(kind).into_iter().flatten() {
+                for (i, &core) in arena.get(case).layout.flat.as_deref()?.iter().enumerate() {
                     match flat.get_mut(i + 1) {
                         Some(slot) => *slot = join(*slot, core),
                         None => flat.push(core),

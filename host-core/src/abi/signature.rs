@@ -1,8 +1,8 @@
 //! Function signatures with their flattened core form: the spec's `flatten_functype`.
 
-use super::layout::{self, MAX_FLAT};
+use super::layout::{self, CoreType, Layout, MAX_FLAT};
 use crate::ids::TypeId;
-use crate::types::{CoreType, TypeArena};
+use crate::types::TypeArena;
 
 /// Past this many flat parameters, they travel in linear memory behind one pointer.
 pub const MAX_FLAT_PARAMS: usize = 16;
@@ -40,7 +40,7 @@ pub struct TupleLayout {
 }
 
 impl FuncSig {
-    pub fn new(name: &str, params: Vec<Param>, result: Option<TypeId>, arena: &TypeArena) -> Self {
+    pub fn new(name: &str, params: Vec<Param>, result: Option<TypeId>, arena: &TypeArena<Layout>) -> Self {
         let flat_params = flatten_all(params.iter().map(|p| p.ty), arena);
         let flat_results = flatten_all(result, arena);
         let params_indirect = flat_params.as_ref().is_none_or(|flat| flat.len() > MAX_FLAT_PARAMS);
@@ -65,10 +65,10 @@ impl FuncSig {
 }
 
 /// The flat types of `types` one after another, `None` past [`MAX_FLAT`].
-fn flatten_all(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena) -> Option<Vec<CoreType>> {
+fn flatten_all(types: impl IntoIterator<Item = TypeId>, arena: &TypeArena<Layout>) -> Option<Vec<CoreType>> {
     let mut flat = Vec::new();
     for ty in types {
-        flat.extend_from_slice(arena.get(ty).flat.as_deref()?);
+        flat.extend_from_slice(arena.get(ty).layout.flat.as_deref()?);
         if flat.len() > MAX_FLAT {
             return None;
         }

@@ -14,6 +14,7 @@ mod walk;
 use super::instance_type;
 use super::scope::{lookup, FuncEntry, FuncType, InstanceEntry, Item, Scope, TypeEntry};
 use super::*;
+use crate::abi::layout::Layout;
 use crate::abi::signature::FuncSig;
 use crate::error::{Error, Result};
 use crate::ids::{ComponentInstanceId, CoreFuncId, ImportId, ModuleId, ResourceId};
@@ -50,7 +51,7 @@ struct Builder<'a> {
     bytes: &'a [u8],
     /// The component being walked is last; outer aliases reach the ones before it.
     scopes: Vec<Scope<'a>>,
-    arena: TypeArena,
+    arena: TypeArena<Layout>,
     modules: Vec<ModuleRange>,
     /// Index into `modules` by start offset.
     module_at: HashMap<usize, ModuleId>,

@@ -2,12 +2,13 @@
 //! tag on each variant.
 
 use super::*;
+use crate::abi::layout::{CoreType, Layout};
 use crate::abi::signature::{FuncSig, Param, TupleLayout};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
 use crate::names::versionless;
 use crate::parse::features::EngineFeatures;
-use crate::types::{Case, CoreType, Element, Field, TypeDef, TypeKind};
+use crate::types::{Case, Field, TypeDef, TypeKind};
 
 /// The plan format's version: runtimes refuse a plan of another (ahead-of-time output is data
 /// written by one version of Terrarium and run by another).
@@ -76,9 +77,10 @@ impl ToJson for CoreSort {
     }
 }
 
-impl ToJson for TypeDef {
+impl ToJson for TypeDef<Layout> {
     fn write_json(&self, out: &mut String) {
         use TypeKind::*;
+        let layout = &self.layout;
         let mut o = object(out);
         let kind = match &self.kind {
             Bool => "bool",
@@ -122,24 +124,26 @@ impl ToJson for TypeDef {
                 o.field("key", key).field("value", value).field("entry", entry);
             }
             Record { fields } => {
-                o.field("fields", fields);
+                let fields: Vec<_> = fields.iter().zip(&layout.offsets).map(|(f, &at)| Placed(f, at)).collect();
+                o.field("fields", &fields);
             }
             Tuple { elements } => {
-                o.field("elements", elements);
+                let elements: Vec<_> = elements.iter().zip(&layout.offsets).map(|(e, &at)| Placed(e, at)).collect();
+                o.field("elements", &elements);
             }
-            Variant { cases, discriminant_size, payload_offset } => {
+            Variant { cases } => {
                 o.field("cases", cases)
-                    .field("discriminantSize", discriminant_size)
-                    .field("payloadOffset", payload_offset);
+                    .field("discriminantSize", &layout.discriminant_size)
+                    .field("payloadOffset", &layout.payload_offset);
             }
-            Enum { names, discriminant_size } => {
-                o.field("names", names).field("discriminantSize", discriminant_size);
+            Enum { names } => {
+                o.field("names", names).field("discriminantSize", &layout.discriminant_size);
             }
-            Option { ty, payload_offset } => {
-                o.field("type", ty).field("payloadOffset", payload_offset);
+            Option { ty } => {
+                o.field("type", ty).field("payloadOffset", &layout.payload_offset);
             }
-            Result { ok, err, payload_offset } => {
-                o.field("ok", ok).field("err", err).field("payloadOffset", payload_offset);
+            Result { ok, err } => {
+                o.field("ok", ok).field("err", err).field("payloadOffset", &layout.payload_offset);
             }
             Flags { names, js_names } => {
                 o.field("names", names).field("jsNames", js_names);
@@ -149,24 +153,29 @@ impl ToJson for TypeDef {
             }
             _ => {}
         }
-        o.field("size", &self.size).field("align", &self.align).field("flat", &self.flat).end();
+        o.field("size", &layout.size).field("align", &layout.align).field("flat", &layout.flat).end();
     }
 }
 
-impl ToJson for Field {
+/// A record's field or a tuple's element, with the offset its type's layout gives it.
+struct Placed<'a, T>(&'a T, u32);
+
+impl ToJson for Placed<'_, Field> {
     fn write_json(&self, out: &mut String) {
+        let Placed(field, offset) = self;
         object(out)
-            .field("name", &self.name)
-            .field("jsName", &self.js_name)
-            .field("type", &self.ty)
-            .field("offset", &self.offset)
+            .field("name", &field.name)
+            .field("jsName", &field.js_name)
+            .field("type", &field.ty)
+            .field("offset", offset)
             .end();
     }
 }
 
-impl ToJson for Element {
+impl ToJson for Placed<'_, TypeId> {
     fn write_json(&self, out: &mut String) {
-        object(out).field("type", &self.ty).field("offset", &self.offset).end();
+        let Placed(ty, offset) = self;
+        object(out).field("type", *ty).field("offset", offset).end();
     }
 }
 

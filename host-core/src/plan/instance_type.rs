@@ -3,6 +3,7 @@
 
 use super::resolve::type_entry;
 use super::scope::{lookup, FuncEntry, InstanceType, Item, TypeEntry};
+use crate::abi::layout::Layout;
 use crate::error::{Error, Result};
 use crate::ids::{ImportId, ResourceId};
 use crate::types::TypeArena;
@@ -11,7 +12,7 @@ use wasmparser::{ComponentAlias, ComponentOuterAliasKind, ComponentTypeRef, Inst
 /// The exports of an instance of type `ty` imported as import number `import`.
 pub fn evaluate<'a>(
     ty: &InstanceType<'a>,
-    arena: &mut TypeArena,
+    arena: &mut TypeArena<Layout>,
     new_resource: &mut dyn FnMut(&str) -> ResourceId,
     import: ImportId,
     offset: usize,

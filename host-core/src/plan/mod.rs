@@ -11,6 +11,7 @@ mod scope;
 
 pub use builder::plan;
 
+use crate::abi::layout::Layout;
 use crate::abi::signature::FuncSig;
 use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId, TypeId};
 use crate::parse::features::EngineFeatures;
@@ -19,7 +20,7 @@ use crate::types::TypeDef;
 #[derive(Debug)]
 pub struct Plan {
     pub modules: Vec<ModuleRange>,
-    pub types: Vec<TypeDef>,
+    pub types: Vec<TypeDef<Layout>>,
     pub resources: Vec<Resource>,
     pub imports: Vec<Import>,
     pub steps: Vec<Step>,
@@ -27,7 +28,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef<Layout> {
         &self.types[id.index()]
     }
 }

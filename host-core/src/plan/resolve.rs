@@ -2,11 +2,12 @@
 //! types, against whichever type index space is in force: a component's or an instance type's.
 
 use super::scope::{lookup, FuncType, InstanceType, TypeEntry};
+use crate::abi::layout::Layout;
 use crate::abi::signature::Param;
 use crate::error::{Error, Result};
 use crate::ids::{ResourceId, TypeId};
 use crate::names::lower_camel;
-use crate::types::{Case, Element, Extent, Field, TypeArena, TypeKind};
+use crate::types::{Case, Extent, Field, TypeArena, TypeKind};
 use std::rc::Rc;
 use wasmparser::{
     ComponentAlias, ComponentDefinedType, ComponentFuncType, ComponentOuterAliasKind, ComponentValType,
@@ -35,7 +36,12 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
     })
 }
 
-pub fn value_type(arena: &mut TypeArena, types: &[TypeEntry], ty: ComponentValType, offset: usize) -> Result<TypeId> {
+pub fn value_type(
+    arena: &mut TypeArena<Layout>,
+    types: &[TypeEntry],
+    ty: ComponentValType,
+    offset: usize,
+) -> Result<TypeId> {
     match ty {
         ComponentValType::Primitive(p) => arena.intern(primitive(p, offset)?, offset),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
@@ -53,20 +59,18 @@ fn resource(types: &[TypeEntry], index: u32, offset: usize) -> Result<ResourceId
 }
 
 pub fn defined_type(
-    arena: &mut TypeArena,
+    arena: &mut TypeArena<Layout>,
     types: &[TypeEntry],
     ty: &ComponentDefinedType,
     offset: usize,
 ) -> Result<TypeId> {
-    let val = |arena: &mut TypeArena, t: ComponentValType| value_type(arena, types, t, offset);
+    let val = |arena: &mut TypeArena<Layout>, t: ComponentValType| value_type(arena, types, t, offset);
     let kind = match ty {
         ComponentDefinedType::Primitive(p) => primitive(*p, offset)?,
         ComponentDefinedType::Record(fields) => TypeKind::Record {
             fields: fields
                 .iter()
-                .map(|(name, t)| {
-                    Ok(Field { name: name.to_string(), js_name: lower_camel(name), ty: val(arena, *t)?, offset: 0 })
-                })
+                .map(|(name, t)| Ok(Field { name: name.to_string(), js_name: lower_camel(name), ty: val(arena, *t)? }))
                 .collect::<Result<_>>()?,
         },
         ComponentDefinedType::Variant(cases) => TypeKind::Variant {
@@ -74,13 +78,11 @@ pub fn defined_type(
                 .iter()
                 .map(|c| Ok(Case { name: c.name.to_string(), ty: c.ty.map(|t| val(arena, t)).transpose()? }))
                 .collect::<Result<_>>()?,
-            discriminant_size: 0,
-            payload_offset: 0,
         },
         ComponentDefinedType::List(t) => TypeKind::List { element: val(arena, *t)? },
-        ComponentDefinedType::Tuple(ts) => TypeKind::Tuple {
-            elements: ts.iter().map(|t| Ok(Element { ty: val(arena, *t)?, offset: 0 })).collect::<Result<_>>()?,
-        },
+        ComponentDefinedType::Tuple(ts) => {
+            TypeKind::Tuple { elements: ts.iter().map(|t| val(arena, *t)).collect::<Result<_>>()? }
+        }
         ComponentDefinedType::Flags(names) => {
             if names.len() > 32 {
                 return Err(Error::invalid("flags may have at most 32 members", offset));
@@ -90,23 +92,17 @@ pub fn defined_type(
                 js_names: names.iter().map(|n| lower_camel(n)).collect(),
             }
         }
-        ComponentDefinedType::Enum(names) => {
-            TypeKind::Enum { names: names.iter().map(|n| n.to_string()).collect(), discriminant_size: 0 }
-        }
-        ComponentDefinedType::Option(t) => TypeKind::Option { ty: val(arena, *t)?, payload_offset: 0 },
+        ComponentDefinedType::Enum(names) => TypeKind::Enum { names: names.iter().map(|n| n.to_string()).collect() },
+        ComponentDefinedType::Option(t) => TypeKind::Option { ty: val(arena, *t)? },
         ComponentDefinedType::Result { ok, err } => TypeKind::Result {
             ok: ok.map(|t| val(arena, t)).transpose()?,
             err: err.map(|t| val(arena, t)).transpose()?,
-            payload_offset: 0,
         },
         ComponentDefinedType::Own(index) => TypeKind::Own { resource: resource(types, *index, offset)? },
         ComponentDefinedType::Borrow(index) => TypeKind::Borrow { resource: resource(types, *index, offset)? },
         ComponentDefinedType::Map(key, value) => {
             let (key, value) = (val(arena, *key)?, val(arena, *value)?);
-            let entry = arena.intern(
-                TypeKind::Tuple { elements: vec![Element { ty: key, offset: 0 }, Element { ty: value, offset: 0 }] },
-                offset,
-            )?;
+            let entry = arena.intern(TypeKind::Tuple { elements: vec![key, value] }, offset)?;
             TypeKind::Map { key, value, entry }
         }
         ComponentDefinedType::FixedLengthList(t, length) => fixed_list(val(arena, *t)?, *length, offset)?,
@@ -115,7 +111,7 @@ pub fn defined_type(
         }
     };
     let id = arena.intern(kind, offset)?;
-    if u64::from(arena.get(id).size) >= MAX_VALUE_BYTES {
+    if u64::from(arena.get(id).layout.size) >= MAX_VALUE_BYTES {
         return Err(Error::invalid(
             "a value of this type would take 256 MiB or more (a fixed-length list too long)",
             offset,
@@ -137,7 +133,7 @@ fn fixed_list(element: TypeId, length: u32, offset: usize) -> Result<TypeKind> {
 }
 
 pub fn func_type(
-    arena: &mut TypeArena,
+    arena: &mut TypeArena<Layout>,
     types: &[TypeEntry],
     ty: &ComponentFuncType,
     offset: usize,
@@ -162,7 +158,7 @@ pub type Outer<'o, 'a> = &'o dyn Fn(u32, u32) -> Result<TypeEntry<'a>>;
 
 /// One `ComponentType` definition as an entry of the type index space `types` it is defined in.
 pub fn type_entry<'a>(
-    arena: &mut TypeArena,
+    arena: &mut TypeArena<Layout>,
     types: &[TypeEntry<'a>],
     outer: Outer<'_, 'a>,
     ty: wasmparser::ComponentType<'a>,
