@@ -115,7 +115,8 @@ export interface Options {
 
 export interface FuncSig {
   name: string;
-  params: { name: string; type: TypeIndex }[];
+  /** `jsName`: the lowerCamelCase name declarations give the parameter. */
+  params: { name: string; jsName: string; type: TypeIndex }[];
   result: TypeIndex | null;
   /** null past 16 */
   flatParams: CoreType[] | null;
@@ -152,19 +153,19 @@ export type TypeKind =
   | { kind: 'fixed-list'; element: TypeIndex; length: number }
   /** `entry` is the `tuple<K, V>` a map is stored as. */
   | { kind: 'map'; key: TypeIndex; value: TypeIndex; entry: TypeIndex }
-  | { kind: 'record'; name?: string; fields: { name: string; jsName: string; type: TypeIndex; offset: number }[] }
+  | { kind: 'record'; name?: string; jsName?: string; fields: { name: string; jsName: string; type: TypeIndex; offset: number }[] }
   | { kind: 'tuple'; elements: { type: TypeIndex; offset: number }[] }
   | {
       kind: 'variant';
-      name?: string;
+      name?: string; jsName?: string;
       cases: { name: string; type: TypeIndex | null }[];
       discriminantSize: DiscriminantSize;
       payloadOffset: number;
     }
-  | { kind: 'enum'; name?: string; names: string[]; discriminantSize: DiscriminantSize }
+  | { kind: 'enum'; name?: string; jsName?: string; names: string[]; discriminantSize: DiscriminantSize }
   | { kind: 'option'; type: TypeIndex; payloadOffset: number }
   | { kind: 'result'; ok: TypeIndex | null; err: TypeIndex | null; payloadOffset: number }
-  | { kind: 'flags'; name?: string; names: string[]; jsNames: string[] }
+  | { kind: 'flags'; name?: string; jsName?: string; names: string[]; jsNames: string[] }
   | { kind: 'own' | 'borrow'; resource: ResourceIndex };
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +201,9 @@ export interface Import {
   versionless: string;
   /** lowerCamelCase for a function or a module, UpperCamelCase for a resource; '' for an instance. */
   jsName: string;
+  /** An instance's TypeScript interface name, short (`Stdout`) and qualified (`WasiCliStdout`). */
+  typeName?: string;
+  qualifiedTypeName?: string;
   /**
    * Not from host-core: the runtime adds it when it receives the plan (js/load.js), the WASI
    * interface the built-in polyfill serves this import with, or null (polyfill-wasi/js/catalogue.js).
@@ -221,6 +225,9 @@ export interface InstanceExport {
   versionless: string;
   /** The camelCase interface name: `api` for `example:bench/api@0.1.0`. */
   jsName: string;
+  /** Its TypeScript interface name, short (`Api`) and qualified (`ExampleBenchApi`). */
+  typeName: string;
+  qualifiedTypeName: string;
   exports: Export[];
 }
 

@@ -38,6 +38,15 @@ pub fn interface_js_name(name: &str) -> String {
     lower_camel(short)
 }
 
+/// The TypeScript names of an interface's type, as jco's declarations spell them: short
+/// (`wasi:cli/terminal-stdin@0.2.0` → `TerminalStdin`) and qualified (`WasiCliTerminalStdin`),
+/// for when the short one is taken.
+pub fn interface_type_names(name: &str) -> (String, String) {
+    let bare = versionless(name);
+    let short = upper_camel(bare.rsplit_once('/').map_or(bare, |(_, iface)| iface));
+    (short, bare.split([':', '/']).map(upper_camel).collect())
+}
+
 /// The JS name of an instance member, after wit-component's naming of resource functions:
 /// `[method]output-stream.check-write` → `checkWrite`, `[constructor]counter` → `Counter`,
 /// `get-stdout` → `getStdout`.
@@ -54,6 +63,16 @@ pub fn member_js_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interface_type_spellings() {
+        let names = |short: &str, qualified: &str| (short.to_string(), qualified.to_string());
+        assert_eq!(
+            interface_type_names("wasi:cli/terminal-stdin@0.2.0"),
+            names("TerminalStdin", "WasiCliTerminalStdin")
+        );
+        assert_eq!(interface_type_names("example:bench/api"), names("Api", "ExampleBenchApi"));
+    }
 
     #[test]
     fn jco_spellings() {

@@ -122,7 +122,7 @@ class Writer {
   exportModel() {
     const instances = this.plan.exports
       .filter((e) => e.kind === 'instance')
-      .map((e) => ({ name: e.name, jsName: e.jsName, members: this.groupExports(e.exports) }));
+      .map((e) => ({ name: e.name, jsName: e.jsName, exp: e, members: this.groupExports(e.exports) }));
     const world = this.groupExports(this.plan.exports.filter((e) => e.kind !== 'instance'));
     return { instances, world };
   }
@@ -235,23 +235,22 @@ class Writer {
       this.names.set(`r${r}`, this.claim(def.jsName || `Resource${r}`));
     }
     for (const id of [...this.reachedTypes].sort((a, b) => a - b)) {
-      this.names.set(`t${id}`, this.claim(upperCamel(this.types[id].name)));
+      this.names.set(`t${id}`, this.claim(this.types[id].jsName));
     }
-    for (const inst of exported.instances) inst.typeName = this.claimInterface(inst.name);
+    for (const inst of exported.instances) inst.typeName = this.claimInterface(inst.exp);
     for (const entry of imported) {
-      if (entry.imp.kind === 'instance') entry.typeName = this.claimInterface(entry.imp.name, entry.imp.wasi !== null);
+      if (entry.imp.kind === 'instance') entry.typeName = this.claimInterface(entry.imp, entry.imp.wasi !== null);
     }
   }
 
   /**
-   * `example:bench/api@0.1.0` → `Api`, or `ExampleBenchApi` when `Api` is taken; WASI interfaces
-   * always by their full name (`WasiCliStdout`), since their short names are their resources' too.
+   * An interface's type: host-core's `typeName` (`Api`), or its `qualifiedTypeName`
+   * (`ExampleBenchApi`) when that is taken; WASI interfaces always by the qualified one
+   * (`WasiCliStdout`), since their short names are their resources' too.
    */
-  claimInterface(name, qualified = false) {
-    const bare = name.replace(/@[^/]*$/, '');
-    const short = upperCamel(bare.slice(bare.lastIndexOf('/') + 1));
-    if (!qualified && !this.taken.has(short)) return this.claim(short);
-    return this.claim(bare.split(/[:/]/).map(upperCamel).join(''));
+  claimInterface({ typeName, qualifiedTypeName }, qualified = false) {
+    if (!qualified && !this.taken.has(typeName)) return this.claim(typeName);
+    return this.claim(qualifiedTypeName);
   }
 
   claim(wanted) {
@@ -355,7 +354,7 @@ class Writer {
     const used = new Set();
     return params
       .map((p) => {
-        let name = lowerCamel(p.name);
+        let name = p.jsName;
         if (RESERVED_WORDS.has(name) || !/^[A-Za-z_$][\w$]*$/.test(name)) name = `${name.replace(/[^\w$]/g, '_')}_`;
         while (used.has(name)) name = `${name}_`;
         used.add(name);
@@ -649,17 +648,6 @@ class Writer {
 /** `export interface Name { … }`, on one line when empty. */
 function interfaceLines(name, members) {
   return members.length === 0 ? [`export interface ${name} {}`] : [`export interface ${name} {`, ...members, '}'];
-}
-
-/** `get-stdout` → `getStdout` */
-function lowerCamel(kebab) {
-  return kebab.replace(/-([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
-}
-
-/** `output-stream` → `OutputStream` */
-function upperCamel(kebab) {
-  const camel = lowerCamel(kebab);
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
 }
 
 function quote(s) {

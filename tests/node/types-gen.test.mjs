@@ -185,8 +185,8 @@ const synthetic = {
   types: [
     { kind: 'u32' }, // 0
     { kind: 'string' }, // 1
-    { kind: 'record', name: 'point', fields: [{ name: 'x', jsName: 'x', type: 0 }] }, // 2
-    { kind: 'record', name: 'point', fields: [{ name: 'y-pos', jsName: 'yPos', type: 1 }] }, // 3: another `point`
+    { kind: 'record', name: 'point', jsName: 'Point', fields: [{ name: 'x', jsName: 'x', type: 0 }] }, // 2
+    { kind: 'record', name: 'point', jsName: 'Point', fields: [{ name: 'y-pos', jsName: 'yPos', type: 1 }] }, // 3: another `point`
     { kind: 'option', type: 0 }, // 4
     { kind: 'option', type: 4 }, // 5
     { kind: 'option', type: 5 }, // 6
@@ -194,7 +194,7 @@ const synthetic = {
     { kind: 'own', resource: 0 }, // 8
     { kind: 'borrow', resource: 0 }, // 9
     { kind: 'enum', names: ['a', 'b-c'] }, // 10: no name, written inline
-    { kind: 'variant', name: 'array', cases: [{ name: 'one', type: 0 }] }, // 11: would shadow Array
+    { kind: 'variant', name: 'array', jsName: 'Array', cases: [{ name: 'one', type: 0 }] }, // 11: would shadow Array
     { kind: 'list', element: 11 }, // 12
     { kind: 'own', resource: 1 }, // 13
     { kind: 'borrow', resource: 1 }, // 14
@@ -209,7 +209,10 @@ const synthetic = {
     { name: 'unused', jsName: 'Unused', import: 0, dtor: null },
   ],
   imports: [
-    { name: 'example:x/host@1.0.0', versionless: 'example:x/host', jsName: '', wasi: null, kind: 'instance', functions: [], resources: [1, 2] },
+    {
+      name: 'example:x/host@1.0.0', versionless: 'example:x/host', jsName: '', typeName: 'Host', qualifiedTypeName: 'ExampleXHost',
+      wasi: null, kind: 'instance', functions: [], resources: [1, 2],
+    },
     { name: 'now', versionless: 'now', jsName: 'now', wasi: null, kind: 'func', functions: ['now'], resources: [] },
   ],
   steps: [
@@ -229,14 +232,18 @@ const synthetic = {
     {
       kind: 'instance',
       name: 'example:x/api@1.0.0',
+      versionless: 'example:x/api',
       jsName: 'api',
+      typeName: 'Api',
+      qualifiedTypeName: 'ExampleXApi',
       exports: [func('f', 'f', [['h', 14], ['g', 13]], 7)],
     },
   ],
 };
 
+/** `params`: `[name, type]`, or `[name, type, jsName]` where host-core's jsName differs from the name. */
 function sig(name, params, result) {
-  return { name, params: params.map(([n, type]) => ({ name: n, type })), result };
+  return { name, params: params.map(([n, type, jsName = n]) => ({ name: n, jsName, type })), result };
 }
 function lower(imp, name, kind, resource, jsName, params, result) {
   return { op: 'lower', callee: { import: imp, name, kind, resource, jsName }, sig: sig(name, params, result) };

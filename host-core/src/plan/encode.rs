@@ -6,7 +6,7 @@ use crate::abi::layout::{CoreType, Layout};
 use crate::abi::signature::{FuncSig, Param, TupleLayout};
 use crate::error::{Error, ErrorKind};
 use crate::json::{object, ToJson};
-use crate::names::versionless;
+use crate::names::{interface_type_names, lower_camel, upper_camel, versionless};
 use crate::parse::features::EngineFeatures;
 use crate::types::{Case, Field, TypeDef, TypeKind};
 
@@ -111,7 +111,7 @@ impl ToJson for TypeDef<Layout> {
         };
         o.field("kind", kind);
         if let Some(name) = &self.name {
-            o.field("name", name);
+            o.field("name", name).field("jsName", &upper_camel(name));
         }
         match &self.kind {
             List { element } => {
@@ -187,7 +187,7 @@ impl ToJson for Case {
 
 impl ToJson for Param {
     fn write_json(&self, out: &mut String) {
-        object(out).field("name", &self.name).field("type", &self.ty).end();
+        object(out).field("name", &self.name).field("jsName", &lower_camel(&self.name)).field("type", &self.ty).end();
     }
 }
 
@@ -332,14 +332,13 @@ impl ToJson for Import {
             ImportKind::Resource => "resource",
             ImportKind::Module => "module",
         };
-        object(out)
-            .field("name", &self.name)
-            .field("versionless", &self.versionless)
-            .field("jsName", &self.js_name)
-            .field("kind", kind)
-            .field("functions", &self.functions)
-            .field("resources", &self.resources)
-            .end();
+        let mut o = object(out);
+        o.field("name", &self.name).field("versionless", &self.versionless).field("jsName", &self.js_name);
+        if self.kind == ImportKind::Instance {
+            let (type_name, qualified_type_name) = interface_type_names(&self.name);
+            o.field("typeName", &type_name).field("qualifiedTypeName", &qualified_type_name);
+        }
+        o.field("kind", kind).field("functions", &self.functions).field("resources", &self.resources).end();
     }
 }
 
@@ -347,12 +346,16 @@ impl ToJson for Export {
     fn write_json(&self, out: &mut String) {
         let mut o = object(out);
         match self {
-            Export::Instance { name, js_name, exports } => o
-                .field("kind", "instance")
-                .field("name", name)
-                .field("versionless", versionless(name))
-                .field("jsName", js_name)
-                .field("exports", exports),
+            Export::Instance { name, js_name, exports } => {
+                let (type_name, qualified_type_name) = interface_type_names(name);
+                o.field("kind", "instance")
+                    .field("name", name)
+                    .field("versionless", versionless(name))
+                    .field("jsName", js_name)
+                    .field("typeName", &type_name)
+                    .field("qualifiedTypeName", &qualified_type_name)
+                    .field("exports", exports)
+            }
             Export::Resource { name, js_name, resource } => {
                 o.field("kind", "resource").field("name", name).field("jsName", js_name).field("resource", resource)
             }
