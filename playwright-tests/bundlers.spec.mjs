@@ -24,14 +24,28 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Opens `url` and returns what the app printed (#out, as JSON) once it has finished. */
+/**
+ * Opens `url` and returns what the app printed (#out, as JSON) once it has finished. Navigation
+ * does not wait for the page's load event (its module awaits the app's work): if the app never
+ * finishes, the failure says at which step it stopped and what the page reported.
+ */
 async function appResult(page, url) {
   const errors = [];
+  const reported = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  await expect(page.locator('#out')).not.toHaveText('loading', { timeout: 60_000 });
+  page.on('console', (message) => message.type() === 'error' && reported.push(message.text()));
+  page.on('requestfailed', (request) => reported.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on('worker', (worker) => worker.on('close', () => reported.push(`worker ${worker.url()} closed`)));
+  await page.goto(url, { waitUntil: 'commit' });
+  const out = page.locator('#out');
+  try {
+    await expect(out).not.toHaveText('loading', { timeout: 60_000 });
+  } catch (error) {
+    const at = await out.getAttribute('data-step').catch(() => null);
+    throw new Error(`the app did not finish (at step ${at}); page errors ${JSON.stringify(errors)}, reported ${JSON.stringify(reported)}`, { cause: error });
+  }
   expect(errors).toEqual([]);
-  return JSON.parse(await page.locator('#out').textContent());
+  return JSON.parse(await out.textContent());
 }
 
 for (const bundler of ['esbuild', 'rollup', 'webpack', 'vite']) {

@@ -5,11 +5,20 @@ import { load, createFilesystem } from 'terrarium-wasm';
 
 const host = { 'example:bench/host': { log() {} } };
 const out = document.getElementById('out');
+/** Marks the step the app is at, so a test that waits in vain says where the app stopped. */
+const step = (name) => {
+  out.dataset.step = name;
+};
 try {
+  step('load');
   const component = await load(new URL('./bench.wasm', location.href));
+  step('instantiate');
   const inPage = await component.instantiate(host);
+  step('instantiate in a worker');
   const inWorker = await component.instantiate(host, { blocking: 'worker' });
+  step('createFilesystem');
   const fs = await createFilesystem({ 'a.txt': 'from the page' });
+  step('calls');
   const result = {
     add: inPage.exports.api.add(2, 3),
     workerAdd: await inWorker.exports.api.add(40, 2),
