@@ -2,7 +2,8 @@
 // project's own static server (scripts/serve.mjs), which sets COOP/COEP.
 import { defineConfig, devices } from '@playwright/test';
 
-const PORT = 8123;
+/** TERRARIUM_TEST_PORT: another port, for test runs side by side (each serves its own checkout). */
+const PORT = Number(process.env.TERRARIUM_TEST_PORT ?? 8123);
 const BASE_URL = `http://127.0.0.1:${PORT}/`;
 
 export default defineConfig({
