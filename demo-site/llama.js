@@ -1,8 +1,9 @@
 // The Llama demo page: picks the model and kernels, reads the model's bytes (with a progress bar),
 // hands them to a module worker (llama-worker.js) that hosts the model component with Terrarium,
-// and shows the tokens it posts back as they arrive. The page never runs the model itself, so it
-// stays responsive; Stop asks the worker to stop pulling tokens, and ends the worker if it does
-// not answer in time.
+// and reveals the tokens it posts back at a readable pace while the model runs at full speed (the
+// tokens per second shown are the model's, timed in the worker). The page never runs the model
+// itself, so it stays responsive; Stop freezes the text, asks the worker to stop pulling tokens,
+// and ends the worker if it does not answer in time.
 
 import { features } from '/dist/terrarium.js';
 import { $, h, renderFeatures, shortBytes, formatMs, readWithProgress, fetchWithProgress } from './ui.js';
@@ -15,6 +16,8 @@ const DEFAULT_MODEL = {
 const WORKER_URL = '/demo-site/llama-worker.js';
 /** How long Stop waits for the worker to confirm before ending it. */
 const STOP_GRACE_MS = 1500;
+/** Tokens a second the story is revealed at: stories260K makes thousands, faster than anyone reads or can press Stop. */
+const REVEAL_PER_SECOND = 30;
 
 const STOP_REASONS = {
   'end-of-text': 'end of text',
@@ -37,7 +40,11 @@ let host = null;
 /** Bumped by every `prepare()`, so a slower earlier one gives up. */
 let preparing = 0;
 let runId = 0;
-/** The generation shown: `{ id, tokens: [{id, piece}], pending, state, … }`. */
+/**
+ * The generation shown: `{ id, tokens: [{id, piece}], shown, credit, state, done, … }`: `tokens` are
+ * all the worker sent, the first `shown` of them are on the page; `done` is the worker's `done`
+ * message once it came (the display may still be revealing).
+ */
 let run = null;
 /** The last byte progress shown: `{ label, done, total }` (for tests: reading is often too quick to see). */
 let lastProgress = null;
@@ -199,13 +206,16 @@ function onWorkerMessage(from, message) {
     case 'token':
       if (run?.id !== message.id) return;
       run.tokens.push({ id: message.tokenId, piece: message.piece });
-      run.pending += message.piece;
       run.elapsedMs = message.elapsedMs;
-      scheduleRender();
+      scheduleReveal();
       break;
     case 'done':
       if (run?.id !== message.id) return;
-      finishRun(message);
+      run.done = { ...message, shownWhenDone: run.shown };
+      // Stop pressed before the worker saw it: the text was frozen, so it is stopped all the same.
+      if (run.state === 'stopping') finishRun({ ...message, reason: 'stopped' });
+      else if (run.shown === run.tokens.length) finishRun(message);
+      else setRunState('revealing', 'showing…');
       break;
     case 'error':
       if (message.phase === 'init') {
@@ -258,7 +268,7 @@ function generate() {
   const prompt = $('prompt').value;
   const id = ++runId;
   const text = h('span', { class: 'generated', dataset: { testid: 'generated' } });
-  run = { id, prompt, options, tokens: [], pending: '', text, elapsedMs: 0, state: 'generating', kernel: host.kernel, stopTimer: null };
+  run = { id, prompt, options, tokens: [], shown: 0, credit: 1, lastFrame: null, done: null, text, elapsedMs: 0, state: 'generating', kernel: host.kernel, stopTimer: null };
   $('output').replaceChildren(
     ...[prompt ? h('span', { class: 'prompt-text', title: 'your prompt', text: prompt }) : null, text, h('span', { class: 'caret', 'aria-hidden': 'true' })].filter(Boolean),
   );
@@ -270,28 +280,36 @@ function generate() {
   host.worker.postMessage({ type: 'generate', id, prompt, options });
 }
 
-let renderQueued = false;
-function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
+let revealQueued = false;
+function scheduleReveal() {
+  if (revealQueued) return;
+  revealQueued = true;
+  requestAnimationFrame((now) => {
+    revealQueued = false;
+    reveal(now);
   });
 }
 
-/** Moves the pieces received since the last frame into the page (one DOM change a frame). */
-function render() {
-  if (!run) return;
-  if (run.pending) {
-    run.text.append(run.pending);
-    run.pending = '';
+/** Moves the tokens due by now at REVEAL_PER_SECOND into the page (one DOM change a frame). */
+function reveal(now) {
+  if (!run || run.state !== 'generating') return;
+  // At most 100 ms a frame: a hidden tab's paused frames do not dump the backlog at once.
+  run.credit += (Math.min(100, now - (run.lastFrame ?? now)) * REVEAL_PER_SECOND) / 1000;
+  run.lastFrame = now;
+  const take = Math.min(run.tokens.length - run.shown, Math.floor(run.credit));
+  if (take > 0) {
+    run.text.append(run.tokens.slice(run.shown, run.shown + take).map((t) => t.piece).join(''));
+    run.shown += take;
+    run.credit -= take;
     const output = $('output');
     if (output.scrollHeight - output.scrollTop - output.clientHeight < 80) output.scrollTop = output.scrollHeight;
   }
-  const n = run.tokens.length;
-  $('token-count').textContent = n.toLocaleString('en');
-  if (n > 0 && run.elapsedMs > 0) showRate(n, run.elapsedMs);
+  // Waiting on a slower model saves up no burst.
+  if (run.shown === run.tokens.length) run.credit = Math.min(run.credit, 1);
+  $('token-count').textContent = run.shown.toLocaleString('en');
+  if (run.tokens.length > 0 && run.elapsedMs > 0) showRate(run.tokens.length, run.elapsedMs);
+  if (run.shown < run.tokens.length) scheduleReveal();
+  else if (run.done) finishRun(run.done);
 }
 
 function showRate(tokens, ms) {
@@ -301,22 +319,23 @@ function showRate(tokens, ms) {
   cell.dataset.value = String(rate);
 }
 
+/** Ends the run shown; `message` is the worker's `done` (or one made up for a worker ended early). */
 function finishRun(message) {
   clearTimeout(run.stopTimer);
-  render();
   run.state = message.reason === 'stopped' ? 'stopped' : 'done';
   run.reason = message.reason;
   run.promptTokens = message.promptTokens;
   $('output').classList.remove('live');
-  $('token-count').textContent = message.tokens.toLocaleString('en');
+  $('token-count').textContent = run.shown.toLocaleString('en');
+  $('token-count').title = run.shown < message.tokens ? `${run.shown} shown of the ${message.tokens} the model made` : '';
   if (message.tokens > 0) showRate(message.tokens, message.elapsedMs);
   $('first-token').textContent = message.firstTokenMs == null ? '—' : formatMs(message.firstTokenMs);
   $('first-token').title = `the prompt was ${message.promptTokens} token${message.promptTokens === 1 ? '' : 's'} (BOS included)`;
   $('stop-reason').textContent = STOP_REASONS[message.reason] ?? message.reason;
   $('stop-reason').dataset.reason = message.reason;
-  $('tokens-per-second').title = `${message.tokens} tokens in ${formatMs(message.elapsedMs)} (${formatMs(message.computeMs)} in next-token)`;
+  $('tokens-per-second').title = `the model's speed: ${message.tokens} tokens in ${formatMs(message.elapsedMs)} (${formatMs(message.computeMs)} in next-token)`;
   showKernel(run.kernel);
-  if (message.tokens === 0) run.text.append(h('span', { class: 'story-hint', text: '(no tokens)' }));
+  if (run.shown === 0) run.text.append(h('span', { class: 'story-hint', text: '(no tokens)' }));
   setRunState(run.state, run.state === 'stopped' ? 'stopped' : 'done');
   setState('ready');
 }
@@ -335,6 +354,11 @@ function failRun(message) {
 
 function stop() {
   if (!run || run.state !== 'generating') return;
+  // The model already finished: only the display was still going.
+  if (run.done) {
+    finishRun({ ...run.done, reason: 'stopped' });
+    return;
+  }
   run.state = 'stopping';
   setRunState('stopping', 'stopping…');
   setState('stopping');
@@ -456,7 +480,10 @@ window.llamaDemo = {
     return document.body.dataset.state;
   },
   get run() {
-    return run && { id: run.id, state: run.state, reason: run.reason, kernel: run.kernel, promptTokens: run.promptTokens, tokens: run.tokens.map((t) => ({ ...t })) };
+    return run && {
+      id: run.id, state: run.state, reason: run.reason, kernel: run.kernel, promptTokens: run.promptTokens,
+      tokens: run.tokens.map((t) => ({ ...t })), shown: run.shown, done: run.done && { ...run.done },
+    };
   },
   get lastProgress() {
     return lastProgress;
