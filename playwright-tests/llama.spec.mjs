@@ -1,6 +1,7 @@
 // The Llama demo (demo-site/llama.html) driven like a user would: the stories260K model served from
-// /models/ loads in a module worker hosted by Terrarium; greedy settings give the model's golden
-// text (token for token, in both kernel builds); Stop stops; a user's own checkpoint and tokenizer
+// /models/ loads in a module worker hosted by Terrarium; the default settings are greedy and give the
+// model's golden text (token for token, in both kernel builds), revealed at a readable pace while the
+// model runs at full speed, with the model's own tokens per second; Stop stops the text and the model; a user's own checkpoint and tokenizer
 // load from the file pickers and by drag and drop; a bad checkpoint is a readable error. Each view
 // is screenshotted into test-results/ and checked not to be blank.
 
@@ -43,6 +44,13 @@ async function generate(page) {
   return page.evaluate(() => window.llamaDemo.run.tokens);
 }
 
+/** The length of the generated text after `frames` animation frames. */
+const textAfterFrames = (page, frames) =>
+  page.evaluate(async (frames) => {
+    for (let i = 0; i < frames; i++) await new Promise(requestAnimationFrame);
+    return document.querySelector('[data-testid="generated"]').textContent.length;
+  }, frames);
+
 /** Picks a kernel build with its toggle and waits until the worker has loaded it. */
 async function pickKernel(page, kernel) {
   await page.locator(`label:has([data-testid="kernel-${kernel}"])`).click();
@@ -65,6 +73,50 @@ test('the start: stories260K ready in the worker, SIMD picked when the browser h
   await expect(page.getByTestId('stop')).toBeDisabled();
   expect(await page.evaluate(() => window.llamaDemo.host)).toMatchObject({ source: 'default', ready: true, config: { dim: 64, seqLen: 512 } });
   await screenshot(page, expect, 'llama-start');
+});
+
+test('the first Generate with the defaults: the golden story, revealed after the model finished, at the model\'s tokens per second', async ({ page }) => {
+  await expect(page.getByTestId('temperature')).toHaveValue('0');
+  await expect(page.getByTestId('prompt')).toHaveValue('Once upon a time');
+  await page.getByTestId('generate').click();
+  // The model is done long before the text is all shown; the page says so and Stop stays reachable.
+  await expect.poll(() => page.evaluate(() => window.llamaDemo.run.done !== null), { timeout: 20_000 }).toBe(true);
+  const { done, tokens } = await page.evaluate(() => window.llamaDemo.run);
+  expect(done.shownWhenDone).toBeLessThan(done.tokens);
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', /^(revealing|done)$/);
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
+  await expect(page.getByTestId('generated')).toHaveText(/^, there was a little girl named Lily\. She loved to play outside in the park\./);
+  await expect(page.getByTestId('generated')).toHaveText(tokens.map((t) => t.piece).join(''));
+  await expect(page.getByTestId('token-count')).toHaveText(String(done.tokens));
+  // Tokens per second: the model's count over the model's time in the worker, not the display's pace.
+  expect(Number(await page.getByTestId('tokens-per-second').getAttribute('data-value'))).toBe((done.tokens * 1000) / done.elapsedMs);
+  expect(done.elapsedMs).toBeGreaterThan(0);
+});
+
+test('Stop while the text is still being revealed stops it growing; on a 390×844 screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('generate').click();
+  await expect.poll(() => page.evaluate(() => window.llamaDemo.run.done !== null), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.llamaDemo.run.shown)).toBeGreaterThan(0);
+  await expect(page.getByTestId('stop')).toBeEnabled();
+  const growing = await textAfterFrames(page, 0);
+  await expect.poll(() => textAfterFrames(page, 1)).toBeGreaterThan(growing);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('stop-reason')).toHaveText('stopped');
+  await expect(page.getByTestId('stop')).toBeDisabled();
+  const { shown, done, tokens } = await page.evaluate(() => window.llamaDemo.run);
+  expect(shown).toBeLessThan(done.tokens);
+  const stoppedAt = await textAfterFrames(page, 0);
+  expect(await textAfterFrames(page, 10)).toBe(stoppedAt);
+  expect(stoppedAt).toBe(tokens.slice(0, shown).map((t) => t.piece).join('').length);
+  expect(await page.evaluate(() => window.llamaDemo.run.shown)).toBe(shown);
+  await expect(page.getByTestId('token-count')).toHaveText(String(shown));
+  expect(Number(await page.getByTestId('tokens-per-second').getAttribute('data-value'))).toBe((done.tokens * 1000) / done.elapsedMs);
+  // The page fits the phone's width.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, expect, 'llama-phone-stopped');
 });
 
 test('greedy from BOS: the golden text token for token, with tokens per second (SIMD)', async ({ page }) => {
@@ -161,9 +213,12 @@ test('your own files from the pickers (progress shown), a long generation, Stop 
   await expect(page.getByTestId('stop')).toBeDisabled();
   const stoppedAt = await page.evaluate(() => window.llamaDemo.run.tokens.length);
   expect(stoppedAt).toBeLessThan(4000);
+  const shownAt = await page.evaluate(() => window.llamaDemo.run.shown);
+  const textAt = await textAfterFrames(page, 0);
   await page.waitForTimeout(800);
   expect(await page.evaluate(() => window.llamaDemo.run.tokens.length)).toBe(stoppedAt);
-  await expect(page.getByTestId('token-count')).toHaveText(stoppedAt.toLocaleString('en'));
+  expect(await textAfterFrames(page, 10)).toBe(textAt);
+  await expect(page.getByTestId('token-count')).toHaveText(shownAt.toLocaleString('en'));
   await expect(page.getByTestId('tokens-per-second')).toHaveText(/^\d[\d,]*(\.\d)?$/);
   await screenshot(page, expect, 'llama-stopped');
 
