@@ -465,11 +465,14 @@ function paramField(param, prefix) {
   }
   if (t.kind === 'prim' && (t.name === 'string' || t.name === 'char')) {
     const input = h('input', { dataset: { testid }, spellcheck: 'false', autocomplete: 'off', placeholder: t.name === 'char' ? 'one character' : 'text' });
+    // A valid example, so a first Call works without typing.
+    input.value = zeroValue(t);
     return { element: label(input), read: () => input.value };
   }
   if (t.kind === 'prim') {
     const is64 = t.name === 'u64' || t.name === 's64';
     const input = h('input', { class: 'mono', dataset: { testid }, inputmode: 'decimal', spellcheck: 'false', autocomplete: 'off', placeholder: is64 ? '0 or 0n' : '0' });
+    input.value = '0';
     return {
       element: label(input),
       read: () => {

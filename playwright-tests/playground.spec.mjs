@@ -254,3 +254,41 @@ test('a sample named in the URL hash opens on load', async ({ page }) => {
   await expect(page.getByTestId('component-name')).toHaveText('trap');
   await expect(page.getByTestId('sample-trap')).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('every field starts with a valid example: a first Call on each form succeeds without typing', async ({ page }) => {
+  await pick(page, 'bench');
+  await page.getByTestId('call-api-add').click();
+  await expect(page.getByTestId('result-api-add')).toHaveText('0');
+  await page.getByTestId('call-api-sum-bytes').click();
+  await expect(page.getByTestId('result-api-sum-bytes')).toHaveText('0n');
+
+  await pick(page, 'types');
+  const forms = page.locator('#functions form.fn');
+  const count = await forms.count();
+  expect(count).toBeGreaterThan(30);
+  let numeric = 0;
+  for (let i = 0; i < count; i++) {
+    const form = forms.nth(i);
+    numeric += await form.locator('input[inputmode=decimal]').count();
+    await form.getByRole('button', { name: 'Call' }).click();
+    await expect(form.locator('.outcome'), await form.getAttribute('data-function')).toHaveAttribute('data-status', 'ok');
+  }
+  // sum-many alone has 18 numeric fields, all starting at 0.
+  expect(numeric).toBeGreaterThanOrEqual(18);
+  await expect(page.getByTestId('result-roundtrip-sum-many')).toHaveText('0');
+  await expect(page.getByTestId('result-roundtrip-echo-s8')).toHaveText('0');
+
+  await pick(page, 'trap');
+  await page.getByTestId('call-api-quit').click();
+  // quit(0) runs, and exits: not "needs a u32".
+  await expect(page.getByTestId('outcome-api-quit')).toHaveAttribute('data-kind', 'exit');
+});
+
+test('error kinds keep their case: a bad argument shows SyntaxError', async ({ page }) => {
+  await pick(page, 'bench');
+  await page.getByTestId('param-api-add-a').fill('1 2');
+  await page.getByTestId('call-api-add').click();
+  const kind = page.getByTestId('outcome-api-add').locator('.kind');
+  // innerText, so a CSS text-transform would show.
+  await expect(kind).toHaveText('SyntaxError', { useInnerText: true });
+});
