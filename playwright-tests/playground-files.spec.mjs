@@ -167,7 +167,7 @@ test('the llama sample: WIT with resources, kernel() callable, and a link to the
   await expect(page.getByTestId('result-llama-kernel')).toHaveText('"simd"');
   const note = page.getByTestId('resource-note');
   await expect(note).toContainText('exports.llama.Model');
-  await expect(note).toContainText('load (static)');
+  await expect(note).toContainText('Model.load');
   await expect(note).toContainText('exports.llama.Generation');
   await screenshot(page, expect, 'playground-llama');
 

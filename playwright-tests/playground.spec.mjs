@@ -6,6 +6,7 @@ import { test, expect } from '@playwright/test';
 import { screenshot } from './support.mjs';
 
 const typesWasm = fileURLToPath(new URL('../dist/components/types.wasm', import.meta.url));
+const namesWasm = fileURLToPath(new URL('../dist/components/names.wasm', import.meta.url));
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
@@ -291,4 +292,40 @@ test('error kinds keep their case: a bad argument shows SyntaxError', async ({ p
   const kind = page.getByTestId('outcome-api-add').locator('.kind');
   // innerText, so a CSS text-transform would show.
   await expect(kind).toHaveText('SyntaxError', { useInnerText: true });
+});
+
+test('resources: members read as JS calls them; a constructed handle is listed with its methods, which call it', async ({ page }) => {
+  await page.getByTestId('file-input').setInputFiles(namesWasm);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  const members = page.getByTestId('exports').locator('.members');
+  await expect(members).toContainText('new Name, Name.full, Name.parts, Name.greeting, Name.rename, Name.join, Name.upper, describe');
+  await expect(members).not.toContainText('[');
+  await expect(page.getByTestId('fn-names-name-new').locator('.fn-name')).toHaveText('new Name');
+  await expect(page.getByTestId('fn-names-name-join').locator('.fn-name')).toHaveText('Name.join');
+  await expect(page.getByTestId('resource-note')).toContainText('exports.names.Name');
+
+  await page.getByTestId('param-names-name-new-full').fill('Ada Lovelace');
+  await page.getByTestId('call-names-name-new').click();
+  await expect(page.getByTestId('result-names-name-new')).toHaveText('Name');
+  const handle = page.getByTestId('outcome-names-name-new').getByTestId('handle');
+  await expect(handle).toHaveCount(1);
+  await expect(handle.locator('.handle-head')).toContainText('Name #1');
+  await expect(handle.locator('.fn-name')).toHaveText(['Name.full', 'Name.parts', 'Name.greeting', 'Name.rename']);
+
+  await page.getByTestId('call-name-1-full').click();
+  await expect(page.getByTestId('result-name-1-full')).toHaveText('"Ada Lovelace"');
+  await page.getByTestId('call-name-1-parts').click();
+  await expect(page.getByTestId('result-name-1-parts')).toHaveText('["Ada", "Lovelace"]');
+  // The handle keeps its state between calls: rename it, read it back.
+  await page.getByTestId('param-name-1-rename-full').fill('Grace Hopper');
+  await page.getByTestId('call-name-1-rename').click();
+  await expect(page.getByTestId('outcome-name-1-rename')).toHaveAttribute('data-status', 'ok');
+  await page.getByTestId('call-name-1-full').click();
+  await expect(page.getByTestId('result-name-1-full')).toHaveText('"Grace Hopper"');
+  // A method's submit does not also call the constructor whose result holds it.
+  await expect(page.getByTestId('outcome-names-name-new').getByTestId('handle')).toHaveCount(1);
+  await page.getByTestId('call-names-live').click();
+  await expect(page.getByTestId('result-names-live')).toHaveText('1');
+  await handle.scrollIntoViewIfNeeded();
+  await screenshot(page, expect, 'playground-resources');
 });
