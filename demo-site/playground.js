@@ -89,6 +89,7 @@ async function pickFile(file) {
 
 async function openComponent(source, name) {
   const mine = ++generation;
+  saveCommandInputs();
   document.body.dataset.state = 'loading';
   showStatus(h('span', {}, h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Loading ${name}…`), 'info');
   let component;
@@ -140,6 +141,9 @@ async function openComponent(source, name) {
   const command = isCommand(component);
   $('command-panel').hidden = !command;
   if (command) renderCommand(name);
+  // A library's exports come first; the files are what a call reads and writes.
+  if (command) $('files-panel').after($('functions-panel'));
+  else $('files-panel').before($('functions-panel'));
   // A component importing wasi:filesystem gets the page's in-memory filesystem, with a browser.
   await showFiles(usesFiles);
   if (mine !== generation) return;
@@ -624,7 +628,25 @@ function renderCommand(name) {
   $('terminal').replaceChildren(h('span', { class: 'hint', text: 'Press Run to start the program.' }));
   $('exit-code').hidden = true;
   $('run-time').textContent = '';
+  restoreCommandInputs(name);
   renderExamples();
+}
+
+/** What was typed for each command, by component name: another component starts empty, this one gets it back. */
+const commandInputs = new Map();
+
+function saveCommandInputs() {
+  if (!current || !isCommand(current.component)) return;
+  commandInputs.set(current.name, { args: $('run-args').value, env: $('run-env').value, stdin: $('run-stdin').value, stdinFile });
+}
+
+function restoreCommandInputs(name) {
+  const saved = commandInputs.get(name);
+  $('run-args').value = saved?.args ?? '';
+  $('run-env').value = saved?.env ?? '';
+  $('run-stdin').value = saved?.stdin ?? '';
+  if (saved?.stdinFile) showStdinFile(saved.stdinFile);
+  else clearStdinFile();
 }
 
 /** Command lines to try, per bundled sample; `m` is the file browser's mount point. */
@@ -673,8 +695,12 @@ function renderExamples() {
 let stdinFile = null;
 
 async function setStdinFile(file) {
-  stdinFile = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-  $('stdin-chip-name').textContent = `${file.name} · ${stdinFile.bytes.length.toLocaleString('en')} bytes`;
+  showStdinFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+}
+
+function showStdinFile(file) {
+  stdinFile = file;
+  $('stdin-chip-name').textContent = `${file.name} · ${file.bytes.length.toLocaleString('en')} bytes`;
   $('stdin-chip').hidden = false;
   $('run-stdin').hidden = true;
 }

@@ -329,3 +329,26 @@ test('resources: members read as JS calls them; a constructed handle is listed w
   await handle.scrollIntoViewIfNeeded();
   await screenshot(page, expect, 'playground-resources');
 });
+
+test('arguments, environment and stdin belong to their component: another starts empty, switching back restores them', async ({ page }) => {
+  await pick(page, 'hello');
+  await page.getByTestId('run-args').fill('x "y z"');
+  await page.getByTestId('run-env').fill('A=1');
+  await page.getByTestId('run-stdin').fill('piped in');
+
+  await pick(page, 'exit-code');
+  for (const field of ['run-args', 'run-env', 'run-stdin']) await expect(page.getByTestId(field)).toHaveValue('');
+  await page.getByTestId('run-args').fill('only for exit-code');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('exit-code')).toHaveText('exit code 42');
+
+  await pick(page, 'hello');
+  await expect(page.getByTestId('run-args')).toHaveValue('x "y z"');
+  await expect(page.getByTestId('run-env')).toHaveValue('A=1');
+  await expect(page.getByTestId('run-stdin')).toHaveValue('piped in');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('terminal')).toContainText('arg: y z\nenv A=1\n');
+  await expect(page.getByTestId('terminal')).toContainText('stdin: piped in');
+  await pick(page, 'exit-code');
+  await expect(page.getByTestId('run-args')).toHaveValue('only for exit-code');
+});
