@@ -352,3 +352,32 @@ test('arguments, environment and stdin belong to their component: another starts
   await pick(page, 'exit-code');
   await expect(page.getByTestId('run-args')).toHaveValue('only for exit-code');
 });
+
+test('on a phone (390×844): no page-wide horizontal scroll, the exports on the first screen, the size on one line', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(await noOverflow()).toBe(true);
+  // The sample cards leave room below them on the first screen.
+  const dropZone = await page.getByTestId('drop-zone').boundingBox();
+  expect(dropZone.y + dropZone.height).toBeLessThan(700);
+
+  // types has the longest WIT lines: the WIT block scrolls inside itself.
+  for (const name of ['bench', 'types']) {
+    await pick(page, name);
+    expect(await noOverflow()).toBe(true);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    const exportsTop = (await page.getByTestId('functions-panel').boundingBox()).y;
+    expect(exportsTop).toBeLessThan(844);
+    const size = page.getByTestId('component-size');
+    const { height, lineHeight } = await size.evaluate((element) => ({
+      height: element.getBoundingClientRect().height,
+      lineHeight: Number.parseFloat(getComputedStyle(element).lineHeight),
+    }));
+    expect(height).toBeLessThan(lineHeight * 1.5);
+  }
+  const wit = page.getByTestId('wit');
+  expect(await wit.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+
+  // Not blank: screenshot() counts the distinct colours.
+  await screenshot(page, expect, 'playground-phone');
+});
