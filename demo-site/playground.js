@@ -70,7 +70,7 @@ function isDefinition(text, start, end) {
 /* ---------------------------------------------------------------- state */
 
 let generation = 0;
-/** @type {{name: string, component: any, wit: any, witText: string, stubs: object, instance: any, instanceNumber: number, alive: boolean} | null} */
+/** @type {{name: string, component: any, wit: any, witText: string, stubs: object, instance: any, instanceNumber: number, alive: boolean, handleCount: number} | null} */
 let current = null;
 
 const SAMPLE_URL = (name) => new URL(`/components/${name}.wasm`, location.href);
@@ -89,6 +89,7 @@ async function pickFile(file) {
 
 async function openComponent(source, name) {
   const mine = ++generation;
+  saveCommandInputs();
   document.body.dataset.state = 'loading';
   showStatus(h('span', {}, h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Loading ${name}…`), 'info');
   let component;
@@ -127,7 +128,7 @@ async function openComponent(source, name) {
 
   const usesFiles = component.imports.some((i) => i.name.startsWith('wasi:filesystem/'));
   const sample = source instanceof URL ? name : null;
-  current = { name, sample, component, wit, witText, usesFiles, stubs: null, instance: null, instanceNumber: 0, alive: false };
+  current = { name, sample, component, wit, witText, usesFiles, stubs: null, instance: null, instanceNumber: 0, alive: false, handleCount: 0 };
   showStatus(null);
   $('empty-state').hidden = true;
   $('component').hidden = false;
@@ -140,6 +141,9 @@ async function openComponent(source, name) {
   const command = isCommand(component);
   $('command-panel').hidden = !command;
   if (command) renderCommand(name);
+  // A library's exports come first; the files are what a call reads and writes.
+  if (command) $('files-panel').after($('functions-panel'));
+  else $('files-panel').before($('functions-panel'));
   // A component importing wasi:filesystem gets the page's in-memory filesystem, with a browser.
   await showFiles(usesFiles);
   if (mine !== generation) return;
@@ -170,7 +174,7 @@ function renderOverview(component, name, loadTime) {
     ...component.exports.map((e) => h('li', { dataset: { export: e.name } },
       h('code', { text: e.name }),
       e.kind === 'instance'
-        ? h('span', { class: 'members', text: e.functions.join(', ') })
+        ? h('span', { class: 'members', text: e.functions.map(memberLabel).join(', ') })
         : h('span', { class: 'tag', text: 'function' }))),
   );
 
@@ -179,7 +183,7 @@ function renderOverview(component, name, loadTime) {
   const items = host.map((i) => h('li', { dataset: { import: i.name } },
     h('code', { text: i.name }),
     h('span', { class: 'tag host', text: 'host stub' }),
-    i.kind === 'instance' && i.functions.length > 0 ? h('span', { class: 'members', text: i.functions.join(', ') }) : null));
+    i.kind === 'instance' && i.functions.length > 0 ? h('span', { class: 'members', text: i.functions.map(memberLabel).join(', ') }) : null));
   if (wasi.length > 0) {
     items.push(h('li', { class: 'wasi-group' },
       h('details', {},
@@ -304,15 +308,89 @@ function functionsOf(exported, wit) {
     return [{ group: null, name: exported.name, id: exported.jsName, func: wit && findWorldFunc(wit, 'exports', exported.name), get: (e) => e[exported.jsName] }];
   }
   const scope = wit && findInterface(wit, exported.name);
-  return exported.functions
-    .filter((fn) => !fn.startsWith('['))
-    .map((fn) => ({
+  return exported.functions.flatMap((fn) => {
+    const match = RESOURCE_MEMBER.exec(fn);
+    if (!match) {
+      return [{ group: exported, name: fn, id: `${exported.jsName}-${fn}`, func: scope?.funcs.get(fn), get: (e) => e[exported.jsName]?.[camel(fn)] }];
+    }
+    const [, kind, resource, member] = match;
+    // Methods need a handle: they are offered under each result that holds one.
+    if (kind === 'method') return [];
+    const method = scope && resourceOf({ kind: 'ref', name: resource, scope })?.methods.find((m) => m.kind === kind && (kind === 'constructor' || m.name === member));
+    const Class = (e) => e[exported.jsName]?.[pascal(resource)];
+    return [{
       group: exported,
-      name: fn,
-      id: `${exported.jsName}-${fn}`,
-      func: scope?.funcs.get(fn),
-      get: (e) => e[exported.jsName]?.[camel(fn)],
-    }));
+      name: memberLabel(fn),
+      id: `${exported.jsName}-${resource}-${member ?? 'new'}`,
+      // A constructor's WIT has no result; it gives a handle.
+      func: method && kind === 'constructor' ? { ...method, result: { kind: 'handle', own: true, name: resource, scope } } : method,
+      get: kind === 'constructor'
+        ? (e) => Class(e) && ((...args) => new (Class(e))(...args))
+        : (e) => Class(e)?.[camel(member)]?.bind(Class(e)),
+    }];
+  });
+}
+
+const RESOURCE_MEMBER = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/;
+
+/** `[constructor]counter` → `new Counter`, `[method]counter.set-label` → `Counter.setLabel`, as JS calls them. */
+function memberLabel(fn) {
+  const match = RESOURCE_MEMBER.exec(fn);
+  if (!match) return fn;
+  const [, kind, resource, member] = match;
+  return kind === 'constructor' ? `new ${pascal(resource)}` : `${pascal(resource)}.${camel(member)}`;
+}
+
+/** The resource definition a handle type refers to, or undefined. */
+function resourceOf(type) {
+  try {
+    const t = resolve(type);
+    const definition = t.kind === 'handle' ? resolve({ kind: 'ref', name: t.name, scope: t.scope }) : t;
+    return definition?.kind === 'resource' ? definition : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The resource handles in a value, found by walking it along its WIT type: `[{handle, resource}]`. */
+function handlesIn(value, type, topLevelResult = false) {
+  if (!type || value === null || value === undefined) return [];
+  const resource = resourceOf(type);
+  if (resource) return [{ handle: value, resource }];
+  const t = resolve(type);
+  switch (t.kind) {
+    case 'list':
+      return Array.from(value, (item) => handlesIn(item, t.elem)).flat();
+    case 'tuple':
+      return t.items.flatMap((item, i) => handlesIn(value[i], item));
+    case 'option':
+      // option<option<T>> is {tag, val}; a single option is the value or undefined.
+      return handlesIn(resolve(t.inner).kind === 'option' ? value.val : value, t.inner);
+    case 'result':
+      if (topLevelResult) return handlesIn(value, t.ok);
+      return handlesIn(value.val, value.tag === 'ok' ? t.ok : t.err);
+    case 'record':
+      return t.fields.flatMap((field) => handlesIn(value[camel(field.name)], field.type));
+    case 'variant':
+      return handlesIn(value.val, t.cases.find((c) => c.name === value.tag)?.type);
+    default:
+      return [];
+  }
+}
+
+/** A handle returned by a call: its class name and a form per method, called on it. */
+function handleCard(handle, resource) {
+  const number = ++current.handleCount;
+  const name = pascal(resource.name);
+  const methods = resource.methods.filter((m) => m.kind === 'method').map((m) => functionForm({
+    name: `${name}.${camel(m.name)}`,
+    id: `${resource.name}-${number}-${m.name}`,
+    func: m,
+    get: () => handle[camel(m.name)]?.bind(handle),
+  }));
+  return h('div', { class: 'handle', dataset: { testid: 'handle', resource: resource.name, handle: String(number) } },
+    h('div', { class: 'handle-head' }, h('code', { text: `${name} #${number}` }), h('span', { class: 'muted', text: ' a resource handle' })),
+    methods);
 }
 
 function renderFunctions(exported, wit) {
@@ -343,11 +421,10 @@ function renderFunctions(exported, wit) {
 function resourcesOf(exported) {
   const resources = new Map();
   for (const fn of exported.functions) {
-    const match = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/.exec(fn);
-    if (!match) continue;
-    const [, kind, resource, member] = match;
+    const resource = RESOURCE_MEMBER.exec(fn)?.[2];
+    if (!resource) continue;
     if (!resources.has(resource)) resources.set(resource, []);
-    resources.get(resource).push(kind === 'constructor' ? 'constructor' : kind === 'static' ? `${member} (static)` : member);
+    resources.get(resource).push(memberLabel(fn));
   }
   return resources;
 }
@@ -355,8 +432,8 @@ function resourcesOf(exported) {
 const pascal = (name) => camel(name).replace(/^./, (c) => c.toUpperCase());
 
 /**
- * A note under an interface's functions for its resources: the forms cannot hold resource handles,
- * so this says how JS calls them (and, for the model component, where to see it run).
+ * A note under an interface's functions for its resources: their members, where methods are called
+ * (and, for the model component, where to see it run).
  */
 function resourceNote(exported) {
   const resources = resourcesOf(exported);
@@ -366,7 +443,7 @@ function resourceNote(exported) {
     h('p', {}, 'Resources: ',
       [...resources.entries()].flatMap(([name, members], i) => [i ? ', ' : '',
         h('code', { text: `exports.${exported.jsName}.${pascal(name)}` }), h('span', { class: 'muted', text: ` (${members.join(', ')})` })]),
-      '. The forms here do not hold resource handles; JS creates and calls them like classes.'),
+      '. A constructor or a call that returns a handle lists it under its result, with its methods to call.'),
     isLlama
       ? h('a', { class: 'demo-card', href: '/demo-site/llama.html', dataset: { testid: 'llama-demo-card' } },
         h('span', { class: 'demo-card-icon', 'aria-hidden': 'true', text: '✦' }),
@@ -424,7 +501,8 @@ function functionForm(entry) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (!readArgs) return;
+    // A handle's method forms sit in this form's outcome: their submits bubble here.
+    if (event.target !== form || !readArgs) return;
     let args;
     try {
       args = readArgs();
@@ -465,11 +543,14 @@ function paramField(param, prefix) {
   }
   if (t.kind === 'prim' && (t.name === 'string' || t.name === 'char')) {
     const input = h('input', { dataset: { testid }, spellcheck: 'false', autocomplete: 'off', placeholder: t.name === 'char' ? 'one character' : 'text' });
+    // A valid example, so a first Call works without typing.
+    input.value = zeroValue(t);
     return { element: label(input), read: () => input.value };
   }
   if (t.kind === 'prim') {
     const is64 = t.name === 'u64' || t.name === 's64';
     const input = h('input', { class: 'mono', dataset: { testid }, inputmode: 'decimal', spellcheck: 'false', autocomplete: 'off', placeholder: is64 ? '0 or 0n' : '0' });
+    input.value = '0';
     return {
       element: label(input),
       read: () => {
@@ -514,10 +595,12 @@ async function callExport(entry, args, outcome) {
     const value = await fn(...args);
     const elapsed = performance.now() - started;
     const shown = entry.func && !entry.func.result ? 'done (no result)' : formatValue(value);
+    const handles = entry.func ? handlesIn(value, entry.func.result, true) : [];
     box = h('div', { class: 'outcome ok', dataset: { testid: outcomeId, status: 'ok', kind: 'ok' } },
       h('span', { class: 'kind', text: 'ok' }),
       h('pre', { class: 'message', dataset: { testid: resultId }, text: shown }),
-      h('span', { class: 'time', text: `${formatMs(elapsed)}` }));
+      h('span', { class: 'time', text: `${formatMs(elapsed)}` }),
+      handles.length ? h('div', { class: 'handles' }, handles.map(({ handle, resource }) => handleCard(handle, resource))) : null);
   } catch (error) {
     box = errorBox(error, outcomeId);
     box.querySelector('.message').dataset.testid = resultId;
@@ -545,7 +628,25 @@ function renderCommand(name) {
   $('terminal').replaceChildren(h('span', { class: 'hint', text: 'Press Run to start the program.' }));
   $('exit-code').hidden = true;
   $('run-time').textContent = '';
+  restoreCommandInputs(name);
   renderExamples();
+}
+
+/** What was typed for each command, by component name: another component starts empty, this one gets it back. */
+const commandInputs = new Map();
+
+function saveCommandInputs() {
+  if (!current || !isCommand(current.component)) return;
+  commandInputs.set(current.name, { args: $('run-args').value, env: $('run-env').value, stdin: $('run-stdin').value, stdinFile });
+}
+
+function restoreCommandInputs(name) {
+  const saved = commandInputs.get(name);
+  $('run-args').value = saved?.args ?? '';
+  $('run-env').value = saved?.env ?? '';
+  $('run-stdin').value = saved?.stdin ?? '';
+  if (saved?.stdinFile) showStdinFile(saved.stdinFile);
+  else clearStdinFile();
 }
 
 /** Command lines to try, per bundled sample; `m` is the file browser's mount point. */
@@ -594,8 +695,12 @@ function renderExamples() {
 let stdinFile = null;
 
 async function setStdinFile(file) {
-  stdinFile = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-  $('stdin-chip-name').textContent = `${file.name} · ${stdinFile.bytes.length.toLocaleString('en')} bytes`;
+  showStdinFile({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+}
+
+function showStdinFile(file) {
+  stdinFile = file;
+  $('stdin-chip-name').textContent = `${file.name} · ${file.bytes.length.toLocaleString('en')} bytes`;
   $('stdin-chip').hidden = false;
   $('run-stdin').hidden = true;
 }
@@ -766,7 +871,7 @@ function wire() {
   $('function-filter').addEventListener('input', (event) => {
     const wanted = event.target.value.trim().toLowerCase();
     for (const form of document.querySelectorAll('#functions form.fn')) {
-      form.hidden = wanted !== '' && !form.dataset.function.includes(wanted);
+      form.hidden = wanted !== '' && !form.dataset.function.toLowerCase().includes(wanted);
     }
     for (const group of document.querySelectorAll('#functions .fn-group')) {
       group.hidden = [...group.querySelectorAll('form.fn')].every((form) => form.hidden);

@@ -168,6 +168,9 @@ function formatFlat(value) {
       break;
   }
   if (value === null) return 'null';
+  // A resource handle (an instance of an exported or imported class): its class, not `{}`.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)) return value.constructor?.name || 'object';
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     const shown = Array.from(value.length > MAX_ITEMS ? value.slice(0, MAX_ITEMS) : value, formatFlat);
     if (value.length > MAX_ITEMS) shown.push(`/* … ${value.length - MAX_ITEMS} more */`);

@@ -5,6 +5,7 @@
 // model component as a sample (resources noted, a link to the Llama demo), and the header links.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { screenshot } from './support.mjs';
 
@@ -41,6 +42,8 @@ async function runWith(page, args, stdin) {
   await expect(page.getByTestId('exit-code')).toBeVisible();
   return page.getByTestId('exit-code');
 }
+
+const toolchainC = fileURLToPath(new URL('../dist/components/toolchain-c.wasm', import.meta.url));
 
 const row = (page, path) => page.locator(`[data-testid="file-row"][data-path="${path}"]`);
 
@@ -167,7 +170,7 @@ test('the llama sample: WIT with resources, kernel() callable, and a link to the
   await expect(page.getByTestId('result-llama-kernel')).toHaveText('"simd"');
   const note = page.getByTestId('resource-note');
   await expect(note).toContainText('exports.llama.Model');
-  await expect(note).toContainText('load (static)');
+  await expect(note).toContainText('Model.load');
   await expect(note).toContainText('exports.llama.Generation');
   await screenshot(page, expect, 'playground-llama');
 
@@ -177,4 +180,20 @@ test('the llama sample: WIT with resources, kernel() callable, and a link to the
   await page.getByTestId('playground-link').click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('h1')).toHaveText('Terrarium');
+});
+
+test('a library that uses files: its exports come before the Files panel, a command\'s after', async ({ page }) => {
+  const above = (first, second) => page.evaluate(([a, b]) =>
+    document.querySelector(`[data-testid="${a}"]`).getBoundingClientRect().bottom
+      <= document.querySelector(`[data-testid="${b}"]`).getBoundingClientRect().top, [first, second]);
+  await page.getByTestId('file-input').setInputFiles(toolchainC);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('component-kind')).toHaveText('library');
+  await expect(page.getByTestId('files-panel')).toBeVisible();
+  await expect(page.getByTestId('functions-panel')).toBeVisible();
+  expect(await above('functions-panel', 'files-panel')).toBe(true);
+
+  await pick(page, 'hello');
+  await expect(page.getByTestId('files-panel')).toBeVisible();
+  expect(await above('command-panel', 'files-panel')).toBe(true);
 });

@@ -6,6 +6,7 @@ import { test, expect } from '@playwright/test';
 import { screenshot } from './support.mjs';
 
 const typesWasm = fileURLToPath(new URL('../dist/components/types.wasm', import.meta.url));
+const namesWasm = fileURLToPath(new URL('../dist/components/names.wasm', import.meta.url));
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
@@ -253,4 +254,130 @@ test('a sample named in the URL hash opens on load', async ({ page }) => {
   await page.goto('/#trap');
   await expect(page.getByTestId('component-name')).toHaveText('trap');
   await expect(page.getByTestId('sample-trap')).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('every field starts with a valid example: a first Call on each form succeeds without typing', async ({ page }) => {
+  await pick(page, 'bench');
+  await page.getByTestId('call-api-add').click();
+  await expect(page.getByTestId('result-api-add')).toHaveText('0');
+  await page.getByTestId('call-api-sum-bytes').click();
+  await expect(page.getByTestId('result-api-sum-bytes')).toHaveText('0n');
+
+  await pick(page, 'types');
+  const forms = page.locator('#functions form.fn');
+  const count = await forms.count();
+  expect(count).toBeGreaterThan(30);
+  let numeric = 0;
+  for (let i = 0; i < count; i++) {
+    const form = forms.nth(i);
+    numeric += await form.locator('input[inputmode=decimal]').count();
+    await form.getByRole('button', { name: 'Call' }).click();
+    await expect(form.locator('.outcome'), await form.getAttribute('data-function')).toHaveAttribute('data-status', 'ok');
+  }
+  // sum-many alone has 18 numeric fields, all starting at 0.
+  expect(numeric).toBeGreaterThanOrEqual(18);
+  await expect(page.getByTestId('result-roundtrip-sum-many')).toHaveText('0');
+  await expect(page.getByTestId('result-roundtrip-echo-s8')).toHaveText('0');
+
+  await pick(page, 'trap');
+  await page.getByTestId('call-api-quit').click();
+  // quit(0) runs, and exits: not "needs a u32".
+  await expect(page.getByTestId('outcome-api-quit')).toHaveAttribute('data-kind', 'exit');
+});
+
+test('error kinds keep their case: a bad argument shows SyntaxError', async ({ page }) => {
+  await pick(page, 'bench');
+  await page.getByTestId('param-api-add-a').fill('1 2');
+  await page.getByTestId('call-api-add').click();
+  const kind = page.getByTestId('outcome-api-add').locator('.kind');
+  // innerText, so a CSS text-transform would show.
+  await expect(kind).toHaveText('SyntaxError', { useInnerText: true });
+});
+
+test('resources: members read as JS calls them; a constructed handle is listed with its methods, which call it', async ({ page }) => {
+  await page.getByTestId('file-input').setInputFiles(namesWasm);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  const members = page.getByTestId('exports').locator('.members');
+  await expect(members).toContainText('new Name, Name.full, Name.parts, Name.greeting, Name.rename, Name.join, Name.upper, describe');
+  await expect(members).not.toContainText('[');
+  await expect(page.getByTestId('fn-names-name-new').locator('.fn-name')).toHaveText('new Name');
+  await expect(page.getByTestId('fn-names-name-join').locator('.fn-name')).toHaveText('Name.join');
+  await expect(page.getByTestId('resource-note')).toContainText('exports.names.Name');
+
+  await page.getByTestId('param-names-name-new-full').fill('Ada Lovelace');
+  await page.getByTestId('call-names-name-new').click();
+  await expect(page.getByTestId('result-names-name-new')).toHaveText('Name');
+  const handle = page.getByTestId('outcome-names-name-new').getByTestId('handle');
+  await expect(handle).toHaveCount(1);
+  await expect(handle.locator('.handle-head')).toContainText('Name #1');
+  await expect(handle.locator('.fn-name')).toHaveText(['Name.full', 'Name.parts', 'Name.greeting', 'Name.rename']);
+
+  await page.getByTestId('call-name-1-full').click();
+  await expect(page.getByTestId('result-name-1-full')).toHaveText('"Ada Lovelace"');
+  await page.getByTestId('call-name-1-parts').click();
+  await expect(page.getByTestId('result-name-1-parts')).toHaveText('["Ada", "Lovelace"]');
+  // The handle keeps its state between calls: rename it, read it back.
+  await page.getByTestId('param-name-1-rename-full').fill('Grace Hopper');
+  await page.getByTestId('call-name-1-rename').click();
+  await expect(page.getByTestId('outcome-name-1-rename')).toHaveAttribute('data-status', 'ok');
+  await page.getByTestId('call-name-1-full').click();
+  await expect(page.getByTestId('result-name-1-full')).toHaveText('"Grace Hopper"');
+  // A method's submit does not also call the constructor whose result holds it.
+  await expect(page.getByTestId('outcome-names-name-new').getByTestId('handle')).toHaveCount(1);
+  await page.getByTestId('call-names-live').click();
+  await expect(page.getByTestId('result-names-live')).toHaveText('1');
+  await handle.scrollIntoViewIfNeeded();
+  await screenshot(page, expect, 'playground-resources');
+});
+
+test('arguments, environment and stdin belong to their component: another starts empty, switching back restores them', async ({ page }) => {
+  await pick(page, 'hello');
+  await page.getByTestId('run-args').fill('x "y z"');
+  await page.getByTestId('run-env').fill('A=1');
+  await page.getByTestId('run-stdin').fill('piped in');
+
+  await pick(page, 'exit-code');
+  for (const field of ['run-args', 'run-env', 'run-stdin']) await expect(page.getByTestId(field)).toHaveValue('');
+  await page.getByTestId('run-args').fill('only for exit-code');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('exit-code')).toHaveText('exit code 42');
+
+  await pick(page, 'hello');
+  await expect(page.getByTestId('run-args')).toHaveValue('x "y z"');
+  await expect(page.getByTestId('run-env')).toHaveValue('A=1');
+  await expect(page.getByTestId('run-stdin')).toHaveValue('piped in');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('terminal')).toContainText('arg: y z\nenv A=1\n');
+  await expect(page.getByTestId('terminal')).toContainText('stdin: piped in');
+  await pick(page, 'exit-code');
+  await expect(page.getByTestId('run-args')).toHaveValue('only for exit-code');
+});
+
+test('on a phone (390×844): no page-wide horizontal scroll, the exports on the first screen, the size on one line', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(await noOverflow()).toBe(true);
+  // The sample cards leave room below them on the first screen.
+  const dropZone = await page.getByTestId('drop-zone').boundingBox();
+  expect(dropZone.y + dropZone.height).toBeLessThan(700);
+
+  // types has the longest WIT lines: the WIT block scrolls inside itself.
+  for (const name of ['bench', 'types']) {
+    await pick(page, name);
+    expect(await noOverflow()).toBe(true);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    const exportsTop = (await page.getByTestId('functions-panel').boundingBox()).y;
+    expect(exportsTop).toBeLessThan(844);
+    const size = page.getByTestId('component-size');
+    const { height, lineHeight } = await size.evaluate((element) => ({
+      height: element.getBoundingClientRect().height,
+      lineHeight: Number.parseFloat(getComputedStyle(element).lineHeight),
+    }));
+    expect(height).toBeLessThan(lineHeight * 1.5);
+  }
+  const wit = page.getByTestId('wit');
+  expect(await wit.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+
+  // Not blank: screenshot() counts the distinct colours.
+  await screenshot(page, expect, 'playground-phone');
 });
