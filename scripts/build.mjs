@@ -166,20 +166,20 @@ const targetDir = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
 const { newest: inputsMtime, newestPath } = newestInput();
 const buildScriptMtime = mtime(fileURLToPath(import.meta.url));
 
-/** Whether variant `v`'s outputs are fresh (newer than every input, built with the same settings). */
-function isFresh(v) {
+/** Why variant `v` must be built, or null when its outputs are newer than every input and were built with today's settings. */
+function staleness(v) {
   const outputs = [stampPath(v), path.join(outDir(v), 'terrarium_bg.wasm'), path.join(outDir(v), 'terrarium.js')];
   const oldest = Math.min(...outputs.map(mtime));
-  if (force || oldest === 0 || oldest < inputsMtime || oldest < buildScriptMtime) {
-    const why = oldest > 0 && oldest < inputsMtime ? `; ${path.relative(ROOT, newestPath) || newestPath} changed` : '';
-    console.log(`build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}${why})`);
-    return false;
-  }
+  if (force) return 'forced';
+  if (oldest === 0) return 'not built yet';
+  if (oldest < inputsMtime) return `${path.relative(ROOT, newestPath) || newestPath} changed`;
+  if (oldest < buildScriptMtime) return 'the build script changed';
   try {
-    return JSON.stringify(JSON.parse(fs.readFileSync(stampPath(v), 'utf8'))) === JSON.stringify(buildInfo(v));
+    if (JSON.stringify(JSON.parse(fs.readFileSync(stampPath(v), 'utf8'))) === JSON.stringify(buildInfo(v))) return null;
   } catch {
-    return false;
+    // An unreadable stamp: build again.
   }
+  return 'its build settings changed';
 }
 
 const outDir = (v) => path.join('dist', 'wasm', v.name);
@@ -212,10 +212,12 @@ async function finish(v, wasm, started) {
 
 const finishing = [];
 for (const v of variants) {
-  if (isFresh(v)) {
+  const why = staleness(v);
+  if (why === null) {
     console.log(`build: ${v.name.padEnd(8)} up to date`);
     continue;
   }
+  console.log(`build: ${v.name.padEnd(8)} building (features: ${v.features.join(',') || 'none'}; ${why})`);
   const started = Date.now();
   const wasm = await compile(v);
   finishing.push(finish(v, wasm, started));

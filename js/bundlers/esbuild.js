@@ -28,41 +28,28 @@ export function terrarium(options = {}) {
   return {
     name: 'terrarium',
     setup(build) {
-      // Each `new URL('x', import.meta.url)` becomes `new URL(<x's copy>, import.meta.url)`, the
-      // copy imported through esbuild's `file` loader (its URL relative to the output).
-      const copied = (namespace, file) => {
-        const name = `__terrariumAsset${copied.count++}`;
-        copied.imports.push(`import ${name} from ${JSON.stringify(`${namespace}:${file}`)};`);
-        return `new URL(${name}, import.meta.url)`;
-      };
-      const withCopies = (make) => {
-        Object.assign(copied, { count: 0, imports: [] });
-        const code = make();
-        return copied.imports.length === 0 ? code : `${copied.imports.join('\n')}\n${code}`;
-      };
-
       build.onLoad({ filter: /\.m?js$/, namespace: 'file' }, async (args) => {
         // Other packages' code is left to esbuild unread; the app's own is read for transpiled output.
         const ours = isTerrariumCode(args.path);
         if (!ours && args.path.split(path.sep).includes('node_modules')) return undefined;
         const code = await readFile(args.path, 'utf8');
         if (!ours && !isTranspiledEntry(code)) return undefined;
-        const contents = withCopies(() => code.replace(ASSET_URL, (_, _quote, relative) => copied(ASSETS, assetPath(args.path, relative))));
-        return contents === code ? undefined : { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+        const imports = [];
+        const contents = code.replace(ASSET_URL, (_, _quote, relative) => copyOf(imports, ASSETS, assetPath(args.path, relative)));
+        return imports.length === 0 ? undefined : { contents: withImports(imports, contents), loader: 'js', resolveDir: path.dirname(args.path) };
       });
       build.onResolve({ filter: /\.wasm\?component$/ }, (args) => ({
         path: path.resolve(args.resolveDir, args.path.slice(0, -COMPONENT_QUERY.length)),
         namespace: COMPONENTS,
       }));
       build.onLoad({ filter: /.*/, namespace: COMPONENTS }, async (args) => {
+        const imports = [];
         const code = await componentModule(args.path, options, (name, bytes) => {
           const core = path.join(path.dirname(args.path), name);
           cores.set(core, bytes);
-          return `__terrariumCore(${JSON.stringify(core)})`;
+          return copyOf(imports, CORE_MODULES, core);
         });
-        // The copies' imports go first; the entry's expressions then name them.
-        const contents = withCopies(() => code.replace(/__terrariumCore\(("[^"]+")\)/g, (_, core) => copied(CORE_MODULES, JSON.parse(core))));
-        return { contents, loader: 'js', resolveDir: path.dirname(args.path), watchFiles: [args.path] };
+        return { contents: withImports(imports, code), loader: 'js', resolveDir: path.dirname(args.path), watchFiles: [args.path] };
       });
       for (const namespace of [ASSETS, CORE_MODULES]) {
         build.onResolve({ filter: new RegExp(`^${namespace}:`) }, (args) => ({ path: args.path.slice(namespace.length + 1), namespace }));
@@ -72,3 +59,16 @@ export function terrarium(options = {}) {
     },
   };
 }
+
+/**
+ * `new URL(<file's copy>, import.meta.url)`: the copy imported through esbuild's `file` loader (its
+ * URL relative to the output), the import added to `imports`.
+ */
+function copyOf(imports, namespace, file) {
+  const name = `__terrariumAsset${imports.length}`;
+  imports.push(`import ${name} from ${JSON.stringify(`${namespace}:${file}`)};`);
+  return `new URL(${name}, import.meta.url)`;
+}
+
+/** `code` with the copies' imports before it. */
+const withImports = (imports, code) => (imports.length === 0 ? code : `${imports.join('\n')}\n${code}`);

@@ -6,6 +6,7 @@
  */
 
 import { exportNames } from '../runtime/export-tree.js';
+import { isPlainIdentifier } from '../types/identifiers.js';
 
 /** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
 export const ENTRY_HEADER = '// Written by `terrarium transpile`';
@@ -29,7 +30,7 @@ const WASI_PACKAGES = {
  * @param {'async'|undefined} o.instantiation 'async': export `instantiate(getCoreModule, imports,
  *   options)`, as jco's `--instantiation async` does; else instantiate at import (top-level await),
  *   importing each non-WASI import from its module specifier
- * @param {(name: string) => string} o.specifier the module an import comes from (`--map`)
+ * @param {(imp: {name: string, versionless: string}) => string} o.specifier the module an import comes from (`--map`)
  * @param {boolean} o.wasi whether the polyfill serves WASI imports (`--no-wasi`: false)
  * @param {string} o.runtime the specifier of the runtime package
  * @param {(file: string) => string} [o.coreUrl] the JS expression of a core file's URL (a bundler
@@ -45,7 +46,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const hostImports = plan.imports.map((imp, index) => ({ imp, index })).filter(({ imp }) => !wasi || imp.wasi === null);
   if (instantiation !== 'async') {
     for (const { imp, index } of hostImports) {
-      const from = JSON.stringify(specifier(imp.name));
+      const from = JSON.stringify(specifier(imp));
       lines.push(imp.kind === 'instance' ? `import * as import${index} from ${from};` : `import import${index} from ${from};`);
     }
   }
@@ -84,7 +85,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, wasi);',
   );
   exportNames(plan).forEach((name, i) => {
-    if (isIdentifier(name)) lines.push(`export const ${name} = exports[${JSON.stringify(name)}];`);
+    if (isPlainIdentifier(name)) lines.push(`export const ${name} = exports[${JSON.stringify(name)}];`);
     else lines.push(`const export${i} = exports[${JSON.stringify(name)}];`, `export { export${i} as ${JSON.stringify(name)} };`);
   });
   return `${lines.join('\n')}\n`;
@@ -102,11 +103,3 @@ function wasiPackagesOf(plan) {
   return [...packages].sort();
 }
 
-const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
-    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
-    'implements interface package private protected public await arguments eval').split(' '),
-);
-
-/** Whether `name` can be exported as `export const name`; others are exported as string names. */
-const isIdentifier = (name) => /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);

@@ -72,9 +72,8 @@ function baseName(source) {
  * prefix (`'wasi:cli/*': './cli/*.js'` puts the rest in place of the `*`), else the versionless name.
  */
 function specifierMap(map) {
-  return (importName) => {
-    const versionless = importName.replace(/@[^/]*$/, '');
-    for (const key of [importName, versionless]) if (Object.hasOwn(map, key)) return map[key];
+  return ({ name, versionless }) => {
+    for (const key of [name, versionless]) if (Object.hasOwn(map, key)) return map[key];
     for (const [key, target] of Object.entries(map)) {
       if (key.endsWith('*') && versionless.startsWith(key.slice(0, -1))) return target.replace('*', versionless.slice(key.length - 1));
     }

@@ -12,6 +12,8 @@
  * calls all return promises (js/runtime/exports.js, resources.js; js/worker/host.js, codec.js).
  */
 
+import { isIdentifierName, isPlainIdentifier } from './identifiers.js';
+
 const TYPED_ARRAYS = {
   u8: 'Uint8Array',
   s8: 'Int8Array',
@@ -28,14 +30,6 @@ const NUMBERS = new Set(['s8', 'u8', 's16', 'u16', 's32', 'u32', 'f32', 'f64']);
 
 /** Global names the declarations refer to, and their own two: never given to a WIT item. */
 const RESERVED_TYPE_NAMES = ['Exports', 'Imports', 'Array', 'Symbol', 'Partial', ...Object.values(TYPED_ARRAYS)];
-
-/** Words that cannot name a parameter (or a `declare const`). */
-const RESERVED_WORDS = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for ' +
-    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
-    'yield let static implements interface package private protected public await arguments eval')
-    .split(' '),
-);
 
 const BLOCKING = ['none', 'jspi', 'worker'];
 
@@ -254,7 +248,7 @@ class Writer {
   }
 
   claim(wanted) {
-    const base = /^[A-Za-z_$][\w$]*$/.test(wanted) ? wanted : `T${wanted.replace(/[^\w$]/g, '_')}`;
+    const base = isIdentifierName(wanted) ? wanted : `T${wanted.replace(/[^\w$]/g, '_')}`;
     let name = base;
     for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
     this.taken.add(name);
@@ -355,7 +349,7 @@ class Writer {
     return params
       .map((p) => {
         let name = p.jsName;
-        if (RESERVED_WORDS.has(name) || !/^[A-Za-z_$][\w$]*$/.test(name)) name = `${name.replace(/[^\w$]/g, '_')}_`;
+        if (!isPlainIdentifier(name)) name = `${name.replace(/[^\w$]/g, '_')}_`;
         while (used.has(name)) name = `${name}_`;
         used.add(name);
         return `${name}: ${this.ts(p.type)}`;
@@ -656,9 +650,5 @@ function quote(s) {
 
 /** A property name, quoted unless it is an identifier. */
 function prop(name) {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
-}
-
-function isPlainIdentifier(name) {
-  return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED_WORDS.has(name);
+  return isIdentifierName(name) ? name : quote(name);
 }

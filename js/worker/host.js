@@ -14,7 +14,7 @@ import { startGuestWorker } from '#platform';
 import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
-import { isReadableStream, workerLocalInterfaces } from '../../polyfill-wasi/js/catalogue.js';
+import { workerInterfaces } from '../../polyfill-wasi/js/catalogue.js';
 import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
@@ -55,31 +55,17 @@ export async function instantiateWithWorker({ plan, modules, name, given, resolv
 }
 
 /**
- * Which WASI interfaces the worker serves (those it can make from plain data), and the options
- * it makes them from. The rest (a ReadableStream on stdin, function overrides of clocks and
- * random, filesystems, HTTP) stay in the page, and the worker calls them there.
+ * Which WASI interfaces the worker serves (those it can make from plain data: the catalogue says
+ * which), and the options it makes them from.
  */
 function workerSide(o) {
-  const local = new Set(workerLocalInterfaces);
-  const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd };
+  const local = workerInterfaces(o);
+  const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd, random: { seed: o.random?.seed } };
   options.env = (Array.isArray(o.env) ? o.env : Object.entries(o.env ?? {})).map(([k, v]) => [String(k), String(v)]);
-  if (!isReadableStream(o.stdin)) {
-    local.add('wasi:cli/stdin');
-    options.stdin = o.stdin instanceof ArrayBuffer ? new Uint8Array(o.stdin) : o.stdin;
-  }
-  const clocks = o.clocks ?? {};
-  if (typeof clocks.monotonic !== 'function' && typeof clocks.wall !== 'function') {
-    local.add('wasi:clocks/monotonic-clock');
-    local.add('wasi:clocks/wall-clock');
-    options.clocks = { monotonic: clocks.monotonic, wall: clocks.wall instanceof Date ? clocks.wall.getTime() : clocks.wall };
-  }
-  if (typeof o.random?.bytes !== 'function') {
-    for (const key of ['wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed']) local.add(key);
-    options.random = { seed: o.random?.seed };
-  }
-  if (o.preopens === undefined || o.preopens === null || Object.keys(o.preopens).length === 0) {
-    local.add('wasi:filesystem/types');
-    local.add('wasi:filesystem/preopens');
+  if (local.has('wasi:cli/stdin')) options.stdin = o.stdin instanceof ArrayBuffer ? new Uint8Array(o.stdin) : o.stdin;
+  if (local.has('wasi:clocks/monotonic-clock')) {
+    const { monotonic, wall } = o.clocks ?? {};
+    options.clocks = { monotonic, wall: wall instanceof Date ? wall.getTime() : wall };
   }
   return { local, options };
 }

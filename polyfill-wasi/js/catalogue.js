@@ -8,50 +8,61 @@
 export const isReadableStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 
 /**
+ * Under `blocking: 'worker'`, whether the guest's worker makes an interface itself, given the
+ * instance's WASI options: always, never (HTTP needs the page), or when its options are plain data
+ * that can cross to the worker (no functions, streams or filesystems: those stay in the page, and
+ * the worker calls them there).
+ */
+const ALWAYS = () => true;
+const NEVER = () => false;
+const plainStdin = (o) => !isReadableStream(o.stdin);
+const plainClocks = (o) => typeof o.clocks?.monotonic !== 'function' && typeof o.clocks?.wall !== 'function';
+const plainRandom = (o) => typeof o.random?.bytes !== 'function';
+const noPreopens = (o) => o.preopens === undefined || o.preopens === null || Object.keys(o.preopens).length === 0;
+
+/**
  * Every interface createWasi() implements, by versionless name: the one list the runtime routes a
- * component's WASI imports by. `worker`: what a guest's worker does with it under
- * `blocking: 'worker'`: 'local' (made there from plain data), 'options' (there unless its options
- * hold functions or streams: js/worker/host.js), or 'page' (always served from the page).
+ * component's WASI imports by, each with whether a worker makes it (above).
  */
 const INTERFACES = {
-  'wasi:cli/environment': 'local',
-  'wasi:cli/exit': 'local',
-  'wasi:cli/stdin': 'options',
-  'wasi:cli/stdout': 'local',
-  'wasi:cli/stderr': 'local',
-  'wasi:cli/terminal-input': 'local',
-  'wasi:cli/terminal-output': 'local',
-  'wasi:cli/terminal-stdin': 'local',
-  'wasi:cli/terminal-stdout': 'local',
-  'wasi:cli/terminal-stderr': 'local',
-  'wasi:clocks/monotonic-clock': 'options',
-  'wasi:clocks/wall-clock': 'options',
-  'wasi:random/random': 'options',
-  'wasi:random/insecure': 'options',
-  'wasi:random/insecure-seed': 'options',
-  'wasi:io/error': 'local',
-  'wasi:io/poll': 'local',
-  'wasi:io/streams': 'local',
-  'wasi:filesystem/types': 'options',
-  'wasi:filesystem/preopens': 'options',
+  'wasi:cli/environment': ALWAYS,
+  'wasi:cli/exit': ALWAYS,
+  'wasi:cli/stdin': plainStdin,
+  'wasi:cli/stdout': ALWAYS,
+  'wasi:cli/stderr': ALWAYS,
+  'wasi:cli/terminal-input': ALWAYS,
+  'wasi:cli/terminal-output': ALWAYS,
+  'wasi:cli/terminal-stdin': ALWAYS,
+  'wasi:cli/terminal-stdout': ALWAYS,
+  'wasi:cli/terminal-stderr': ALWAYS,
+  'wasi:clocks/monotonic-clock': plainClocks,
+  'wasi:clocks/wall-clock': plainClocks,
+  'wasi:random/random': plainRandom,
+  'wasi:random/insecure': plainRandom,
+  'wasi:random/insecure-seed': plainRandom,
+  'wasi:io/error': ALWAYS,
+  'wasi:io/poll': ALWAYS,
+  'wasi:io/streams': ALWAYS,
+  'wasi:filesystem/types': noPreopens,
+  'wasi:filesystem/preopens': noPreopens,
   // Every socket operation fails with `not-supported`: a page cannot open sockets.
-  'wasi:sockets/network': 'local',
-  'wasi:sockets/instance-network': 'local',
-  'wasi:sockets/tcp': 'local',
-  'wasi:sockets/tcp-create-socket': 'local',
-  'wasi:sockets/udp': 'local',
-  'wasi:sockets/udp-create-socket': 'local',
-  'wasi:sockets/ip-name-lookup': 'local',
+  'wasi:sockets/network': ALWAYS,
+  'wasi:sockets/instance-network': ALWAYS,
+  'wasi:sockets/tcp': ALWAYS,
+  'wasi:sockets/tcp-create-socket': ALWAYS,
+  'wasi:sockets/udp': ALWAYS,
+  'wasi:sockets/udp-create-socket': ALWAYS,
+  'wasi:sockets/ip-name-lookup': ALWAYS,
   // Outgoing requests over `fetch` (a page cannot serve HTTP, so no incoming-handler).
-  'wasi:http/types': 'page',
-  'wasi:http/outgoing-handler': 'page',
+  'wasi:http/types': NEVER,
+  'wasi:http/outgoing-handler': NEVER,
 };
 
 /** The interfaces createWasi() implements, by versionless name. */
 export const interfaces = Object.freeze(Object.keys(INTERFACES));
 
-/** The interfaces a guest's worker always makes itself. */
-export const workerLocalInterfaces = Object.freeze(interfaces.filter((name) => INTERFACES[name] === 'local'));
+/** The interfaces a guest's worker makes itself for an instance with these WASI options. */
+export const workerInterfaces = (options) => new Set(interfaces.filter((name) => INTERFACES[name](options)));
 
 /**
  * The polyfill's interface serving the import `importName` (`wasi:cli/stdout@0.2.6` →
@@ -80,14 +91,15 @@ const WRITE_WAITS = [
 
 /**
  * Which WASI imports may wait, for a component importing `importNames` (full names, versions
- * included) with these options: a set of `interface#function` (versionless interface).
+ * included) with these options: a set of `interface#function` (versionless interface), of the
+ * interfaces the polyfill serves (wasiInterface).
  * @param {string[]} importNames
  * @param {WasiOptions} [options]
  */
 export function waitingFunctions(importNames, options = {}) {
-  const versionless = importNames.map((n) => n.replace(/@[^/]*$/, ''));
-  const http = versionless.some((n) => n.startsWith('wasi:http/'));
-  const stdinStream = isReadableStream(options.stdin) && versionless.includes('wasi:cli/stdin');
+  const served = importNames.map(wasiInterface);
+  const http = served.some((n) => n?.startsWith('wasi:http/'));
+  const stdinStream = isReadableStream(options.stdin) && served.includes('wasi:cli/stdin');
   const set = new Set(POLL_WAITS.map((f) => `wasi:io/poll#${f}`));
   if (http || stdinStream) for (const f of [...READ_WAITS, '[method]output-stream.blocking-splice']) set.add(`wasi:io/streams#${f}`);
   if (http) for (const f of WRITE_WAITS) set.add(`wasi:io/streams#${f}`);
@@ -96,14 +108,15 @@ export function waitingFunctions(importNames, options = {}) {
 
 /**
  * Whether a component importing `imports` (as `component.imports` lists them) can ever have to
- * wait: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
+ * wait on the polyfill: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
  * every pollable is ready at once, and `blocking: 'none'` costs nothing.
  * @param {{name: string, functions: string[]}[]} imports
  * @param {WasiOptions} [options]
  */
 export function mayWait(imports, options = {}) {
   return imports.some(({ name, functions }) => {
-    const n = name.replace(/@[^/]*$/, '');
+    const n = wasiInterface(name);
+    if (n === null) return false;
     if (n.startsWith('wasi:http/')) return true;
     if (n === 'wasi:clocks/monotonic-clock') return functions.some((f) => f.startsWith('subscribe-'));
     if (n === 'wasi:cli/stdin') return isReadableStream(options.stdin);

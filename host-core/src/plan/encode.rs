@@ -268,28 +268,17 @@ impl ToJson for Callee {
 
 impl ToJson for Member {
     fn write_json(&self, out: &mut String) {
-        let kind = match self.kind {
-            MemberKind::Constructor => "constructor",
-            MemberKind::Method => "method",
-            MemberKind::Static => "static",
-        };
-        object(out).field("kind", kind).field("resource", &self.resource).end();
+        object(out).field("kind", self.kind.as_str()).field("resource", &self.resource).end();
     }
 }
 
 impl ToJson for HostCallee {
     fn write_json(&self, out: &mut String) {
-        let kind = match self.kind {
-            CalleeKind::Freestanding => "freestanding",
-            CalleeKind::Method => "method",
-            CalleeKind::Static => "static",
-            CalleeKind::Constructor => "constructor",
-        };
         object(out)
             .field("import", &self.import)
             .field("name", &self.name)
-            .field("kind", kind)
-            .field("resource", &self.resource)
+            .field("kind", self.member.map_or("freestanding", |m| m.kind.as_str()))
+            .field("resource", &self.member.map(|m| m.resource))
             .field("jsName", &self.js_name)
             .end();
     }

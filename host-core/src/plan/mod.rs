@@ -93,14 +93,6 @@ impl Step {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalleeKind {
-    Freestanding,
-    Method,
-    Static,
-    Constructor,
-}
-
 /// What a lowered function calls.
 #[derive(Debug, Clone)]
 pub enum Callee {
@@ -117,8 +109,9 @@ pub enum Callee {
 pub struct HostCallee {
     pub import: ImportId,
     pub name: String,
-    pub kind: CalleeKind,
-    pub resource: Option<ResourceId>,
+    /// For a `[constructor]`, `[method]` or `[static]` of a resource of the import; none for a
+    /// freestanding function.
+    pub member: Option<Member>,
     pub js_name: String,
 }
 
@@ -153,8 +146,9 @@ pub struct Resource {
     pub component_instance: Option<ComponentInstanceId>,
 }
 
-/// What an exported `[constructor]r`, `[method]r.f` or `[static]r.f` function is to the class of
-/// guest resource `resource` that JS makes for it (`jsName` is the member's name there).
+/// What a `[constructor]r`, `[method]r.f` or `[static]r.f` function is to the class of resource
+/// `resource`: the host's class for a lowered import, the one JS makes for an exported guest
+/// resource (`jsName` is the member's name there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {
     pub kind: MemberKind,
@@ -166,6 +160,29 @@ pub enum MemberKind {
     Constructor,
     Method,
     Static,
+}
+
+impl MemberKind {
+    /// wit-component's naming of resource functions: `[constructor]r`, `[method]r.f` and
+    /// `[static]r.f` give the kind and `r`; any other name is no member.
+    pub fn parse(name: &str) -> Option<(MemberKind, &str)> {
+        if let Some(resource) = name.strip_prefix("[constructor]") {
+            return Some((MemberKind::Constructor, resource));
+        }
+        let (kind, rest) = match name.strip_prefix("[method]") {
+            Some(rest) => (MemberKind::Method, rest),
+            None => (MemberKind::Static, name.strip_prefix("[static]")?),
+        };
+        Some((kind, rest.split_once('.').map_or(rest, |(resource, _)| resource)))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Constructor => "constructor",
+            MemberKind::Method => "method",
+            MemberKind::Static => "static",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

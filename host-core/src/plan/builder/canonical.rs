@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::ids::{ImportId, ResourceId};
 use crate::names::member_js_name;
 use crate::plan::scope::{lookup, FuncEntry, TypeEntry};
-use crate::plan::{Callee, CalleeKind, HostCallee, ImportKind, Options, Step, StringEncoding};
+use crate::plan::{Callee, HostCallee, ImportKind, Member, MemberKind, Options, Step, StringEncoding};
 use wasmparser::{CanonicalFunction, CanonicalOption};
 
 impl Builder<'_> {
@@ -104,13 +104,7 @@ impl Builder<'_> {
     fn callee(&self, import: ImportId, name: &str, offset: usize) -> Result<HostCallee> {
         let imported = &self.imports[import.index()];
         if imported.kind == ImportKind::Func {
-            return Ok(HostCallee {
-                import,
-                name: name.to_string(),
-                kind: CalleeKind::Freestanding,
-                resource: None,
-                js_name: imported.js_name.clone(),
-            });
+            return Ok(HostCallee { import, name: name.to_string(), member: None, js_name: imported.js_name.clone() });
         }
         let named_resource = |resource_name: &str| {
             imported
@@ -120,16 +114,10 @@ impl Builder<'_> {
                 .find(|&r| self.resources[r.index()].name == resource_name)
                 .ok_or_else(|| Error::invalid(format!("`{name}` names an unknown resource `{resource_name}`"), offset))
         };
-        let js_name = member_js_name(name);
-        let (kind, resource) = if let Some(rest) = name.strip_prefix("[method]") {
-            (CalleeKind::Method, Some(named_resource(rest.split('.').next().unwrap_or(rest))?))
-        } else if let Some(rest) = name.strip_prefix("[static]") {
-            (CalleeKind::Static, Some(named_resource(rest.split('.').next().unwrap_or(rest))?))
-        } else if let Some(resource) = name.strip_prefix("[constructor]") {
-            (CalleeKind::Constructor, Some(named_resource(resource)?))
-        } else {
-            (CalleeKind::Freestanding, None)
+        let member = match MemberKind::parse(name) {
+            Some((kind, resource_name)) => Some(Member { kind, resource: named_resource(resource_name)? }),
+            None => None,
         };
-        Ok(HostCallee { import, name: name.to_string(), kind, resource, js_name })
+        Ok(HostCallee { import, name: name.to_string(), member, js_name: member_js_name(name) })
     }
 }

@@ -121,15 +121,7 @@ impl<'a> Builder<'a> {
     /// `own<r>` result, a method's `borrow<r>` receiver), else by the name in its own; none if that
     /// resource is not the component's own (only a guest resource has a class).
     fn member_of(&self, name: &str, sig: &FuncSig) -> Option<Member> {
-        let (kind, resource_name) = if let Some(resource) = name.strip_prefix("[constructor]") {
-            (MemberKind::Constructor, resource)
-        } else if let Some(rest) = name.strip_prefix("[method]") {
-            (MemberKind::Method, rest.split('.').next()?)
-        } else if let Some(rest) = name.strip_prefix("[static]") {
-            (MemberKind::Static, rest.split('.').next()?)
-        } else {
-            return None;
-        };
+        let (kind, resource_name) = MemberKind::parse(name)?;
         let own = |ty: TypeId| match self.arena.get(ty).kind {
             TypeKind::Own { resource } => Some(resource),
             _ => None,
