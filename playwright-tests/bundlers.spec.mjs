@@ -70,14 +70,9 @@ for (const bundler of ['esbuild', 'rollup', 'webpack', 'vite']) {
 
 test('vite dev server: the app runs unbuilt, with no configuration', async ({ page }) => {
   test.setTimeout(180_000);
-  const { createServer } = await import('vite');
-  const vite = await createServer({
-    root: dir, logLevel: 'silent', configFile: false,
-    server: { host: '127.0.0.1', port: 0, headers: ISOLATION, watch: null },
-  });
-  await vite.listen();
+  const vite = await viteDevServer(dir, { server: { watch: null } });
   try {
-    expect(await appResult(page, vite.resolvedUrls.local[0])).toEqual(EXPECTED);
+    expect(await appResult(page, vite.url)).toEqual(EXPECTED);
   } finally {
     await vite.close();
   }
@@ -125,15 +120,10 @@ test.describe('ahead-of-time output', () => {
 
   test('vite plugin on the dev server: the component module runs, and a rebuilt .wasm reloads the page', async ({ page }) => {
     test.setTimeout(180_000);
-    const { createServer } = await import('vite');
     const { terrarium } = await import(path.join(aotDir, 'node_modules/terrarium-wasm/js/bundlers/vite.js'));
-    const vite = await createServer({
-      root: aotDir, logLevel: 'silent', configFile: false, plugins: [terrarium(COMPONENT_OPTIONS)],
-      server: { host: '127.0.0.1', port: 0, headers: ISOLATION },
-    });
-    await vite.listen();
+    const vite = await viteDevServer(aotDir, { plugins: [terrarium(COMPONENT_OPTIONS)] });
     try {
-      expect(await appResult(page, vite.resolvedUrls.local[0])).toEqual(COMPONENT_EXPECTED);
+      expect(await appResult(page, vite.url)).toEqual(COMPONENT_EXPECTED);
       // Another component in calc.wasm's place: the page reloads by itself and shows its exports.
       copyFileSync(path.join(ROOT, 'dist/components/hello.wasm'), path.join(aotDir, 'calc.wasm'));
       await expect(page.locator('#out')).toHaveText(JSON.stringify({ names: ['run', 'wasi:cli/run@0.2.0'], workerAdd: 42 }), { timeout: 60_000 });
@@ -161,6 +151,17 @@ test.describe('ahead-of-time output', () => {
     expect(unwanted).toEqual([]);
   });
 });
+
+/** Vite's dev server for the app in `root`, cross-origin isolated; `config` adds to its configuration. */
+async function viteDevServer(root, { server = {}, ...config } = {}) {
+  const { createServer } = await import('vite');
+  const vite = await createServer({
+    root, logLevel: 'silent', configFile: false, ...config,
+    server: { host: '127.0.0.1', port: 0, headers: ISOLATION, ...server },
+  });
+  await vite.listen();
+  return { url: vite.resolvedUrls.local[0], close: () => vite.close() };
+}
 
 async function vitePreview(root, outDir) {
   const { preview } = await import('vite');
