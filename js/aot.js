@@ -1,14 +1,14 @@
 /**
  * `terrarium-wasm/aot`: what the output of `terrarium transpile` runs on. The component was parsed,
  * validated and planned when it was transpiled, so a page loads no planner: only the runtime, and
- * the WASI packages its component imports, which the generated entry hands over.
+ * the WASI packages its component imports, which the generated entry hands over (none at all
+ * when it imports none).
  */
 
 import { checkInstantiateArguments } from './arguments.js';
 import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { instantiateComponent } from './instantiate-component.js';
-import { composeWasi } from '../polyfill-wasi/js/compose.js';
 import { isNode, readFileBytes } from '#platform';
 
 export { TerrariumError, ComponentError } from './errors.js';
@@ -20,13 +20,13 @@ export { TerrariumError, ComponentError } from './errors.js';
  *   URL of its `.wasm` file, or the module itself (null for a core-module import)
  * @param {Record<string, any>} imports as `component.instantiate` takes them
  * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options
- * @param {import('../polyfill-wasi/js/compose.js').WasiPackage[]} wasiPackages the WASI packages the
- *   component imports (none with `--no-wasi`)
+ * @param {import('../polyfill-wasi/js/compose.js').WasiHost|null} wasi made of the WASI packages the
+ *   component imports (`wasiOfPackages`); null when it imports none, or with `--no-wasi`
  */
-export async function instantiateTranspiled(plan, modules, imports, options, wasiPackages) {
+export async function instantiateTranspiled(plan, modules, imports, options, wasi) {
   checkInstantiateArguments('instantiate', imports, options);
   const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index)));
-  return instantiateComponent(plan, compiled, imports, options, (wasiOptions, how) => composeWasi(wasiOptions, how, wasiPackages));
+  return instantiateComponent(plan, compiled, imports, options, wasi);
 }
 
 /** One core module, compiled from its file unless the caller gave it compiled. */

@@ -4,7 +4,7 @@
  */
 
 import { describe } from './abi/invalid.js';
-import { WASI_OPTION_KEYS } from '../polyfill-wasi/js/catalogue.js';
+import { WASI_OPTION_KEYS } from '../polyfill-wasi/js/options.js';
 
 /** A plain options-like object: not null, not an array. */
 export const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -14,7 +14,6 @@
 
 import { TerrariumError } from './errors.js';
 import { features } from './features.js';
-import { mayWait } from '../polyfill-wasi/js/catalogue.js';
 
 export const BLOCKING_MODES = Object.freeze(['none', 'jspi', 'worker', 'auto']);
 
@@ -34,17 +33,16 @@ export function unavailable(mode) {
 /**
  * The mode an instance of a component importing `imports` runs in.
  * @param {string|undefined} requested
- * @param {{name: string, functions: string[]}[]} imports as `component.imports` lists them
- * @param {object} wasiOptions
+ * @param {() => boolean} mayWait whether the instance can ever have to wait (a WASI host's `mayWait`)
  * @param {string} fallback the mode used when `requested` is undefined
  */
-export function resolveBlocking(requested, imports, wasiOptions, fallback) {
+export function resolveBlocking(requested, mayWait, fallback) {
   const mode = requested ?? fallback;
   if (!BLOCKING_MODES.includes(mode)) {
     throw new TypeError(`blocking must be one of ${BLOCKING_MODES.map((m) => `'${m}'`).join(', ')}, not ${JSON.stringify(mode)}`);
   }
   if (mode === 'auto') {
-    if (!mayWait(imports, wasiOptions)) return 'none';
+    if (!mayWait()) return 'none';
     if (features.jspi) return 'jspi';
     if (features.workerBlocking) return 'worker';
     return 'none';

@@ -4,6 +4,7 @@
 
 import { engine } from './engine.js';
 import { createWasi } from '../polyfill-wasi/js/index.js';
+import { wasiHost } from '../polyfill-wasi/js/compose.js';
 import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
@@ -95,7 +96,7 @@ export class Component {
    * values), 'jspi' or 'worker' (it waits; exports return promises), or 'auto' (see blocking.js).
    * `instance.blocking` says which one the instance got.
    * @param {Record<string, any>} [imports]
-   * @param {{wasi?: import('../polyfill-wasi/js/catalogue.js').WasiOptions, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} [options]
+   * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} [options]
    */
   async instantiate(imports = {}, options = {}) {
     checkInstantiateArguments('instantiate', imports, options);
@@ -104,6 +105,6 @@ export class Component {
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/'))
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
-    return instantiateComponent(plan, this.#modules, imports, options, (wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
+    return instantiateComponent(plan, this.#modules, imports, options, wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http })));
   }
 }

@@ -6,26 +6,25 @@
 
 import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
-import { waitingFunctions } from '../polyfill-wasi/js/catalogue.js';
 import { resolveBlocking } from './blocking.js';
 
 /**
  * @param {any} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules`
  * @param {Record<string, any>} imports checked by the caller (arguments.js)
- * @param {{wasi?: import('../polyfill-wasi/js/catalogue.js').WasiOptions, blocking?: string, name?: string}} options
- * @param {(options: object, how: import('../polyfill-wasi/js/compose.js').WasiHow) => ReturnType<typeof import('../polyfill-wasi/js/compose.js').composeWasi>} makeWasi
- *   the WASI of one instance, from the packages the caller has
+ * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
+ * @param {import('../polyfill-wasi/js/compose.js').WasiHost|null} wasiHost the WASI the caller
+ *   has, or null: then every import is the host's and nothing waits
  */
-export async function instantiateComponent(plan, modules, imports, options, makeWasi) {
+export async function instantiateComponent(plan, modules, imports, options, wasiHost) {
   const wasiOptions = options.wasi ?? {};
-  const blocking = resolveBlocking(options.blocking, plan.imports, wasiOptions, 'none');
+  const blocking = resolveBlocking(options.blocking, () => wasiHost?.mayWait(plan.imports, wasiOptions) ?? false, 'none');
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {
     const wanted = plan.imports[index];
     const value = given(wanted);
-    if (wanted.wasi === null) return value;
+    if (wanted.wasi === null || wasiHost === null) return value;
     const builtin = wasi.imports[wanted.wasi];
     return value === undefined ? builtin : { ...builtin, ...value };
   };
@@ -33,15 +32,16 @@ export async function instantiateComponent(plan, modules, imports, options, make
   if (blocking === 'worker') {
     // The worker's side is fetched only for instances that use it.
     const { instantiateWithWorker } = await import('./worker/host.js');
+    const makeWasi = wasiHost?.compose ?? null;
     return instantiateWithWorker({ plan, modules, name: options.name ?? 'component', given, resolveWith, makeWasi, wasiOptions });
   }
 
   const jspi = blocking === 'jspi';
-  const wasi = makeWasi(wasiOptions, { wait: jspi ? 'async' : 'none' });
-  const waiting = jspi ? waitingFunctions(plan.imports.map((i) => i.name), wasiOptions) : null;
+  const wasi = wasiHost?.compose(wasiOptions, { wait: jspi ? 'async' : 'none' }) ?? NO_WASI;
+  const waiting = jspi && wasiHost !== null ? wasiHost.waitingFunctions(plan.imports.map((i) => i.name), wasiOptions) : null;
   const mayWait = (index, func) => {
     const wanted = plan.imports[index];
-    return wanted.wasi !== null && waiting.has(`${wanted.wasi}#${func}`);
+    return waiting !== null && wanted.wasi !== null && waiting.has(`${wanted.wasi}#${func}`);
   };
   let instance;
   try {
@@ -61,3 +61,6 @@ export async function instantiateComponent(plan, modules, imports, options, make
   };
   return instance;
 }
+
+/** The WASI session of an instance without WASI: nothing to flush or close. */
+const NO_WASI = Object.freeze({ imports: {}, flush() {}, end() {} });

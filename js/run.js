@@ -15,7 +15,7 @@ import { describe } from './abi/invalid.js';
  * `source` is a URL), plus `imports`, `validate` and `blocking`, which defaults to 'auto': a
  * component that can wait gets JSPI where the engine has it, else a worker, else none.
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
- * @param {import('../polyfill-wasi/js/catalogue.js').WasiOptions & {imports?: Record<string, any>,
+ * @param {import('../polyfill-wasi/js/options.js').WasiOptions & {imports?: Record<string, any>,
  *   validate?: boolean, blocking?: 'none'|'jspi'|'worker'|'auto'}} [options]
  * @returns {Promise<{exitCode: number}>}
  */

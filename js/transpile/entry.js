@@ -41,6 +41,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
+    ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
   const hostImports = plan.imports.map((imp, index) => ({ imp, index })).filter(({ imp }) => !wasi || imp.wasi === null);
@@ -53,7 +54,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   lines.push(
     '',
     `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
-    `const wasi = [${packages.map((p) => WASI_PACKAGES[p]).join(', ')}];`,
+    `const wasi = ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'};`,
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;
   if (instantiation === 'async') {

@@ -15,6 +15,7 @@ import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
 import { workerInterfaces } from '../../polyfill-wasi/js/catalogue.js';
+import { composeWasi } from '../../polyfill-wasi/js/compose.js';
 import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
@@ -22,14 +23,15 @@ import { Peer, revive } from './codec.js';
 
 /**
  * An instance whose guest runs in a worker (`blocking: 'worker'`): the page's WASI session, made
- * by `makeWasi`, serves what the worker cannot make itself (workerSide).
+ * by `makeWasi`, serves what the worker cannot make itself (workerSide). Without `makeWasi` the
+ * component has no WASI: every import is the page's.
  * @param {object} o
  * @param {any} o.plan
  * @param {WebAssembly.Module[]} o.modules
  * @param {string} o.name
  * @param {(wanted: any) => any} o.given the host's own value for an import, if any
  * @param {(wasi: any) => (i: number) => any} o.resolveWith the value of import `i`, the host's or WASI's
- * @param {Function} o.makeWasi
+ * @param {import('../../polyfill-wasi/js/compose.js').WasiHost['compose']|null} o.makeWasi
  * @param {object} o.wasiOptions
  */
 export async function instantiateWithWorker({ plan, modules, name, given, resolveWith, makeWasi, wasiOptions }) {
@@ -37,8 +39,9 @@ export async function instantiateWithWorker({ plan, modules, name, given, resolv
     stdout: makeSink(wasiOptions.stdout, 'log', 'stdout'),
     stderr: makeSink(wasiOptions.stderr, 'error', 'stderr'),
   };
-  const wasi = makeWasi(wasiOptions, { wait: 'async', sinks });
-  const { local, options: workerWasi } = workerSide(wasiOptions);
+  const how = { wait: 'async', sinks };
+  const wasi = makeWasi === null ? composeWasi(wasiOptions, how, []) : makeWasi(wasiOptions, how);
+  const { local, options: workerWasi } = workerSide(wasiOptions, makeWasi !== null);
   const localKey = (i) => {
     const wanted = plan.imports[i];
     return wanted.wasi !== null && given(wanted) === undefined && local.has(wanted.wasi) ? wanted.wasi : null;
@@ -56,10 +59,10 @@ export async function instantiateWithWorker({ plan, modules, name, given, resolv
 
 /**
  * Which WASI interfaces the worker serves (those it can make from plain data: the catalogue says
- * which), and the options it makes them from.
+ * which; none when the component has no WASI), and the options it makes them from.
  */
-function workerSide(o) {
-  const local = workerInterfaces(o);
+function workerSide(o, hasWasi) {
+  const local = hasWasi ? workerInterfaces(o) : new Set();
   const options = { args: Array.from(o.args ?? [], String), cwd: o.cwd, random: { seed: o.random?.seed } };
   options.env = (Array.isArray(o.env) ? o.env : Object.entries(o.env ?? {})).map(([k, v]) => [String(k), String(v)]);
   if (local.has('wasi:cli/stdin')) options.stdin = o.stdin instanceof ArrayBuffer ? new Uint8Array(o.stdin) : o.stdin;

@@ -1,11 +1,10 @@
 /**
- * What Terrarium's WASI polyfill offers, known without loading it: the interfaces it implements,
- * which of their functions may wait, and its options. The runtime decides with these; the
- * packages themselves (cli.js, clocks.js, …) load only for components that import them.
+ * What Terrarium's WASI polyfill offers, known without loading it: the interfaces it implements
+ * and which of their functions may wait (its options: options.js). The runtime decides with
+ * these; the packages themselves (cli.js, clocks.js, …) load only for components that import them.
  */
 
-/** Whether `value` is a ReadableStream (of any realm). */
-export const isReadableStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
+import { isReadableStream } from './options.js';
 
 /**
  * Under `blocking: 'worker'`, whether the guest's worker makes an interface itself, given the
@@ -94,7 +93,7 @@ const WRITE_WAITS = [
  * included) with these options: a set of `interface#function` (versionless interface), of the
  * interfaces the polyfill serves (wasiInterface).
  * @param {string[]} importNames
- * @param {WasiOptions} [options]
+ * @param {import('./options.js').WasiOptions} [options]
  */
 export function waitingFunctions(importNames, options = {}) {
   const served = importNames.map(wasiInterface);
@@ -111,7 +110,7 @@ export function waitingFunctions(importNames, options = {}) {
  * wait on the polyfill: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
  * every pollable is ready at once, and `blocking: 'none'` costs nothing.
  * @param {{name: string, functions: string[]}[]} imports
- * @param {WasiOptions} [options]
+ * @param {import('./options.js').WasiOptions} [options]
  */
 export function mayWait(imports, options = {}) {
   return imports.some(({ name, functions }) => {
@@ -123,27 +122,3 @@ export function mayWait(imports, options = {}) {
     return false;
   });
 }
-
-/**
- * @typedef {object} WasiOptions
- * @property {string[]} [args] what get-arguments returns (argv[0] included if wanted)
- * @property {Record<string,string>|Array<[string,string]>} [env]
- * @property {string} [cwd] what `wasi:cli/environment.initial-cwd` returns (none by default)
- * @property {string|Uint8Array|ArrayBuffer|ReadableStream<Uint8Array>} [stdin] bytes are read in
- *   chunks, then `closed`; a ReadableStream is read as it arrives (waiting needs JSPI or a
- *   worker); undefined = empty
- * @property {((bytes: Uint8Array) => void)|'console'} [stdout] callback gets a copy of each write;
- *   'console'/undefined prints lines with console.log
- * @property {((bytes: Uint8Array) => void)|'console'} [stderr] as stdout, with console.error
- * @property {Record<string, any>} [preopens] guest path → filesystem (from createFilesystem()), or
- *   in Node `{ hostPath, readOnly }`, a folder of the host
- * @property {typeof fetch} [fetch] the fetch wasi:http uses (default: globalThis.fetch)
- * @property {{requestBodies?: 'auto'|'stream'|'buffer'}} [http] how request bodies go out
- * @property {{monotonic?: 'virtual'|(() => bigint|number), wall?: Date|number|(() => any)}} [clocks]
- * @property {{seed?: number|bigint, bytes?: (n: number) => Uint8Array}} [random]
- */
-
-/** The keys of `WasiOptions`, so a misspelt one is refused rather than silently ignored. */
-export const WASI_OPTION_KEYS = Object.freeze([
-  'args', 'env', 'cwd', 'stdin', 'stdout', 'stderr', 'preopens', 'fetch', 'http', 'clocks', 'random',
-]);

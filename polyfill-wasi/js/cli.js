@@ -7,7 +7,7 @@
 import { WasiExit } from '../../js/errors.js';
 import { BytesSource, InputStream, OutputStream, StreamSource, closedError } from './io.js';
 import { Waiter } from './wait.js';
-import { isReadableStream } from './catalogue.js';
+import { isReadableStream } from './options.js';
 
 /**
  * Sink that hands each write to an embedder callback. The copy keeps the

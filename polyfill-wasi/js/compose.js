@@ -5,9 +5,10 @@
  */
 
 import { Waiter } from './wait.js';
+import { mayWait, waitingFunctions } from './catalogue.js';
 
 /**
- * @typedef {(options: import('./catalogue.js').WasiOptions, waiter: Waiter, how: WasiHow) =>
+ * @typedef {(options: import('./options.js').WasiOptions, waiter: Waiter, how: WasiHow) =>
  *   {interfaces: Record<string, object>, flush?: () => void, end?: () => void}} WasiPackage
  * @typedef {{wait?: 'none'|'async'|'sync', waiter?: Waiter, sinks?: {stdout?: any, stderr?: any}}} WasiHow
  *   `wait`: what a call that must wait does (wait.js): trap ('none', the default), return a
@@ -16,7 +17,7 @@ import { Waiter } from './wait.js';
  */
 
 /**
- * @param {import('./catalogue.js').WasiOptions} options
+ * @param {import('./options.js').WasiOptions} options
  * @param {WasiHow} how
  * @param {WasiPackage[]} packages
  * @returns {{ imports: Record<string, object>, flush: () => void, end: () => void, waiter: Waiter }}
@@ -34,3 +35,18 @@ export function composeWasi(options, how, packages) {
     waiter,
   };
 }
+
+/**
+ * A WASI as the runtime uses it (js/instantiate-component.js): `compose` makes one instance's,
+ * and the catalogue's `mayWait` and `waitingFunctions` say which of its calls may have to wait.
+ * A component that imports no WASI (or whose output was transpiled `--no-wasi`) has none, so
+ * its page loads none of this.
+ * @typedef {{compose: (options: import('./options.js').WasiOptions, how: WasiHow) => ReturnType<typeof composeWasi>,
+ *   mayWait: typeof mayWait, waitingFunctions: typeof waitingFunctions}} WasiHost
+ * @param {WasiHost['compose']} compose
+ * @returns {WasiHost}
+ */
+export const wasiHost = (compose) => ({ compose, mayWait, waitingFunctions });
+
+/** The WASI host of these packages: ahead-of-time output's, with those its component imports. */
+export const wasiOfPackages = (packages) => wasiHost((options, how) => composeWasi(options, how, packages));

@@ -10,8 +10,9 @@ import { ioPackage } from './io.js';
 import { randomPackage } from './random.js';
 import { socketsPackage } from './sockets.js';
 
-export { interfaces, waitingFunctions, mayWait, WASI_OPTION_KEYS } from './catalogue.js';
-/** @typedef {import('./catalogue.js').WasiOptions} WasiOptions */
+export { interfaces, waitingFunctions, mayWait } from './catalogue.js';
+export { WASI_OPTION_KEYS } from './options.js';
+/** @typedef {import('./options.js').WasiOptions} WasiOptions */
 
 /**
  * Creates the WASI imports for one guest instance: every package, wasi:http only when `how.http`

@@ -78,11 +78,33 @@ test('an entry imports the runtime and only the WASI packages its component impo
   const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
   assert.deepEqual(importsOf(hello), [
     'terrarium-wasm/aot',
-    ...['cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
+    ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
   const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
   assert.ok(importsOf(http).includes('terrarium-wasm/wasi/http.js'));
   assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
+});
+
+/** The polyfill's files in the code a page loads at once for a transpiled entry (esbuild, lazy chunks left out). */
+async function polyfillFilesLoadedAtOnce(entry) {
+  const esbuild = await import('esbuild');
+  const { metafile } = await esbuild.build({
+    entryPoints: [entry], bundle: true, splitting: true, format: 'esm', platform: 'browser', write: false,
+    metafile: true, logLevel: 'error', outdir: `${out}bundled`, external: ['*.wasm', 'node:*'],
+  });
+  const [, output] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint);
+  const chunks = [output, ...output.imports.filter((i) => i.kind === 'import-statement').map((i) => metafile.outputs[i.path])];
+  return [...new Set(chunks.flatMap((o) => Object.keys(o.inputs)))].filter((f) => f.startsWith('polyfill-wasi/')).sort();
+}
+
+test('a page loads none of the polyfill for a component without WASI imports, and only what it imports otherwise', async () => {
+  await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
+  // Only the check of `options.wasi`, which instantiate() takes from every caller.
+  assert.deepEqual(await polyfillFilesLoadedAtOnce(`${out}bench-alone/bench.js`), ['polyfill-wasi/js/options.js']);
+  await transpiled('hello', 'hello-once', '--instantiation', 'async');
+  const hello = await polyfillFilesLoadedAtOnce(`${out}hello-once/hello.js`);
+  for (const file of ['catalogue', 'compose', 'wait', 'cli', 'io']) assert.ok(hello.includes(`polyfill-wasi/js/${file}.js`), hello.join(' '));
+  assert.ok(!hello.includes('polyfill-wasi/js/http.js'), hello.join(' '));
 });
 
 test('--instantiation async: instantiate() with WASI options runs a command, as load() does', async () => {
@@ -155,6 +177,21 @@ test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a l
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
   exports.run.run();
   assert.match(stdout.text(), /^hello from wasi\n/);
+  // In a worker too: the page's own WASI serves the guest there, the worker makes none of its own.
+  const inWorker = collector();
+  const worker = await instantiate(null, createWasi({ args: ['hello'], stdout: inWorker, stderr: () => {} }).imports, { blocking: 'worker' });
+  await worker.run.run();
+  assert.match(inWorker.text(), /^hello from wasi\n/);
+});
+
+test('a component without WASI runs in a worker from its output, its host imports served by the page', async () => {
+  const { instantiate } = await transpiled('bench', 'bench-worker', '--instantiation', 'async');
+  const logged = [];
+  const exports = await instantiate(null, { 'example:bench/host': { log: (m) => logged.push(m) } }, { blocking: 'worker' });
+  assert.equal(await exports.api.add(0xffff_ffff, 2), 1);
+  assert.equal(await exports.api.sumBytes(new Uint8Array([1, 2, 250])), 253n);
+  await exports.api.callHost('from the worker');
+  assert.deepEqual(logged, ['from the worker']);
 });
 
 test('an invalid component: the same typed error and offset as load(), and nothing written', async () => {
