@@ -1,8 +1,8 @@
 /**
  * `terrarium-wasm/aot`: what the output of `terrarium transpile` runs on. The component was parsed,
  * validated and planned when it was transpiled, so a page loads no planner: only the runtime, and
- * the WASI packages its component imports, which the generated entry hands over (none at all
- * when it imports none).
+ * the parts its component uses, which the generated entry hands over: the WASI packages it imports
+ * (none at all when it imports none), and the resource runtime if it has resources.
  */
 
 import { checkInstantiateArguments } from './arguments.js';
@@ -20,13 +20,14 @@ export { TerrariumError, ComponentError } from './errors.js';
  *   URL of its `.wasm` file, or the module itself (null for a core-module import)
  * @param {Record<string, any>} imports as `component.instantiate` takes them
  * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options
- * @param {import('../polyfill-wasi/js/compose.js').WasiHost|null} wasi made of the WASI packages the
- *   component imports (`wasiOfPackages`); null when it imports none, or with `--no-wasi`
+ * @param {import('./instantiate-component.js').RuntimeParts} parts what the component needs beyond
+ *   the core runtime: a WASI made of the packages it imports (`wasiOfPackages`; null when it
+ *   imports none, or with `--no-wasi`), and `planResources` if it has resources
  */
-export async function instantiateTranspiled(plan, modules, imports, options, wasi) {
+export async function instantiateTranspiled(plan, modules, imports, options, parts) {
   checkInstantiateArguments('instantiate', imports, options);
   const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index)));
-  return instantiateComponent(plan, compiled, imports, options, wasi);
+  return instantiateComponent(plan, compiled, imports, options, parts);
 }
 
 /** One core module, compiled from its file unless the caller gave it compiled. */

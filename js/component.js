@@ -8,6 +8,7 @@ import { wasiHost } from '../polyfill-wasi/js/compose.js';
 import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
+import { planResources } from './runtime/resources.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
 export let componentInternals;
@@ -105,6 +106,7 @@ export class Component {
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/'))
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
-    return instantiateComponent(plan, this.#modules, imports, options, wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http })));
+    const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources });
   }
 }

@@ -9,14 +9,22 @@ import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
 
 /**
+ * The parts of the runtime a caller may leave out when its component does not need them, so that
+ * ahead-of-time output loads only what its component uses. `wasi`: the WASI the caller has, or
+ * null (every import is the host's and nothing waits); `resources`: resources.js's
+ * `planResources`, or null for a plan without resources.
+ * @typedef {{wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
+ *   resources: typeof import('./runtime/resources.js').planResources|null}} RuntimeParts
+ */
+
+/**
  * @param {any} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules`
  * @param {Record<string, any>} imports checked by the caller (arguments.js)
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
- * @param {import('../polyfill-wasi/js/compose.js').WasiHost|null} wasiHost the WASI the caller
- *   has, or null: then every import is the host's and nothing waits
+ * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, wasiHost) {
+export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources }) {
   const wasiOptions = options.wasi ?? {};
   const blocking = resolveBlocking(options.blocking, () => wasiHost?.mayWait(plan.imports, wasiOptions) ?? false, 'none');
   const given = (wanted) =>
@@ -45,7 +53,7 @@ export async function instantiateComponent(plan, modules, imports, options, wasi
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait, resources });
   } catch (error) {
     wasi.end();
     throw error;

@@ -10,8 +10,7 @@ import { TerrariumError, GuestTrap } from '../errors.js';
 import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
-import { HostResourceType, GuestResourceType } from './resources.js';
-import { CallStack, HandleTable } from './handles.js';
+import { CallStack } from './call-stack.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
@@ -24,13 +23,16 @@ const PLAN_FORMAT = 2;
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean}} [options]
+ * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
+ *   resources?: typeof import('./resources.js').planResources|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
  *   later calls wait for earlier ones), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
+ *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
+ *   knows its plan has none need not load it).
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
-export async function instantiatePlan(plan, modules, resolveImport, { name = 'component', jspi = false, mayWait = () => false } = {}) {
+export async function instantiatePlan(plan, modules, resolveImport, { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null } = {}) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
     throw new TerrariumError('unsupported', `plan format ${plan.version ?? 1}: this runtime reads format ${PLAN_FORMAT}; transpile the component again`);
@@ -79,26 +81,21 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
   }
 
-  // 2. Resource types, and per component instance one handle table, shared by the resource types it uses.
+  // 2. Resources: their types and handle tables (resources.js), for plans that have any.
   const funcs = [];
-  const resourceTypes = plan.resources.map((def) =>
-    def.import !== null
-      ? new HostResourceType(def)
-      : new GuestResourceType(def, () => stateOf(def.componentInstance), () => (def.dtor === null ? null : funcs[def.dtor])),
-  );
-  if (jspi) {
-    for (const type of resourceTypes) {
-      if (type instanceof GuestResourceType) type.schedule = { enqueue, promising: promisingOf };
-    }
+  if (plan.resources.length > 0 && planResources === null) {
+    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
   }
-  const handleTables = [];
-  const handles = [];
+  const resources = plan.resources.length === 0 ? null : planResources(plan, {
+    stateOf,
+    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
+    calls,
+    schedule: jspi ? { enqueue, promising: promisingOf } : null,
+  });
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
-    const type = resourceTypes[r];
-    if (type === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    const row = (handles[instance] ??= []);
-    return (row[r] ??= type.handles(instance, calls, (handleTables[instance] ??= new HandleTable())));
+    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
+    return resources.handlesOf(instance, r);
   };
 
   // 3. Steps.
@@ -248,7 +245,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
 
   // 4. Exports.
   const exports = buildExports(plan.exports, {
-    resources: resourceTypes,
+    resources: resources?.types ?? [],
     modules: coreModules,
     lift: (exp, context) => {
       const o = {
@@ -271,7 +268,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     [symbolDispose]() {
       if (state.status === DEAD && state.cause === null) return;
       state.kill(null);
-      for (const table of handleTables) table?.disposeAll();
+      resources?.disposeAll();
     },
   };
 }

@@ -10,9 +10,40 @@
  */
 import { trap } from '../errors.js';
 import { invalid } from '../abi/invalid.js';
-import { OWN, BORROW } from './handles.js';
+import { HandleTable, OWN, BORROW } from './handles.js';
 import { symbolDispose, disposeHostObject } from './dispose.js';
 import { READY, BUSY, DEAD } from './state.js';
+
+/**
+ * The resources of one instance of `plan`: a type per plan resource, and per component instance
+ * one handle table, shared by the resource types it uses. The runtime takes this function from its
+ * caller (instantiatePlan's `resources`), so output of a component without resources never loads
+ * this module.
+ * @param {any} plan
+ * @param {object} o
+ * @param {(componentInstance: number) => any} o.stateOf the InstanceState of a component instance
+ * @param {(def: any) => Function|null} o.destructorOf a guest resource's destructor, once instantiated
+ * @param {import('./call-stack.js').CallStack} o.calls
+ * @param {{enqueue: Function, promising: Function}|null} o.schedule JSPI: how guest destructors run
+ * @returns {{types: (HostResourceType|GuestResourceType)[], handlesOf: (instance: number, r: number) => any, disposeAll: () => void}}
+ *   `disposeAll`: instance disposal, emptying every table (handles.js)
+ */
+export function planResources(plan, { stateOf, destructorOf, calls, schedule }) {
+  const types = plan.resources.map((def) =>
+    def.import !== null ? new HostResourceType(def) : new GuestResourceType(def, () => stateOf(def.componentInstance), () => destructorOf(def)),
+  );
+  if (schedule !== null) {
+    for (const type of types) if (type instanceof GuestResourceType) type.schedule = schedule;
+  }
+  const tables = [];
+  const handles = [];
+  /** The handles of component instance `instance` to resource `r`. */
+  const handlesOf = (instance, r) => {
+    const row = (handles[instance] ??= []);
+    return (row[r] ??= types[r].handles(instance, calls, (tables[instance] ??= new HandleTable())));
+  };
+  return { types, handlesOf, disposeAll: () => tables.forEach((table) => table.disposeAll()) };
+}
 
 export class HostResourceType {
   /** @param {import('../plan.js').HostResource} def */

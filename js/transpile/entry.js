@@ -1,8 +1,9 @@
 /**
  * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
- * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the WASI packages
- * the component imports. No code is generated per function: the runtime makes the closures from
- * the plan, as it does for `load()`, so strict CSP holds.
+ * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the parts the
+ * component uses: the WASI packages it imports, the resource runtime if it has resources. No code
+ * is generated per function: the runtime makes the closures from the plan, as it does for
+ * `load()`, so strict CSP holds.
  */
 
 import { exportNames } from '../runtime/export-tree.js';
@@ -41,6 +42,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
+    ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -54,7 +56,10 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   lines.push(
     '',
     `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
-    `const wasi = ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'};`,
+    `const parts = {`,
+    `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
+    `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
+    '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;
   if (instantiation === 'async') {
@@ -70,7 +75,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
       '  const modules = getCoreModule',
       '    ? coreFiles.map((file) => (file === null ? null : getCoreModule(file)))',
       `    : ${modules};`,
-      '  const { exports } = await instantiateTranspiled(plan, modules, imports, options, wasi);',
+      '  const { exports } = await instantiateTranspiled(plan, modules, imports, options, parts);',
       '  return exports;',
       '}',
     );
@@ -83,7 +88,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `const modules = ${modules};`,
     `const imports = {${imports.length ? `\n${imports.join('\n')}\n` : ''}};`,
     '',
-    'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, wasi);',
+    'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, parts);',
   );
   exportNames(plan).forEach((name, i) => {
     if (isPlainIdentifier(name)) lines.push(`export const ${name} = exports[${JSON.stringify(name)}];`);

@@ -11,6 +11,8 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load, TerrariumError } from '../../js/index.js';
 import { transpile } from '../../js/transpile/index.js';
+import { instantiateTranspiled } from '../../js/aot.js';
+import { componentInternals } from '../../js/component.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { collector, componentsDir, guestBytes } from './support.mjs';
 
@@ -72,12 +74,13 @@ test('--map with a `*`: the rest of the import name takes its place', async () =
   assert.ok(importsOf(entry).includes('../hosts/example/host.js'), entry.slice(0, 400));
 });
 
-test('an entry imports the runtime and only the WASI packages its component imports', async () => {
+test('an entry imports the runtime and only the parts its component uses: WASI packages, resources', async () => {
   const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
   assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'example:bench/host']);
   const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
   assert.deepEqual(importsOf(hello), [
     'terrarium-wasm/aot',
+    'terrarium-wasm/aot/resources',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
   const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
@@ -85,8 +88,8 @@ test('an entry imports the runtime and only the WASI packages its component impo
   assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
 });
 
-/** The polyfill's files in the code a page loads at once for a transpiled entry (esbuild, lazy chunks left out). */
-async function polyfillFilesLoadedAtOnce(entry) {
+/** The source files of the code a page loads at once for a transpiled entry (esbuild, lazy chunks left out). */
+async function filesLoadedAtOnce(entry) {
   const esbuild = await import('esbuild');
   const { metafile } = await esbuild.build({
     entryPoints: [entry], bundle: true, splitting: true, format: 'esm', platform: 'browser', write: false,
@@ -94,17 +97,21 @@ async function polyfillFilesLoadedAtOnce(entry) {
   });
   const [, output] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint);
   const chunks = [output, ...output.imports.filter((i) => i.kind === 'import-statement').map((i) => metafile.outputs[i.path])];
-  return [...new Set(chunks.flatMap((o) => Object.keys(o.inputs)))].filter((f) => f.startsWith('polyfill-wasi/')).sort();
+  return new Set(chunks.flatMap((o) => Object.keys(o.inputs)));
 }
 
-test('a page loads none of the polyfill for a component without WASI imports, and only what it imports otherwise', async () => {
+test('a page loads no WASI and no resource runtime for a component without them, and what it uses otherwise', async () => {
   await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
-  // Only the check of `options.wasi`, which instantiate() takes from every caller.
-  assert.deepEqual(await polyfillFilesLoadedAtOnce(`${out}bench-alone/bench.js`), ['polyfill-wasi/js/options.js']);
+  const bench = await filesLoadedAtOnce(`${out}bench-alone/bench.js`);
+  // Of the polyfill, only the check of `options.wasi`, which instantiate() takes from every caller.
+  assert.deepEqual([...bench].filter((f) => f.startsWith('polyfill-wasi/')), ['polyfill-wasi/js/options.js']);
+  assert.ok(bench.has('js/runtime/call-stack.js') && !bench.has('js/runtime/resources.js') && !bench.has('js/runtime/handles.js'), [...bench].join(' '));
   await transpiled('hello', 'hello-once', '--instantiation', 'async');
-  const hello = await polyfillFilesLoadedAtOnce(`${out}hello-once/hello.js`);
-  for (const file of ['catalogue', 'compose', 'wait', 'cli', 'io']) assert.ok(hello.includes(`polyfill-wasi/js/${file}.js`), hello.join(' '));
-  assert.ok(!hello.includes('polyfill-wasi/js/http.js'), hello.join(' '));
+  const hello = await filesLoadedAtOnce(`${out}hello-once/hello.js`);
+  for (const file of ['polyfill-wasi/js/catalogue.js', 'polyfill-wasi/js/compose.js', 'polyfill-wasi/js/wait.js', 'polyfill-wasi/js/cli.js', 'js/runtime/resources.js']) {
+    assert.ok(hello.has(file), `${file} is missing from ${[...hello].join(' ')}`);
+  }
+  assert.ok(!hello.has('polyfill-wasi/js/http.js'), [...hello].join(' '));
 });
 
 test('--instantiation async: instantiate() with WASI options runs a command, as load() does', async () => {
@@ -138,27 +145,31 @@ test('instantiate(getCoreModule): asked for each core file by name, and given mo
   );
 });
 
+/** The host of the resources guest: a `Blob` resource and functions taking it. */
+class Blob {
+  constructor(init) {
+    this.bytes = [...init];
+  }
+  size() {
+    return this.bytes.length;
+  }
+  write(bytes) {
+    this.bytes.push(...bytes);
+  }
+  read() {
+    return new Uint8Array(this.bytes);
+  }
+  static concat(a, b) {
+    return new Blob([...a.bytes, ...b.bytes]);
+  }
+}
+const resourcesHost = {
+  'example:resources/host': { log() {}, Blob, consume: () => 0, consumeTwo: () => 0, borrowThenOwn: () => 0, peek: (b) => b.size() },
+};
+
 test('guest resources through the output: classes, methods, statics and dispose', async () => {
   const { instantiate } = await transpiled('resources', 'resources', '--instantiation', 'async');
-  class Blob {
-    constructor(init) {
-      this.bytes = [...init];
-    }
-    size() {
-      return this.bytes.length;
-    }
-    write(bytes) {
-      this.bytes.push(...bytes);
-    }
-    read() {
-      return new Uint8Array(this.bytes);
-    }
-    static concat(a, b) {
-      return new Blob([...a.bytes, ...b.bytes]);
-    }
-  }
-  const host = { log() {}, Blob, consume: () => 0, consumeTwo: () => 0, borrowThenOwn: () => 0, peek: (b) => b.size() };
-  const exports = await instantiate(null, { 'example:resources/host': host });
+  const exports = await instantiate(null, resourcesHost);
   const { Counter } = exports.api;
   const counter = new Counter(5);
   assert.equal(counter.add(2), 7);
@@ -168,10 +179,20 @@ test('guest resources through the output: classes, methods, statics and dispose'
   assert.equal(exports.api.live(), before - 1);
 });
 
+test('a plan with resources handed no resource runtime is refused before any guest code runs', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('resources')));
+  const files = await transpile(`${componentsDir}resources.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  await assert.rejects(
+    instantiateTranspiled(plan, modules, { ...createWasi().imports, ...resourcesHost }, {}, { wasi: null, resources: null }),
+    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /has resources/.test(e.message),
+  );
+});
+
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/resources']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
