@@ -5,7 +5,7 @@
 import { load, run, features, TerrariumError, ComponentError } from '/dist/terrarium.js';
 import { parseValue, formatValue } from './values.js';
 import {
-  parseWit, findInterface, findWorldFunc, camel, typeName, zeroValue, exampleValue, isBuildable, coerce, resolve,
+  parseWit, findInterface, findWorldFunc, jsNameOf, typeName, zeroValue, exampleValue, isBuildable, coerce, resolve,
 } from './wit.js';
 import { $, h, renderFeatures, formatBytes, formatMs, nextPaint } from './ui.js';
 import { wireFiles, showPanel as showFiles, preopens, beforeRun, afterRun, mountPoint } from './files.js';
@@ -128,7 +128,9 @@ async function openComponent(source, name) {
 
   const usesFiles = component.imports.some((i) => i.name.startsWith('wasi:filesystem/'));
   const sample = source instanceof URL ? name : null;
-  current = { name, sample, component, wit, witText, usesFiles, stubs: null, instance: null, instanceNumber: 0, alive: false, handleCount: 0 };
+  // The JS spellings of the component's record fields and flags, for the values the forms build.
+  const { jsNames } = component;
+  current = { name, sample, component, wit, witText, jsNames, usesFiles, stubs: null, instance: null, instanceNumber: 0, alive: false, handleCount: 0 };
   showStatus(null);
   $('empty-state').hidden = true;
   $('component').hidden = false;
@@ -174,7 +176,7 @@ function renderOverview(component, name, loadTime) {
     ...component.exports.map((e) => h('li', { dataset: { export: e.name } },
       h('code', { text: e.name }),
       e.kind === 'instance'
-        ? h('span', { class: 'members', text: e.functions.map(memberLabel).join(', ') })
+        ? h('span', { class: 'members', text: e.members.map(memberLabel).join(', ') })
         : h('span', { class: 'tag', text: 'function' }))),
   );
 
@@ -183,7 +185,7 @@ function renderOverview(component, name, loadTime) {
   const items = host.map((i) => h('li', { dataset: { import: i.name } },
     h('code', { text: i.name }),
     h('span', { class: 'tag host', text: 'host stub' }),
-    i.kind === 'instance' && i.functions.length > 0 ? h('span', { class: 'members', text: i.functions.map(memberLabel).join(', ') }) : null));
+    i.kind === 'instance' && i.members.length > 0 ? h('span', { class: 'members', text: i.members.map(memberLabel).join(', ') }) : null));
   if (wasi.length > 0) {
     items.push(h('li', { class: 'wasi-group' },
       h('details', {},
@@ -207,11 +209,12 @@ function renderWit(text, error) {
 
 function hostStubs(component, wit) {
   const stubs = {};
+  const { jsNames } = component;
   const stub = (label, func) => {
     const stubbed = (...args) => {
       let value;
       try {
-        value = func ? zeroValue(func.result, true) : undefined;
+        value = func ? zeroValue(func.result, jsNames, true) : undefined;
       } catch {
         value = undefined;
       }
@@ -227,11 +230,11 @@ function hostStubs(component, wit) {
       stubs[imported.jsName] = stub(imported.name, wit && findWorldFunc(wit, 'imports', imported.name));
       continue;
     }
-    const scope = wit && findInterface(wit, imported.name);
+    const scope = wit && findInterface(wit, imported);
     const members = {};
-    for (const fn of imported.functions) {
-      if (fn.startsWith('[')) continue; // resource methods: not stubbed, the link error says so
-      members[camel(fn)] = stub(`${imported.name}#${fn}`, scope?.funcs.get(fn));
+    for (const member of imported.members) {
+      if (member.kind !== 'func') continue; // resources: not stubbed, the link error says so
+      members[member.jsName] = stub(`${imported.name}#${member.name}`, scope?.funcs.get(member.name));
     }
     stubs[imported.name] = members;
   }
@@ -307,38 +310,34 @@ function functionsOf(exported, wit) {
   if (exported.kind === 'func') {
     return [{ group: null, name: exported.name, id: exported.jsName, func: wit && findWorldFunc(wit, 'exports', exported.name), get: (e) => e[exported.jsName] }];
   }
-  const scope = wit && findInterface(wit, exported.name);
-  return exported.functions.flatMap((fn) => {
-    const match = RESOURCE_MEMBER.exec(fn);
-    if (!match) {
-      return [{ group: exported, name: fn, id: `${exported.jsName}-${fn}`, func: scope?.funcs.get(fn), get: (e) => e[exported.jsName]?.[camel(fn)] }];
+  const scope = wit && findInterface(wit, exported);
+  const object = (e) => e[exported.jsName];
+  return exported.members.flatMap((member) => {
+    const func = scope?.funcs.get(member.name);
+    if (member.kind === 'func') {
+      return [{ group: exported, name: member.name, id: `${exported.jsName}-${member.name}`, func, get: (e) => object(e)?.[member.jsName] }];
     }
-    const [, kind, resource, member] = match;
     // Methods need a handle: they are offered under each result that holds one.
-    if (kind === 'method') return [];
-    const method = scope && resourceOf({ kind: 'ref', name: resource, scope })?.methods.find((m) => m.kind === kind && (kind === 'constructor' || m.name === member));
-    const Class = (e) => e[exported.jsName]?.[pascal(resource)];
+    if (member.kind === 'method') return [];
+    const { resource } = member;
+    const Class = (e) => object(e)?.[resource.jsName];
     return [{
       group: exported,
-      name: memberLabel(fn),
-      id: `${exported.jsName}-${resource}-${member ?? 'new'}`,
+      name: memberLabel(member),
+      id: `${exported.jsName}-${resource.name}-${member.kind === 'constructor' ? 'new' : member.jsName}`,
       // A constructor's WIT has no result; it gives a handle.
-      func: method && kind === 'constructor' ? { ...method, result: { kind: 'handle', own: true, name: resource, scope } } : method,
-      get: kind === 'constructor'
+      func: func && member.kind === 'constructor' ? { ...func, result: { kind: 'handle', own: true, name: resource.name, scope } } : func,
+      get: member.kind === 'constructor'
         ? (e) => Class(e) && ((...args) => new (Class(e))(...args))
-        : (e) => Class(e)?.[camel(member)]?.bind(Class(e)),
+        : (e) => Class(e)?.[member.jsName]?.bind(Class(e)),
     }];
   });
 }
 
-const RESOURCE_MEMBER = /^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$/;
-
-/** `[constructor]counter` → `new Counter`, `[method]counter.set-label` → `Counter.setLabel`, as JS calls them. */
-function memberLabel(fn) {
-  const match = RESOURCE_MEMBER.exec(fn);
-  if (!match) return fn;
-  const [, kind, resource, member] = match;
-  return kind === 'constructor' ? `new ${pascal(resource)}` : `${pascal(resource)}.${camel(member)}`;
+/** A member of an instance as JS calls it: `new Counter`, `Counter.setLabel`, or its WIT name. */
+function memberLabel({ name, jsName, kind, resource }) {
+  if (kind === 'func') return name;
+  return kind === 'constructor' ? `new ${resource.jsName}` : `${resource.jsName}.${jsName}`;
 }
 
 /** The resource definition a handle type refers to, or undefined. */
@@ -352,41 +351,57 @@ function resourceOf(type) {
   }
 }
 
-/** The resource handles in a value, found by walking it along its WIT type: `[{handle, resource}]`. */
-function handlesIn(value, type, topLevelResult = false) {
+/**
+ * The resource handles in a value, found by walking it along its WIT type: `[{handle, resource}]`.
+ * `jsNames`: the component's, to find record fields.
+ */
+function handlesIn(value, type, jsNames, topLevelResult = false) {
   if (!type || value === null || value === undefined) return [];
   const resource = resourceOf(type);
   if (resource) return [{ handle: value, resource }];
   const t = resolve(type);
+  const walk = (item, itemType) => handlesIn(item, itemType, jsNames);
   switch (t.kind) {
     case 'list':
-      return Array.from(value, (item) => handlesIn(item, t.elem)).flat();
+      return Array.from(value, (item) => walk(item, t.elem)).flat();
     case 'tuple':
-      return t.items.flatMap((item, i) => handlesIn(value[i], item));
+      return t.items.flatMap((item, i) => walk(value[i], item));
     case 'option':
       // option<option<T>> is {tag, val}; a single option is the value or undefined.
-      return handlesIn(resolve(t.inner).kind === 'option' ? value.val : value, t.inner);
+      return walk(resolve(t.inner).kind === 'option' ? value.val : value, t.inner);
     case 'result':
-      if (topLevelResult) return handlesIn(value, t.ok);
-      return handlesIn(value.val, value.tag === 'ok' ? t.ok : t.err);
+      if (topLevelResult) return walk(value, t.ok);
+      return walk(value.val, value.tag === 'ok' ? t.ok : t.err);
     case 'record':
-      return t.fields.flatMap((field) => handlesIn(value[camel(field.name)], field.type));
+      return t.fields.flatMap((field) => walk(value[jsNameOf(jsNames, field.name)], field.type));
     case 'variant':
-      return handlesIn(value.val, t.cases.find((c) => c.name === value.tag)?.type);
+      return walk(value.val, t.cases.find((c) => c.name === value.tag)?.type);
     default:
       return [];
   }
 }
 
+/**
+ * The members of a WIT resource, as the component describes them: those of the instance export or
+ * import whose interface defines it.
+ */
+function membersOf(resource) {
+  const { component, wit } = current;
+  const owner = [...component.exports, ...component.imports]
+    .find((entry) => entry.kind === 'instance' && findInterface(wit, entry) === resource.scope);
+  return owner ? owner.members.filter((member) => member.resource?.name === resource.name) : [];
+}
+
 /** A handle returned by a call: its class name and a form per method, called on it. */
 function handleCard(handle, resource) {
   const number = ++current.handleCount;
-  const name = pascal(resource.name);
-  const methods = resource.methods.filter((m) => m.kind === 'method').map((m) => functionForm({
-    name: `${name}.${camel(m.name)}`,
-    id: `${resource.name}-${number}-${m.name}`,
-    func: m,
-    get: () => handle[camel(m.name)]?.bind(handle),
+  const members = membersOf(resource);
+  const name = members[0]?.resource.jsName ?? resource.name;
+  const methods = members.filter((m) => m.kind === 'method').map((m) => functionForm({
+    name: memberLabel(m),
+    id: `${resource.name}-${number}-${m.jsName}`,
+    func: resource.scope.funcs.get(m.name),
+    get: () => handle[m.jsName]?.bind(handle),
   }));
   return h('div', { class: 'handle', dataset: { testid: 'handle', resource: resource.name, handle: String(number) } },
     h('div', { class: 'handle-head' }, h('code', { text: `${name} #${number}` }), h('span', { class: 'muted', text: ' a resource handle' })),
@@ -417,19 +432,17 @@ function renderFunctions(exported, wit) {
   container.classList.toggle('scroll', count > 6);
 }
 
-/** The resources an exported interface defines, with their constructors, methods and statics. */
+/** The classes of an exported interface's resources, each with its constructor, methods and statics. */
 function resourcesOf(exported) {
   const resources = new Map();
-  for (const fn of exported.functions) {
-    const resource = RESOURCE_MEMBER.exec(fn)?.[2];
-    if (!resource) continue;
-    if (!resources.has(resource)) resources.set(resource, []);
-    resources.get(resource).push(memberLabel(fn));
+  for (const member of exported.members) {
+    if (!member.resource) continue;
+    const { jsName } = member.resource;
+    if (!resources.has(jsName)) resources.set(jsName, []);
+    resources.get(jsName).push(memberLabel(member));
   }
   return resources;
 }
-
-const pascal = (name) => camel(name).replace(/^./, (c) => c.toUpperCase());
 
 /**
  * A note under an interface's functions for its resources: their members, where methods are called
@@ -442,7 +455,7 @@ function resourceNote(exported) {
   return h('div', { class: 'resource-note', dataset: { testid: 'resource-note' } },
     h('p', {}, 'Resources: ',
       [...resources.entries()].flatMap(([name, members], i) => [i ? ', ' : '',
-        h('code', { text: `exports.${exported.jsName}.${pascal(name)}` }), h('span', { class: 'muted', text: ` (${members.join(', ')})` })]),
+        h('code', { text: `exports.${exported.jsName}.${name}` }), h('span', { class: 'muted', text: ` (${members.join(', ')})` })]),
       '. A constructor or a call that returns a handle lists it under its result, with its methods to call.'),
     isLlama
       ? h('a', { class: 'demo-card', href: '/demo-site/llama.html', dataset: { testid: 'llama-demo-card' } },
@@ -483,7 +496,7 @@ function functionForm(entry) {
     readArgs = null;
   } else {
     const readers = func.params.map((param) => {
-      const { element, read } = paramField(param, testid(`param`));
+      const { element, read } = paramField(param, testid(`param`), current.jsNames);
       fields.push(element);
       return read;
     });
@@ -517,8 +530,11 @@ function functionForm(entry) {
   return form;
 }
 
-/** One form field for a parameter: `{element, read}`, where `read()` gives the argument. */
-function paramField(param, prefix) {
+/**
+ * One form field for a parameter: `{element, read}`, where `read()` gives the argument.
+ * `jsNames`: the component's, to spell record fields and flags.
+ */
+function paramField(param, prefix, jsNames) {
   const t = resolve(param.type);
   const testid = `${prefix}-${param.name}`;
   const label = (control, extra) => h('label', { class: `field ${extra ?? ''}` },
@@ -538,13 +554,13 @@ function paramField(param, prefix) {
     const group = h('span', { class: 'flags', dataset: { testid } }, boxes.map((box) => h('label', { class: 'flag' }, box, box.value)));
     return {
       element: label(group, 'wide'),
-      read: () => Object.fromEntries(boxes.map((box) => [camel(box.value), box.checked])),
+      read: () => Object.fromEntries(boxes.map((box) => [jsNameOf(jsNames, box.value), box.checked])),
     };
   }
   if (t.kind === 'prim' && (t.name === 'string' || t.name === 'char')) {
     const input = h('input', { dataset: { testid }, spellcheck: 'false', autocomplete: 'off', placeholder: t.name === 'char' ? 'one character' : 'text' });
     // A valid example, so a first Call works without typing.
-    input.value = zeroValue(t);
+    input.value = zeroValue(t, jsNames);
     return { element: label(input), read: () => input.value };
   }
   if (t.kind === 'prim') {
@@ -556,11 +572,11 @@ function paramField(param, prefix) {
       read: () => {
         const text = input.value.trim();
         if (text === '') throw new SyntaxError(`\`${param.name}\` needs a ${t.name}`);
-        return coerce(withContext(param.name, () => parseValue(text)), param.type);
+        return coerce(withContext(param.name, () => parseValue(text)), param.type, jsNames);
       },
     };
   }
-  const example = formatValue(exampleValue(param.type));
+  const example = formatValue(exampleValue(param.type, jsNames));
   const textarea = h('textarea', {
     class: 'mono', dataset: { testid }, spellcheck: 'false', rows: String(Math.min(8, example.split('\n').length)),
     'aria-label': `${param.name}: ${typeName(param.type)}`,
@@ -568,7 +584,7 @@ function paramField(param, prefix) {
   textarea.value = example;
   return {
     element: label(textarea, 'wide'),
-    read: () => coerce(withContext(param.name, () => parseValue(textarea.value)), param.type),
+    read: () => coerce(withContext(param.name, () => parseValue(textarea.value)), param.type, jsNames),
   };
 }
 
@@ -595,7 +611,7 @@ async function callExport(entry, args, outcome) {
     const value = await fn(...args);
     const elapsed = performance.now() - started;
     const shown = entry.func && !entry.func.result ? 'done (no result)' : formatValue(value);
-    const handles = entry.func ? handlesIn(value, entry.func.result, true) : [];
+    const handles = entry.func ? handlesIn(value, entry.func.result, state.jsNames, true) : [];
     box = h('div', { class: 'outcome ok', dataset: { testid: outcomeId, status: 'ok', kind: 'ok' } },
       h('span', { class: 'kind', text: 'ok' }),
       h('pre', { class: 'message', dataset: { testid: resultId }, text: shown }),

@@ -10,6 +10,9 @@
  *   {kind: 'handle', own, name}     own<T>/borrow<T> or a bare resource name
  *   {kind: 'ref', name, scope}      a named type, resolved with `resolve()`
  * Named types resolve to {kind: 'record'|'variant'|'enum'|'flags'|'resource'|'alias', …}.
+ *
+ * JS spellings are not made here: the component's descriptions carry them (`component.jsNames`
+ * for fields and flags, `members` for functions), and the functions that build values take them.
  */
 
 const PRIMITIVES = new Set(['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'f32', 'f64', 'float32', 'float64', 'char', 'string', 'error-context']);
@@ -65,7 +68,9 @@ const bare = (name) => (name.startsWith('%') ? name.slice(1) : name);
 
 /**
  * @returns {{worlds: World[], interfaces: Map<string, Scope>}} interfaces keyed by full name
- *   (`example:bench/api@0.1.0`); each world also has its own scope for world-level types.
+ *   (`example:bench/api@0.1.0`), each also knowing its `versionless` one; each world also has its
+ *   own scope for world-level types. A scope's `funcs` are keyed by the names the component gives
+ *   them, so a resource's functions are there too as `[constructor]r`, `[method]r.f`, `[static]r.f`.
  */
 export function parseWit(text) {
   const tokens = tokenize(text).filter((token) => token.type !== 'comment');
@@ -117,10 +122,13 @@ export function parseWit(text) {
     if (version !== null) index++;
     return { namespace, name, version };
   };
-  const interfaceName = (pkg, name) =>
-    `${pkg.namespace}:${pkg.name}/${name}${pkg.version ? `@${pkg.version}` : ''}`;
+  /** `{name, versionless}` of interface `name` in package `pkg`, as the component names it. */
+  const interfaceName = (pkg, name) => {
+    const versionless = `${pkg.namespace}:${pkg.name}/${name}`;
+    return { name: pkg.version ? `${versionless}@${pkg.version}` : versionless, versionless };
+  };
 
-  /** A `use`/`import` path: `local-iface` or `ns:pkg/iface@ver`, as a full interface name. */
+  /** A `use`/`import` path: `local-iface` or `ns:pkg/iface@ver`, as an interface name. */
   const usePath = (pkg) => {
     if (peek(1)?.text === ':') {
       const namespace = ident();
@@ -268,14 +276,19 @@ export function parseWit(text) {
       if (is('{')) {
         block(() => {
           if (eat('constructor')) {
-            methods.push({ ...func('constructor', scope, false), kind: 'constructor' });
+            const ctor = { ...func('constructor', scope, false), kind: 'constructor' };
+            methods.push(ctor);
+            scope.funcs.set(`[constructor]${name}`, ctor);
             eat(';');
             return;
           }
           const method = ident();
           expect(':');
-          const isStatic = eat('static');
-          methods.push({ ...func(method, scope), kind: isStatic ? 'static' : 'method' });
+          const kind = eat('static') ? 'static' : 'method';
+          const member = { ...func(method, scope), kind };
+          methods.push(member);
+          // How the component model names a resource's functions (wit-component encodes them so).
+          scope.funcs.set(`[${kind}]${name}.${method}`, member);
           eat(';');
         });
       } else {
@@ -294,7 +307,7 @@ export function parseWit(text) {
     return false;
   };
 
-  const newScope = (name) => ({ name, types: new Map(), funcs: new Map(), interfaces });
+  const newScope = ({ name, versionless }) => ({ name, versionless, types: new Map(), funcs: new Map(), interfaces });
 
   const interfaceBody = (scope, pkg) =>
     block(() => {
@@ -304,7 +317,7 @@ export function parseWit(text) {
 
   const world = (pkg) => {
     const name = ident();
-    const scope = newScope(`world ${name}`);
+    const scope = newScope({ name: `world ${name}`, versionless: `world ${name}` });
     const entry = { name, scope, imports: [], exports: [] };
     block(() => {
       const direction = peek()?.text;
@@ -315,7 +328,7 @@ export function parseWit(text) {
           const itemName = ident();
           expect(':');
           if (eat('interface')) {
-            const inline = newScope(itemName);
+            const inline = newScope({ name: itemName, versionless: itemName });
             interfaces.set(itemName, inline);
             interfaceBody(inline, pkg);
             list.push({ kind: 'interface', name: itemName });
@@ -325,7 +338,7 @@ export function parseWit(text) {
             list.push({ kind: 'func', name: itemName, func: f });
           }
         } else {
-          list.push({ kind: 'interface', name: usePath(pkg) });
+          list.push({ kind: 'interface', name: usePath(pkg).name });
           expect(';');
         }
       } else if (eat('use')) {
@@ -386,8 +399,8 @@ export function resolve(type) {
     const entry = current.scope.types.get(current.name);
     if (!entry) throw new Error(`unknown type \`${current.name}\``);
     if (entry.kind === 'use') {
-      const scope = current.scope.interfaces.get(entry.iface) ?? current.scope.interfaces.get(stripVersion(entry.iface));
-      if (!scope) throw new Error(`unknown interface \`${entry.iface}\``);
+      const scope = interfaceIn(current.scope.interfaces, entry.iface);
+      if (!scope) throw new Error(`unknown interface \`${entry.iface.name}\``);
       current = { kind: 'ref', name: entry.name, scope };
       continue;
     }
@@ -396,14 +409,16 @@ export function resolve(type) {
   throw new Error(`type \`${type.name}\` refers to itself`);
 }
 
-const stripVersion = (name) => name.replace(/@[^/]*$/, '');
+/** The interface `{name, versionless}` among `interfaces`: by full name, else by the name without version. */
+const interfaceIn = (interfaces, { name, versionless }) =>
+  interfaces.get(name) ?? [...interfaces.values()].find((scope) => scope.versionless === versionless);
 
-/** Finds an interface by full name, with or without its version. */
-export function findInterface(wit, name) {
-  if (wit.interfaces.has(name)) return wit.interfaces.get(name);
-  const wanted = stripVersion(name);
-  for (const [key, scope] of wit.interfaces) if (stripVersion(key) === wanted) return scope;
-  return undefined;
+/**
+ * The interface of an instance import or export, found by the `name` and `versionless` that
+ * `component.imports` and `component.exports` give it.
+ */
+export function findInterface(wit, named) {
+  return interfaceIn(wit.interfaces, named);
 }
 
 /** A world-level function (import or export) by name. */
@@ -413,11 +428,6 @@ export function findWorldFunc(wit, direction, name) {
     if (item) return item.func;
   }
   return undefined;
-}
-
-/** `echo-string` → `echoString`, as jco names functions, record fields and flags. */
-export function camel(name) {
-  return name.replace(/-([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
 }
 
 /** The WIT spelling of a type, for labels: `list<u8>`, `option<point>`. */
@@ -447,10 +457,21 @@ const is64 = (name) => name === 's64' || name === 'u64';
 const INTEGERS = new Set(['s8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64']);
 
 /**
- * A placeholder value of `type`, in jco's JS conventions: 0, 0n, '', [], records of those, the
- * first case of a variant or enum. `topLevelResult`: a function's `result<T, E>` is returned as T.
+ * The JS spelling of a record field or flag, from `jsNames` (`component.jsNames`).
+ * @param {ReadonlyMap<string, string>} jsNames
  */
-export function zeroValue(type, topLevelResult = false) {
+export function jsNameOf(jsNames, name) {
+  const jsName = jsNames.get(name);
+  if (jsName === undefined) throw new Error(`the component gives no JS name for \`${name}\``);
+  return jsName;
+}
+
+/**
+ * A placeholder value of `type`, in jco's JS conventions: 0, 0n, '', [], records of those, the
+ * first case of a variant or enum. `jsNames` (`component.jsNames`) spells record fields and flags;
+ * `topLevelResult`: a function's `result<T, E>` is returned as T.
+ */
+export function zeroValue(type, jsNames, topLevelResult = false) {
   if (type === null || type === undefined) return undefined;
   const t = resolve(type);
   switch (t.kind) {
@@ -462,35 +483,35 @@ export function zeroValue(type, topLevelResult = false) {
       return 0;
     case 'list': {
       const elem = resolve(t.elem);
-      if (t.length !== undefined) return Array.from({ length: t.length }, () => zeroValue(elem));
+      if (t.length !== undefined) return Array.from({ length: t.length }, () => zeroValue(elem, jsNames));
       return [];
     }
     case 'option':
       return undefined;
     case 'result':
-      return topLevelResult ? zeroValue(t.ok) : { tag: 'ok', ...(t.ok ? { val: zeroValue(t.ok) } : {}) };
+      return topLevelResult ? zeroValue(t.ok, jsNames) : { tag: 'ok', ...(t.ok ? { val: zeroValue(t.ok, jsNames) } : {}) };
     case 'tuple':
-      return t.items.map((item) => zeroValue(item));
+      return t.items.map((item) => zeroValue(item, jsNames));
     case 'record':
-      return Object.fromEntries(t.fields.map((field) => [camel(field.name), zeroValue(field.type)]));
+      return Object.fromEntries(t.fields.map((field) => [jsNameOf(jsNames, field.name), zeroValue(field.type, jsNames)]));
     case 'variant': {
       const first = t.cases[0];
-      return first.type ? { tag: first.name, val: zeroValue(first.type) } : { tag: first.name };
+      return first.type ? { tag: first.name, val: zeroValue(first.type, jsNames) } : { tag: first.name };
     }
     case 'enum':
       return t.cases[0];
     case 'flags':
-      return Object.fromEntries(t.names.map((name) => [camel(name), false]));
+      return Object.fromEntries(t.names.map((name) => [jsNameOf(jsNames, name), false]));
     default:
       throw new Error(`the playground cannot make a ${t.kind} value`);
   }
 }
 
 /** An example argument for a form field: `zeroValue`, with `null` for a top-level option. */
-export function exampleValue(type) {
+export function exampleValue(type, jsNames) {
   const t = resolve(type);
   if (t.kind === 'option') return null;
-  return zeroValue(t);
+  return zeroValue(t, jsNames);
 }
 
 /** Whether values of `type` can be built from text in a form (no resources, streams, futures). */
@@ -530,9 +551,10 @@ export function isBuildable(type, seen = new Set()) {
 /**
  * Converts what the user typed (parsed by `parseValue`) to what the runtime expects for `type`:
  * integers to BigInt for s64/u64 (and back for the rest), `null` to `undefined` for options,
- * record fields to camelCase. Anything else is passed on as is, for the runtime to judge.
+ * record fields and flags to their JS spelling in `jsNames` (`component.jsNames`). Anything else is
+ * passed on as is, for the runtime to judge.
  */
-export function coerce(value, type) {
+export function coerce(value, type, jsNames) {
   if (type === null || type === undefined) return value;
   const t = resolve(type);
   switch (t.kind) {
@@ -548,31 +570,31 @@ export function coerce(value, type) {
       }
       return value;
     case 'list':
-      if (Array.isArray(value)) return value.map((item) => coerce(item, t.elem));
+      if (Array.isArray(value)) return value.map((item) => coerce(item, t.elem, jsNames));
       return value;
     case 'option': {
       if (value === null || value === undefined) return undefined;
       const inner = resolve(t.inner);
       if (inner.kind === 'option' && value && typeof value === 'object' && 'tag' in value) {
-        return value.tag === 'some' ? { tag: 'some', val: coerce(value.val, inner) } : value;
+        return value.tag === 'some' ? { tag: 'some', val: coerce(value.val, inner, jsNames) } : value;
       }
-      return coerce(value, t.inner);
+      return coerce(value, t.inner, jsNames);
     }
     case 'result':
       if (value && typeof value === 'object' && 'tag' in value) {
         const payload = value.tag === 'ok' ? t.ok : value.tag === 'err' ? t.err : null;
-        return payload && 'val' in value ? { ...value, val: coerce(value.val, payload) } : value;
+        return payload && 'val' in value ? { ...value, val: coerce(value.val, payload, jsNames) } : value;
       }
       return value;
     case 'tuple':
-      if (Array.isArray(value)) return value.map((item, i) => coerce(item, t.items[i]));
+      if (Array.isArray(value)) return value.map((item, i) => coerce(item, t.items[i], jsNames));
       return value;
     case 'record':
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         const out = {};
         for (const [key, item] of Object.entries(value)) {
-          const field = t.fields.find((f) => f.name === key || camel(f.name) === key);
-          out[field ? camel(field.name) : key] = field ? coerce(item, field.type) : item;
+          const field = t.fields.find((f) => f.name === key || jsNames.get(f.name) === key);
+          out[field ? jsNameOf(jsNames, field.name) : key] = field ? coerce(item, field.type, jsNames) : item;
         }
         return out;
       }
@@ -580,16 +602,19 @@ export function coerce(value, type) {
     case 'variant':
       if (value && typeof value === 'object' && 'tag' in value) {
         const c = t.cases.find((candidate) => candidate.name === value.tag);
-        return c?.type && 'val' in value ? { ...value, val: coerce(value.val, c.type) } : value;
+        return c?.type && 'val' in value ? { ...value, val: coerce(value.val, c.type, jsNames) } : value;
       }
       return value;
     case 'flags':
       if (value && typeof value === 'object' && !Array.isArray(value)) {
-        return Object.fromEntries(Object.entries(value).map(([key, on]) => [camel(key), on]));
+        return Object.fromEntries(Object.entries(value).map(([key, on]) => [t.names.includes(key) ? jsNameOf(jsNames, key) : key, on]));
       }
       if (Array.isArray(value)) {
         // ["read", "exec"] as a shorthand for {read: true, write: false, exec: true}.
-        return Object.fromEntries(t.names.map((name) => [camel(name), value.includes(name) || value.includes(camel(name))]));
+        return Object.fromEntries(t.names.map((name) => {
+          const jsName = jsNameOf(jsNames, name);
+          return [jsName, value.includes(name) || value.includes(jsName)];
+        }));
       }
       return value;
     default:

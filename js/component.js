@@ -9,6 +9,7 @@ import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
+import { describeExports, describeImports, jsNamesOf } from './describe.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
 export let componentInternals;
@@ -29,32 +30,31 @@ export class Component {
     this.#modules = modules;
   }
 
-  /** What the component needs from its host: `{name, kind, functions, wasi}` per import. */
+  /**
+   * What the component needs from its host: `{name, kind, functions, providedByWasi}` per import,
+   * with `jsName` for one that is not an instance, and `versionless` and `members` (every function
+   * it calls, with its JS name) for an instance.
+   */
   get imports() {
-    return this.#plan.imports.map(({ name, kind, jsName, functions, wasi }) => ({
-      name,
-      kind,
-      ...(kind !== 'instance' ? { jsName } : {}),
-      functions: [...functions],
-      providedByWasi: wasi !== null,
-    }));
+    return describeImports(this.#plan);
   }
 
   /**
    * What the component offers: `{name, jsName, kind}` per export, where `kind` is `'func'`,
-   * `'instance'` (with the names of its `functions`), `'resource'` or `'module'`.
+   * `'instance'` (with `versionless`, the names of its `functions` and its `members`), `'resource'`
+   * or `'module'`.
    */
   get exports() {
-    return this.#plan.exports.map((exported) =>
-      exported.kind === 'instance'
-        ? {
-            name: exported.name,
-            jsName: exported.jsName,
-            kind: 'instance',
-            functions: exported.exports.filter((m) => m.kind === 'func').map((f) => f.name),
-          }
-        : { name: exported.name, jsName: exported.jsName, kind: exported.kind },
-    );
+    return describeExports(this.#plan);
+  }
+
+  /**
+   * The JS spelling of each WIT identifier of the component's record fields, flags, parameters and
+   * freestanding functions: `'y-pos'` → `'yPos'`.
+   * @returns {ReadonlyMap<string, string>}
+   */
+  get jsNames() {
+    return jsNamesOf(this.#plan);
   }
 
   /** The component's size in bytes. */

@@ -208,8 +208,12 @@ export interface ImportDescription {
   kind: 'instance' | 'func' | 'resource' | 'module';
   /** For an import that is not an instance, the key to provide it under. */
   jsName?: string;
+  /** For an instance, its name without version (`'wasi:cli/stdout'`), the other key it may be provided under. */
+  versionless?: string;
   /** WIT names of the functions the component calls. */
   functions: string[];
+  /** For an instance, the functions the component calls, with the names to provide them under. */
+  members?: MemberDescription[];
   /** Whether Terrarium's built-in WASI provides it. */
   providedByWasi: boolean;
 }
@@ -219,8 +223,28 @@ export interface ExportDescription {
   jsName: string;
   /** `'resource'`: a guest resource's class; `'module'`: a core module's `WebAssembly.Module`. */
   kind: 'instance' | 'func' | 'resource' | 'module';
+  /** For an instance, its name without version (`'example:bench/api'`). */
+  versionless?: string;
   /** WIT names of an instance export's functions. */
   functions?: string[];
+  /** An instance export's functions, with where JS finds each. */
+  members?: MemberDescription[];
+}
+
+/**
+ * A function of an imported or exported instance and its JS spelling, as jco's conventions (and
+ * `component.types()`) name it. `kind` says where JS finds it: `'func'` as `jsName` on the
+ * instance's object; `'constructor'` as the class `resource.jsName` itself (`new Counter()`);
+ * `'method'` on that class's instances; `'static'` on the class.
+ */
+export interface MemberDescription {
+  /** The name in the component: `'echo-string'`, `'[constructor]counter'`, `'[method]counter.set-label'`, `'[static]counter.sum'`. */
+  name: string;
+  /** `'echoString'`, `'Counter'`, `'setLabel'`, `'sum'`. */
+  jsName: string;
+  kind: 'func' | 'constructor' | 'method' | 'static';
+  /** For a resource's function, the resource: `{ name: 'counter', jsName: 'Counter' }`. */
+  resource?: { name: string; jsName: string };
 }
 
 /**
@@ -238,6 +262,12 @@ export declare class Component {
   private constructor();
   readonly imports: ImportDescription[];
   readonly exports: ExportDescription[];
+  /**
+   * The JS spelling of each WIT identifier among the component's record fields, flags, function
+   * parameters and freestanding functions: `'y-pos'` → `'yPos'` (resource functions are in each
+   * instance's `members`). For tools that build values of the component's types.
+   */
+  readonly jsNames: ReadonlyMap<string, string>;
   /** The component's size in bytes. */
   readonly byteLength: number;
   /** The component's world as WIT text; the printer loads on first use. */

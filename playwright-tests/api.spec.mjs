@@ -56,12 +56,16 @@ test('bench from a URL and from bytes: metadata, add, and the host import callba
     expect(r.wrapped, `${how}: u32 wraps in the guest`).toBe(0);
     expect(r.noop, how).toBe(true);
     expect(r.logged, how).toEqual(['hi ✓ 🌍', '']);
-    expect(r.imports, how).toEqual([
-      { name: 'example:bench/host@0.1.0', kind: 'instance', functions: ['log'], providedByWasi: false },
-    ]);
-    expect(r.exports, how).toEqual([
-      { name: 'example:bench/api@0.1.0', jsName: 'api', kind: 'instance', functions: ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'] },
-    ]);
+    expect(r.imports, how).toEqual([{
+      name: 'example:bench/host@0.1.0', kind: 'instance', versionless: 'example:bench/host',
+      members: [{ name: 'log', jsName: 'log', kind: 'func' }], functions: ['log'], providedByWasi: false,
+    }]);
+    const functions = ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'];
+    const jsNames = ['noop', 'add', 'callHost', 'echoString', 'sumBytes'];
+    expect(r.exports, how).toEqual([{
+      name: 'example:bench/api@0.1.0', jsName: 'api', kind: 'instance', versionless: 'example:bench/api', functions,
+      members: functions.map((name, i) => ({ name, jsName: jsNames[i], kind: 'func' })),
+    }]);
   }
 });
 

@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { parseValue, formatValue } from '../demo-site/values.js';
 import {
-  parseWit, findInterface, findWorldFunc, resolve, typeName, zeroValue, coerce, isBuildable, camel,
+  parseWit, findInterface, findWorldFunc, resolve, typeName, zeroValue as zeroValueOf, coerce as coerceTo, isBuildable,
 } from '../demo-site/wit.js';
 
 test('parseValue: JSON plus BigInt, NaN, ±Infinity, -0, unquoted keys, single quotes', () => {
@@ -84,8 +84,11 @@ test('parseWit: worlds, interfaces, uses, aliases, resources, attributes', () =>
   expect(typeName(findWorldFunc(wit, 'imports', 'get-seed').result)).toBe('u64');
   expect(findWorldFunc(wit, 'exports', 'version').params).toEqual([]);
 
-  const api = findInterface(wit, 'example:demo/api'); // found without the version too
-  expect(api).toBe(findInterface(wit, 'example:demo/api@0.1.0'));
+  const api = findInterface(wit, { name: 'example:demo/api@0.1.0', versionless: 'example:demo/api' });
+  expect(api.versionless).toBe('example:demo/api');
+  // Another version of the interface than the WIT's is found by its name without version.
+  expect(findInterface(wit, { name: 'example:demo/api@0.1.1', versionless: 'example:demo/api' })).toBe(api);
+  expect(findInterface(wit, { name: 'example:demo/nope@0.1.0', versionless: 'example:demo/nope' })).toBeUndefined();
   const count = api.funcs.get('count');
   expect(count.params.map((p) => `${p.name}: ${typeName(p.type)}`)).toEqual([
     'c: counter', 'p: pt', 'o: option<option<pt>>', 'f: perms', 's: shape',
@@ -95,18 +98,25 @@ test('parseWit: worlds, interfaces, uses, aliases, resources, attributes', () =>
   expect(resolve(count.params[1].type).kind).toBe('record');
   expect(resolve(count.params[1].type).fields.map((f) => f.name)).toEqual(['x', 'y', 'label-text']);
   expect(typeName(api.funcs.get('old').result)).toBe('tuple<u32, string>');
-  expect(resolve({ kind: 'ref', name: 'blob', scope: api }).methods.map((m) => `${m.kind} ${m.name}`)).toEqual([
+  const blob = resolve({ kind: 'ref', name: 'blob', scope: api });
+  expect(blob.methods.map((m) => `${m.kind} ${m.name}`)).toEqual([
     'constructor constructor', 'method size', 'static merge',
   ]);
+  // A resource's functions, under the names the component gives them.
+  expect(['[constructor]blob', '[method]blob.size', '[static]blob.merge'].map((name) => api.funcs.get(name))).toEqual(blob.methods);
   expect(isBuildable(count.params[1].type)).toBe(true);
   expect(isBuildable(api.funcs.get('take').params[0].type)).toBe(false);
-  expect(camel('label-text')).toBe('labelText');
 });
 
-test('zeroValue and coerce follow jco conventions', () => {
+/** What `component.jsNames` holds for a component of this WIT: the fields' and flags' JS spellings. */
+const JS_NAMES = new Map([['x', 'x'], ['y', 'y'], ['label-text', 'labelText'], ['read', 'read'], ['write-all', 'writeAll']]);
+
+test('zeroValue and coerce follow jco conventions, spelling fields and flags as the component does', () => {
   const wit = parseWit(WIT);
-  const api = findInterface(wit, 'example:demo/api@0.1.0');
-  const host = findInterface(wit, 'example:demo/host@0.1.0');
+  const api = findInterface(wit, { name: 'example:demo/api@0.1.0', versionless: 'example:demo/api' });
+  const host = findInterface(wit, { name: 'example:demo/host@0.1.0', versionless: 'example:demo/host' });
+  const zeroValue = (type, topLevelResult) => zeroValueOf(type, JS_NAMES, topLevelResult);
+  const coerce = (value, type) => coerceTo(value, type, JS_NAMES);
   const [c, p, o, f, s] = api.funcs.get('count').params.map((param) => param.type);
   expect(zeroValue(c)).toBe(0n);
   expect(zeroValue(p)).toEqual({ x: 0, y: 0, labelText: '' });
@@ -122,5 +132,8 @@ test('zeroValue and coerce follow jco conventions', () => {
   expect(coerce(null, o)).toBeUndefined();
   expect(coerce({ tag: 'some', val: { x: 1, y: 2, labelText: '' } }, o)).toEqual({ tag: 'some', val: { x: 1, y: 2, labelText: '' } });
   expect(coerce(['write-all'], f)).toEqual({ read: false, writeAll: true });
+  expect(coerce({ 'write-all': true, read: false }, f)).toEqual({ writeAll: true, read: false });
   expect(coerce([7, 9], api.funcs.get('count').result)).toEqual([7, 9n]);
+  // Spellings are the component's, never made here.
+  expect(() => zeroValueOf(p, new Map())).toThrow('the component gives no JS name for `x`');
 });

@@ -13,6 +13,7 @@
  */
 
 import { isIdentifierName, isPlainIdentifier } from './identifiers.js';
+import { hostCallees } from '../describe.js';
 
 const TYPED_ARRAYS = {
   u8: 'Uint8Array',
@@ -157,13 +158,7 @@ class Writer {
       functions: [],
       classes: imp.resources.map((r) => ({ resource: r, ctor: null, methods: [], statics: [] })),
     }));
-    const seen = new Set();
-    for (const step of this.plan.steps) {
-      if (step.op !== 'lower' || step.callee.kind === 'lifted') continue;
-      const { callee, sig } = step;
-      const key = `${callee.import}#${callee.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const { callee, sig } of hostCallees(this.plan)) {
       this.reachSig(sig);
       const entry = model[callee.import];
       const member = { name: callee.name, jsName: callee.jsName, sig };

@@ -28,16 +28,100 @@ test('loads from bytes, an ArrayBuffer, a view, a Blob, a Response and a file pa
 test('lists imports and exports', async () => {
   const component = await load(await guestBytes('bench'));
   assert.deepEqual(component.imports, [
-    { name: 'example:bench/host@0.1.0', kind: 'instance', functions: ['log'], providedByWasi: false },
+    {
+      name: 'example:bench/host@0.1.0',
+      kind: 'instance',
+      versionless: 'example:bench/host',
+      members: [{ name: 'log', jsName: 'log', kind: 'func' }],
+      functions: ['log'],
+      providedByWasi: false,
+    },
   ]);
   assert.deepEqual(component.exports, [
     {
       name: 'example:bench/api@0.1.0',
       jsName: 'api',
       kind: 'instance',
+      versionless: 'example:bench/api',
       functions: ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'],
+      members: [
+        { name: 'noop', jsName: 'noop', kind: 'func' },
+        { name: 'add', jsName: 'add', kind: 'func' },
+        { name: 'call-host', jsName: 'callHost', kind: 'func' },
+        { name: 'echo-string', jsName: 'echoString', kind: 'func' },
+        { name: 'sum-bytes', jsName: 'sumBytes', kind: 'func' },
+      ],
     },
   ]);
+});
+
+test("instance members: each function's JS name, kind and resource, where an instance has it", async () => {
+  const component = await load(await guestBytes('resources'));
+  const host = component.imports.find((i) => i.name === 'example:resources/host@0.1.0');
+  const api = component.exports.find((e) => e.name === 'example:resources/api@0.1.0');
+  assert.equal(host.versionless, 'example:resources/host');
+  assert.equal(api.versionless, 'example:resources/api');
+  assert.deepEqual(host.members.map((m) => m.name), host.functions, 'one member per function called');
+  assert.deepEqual(api.members.map((m) => m.name), api.functions, 'one member per function exported');
+
+  const blob = { name: 'blob', jsName: 'Blob' };
+  const counter = { name: 'counter', jsName: 'Counter' };
+  const member = (list, name) => list.find((m) => m.name === name);
+  assert.deepEqual(member(host.members, '[constructor]blob'), { name: '[constructor]blob', jsName: 'Blob', kind: 'constructor', resource: blob });
+  assert.deepEqual(member(host.members, '[method]blob.write'), { name: '[method]blob.write', jsName: 'write', kind: 'method', resource: blob });
+  assert.deepEqual(member(host.members, '[static]blob.concat'), { name: '[static]blob.concat', jsName: 'concat', kind: 'static', resource: blob });
+  assert.deepEqual(member(host.members, 'consume-two'), { name: 'consume-two', jsName: 'consumeTwo', kind: 'func' });
+  assert.deepEqual(api.members.slice(0, 5), [
+    { name: '[constructor]counter', jsName: 'Counter', kind: 'constructor', resource: counter },
+    { name: '[method]counter.get', jsName: 'get', kind: 'method', resource: counter },
+    { name: '[method]counter.add', jsName: 'add', kind: 'method', resource: counter },
+    { name: '[method]counter.label', jsName: 'label', kind: 'method', resource: counter },
+    { name: '[method]counter.set-label', jsName: 'setLabel', kind: 'method', resource: counter },
+  ]);
+  assert.deepEqual(member(api.members, '[static]counter.sum'), { name: '[static]counter.sum', jsName: 'sum', kind: 'static', resource: counter });
+  assert.deepEqual(member(api.members, 'blob-roundtrip'), { name: 'blob-roundtrip', jsName: 'blobRoundtrip', kind: 'func' });
+
+  // A host made from the import's members links, and each export member is where it says.
+  const provided = {};
+  for (const m of host.members) {
+    if (m.kind === 'func') {
+      provided[m.jsName] = () => 0;
+      continue;
+    }
+    const Class = (provided[m.resource.jsName] ??= class {});
+    if (m.kind === 'method') Class.prototype[m.jsName] = () => 0;
+    if (m.kind === 'static') Class[m.jsName] = () => new Class();
+  }
+  const { exports } = await component.instantiate({ [host.versionless]: provided });
+  const object = exports[api.jsName];
+  for (const m of api.members) {
+    const owner = m.kind === 'func' ? object : m.kind === 'method' ? object[m.resource.jsName].prototype : object[m.resource.jsName];
+    const found = m.kind === 'constructor' ? owner : owner[m.jsName];
+    assert.equal(typeof found, 'function', `${m.name} as ${m.jsName}`);
+  }
+  assert.equal(new object.Counter(4).get(), 4);
+});
+
+test('jsNames: the JS spelling of record fields, flags, parameters and freestanding functions', async () => {
+  // variant-layout: `record point {x, y-pos, label}`, `flags perms {read, write, exec-all}`,
+  // exported `f(p, pt)` and `g(a, b, c)`.
+  const layout = await load(await guestBytes('fixtures/variant-layout'));
+  assert.deepEqual(
+    [...layout.jsNames].sort(),
+    [
+      ['a', 'a'], ['b', 'b'], ['c', 'c'], ['exec-all', 'execAll'], ['f', 'f'], ['g', 'g'], ['label', 'label'],
+      ['p', 'p'], ['pt', 'pt'], ['read', 'read'], ['write', 'write'], ['x', 'x'], ['y-pos', 'yPos'],
+    ],
+  );
+  // Imported functions too (world-level and of an instance); resource functions are members only.
+  const types = (await load(await guestBytes('types'))).jsNames;
+  assert.equal(types.get('get-seed'), 'getSeed');
+  assert.equal(types.get('make-point'), 'makePoint');
+  assert.equal(types.get('echo-many-flags'), 'echoManyFlags');
+  const resources = (await load(await guestBytes('resources'))).jsNames;
+  assert.equal(resources.get('blob-roundtrip'), 'blobRoundtrip');
+  assert.equal(resources.get('consume-two'), 'consumeTwo');
+  assert.ok(![...resources.keys()].some((name) => name.startsWith('[')), 'no resource functions');
 });
 
 test('prints the world as WIT', async () => {

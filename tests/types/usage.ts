@@ -5,6 +5,11 @@ async function main(): Promise<number> {
   const component: Component = await load('/components/bench.wasm', { validate: false });
   const wit: string = await component.wit();
   const names: string[] = component.imports.map((i) => i.name).concat(component.exports.map((e) => e.jsName));
+  // Every JS spelling comes from the descriptions: members of instances, fields and flags.
+  const calls: string[] = component.exports.flatMap((e) => (e.members ?? []).map((m) =>
+    m.kind === 'func' ? `${e.jsName}.${m.jsName}` : `${e.jsName}.${m.resource?.jsName}${m.kind === 'method' ? '#' : '.'}${m.jsName}`));
+  const hostKeys: (string | undefined)[] = component.imports.map((i) => i.versionless ?? i.jsName);
+  const field: string | undefined = component.jsNames.get('label-text');
   const instance = await component.instantiate(
     { 'example:bench/host': { log(msg: string) { console.log(msg); } } },
     { wasi: { args: ['bench'], env: { A: '1' }, stdout: 'console', stderr: (bytes: Uint8Array) => bytes.length } },
@@ -32,7 +37,7 @@ async function main(): Promise<number> {
   });
   const mode: 'none' | 'jspi' | 'worker' = waiting.blocking;
   const later = await run(component, { blocking: 'auto', clocks: { monotonic: () => 0n, wall: () => ({ seconds: 0n, nanoseconds: 0 }) }, random: { bytes: (n) => new Uint8Array(n) } });
-  return sum + exitCode + later.exitCode + mode.length + wit.length + names.length + (features.jspi ? 1 : 0);
+  return sum + exitCode + later.exitCode + mode.length + wit.length + names.length + calls.length + hostKeys.length + (field?.length ?? 0) + (features.jspi ? 1 : 0);
 }
 
 void main();
