@@ -86,6 +86,7 @@ test('a component using component-model async is planned, then refused at load n
     'async-types': 'the async function `open`',
     'async-streams': '`stream.new`',
     'async-error-context': '`error-context.new`',
+    'async-compose': '`task.return`',
   };
   for (const [name, feature] of Object.entries(cases)) {
     const { bytes } = await fixture(name);
