@@ -163,3 +163,21 @@ fn the_legacy_cancellable_byte_is_malformed() {
         assert!(err.message.contains("cancellable"), "{err}");
     }
 }
+
+/// Without the validator, the planner still refuses a context slot of a type it cannot hold.
+#[test]
+fn unvalidated_context_slots_are_refused_by_the_planner() {
+    let unvalidated = |body: &str| {
+        let bytes = component(body);
+        let err = plan(&bytes, false).unwrap_err();
+        assert_eq!(err.offset, Some(last_canon(&bytes)), "{err}");
+        (err.kind, err.message)
+    };
+    let (kind, message) = unvalidated(r#"(core func (canon context.set i64 0))"#);
+    assert_eq!(
+        (kind, message.as_str()),
+        (ErrorKind::Unsupported, "`context.set` of a 64-bit slot (component-model 64-bit) is not supported")
+    );
+    let (kind, message) = unvalidated(r#"(core func (canon context.get f32 0))"#);
+    assert_eq!((kind, message.as_str()), (ErrorKind::Invalid, "`context.get` only supports `i32` or `i64`"));
+}

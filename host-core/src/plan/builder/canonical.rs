@@ -253,11 +253,13 @@ impl Builder<'_> {
 /// The slot of a `context.get` or `context.set`: an `i32` slot 0; slot 1 needs cooperative
 /// threads and an `i64` slot the 64-bit extension, neither of which Terrarium runs.
 fn context_slot(name: &str, ty: ValType, slot: u32, offset: usize) -> Result<u32> {
-    if ty != ValType::I32 {
-        return Err(Error::unsupported(
-            format!("`{name}` of a 64-bit slot (component-model 64-bit) is not supported"),
-            offset,
-        ));
+    match ty {
+        ValType::I32 => {}
+        ValType::I64 => {
+            let message = format!("`{name}` of a 64-bit slot (component-model 64-bit) is not supported");
+            return Err(Error::unsupported(message, offset));
+        }
+        _ => return Err(Error::invalid(format!("`{name}` only supports `i32` or `i64`"), offset)),
     }
     if slot > 0 {
         return Err(Error::unsupported(format!("`{name}` of slot {slot} ({THREADS}) is not supported"), offset));
