@@ -113,11 +113,15 @@ test('a component using component-model async is planned, then refused at load n
   assert.equal((await refusal(typeOnly)).message, '`error-context` (component-model async) is not supported yet');
 });
 
-test('a cooperative-thread built-in is refused by name, as the planner meets it', async () => {
-  const error = await refusal(watBytes({ file: `${fixturesDir}async-thread-new-indirect.wat` }));
-  assert.equal(error.kind, 'unsupported');
-  assert.equal(error.message, '`thread.new-indirect` (component-model threads) is not supported (at offset 0x4b)');
-  assert.equal(error.offset, 0x4b);
+test('a cooperative-thread built-in is refused by name, an invalid async built-in as invalid, each at its offset', async () => {
+  const thread = await refusal(watBytes({ file: `${fixturesDir}async-thread-new-indirect.wat` }));
+  assert.equal(thread.kind, 'unsupported');
+  assert.equal(thread.message, '`thread.new-indirect` (component-model threads) is not supported (at offset 0x4b)');
+  assert.equal(thread.offset, 0x4b);
+  const invalid = await refusal(watBytes({ file: `${fixturesDir}async-stream-read-of-future.wat` }));
+  assert.equal(invalid.kind, 'invalid');
+  assert.equal(invalid.message, '`stream.read` requires a stream type (at offset 0x10)');
+  assert.equal(invalid.offset, 0x10);
 });
 
 test('a broken function body is refused by the compiler with an offset into the component', async () => {
