@@ -23,7 +23,7 @@ pub enum Builtin {
     /// result (the spec flattens `task.return` as a lowered `func(result)`).
     TaskReturn {
         result: Option<TypeId>,
-        sig: FuncSig,
+        sig: Box<FuncSig>,
         options: Options,
     },
     TaskCancel,

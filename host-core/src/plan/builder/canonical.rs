@@ -206,7 +206,7 @@ impl Builder<'_> {
         let result = result.map(|t| value_type(&mut self.arena, types, t, offset)).transpose()?;
         let params = result.map(|ty| Param { name: "result".to_string(), ty }).into_iter().collect();
         let sig = FuncSig::new("task.return", false, params, None, Crossing::Sync, &self.arena);
-        Ok(Builtin::TaskReturn { result, sig, options: self.options(options, offset)? })
+        Ok(Builtin::TaskReturn { result, sig: Box::new(sig), options: self.options(options, offset)? })
     }
 
     fn memory(&self, index: u32, offset: usize) -> Result<u32> {
