@@ -7,6 +7,7 @@
 import { Component } from './component.js';
 import { engine } from './engine.js';
 import { fromCoreError } from './core-error.js';
+import { refuseAsync } from './async-refusal.js';
 import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
@@ -37,7 +38,8 @@ export async function load(source, options = {}) {
 }
 
 /**
- * host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. Which
+ * host-core answers in JSON: the plan, or a refusal thrown as `{kind, message, offset}`. A plan
+ * using component-model async is refused here too, as host-core refuses what it cannot plan. Which
  * imports the WASI polyfill serves the runtime decides (polyfill-wasi/js/catalogue.js): each import
  * gets `wasi`, the polyfill's interface for it or null.
  * @returns {import('./plan.js').Plan}
@@ -50,6 +52,7 @@ function planOf(core, bytes, validate) {
     throw fromCoreError(refusal);
   }
   const plan = JSON.parse(json);
+  refuseAsync(plan);
   for (const imp of plan.imports) imp.wasi = wasiInterface(imp.name);
   return plan;
 }

@@ -14,7 +14,7 @@ export type ComponentInstanceIndex = number;
 
 export interface Plan {
   /** The plan format: runtimes refuse any other. */
-  version: 2;
+  version: 3;
   /** The core modules, once each, in binary order (nested components' included). */
   modules: CoreModule[];
   types: Type[];
@@ -46,7 +46,7 @@ export type CoreSort = 'func' | 'memory' | 'table' | 'global';
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-export type Step = InstantiateStep | BundleStep | AliasStep | LowerStep | ResourceStep;
+export type Step = InstantiateStep | BundleStep | AliasStep | LowerStep | ResourceStep | BuiltinStep;
 
 export interface InstantiateStep {
   op: 'instantiate';
@@ -80,6 +80,32 @@ export interface ResourceStep {
   componentInstance: ComponentInstanceIndex;
 }
 
+/**
+ * A canonical built-in of component-model async, named as in the spec (CanonicalABI.md), with the
+ * immediates and options of its `canon` definition.
+ */
+export type BuiltinStep = { op: 'builtin'; componentInstance: ComponentInstanceIndex } & Builtin;
+
+export type Builtin =
+  | {
+      name:
+        | 'backpressure.inc' | 'backpressure.dec' | 'task.cancel' | 'thread.yield'
+        | 'waitable-set.new' | 'waitable-set.drop' | 'waitable.join' | 'subtask.drop' | 'error-context.drop';
+    }
+  /** Slot 0, an `i32`. */
+  | { name: 'context.get' | 'context.set'; slot: number }
+  /** `sig.params` is `[result]` (or `[]`), flattened as a sync lowered function's parameters. */
+  | { name: 'task.return'; result: TypeIndex | null; sig: FuncSig; options: Options }
+  /** `memory`: where the event's payload is stored. */
+  | { name: 'waitable-set.wait' | 'waitable-set.poll'; memory: number }
+  /** `async`: return BLOCKED rather than wait for the cancellation to finish. */
+  | { name: 'subtask.cancel'; async: boolean }
+  /** `type`: the `stream` or `future` type. */
+  | { name: `${'stream' | 'future'}.${'new' | 'drop-readable' | 'drop-writable'}`; type: TypeIndex }
+  | { name: `${'stream' | 'future'}.${'read' | 'write'}`; type: TypeIndex; options: Options }
+  | { name: `${'stream' | 'future'}.${'cancel-read' | 'cancel-write'}`; type: TypeIndex; async: boolean }
+  | { name: 'error-context.new' | 'error-context.debug-message'; options: Options };
+
 export type Callee = HostCallee | LiftedCallee;
 
 export interface HostCallee {
@@ -109,12 +135,18 @@ export interface Options {
   realloc: number | null;
   postReturn: number | null;
   stringEncoding: 'utf8' | 'utf16' | 'latin1+utf16';
+  /** The `async` option (component-model async): the async ABI. */
+  async: boolean;
+  /** With `async` on a lift, the `callback` core function; null for a stackful lift. */
+  callback: number | null;
   /** The component instance the `canon` definition is in (0 is the root). */
   componentInstance: ComponentInstanceIndex;
 }
 
 export interface FuncSig {
   name: string;
+  /** The function type is `async` (component-model async). */
+  async: boolean;
   /** `jsName`: the lowerCamelCase name declarations give the parameter. */
   params: { name: string; jsName: string; type: TypeIndex }[];
   result: TypeIndex | null;
@@ -122,9 +154,9 @@ export interface FuncSig {
   flatParams: CoreType[] | null;
   /** null past 16 */
   flatResults: CoreType[] | null;
-  /** More than 16 flat parameters: one i32 pointer instead. */
+  /** More than 16 flat parameters (4 for an async lower): one i32 pointer instead. */
   paramsIndirect: boolean;
-  /** More than 1 flat result: a return-area pointer instead. */
+  /** More than 1 flat result, or any result of an async lower: a return-area pointer instead. */
   resultIndirect: boolean;
   /** With `paramsIndirect`, where each parameter lies in the tuple they travel as; else null. */
   paramsLayout: { offsets: number[]; size: number; align: number } | null;
@@ -166,7 +198,10 @@ export type TypeKind =
   | { kind: 'option'; type: TypeIndex; payloadOffset: number }
   | { kind: 'result'; ok: TypeIndex | null; err: TypeIndex | null; payloadOffset: number }
   | { kind: 'flags'; name?: string; jsName?: string; names: string[]; jsNames: string[] }
-  | { kind: 'own' | 'borrow'; resource: ResourceIndex };
+  | { kind: 'own' | 'borrow'; resource: ResourceIndex }
+  /** The readable end of a stream or a future; `element` null for `stream` and `future` alone. */
+  | { kind: 'stream' | 'future'; element: TypeIndex | null }
+  | { kind: 'error-context' };
 
 // ---------------------------------------------------------------------------------------------
 // Resources, imports and exports

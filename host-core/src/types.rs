@@ -49,6 +49,11 @@ pub enum TypeKind {
     Flags { names: Vec<String>, js_names: Vec<String> },
     Own { resource: ResourceId },
     Borrow { resource: ResourceId },
+    // `stream<T>` and `future<T>` (component-model async): a handle to the readable end; `element`
+    // is none for `stream` and `future` without a payload.
+    Stream { element: Option<TypeId> },
+    Future { element: Option<TypeId> },
+    ErrorContext,
 }
 
 /// wasmparser's `MAX_WASM_TYPE_SIZE`: a type may hold at most this many type nodes, counted as if
@@ -102,6 +107,7 @@ impl TypeKind {
             Tuple { elements } => Box::new(elements.iter().copied()),
             Variant { cases } => Box::new(cases.iter().filter_map(|c| c.ty)),
             Result { ok, err } => Box::new(ok.iter().chain(err).copied()),
+            Stream { element } | Future { element } => Box::new(element.iter().copied()),
             _ => Box::new(std::iter::empty()),
         }
     }

@@ -17,7 +17,7 @@ import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
 /** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
-const PLAN_FORMAT = 2;
+const PLAN_FORMAT = 3;
 
 /**
  * @param {import('../plan.js').Plan} plan

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, TerrariumError } from '../../js/index.js';
-import { componentsDir, guestBytes } from './support.mjs';
+import { componentsDir, fixture, fixturesDir, guestBytes, watBytes } from './support.mjs';
 
 const noHost = { 'example:bench/host': { log() {} } };
 
@@ -161,6 +161,51 @@ test('refuses garbage, truncation, core modules and invalid components, with off
 
   const empty = await refusal(new Uint8Array());
   assert.equal(empty.kind, 'malformed');
+});
+
+test('a component using component-model async is planned, then refused at load naming its first async feature', async () => {
+  const cases = {
+    'async-lift': '`task.return`',
+    'async-lower': '`canon lower async` of `ping`',
+    'async-types': 'the async function `open`',
+    'async-streams': '`stream.new`',
+    'async-error-context': '`error-context.new`',
+    'async-compose': '`task.return`',
+  };
+  for (const [name, feature] of Object.entries(cases)) {
+    const { bytes } = await fixture(name);
+    for (const validate of [true, false]) {
+      const error = await refusal(bytes, { validate });
+      assert.equal(error.kind, 'unsupported', `${name}: ${error.message}`);
+      assert.equal(error.message, `${feature} (component-model async) is not supported yet`);
+    }
+  }
+  const exported = watBytes({
+    text: `(component
+      (core module $m (func (export "f") (param i32) (result i32) unreachable) (func (export "g") (param i32)))
+      (core instance $m (instantiate $m))
+      (func (export "g") (param "e" error-context) (canon lift (core func $m "g")))
+      (func (export "f") async (param "x" u32) (result u32) (canon lift (core func $m "f"))))`,
+  });
+  assert.equal((await refusal(exported)).message, 'the async function `f` (component-model async) is not supported yet');
+  const typeOnly = watBytes({
+    text: `(component
+      (core module $m (func (export "g") (param i32)))
+      (core instance $m (instantiate $m))
+      (func (export "g") (param "e" error-context) (canon lift (core func $m "g"))))`,
+  });
+  assert.equal((await refusal(typeOnly)).message, '`error-context` (component-model async) is not supported yet');
+});
+
+test('a cooperative-thread built-in is refused by name, an invalid async built-in as invalid, each at its offset', async () => {
+  const thread = await refusal(watBytes({ file: `${fixturesDir}async-thread-new-indirect.wat` }));
+  assert.equal(thread.kind, 'unsupported');
+  assert.equal(thread.message, '`thread.new-indirect` (component-model threads) is not supported (at offset 0x4b)');
+  assert.equal(thread.offset, 0x4b);
+  const invalid = await refusal(watBytes({ file: `${fixturesDir}async-stream-read-of-future.wat` }));
+  assert.equal(invalid.kind, 'invalid');
+  assert.equal(invalid.message, '`stream.read` requires a stream type (at offset 0x10)');
+  assert.equal(invalid.offset, 0x10);
 });
 
 test('a broken function body is refused by the compiler with an offset into the component', async () => {

@@ -400,10 +400,10 @@ test('the `types` guest round-trips every value type', async () => {
 
 test('a plan of another format (ahead-of-time output of another Terrarium) is refused, naming both formats', async () => {
   const { plan } = await fixture('scalar-export');
-  for (const version of [undefined, 1, 3]) {
+  for (const version of [undefined, 2, 4]) {
     await assert.rejects(
       instantiatePlan({ ...plan, version }, [], () => undefined),
-      (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /plan format (1|3): this runtime reads format 2; transpile the component again/.test(e.message),
+      (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /plan format (1|2|4): this runtime reads format 3; transpile the component again/.test(e.message),
     );
   }
 });

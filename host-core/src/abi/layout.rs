@@ -39,7 +39,10 @@ impl TypeLayout for Layout {
         let (size, align) = match kind {
             Bool | S8 | U8 => (1, 1),
             S16 | U16 => (2, 2),
-            S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } => (4, 4),
+            // Handles: resources, stream and future ends, error contexts are i32 table indices.
+            S32 | U32 | F32 | Char | Own { .. } | Borrow { .. } | Stream { .. } | Future { .. } | ErrorContext => {
+                (4, 4)
+            }
             S64 | U64 | F64 => (8, 8),
             String | List { .. } | Map { .. } => (8, 4),
             FixedList { element, length } => {
@@ -140,9 +143,8 @@ pub const MAX_FLAT: usize = MAX_FLAT_PARAMS;
 fn flatten(kind: &TypeKind, arena: &TypeArena<Layout>) -> Option<Vec<CoreType>> {
     use TypeKind::*;
     let flat = match kind {
-        Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => {
-            vec![CoreType::I32]
-        }
+        Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own { .. } | Borrow { .. } => vec![CoreType::I32],
+        Stream { .. } | Future { .. } | ErrorContext => vec![CoreType::I32],
         S64 | U64 => vec![CoreType::I64],
         F32 => vec![CoreType::F32],
         F64 => vec![CoreType::F64],

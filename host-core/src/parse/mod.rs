@@ -32,10 +32,8 @@ pub fn check_header(bytes: &[u8]) -> Result<()> {
 /// `tests/engine_features.rs` plans a component of each.
 #[cfg(feature = "validate")]
 pub fn validate(bytes: &[u8]) -> Result<()> {
-    use wasmparser::{Parser, Validator, WasmFeatures};
-    // wasmparser's defaults (`map` among them, as in Wasmtime), plus fixed-length lists, which
-    // Wasmtime 46 leaves off by default but Terrarium runs.
-    let mut validator = Validator::new_with_features(WasmFeatures::default() | WasmFeatures::CM_FIXED_LENGTH_LISTS);
+    use wasmparser::{Parser, Validator};
+    let mut validator = Validator::new_with_features(features());
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload?;
         // The one binary-level fault the validator would report, not the parser.
@@ -52,6 +50,24 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// wasmparser's defaults (`map` and component-model async 🔀 among them, as in Wasmtime), plus
+/// what Terrarium plans beyond them: fixed-length lists (🔧), which Wasmtime 46 leaves off by
+/// default; async lifts without a `callback` (🚟), the `async` form of the cancel built-ins and
+/// sync `stream`/`future` reads and writes (🚝), and `error-context` (📝), as issue 11 lists them.
+/// Cooperative threads (🧵) and `forward` (➡️) validate so that the planner refuses them by name, as
+/// `unsupported`, rather than the validator as `invalid`.
+#[cfg(feature = "validate")]
+fn features() -> wasmparser::WasmFeatures {
+    use wasmparser::WasmFeatures as F;
+    F::default()
+        | F::CM_FIXED_LENGTH_LISTS
+        | F::CM_ASYNC_STACKFUL
+        | F::CM_MORE_ASYNC_BUILTINS
+        | F::CM_ERROR_CONTEXT
+        | F::CM_THREADING
+        | F::CM_FORWARD
 }
 
 /// The first fault met reading the items of `payload`, for the sections whose items the validator reads.

@@ -322,8 +322,10 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn signature(&self, name: &str, ty: &FuncType) -> FuncSig {
-        FuncSig::new(name, ty.params.clone(), ty.result, &self.arena)
+    /// The signature of a function of type `ty` lifted (`lift`) or lowered with `options`,
+    /// flattened as they say.
+    fn signature(&self, name: &str, ty: &FuncType, options: &Options, lift: bool) -> FuncSig {
+        FuncSig::new(name, ty.is_async, ty.params.clone(), ty.result, options.crossing(lift), &self.arena)
     }
 }
 

@@ -5,14 +5,14 @@ use super::*;
 use crate::abi::layout::{CoreType, Layout};
 use crate::abi::signature::{FuncSig, Param, TupleLayout};
 use crate::error::{Error, ErrorKind};
-use crate::json::{object, ToJson};
+use crate::json::{object, Object, ToJson};
 use crate::names::{interface_type_names, lower_camel, upper_camel, versionless};
 use crate::parse::features::EngineFeatures;
 use crate::types::{Case, Field, TypeDef, TypeKind};
 
 /// The plan format's version: runtimes refuse a plan of another (ahead-of-time output is data
 /// written by one version of Terrarium and run by another).
-const PLAN_FORMAT: u32 = 2;
+const PLAN_FORMAT: u32 = 3;
 
 impl ToJson for Plan {
     fn write_json(&self, out: &mut String) {
@@ -108,6 +108,9 @@ impl ToJson for TypeDef<Layout> {
             Flags { .. } => "flags",
             Own { .. } => "own",
             Borrow { .. } => "borrow",
+            Stream { .. } => "stream",
+            Future { .. } => "future",
+            ErrorContext => "error-context",
         };
         o.field("kind", kind);
         if let Some(name) = &self.name {
@@ -150,6 +153,9 @@ impl ToJson for TypeDef<Layout> {
             }
             Own { resource } | Borrow { resource } => {
                 o.field("resource", resource);
+            }
+            Stream { element } | Future { element } => {
+                o.field("element", element);
             }
             _ => {}
         }
@@ -195,6 +201,7 @@ impl ToJson for FuncSig {
     fn write_json(&self, out: &mut String) {
         object(out)
             .field("name", &self.name)
+            .field("async", &self.is_async)
             .field("params", &self.params)
             .field("result", &self.result)
             .field("flatParams", &self.flat_params)
@@ -235,8 +242,44 @@ impl ToJson for Step {
             Step::ResourceDrop { resource, component_instance } => {
                 o.field("op", "resourceDrop").field("resource", resource).field("componentInstance", component_instance)
             }
+            Step::Builtin { builtin, component_instance } => {
+                o.field("op", "builtin").field("name", &builtin.name()).field("componentInstance", component_instance);
+                builtin_fields(builtin, &mut o)
+            }
         }
         .end();
+    }
+}
+
+/// A built-in's immediates and options, after its `op`, `name` and `componentInstance`.
+fn builtin_fields<'o, 'a>(builtin: &Builtin, o: &'o mut Object<'a>) -> &'o mut Object<'a> {
+    match builtin {
+        Builtin::ContextGet { slot } | Builtin::ContextSet { slot } => o.field("slot", slot),
+        Builtin::TaskReturn { result, sig, options } => {
+            o.field("result", result).field("sig", sig).field("options", options)
+        }
+        Builtin::WaitableSetWait { memory } | Builtin::WaitableSetPoll { memory } => o.field("memory", memory),
+        Builtin::SubtaskCancel { is_async } => o.field("async", is_async),
+        Builtin::Channel { op, ty, .. } => {
+            o.field("type", ty);
+            match op {
+                ChannelOp::Read { options } | ChannelOp::Write { options } => o.field("options", options),
+                ChannelOp::CancelRead { is_async } | ChannelOp::CancelWrite { is_async } => o.field("async", is_async),
+                ChannelOp::New | ChannelOp::DropReadable | ChannelOp::DropWritable => o,
+            }
+        }
+        Builtin::ErrorContextNew { options } | Builtin::ErrorContextDebugMessage { options } => {
+            o.field("options", options)
+        }
+        Builtin::BackpressureInc
+        | Builtin::BackpressureDec
+        | Builtin::TaskCancel
+        | Builtin::WaitableSetNew
+        | Builtin::WaitableSetDrop
+        | Builtin::WaitableJoin
+        | Builtin::SubtaskDrop
+        | Builtin::ThreadYield
+        | Builtin::ErrorContextDrop => o,
     }
 }
 
@@ -296,6 +339,8 @@ impl ToJson for Options {
             .field("realloc", &self.realloc)
             .field("postReturn", &self.post_return)
             .field("stringEncoding", encoding)
+            .field("async", &self.is_async)
+            .field("callback", &self.callback)
             .field("componentInstance", &self.component_instance)
             .end();
     }

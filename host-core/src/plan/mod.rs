@@ -4,15 +4,17 @@
 //! types with their layout, resources, imports and exports, serialised for the JS runtime.
 
 mod builder;
+mod builtin;
 mod encode;
 mod instance_type;
 mod resolve;
 mod scope;
 
 pub use builder::plan;
+pub use builtin::{Builtin, ChannelKind, ChannelOp};
 
 use crate::abi::layout::Layout;
-use crate::abi::signature::FuncSig;
+use crate::abi::signature::{Crossing, FuncSig};
 use crate::ids::{ComponentInstanceId, CoreFuncId, CoreInstanceId, ImportId, ModuleId, ResourceId, TypeId};
 use crate::parse::features::EngineFeatures;
 use crate::types::TypeDef;
@@ -69,17 +71,44 @@ pub struct BundleExport {
     pub index: u32,
 }
 
-/// One step of instantiation; each appends one entry to one core index space. A resource step's
-/// `component_instance` is the one whose handle table it uses.
+/// One step of instantiation; each appends one entry to one core index space. A resource or
+/// built-in step's `component_instance` is the one whose tables it uses.
 #[derive(Debug, Clone)]
 pub enum Step {
-    Instantiate { module: ModuleId, args: Vec<InstantiateArg> },
-    Bundle { exports: Vec<BundleExport> },
-    Alias { kind: CoreSort, core_instance: CoreInstanceId, name: String },
-    Lower { callee: Callee, sig: FuncSig, options: Options },
-    ResourceNew { resource: ResourceId, component_instance: ComponentInstanceId },
-    ResourceRep { resource: ResourceId, component_instance: ComponentInstanceId },
-    ResourceDrop { resource: ResourceId, component_instance: ComponentInstanceId },
+    Instantiate {
+        module: ModuleId,
+        args: Vec<InstantiateArg>,
+    },
+    Bundle {
+        exports: Vec<BundleExport>,
+    },
+    Alias {
+        kind: CoreSort,
+        core_instance: CoreInstanceId,
+        name: String,
+    },
+    Lower {
+        callee: Callee,
+        sig: FuncSig,
+        options: Options,
+    },
+    ResourceNew {
+        resource: ResourceId,
+        component_instance: ComponentInstanceId,
+    },
+    ResourceRep {
+        resource: ResourceId,
+        component_instance: ComponentInstanceId,
+    },
+    ResourceDrop {
+        resource: ResourceId,
+        component_instance: ComponentInstanceId,
+    },
+    /// A canonical built-in of component-model async.
+    Builtin {
+        builtin: Builtin,
+        component_instance: ComponentInstanceId,
+    },
 }
 
 impl Step {
@@ -130,8 +159,24 @@ pub struct Options {
     pub realloc: Option<CoreFuncId>,
     pub post_return: Option<CoreFuncId>,
     pub string_encoding: StringEncoding,
+    /// The `async` option (component-model async): the async ABI of `flatten_functype`.
+    pub is_async: bool,
+    /// With `async`, the `callback` a lifted function's event loop runs through; none when it is
+    /// stackful (it waits with `waitable-set.wait` itself).
+    pub callback: Option<CoreFuncId>,
     /// The component instance the `canon` definition belongs to.
     pub component_instance: ComponentInstanceId,
+}
+
+impl Options {
+    /// How a function lifted (`lift`) or lowered with these options crosses the core boundary.
+    pub fn crossing(&self, lift: bool) -> Crossing {
+        match (self.is_async, lift) {
+            (false, _) => Crossing::Sync,
+            (true, true) => Crossing::AsyncLift,
+            (true, false) => Crossing::AsyncLower,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,9 +14,9 @@ use wasmparser::{
     InstanceTypeDeclaration, PrimitiveValType,
 };
 
-fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
+fn primitive(p: PrimitiveValType) -> TypeKind {
     use PrimitiveValType as P;
-    Ok(match p {
+    match p {
         P::Bool => TypeKind::Bool,
         P::S8 => TypeKind::S8,
         P::U8 => TypeKind::U8,
@@ -30,10 +30,8 @@ fn primitive(p: PrimitiveValType, offset: usize) -> Result<TypeKind> {
         P::F64 => TypeKind::F64,
         P::Char => TypeKind::Char,
         P::String => TypeKind::String,
-        P::ErrorContext => {
-            return Err(Error::unsupported("`error-context` (component-model async) is not supported", offset))
-        }
-    })
+        P::ErrorContext => TypeKind::ErrorContext,
+    }
 }
 
 pub fn value_type(
@@ -43,7 +41,7 @@ pub fn value_type(
     offset: usize,
 ) -> Result<TypeId> {
     match ty {
-        ComponentValType::Primitive(p) => arena.intern(primitive(p, offset)?, offset),
+        ComponentValType::Primitive(p) => arena.intern(primitive(p), offset),
         ComponentValType::Type(index) => match lookup(types, index, "type", offset)? {
             TypeEntry::Value(id) => Ok(*id),
             _ => Err(Error::invalid(format!("type {index} is not a value type"), offset)),
@@ -66,7 +64,7 @@ pub fn defined_type(
 ) -> Result<TypeId> {
     let val = |arena: &mut TypeArena<Layout>, t: ComponentValType| value_type(arena, types, t, offset);
     let kind = match ty {
-        ComponentDefinedType::Primitive(p) => primitive(*p, offset)?,
+        ComponentDefinedType::Primitive(p) => primitive(*p),
         ComponentDefinedType::Record(fields) => TypeKind::Record {
             fields: fields
                 .iter()
@@ -106,9 +104,8 @@ pub fn defined_type(
             TypeKind::Map { key, value, entry }
         }
         ComponentDefinedType::FixedLengthList(t, length) => fixed_list(val(arena, *t)?, *length, offset)?,
-        ComponentDefinedType::Future(_) | ComponentDefinedType::Stream(_) => {
-            return Err(Error::unsupported("`future` and `stream` (component-model async) are not supported", offset))
-        }
+        ComponentDefinedType::Future(t) => TypeKind::Future { element: t.map(|t| val(arena, t)).transpose()? },
+        ComponentDefinedType::Stream(t) => TypeKind::Stream { element: t.map(|t| val(arena, t)).transpose()? },
     };
     let id = arena.intern(kind, offset)?;
     if u64::from(arena.get(id).layout.size) >= MAX_VALUE_BYTES {
@@ -138,16 +135,13 @@ pub fn func_type(
     ty: &ComponentFuncType,
     offset: usize,
 ) -> Result<Rc<FuncType>> {
-    if ty.async_ {
-        return Err(Error::unsupported("async functions (component-model async) are not supported", offset));
-    }
     let params = ty
         .params
         .iter()
         .map(|(name, t)| Ok(Param { name: name.to_string(), ty: value_type(arena, types, *t, offset)? }))
         .collect::<Result<_>>()?;
     let result = ty.result.map(|t| value_type(arena, types, t, offset)).transpose()?;
-    let func = FuncType { params, result };
+    let func = FuncType { params, result, is_async: ty.async_ };
     Extent::of(func.types().map(|t| arena.get(t).extent), offset)?;
     Ok(Rc::new(func))
 }

@@ -14,6 +14,8 @@ use wasmparser::InstanceTypeDeclaration;
 pub struct FuncType {
     pub params: Vec<Param>,
     pub result: Option<TypeId>,
+    /// An `async` function type (component-model async): callers may not block on it.
+    pub is_async: bool,
 }
 
 impl FuncType {

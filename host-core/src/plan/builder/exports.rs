@@ -70,7 +70,11 @@ impl<'a> Builder<'a> {
             (Item::Type(TypeEntry::Value(id)), _) => Item::Type(TypeEntry::Value(self.arena.named(id, name))),
             (Item::Func(FuncEntry::Lifted { core_func, ty, options }), Some(ComponentTypeRef::Func(index))) => {
                 let ty = match lookup(&self.scope_ref().types, index, "type", offset)? {
-                    TypeEntry::Func(named) if self.signature(name, named).same_flat(&self.signature(name, &ty)) => {
+                    TypeEntry::Func(named)
+                        if self
+                            .signature(name, named, &options, true)
+                            .same_flat(&self.signature(name, &ty, &options, true)) =>
+                    {
                         named.clone()
                     }
                     _ => ty,
@@ -98,7 +102,7 @@ impl<'a> Builder<'a> {
             name: name.to_string(),
             js_name: member_js_name(name),
             core_func: *core_func,
-            sig: self.signature(name, ty),
+            sig: self.signature(name, ty, options, true),
             options: options.clone(),
             member: None,
         })
