@@ -47,6 +47,7 @@ const guests = {
   "wasi-stdin": "wasi-stdin.wasm",
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
+  "async-calls": "async_calls.wasm",
 };
 
 // Composition -> [socket, ...plugs] (names in dist/components), in build order:

@@ -195,6 +195,10 @@ test('a component using component-model async is planned, then refused at load n
       (func (export "g") (param "e" error-context) (canon lift (core func $m "g"))))`,
   });
   assert.equal((await refusal(typeOnly)).message, '`error-context` (component-model async) is not supported yet');
+  // What wit-bindgen's Rust async support emits (tests/guests/async-calls).
+  const built = await refusal(await guestBytes('async-calls'));
+  assert.equal(built.kind, 'unsupported');
+  assert.match(built.message, /^`[a-z.-]+` \(component-model async\) is not supported yet$/);
 });
 
 test('a cooperative-thread built-in is refused by name, an invalid async built-in as invalid, each at its offset', async () => {
