@@ -1,0 +1,177 @@
+//! Q8_0 matrix-vector products on int8, as llama2.c's `runq.c` runs a version-2 checkpoint: the
+//! weights stay as their `i8` values with one `f32` scale per group of `group_size` (a row is a
+//! whole number of groups), the input vector is quantized the same way just before the product,
+//! and each group's dot product is summed in `i32` and scaled once:
+//! `out[r] = Σ_g (Σ_{i in g} w[r][i] * x[i]) * w_scale[r][g] * x_scale[g]`.
+//!
+//! Kernels, chosen when the crate is compiled (as [`crate::kernels`]): plain loops; with
+//! `simd128`, 16 values at a time widened to `i16` and multiplied with `i32x4.dot_i16x8_s`; with
+//! `relaxed-simd`, `i32x4.relaxed_dot_i8x16_i7x16_add_s`, whose second operand must lie in
+//! [0, 127] for the result to be the same on every engine: it gets `|w|`, and the first gets `x`
+//! with `w`'s sign. Q8_0 weights are in [-127, 127] (checkpoint.rs reads a -128 as -127), so both
+//! are exact, and every kernel sums a group's products exactly: the kernels differ only in the
+//! order the scaled groups are added. Group sizes that are not a multiple of 16 use the plain loops.
+
+/// A Q8_0 matrix: `rows x n` `i8` values, row-major, and `rows * n / group_size` scales.
+#[derive(Clone, Copy, Debug)]
+pub struct Q8Matrix<'w> {
+    pub values: &'w [i8],
+    pub scales: &'w [f32],
+    pub group_size: usize,
+}
+
+impl Q8Matrix<'_> {
+    /// The matrix as `f32`s (`q * scale`).
+    pub fn dequantize(&self) -> Vec<f32> {
+        let mut out = vec![0.0; self.values.len()];
+        dequantize(&mut out, self.values, self.scales, self.group_size);
+        out
+    }
+}
+
+/// `out[i] = values[i] * scales[i / group_size]`.
+pub fn dequantize(out: &mut [f32], values: &[i8], scales: &[f32], group_size: usize) {
+    for ((o, q), &s) in out.chunks_mut(group_size).zip(values.chunks(group_size)).zip(scales) {
+        for (o, &q) in o.iter_mut().zip(q) {
+            *o = f32::from(q) * s;
+        }
+    }
+}
+
+/// An input vector quantized for a product with a Q8_0 matrix; its buffers are reused.
+#[derive(Default)]
+pub struct Q8Vector {
+    values: Vec<i8>,
+    scales: Vec<f32>,
+    group_size: usize,
+}
+
+impl Q8Vector {
+    /// Room for vectors of up to `n` values, so quantizing allocates nothing.
+    pub fn with_capacity(n: usize) -> Q8Vector {
+        Q8Vector { values: Vec::with_capacity(n), scales: Vec::with_capacity(n), group_size: 0 }
+    }
+
+    /// Quantizes `x` in groups of `group_size` (which divides `x.len()`): each group's scale is its
+    /// largest magnitude over 127, and each value is rounded to the nearest step (an all-zero group
+    /// has scale 0 and values 0).
+    pub fn quantize(&mut self, x: &[f32], group_size: usize) {
+        debug_assert!(x.len().is_multiple_of(group_size));
+        self.group_size = group_size;
+        self.values.clear();
+        self.scales.clear();
+        for group in x.chunks_exact(group_size) {
+            let max = group.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let scale = max / 127.0;
+            let inverse = if scale > 0.0 { 1.0 / scale } else { 0.0 };
+            self.values.extend(group.iter().map(|v| (v * inverse).round() as i8));
+            self.scales.push(scale);
+        }
+    }
+}
+
+/// `out[r] = w[r] · x` for each row of `w`, on int8.
+pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
+    let n = x.values.len();
+    assert!(
+        w.group_size == x.group_size && w.values.len() == out.len() * n && n.is_multiple_of(w.group_size),
+        "q8 matmul: the matrix is not out.len() x x.len() in whole groups of the vector's size"
+    );
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if w.group_size.is_multiple_of(16) {
+        return simd::matmul(out, w, x);
+    }
+    scalar::matmul(out, w, x)
+}
+
+mod scalar {
+    use super::{Q8Matrix, Q8Vector};
+
+    pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
+        let (n, gs) = (x.values.len(), w.group_size);
+        let groups = n / gs;
+        for (r, o) in out.iter_mut().enumerate() {
+            let row = &w.values[r * n..][..n];
+            let scales = &w.scales[r * groups..][..groups];
+            let mut sum = 0.0f32;
+            for (g, (wq, xq)) in row.chunks_exact(gs).zip(x.values.chunks_exact(gs)).enumerate() {
+                let dot: i32 = wq.iter().zip(xq).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum();
+                sum += dot as f32 * scales[g] * x.scales[g];
+            }
+            *o = sum;
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use super::{Q8Matrix, Q8Vector};
+    use crate::kernels::simd::{madd, sum_lanes};
+    use core::arch::wasm32::*;
+
+    /// Loads 16 bytes from `s[i..i + 16]`.
+    ///
+    /// # Safety
+    /// `i + 16 <= s.len()`.
+    #[inline(always)]
+    unsafe fn load(s: &[i8], i: usize) -> v128 {
+        debug_assert!(i + 16 <= s.len());
+        // SAFETY: in bounds by the caller's promise; v128.load takes any alignment.
+        unsafe { v128_load(s.as_ptr().add(i).cast::<v128>()) }
+    }
+
+    /// `acc + Σ` of the 16 products `w[i] * x[i]`, four lanes of four.
+    #[inline(always)]
+    fn dot16(w: v128, x: v128, acc: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            // x with w's sign, times |w| (in [0, 127]: the operand that must not have its top bit set).
+            let signed = v128_bitselect(i8x16_neg(x), x, i8x16_lt(w, i8x16_splat(0)));
+            i32x4_relaxed_dot_i8x16_i7x16_add(signed, i8x16_abs(w), acc)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            let low = i32x4_dot_i16x8(i16x8_extend_low_i8x16(w), i16x8_extend_low_i8x16(x));
+            let high = i32x4_dot_i16x8(i16x8_extend_high_i8x16(w), i16x8_extend_high_i8x16(x));
+            i32x4_add(acc, i32x4_add(low, high))
+        }
+    }
+
+    /// Two rows at a time (each vector of `x` loaded once for both); a group's `i32` sums are
+    /// converted and scaled into an `f32x4` accumulator per row, whose lanes are added at the end.
+    pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
+        let (n, gs) = (x.values.len(), w.group_size);
+        let groups = n / gs;
+        let rows = out.len();
+        let mut r = 0;
+        while r < rows {
+            let pair = r + 1 < rows;
+            let w0 = &w.values[r * n..][..n];
+            let w1 = if pair { &w.values[(r + 1) * n..][..n] } else { w0 };
+            let s0 = &w.scales[r * groups..][..groups];
+            let s1 = if pair { &w.scales[(r + 1) * groups..][..groups] } else { s0 };
+            let (mut f0, mut f1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            for g in 0..groups {
+                let (mut i0, mut i1) = (i32x4_splat(0), i32x4_splat(0));
+                let mut i = g * gs;
+                while i < (g + 1) * gs {
+                    // SAFETY: i + 16 <= (g + 1) * gs <= n, the length of x and of each row (gs % 16 == 0).
+                    unsafe {
+                        let xv = load(&x.values, i);
+                        i0 = dot16(load(w0, i), xv, i0);
+                        i1 = dot16(load(w1, i), xv, i1);
+                    }
+                    i += 16;
+                }
+                let xs = x.scales[g];
+                f0 = madd(f32x4_convert_i32x4(i0), f32x4_splat(s0[g] * xs), f0);
+                f1 = madd(f32x4_convert_i32x4(i1), f32x4_splat(s1[g] * xs), f1);
+            }
+            out[r] = sum_lanes(f0);
+            if pair {
+                out[r + 1] = sum_lanes(f1);
+            }
+            r += 2;
+        }
+    }
+}
