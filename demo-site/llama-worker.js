@@ -2,13 +2,14 @@
 // here, off the page's thread, so the page stays responsive while tokens are computed.
 //
 // Messages from the page:
-//   { type: 'init', kernel: 'simd' | 'scalar', checkpoint, tokenizer }   (ArrayBuffers, transferred)
-//       loads /components/llama.wasm (or llama-scalar.wasm), then `Model.load(checkpoint, tokenizer)`
+//   { type: 'init', kernel: 'relaxed-simd' | 'simd' | 'scalar', checkpoint, tokenizer }   (ArrayBuffers, transferred)
+//       loads /components/llama-relaxed.wasm, llama.wasm or llama-scalar.wasm, then
+//       `Model.load(checkpoint, tokenizer)` (an f32 or a Q8_0 checkpoint)
 //   { type: 'generate', id, prompt, options: { temperature, topP, seed, maxTokens } }
 //       pulls `next-token()` until the generation ends or is stopped, posting each token
 //   { type: 'stop', id }   stops pulling (the generation is dropped)
 // Messages to the page:
-//   { type: 'ready', kernel, config, componentMs, modelMs }
+//   { type: 'ready', kernel, config, weightsBytes, componentMs, modelMs }
 //   { type: 'started', id, promptTokens }
 //   { type: 'token', id, tokenId, piece, n, elapsedMs }
 //   { type: 'done', id, reason, tokens, elapsedMs, computeMs, firstTokenMs, promptTokens }
@@ -17,7 +18,11 @@
 
 import { load, ComponentError, TerrariumError } from '/dist/terrarium.js';
 
-const COMPONENTS = { simd: '/components/llama.wasm', scalar: '/components/llama-scalar.wasm' };
+const COMPONENTS = {
+  'relaxed-simd': '/components/llama-relaxed.wasm',
+  simd: '/components/llama.wasm',
+  scalar: '/components/llama-scalar.wasm',
+};
 
 /** The `terrarium:llama/llama` exports, and the loaded model. */
 let llama = null;
@@ -59,6 +64,7 @@ async function init({ kernel, checkpoint, tokenizer }) {
       type: 'ready',
       kernel: llama.kernel(),
       config: model.config(),
+      weightsBytes: Number(model.weightsBytes()),
       componentMs: loaded - started,
       modelMs: performance.now() - loaded,
     });
