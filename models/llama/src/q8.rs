@@ -53,7 +53,8 @@ impl Q8Vector {
     }
 
     /// Quantizes `x` in groups of `group_size` (which divides `x.len()`): each group's scale is its
-    /// largest magnitude over 127, and each value is rounded to the nearest step (an all-zero group
+    /// largest magnitude over 127, and each value is rounded to the nearest step, ties to even (one
+    /// `f32.nearest` in wasm, where `round`'s ties away from zero is a libm call; an all-zero group
     /// has scale 0 and values 0).
     pub fn quantize(&mut self, x: &[f32], group_size: usize) {
         debug_assert!(x.len().is_multiple_of(group_size));
@@ -64,7 +65,7 @@ impl Q8Vector {
             let max = group.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             let scale = max / 127.0;
             let inverse = if scale > 0.0 { 1.0 / scale } else { 0.0 };
-            self.values.extend(group.iter().map(|v| (v * inverse).round() as i8));
+            self.values.extend(group.iter().map(|v| (v * inverse).round_ties_even() as i8));
             self.scales.push(scale);
         }
     }

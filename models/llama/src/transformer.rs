@@ -154,13 +154,20 @@ fn rope(v: &mut [f32], angles: &[(f32, f32)], head_size: usize) {
     }
 }
 
-/// `out = w x`, on f32 or, for a Q8_0 matrix, on int8 with `x` quantized into `xq` first.
-fn matmul(out: &mut [f32], w: Matrix, x: &[f32], xq: &mut Q8Vector) {
-    match w {
-        Matrix::F32(w) => kernels::matmul(out, w, x),
-        Matrix::Q8(w) => {
-            xq.quantize(x, w.group_size);
-            q8::matmul(out, &w, xq);
+/// `out = w x` for each `(out, w)` of matrices that share the input `x`: on f32, or for Q8_0
+/// matrices on int8, with `x` quantized into `xq` once for all of them (a model has one group size).
+fn matmuls(products: &mut [(&mut [f32], Matrix)], x: &[f32], xq: &mut Q8Vector) {
+    let mut quantized = false;
+    for (out, w) in products {
+        match w {
+            Matrix::F32(w) => kernels::matmul(out, w, x),
+            Matrix::Q8(w) => {
+                if !quantized {
+                    xq.quantize(x, w.group_size);
+                    quantized = true;
+                }
+                q8::matmul(out, w, xq);
+            }
         }
     }
 }
@@ -190,9 +197,8 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
         rmsnorm(&mut s.xb, &s.x, w.rms_att(l));
         let here = (l * s.capacity + pos) * kv_dim;
         let layer_cache = l * s.capacity * kv_dim;
-        matmul(&mut s.q, w.wq(l), &s.xb, &mut s.xq);
-        matmul(&mut s.key_cache[here..here + kv_dim], w.wk(l), &s.xb, &mut s.xq);
-        matmul(&mut s.value_cache[here..here + kv_dim], w.wv(l), &s.xb, &mut s.xq);
+        let (k, v) = (&mut s.key_cache[here..here + kv_dim], &mut s.value_cache[here..here + kv_dim]);
+        matmuls(&mut [(&mut s.q, w.wq(l)), (k, w.wk(l)), (v, w.wv(l))], &s.xb, &mut s.xq);
         rope(&mut s.q, &s.rope, hs);
         rope(&mut s.key_cache[here..here + kv_dim], &s.rope, hs);
 
@@ -204,27 +210,26 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
             softmax(att);
             weighted_sum(&mut s.xb[h * hs..(h + 1) * hs], att, &s.value_cache[layer_cache + kv_head..], kv_dim);
         }
-        matmul(&mut s.xb2, w.wo(l), &s.xb, &mut s.xq);
+        matmuls(&mut [(&mut s.xb2, w.wo(l))], &s.xb, &mut s.xq);
         for (x, d) in s.x.iter_mut().zip(&s.xb2) {
             *x += d;
         }
 
         // Feed-forward.
         rmsnorm(&mut s.xb, &s.x, w.rms_ffn(l));
-        matmul(&mut s.hb, w.w1(l), &s.xb, &mut s.xq);
-        matmul(&mut s.hb2, w.w3(l), &s.xb, &mut s.xq);
+        matmuls(&mut [(&mut s.hb, w.w1(l)), (&mut s.hb2, w.w3(l))], &s.xb, &mut s.xq);
         for (g, &u) in s.hb.iter_mut().zip(&s.hb2) {
             let v = *g;
             *g = v * (1.0 / (1.0 + (-v).exp())) * u; // silu(v) * u
         }
-        matmul(&mut s.xb, w.w2(l), &s.hb, &mut s.xq);
+        matmuls(&mut [(&mut s.xb, w.w2(l))], &s.hb, &mut s.xq);
         for (x, d) in s.x.iter_mut().zip(&s.xb) {
             *x += d;
         }
     }
 
     rmsnorm(&mut s.xb, &s.x, w.rms_final());
-    matmul(&mut s.logits, w.classifier(), &s.xb, &mut s.xq);
+    matmuls(&mut [(&mut s.logits, w.classifier())], &s.xb, &mut s.xq);
     debug_assert_eq!(s.xb.len(), dim);
     &mut s.logits
 }
