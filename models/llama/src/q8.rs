@@ -138,41 +138,39 @@ mod simd {
         }
     }
 
-    /// Two rows at a time (each vector of `x` loaded once for both); a group's `i32` sums are
-    /// converted and scaled into an `f32x4` accumulator per row, whose lanes are added at the end.
+    /// Four rows at a time (each vector of `x` loaded once for the four, four independent chains);
+    /// a group's `i32` sums are converted and scaled into an `f32x4` accumulator per row, whose
+    /// lanes are added at the end.
     pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
         let (n, gs) = (x.values.len(), w.group_size);
         let groups = n / gs;
         let rows = out.len();
-        let mut r = 0;
-        while r < rows {
-            let pair = r + 1 < rows;
-            let w0 = &w.values[r * n..][..n];
-            let w1 = if pair { &w.values[(r + 1) * n..][..n] } else { w0 };
-            let s0 = &w.scales[r * groups..][..groups];
-            let s1 = if pair { &w.scales[(r + 1) * groups..][..groups] } else { s0 };
-            let (mut f0, mut f1) = (f32x4_splat(0.0), f32x4_splat(0.0));
-            for g in 0..groups {
-                let (mut i0, mut i1) = (i32x4_splat(0), i32x4_splat(0));
+        for r in (0..rows).step_by(4) {
+            // Rows r..r + 4; where fewer are left, the last is repeated (computed, not stored).
+            let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
+            let wr = index.map(|i| &w.values[i * n..][..n]);
+            let sr = index.map(|i| &w.scales[i * groups..][..groups]);
+            let mut f = [f32x4_splat(0.0); 4];
+            for (g, &xs) in x.scales.iter().enumerate() {
+                let mut acc = [i32x4_splat(0); 4];
                 let mut i = g * gs;
                 while i < (g + 1) * gs {
                     // SAFETY: i + 16 <= (g + 1) * gs <= n, the length of x and of each row (gs % 16 == 0).
                     unsafe {
                         let xv = load(&x.values, i);
-                        i0 = dot16(load(w0, i), xv, i0);
-                        i1 = dot16(load(w1, i), xv, i1);
+                        for k in 0..4 {
+                            acc[k] = dot16(load(wr[k], i), xv, acc[k]);
+                        }
                     }
                     i += 16;
                 }
-                let xs = x.scales[g];
-                f0 = madd(f32x4_convert_i32x4(i0), f32x4_splat(s0[g] * xs), f0);
-                f1 = madd(f32x4_convert_i32x4(i1), f32x4_splat(s1[g] * xs), f1);
+                for k in 0..4 {
+                    f[k] = madd(f32x4_convert_i32x4(acc[k]), f32x4_splat(sr[k][g] * xs), f[k]);
+                }
             }
-            out[r] = sum_lanes(f0);
-            if pair {
-                out[r + 1] = sum_lanes(f1);
+            for k in 0..(rows - r).min(4) {
+                out[r + k] = sum_lanes(f[k]);
             }
-            r += 2;
         }
     }
 }

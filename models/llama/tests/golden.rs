@@ -205,12 +205,29 @@ fn version_2_q8_stays_int8() {
     let q4 = Model::load(write_v2(model(), 4), tokenizer()).expect("version 2 loads");
     assert!(matches!(q4.weights().w2(0), Matrix::Q8(_)));
     assert_eq!(q4.weights().memory_bytes(), write_v2(model(), 4).len());
+    // Groups of 2: the scales would not be 4-byte aligned, so every matrix is dequantized.
+    let q2 = Model::load(write_v2(model(), 2), tokenizer()).expect("version 2 loads");
+    assert!(matches!(q2.weights().wq(0), Matrix::F32(_)) && matches!(q2.weights().classifier(), Matrix::F32(_)));
     // Quantization noise may change the text eventually, not its start.
-    for m in [&q, &q4] {
+    for m in [&q, &q4, &q2] {
         let (tokens, _) = generate(m, "", Options::greedy(20));
         assert!(text(&tokens).starts_with("Once upon a time"), "{:?}", text(&tokens));
         eprintln!("Q8_0: {}", text(&generate(m, "", Options::greedy(60)).0));
     }
+}
+
+#[test]
+fn q8_minus_128_reads_as_minus_127() {
+    let mut bytes = write_v2(model(), 64);
+    // The first int8 value of the embedding, after the header and the norms.
+    let first = 256 + 4 * (2 * 5 * 64 + 64);
+    bytes[first] = 0x80;
+    let q = Model::load(bytes, tokenizer()).expect("version 2 loads");
+    let mut row = vec![0.0; 64];
+    q.weights().embedding(0, &mut row);
+    let Matrix::Q8(embedding) = q.weights().classifier() else { panic!("the embedding is int8") };
+    assert_eq!(embedding.values[0], -127);
+    assert_eq!(row[0], -127.0 * embedding.scales[0]);
 }
 
 /// How far the int8 products may take the logits from the f32 products on the same weights, as a
