@@ -1,6 +1,6 @@
 // The Llama demo page: picks the model, the kernels (relaxed SIMD, SIMD or scalar: the fastest this
-// browser runs by default) and the weights (f32, or 8-bit: the checkpoint quantized to Q8_0 here by
-// llama-q8.js, which the component keeps int8), reads the model's bytes (with a progress bar),
+// browser runs by default) and the weights (f32, or 8-bit: the checkpoint quantized to Q8_0 in the
+// worker by llama-q8.js, which the component keeps int8), reads the model's bytes (with a progress bar),
 // hands them to a module worker (llama-worker.js) that hosts the model component with Terrarium,
 // and reveals the tokens it posts back at a readable pace while the model runs at full speed (the
 // tokens per second shown are the model's, timed in the worker). The page never runs the model
@@ -9,7 +9,6 @@
 
 import { features } from '/dist/terrarium.js';
 import { $, h, renderFeatures, shortBytes, formatMs, readWithProgress, fetchWithProgress } from './ui.js';
-import { quantizeCheckpoint } from './llama-q8.js';
 
 const DEFAULT_MODEL = {
   name: 'stories260K',
@@ -169,12 +168,9 @@ async function prepare() {
     return;
   }
   if (mine !== preparing) return;
-  if (settings.weights === 'q8') {
-    showProgress(`Quantizing ${label} to 8-bit (Q8_0)`, 0, 0);
-    checkpoint = asQ8(checkpoint);
-  }
 
-  showProgress(`Loading ${label} into ${KERNELS[kernel].file} in the worker`, 0, 0);
+  const quantizing = settings.weights === 'q8' ? ', quantized to 8-bit (Q8_0)' : '';
+  showProgress(`Loading ${label}${quantizing} into ${KERNELS[kernel].file} in the worker`, 0, 0);
   modelStatus(`Starting the worker: Terrarium loads the component, then Model.load(${shortBytes(checkpoint.length)}, ${shortBytes(tokenizer.length)})…`);
   const worker = new Worker(WORKER_URL, { type: 'module' });
   host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.length, format: null, weights: null, weightsBytes: null };
@@ -188,7 +184,7 @@ async function prepare() {
     failRun(event.message || 'the worker failed');
     setState('error');
   });
-  worker.postMessage({ type: 'init', kernel, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
+  worker.postMessage({ type: 'init', kernel, weights: settings.weights, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
 }
 
 function onWorkerMessage(from, message) {
@@ -261,18 +257,6 @@ function showKernel(kernel) {
   chip.textContent = `${KERNELS[kernel].name} · ${KERNELS[kernel].file}`;
   chip.dataset.kernel = kernel;
   chip.className = `chip ${kernel === 'scalar' ? 'plain' : 'on'}`;
-}
-
-/**
- * The checkpoint for the 8-bit setting: quantized to Q8_0 here, unless it is not an f32 checkpoint
- * (already version 2, or not a checkpoint at all): then as it is, for Model.load to run or refuse.
- */
-function asQ8(bytes) {
-  try {
-    return quantizeCheckpoint(bytes).checkpoint;
-  } catch {
-    return bytes;
-  }
 }
 
 /** Keeps the speed of a finished run beside the others of this visit. */

@@ -1,7 +1,7 @@
 // The Llama demo (demo-site/llama.html) driven like a user would: the stories260K model served from
 // /models/ loads in a module worker hosted by Terrarium; the default settings are greedy and give the
 // model's golden text (token for token, in the three kernel builds: relaxed SIMD, picked because
-// Chromium has it, SIMD and scalar); 8-bit weights (stories260K quantized to Q8_0 in the page) take
+// Chromium has it, SIMD and scalar); 8-bit weights (stories260K quantized to Q8_0 in the worker) take
 // less memory and keep the f32 logits within 3% in every build; revealed at a readable pace while the
 // model runs at full speed, with the model's own tokens per second; Stop stops the text and the model; a user's own checkpoint and tokenizer
 // load from the file pickers and by drag and drop; a bad checkpoint is a readable error. Each view
@@ -177,7 +177,7 @@ test('the SIMD and scalar toggles run llama.wasm and llama-scalar.wasm: the same
   expect((await generate(page)).map((t) => t.id)).not.toEqual(a.map((t) => t.id));
 });
 
-test('8-bit weights: stories260K quantized to Q8_0 in the page, kept int8 in the worker, in less memory; both speeds shown', async ({ page }) => {
+test('8-bit weights: stories260K quantized to Q8_0 and kept int8 in the worker, in less memory; both speeds shown', async ({ page }) => {
   await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
   const f32 = await generate(page);
   await page.locator('label:has([data-testid="weights-q8"])').click();
