@@ -46,7 +46,7 @@ const q8 = quantizeCheckpoint(checkpoint, { twin: true });
  * fraction of the largest logit's magnitude: models/llama/tests/golden.rs's Q8_LOGIT_TOLERANCE,
  * where the measurements are.
  */
-const Q8_LOGIT_TOLERANCE = 0.03;
+const Q8_LOGIT_TOLERANCE = 0.05;
 
 /** Every token of a generation, and why it stopped. */
 function collect(generation) {
@@ -130,8 +130,8 @@ test('a Q8_0 checkpoint stays int8: its weights take less memory, and the int8 p
     const twin = api.Model.load(q8.twin, tokenizer);
     assert.deepEqual({ ...quantized.config(), formatVersion: 2, groupSize: 64 }, quantized.config());
     assert.equal(twin.config().formatVersion, 1);
-    // The file itself, and w2's rows (hidden_dim 172, not whole groups of 64) dequantized as f32.
-    assert.equal(quantized.weightsBytes(), BigInt(q8.checkpoint.length + 5 * 64 * 172 * 4), kernel);
+    // The file itself, used in place (w2 too, whose rows of hidden_dim 172 are not whole groups of 64).
+    assert.equal(quantized.weightsBytes(), BigInt(q8.checkpoint.length), kernel);
     assert.equal(twin.weightsBytes(), BigInt(q8.twin.length));
     assert.equal(api.Model.load(checkpoint, tokenizer).weightsBytes(), BigInt(checkpoint.length));
     const golden = collect(twin.generate('', greedy(40))).tokens.map((t) => t.id);

@@ -236,7 +236,7 @@ impl Matrix<'_> {
 /// A model's weights, read-only once loaded.
 pub struct Weights {
     bytes: Bytes,
-    /// Q8_0 matrices whose rows are not whole groups, dequantized when loaded (empty otherwise).
+    /// Q8_0 matrices dequantized when loaded, when the group size is not a multiple of 4 (empty otherwise).
     dequantized: Vec<f32>,
     group_size: usize,
     dim: usize,
@@ -544,40 +544,39 @@ impl Layout {
     }
 }
 
-/// The tensors of a version-2 (Q8_0) checkpoint, kept quantized in its bytes. A matrix whose rows
-/// are not a whole number of groups (llama2.c's export only checks that `dim` is, so `hidden_dim`
-/// may not be: stories260K's 172 with groups of 64), or any matrix when the group size is not a
-/// multiple of 4 (its scales would not be 4-byte aligned), is dequantized to `f32` instead.
+/// The tensors of a version-2 (Q8_0) checkpoint, kept quantized in its bytes (a row need not be a
+/// whole number of groups: see q8.rs). With a group size that is not a multiple of 4 the scales
+/// would not be 4-byte aligned, and the matrices are dequantized to `f32` instead.
 fn q8_layout(mut bytes: Vec<u8>, c: &Config, group_size: usize) -> Result<Weights, Error> {
     let (d, h, l, kv, v) = (c.dim, c.hidden_dim, c.n_layers, c.kv_dim(), c.vocab_size);
     let gs = group_size;
     let mut norms = Cursor(VERSIONED_HEADER_BYTES / 4);
     let (rms_att, rms_ffn, rms_final) = (norms.take(d, l), norms.take(d, l), norms.take(d, 1));
     let mut at = norms.0 * 4; // bytes
-    let int8 = |row: usize| row.is_multiple_of(gs) && gs.is_multiple_of(4);
-    // (weights per item, items, row length) of each matrix, in file order.
+    let int8 = gs.is_multiple_of(4);
+    // (weights per item, items) of each matrix, in file order.
     let separate = usize::from(!c.shared_classifier);
     let matrices = [
-        (v * d, 1, d),
-        (d * d, l, d),
-        (kv * d, l, d),
-        (kv * d, l, d),
-        (d * d, l, d),
-        (h * d, l, d),
-        (d * h, l, h),
-        (h * d, l, d),
-        (v * d, separate, d),
+        (v * d, 1),
+        (d * d, l),
+        (kv * d, l),
+        (kv * d, l),
+        (d * d, l),
+        (h * d, l),
+        (d * h, l),
+        (h * d, l),
+        (v * d, separate),
     ];
     // What is dequantized, counted first so its buffer is allocated once.
-    let owned: usize = matrices.iter().filter(|&&(_, _, row)| !int8(row)).map(|&(n, count, _)| n * count).sum();
+    let owned: usize = if int8 { 0 } else { matrices.iter().map(|&(n, count)| n * count).sum() };
     let mut dequantized: Vec<f32> = Vec::new();
     dequantized.try_reserve_exact(owned).map_err(|_| {
         Error::Memory(format!("no room for the {} MiB of dequantized weights", owned * 4 / (1024 * 1024)))
     })?;
     let mut tensors = Vec::with_capacity(matrices.len());
-    for (n, count, row) in matrices {
+    for (n, count) in matrices {
         let stride = n + 4 * (n / gs);
-        if int8(row) {
+        if int8 {
             // -128 (which llama2.c's export never writes) is read as -127, so |w| fits the 7 bits
             // the relaxed dot product's second operand may use on every engine (see q8.rs).
             for item in 0..count {

@@ -1,16 +1,24 @@
 //! Q8_0 matrix-vector products on int8, as llama2.c's `runq.c` runs a version-2 checkpoint: the
-//! weights stay as their `i8` values with one `f32` scale per group of `group_size` (a row is a
-//! whole number of groups), the input vector is quantized the same way just before the product,
-//! and each group's dot product is summed in `i32` and scaled once:
-//! `out[r] = Σ_g (Σ_{i in g} w[r][i] * x[i]) * w_scale[r][g] * x_scale[g]`.
+//! weights stay as their `i8` values with one `f32` scale per group of `group_size` consecutive
+//! weights of the matrix, the input vector is quantized just before the product, and each run of
+//! products under one weight scale and one input scale is summed in `i32` and scaled once:
+//! `out[r] = Σ_runs (Σ_{i in run} w[r][i] * x[i]) * w_scale * x_scale`.
+//!
+//! When a row is a whole number of groups the input is quantized in the same groups, and the runs
+//! are the groups, as in `runq.c`. llama2.c's export only checks that `dim` is a multiple of the
+//! group size, so a row may not be (stories260K's `w2`: rows of 172 in groups of 64, each row
+//! starting at another offset in its group), which `runq.c` gets wrong; here the input is then
+//! quantized as one group, and a row's runs are the pieces of it between the matrix's group
+//! boundaries ([`input_group_size`]).
 //!
 //! Kernels, chosen when the crate is compiled (as [`crate::kernels`]): plain loops; with
 //! `simd128`, 16 values at a time widened to `i16` and multiplied with `i32x4.dot_i16x8_s`; with
 //! `relaxed-simd`, `i32x4.relaxed_dot_i8x16_i7x16_add_s`, whose second operand must lie in
 //! [0, 127] for the result to be the same on every engine: it gets `|w|`, and the first gets `x`
 //! with `w`'s sign. Q8_0 weights are in [-127, 127] (checkpoint.rs reads a -128 as -127), so both
-//! are exact, and every kernel sums a group's products exactly: the kernels differ only in the
-//! order the scaled groups are added. Group sizes that are not a multiple of 16 use the plain loops.
+//! are exact, and every kernel sums a run's products exactly: the kernels differ only in the
+//! order the scaled runs are added. Rows of whole groups of a multiple of 16 go four rows at a time;
+//! other rows one at a time, 16 values at a time and the rest of each run in plain loops.
 
 /// A Q8_0 matrix: `rows x n` `i8` values, row-major, and `rows * n / group_size` scales.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +43,16 @@ pub fn dequantize(out: &mut [f32], values: &[i8], scales: &[f32], group_size: us
         for (o, &q) in o.iter_mut().zip(q) {
             *o = f32::from(q) * s;
         }
+    }
+}
+
+/// The group size to quantize the input of a Q8_0 matrix product in, for rows of `n` weights in
+/// groups of `group_size`: the same groups when a row is whole groups, else the whole vector.
+pub fn input_group_size(n: usize, group_size: usize) -> usize {
+    if n.is_multiple_of(group_size) {
+        group_size
+    } else {
+        n
     }
 }
 
@@ -71,37 +89,46 @@ impl Q8Vector {
     }
 }
 
-/// `out[r] = w[r] · x` for each row of `w`, on int8.
+/// `out[r] = w[r] · x` for each row of `w`, on int8; `x` quantized in
+/// [`input_group_size`]`(x.len(), w.group_size)`.
 pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
     let n = x.values.len();
     assert!(
-        w.group_size == x.group_size && w.values.len() == out.len() * n && n.is_multiple_of(w.group_size),
-        "q8 matmul: the matrix is not out.len() x x.len() in whole groups of the vector's size"
+        w.values.len() == out.len() * n && x.group_size == input_group_size(n, w.group_size),
+        "q8 matmul: the matrix is not out.len() x x.len(), or x is not quantized for it"
     );
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if w.group_size.is_multiple_of(16) {
+    if x.group_size == w.group_size && w.group_size.is_multiple_of(16) {
         return simd::matmul(out, w, x);
     }
-    scalar::matmul(out, w, x)
+    for (r, o) in out.iter_mut().enumerate() {
+        *o = row_dot(w, r, x);
+    }
 }
 
-mod scalar {
-    use super::{Q8Matrix, Q8Vector};
-
-    pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
-        let (n, gs) = (x.values.len(), w.group_size);
-        let groups = n / gs;
-        for (r, o) in out.iter_mut().enumerate() {
-            let row = &w.values[r * n..][..n];
-            let scales = &w.scales[r * groups..][..groups];
-            let mut sum = 0.0f32;
-            for (g, (wq, xq)) in row.chunks_exact(gs).zip(x.values.chunks_exact(gs)).enumerate() {
-                let dot: i32 = wq.iter().zip(xq).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum();
-                sum += dot as f32 * scales[g] * x.scales[g];
-            }
-            *o = sum;
-        }
+/// `w[r] · x`, run by run: a run ends at the matrix's next group boundary or the input's.
+fn row_dot(w: &Q8Matrix, r: usize, x: &Q8Vector) -> f32 {
+    let (n, gs, gx) = (x.values.len(), w.group_size, x.group_size);
+    let start = r * n;
+    let row = &w.values[start..][..n];
+    let mut sum = 0.0f32;
+    let mut i = 0;
+    while i < n {
+        let end = (i + gs - (start + i) % gs).min((i / gx + 1) * gx);
+        sum += run_dot(&row[i..end], &x.values[i..end]) as f32 * w.scales[(start + i) / gs] * x.scales[i / gx];
+        i = end;
     }
+    sum
+}
+
+/// `Σ w[i] * x[i]` in `i32` (exact: at most 127² a product).
+#[inline]
+fn run_dot(w: &[i8], x: &[i8]) -> i32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (sum, done) = simd::run_dot16(w, x);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let (sum, done) = (0, 0);
+    sum + w[done..].iter().zip(&x[done..]).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum::<i32>()
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -136,6 +163,27 @@ mod simd {
             let high = i32x4_dot_i16x8(i16x8_extend_high_i8x16(w), i16x8_extend_high_i8x16(x));
             i32x4_add(acc, i32x4_add(low, high))
         }
+    }
+
+    /// The sum of the products of the first `16 * k` values of `w` and `x` (as many as fit), and
+    /// `16 * k`.
+    #[inline]
+    pub fn run_dot16(w: &[i8], x: &[i8]) -> (i32, usize) {
+        let n = w.len().min(x.len());
+        let mut acc = i32x4_splat(0);
+        let mut i = 0;
+        while i + 16 <= n {
+            // SAFETY: i + 16 <= n, the length of both.
+            unsafe { acc = dot16(load(w, i), load(x, i), acc) };
+            i += 16;
+        }
+        let lanes = [
+            i32x4_extract_lane::<0>(acc),
+            i32x4_extract_lane::<1>(acc),
+            i32x4_extract_lane::<2>(acc),
+            i32x4_extract_lane::<3>(acc),
+        ];
+        (lanes.iter().sum(), i)
     }
 
     /// Four rows at a time (each vector of `x` loaded once for the four, four independent chains);

@@ -155,7 +155,8 @@ fn rope(v: &mut [f32], angles: &[(f32, f32)], head_size: usize) {
 }
 
 /// `out = w x` for each `(out, w)` of matrices that share the input `x`: on f32, or for Q8_0
-/// matrices on int8, with `x` quantized into `xq` once for all of them (a model has one group size).
+/// matrices on int8, with `x` quantized into `xq` once for all of them (their rows are all as long
+/// as `x`, and a model has one group size).
 fn matmuls(products: &mut [(&mut [f32], Matrix)], x: &[f32], xq: &mut Q8Vector) {
     let mut quantized = false;
     for (out, w) in products {
@@ -163,7 +164,7 @@ fn matmuls(products: &mut [(&mut [f32], Matrix)], x: &[f32], xq: &mut Q8Vector) 
             Matrix::F32(w) => kernels::matmul(out, w, x),
             Matrix::Q8(w) => {
                 if !quantized {
-                    xq.quantize(x, w.group_size);
+                    xq.quantize(x, q8::input_group_size(x.len(), w.group_size));
                     quantized = true;
                 }
                 q8::matmul(out, w, xq);

@@ -190,24 +190,23 @@ fn version_2_q8_stays_int8() {
                 assert!(gx.iter().zip(gy).all(|(u, v)| (u - v).abs() <= step * 0.5 + 1e-7));
             }
         }
-        // Rows of dim 64 are whole groups and stay int8; w2's rows of hidden_dim 172 are not, and
-        // are dequantized when loaded.
-        assert!(matches!(b.wq(l), Matrix::Q8(_)) && matches!(b.w1(l), Matrix::Q8(_)));
-        assert!(matches!(b.w2(l), Matrix::F32(_)));
+        // Every matrix stays int8, w2 too, whose rows of hidden_dim 172 are not whole groups of 64.
+        for m in [b.wq(l), b.wk(l), b.wv(l), b.wo(l), b.w1(l), b.w2(l), b.w3(l)] {
+            assert!(matches!(m, Matrix::Q8(_)));
+        }
     }
     assert!(matches!(b.classifier(), Matrix::Q8(_)));
     assert_eq!(a.rms_final(), b.rms_final(), "norms stay f32");
-    let w2_floats = 5 * 64 * 172 * 4;
-    assert_eq!(b.memory_bytes(), write_v2(model(), 64).len() + w2_floats);
+    assert_eq!(b.memory_bytes(), write_v2(model(), 64).len(), "the file, used in place");
     assert_eq!(a.memory_bytes(), checkpoint().len());
     eprintln!("weights: f32 {} bytes, Q8_0/64 {} bytes", a.memory_bytes(), b.memory_bytes());
-    // With groups of 4 every matrix is int8, w2 included.
     let q4 = Model::load(write_v2(model(), 4), tokenizer()).expect("version 2 loads");
     assert!(matches!(q4.weights().w2(0), Matrix::Q8(_)));
     assert_eq!(q4.weights().memory_bytes(), write_v2(model(), 4).len());
     // Groups of 2: the scales would not be 4-byte aligned, so every matrix is dequantized.
     let q2 = Model::load(write_v2(model(), 2), tokenizer()).expect("version 2 loads");
     assert!(matches!(q2.weights().wq(0), Matrix::F32(_)) && matches!(q2.weights().classifier(), Matrix::F32(_)));
+    assert_eq!(q2.weights().memory_bytes(), write_v2(model(), 2).len() + 4 * 259_328);
     // Quantization noise may change the text eventually, not its start.
     for m in [&q, &q4, &q2] {
         let (tokens, _) = generate(m, "", Options::greedy(20));
@@ -233,10 +232,11 @@ fn q8_minus_128_reads_as_minus_127() {
 /// How far the int8 products may take the logits from the f32 products on the same weights, as a
 /// fraction of the largest logit's magnitude: the quantized checkpoint against its exact
 /// dequantized twin (version 1, `q * scale` as f32), so the only difference is the 8-bit
-/// quantization of each product's input vector. Measured: at most 1.2% with groups of 64 (0.20
-/// of logits up to 17), 0.8% with 32, 0.6% with 4. tests/node/llama.test.mjs and the browser
-/// test hold the components to the same 3%.
-const Q8_LOGIT_TOLERANCE: f32 = 0.03;
+/// quantization of each product's input vector. Measured: at most 2.6% with groups of 64 (0.44 of
+/// logits up to 17; w2's input, whose rows of 172 are not whole groups, is quantized as one group),
+/// 1.8% with 32, 0.6% with 4 (every input in groups of 4). tests/node/llama.test.mjs and the
+/// browser test hold the components to the same 5%.
+const Q8_LOGIT_TOLERANCE: f32 = 0.05;
 
 #[test]
 fn int8_products_keep_the_logits_of_f32_products() {
