@@ -285,15 +285,17 @@ window.bench = {
       const t0 = performance.now();
       for (let token; (token = generation.nextToken()) !== undefined; n++) if (collect) text += token.piece;
       const ms = performance.now() - t0;
+      // 8-bit weights change the story after its start: it may end (EOS) before 256 tokens.
+      const ended = weights === 'q8' && generation.stopReason() === 'end-of-text';
       generation[Symbol.dispose]();
-      check(n === LLAMA_TOKENS, `${kernel}: ${n} tokens, not ${LLAMA_TOKENS}`);
-      return { rate: (n * 1000) / ms, text };
+      check(n === LLAMA_TOKENS || ended, `${kernel}: ${n} tokens, not ${LLAMA_TOKENS}`);
+      return { rate: (n * 1000) / ms, text, n };
     };
-    const first = generate(true).text;
+    const { text: first, n: tokens } = generate(true);
     check(first.startsWith('Once upon a time, there was a little girl named Lily.'), `${kernel}: greedy text ${JSON.stringify(first.slice(0, 60))}`);
     generate(false);
     const samples = Array.from({ length: runs }, () => generate(false).rate);
-    return { kernel: api.kernel(), weights, weightsBytes: Number(model.weightsBytes()), tokens: LLAMA_TOKENS, value: median(samples), best: Math.max(...samples), samples };
+    return { kernel: api.kernel(), weights, weightsBytes: Number(model.weightsBytes()), tokens, value: median(samples), best: Math.max(...samples), samples };
   },
 
   /** In a fresh page: import the host code, load and instantiate, check the result works. */

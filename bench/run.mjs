@@ -526,7 +526,8 @@ if (llamaSkipped) {
   for (const l of [lline(llamaHeader), lw.map((w) => '-'.repeat(w)).join('  '), ...llamaBody.map(lline)]) console.log(l);
   console.log(`tokens/s: median of ${LLAMA_RUNS} timed generations after 2 warm-ups; in Chromium on the page's thread, nextToken() per token.`);
   console.log('vs native > 1: faster than the native build with the same weights. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
-  console.log('8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls.');
+  const q8Tokens = llama['native-q8']?.tokens;
+  console.log(`8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; its greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
 for (const note of [
