@@ -150,7 +150,8 @@ test('greedy from BOS: the golden text token for token, with tokens per second (
 });
 
 test('the SIMD and scalar toggles run llama.wasm and llama-scalar.wasm: the same greedy tokens as relaxed SIMD, golden too', async ({ page }) => {
-  await settings(page, { prompt: '', temperature: '0', maxTokens: '100' });
+  test.setTimeout(60_000); // six generations revealed at a reading pace, three builds loaded
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
   const relaxed = await generate(page);
   expect(goldenPrefixTokens(relaxed)).toBeGreaterThan(20);
   await pickKernel(page, 'simd');
