@@ -148,6 +148,16 @@ test('a Q8_0 checkpoint stays int8: its weights take less memory, and the int8 p
   }
 });
 
+test('the Q8_0 exporter: llama2.c\'s group size, exact twin, and clear refusals', () => {
+  assert.equal(q8.checkpoint.length, 256 + 4 * (2 * 5 * 64 + 64) + 259_328 * (1 + 4 / 64));
+  assert.equal(q8.twin.length, 256 + 4 * (2 * 5 * 64 + 64 + 259_328));
+  assert.equal(quantizeCheckpoint(checkpoint, { groupSize: 4 }).groupSize, 4);
+  assert.throws(() => quantizeCheckpoint(q8.checkpoint), { name: 'RangeError', message: /"ak42" version 2; only f32 checkpoints/ });
+  assert.throws(() => quantizeCheckpoint(checkpoint.subarray(0, 100_000)), { name: 'RangeError', message: /too short .*truncated\?/ });
+  assert.throws(() => quantizeCheckpoint(checkpoint, { groupSize: 48 }), { name: 'RangeError', message: /does not split into groups of 48/ });
+  assert.throws(() => quantizeCheckpoint(checkpoint.subarray(0, 10)), { name: 'RangeError', message: /too short for a llama2.c header/ });
+});
+
 test('sampling with temperature, top-p and a seed is deterministic', () => {
   const options = (seed) => ({ temperature: 0.9, topP: 0.9, seed, maxTokens: 100 });
   for (const api of Object.values(builds)) {
