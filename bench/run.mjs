@@ -9,8 +9,9 @@
 // loads (a fresh browser context each), warm re-loads, and per-call costs, for Terrarium (the
 // shipped bundle dist/terrarium.js; cold loads also from the unbundled source), jco ahead of time,
 // jco in the page (transpile at run time), and a raw core-wasm baseline. Then the model component
-// (models/llama): tokens per second for stories260K in Chromium, SIMD and scalar builds, beside the
-// same Rust code built natively (models/llama/examples/tokens-per-second.rs). Prints tables, writes
+// (models/llama): tokens per second for stories260K in Chromium, relaxed SIMD, SIMD and scalar
+// builds, each with f32 and with 8-bit (Q8_0) weights, beside the same Rust code built natively
+// (models/llama/examples/tokens-per-second.rs) with the same weights. Prints tables, writes
 // bench/results.json.
 //
 // Environment knobs: BENCH_COLD (cold page loads per side, default 7), BENCH_WARM (warm
@@ -37,7 +38,14 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT_MS = 90_000;
 const LLAMA_RUNS = process.env.BENCH_LLAMA_RUNS === '0' ? 0 : positiveInt(process.env.BENCH_LLAMA_RUNS, 5);
 const MODEL_DIR = path.resolve(ROOT, '../shared/models/stories260K');
-const LLAMA_COMPONENTS = ['llama.wasm', 'llama-scalar.wasm'].map((f) => path.join(ROOT, 'dist/components', f));
+/** The model component's builds, each measured with f32 and with 8-bit (Q8_0) weights. */
+const LLAMA_BUILDS = [
+  { kernel: 'relaxed-simd', file: 'llama-relaxed.wasm', what: 'relaxed SIMD kernels' },
+  { kernel: 'simd', file: 'llama.wasm', what: 'SIMD128 kernels' },
+  { kernel: 'scalar', file: 'llama-scalar.wasm', what: 'scalar kernels' },
+];
+const LLAMA_WEIGHTS = ['f32', 'q8'];
+const LLAMA_COMPONENTS = LLAMA_BUILDS.map((b) => path.join(ROOT, 'dist/components', b.file));
 
 /**
  * The sides measured in the browser (see page.mjs): `terrarium-trusted` is `load(url, {validate:
@@ -237,8 +245,9 @@ function packageVersion(name) {
 //
 // The same Rust code (models/llama) built for this machine (`-C target-cpu=native`, the `model`
 // profile: opt-level 3, LTO) in its own target dir, measured the way the page measures the
-// components: greedy, 256 tokens from BOS, two warm-ups, median of the timed runs. Natively the
-// kernels are the scalar ones (the SIMD128 kernels are wasm32 only).
+// components: greedy, 256 tokens from BOS, two warm-ups, median of the timed runs, once with the
+// f32 checkpoint and once with its Q8_0 export (written by demo-site/llama-q8.js into the target
+// dir). Natively the kernels are the scalar ones (the SIMD128 kernels are wasm32 only).
 
 /** Why the Llama rows are not measured, or null when they are. */
 const llamaSkipped = LLAMA_RUNS === 0
@@ -246,22 +255,31 @@ const llamaSkipped = LLAMA_RUNS === 0
   : !fs.existsSync(path.join(MODEL_DIR, 'stories260K.bin'))
     ? `no model at ${path.relative(ROOT, MODEL_DIR)}`
     : LLAMA_COMPONENTS.every((f) => fs.existsSync(f)) ? null : 'dist/components/llama*.wasm not built';
-const llama = { native: null, simd: null, scalar: null };
+/** Results by `${kernel}-${weights}` ('simd-q8') and `native-${weights}`. */
+const llama = {};
 if (llamaSkipped) {
   log(`Llama rows skipped: ${llamaSkipped}`);
 } else {
   log('Llama natively: cargo run --profile model --example tokens-per-second (target-cpu=native)');
-  const env = { ...process.env, CARGO_TARGET_DIR: path.join(ROOT, 'target/bench-native'), RUSTFLAGS: '-C target-cpu=native' };
+  const targetDir = path.join(ROOT, 'target/bench-native');
+  const env = { ...process.env, CARGO_TARGET_DIR: targetDir, RUSTFLAGS: '-C target-cpu=native' };
   delete env.CARGO_ENCODED_RUSTFLAGS; // it would win over RUSTFLAGS
-  try {
-    const t0 = performance.now();
-    const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
-      '--example', 'tokens-per-second', '--', MODEL_DIR, String(LLAMA_RUNS)], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1));
-    llama.native = { kernel: result.kernel, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
-    log(`Llama natively (${result.kernel} kernels): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  } catch (error) {
-    fail('llama-native', error.stderr || error);
+  const { quantizeCheckpoint } = await import('../demo-site/llama-q8.js');
+  fs.mkdirSync(targetDir, { recursive: true });
+  const q8File = path.join(targetDir, 'stories260K-q8.bin');
+  fs.writeFileSync(q8File, quantizeCheckpoint(new Uint8Array(fs.readFileSync(path.join(MODEL_DIR, 'stories260K.bin')))).checkpoint);
+  const checkpoints = { f32: path.join(MODEL_DIR, 'stories260K.bin'), q8: q8File };
+  for (const weights of LLAMA_WEIGHTS) {
+    try {
+      const t0 = performance.now();
+      const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
+        '--example', 'tokens-per-second', '--', MODEL_DIR, String(LLAMA_RUNS), checkpoints[weights]], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1));
+      llama[`native-${weights}`] = { kernel: result.kernel, weights, weightsBytes: result.weightsBytes, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
+      log(`Llama natively (${result.kernel} kernels, ${weights}): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      fail(`llama-native-${weights}`, error.stderr || error);
+    }
   }
 }
 
@@ -379,15 +397,18 @@ try {
     }
   }
 
-  // 3d. the model component: stories260K tokens per second, each build in its own fresh page.
+  // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
   if (!llamaSkipped) {
-    for (const kernel of ['simd', 'scalar']) {
-      const side = `llama-${kernel}`;
-      try {
-        llama[kernel] = await step(side, 'llama', (page) => page.evaluate(([k, n]) => window.bench.llama(k, n), [kernel, LLAMA_RUNS]));
-        log(`Llama in Chromium, ${llama[kernel].kernel} build: ${llama[kernel].value.toFixed(0)} tokens/s median (best ${llama[kernel].best.toFixed(0)})`);
-      } catch (error) {
-        fail(side, error);
+    for (const { kernel, file } of LLAMA_BUILDS) {
+      for (const weights of LLAMA_WEIGHTS) {
+        const side = `llama-${kernel}-${weights}`;
+        try {
+          const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n]) => window.bench.llama(f, w, n), [file, weights, LLAMA_RUNS]));
+          llama[`${kernel}-${weights}`] = result;
+          log(`Llama in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
+        } catch (error) {
+          fail(side, error);
+        }
       }
     }
   }
@@ -452,8 +473,8 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (cold page)': ratio(coldMs('jco-inpage'), coldMs('terrarium-trusted')),
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
-  'Llama tokens/s, Chromium SIMD / native': ratio(llama.simd?.value, llama.native?.value),
-  'Llama tokens/s, Chromium scalar / native': ratio(llama.scalar?.value, llama.native?.value),
+  ...Object.fromEntries(LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
+    `Llama tokens/s, Chromium ${kernel} ${weights} / native ${weights}`, ratio(llama[`${kernel}-${weights}`]?.value, llama[`native-${weights}`]?.value)]))),
 };
 /** The product's aim: Terrarium's run-time load at least 10x faster than jco's in-page path. */
 const TARGET = 10;
@@ -487,23 +508,26 @@ const target = { ratio: TARGET, cold: verdict(targetCold), warm: verdict(targetW
 console.log(`target: Terrarium's run-time load >= ${TARGET}x faster than jco in-page: cold ${target.cold}, warm ${target.warm}`);
 console.log('');
 
-// The Llama rows: tokens per second, and each against the native build.
-const llamaRows = [
-  { build: 'Chromium, Terrarium: llama.wasm (SIMD128 kernels)', result: llama.simd },
-  { build: 'Chromium, Terrarium: llama-scalar.wasm (scalar kernels)', result: llama.scalar },
-  { build: `native ${process.arch}, target-cpu=native (${llama.native?.kernel ?? 'scalar'} kernels)`, result: llama.native },
-];
-for (const row of llamaRows) row.overNative = ratio(row.result?.value, llama.native?.value);
+// The Llama rows: tokens per second, and each against the native build with the same weights.
+const WEIGHTS_NAMES = { f32: 'f32', q8: '8-bit Q8_0' };
+const llamaRows = LLAMA_WEIGHTS.flatMap((weights) => [
+  ...LLAMA_BUILDS.map(({ kernel, file, what }) => ({ build: `Chromium, Terrarium: ${file} (${what})`, weights, result: llama[`${kernel}-${weights}`] })),
+  { build: `native ${process.arch}, target-cpu=native (${llama[`native-${weights}`]?.kernel ?? 'scalar'} kernels)`, weights, result: llama[`native-${weights}`] },
+]);
+for (const row of llamaRows) row.overNative = ratio(row.result?.value, llama[`native-${row.weights}`]?.value);
 if (llamaSkipped) {
   console.log(`Llama (stories260K): not measured (${llamaSkipped})`);
 } else {
-  const llamaHeader = ['stories260K, greedy, 256 tokens from BOS', 'tokens/s', 'best', 'vs native'];
-  const llamaBody = llamaRows.map((r) => [r.build, has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)]);
+  const llamaHeader = ['stories260K, greedy, 256 tokens from BOS', 'weights', 'in memory', 'tokens/s', 'best', 'vs native'];
+  const llamaBody = llamaRows.map((r) => [r.build, WEIGHTS_NAMES[r.weights], has(r.result?.weightsBytes) ? `${(r.result.weightsBytes / 1024).toFixed(0)} KiB` : '—',
+    has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)]);
   const lw = llamaHeader.map((h, i) => Math.max(h.length, ...llamaBody.map((cells) => cells[i].length)));
   const lline = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(lw[i]) : c.padStart(lw[i]))).join('  ');
   for (const l of [lline(llamaHeader), lw.map((w) => '-'.repeat(w)).join('  '), ...llamaBody.map(lline)]) console.log(l);
   console.log(`tokens/s: median of ${LLAMA_RUNS} timed generations after 2 warm-ups; in Chromium on the page's thread, nextToken() per token.`);
-  console.log('vs native > 1: faster than the native build. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
+  console.log('vs native > 1: faster than the native build with the same weights. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
+  const q8Tokens = llama['native-q8']?.tokens;
+  console.log(`8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; its greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
 for (const note of [
@@ -543,7 +567,8 @@ const failedMain = [...failures.keys()].filter((side) => !SETUP_STEPS.has(side))
 if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
-    'llama-native': 'Llama natively (cargo)', 'llama-simd': 'Llama in Chromium (llama.wasm)', 'llama-scalar': 'Llama in Chromium (llama-scalar.wasm)' };
+    ...Object.fromEntries(LLAMA_WEIGHTS.flatMap((weights) => [[`llama-native-${weights}`, `Llama natively (cargo, ${weights})`],
+      ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${kernel}-${weights}`, `Llama in Chromium (${file}, ${weights})`])])) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
   process.exit(1);
 }

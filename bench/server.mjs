@@ -8,6 +8,7 @@
 //                                                 scripts/serve.mjs does)
 //   /components/...        -> dist/components/
 //   /models/...            -> ../shared/models/ (beside the repository: stories260K for the Llama rows)
+//   /demo-site/...         -> demo-site/ (llama-q8.js, which quantizes stories260K for the 8-bit rows)
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ const MOUNTS = [
   ['/polyfill-wasi/js/', 'polyfill-wasi/js'],
   ['/components/', 'dist/components'],
   ['/bench/', 'bench'],
+  ['/demo-site/', 'demo-site'],
   ['/jco/', 'bench/out/jco'],
   ['/jco-inpage/', 'bench/out/jco-inpage'],
   ['/dist/', 'dist'],

@@ -2,13 +2,16 @@
 // here, off the page's thread, so the page stays responsive while tokens are computed.
 //
 // Messages from the page:
-//   { type: 'init', kernel: 'simd' | 'scalar', checkpoint, tokenizer }   (ArrayBuffers, transferred)
-//       loads /components/llama.wasm (or llama-scalar.wasm), then `Model.load(checkpoint, tokenizer)`
+//   { type: 'init', kernel: 'relaxed-simd' | 'simd' | 'scalar', weights: 'f32' | 'q8', checkpoint, tokenizer }
+//       (ArrayBuffers, transferred) loads /components/llama-relaxed.wasm, llama.wasm or
+//       llama-scalar.wasm; for 'q8', quantizes an f32 checkpoint to Q8_0 (llama-q8.js; a checkpoint
+//       that is not f32 goes as it is, for Model.load to run or refuse); then
+//       `Model.load(checkpoint, tokenizer)`
 //   { type: 'generate', id, prompt, options: { temperature, topP, seed, maxTokens } }
 //       pulls `next-token()` until the generation ends or is stopped, posting each token
 //   { type: 'stop', id }   stops pulling (the generation is dropped)
 // Messages to the page:
-//   { type: 'ready', kernel, config, componentMs, modelMs }
+//   { type: 'ready', kernel, config, weightsBytes, componentMs, modelMs }   (modelMs includes quantizing)
 //   { type: 'started', id, promptTokens }
 //   { type: 'token', id, tokenId, piece, n, elapsedMs }
 //   { type: 'done', id, reason, tokens, elapsedMs, computeMs, firstTokenMs, promptTokens }
@@ -16,8 +19,13 @@
 //   { type: 'error', phase: 'init' | 'generate', id?, kind, message }
 
 import { load, ComponentError, TerrariumError } from '/dist/terrarium.js';
+import { quantizeCheckpoint } from './llama-q8.js';
 
-const COMPONENTS = { simd: '/components/llama.wasm', scalar: '/components/llama-scalar.wasm' };
+const COMPONENTS = {
+  'relaxed-simd': '/components/llama-relaxed.wasm',
+  simd: '/components/llama.wasm',
+  scalar: '/components/llama-scalar.wasm',
+};
 
 /** The `terrarium:llama/llama` exports, and the loaded model. */
 let llama = null;
@@ -47,18 +55,29 @@ const yieldToEvents = () =>
 /** How long the loop may pull tokens before it yields, in ms. */
 const SLICE_MS = 8;
 
-async function init({ kernel, checkpoint, tokenizer }) {
+/** The checkpoint for the 8-bit setting: quantized to Q8_0 when it is an f32 one, else as it is. */
+function asQ8(bytes) {
+  try {
+    return quantizeCheckpoint(bytes).checkpoint;
+  } catch {
+    return bytes;
+  }
+}
+
+async function init({ kernel, weights, checkpoint, tokenizer }) {
   try {
     const started = performance.now();
     const component = await load(COMPONENTS[kernel] ?? COMPONENTS.simd);
     const instance = await component.instantiate();
     llama = instance.exports.llama;
     const loaded = performance.now();
-    model = llama.Model.load(new Uint8Array(checkpoint), new Uint8Array(tokenizer));
+    const bytes = new Uint8Array(checkpoint);
+    model = llama.Model.load(weights === 'q8' ? asQ8(bytes) : bytes, new Uint8Array(tokenizer));
     post({
       type: 'ready',
       kernel: llama.kernel(),
       config: model.config(),
+      weightsBytes: Number(model.weightsBytes()),
       componentMs: loaded - started,
       modelMs: performance.now() - loaded,
     });

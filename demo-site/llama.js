@@ -1,4 +1,6 @@
-// The Llama demo page: picks the model and kernels, reads the model's bytes (with a progress bar),
+// The Llama demo page: picks the model, the kernels (relaxed SIMD, SIMD or scalar: the fastest this
+// browser runs by default) and the weights (f32, or 8-bit: the checkpoint quantized to Q8_0 in the
+// worker by llama-q8.js, which the component keeps int8), reads the model's bytes (with a progress bar),
 // hands them to a module worker (llama-worker.js) that hosts the model component with Terrarium,
 // and reveals the tokens it posts back at a readable pace while the model runs at full speed (the
 // tokens per second shown are the model's, timed in the worker). The page never runs the model
@@ -26,12 +28,23 @@ const STOP_REASONS = {
   stopped: 'stopped',
 };
 
+/** The component builds, fastest first: the file, the name shown, and whether this browser runs it. */
+const KERNELS = {
+  'relaxed-simd': { file: 'llama-relaxed.wasm', name: 'Relaxed SIMD', available: features.relaxedSimd, missing: 'This browser has no wasm relaxed SIMD' },
+  simd: { file: 'llama.wasm', name: 'SIMD', available: features.simd, missing: 'This browser has no wasm SIMD' },
+  scalar: { file: 'llama-scalar.wasm', name: 'scalar', available: true },
+};
+
 /* ---------------------------------------------------------------- state */
 
 const settings = {
-  kernel: features.simd ? 'simd' : 'scalar',
+  kernel: Object.keys(KERNELS).find((k) => KERNELS[k].available),
+  /** 'f32', or 'q8': an f32 checkpoint is quantized to Q8_0 before it is loaded. */
+  weights: 'f32',
   source: 'default',
 };
+/** The last run of each kernels and weights pair: `${kernel} ${format}` → { kernel, format, weights, bytes, rate }. */
+const speeds = new Map();
 /** The user's own files, once picked or dropped. */
 const own = { checkpoint: null, tokenizer: null };
 
@@ -54,8 +67,8 @@ function setState(state) {
   const busy = state === 'loading' || state === 'generating' || state === 'stopping';
   $('generate').disabled = busy || !host?.ready;
   $('stop').disabled = state !== 'generating';
-  for (const input of document.querySelectorAll('input[name="kernel"], input[name="model"]')) {
-    input.disabled = state === 'generating' || state === 'stopping' || (input.value === 'simd' && !features.simd);
+  for (const input of document.querySelectorAll('input[name="kernel"], input[name="model"], input[name="weights"]')) {
+    input.disabled = state === 'generating' || state === 'stopping' || (input.name === 'kernel' && !KERNELS[input.value].available);
   }
 }
 
@@ -109,6 +122,7 @@ async function prepare() {
   host?.worker.terminate();
   host = null;
   $('model-shape').textContent = '—';
+  $('weights-memory').textContent = '—';
   setState('loading');
   const { kernel, source } = settings;
   if (source === 'files' && !(own.checkpoint && own.tokenizer)) {
@@ -155,10 +169,11 @@ async function prepare() {
   }
   if (mine !== preparing) return;
 
-  showProgress(`Loading ${label} into ${kernel === 'simd' ? 'llama.wasm' : 'llama-scalar.wasm'} in the worker`, 0, 0);
+  const quantizing = settings.weights === 'q8' ? ', quantized to 8-bit (Q8_0)' : '';
+  showProgress(`Loading ${label}${quantizing} into ${KERNELS[kernel].file} in the worker`, 0, 0);
   modelStatus(`Starting the worker: Terrarium loads the component, then Model.load(${shortBytes(checkpoint.length)}, ${shortBytes(tokenizer.length)})…`);
   const worker = new Worker(WORKER_URL, { type: 'module' });
-  host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.length };
+  host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.length, format: null, weights: null, weightsBytes: null };
   const mineHost = host;
   worker.addEventListener('message', (event) => onWorkerMessage(mineHost, event.data));
   worker.addEventListener('error', (event) => {
@@ -169,7 +184,7 @@ async function prepare() {
     failRun(event.message || 'the worker failed');
     setState('error');
   });
-  worker.postMessage({ type: 'init', kernel, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
+  worker.postMessage({ type: 'init', kernel, weights: settings.weights, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
 }
 
 function onWorkerMessage(from, message) {
@@ -180,7 +195,13 @@ function onWorkerMessage(from, message) {
       host.config = message.config;
       hideProgress();
       const c = message.config;
-      const kernelName = message.kernel === 'simd' ? 'SIMD' : 'scalar';
+      const kernelName = KERNELS[message.kernel].name;
+      host.format = c.formatVersion === 2 ? 'q8' : 'f32';
+      host.weights = host.format === 'q8' ? `8-bit Q8_0/${c.groupSize}` : 'f32';
+      host.weightsBytes = message.weightsBytes;
+      $('weights-memory').textContent = `${shortBytes(message.weightsBytes)} · ${host.weights}`;
+      $('weights-memory').dataset.bytes = String(message.weightsBytes);
+      document.body.dataset.weights = host.format;
       modelStatus([
         h('span', { class: 'ok-dot', 'aria-hidden': 'true' }),
         h('strong', { text: host.label }),
@@ -233,9 +254,23 @@ function onWorkerMessage(from, message) {
 
 function showKernel(kernel) {
   const chip = $('kernel-ran');
-  chip.textContent = kernel === 'simd' ? 'SIMD · llama.wasm' : 'scalar · llama-scalar.wasm';
+  chip.textContent = `${KERNELS[kernel].name} · ${KERNELS[kernel].file}`;
   chip.dataset.kernel = kernel;
-  chip.className = `chip ${kernel === 'simd' ? 'on' : 'plain'}`;
+  chip.className = `chip ${kernel === 'scalar' ? 'plain' : 'on'}`;
+}
+
+/** Keeps the speed of a finished run beside the others of this visit. */
+function recordSpeed({ kernel, format, weights, weightsBytes: bytes }, rate) {
+  speeds.set(`${kernel} ${format}`, { kernel, format, weights, bytes, rate });
+  const rows = [...speeds.values()].map((s) =>
+    h('tr', { dataset: { testid: `speed-${s.kernel}-${s.format}` } }, [
+      h('td', { text: KERNELS[s.kernel].name }),
+      h('td', { text: s.weights }),
+      h('td', { text: shortBytes(s.bytes) }),
+      h('td', { text: s.rate >= 100 ? Math.round(s.rate).toLocaleString('en') : s.rate.toFixed(1) }),
+    ]));
+  $('speeds-body').replaceChildren(...rows);
+  document.querySelector('[data-testid="speeds"]').hidden = false;
 }
 
 /* ---------------------------------------------------------------- generating */
@@ -268,7 +303,7 @@ function generate() {
   const prompt = $('prompt').value;
   const id = ++runId;
   const text = h('span', { class: 'generated', dataset: { testid: 'generated' } });
-  run = { id, prompt, options, tokens: [], shown: 0, credit: 1, lastFrame: null, done: null, text, elapsedMs: 0, state: 'generating', kernel: host.kernel, stopTimer: null };
+  run = { id, prompt, options, tokens: [], shown: 0, credit: 1, lastFrame: null, done: null, text, elapsedMs: 0, state: 'generating', kernel: host.kernel, format: host.format, weights: host.weights, weightsBytes: host.weightsBytes, stopTimer: null };
   $('output').replaceChildren(
     ...[prompt ? h('span', { class: 'prompt-text', title: 'your prompt', text: prompt }) : null, text, h('span', { class: 'caret', 'aria-hidden': 'true' })].filter(Boolean),
   );
@@ -328,7 +363,10 @@ function finishRun(message) {
   $('output').classList.remove('live');
   $('token-count').textContent = run.shown.toLocaleString('en');
   $('token-count').title = run.shown < message.tokens ? `${run.shown} shown of the ${message.tokens} the model made` : '';
-  if (message.tokens > 0) showRate(message.tokens, message.elapsedMs);
+  if (message.tokens > 0) {
+    showRate(message.tokens, message.elapsedMs);
+    recordSpeed(run, (message.tokens * 1000) / message.elapsedMs);
+  }
   $('first-token').textContent = message.firstTokenMs == null ? '—' : formatMs(message.firstTokenMs);
   $('first-token').title = `the prompt was ${message.promptTokens} token${message.promptTokens === 1 ? '' : 's'} (BOS included)`;
   $('stop-reason').textContent = STOP_REASONS[message.reason] ?? message.reason;
@@ -409,9 +447,15 @@ function chooseSource(source) {
 function wire() {
   for (const input of document.querySelectorAll('input[name="kernel"]')) {
     input.checked = input.value === settings.kernel;
-    if (input.value === 'simd' && !features.simd) input.closest('label').title = 'This browser has no wasm SIMD';
+    if (!KERNELS[input.value].available) input.closest('label').title = KERNELS[input.value].missing;
     input.addEventListener('change', () => {
       settings.kernel = input.value;
+      prepare();
+    });
+  }
+  for (const input of document.querySelectorAll('input[name="weights"]')) {
+    input.addEventListener('change', () => {
+      settings.weights = input.value;
       prepare();
     });
   }
@@ -489,7 +533,10 @@ window.llamaDemo = {
     return lastProgress;
   },
   get host() {
-    return host && { kernel: host.kernel, source: host.source, label: host.label, ready: host.ready, config: host.config };
+    return host && { kernel: host.kernel, source: host.source, label: host.label, ready: host.ready, config: host.config, format: host.format, weights: host.weights, weightsBytes: host.weightsBytes };
+  },
+  get speeds() {
+    return [...speeds.values()].map((s) => ({ ...s }));
   },
   features,
 };

@@ -1,6 +1,8 @@
 // The Llama demo (demo-site/llama.html) driven like a user would: the stories260K model served from
 // /models/ loads in a module worker hosted by Terrarium; the default settings are greedy and give the
-// model's golden text (token for token, in both kernel builds), revealed at a readable pace while the
+// model's golden text (token for token, in the three kernel builds: relaxed SIMD, picked because
+// Chromium has it, SIMD and scalar); 8-bit weights (stories260K quantized to Q8_0 in the worker) take
+// less memory and keep the f32 logits within 5% in every build; revealed at a readable pace while the
 // model runs at full speed, with the model's own tokens per second; Stop stops the text and the model; a user's own checkpoint and tokenizer
 // load from the file pickers and by drag and drop; a bad checkpoint is a readable error. Each view
 // is screenshotted into test-results/ and checked not to be blank.
@@ -59,14 +61,19 @@ async function pickKernel(page, kernel) {
   await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
 }
 
-test('the start: stories260K ready in the worker, SIMD picked when the browser has it, JSPI shown', async ({ page }) => {
+test('the start: stories260K ready in the worker, relaxed SIMD picked when the browser has it, f32 weights, JSPI shown', async ({ page }) => {
   const features = await page.evaluate(() => window.llamaDemo.features);
+  expect(features.relaxedSimd).toBe(true);
   await expect(page.locator('h1')).toContainText('Llama');
   await expect(page.getByTestId('playground-link')).toHaveAttribute('href', '/');
   await expect(page.getByTestId('model-status')).toContainText('stories260K ready');
   await expect(page.getByTestId('model-shape')).toHaveText(/^dim 64 · 5 layers · 8 heads \(4 kv\) · vocab 512 · context 512/);
-  await expect(page.getByTestId(features.simd ? 'kernel-simd' : 'kernel-scalar')).toBeChecked();
-  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', features.simd ? 'simd' : 'scalar');
+  await expect(page.getByTestId('kernel-relaxed-simd')).toBeChecked();
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'relaxed-simd');
+  await expect(page.getByTestId('kernel-ran')).toHaveText('Relaxed SIMD · llama-relaxed.wasm');
+  await expect(page.getByTestId('weights-f32')).toBeChecked();
+  await expect(page.getByTestId('weights-memory')).toHaveAttribute('data-bytes', '1056540');
+  await expect(page.getByTestId('weights-memory')).toContainText('· f32');
   await expect(page.getByTestId('jspi')).toHaveAttribute('data-available', String(features.jspi));
   await expect(page.getByTestId('jspi')).toHaveText(features.jspi ? 'available' : 'not in this browser');
   await expect(page.getByTestId('generate')).toBeEnabled();
@@ -119,8 +126,7 @@ test('Stop while the text is still being revealed stops it growing; on a 390×84
   await screenshot(page, expect, 'llama-phone-stopped');
 });
 
-test('greedy from BOS: the golden text token for token, with tokens per second (SIMD)', async ({ page }) => {
-  expect(await page.evaluate(() => window.llamaDemo.features.simd)).toBe(true);
+test('greedy from BOS: the golden text token for token, with tokens per second (relaxed SIMD)', async ({ page }) => {
   await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
   const tokens = await generate(page);
   expect(tokens).toHaveLength(64);
@@ -132,8 +138,8 @@ test('greedy from BOS: the golden text token for token, with tokens per second (
   await expect(page.getByTestId('stop-reason')).toHaveText('max tokens');
   await expect(page.getByTestId('tokens-per-second')).toHaveText(/^\d[\d,]*(\.\d)?$/);
   expect(Number(await page.getByTestId('tokens-per-second').getAttribute('data-value'))).toBeGreaterThan(0);
-  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'simd');
-  await expect(page.getByTestId('kernel-ran')).toContainText('SIMD');
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'relaxed-simd');
+  await expect(page.getByTestId('kernel-ran')).toContainText('Relaxed SIMD');
   await screenshot(page, expect, 'llama-greedy');
 
   // A prompt is shown, then continued.
@@ -143,14 +149,20 @@ test('greedy from BOS: the golden text token for token, with tokens per second (
   await expect(page.getByTestId('output').locator('.prompt-text')).toHaveText('Once upon a time');
 });
 
-test('the scalar toggle runs llama-scalar.wasm: the same greedy tokens as SIMD, golden too', async ({ page }) => {
-  await settings(page, { prompt: '', temperature: '0', maxTokens: '100' });
+test('the SIMD and scalar toggles run llama.wasm and llama-scalar.wasm: the same greedy tokens as relaxed SIMD, golden too', async ({ page }) => {
+  test.setTimeout(60_000); // six generations revealed at a reading pace, three builds loaded
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
+  const relaxed = await generate(page);
+  expect(goldenPrefixTokens(relaxed)).toBeGreaterThan(20);
+  await pickKernel(page, 'simd');
+  await expect(page.getByTestId('kernel-ran')).toHaveText('SIMD · llama.wasm');
   const simd = await generate(page);
+  expect(simd.map((t) => t.id)).toEqual(relaxed.map((t) => t.id));
   await pickKernel(page, 'scalar');
   await expect(page.getByTestId('model-status')).toContainText('stories260K ready');
   const scalar = await generate(page);
   expect(goldenPrefixTokens(scalar)).toBeGreaterThan(20);
-  expect(scalar.map((t) => t.id)).toEqual(simd.map((t) => t.id));
+  expect(scalar.map((t) => t.id)).toEqual(relaxed.map((t) => t.id));
   await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
   await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'scalar');
   await expect(page.getByTestId('kernel-ran')).toContainText('llama-scalar.wasm');
@@ -164,6 +176,75 @@ test('the scalar toggle runs llama-scalar.wasm: the same greedy tokens as SIMD, 
   expect(b).toEqual(a);
   await settings(page, { prompt: 'Lily and Ben', temperature: '0.9', topP: '0.9', seed: '8', maxTokens: '40' });
   expect((await generate(page)).map((t) => t.id)).not.toEqual(a.map((t) => t.id));
+});
+
+test('8-bit weights: stories260K quantized to Q8_0 and kept int8 in the worker, in less memory; both speeds shown', async ({ page }) => {
+  await settings(page, { prompt: '', temperature: '0', maxTokens: '64' });
+  const f32 = await generate(page);
+  await page.locator('label:has([data-testid="weights-q8"])').click();
+  await expect(page.locator('body')).toHaveAttribute('data-weights', 'q8', { timeout: 20_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('model-shape')).toContainText('v2 Q8_0/64');
+  // The Q8_0 file, used in place: a quarter of the f32 weights.
+  await expect(page.getByTestId('weights-memory')).toHaveAttribute('data-bytes', '278608');
+  await expect(page.getByTestId('weights-memory')).toContainText('8-bit Q8_0/64');
+  const q8 = await generate(page);
+  expect(q8).toHaveLength(64);
+  await expect(page.getByTestId('output')).toContainText(FIRST_SENTENCE);
+  expect(q8.slice(0, 20).map((t) => t.id)).toEqual(f32.slice(0, 20).map((t) => t.id));
+  await expect(page.getByTestId('kernel-ran')).toHaveAttribute('data-kernel', 'relaxed-simd');
+  // Both speeds, with the memory each took, side by side.
+  const speeds = await page.evaluate(() => window.llamaDemo.speeds);
+  expect(speeds.map((s) => [s.kernel, s.format, s.bytes])).toEqual([['relaxed-simd', 'f32', 1056540], ['relaxed-simd', 'q8', 278608]]);
+  for (const s of speeds) expect(s.rate).toBeGreaterThan(0);
+  await expect(page.getByTestId('speed-relaxed-simd-f32')).toContainText('1.01 MiB');
+  await expect(page.getByTestId('speed-relaxed-simd-q8')).toContainText('8-bit Q8_0/64');
+  await screenshot(page, expect, 'llama-8-bit');
+});
+
+test('in every build: 300 greedy tokens the same, the int8 products of a Q8_0 stories260K within 5% of its f32 logits, a truncated Q8_0 file refused', async ({ page }) => {
+  const results = await page.evaluate(async () => {
+    const { load } = await import('/dist/terrarium.js');
+    const { quantizeCheckpoint } = await import('/demo-site/llama-q8.js');
+    const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const [checkpoint, tokenizer] = await Promise.all([bytes('/models/stories260K/stories260K.bin'), bytes('/models/stories260K/tok512.bin')]);
+    const q8 = quantizeCheckpoint(checkpoint, { twin: true });
+    const out = {};
+    for (const file of ['llama-relaxed.wasm', 'llama.wasm', 'llama-scalar.wasm']) {
+      const api = (await (await load(`/components/${file}`)).instantiate()).exports.llama;
+      const greedy = api.Model.load(checkpoint, tokenizer).generate('', { temperature: 0, topP: 0, seed: 0n, maxTokens: 300 });
+      const tokens = [];
+      for (let t; (t = greedy.nextToken()) !== undefined; ) tokens.push(t);
+      const quantized = api.Model.load(q8.checkpoint, tokenizer);
+      const twin = api.Model.load(q8.twin, tokenizer);
+      const generation = twin.generate('', { temperature: 0, topP: 0, seed: 0n, maxTokens: 40 });
+      const ids = [1];
+      for (let t; (t = generation.nextToken()) !== undefined; ) ids.push(t.id);
+      const worst = [1, 2, 10, 41].map((n) => {
+        const a = quantized.logits(ids.slice(0, n));
+        const b = twin.logits(ids.slice(0, n));
+        const largest = Math.max(...b.map(Math.abs));
+        return Math.max(...a.map((x, i) => Math.abs(x - b[i]))) / largest;
+      });
+      let refused = null;
+      try {
+        api.Model.load(q8.checkpoint.subarray(0, 1000), tokenizer);
+      } catch (error) {
+        refused = error.message;
+      }
+      out[api.kernel()] = { tokens, worst: Math.max(...worst), refused, bytes: Number(quantized.weightsBytes()) };
+    }
+    return out;
+  });
+  expect(Object.keys(results)).toEqual(['relaxed-simd', 'simd', 'scalar']);
+  expect(goldenPrefixTokens(results['relaxed-simd'].tokens)).toBeGreaterThan(20);
+  for (const [kernel, r] of Object.entries(results)) {
+    // Fused multiply-adds (relaxed_madd) round once where SIMD rounds twice: not one of 300 tokens changes.
+    expect(r.tokens.map((t) => t.id), kernel).toEqual(results.scalar.tokens.map((t) => t.id));
+    expect(r.worst, kernel).toBeLessThanOrEqual(0.05);
+    expect(r.bytes).toBe(278608);
+    expect(r.refused).toMatch(/^checkpoint: 1000 bytes, but a version-2 \(Q8_0\) checkpoint .*: truncated\?$/);
+  }
 });
 
 test('your own files from the pickers (progress shown), a long generation, Stop stops it, the page stays responsive', async ({ page }, testInfo) => {

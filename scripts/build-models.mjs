@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Builds the model components from models/llama (a member of the root cargo workspace) for
-// wasm32-wasip2, twice, into dist/components/:
+// wasm32-wasip2, three times, into dist/components/:
 //
+//   llama-relaxed.wasm RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd": f32x4.relaxed_madd
+//                      and the relaxed int8 dot product (for engines with relaxed SIMD)
 //   llama.wasm         RUSTFLAGS="-C target-feature=+simd128": the f32x4 kernels
 //   llama-scalar.wasm  no simd128: the scalar kernels
 //
 // with the `model` profile (release at opt-level 3, from the root Cargo.toml) in their own target
-// dir (target/models), so these builds and the web crate's never invalidate each other. Cargo
-// keeps the dependencies of both builds apart (RUSTFLAGS are part of their hash); only the
+// dir (target/models, or models/ under $CARGO_TARGET_DIR when that is set), so these builds and
+// the web crate's never invalidate each other. Cargo keeps the dependencies of the builds apart (RUSTFLAGS are part of their hash); only the
 // component's own crate is recompiled when switching, about a second.
 //
-// Skipped, without running cargo, when both outputs are newer than every input (models/llama's
+// Skipped, without running cargo, when all outputs are newer than every input (models/llama's
 // Cargo.toml, src/ and wit/; the root Cargo.toml, Cargo.lock and rust-toolchain.toml; this script).
 //
 // Usage: node scripts/build-models.mjs [--force]   (works from any cwd)
@@ -22,13 +24,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crateDir = join(root, 'models', 'llama');
-const targetDir = join(root, 'target', 'models');
+const targetDir = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'models');
 const outDir = join(root, 'dist', 'components');
 const target = 'wasm32-wasip2';
 const profile = 'model';
 const built = join(targetDir, target, profile, 'llama.wasm');
 
 const builds = [
+  { out: 'llama-relaxed.wasm', rustflags: '-C target-feature=+simd128,+relaxed-simd', kernel: 'relaxed-simd' },
   { out: 'llama.wasm', rustflags: '-C target-feature=+simd128', kernel: 'simd' },
   { out: 'llama-scalar.wasm', rustflags: '', kernel: 'scalar' },
 ];
@@ -73,7 +76,7 @@ const outputs = builds.map((b) => join(outDir, b.out));
 const input = newestInput();
 const oldestOutput = Math.min(...outputs.map(mtime));
 if (!force && oldestOutput > 0 && oldestOutput >= input.time) {
-  console.log('build-models: llama.wasm, llama-scalar.wasm up to date');
+  console.log(`build-models: ${builds.map((b) => b.out).join(', ')} up to date`);
   process.exit(0);
 }
 

@@ -8,8 +8,10 @@ import v8 from 'node:v8';
 import { load } from '../../js/index.js';
 import { componentsDir, guestBytes } from './support.mjs';
 
-// CPython's modules (toolchain-python) use extended-const, which Node 20 compiles only behind a flag.
+// CPython's modules (toolchain-python) use extended-const, and llama-relaxed.wasm relaxed SIMD,
+// which Node 20 compiles only behind flags (wit() and types() run none of their code).
 v8.setFlagsFromString('--experimental-wasm-extended-const');
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const names = readdirSync(componentsDir).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)).sort();
 

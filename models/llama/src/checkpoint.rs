@@ -14,15 +14,19 @@
 //! - **version 2 (Q8_0)**: the version-1 header plus an `i32` group size after the shared byte;
 //!   the three norms as `f32`s, then each matrix (embedding, wq… per layer, w3 per layer, the
 //!   classifier when not shared) as its `i8` values followed by one `f32` scale per group:
-//!   `w = q * scale`. It is dequantized to `f32` when loaded, so it runs, and takes the memory of, a
-//!   version-1 checkpoint; what it saves is download size.
+//!   `w = q * scale`. It stays quantized in memory and the matrix products run on int8
+//!   ([`crate::q8`]), as llama2.c's `runq.c` does.
 //!
 //! Every matrix is row-major with one row per output (`wq` is `dim` rows of `dim`). The file's
 //! length must be exactly what its header describes: a truncated or padded file is refused.
-//! f32 weights are used where they lie in the checkpoint's bytes when these are 4-byte aligned
-//! (Rust's allocators always align them), so a checkpoint costs its own size in memory, once.
+//! Weights are used where they lie in the checkpoint's bytes (copied once when these are not
+//! 4-byte aligned, which Rust's allocators never do), so a checkpoint costs its own size in memory.
 
+use crate::q8::{self, Q8Matrix};
 use crate::Error;
+
+#[cfg(target_endian = "big")]
+compile_error!("the checkpoint's f32 weights are read in place, which needs a little-endian target");
 
 /// The first four bytes of a versioned checkpoint, as a little-endian `u32` ("ak42").
 pub const MAGIC: u32 = 0x616b_3432;
@@ -137,37 +141,106 @@ impl Config {
     }
 }
 
-/// A block of `len` floats at `offset` in the weights' storage, repeated once per layer (or per
-/// row, for the embedding).
+/// Where a tensor's numbers are: `len` of them per item (per layer; the embedding is one item of
+/// `vocab_size` rows), items `stride` apart.
 #[derive(Clone, Copy, Debug)]
 struct Tensor {
-    offset: usize,
+    kind: Kind,
+    at: usize,
     len: usize,
+    stride: usize,
 }
 
-/// Lays tensors out one after the other, counting in floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// `f32`s in the checkpoint's bytes; `at` and `stride` count floats.
+    F32,
+    /// `f32`s in [`Weights::dequantized`]; `at` and `stride` count floats.
+    Dequantized,
+    /// Q8_0 in the checkpoint's bytes: an item's `len` `i8` values, then its `len / group_size`
+    /// `f32` scales; `at` and `stride` count bytes.
+    Q8,
+}
+
+/// Lays `f32` tensors out one after the other, counting in floats.
 struct Cursor(usize);
 
 impl Cursor {
     fn take(&mut self, len: usize, count: usize) -> Tensor {
-        let t = Tensor { offset: self.0, len };
+        let t = Tensor { kind: Kind::F32, at: self.0, len, stride: len };
         self.0 += len * count;
         t
     }
 }
 
-/// Where the weights' floats are.
-enum Store {
-    /// The checkpoint's own bytes, 4-byte aligned, on a little-endian machine.
-    InPlace(Vec<u8>),
-    /// A copy: dequantized (version 2), or the checkpoint's bytes could not be used in place.
-    Owned(Vec<f32>),
+/// The checkpoint's bytes, starting at a multiple of 4 so the `f32`s in them can be read in place.
+enum Bytes {
+    /// The bytes the host passed in, already aligned (Rust's allocators always align them).
+    Given(Vec<u8>),
+    /// A copy into words, when they were not; the byte length.
+    Copied(Vec<u32>, usize),
+}
+
+impl Bytes {
+    fn new(bytes: Vec<u8>) -> Bytes {
+        if bytes.as_ptr().cast::<u32>().is_aligned() {
+            return Bytes::Given(bytes);
+        }
+        let mut words = vec![0u32; bytes.len().div_ceil(4)];
+        // SAFETY: `words` has room for `bytes.len()` bytes; the two allocations do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), words.as_mut_ptr().cast::<u8>(), bytes.len()) };
+        Bytes::Copied(words, bytes.len())
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Bytes::Given(bytes) => bytes,
+            // SAFETY: the words hold at least `len` initialised bytes, alive as long as `self`.
+            Bytes::Copied(words, len) => unsafe { std::slice::from_raw_parts(words.as_ptr().cast::<u8>(), *len) },
+        }
+    }
+
+    /// The bytes as `i8`s.
+    fn signed(&self) -> &[i8] {
+        let b = self.bytes();
+        // SAFETY: i8 and u8 have the same size and alignment, and every bit pattern is valid for both.
+        unsafe { std::slice::from_raw_parts(b.as_ptr().cast::<i8>(), b.len()) }
+    }
+
+    /// The bytes as little-endian `f32`s (the whole words of them).
+    fn floats(&self) -> &[f32] {
+        let b = self.bytes();
+        // SAFETY: the start is 4-byte aligned (see `new`), the target little-endian (checked at the
+        // top of this file), every bit pattern is a valid f32, and the slice lives as long as `self`.
+        unsafe { std::slice::from_raw_parts(b.as_ptr().cast::<f32>(), b.len() / 4) }
+    }
+}
+
+/// A matrix the forward pass multiplies by: `rows x n`, row-major.
+#[derive(Clone, Copy, Debug)]
+pub enum Matrix<'w> {
+    F32(&'w [f32]),
+    Q8(Q8Matrix<'w>),
+}
+
+impl Matrix<'_> {
+    /// The matrix as `f32`s (a copy; dequantized when it is Q8_0).
+    pub fn to_f32(&self) -> Vec<f32> {
+        match self {
+            Matrix::F32(w) => w.to_vec(),
+            Matrix::Q8(q) => q.dequantize(),
+        }
+    }
 }
 
 /// A model's weights, read-only once loaded.
 pub struct Weights {
-    store: Store,
-    embedding: Tensor, // one per token (a row of dim)
+    bytes: Bytes,
+    /// Q8_0 matrices dequantized when loaded, when the group size is not a multiple of 4 (empty otherwise).
+    dequantized: Vec<f32>,
+    group_size: usize,
+    dim: usize,
+    embedding: Tensor, // vocab_size rows of dim
     rms_att: Tensor,
     rms_ffn: Tensor,
     rms_final: Tensor,
@@ -182,70 +255,93 @@ pub struct Weights {
 }
 
 impl Weights {
-    fn floats(&self) -> &[f32] {
-        match &self.store {
-            // SAFETY: `InPlace` is only made (in `parse`) from bytes whose address is a multiple of 4
-            // on a little-endian target, so every 4 bytes from the start are one valid f32 (every
-            // bit pattern is), and the slice lives as long as `self`.
-            Store::InPlace(bytes) => unsafe {
-                std::slice::from_raw_parts(bytes.as_ptr().cast::<f32>(), bytes.len() / 4)
-            },
-            Store::Owned(floats) => floats,
+    fn matrix(&self, t: Tensor, index: usize) -> Matrix<'_> {
+        let start = t.at + index * t.stride;
+        match t.kind {
+            Kind::F32 => Matrix::F32(&self.bytes.floats()[start..start + t.len]),
+            Kind::Dequantized => Matrix::F32(&self.dequantized[start..start + t.len]),
+            Kind::Q8 => {
+                let scales = (start + t.len) / 4;
+                Matrix::Q8(Q8Matrix {
+                    values: &self.bytes.signed()[start..start + t.len],
+                    scales: &self.bytes.floats()[scales..scales + t.len / self.group_size],
+                    group_size: self.group_size,
+                })
+            }
         }
     }
 
-    fn get(&self, t: Tensor, index: usize) -> &[f32] {
-        let start = t.offset + index * t.len;
-        &self.floats()[start..start + t.len]
+    fn floats(&self, t: Tensor, index: usize) -> &[f32] {
+        match self.matrix(t, index) {
+            Matrix::F32(floats) => floats,
+            Matrix::Q8(_) => unreachable!("norms are never quantized"),
+        }
     }
 
-    /// The embedding of `token` (`dim` floats).
-    pub fn embedding(&self, token: usize) -> &[f32] {
-        self.get(self.embedding, token)
+    /// The bytes the weights take: the checkpoint (f32 weights are used in place, Q8_0 weights stay
+    /// int8) and any matrices dequantized when loaded.
+    pub fn memory_bytes(&self) -> usize {
+        let bytes = match &self.bytes {
+            Bytes::Given(b) => b.len(),
+            Bytes::Copied(w, _) => w.len() * 4,
+        };
+        bytes + self.dequantized.len() * 4
+    }
+
+    /// Writes the embedding of `token` (`dim` floats) into `out`.
+    pub fn embedding(&self, token: usize, out: &mut [f32]) {
+        let d = self.dim;
+        match self.matrix(self.embedding, 0) {
+            Matrix::F32(w) => out.copy_from_slice(&w[token * d..][..d]),
+            Matrix::Q8(q) => {
+                let gs = q.group_size;
+                q8::dequantize(out, &q.values[token * d..][..d], &q.scales[token * d / gs..][..d / gs], gs)
+            }
+        }
     }
     /// The attention RMSNorm weights of `layer`.
     pub fn rms_att(&self, layer: usize) -> &[f32] {
-        self.get(self.rms_att, layer)
+        self.floats(self.rms_att, layer)
     }
     /// The FFN RMSNorm weights of `layer`.
     pub fn rms_ffn(&self, layer: usize) -> &[f32] {
-        self.get(self.rms_ffn, layer)
+        self.floats(self.rms_ffn, layer)
     }
     /// The final RMSNorm weights.
     pub fn rms_final(&self) -> &[f32] {
-        self.get(self.rms_final, 0)
+        self.floats(self.rms_final, 0)
     }
     /// `dim x dim`.
-    pub fn wq(&self, layer: usize) -> &[f32] {
-        self.get(self.wq, layer)
+    pub fn wq(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.wq, layer)
     }
     /// `kv_dim x dim`.
-    pub fn wk(&self, layer: usize) -> &[f32] {
-        self.get(self.wk, layer)
+    pub fn wk(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.wk, layer)
     }
     /// `kv_dim x dim`.
-    pub fn wv(&self, layer: usize) -> &[f32] {
-        self.get(self.wv, layer)
+    pub fn wv(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.wv, layer)
     }
     /// `dim x dim`.
-    pub fn wo(&self, layer: usize) -> &[f32] {
-        self.get(self.wo, layer)
+    pub fn wo(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.wo, layer)
     }
     /// The FFN gate, `hidden_dim x dim`.
-    pub fn w1(&self, layer: usize) -> &[f32] {
-        self.get(self.w1, layer)
+    pub fn w1(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.w1, layer)
     }
     /// The FFN down projection, `dim x hidden_dim`.
-    pub fn w2(&self, layer: usize) -> &[f32] {
-        self.get(self.w2, layer)
+    pub fn w2(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.w2, layer)
     }
     /// The FFN up projection, `hidden_dim x dim`.
-    pub fn w3(&self, layer: usize) -> &[f32] {
-        self.get(self.w3, layer)
+    pub fn w3(&self, layer: usize) -> Matrix<'_> {
+        self.matrix(self.w3, layer)
     }
     /// The classifier, `vocab_size x dim` (the embedding itself when shared).
-    pub fn classifier(&self) -> &[f32] {
-        self.get(self.classifier, 0)
+    pub fn classifier(&self) -> Matrix<'_> {
+        self.matrix(self.classifier, 0)
     }
 }
 
@@ -321,9 +417,11 @@ pub fn parse(bytes: Vec<u8>) -> Result<(Config, Weights), Error> {
     }
 
     let weights = match config.format {
-        Format::Legacy => in_place(bytes, legacy_layout(&config, LEGACY_HEADER_BYTES / 4)),
-        Format::V1 => in_place(bytes, v1_layout(&config, VERSIONED_HEADER_BYTES / 4)),
-        Format::V2 { group_size } => dequantize(&bytes, &config, group_size)?,
+        Format::Legacy => {
+            legacy_layout(&config, LEGACY_HEADER_BYTES / 4).with(Bytes::new(bytes), Vec::new(), 1, &config)
+        }
+        Format::V1 => v1_layout(&config, VERSIONED_HEADER_BYTES / 4).with(Bytes::new(bytes), Vec::new(), 1, &config),
+        Format::V2 { group_size } => q8_layout(bytes, &config, group_size)?,
     };
     Ok((config, weights))
 }
@@ -363,7 +461,7 @@ fn expected_len(c: &Config) -> Result<u128, Error> {
 fn legacy_layout(c: &Config, start: usize) -> Layout {
     let (d, h, l, kv) = (c.dim, c.hidden_dim, c.n_layers, c.kv_dim());
     let mut at = Cursor(start);
-    let embedding = at.take(d, c.vocab_size);
+    let embedding = at.take(d * c.vocab_size, 1);
     let rms_att = at.take(d, l);
     let wq = at.take(d * d, l);
     let wk = at.take(kv * d, l);
@@ -375,18 +473,18 @@ fn legacy_layout(c: &Config, start: usize) -> Layout {
     let w3 = at.take(h * d, l);
     let rms_final = at.take(d, 1);
     at.take(c.seq_len * c.head_size(), 1); // the RoPE tables: cos and sin, seq_len * head_size / 2 each
-    let classifier = classifier(c, &mut at, embedding);
+    let classifier = classifier(c, embedding, || at.take(c.vocab_size * c.dim, 1));
     Layout { embedding, rms_att, rms_ffn, rms_final, wq, wk, wv, wo, w1, w2, w3, classifier }
 }
 
-/// The tensors of a version-1 checkpoint (and of a dequantized version 2) from `start`.
+/// The tensors of a version-1 checkpoint from `start`.
 fn v1_layout(c: &Config, start: usize) -> Layout {
     let (d, h, l, kv) = (c.dim, c.hidden_dim, c.n_layers, c.kv_dim());
     let mut at = Cursor(start);
     let rms_att = at.take(d, l);
     let rms_ffn = at.take(d, l);
     let rms_final = at.take(d, 1);
-    let embedding = at.take(d, c.vocab_size);
+    let embedding = at.take(d * c.vocab_size, 1);
     let wq = at.take(d * d, l);
     let wk = at.take(kv * d, l);
     let wv = at.take(kv * d, l);
@@ -394,15 +492,15 @@ fn v1_layout(c: &Config, start: usize) -> Layout {
     let w1 = at.take(h * d, l);
     let w2 = at.take(d * h, l);
     let w3 = at.take(h * d, l);
-    let classifier = classifier(c, &mut at, embedding);
+    let classifier = classifier(c, embedding, || at.take(c.vocab_size * c.dim, 1));
     Layout { embedding, rms_att, rms_ffn, rms_final, wq, wk, wv, wo, w1, w2, w3, classifier }
 }
 
-fn classifier(c: &Config, at: &mut Cursor, embedding: Tensor) -> Tensor {
+fn classifier(c: &Config, embedding: Tensor, separate: impl FnOnce() -> Tensor) -> Tensor {
     if c.shared_classifier {
-        Tensor { offset: embedding.offset, len: c.vocab_size * c.dim }
+        embedding
     } else {
-        at.take(c.vocab_size * c.dim, 1)
+        separate()
     }
 }
 
@@ -422,59 +520,90 @@ struct Layout {
 }
 
 impl Layout {
-    fn with(self, store: Store) -> Weights {
+    fn with(self, bytes: Bytes, dequantized: Vec<f32>, group_size: usize, c: &Config) -> Weights {
         let Layout { embedding, rms_att, rms_ffn, rms_final, wq, wk, wv, wo, w1, w2, w3, classifier } = self;
-        Weights { store, embedding, rms_att, rms_ffn, rms_final, wq, wk, wv, wo, w1, w2, w3, classifier }
+        let dim = c.dim;
+        Weights {
+            bytes,
+            dequantized,
+            group_size,
+            dim,
+            embedding,
+            rms_att,
+            rms_ffn,
+            rms_final,
+            wq,
+            wk,
+            wv,
+            wo,
+            w1,
+            w2,
+            w3,
+            classifier,
+        }
     }
 }
 
-/// f32 weights: used where they are when the bytes are aligned on a little-endian machine,
-/// copied otherwise. Offsets count floats from the start of the bytes (headers are 4-byte multiples).
-fn in_place(bytes: Vec<u8>, layout: Layout) -> Weights {
-    if cfg!(target_endian = "little") && bytes.as_ptr().cast::<f32>().is_aligned() {
-        layout.with(Store::InPlace(bytes))
-    } else {
-        let floats = bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect();
-        layout.with(Store::Owned(floats))
-    }
-}
-
-/// Reads a version-2 checkpoint into f32 weights laid out as version 1's.
-fn dequantize(bytes: &[u8], c: &Config, group_size: usize) -> Result<Weights, Error> {
-    let layout = v1_layout(c, 0);
+/// The tensors of a version-2 (Q8_0) checkpoint, kept quantized in its bytes (a row need not be a
+/// whole number of groups: see q8.rs). With a group size that is not a multiple of 4 the scales
+/// would not be 4-byte aligned, and the matrices are dequantized to `f32` instead.
+fn q8_layout(mut bytes: Vec<u8>, c: &Config, group_size: usize) -> Result<Weights, Error> {
     let (d, h, l, kv, v) = (c.dim, c.hidden_dim, c.n_layers, c.kv_dim(), c.vocab_size);
-    let classifier = if c.shared_classifier { 0 } else { v * d };
-    let total = 2 * l * d + d + v * d + l * (2 * d * d + 2 * kv * d + 3 * h * d) + classifier;
-    let mut out: Vec<f32> = Vec::new();
-    out.try_reserve_exact(total).map_err(|_| {
-        Error::Memory(format!("no room for the {} MiB of dequantized weights", total * 4 / (1024 * 1024)))
+    let gs = group_size;
+    let mut norms = Cursor(VERSIONED_HEADER_BYTES / 4);
+    let (rms_att, rms_ffn, rms_final) = (norms.take(d, l), norms.take(d, l), norms.take(d, 1));
+    let mut at = norms.0 * 4; // bytes
+    let int8 = gs.is_multiple_of(4);
+    // (weights per item, items) of each matrix, in file order.
+    let separate = usize::from(!c.shared_classifier);
+    let matrices = [
+        (v * d, 1),
+        (d * d, l),
+        (kv * d, l),
+        (kv * d, l),
+        (d * d, l),
+        (h * d, l),
+        (d * h, l),
+        (h * d, l),
+        (v * d, separate),
+    ];
+    // What is dequantized, counted first so its buffer is allocated once.
+    let owned: usize = if int8 { 0 } else { matrices.iter().map(|&(n, count)| n * count).sum() };
+    let mut dequantized: Vec<f32> = Vec::new();
+    dequantized.try_reserve_exact(owned).map_err(|_| {
+        Error::Memory(format!("no room for the {} MiB of dequantized weights", owned * 4 / (1024 * 1024)))
     })?;
-    let mut at = VERSIONED_HEADER_BYTES;
-    // The norms, f32 as they are.
-    for _ in 0..2 * l * d + d {
-        out.push(f32_at(bytes, at));
-        at += 4;
-    }
-    // Then each matrix: n i8 values, then n / group_size f32 scales.
-    let mut matrix = |n: usize, out: &mut Vec<f32>| {
-        let values = &bytes[at..at + n];
-        let scales = &bytes[at + n..at + n + 4 * (n / group_size)];
-        for (group, q) in values.chunks_exact(group_size).enumerate() {
-            let scale = f32_at(scales, 4 * group);
-            out.extend(q.iter().map(|&q| f32::from(q as i8) * scale));
+    let mut tensors = Vec::with_capacity(matrices.len());
+    for (n, count) in matrices {
+        let stride = n + 4 * (n / gs);
+        if int8 {
+            // -128 (which llama2.c's export never writes) is read as -127, so |w| fits the 7 bits
+            // the relaxed dot product's second operand may use on every engine (see q8.rs).
+            for item in 0..count {
+                for b in &mut bytes[at + item * stride..][..n] {
+                    if *b == 0x80 {
+                        *b = 0x81;
+                    }
+                }
+            }
+            tensors.push(Tensor { kind: Kind::Q8, at, len: n, stride });
+        } else {
+            let start = dequantized.len();
+            for item in 0..count {
+                let from = at + item * stride;
+                let values: Vec<i8> = bytes[from..from + n].iter().map(|&b| b as i8).collect();
+                let scales: Vec<f32> = (0..n / gs).map(|g| f32_at(&bytes, from + n + 4 * g)).collect();
+                let end = dequantized.len();
+                dequantized.resize(end + n, 0.0);
+                q8::dequantize(&mut dequantized[end..], &values, &scales, gs);
+            }
+            tensors.push(Tensor { kind: Kind::Dequantized, at: start, len: n, stride: n });
         }
-        at += n + 4 * (n / group_size);
-    };
-    matrix(v * d, &mut out);
-    for n in [d * d, kv * d, kv * d, d * d, h * d, d * h, h * d] {
-        for _ in 0..l {
-            matrix(n, &mut out);
-        }
+        at += count * stride;
     }
-    if !c.shared_classifier {
-        matrix(v * d, &mut out);
-    }
-    debug_assert_eq!(out.len(), total);
     debug_assert_eq!(at, bytes.len());
-    Ok(layout.with(Store::Owned(out)))
+    let [embedding, wq, wk, wv, wo, w1, w2, w3] = std::array::from_fn(|i| tensors[i]);
+    let classifier = classifier(c, embedding, || tensors[8]);
+    let layout = Layout { embedding, rms_att, rms_ffn, rms_final, wq, wk, wv, wo, w1, w2, w3, classifier };
+    Ok(layout.with(Bytes::new(bytes), dequantized, gs, c))
 }

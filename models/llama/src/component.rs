@@ -51,6 +51,14 @@ impl wit::GuestModel for ModelResource {
         self.0.tokenizer().encode(&text, bos).map_err(|e| e.to_string())
     }
 
+    fn logits(&self, tokens: Vec<u32>) -> Result<Vec<f32>, String> {
+        self.0.logits(&tokens).map_err(|e| e.to_string())
+    }
+
+    fn weights_bytes(&self) -> u64 {
+        self.0.weights().memory_bytes() as u64
+    }
+
     fn generate(&self, prompt: String, options: wit::Options) -> Result<wit::Generation, String> {
         let options = Options {
             temperature: options.temperature,

@@ -1,15 +1,23 @@
 //! The arithmetic the forward pass spends its time in: matrix-vector products, and attention's
 //! scores (a query against every cached key) and weighted sums (of the cached values).
 //!
-//! Two implementations, chosen when the crate is compiled: with the `simd128` target feature on
-//! wasm32 (`RUSTFLAGS="-C target-feature=+simd128"`, the `llama.wasm` build) they use
-//! `core::arch::wasm32` f32x4 vectors with several accumulators; otherwise (`llama-scalar.wasm`,
-//! and the native build the tests run) plain loops that sum in order. rustc does not vectorise
-//! the plain loops without `simd128`, so the scalar build is scalar. Summing in another order
-//! changes the last bits of the results, not which token is the most likely.
+//! Three builds, chosen when the crate is compiled: with the `simd128` target feature on wasm32
+//! (`RUSTFLAGS="-C target-feature=+simd128"`, the `llama.wasm` build) they use `core::arch::wasm32`
+//! f32x4 vectors with several accumulators; with `relaxed-simd` as well (`llama-relaxed.wasm`) each
+//! multiply-add is one `f32x4.relaxed_madd`, which the engine may fuse (one rounding instead of
+//! two); otherwise (`llama-scalar.wasm`, and the native build the tests run) plain loops that sum
+//! in order. rustc does not vectorise the plain loops without `simd128`, so the scalar build is
+//! scalar. Summing in another order, or fusing, changes the last bits of the results, not which
+//! token is the most likely. The int8 kernels of Q8_0 checkpoints are in [`crate::q8`].
 
-/// Which kernels this build runs: `"simd"` or `"scalar"`.
-pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) { "simd" } else { "scalar" };
+/// Which kernels this build runs: `"relaxed-simd"`, `"simd"` or `"scalar"`.
+pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+    "relaxed-simd"
+} else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+    "simd"
+} else {
+    "scalar"
+};
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub use simd::{matmul, scores, weighted_sum};
@@ -74,8 +82,22 @@ pub mod simd {
         unsafe { v128_load(s.as_ptr().add(i).cast::<v128>()) }
     }
 
+    /// `acc + a * b`: one `f32x4.relaxed_madd` in the relaxed-simd build (fused where the engine
+    /// fuses), a multiply then an add otherwise.
     #[inline(always)]
-    fn sum_lanes(v: v128) -> f32 {
+    pub(crate) fn madd(a: v128, b: v128, acc: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            f32x4_relaxed_madd(a, b, acc)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f32x4_add(acc, f32x4_mul(a, b))
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn sum_lanes(v: v128) -> f32 {
         (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
             + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
     }
@@ -99,10 +121,10 @@ pub mod simd {
                 // SAFETY: i + 4 <= n4 <= n, the length of x and of each row.
                 unsafe {
                     let xv = load(x, i);
-                    a0 = f32x4_add(a0, f32x4_mul(load(w0, i), xv));
-                    a1 = f32x4_add(a1, f32x4_mul(load(w1, i), xv));
-                    a2 = f32x4_add(a2, f32x4_mul(load(w2, i), xv));
-                    a3 = f32x4_add(a3, f32x4_mul(load(w3, i), xv));
+                    a0 = madd(load(w0, i), xv, a0);
+                    a1 = madd(load(w1, i), xv, a1);
+                    a2 = madd(load(w2, i), xv, a2);
+                    a3 = madd(load(w3, i), xv, a3);
                 }
                 i += 4;
             }
@@ -129,16 +151,16 @@ pub mod simd {
         // SAFETY (all loads): each reads [i, i + 4) with i + 4 <= n.
         while i + 16 <= n {
             unsafe {
-                a0 = f32x4_add(a0, f32x4_mul(load(a, i), load(b, i)));
-                a1 = f32x4_add(a1, f32x4_mul(load(a, i + 4), load(b, i + 4)));
-                a2 = f32x4_add(a2, f32x4_mul(load(a, i + 8), load(b, i + 8)));
-                a3 = f32x4_add(a3, f32x4_mul(load(a, i + 12), load(b, i + 12)));
+                a0 = madd(load(a, i), load(b, i), a0);
+                a1 = madd(load(a, i + 4), load(b, i + 4), a1);
+                a2 = madd(load(a, i + 8), load(b, i + 8), a2);
+                a3 = madd(load(a, i + 12), load(b, i + 12), a3);
             }
             i += 16;
         }
         while i + 4 <= n {
             unsafe {
-                a0 = f32x4_add(a0, f32x4_mul(load(a, i), load(b, i)));
+                a0 = madd(load(a, i), load(b, i), a0);
             }
             i += 4;
         }
@@ -168,8 +190,8 @@ pub mod simd {
                 // SAFETY: i + 4 <= hs, the length of q, k0 and k1.
                 unsafe {
                     let qv = load(q, i);
-                    a0 = f32x4_add(a0, f32x4_mul(qv, load(k0, i)));
-                    a1 = f32x4_add(a1, f32x4_mul(qv, load(k1, i)));
+                    a0 = madd(qv, load(k0, i), a0);
+                    a1 = madd(qv, load(k1, i), a1);
                 }
                 i += 4;
             }
@@ -199,14 +221,14 @@ pub mod simd {
             // assert above, and i + 4 <= hs.
             while t + 2 <= positions {
                 unsafe {
-                    a0 = f32x4_add(a0, f32x4_mul(f32x4_splat(att[t]), load(values, t * stride + i)));
-                    a1 = f32x4_add(a1, f32x4_mul(f32x4_splat(att[t + 1]), load(values, (t + 1) * stride + i)));
+                    a0 = madd(f32x4_splat(att[t]), load(values, t * stride + i), a0);
+                    a1 = madd(f32x4_splat(att[t + 1]), load(values, (t + 1) * stride + i), a1);
                 }
                 t += 2;
             }
             if t < positions {
                 unsafe {
-                    a0 = f32x4_add(a0, f32x4_mul(f32x4_splat(att[t]), load(values, t * stride + i)));
+                    a0 = madd(f32x4_splat(att[t]), load(values, t * stride + i), a0);
                 }
             }
             // SAFETY: i + 4 <= hs = out.len().

@@ -8,13 +8,16 @@
 //! - [`checkpoint`]: the header (legacy, or "ak42" version 1 and 2) and where each weight lives;
 //! - [`tokenizer`]: the vocabulary, BPE encoding of a prompt, decoding of a token to bytes;
 //! - [`transformer`]: the forward pass (RMSNorm, RoPE, grouped-query attention, SwiGLU);
-//! - [`kernels`]: matrix-vector products and attention's inner loops, SIMD128 or scalar as built;
+//! - [`kernels`]: matrix-vector products and attention's inner loops, relaxed SIMD, SIMD128 or
+//!   scalar as built;
+//! - [`q8`]: the int8 matrix-vector products of Q8_0 (version 2) checkpoints;
 //! - [`sampler`]: greedy, or temperature + top-p with a seeded xorshift generator;
 //! - [`generate`]: a generation in progress, token by token, with its own KV cache.
 
 pub mod checkpoint;
 pub mod generate;
 pub mod kernels;
+pub mod q8;
 pub mod sampler;
 pub mod tokenizer;
 pub mod transformer;
@@ -24,7 +27,7 @@ mod component;
 
 use std::fmt;
 
-pub use checkpoint::{Config, Format};
+pub use checkpoint::{Config, Format, Matrix};
 pub use generate::{Generation, Options, StopReason, Token};
 pub use tokenizer::Tokenizer;
 pub use transformer::Model;

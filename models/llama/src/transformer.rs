@@ -6,8 +6,9 @@
 //! the residual stream; RMSNorm; the SwiGLU feed-forward (`w2(silu(w1 x) * w3 x)`) added to the
 //! residual. Then a final RMSNorm and the classifier.
 
-use crate::checkpoint::{self, Config, Weights};
-use crate::kernels::{matmul, scores, weighted_sum};
+use crate::checkpoint::{self, Config, Matrix, Weights};
+use crate::kernels::{self, scores, weighted_sum};
+use crate::q8::{self, Q8Vector};
 use crate::tokenizer::Tokenizer;
 use crate::Error;
 
@@ -37,6 +38,27 @@ impl Model {
     pub fn weights(&self) -> &Weights {
         &self.weights
     }
+
+    /// The logits after running `tokens` from position 0 (BOS is not added): what the model makes
+    /// of the token after them.
+    pub fn logits(&self, tokens: &[u32]) -> Result<Vec<f32>, Error> {
+        let c = &self.config;
+        if tokens.is_empty() || tokens.len() > c.seq_len {
+            return Err(Error::Prompt(format!(
+                "{} tokens: logits need 1 to {} (the context)",
+                tokens.len(),
+                c.seq_len
+            )));
+        }
+        if let Some(t) = tokens.iter().find(|&&t| t as usize >= c.vocab_size) {
+            return Err(Error::Prompt(format!("token {t} is not in the vocabulary of {}", c.vocab_size)));
+        }
+        let mut state = State::new(c, tokens.len())?;
+        for (pos, &t) in tokens.iter().enumerate() {
+            forward(self, &mut state, t, pos);
+        }
+        Ok(state.logits)
+    }
 }
 
 /// The working memory of one generation: activations, and the KV cache for `capacity` positions.
@@ -48,6 +70,8 @@ pub struct State {
     hb: Vec<f32>,
     hb2: Vec<f32>,
     q: Vec<f32>,
+    /// The input of a Q8_0 matrix product, quantized.
+    xq: Q8Vector,
     att: Vec<f32>,
     /// cos and sin of each RoPE frequency at the current position.
     rope: Vec<(f32, f32)>,
@@ -79,6 +103,7 @@ impl State {
             hb: zeros(c.hidden_dim)?,
             hb2: zeros(c.hidden_dim)?,
             q: zeros(c.dim)?,
+            xq: Q8Vector::with_capacity(c.dim.max(c.hidden_dim)),
             att: zeros(capacity)?,
             rope: vec![(1.0, 0.0); c.head_size() / 2],
             logits: zeros(c.vocab_size)?,
@@ -129,6 +154,25 @@ fn rope(v: &mut [f32], angles: &[(f32, f32)], head_size: usize) {
     }
 }
 
+/// `out = w x` for each `(out, w)` of matrices that share the input `x`: on f32, or for Q8_0
+/// matrices on int8, with `x` quantized into `xq` once for all of them (their rows are all as long
+/// as `x`, and a model has one group size).
+fn matmuls(products: &mut [(&mut [f32], Matrix)], x: &[f32], xq: &mut Q8Vector) {
+    let mut quantized = false;
+    for (out, w) in products {
+        match w {
+            Matrix::F32(w) => kernels::matmul(out, w, x),
+            Matrix::Q8(w) => {
+                if !quantized {
+                    xq.quantize(x, q8::input_group_size(x.len(), w.group_size));
+                    quantized = true;
+                }
+                q8::matmul(out, w, xq);
+            }
+        }
+    }
+}
+
 /// Runs `token` at position `pos` (every earlier position must have been run, in this `state`)
 /// and returns the logits of the token after it.
 pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &'s mut [f32] {
@@ -139,7 +183,7 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
     assert!(pos < s.capacity, "position {pos} is beyond the KV cache ({})", s.capacity);
     assert!((token as usize) < c.vocab_size, "token {token} is not in the vocabulary");
 
-    s.x.copy_from_slice(w.embedding(token as usize));
+    w.embedding(token as usize, &mut s.x);
 
     // RoPE: frequency j (of the pair at 2j in a head) is 10000^(-2j / head_size); the angle is pos times it.
     for (j, angle) in s.rope.iter_mut().enumerate() {
@@ -154,9 +198,8 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
         rmsnorm(&mut s.xb, &s.x, w.rms_att(l));
         let here = (l * s.capacity + pos) * kv_dim;
         let layer_cache = l * s.capacity * kv_dim;
-        matmul(&mut s.q, w.wq(l), &s.xb);
-        matmul(&mut s.key_cache[here..here + kv_dim], w.wk(l), &s.xb);
-        matmul(&mut s.value_cache[here..here + kv_dim], w.wv(l), &s.xb);
+        let (k, v) = (&mut s.key_cache[here..here + kv_dim], &mut s.value_cache[here..here + kv_dim]);
+        matmuls(&mut [(&mut s.q, w.wq(l)), (k, w.wk(l)), (v, w.wv(l))], &s.xb, &mut s.xq);
         rope(&mut s.q, &s.rope, hs);
         rope(&mut s.key_cache[here..here + kv_dim], &s.rope, hs);
 
@@ -168,27 +211,26 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
             softmax(att);
             weighted_sum(&mut s.xb[h * hs..(h + 1) * hs], att, &s.value_cache[layer_cache + kv_head..], kv_dim);
         }
-        matmul(&mut s.xb2, w.wo(l), &s.xb);
+        matmuls(&mut [(&mut s.xb2, w.wo(l))], &s.xb, &mut s.xq);
         for (x, d) in s.x.iter_mut().zip(&s.xb2) {
             *x += d;
         }
 
         // Feed-forward.
         rmsnorm(&mut s.xb, &s.x, w.rms_ffn(l));
-        matmul(&mut s.hb, w.w1(l), &s.xb);
-        matmul(&mut s.hb2, w.w3(l), &s.xb);
+        matmuls(&mut [(&mut s.hb, w.w1(l)), (&mut s.hb2, w.w3(l))], &s.xb, &mut s.xq);
         for (g, &u) in s.hb.iter_mut().zip(&s.hb2) {
             let v = *g;
             *g = v * (1.0 / (1.0 + (-v).exp())) * u; // silu(v) * u
         }
-        matmul(&mut s.xb, w.w2(l), &s.hb);
+        matmuls(&mut [(&mut s.xb, w.w2(l))], &s.hb, &mut s.xq);
         for (x, d) in s.x.iter_mut().zip(&s.xb) {
             *x += d;
         }
     }
 
     rmsnorm(&mut s.xb, &s.x, w.rms_final());
-    matmul(&mut s.logits, w.classifier(), &s.xb);
+    matmuls(&mut [(&mut s.logits, w.classifier())], &s.xb, &mut s.xq);
     debug_assert_eq!(s.xb.len(), dim);
     &mut s.logits
 }
