@@ -1,0 +1,165 @@
+/**
+ * Callback-lifted async exports (`canon lift ... async (callback ...)`): the spec's `canon_lift`
+ * with `opts.callback`, the event loop of a stackless task.
+ *
+ * The host's call returns a promise. The task enters its component instance (waiting while the
+ * instance has backpressure or another callback-lifted task runs there), lowers its arguments and
+ * calls the core function, whose i32 result is a packed code: the low 4 bits say EXIT, YIELD, WAIT
+ * or POLL, the rest a waitable set's index. Until EXIT, the task gives up the instance, waits for an
+ * event (none for YIELD; the set's next one for WAIT; the set's next one or none for POLL) and
+ * passes it to the callback, `(event, p1, p2) -> packed`. The promise settles when the guest calls
+ * `task.return` (the result lifted as a sync export's is; an `err` of a `result` rejects with
+ * `ComponentError`), or rejects if the instance traps first. EXIT before `task.return` traps.
+ */
+import { ComponentError, trap } from '../../errors.js';
+import { InvalidValue, toJsError } from '../../abi/invalid.js';
+import { makeParamsLowerer } from '../../abi/function.js';
+import { READY, BUSY, DEAD } from '../state.js';
+import { Task, EVENT_NONE } from './tasks.js';
+import { WaitableSet } from './waitables.js';
+
+const EXIT = 0;
+const YIELD = 1;
+const WAIT = 2;
+const POLL = 3;
+const NO_EVENT = Object.freeze([EVENT_NONE, 0, 0]);
+
+/**
+ * @param {object} o
+ * @param {import('../../abi/context.js').AbiContext} o.cx
+ * @param {import('../../plan.js').FuncSig} o.sig
+ * @param {import('../../plan.js').Options} o.opts
+ * @param {Function} o.core the lifted core function (through `WebAssembly.promising` under JSPI)
+ * @param {Function} o.callback the callback core function (likewise)
+ * @param {import('./scheduler.js').AsyncInstance} o.inst
+ * @param {import('./scheduler.js').Scheduler} o.sched
+ * @param {import('../call-stack.js').CallStack} o.calls
+ * @param {string} o.context
+ * @returns {(...args: any[]) => Promise<any>}
+ */
+export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls, context }) {
+  const lowerParams = makeParamsLowerer(cx, sig);
+  const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
+  const state = inst.state;
+  const hasBackpressure = () => inst.backpressure > 0 || inst.exclusive !== null;
+
+  /**
+   * Runs guest code `fn(...args)` as `task`, holding the instance: its result, or under JSPI a
+   * promise of it. Whatever escapes the guest kills the instance there and then, before any other
+   * JS runs, and rejects every pending call.
+   */
+  const enterGuest = (task, fn, args) => {
+    sched.current = task;
+    state.status = BUSY;
+    const done = (r) => {
+      state.status = READY;
+      sched.current = null;
+      return r;
+    };
+    try {
+      const r = fn(...args);
+      return r instanceof Promise ? r.then(done, (e) => Promise.reject(fail(e))) : done(r);
+    } catch (e) {
+      throw fail(e);
+    }
+  };
+  const fail = (e) => {
+    calls.reset();
+    sched.current = null;
+    inst.exclusive = null;
+    return state.fail(e, context);
+  };
+
+  const waitFor = (task, si) => {
+    const set = inst.table.get(si, 'waitable set');
+    if (!(set instanceof WaitableSet)) trap(`\`${context}\` waits on ${si}, which is not a waitable set`);
+    return set;
+  };
+
+  async function run(task, args, settled) {
+    if (hasBackpressure() || inst.numWaitingToEnter > 0) {
+      inst.numWaitingToEnter++;
+      await sched.block(task, 'the instance to take a call', () => !hasBackpressure(), () => {
+        inst.numWaitingToEnter--;
+        inst.exclusive = task;
+      }, true);
+    } else {
+      inst.exclusive = task;
+    }
+    const depth = calls.enter();
+    let flat;
+    try {
+      flat = lowerParams(args);
+    } catch (e) {
+      if (!(e instanceof InvalidValue)) throw e;
+      calls.abandon(depth);
+      inst.exclusive = null;
+      sched.running--;
+      sched.wake();
+      settled(toJsError(e, 'argument', `of \`${context}\``));
+      return;
+    }
+    calls.settle();
+    calls.exit(depth, context);
+    let packed = enterGuest(task, core, flat);
+    if (packed instanceof Promise) packed = await packed;
+    for (;;) {
+      const code = packed & 0xf;
+      const si = packed >>> 4;
+      if (code > POLL) trap(`the callback of \`${context}\` returned ${packed >>> 0}, whose code ${code} is none of EXIT, YIELD, WAIT, POLL`);
+      inst.exclusive = null;
+      if (code === EXIT) {
+        if (!task.resolved) trap(`\`${context}\` returned EXIT without calling \`task.return\``);
+        sched.running--;
+        sched.wake();
+        return;
+      }
+      let event;
+      if (code === WAIT) {
+        if (!task.mayBlock()) trap(`\`${context}\` is not an async function and may not wait before it returns`);
+        const set = waitFor(task, si);
+        set.numWaiting++;
+        event = await sched.block(task, `waitable set ${si}`, () => inst.exclusive === null && set.hasPendingEvent(), () => {
+          inst.exclusive = task;
+          set.numWaiting--;
+          return set.takePendingEvent();
+        });
+      } else {
+        const set = code === POLL ? waitFor(task, si) : null;
+        const next = () => {
+          inst.exclusive = task;
+          return set !== null && set.hasPendingEvent() ? set.takePendingEvent() : NO_EVENT;
+        };
+        // A task that may not block yet goes on at once (the spec's `yield_until` of such a task).
+        event = task.mayBlock() ? await sched.blockForTurn(task, 'its turn', () => inst.exclusive === null, next) : next();
+      }
+      packed = enterGuest(task, callback, event);
+      if (packed instanceof Promise) packed = await packed;
+    }
+  }
+
+  return function call(...args) {
+    return new Promise((resolve, reject) => {
+      if (state.status !== READY) state.refuse(context);
+      const settled = (e) => {
+        sched.pending.delete(settled);
+        reject(e);
+      };
+      const task = new Task({
+        inst,
+        sig,
+        opts,
+        context,
+        onResolve(value) {
+          sched.pending.delete(settled);
+          if (unwrap && value.tag === 'err') reject(new ComponentError(value.val));
+          else resolve(unwrap ? value.val : value);
+        },
+      });
+      sched.pending.add(settled);
+      sched.running++;
+      // A failure kills the instance (once): every pending export call, this one included, rejects.
+      run(task, args, settled).catch((e) => settled(state.status === DEAD ? e : fail(e)));
+    });
+  };
+}

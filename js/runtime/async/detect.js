@@ -1,0 +1,104 @@
+/**
+ * What of component-model async a plan uses, and which of it this runtime runs: read by `load()`
+ * (js/async-refusal.js, which refuses the first item that does not run), by the instantiation (which
+ * sets up the scheduler only for plans that use any) and by `terrarium transpile` (which imports the
+ * async runtime only then).
+ */
+
+/** The built-ins this runtime runs (builtins.js). */
+const RUNS = new Set([
+  'context.get', 'context.set', 'backpressure.inc', 'backpressure.dec', 'task.return', 'task.cancel', 'thread.yield',
+  'waitable-set.new', 'waitable-set.wait', 'waitable-set.poll', 'waitable-set.drop', 'waitable.join',
+  'subtask.drop', 'subtask.cancel',
+]);
+
+/**
+ * The plan's component-model async items, in the order steps, exports, types: what a message calls
+ * each (`task.return`, '`canon lower async` of `ping`') and whether this runtime runs it.
+ * @param {import('../../plan.js').Plan} plan
+ * @returns {Generator<{what: string, runs: boolean}>}
+ */
+export function* asyncItems(plan) {
+  for (const step of plan.steps) {
+    if (step.op === 'builtin') yield { what: `\`${step.name}\``, runs: RUNS.has(step.name) };
+    if (step.op !== 'lower') continue;
+    const name = step.callee.name;
+    if (step.callee.kind !== 'lifted') {
+      if (step.options.async) yield { what: `\`canon lower async\`${of(name)}`, runs: true };
+      else if (step.sig.async) yield { what: asyncFunction(name), runs: true };
+      continue;
+    }
+    // Between two components of a composition.
+    const between = 'a call between components through';
+    if (step.options.async) yield { what: `${between} \`canon lower async\`${of(name)}`, runs: false };
+    else if (step.callee.options.async) yield { what: `${between} \`canon lift async\`${of(name)}`, runs: false };
+    else if (step.sig.async) yield { what: `${between} ${asyncFunction(name)}`, runs: false };
+  }
+  yield* exportItems(plan.types, plan.exports);
+  for (const t of plan.types) {
+    if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
+  }
+}
+
+/** Whether the plan uses component-model async at all. */
+export function usesAsync(plan) {
+  return !asyncItems(plan).next().done;
+}
+
+/**
+ * @param {import('../../plan.js').Type[]} types
+ * @param {import('../../plan.js').Export[]} exports
+ */
+function* exportItems(types, exports) {
+  for (const exp of exports) {
+    if (exp.kind === 'instance') yield* exportItems(types, exp.exports);
+    if (exp.kind !== 'func') continue;
+    const { options, sig, name } = exp;
+    if (options.async && options.callback === null) {
+      yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: false };
+    } else if (options.async && sig.params.some((p) => holdsBorrow(types, p.type))) {
+      yield { what: `a \`borrow\` parameter of \`canon lift async\`${of(name)}`, runs: false };
+    } else if (options.async) {
+      yield { what: `\`canon lift async\`${of(name)}`, runs: true };
+    } else if (sig.async) {
+      yield { what: `${asyncFunction(name)} lifted without \`async\``, runs: false };
+    }
+  }
+}
+
+/** Whether a value of type `t` can hold a `borrow` handle. */
+function holdsBorrow(types, t) {
+  if (t === null) return false;
+  const ty = types[t];
+  const any = (ts) => ts.some((u) => holdsBorrow(types, u));
+  switch (ty.kind) {
+    case 'borrow':
+      return true;
+    case 'list':
+    case 'fixed-list':
+      return holdsBorrow(types, ty.element);
+    case 'map':
+      return any([ty.key, ty.value]);
+    case 'record':
+      return any(ty.fields.map((f) => f.type));
+    case 'tuple':
+      return any(ty.elements.map((e) => e.type));
+    case 'variant':
+      return any(ty.cases.map((c) => c.type));
+    case 'option':
+      return holdsBorrow(types, ty.type);
+    case 'result':
+      return any([ty.ok, ty.err]);
+    default:
+      return false;
+  }
+}
+
+/** ' of `name`', or nothing for a function known by no name (a lifted callee may be). */
+function of(name) {
+  return name === '' ? '' : ` of \`${name}\``;
+}
+
+function asyncFunction(name) {
+  return name === '' ? 'an async function' : `the async function \`${name}\``;
+}

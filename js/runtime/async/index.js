@@ -1,0 +1,78 @@
+/**
+ * Component-model async in the runtime: the scheduler of one instance and what the plan's steps
+ * and exports make with it. `instantiatePlan` calls `planAsync` only for a plan that uses async
+ * (detect.js), so other plans load none of this (and ahead-of-time output imports it only then).
+ *
+ * Runs: callback-lifted exports (callback-loop.js), host functions lowered `async` or of `async`
+ * type (lower-async.js) and the task, subtask and waitable-set built-ins (builtins.js).
+ */
+import { TerrariumError } from '../../errors.js';
+import { Scheduler, AsyncInstance } from './scheduler.js';
+import { Task } from './tasks.js';
+import { liftCallback } from './callback-loop.js';
+import { lowerAsync, lowerAsyncSync } from './lower-async.js';
+import { makeBuiltin } from './builtins.js';
+
+/** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
+const SUSPENDING = new Set(['waitable-set.wait']);
+
+/**
+ * @param {object} env
+ * @param {string} env.name the component's name, for messages
+ * @param {(i: number) => import('../state.js').InstanceState} env.stateOf
+ * @param {import('../call-stack.js').CallStack} env.calls
+ * @param {import('../../plan.js').Type[]} env.types
+ * @param {(options: import('../../plan.js').Options) => import('../../abi/context.js').AbiContext} env.contextFor
+ * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
+ * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
+ * @param {boolean} env.jspi
+ * @param {(f: Function) => Function} env.promising `WebAssembly.promising` where it applies
+ */
+export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, promising }) {
+  const sched = new Scheduler(name);
+  const instances = [];
+  const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
+  const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);
+
+  return {
+    /** The core function of a `builtin` step; null for one this runtime does not run. */
+    builtin(step) {
+      const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
+      return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
+    },
+
+    /** A callback-lifted export: its JS function, which returns a promise. */
+    liftExport({ cx, sig, options, core, callback, context }) {
+      const wrap = jspi ? promising : (f) => f;
+      return liftCallback({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), inst: instOf(options.componentInstance), sched, calls, context });
+    },
+
+    /** The core function of a host function of `async` type, or lowered `async`. */
+    lowerHost({ cx, sig, options, invoke, context }) {
+      if (options.async) return lowerAsync({ cx, sig, invoke, calls, context, inst: instOf(options.componentInstance), sched });
+      return suspending(lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi }));
+    },
+
+    /**
+     * `core` (a sync lift's core function) called as a synchronous task of its component instance,
+     * so that the built-ins it calls know their task.
+     */
+    syncTask({ sig, options, core, context }) {
+      const inst = instOf(options.componentInstance);
+      return (...args) => {
+        const outer = sched.current;
+        sched.current = new Task({ inst, sig, opts: options, context });
+        try {
+          return core(...args);
+        } finally {
+          sched.current = outer;
+        }
+      };
+    },
+
+    /** The instance died (`cause` null: disposed): every pending export call rejects. */
+    poison(cause) {
+      sched.poison(cause ?? new TerrariumError('dead', `instance \`${name}\` was disposed while an async export call was in progress`));
+    },
+  };
+}
