@@ -132,8 +132,10 @@ test('a sync host import called from an async export; re-entering the instance f
   const { api } = await instance({}, { onLog: (v) => seen.push(v) });
   assert.equal(await api.logThenReturn(7), 7);
   assert.deepEqual(seen, [7]);
-  const again = await instance({}, { onLog: () => again.api.add(1, 1) });
-  await assert.rejects(again.api.logThenReturn(1), trapMatching(/reentrant call/));
+  for (const reenter of [(api) => api.add(1, 1), (api) => api.contextYield(1)]) {
+    const again = await instance({}, { onLog: () => reenter(again.api) });
+    await assert.rejects(again.api.logThenReturn(1), trapMatching(/reentrant call/));
+  }
 });
 
 const traps = {

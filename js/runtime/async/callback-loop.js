@@ -56,11 +56,14 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
       sched.current = null;
       return r;
     };
+    sched.onStack++;
     try {
       const r = fn(...args);
       return r instanceof Promise ? r.then(done, (e) => Promise.reject(fail(e))) : done(r);
     } catch (e) {
       throw fail(e);
+    } finally {
+      sched.onStack--;
     }
   };
   const fail = (e) => {
@@ -139,8 +142,11 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
   }
 
   return function call(...args) {
+    // Busy with guest code on the stack is re-entrance, a trap that unwinds that guest code at once;
+    // busy with a task JSPI suspended, the call waits to enter like any other.
+    if (state.status === BUSY && sched.onStack > 0) state.refuse(context);
     return new Promise((resolve, reject) => {
-      if (state.status !== READY) state.refuse(context);
+      if (state.status === DEAD) state.refuse(context);
       const settled = (e) => {
         sched.pending.delete(settled);
         reject(e);

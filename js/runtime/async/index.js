@@ -62,9 +62,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       return (...args) => {
         const outer = sched.current;
         sched.current = new Task({ inst, sig, opts: options, context });
+        sched.onStack++;
         try {
           return core(...args);
         } finally {
+          sched.onStack--;
           sched.current = outer;
         }
       };

@@ -54,6 +54,8 @@ export class Scheduler {
     this.outside = 0;
     /** @type {import('./tasks.js').Task | null} the task whose guest code is on the stack */
     this.current = null;
+    /** calls into guest code on the JS stack now (a task JSPI suspended is not) */
+    this.onStack = 0;
     /** @type {Set<(e: unknown) => void>} how to reject each export call not settled yet */
     this.pending = new Set();
     this.scheduled = false;

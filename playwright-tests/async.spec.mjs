@@ -1,0 +1,82 @@
+// Component-model async in Chromium: the Rust guest of tests/guests/async-calls and the hand-written
+// component of tests/node/wat/async-builtins.wat, with 'none' (the guest never blocks: callback-
+// lifted exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call
+// of an async host function answered with a promise, `waitable-set.wait` with nothing to take) is
+// suspended. The host's promises are settled by the page's own code: no timers, no wall clock.
+
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { openHarness } from './support.mjs';
+
+test.beforeEach(({ page }) => openHarness(page));
+
+/** The hand-written component's bytes, from its WAT (`wasm-tools parse`), as an array the page can take. */
+function builtinsComponent() {
+  const file = fileURLToPath(new URL('../tests/node/wat/async-builtins.wat', import.meta.url));
+  const r = spawnSync('wasm-tools', ['parse', file]);
+  if (r.status !== 0) throw new Error(`wasm-tools parse: ${r.stderr}`);
+  return [...r.stdout];
+}
+
+for (const blocking of ['none', 'jspi']) {
+  test(`the Rust async guest with blocking '${blocking}': a sleep the page wakes, 50 calls fanned out, a late trap`, async ({ page }) => {
+    const result = await page.evaluate(async (blocking) => {
+      const component = await window.terrarium.load('/components/async-calls.wasm');
+      const sleeps = [];
+      const { exports } = await component.instantiate(
+        {
+          'example:async-calls/host': {
+            sleep: () => new Promise((resolve) => sleeps.push(resolve)),
+            double: (v) => (v % 2 ? Promise.resolve(v * 2) : v * 2),
+            note() {},
+          },
+        },
+        { blocking, wasi: { stderr: () => {} } },
+      );
+      const order = [];
+      const slow = exports.api.slowAdd(40, 2).then((v) => order.push(`slow ${v}`));
+      order.push(`fan-out ${await exports.api.fanOut(50)}`);
+      order.push(`echo ${await exports.api.echo('héllo')}`);
+      sleeps[0]();
+      await slow;
+      const failing = exports.api.failLater();
+      await new Promise((r) => setTimeout(r, 0));
+      sleeps[1]();
+      const failure = await window.harness.failure(() => failing);
+      return { order, failure, syncAdd: await window.harness.failure(() => exports.api.syncAdd(1, 2)) };
+    }, blocking);
+    expect(result.order).toEqual(['fan-out 2450', 'echo héllo', 'slow 42']);
+    expect(result.failure.kind).toBe('trap');
+    expect(result.syncAdd.kind).toBe('dead');
+  });
+}
+
+test("under 'jspi' a guest blocking in core code is suspended, holding its instance, until the page settles the host's promise", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const pending = {};
+    const wait = (id) =>
+      new Promise((resolve) => {
+        pending[id] = resolve;
+      });
+    const { exports } = await component.instantiate({ 'test:async/host': { wait, log() {} } }, { blocking: 'jspi' });
+    const order = [];
+    // A sync lower of the async `wait`: the guest is suspended in the call, holding its instance.
+    const sync = exports.callSync(1).then((v) => order.push(`call-sync ${v}`));
+    // Another callback-lifted call waits to enter meanwhile.
+    const inline = exports.waitInline(2).then((v) => order.push(`wait-inline ${v}`));
+    await new Promise((r) => setTimeout(r, 0));
+    order.push(`waiting for ${Object.keys(pending)}`);
+    pending[1](10);
+    await sync;
+    await new Promise((r) => setTimeout(r, 0));
+    // `waitable-set.wait` in core code, the subtask still in flight: suspended there.
+    order.push(`waiting for ${Object.keys(pending)}`);
+    pending[2](20);
+    await inline;
+    order.push(`then ${await exports.contextYield(7)}`);
+    return order;
+  }, builtinsComponent());
+  expect(result).toEqual(['waiting for 1', 'call-sync 10', 'waiting for 1,2', 'wait-inline 20', 'then 7']);
+});
