@@ -96,12 +96,14 @@ test('waitable-set.poll in a loop of YIELDs sees NONE until the host settles, th
   assert.equal(await p, 55);
 });
 
-test('subtask.cancel of a host call in flight: CANCELLED_BEFORE_RETURNED, and its late result is not stored', async () => {
-  const later = deferred();
-  const { api } = await instance({ 7: later.promise });
-  assert.equal(await api.cancelOne(7), 4);
-  later.resolve(70);
-  assert.equal(await api.contextYield(3), 3, 'the instance goes on');
+test('subtask.cancel (sync and async) of a host call in flight: CANCELLED_BEFORE_RETURNED, its late result not stored', async () => {
+  for (const cancel of ['cancelOne', 'cancelAsync']) {
+    const later = deferred();
+    const { api } = await instance({ 7: later.promise });
+    assert.equal(await api[cancel](7), 4, `${cancel}: waitable.join to 0 left the set, which could be dropped`);
+    later.resolve(70);
+    assert.equal(await api.contextYield(3), 3, 'the instance goes on');
+  }
 });
 
 test('a sync lower of an async host function: a value goes through; a promise needs JSPI', async () => {
@@ -147,11 +149,13 @@ const traps = {
   dropUnreturned: [[12], /subtask 1 was dropped before its caller was told it resolved/],
   dropJoinedSet: [[12], /waitable set 2 was dropped while 1 waitable is still joined to it/],
   cancelTask: [[], /`task\.cancel` was called by `cancel-task`, which no caller asked to cancel/],
+  cancelAfterEvent: [[15], /`subtask\.cancel`: subtask 1 has already resolved, and its caller was told/],
+  joinASet: [[], /`waitable\.join`: 1 is not a waitable/],
 };
 
 test('the traps of async exports: each rejects the call with kind trap, and the instance is dead', async () => {
   for (const [name, [args, message]] of Object.entries(traps)) {
-    const { api } = await instance({ 12: new Promise(() => {}) });
+    const { api } = await instance({ 12: new Promise(() => {}), 15: Promise.resolve(150) });
     await assert.rejects(api[name](...args), trapMatching(message), name);
     assert.throws(() => api.add(1, 1), (e) => e.kind === 'dead', `${name}: the instance is dead`);
   }
@@ -169,6 +173,7 @@ test('the traps of sync exports calling async built-ins', async () => {
     syncReturn: [[], /`task\.return` was called by `sync-return`, which is not lifted async/],
     syncCallSync: [[8], /the synchronous task `sync-call-sync` called the async function `test:async\/host#wait` synchronously/],
     decBelowZero: [[], /`backpressure\.dec` went below 0/],
+    seven: [[], /`waitable-set\.new` was called while the guest's realloc or post-return was running/],
   };
   for (const [name, [args, message]] of Object.entries(cases)) {
     const { api } = await instance({ 8: 80 });
@@ -202,4 +207,11 @@ test('an argument of the wrong type rejects with a TypeError, and the instance g
   const { api } = await instance();
   await assert.rejects(api.contextYield('x'), TypeError);
   assert.equal(await api.contextYield(2), 2);
+});
+
+test('disposing an instance rejects its pending async calls with kind dead', async () => {
+  const made = await component.instantiate({ 'test:async/host': { wait: () => new Promise(() => {}), log() {} } });
+  const pending = made.exports.callOne(1);
+  made[Symbol.dispose]();
+  await assert.rejects(pending, (e) => e instanceof TerrariumError && e.kind === 'dead' && /disposed/.test(e.message));
 });

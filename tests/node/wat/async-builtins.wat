@@ -31,6 +31,7 @@
   (core func $join (canon waitable.join))
   (core func $sub-drop (canon subtask.drop))
   (core func $sub-cancel (canon subtask.cancel))
+  (core func $sub-cancel-async (canon subtask.cancel async))
   (core func $yield (canon thread.yield))
   (core func $task-cancel (canon task.cancel))
   (core module $m
@@ -51,6 +52,7 @@
     (import "" "join" (func $join (param i32 i32)))
     (import "" "sub-drop" (func $sub-drop (param i32)))
     (import "" "sub-cancel" (func $sub-cancel (param i32) (result i32)))
+    (import "" "sub-cancel-async" (func $sub-cancel-async (param i32) (result i32)))
     (import "" "yield" (func $yield (result i32)))
     (import "" "task-cancel" (func $task-cancel))
 
@@ -124,13 +126,27 @@
       (if (i32.ne (local.get $code) (i32.const 1)) (then unreachable))
       (call $finish (i32.load (i32.const 8192))))
 
-    ;; cancel-one(id): starts wait(id), cancels it, returns the state `subtask.cancel` gave.
-    (func (export "cancel-one") (param $id i32) (result i32)
-      (local $st i32) (local $state i32)
-      (local.set $st (call $wait-async (local.get $id) (call $out (local.get $id))))
-      (local.set $state (call $sub-cancel (i32.shr_u (local.get $st) (i32.const 4))))
-      (call $sub-drop (i32.shr_u (local.get $st) (i32.const 4)))
+    ;; cancel-one(id): starts wait(id) (joined to a set, then to none, so the set may be dropped),
+    ;; cancels it, returns the state `subtask.cancel` gave; cancel-async does so with `async`.
+    (func $cancel (param $id i32) (param $async i32) (result i32)
+      (local $sub i32) (local $state i32)
+      (local.set $sub (i32.shr_u (call $start (local.get $id)) (i32.const 4)))
+      (call $join (local.get $sub) (i32.const 0))
+      (call $set-drop (i32.load (call $set-slot (local.get $id))))
+      (local.set $state (if (result i32) (local.get $async)
+        (then (call $sub-cancel-async (local.get $sub)))
+        (else (call $sub-cancel (local.get $sub)))))
+      (call $sub-drop (local.get $sub))
       (call $return-u32 (local.get $state))
+      (i32.const 0))
+    (func (export "cancel-one") (param $id i32) (result i32) (call $cancel (local.get $id) (i32.const 0)))
+    (func (export "cancel-async") (param $id i32) (result i32) (call $cancel (local.get $id) (i32.const 1)))
+    ;; cancel-after-event(id): cancels the subtask whose SUBTASK event it was given.
+    (func (export "cancel-after-event") (param $id i32) (result i32)
+      (drop (call $start (local.get $id)))
+      (call $wait-code (local.get $id)))
+    (func (export "cb-cancel-after-event") (param $e i32) (param $p1 i32) (param $p2 i32) (result i32)
+      (drop (call $sub-cancel (local.get $p1)))
       (i32.const 0))
 
     ;; call-sync(id): wait(id) lowered sync, from an async task.
@@ -171,6 +187,9 @@
     (func (export "sync-return") (call $return-u32 (i32.const 1)))
     (func (export "sync-call-sync") (param $id i32) (result i32) (call $wait-sync (local.get $id)))
     (func (export "dec-below-zero") (call $bp-dec))
+    (func (export "join-a-set") (result i32) (call $join (call $set-new) (call $set-new)) (i32.const 0))
+    (func (export "seven") (result i32) (i32.const 7))
+    (func (export "post-return-new-set") (param i32) (drop (call $set-new)))
     (func (export "unused-callback") (param i32 i32 i32) (result i32) unreachable))
   (core instance $m (instantiate $m (with "" (instance
     (export "memory" (memory $mem))
@@ -190,6 +209,7 @@
     (export "join" (func $join))
     (export "sub-drop" (func $sub-drop))
     (export "sub-cancel" (func $sub-cancel))
+    (export "sub-cancel-async" (func $sub-cancel-async))
     (export "yield" (func $yield))
     (export "task-cancel" (func $task-cancel))))))
   (func (export "context-yield") async (param "v" u32) (result u32)
@@ -224,4 +244,10 @@
   (func (export "sync-wait") (canon lift (core func $m "sync-wait")))
   (func (export "sync-return") (canon lift (core func $m "sync-return")))
   (func (export "sync-call-sync") (param "id" u32) (result u32) (canon lift (core func $m "sync-call-sync")))
-  (func (export "dec-below-zero") (canon lift (core func $m "dec-below-zero"))))
+  (func (export "dec-below-zero") (canon lift (core func $m "dec-below-zero")))
+  (func (export "cancel-async") async (param "id" u32) (result u32)
+    (canon lift (core func $m "cancel-async") async (callback (core func $m "unused-callback"))))
+  (func (export "cancel-after-event") async (param "id" u32)
+    (canon lift (core func $m "cancel-after-event") async (callback (core func $m "cb-cancel-after-event"))))
+  (func (export "join-a-set") async (canon lift (core func $m "join-a-set") async (callback (core func $m "unused-callback"))))
+  (func (export "seven") (result u32) (canon lift (core func $m "seven") (post-return (core func $m "post-return-new-set")))))
