@@ -68,6 +68,8 @@ test("under 'jspi' a guest blocking in core code is suspended, holding its insta
     const inline = exports.waitInline(2).then((v) => order.push(`wait-inline ${v}`));
     await new Promise((r) => setTimeout(r, 0));
     order.push(`waiting for ${Object.keys(pending)}`);
+    // A sync export runs meanwhile: the suspended task is not on the stack.
+    order.push(`add ${await exports.add(1, 2)}`);
     pending[1](10);
     await sync;
     await new Promise((r) => setTimeout(r, 0));
@@ -78,5 +80,5 @@ test("under 'jspi' a guest blocking in core code is suspended, holding its insta
     order.push(`then ${await exports.contextYield(7)}`);
     return order;
   }, builtinsComponent());
-  expect(result).toEqual(['waiting for 1', 'call-sync 10', 'waiting for 1,2', 'wait-inline 20', 'then 7']);
+  expect(result).toEqual(['waiting for 1', 'add 3', 'call-sync 10', 'waiting for 1,2', 'wait-inline 20', 'then 7']);
 });

@@ -127,8 +127,9 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
           set.numWaiting--;
           return set.takePendingEvent();
         });
+        sched.leave(task);
         return event.then((e) => {
-          sched.current = task;
+          sched.enter(task);
           return store(e, ptr);
         });
       };

@@ -14,7 +14,7 @@
 import { ComponentError, trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
 import { makeParamsLowerer } from '../../abi/function.js';
-import { READY, BUSY, DEAD } from '../state.js';
+import { BUSY, DEAD } from '../state.js';
 import { Task, EVENT_NONE } from './tasks.js';
 import { WaitableSet } from './waitables.js';
 
@@ -44,27 +44,26 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
   const hasBackpressure = () => inst.backpressure > 0 || inst.exclusive !== null;
 
   /**
-   * Runs guest code `fn(...args)` as `task`, holding the instance: its result, or under JSPI a
-   * promise of it. Whatever escapes the guest kills the instance there and then, before any other
+   * Runs guest code `fn(...args)` as `task`: its result, or under JSPI a promise of it. Whatever escapes the guest kills the instance there and then, before any other
    * JS runs, and rejects every pending call.
    */
   const enterGuest = (task, fn, args) => {
-    sched.current = task;
-    state.status = BUSY;
-    const done = (r) => {
-      state.status = READY;
-      sched.current = null;
-      return r;
-    };
-    sched.onStack++;
+    sched.enter(task);
+    let r;
     try {
-      const r = fn(...args);
-      return r instanceof Promise ? r.then(done, (e) => Promise.reject(fail(e))) : done(r);
+      r = fn(...args);
     } catch (e) {
       throw fail(e);
-    } finally {
-      sched.onStack--;
     }
+    sched.leave(task);
+    if (!(r instanceof Promise)) return r;
+    return r.then(
+      (value) => {
+        sched.leave(task);
+        return value;
+      },
+      (e) => Promise.reject(fail(e)),
+    );
   };
   const fail = (e) => {
     calls.reset();

@@ -122,10 +122,9 @@ export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi })
           "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
       );
     }
-    // Resumed guest code runs as the same task again.
-    return Promise.resolve(v).finally(() => {
-      sched.current = task;
-    });
+    // Suspended meanwhile; resumed, the guest code runs as the same task again.
+    sched.leave(task);
+    return Promise.resolve(v).finally(() => sched.enter(task));
   };
   return lowerImport({ cx, sig, invoke: call, calls, context, mayWait: jspi });
 }

@@ -18,6 +18,7 @@
  * settle, so the instance traps instead, and its pending export calls reject with kind 'trap'.
  */
 import { TerrariumError } from '../../errors.js';
+import { READY, BUSY, DEAD } from '../state.js';
 import { AsyncTable } from './waitables.js';
 
 export class AsyncInstance {
@@ -71,6 +72,30 @@ export class Scheduler {
       this.waiters.push({ task, what, ready, resume, settle, entering });
       this.wake();
     });
+  }
+
+  /**
+   * Guest code of `task` is on the stack now (called, or resumed by JSPI): its instance is busy, and
+   * a call into it is re-entrance.
+   */
+  enter(task) {
+    this.current = task;
+    if (task.onStack) return;
+    task.onStack = true;
+    this.onStack++;
+    if (task.inst.state.status !== DEAD) task.inst.state.status = BUSY;
+  }
+
+  /**
+   * It left the stack (returned, or suspended by JSPI): other calls may enter its instance (a
+   * callback-lifted task still holds it `exclusive`ly while suspended, so only sync ones do).
+   */
+  leave(task) {
+    if (this.current === task) this.current = null;
+    if (!task.onStack) return;
+    task.onStack = false;
+    this.onStack--;
+    if (task.inst.state.status !== DEAD) task.inst.state.status = READY;
   }
 
   /** Like `block`, once a macrotask turn has passed. */

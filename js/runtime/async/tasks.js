@@ -37,6 +37,8 @@ export class Task {
     this.resolved = false;
     /** the thread's context slot 0 (`context.get`/`context.set`) */
     this.storage = 0;
+    /** whether its guest code is on the JS stack (the scheduler's `enter`/`leave`) */
+    this.onStack = false;
   }
 
   /** The spec's `may_block`: an async function may wait; a sync one only once it has returned. */
