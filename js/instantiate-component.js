@@ -8,7 +8,7 @@ import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
 import { TerrariumError } from './errors.js';
-import { usesAsync } from './runtime/async/detect.js';
+import { usesAsync, needsJspi } from './runtime/async/detect.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
@@ -30,7 +30,9 @@ import { usesAsync } from './runtime/async/detect.js';
  */
 export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null }) {
   const wasiOptions = options.wasi ?? {};
-  const blocking = resolveBlocking(options.blocking, () => wasiHost?.mayWait(plan.imports, wasiOptions) ?? false, 'none');
+  // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
+  const everWaits = () => needsJspi(plan) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !usesAsync(plan) });
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {

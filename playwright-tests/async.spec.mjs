@@ -1,8 +1,8 @@
 // Component-model async in Chromium: the Rust guest of tests/guests/async-calls and the hand-written
-// component of tests/node/wat/async-builtins.wat, with 'none' (the guest never blocks: callback-
-// lifted exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call
-// of an async host function answered with a promise, `waitable-set.wait` with nothing to take) is
-// suspended. The host's promises are settled by the page's own code: no timers, no wall clock.
+// components of tests/node/wat/async-*.wat, with 'none' (the guest never blocks: callback-lifted
+// exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
+// async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
+// export) is suspended. The host's promises are settled by the page's own code: no timers, no wall clock.
 
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -11,9 +11,9 @@ import { openHarness } from './support.mjs';
 
 test.beforeEach(({ page }) => openHarness(page));
 
-/** The hand-written component's bytes, from its WAT (`wasm-tools parse`), as an array the page can take. */
-function builtinsComponent() {
-  const file = fileURLToPath(new URL('../tests/node/wat/async-builtins.wat', import.meta.url));
+/** A hand-written component's bytes, from tests/node/wat/NAME.wat (`wasm-tools parse`), as an array the page can take. */
+function watComponent(name) {
+  const file = fileURLToPath(new URL(`../tests/node/wat/${name}.wat`, import.meta.url));
   const r = spawnSync('wasm-tools', ['parse', file]);
   if (r.status !== 0) throw new Error(`wasm-tools parse: ${r.stderr}`);
   return [...r.stdout];
@@ -79,6 +79,30 @@ test("under 'jspi' a guest blocking in core code is suspended, holding its insta
     await inline;
     order.push(`then ${await exports.contextYield(7)}`);
     return order;
-  }, builtinsComponent());
+  }, watComponent('async-builtins'));
   expect(result).toEqual(['waiting for 1', 'add 3', 'call-sync 10', 'waiting for 1,2', 'wait-inline 20', 'then 7']);
+});
+
+test("stackful async exports under 'jspi': each suspended in waitable-set.wait until its host promise settles", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const pending = {};
+    const wait = (id) => (id === 3 ? 30 : new Promise((resolve) => (pending[id] = resolve)));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait } }, { blocking: 'auto' });
+    const order = [];
+    const one = exports.waitFor(1).then((v) => order.push(`one ${v}`));
+    const two = exports.waitFor(2).then((v) => order.push(`two ${v}`));
+    order.push(`three ${await exports.waitFor(3)}`);
+    await new Promise((r) => setTimeout(r, 0));
+    order.push(`waiting for ${Object.keys(pending)}`);
+    pending[2](20);
+    await two;
+    pending[1](10);
+    await one;
+    const failure = await window.harness.failure(() => exports.noReturn());
+    return { order, failure };
+  }, watComponent('async-stackful'));
+  expect(result.order).toEqual(['three 30', 'waiting for 1,2', 'two 20', 'one 10']);
+  expect(result.failure.kind).toBe('trap');
+  expect(result.failure.message).toMatch(/`no-return` returned without calling `task\.return`/);
 });

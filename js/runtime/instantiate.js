@@ -15,7 +15,7 @@ import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
-import { usesAsync } from './async/detect.js';
+import { usesAsync, needsJspi } from './async/detect.js';
 
 /** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
 const PLAN_FORMAT = 3;
@@ -27,8 +27,8 @@ const PLAN_FORMAT = 3;
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
  *   async?: typeof import('./async/index.js').planAsync|null}} [options]
- *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
- *   later calls wait for earlier ones), and the imports `mayWait` names are imported through
+ *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
+ *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: async/index.js's `planAsync`, needed by a
@@ -147,6 +147,10 @@ export async function instantiatePlan(
   if (isAsync && planAsync === null) {
     throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`planAsync`)');
   }
+  const stackful = jspi ? null : needsJspi(plan);
+  if (stackful !== null) {
+    throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
+  }
   const asyncRt = isAsync
     ? planAsync({
         name,
@@ -253,7 +257,8 @@ export async function instantiatePlan(
           break;
         }
         const waits = jspi && mayWait(step.callee.import, step.callee.name);
-        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: invokers.get(step), calls, context, mayWait: waits });
+        const invoke = waits && asyncRt !== null ? asyncRt.resumable(invokers.get(step)) : invokers.get(step);
+        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, mayWait: waits });
         funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
         break;
       }
@@ -294,7 +299,8 @@ export async function instantiatePlan(
       const core = entry(funcs, exp.coreFunc, 'func');
       if (exp.options.async) {
         const { sig, options } = exp;
-        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback: entry(funcs, options.callback, 'func'), context });
+        const callback = options.callback === null ? null : entry(funcs, options.callback, 'func');
+        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, context });
       }
       const o = {
         cx: contextFor(exp.options),

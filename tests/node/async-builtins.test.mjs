@@ -215,3 +215,28 @@ test('disposing an instance rejects its pending async calls with kind dead', asy
   made[Symbol.dispose]();
   await assert.rejects(pending, (e) => e instanceof TerrariumError && e.kind === 'dead' && /disposed/.test(e.message));
 });
+
+test("blocking: 'worker' is refused by name for an async component, and 'auto' does not pick it", async () => {
+  const host = { 'test:async/host': { wait: (id) => id, log() {} } };
+  await assert.rejects(
+    component.instantiate(host, { blocking: 'worker' }),
+    (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /blocking: 'worker' does not run component-model async yet/.test(e.message),
+  );
+  const made = await component.instantiate(host, { blocking: 'auto' });
+  assert.equal(made.blocking, 'none', 'no JSPI in Node 20, and no worker for async');
+  assert.equal(await made.exports.callOne(3), 3);
+});
+
+test('a sync function type lifted `async` (invalid, planned by the trusted build) may not WAIT before it returns', async () => {
+  const bytes = watBytes({
+    text: `(component
+      (core func $set-new (canon waitable-set.new))
+      (core module $m (import "" "set-new" (func $set-new (result i32)))
+        (func (export "f") (result i32) (i32.or (i32.const 2) (i32.shl (call $set-new) (i32.const 4))))
+        (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+      (core instance $m (instantiate $m (with "" (instance (export "set-new" (func $set-new))))))
+      (func (export "f") (canon lift (core func $m "f") async (callback (core func $m "cb")))))`,
+  });
+  const { exports } = await (await load(bytes, { validate: false })).instantiate({});
+  await assert.rejects(exports.f(), trapMatching(/`f` is not an async function and may not wait before it returns/));
+});

@@ -165,7 +165,7 @@ test('refuses garbage, truncation, core modules and invalid components, with off
 
 test('component-model async the runtime does not run yet is planned, then refused at load naming it', async () => {
   const cases = {
-    'async-lift': '`canon lift async` without `callback` (stackful) of `spin`',
+    'async-lift': 'the async function `tick` lifted without `async`',
     'async-types': 'the async function `watch` lifted without `async`',
     'async-streams': '`stream.new`',
     'async-error-context': '`error-context.new`',

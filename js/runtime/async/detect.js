@@ -14,9 +14,10 @@ const RUNS = new Set([
 
 /**
  * The plan's component-model async items, in the order steps, exports, types: what a message calls
- * each (`task.return`, '`canon lower async` of `ping`') and whether this runtime runs it.
+ * each (`task.return`, '`canon lower async` of `ping`'), whether this runtime runs it, and whether
+ * only under JSPI (`jspi`: a stackful task must be able to suspend).
  * @param {import('../../plan.js').Plan} plan
- * @returns {Generator<{what: string, runs: boolean}>}
+ * @returns {Generator<{what: string, runs: boolean, jspi?: boolean}>}
  */
 export function* asyncItems(plan) {
   for (const step of plan.steps) {
@@ -45,6 +46,12 @@ export function usesAsync(plan) {
   return !asyncItems(plan).next().done;
 }
 
+/** What of the plan runs only under JSPI, as a message names it; null for nothing. */
+export function needsJspi(plan) {
+  for (const item of asyncItems(plan)) if (item.jspi) return item.what;
+  return null;
+}
+
 /**
  * @param {import('../../plan.js').Type[]} types
  * @param {import('../../plan.js').Export[]} exports
@@ -54,10 +61,10 @@ function* exportItems(types, exports) {
     if (exp.kind === 'instance') yield* exportItems(types, exp.exports);
     if (exp.kind !== 'func') continue;
     const { options, sig, name } = exp;
-    if (options.async && options.callback === null) {
-      yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: false };
-    } else if (options.async && sig.params.some((p) => holdsBorrow(types, p.type))) {
+    if (options.async && sig.params.some((p) => holdsBorrow(types, p.type))) {
       yield { what: `a \`borrow\` parameter of \`canon lift async\`${of(name)}`, runs: false };
+    } else if (options.async && options.callback === null) {
+      yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: true, jspi: true };
     } else if (options.async) {
       yield { what: `\`canon lift async\`${of(name)}`, runs: true };
     } else if (sig.async) {

@@ -3,13 +3,14 @@
  * and exports make with it. `instantiatePlan` calls `planAsync` only for a plan that uses async
  * (detect.js), so other plans load none of this (and ahead-of-time output imports it only then).
  *
- * Runs: callback-lifted exports (callback-loop.js), host functions lowered `async` or of `async`
- * type (lower-async.js) and the task, subtask and waitable-set built-ins (builtins.js).
+ * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
+ * functions lowered `async` or of `async` type (lower-async.js) and the task, subtask and
+ * waitable-set built-ins (builtins.js).
  */
 import { TerrariumError } from '../../errors.js';
 import { Scheduler, AsyncInstance } from './scheduler.js';
 import { Task } from './tasks.js';
-import { liftCallback } from './callback-loop.js';
+import { liftAsync } from './lift-async.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
 
@@ -41,16 +42,31 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
     },
 
-    /** A callback-lifted export: its JS function, which returns a promise. */
+    /** An async export (`callback` null: stackful, under JSPI): its JS function, which returns a promise. */
     liftExport({ cx, sig, options, core, callback, context }) {
-      const wrap = jspi ? promising : (f) => f;
-      return liftCallback({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), inst: instOf(options.componentInstance), sched, calls, context });
+      const wrap = (f) => (jspi && f !== null ? promising(f) : f);
+      const inst = instOf(options.componentInstance);
+      return liftAsync({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), inst, sched, calls, context });
     },
 
     /** The core function of a host function of `async` type, or lowered `async`. */
     lowerHost({ cx, sig, options, invoke, context }) {
       if (options.async) return lowerAsync({ cx, sig, invoke, calls, context, inst: instOf(options.componentInstance), sched });
-      return suspending(lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi }));
+      return suspending(lowerAsyncSync({ cx, sig, invoke: this.resumable(invoke), calls, context, sched, jspi }));
+    },
+
+    /**
+     * A host function imported through `WebAssembly.Suspending` (under JSPI): while the promise it
+     * returns is pending, the calling task is off the stack; resumed, it is the current task again.
+     */
+    resumable(invoke) {
+      return (args) => {
+        const task = sched.current;
+        const v = invoke(args);
+        if (!(v instanceof Promise) || task === null) return v;
+        sched.leave(task);
+        return v.finally(() => sched.enter(task));
+      };
     },
 
     /**

@@ -106,7 +106,7 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
 /**
  * A sync lower of a host function of `async` type: the spec traps unless the calling task may
  * block; a promise the host returns is waited for under JSPI (`jspi`: the result is imported
- * through `WebAssembly.Suspending`), and traps otherwise.
+ * through `WebAssembly.Suspending`, `invoke` made resumable), and traps otherwise.
  */
 export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi }) {
   const call = (args) => {
@@ -122,9 +122,7 @@ export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi })
           "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
       );
     }
-    // Suspended meanwhile; resumed, the guest code runs as the same task again.
-    sched.leave(task);
-    return Promise.resolve(v).finally(() => sched.enter(task));
+    return Promise.resolve(v);
   };
   return lowerImport({ cx, sig, invoke: call, calls, context, mayWait: jspi });
 }

@@ -65,7 +65,6 @@ export class Subtask extends Waitable {
     this.state = STARTED;
     /** @type {any[] | null} null once the resolution was delivered */
     this.lends = lends;
-    this.cancellationRequested = false;
     this.onCancel = onCancel;
     /** its index in the caller's table, once it has one */
     this.index = 0;

@@ -1,6 +1,10 @@
 /**
- * Callback-lifted async exports (`canon lift ... async (callback ...)`): the spec's `canon_lift`
- * with `opts.callback`, the event loop of a stackless task.
+ * Async exports (`canon lift ... async`): the spec's `canon_lift` with `opts.async`. With a
+ * `callback`, the event loop of a stackless task (below); without one, a stackful task, which runs
+ * only under JSPI: its core function is called through `WebAssembly.promising`, may wait in
+ * `waitable-set.wait` or a sync call of an async function (suspended meanwhile), calls
+ * `task.return`, and returns nothing. A stackful task enters its instance past backpressure only,
+ * not exclusively.
  *
  * The host's call returns a promise. The task enters its component instance (waiting while the
  * instance has backpressure or another callback-lifted task runs there), lowers its arguments and
@@ -30,22 +34,28 @@ const NO_EVENT = Object.freeze([EVENT_NONE, 0, 0]);
  * @param {import('../../plan.js').FuncSig} o.sig
  * @param {import('../../plan.js').Options} o.opts
  * @param {Function} o.core the lifted core function (through `WebAssembly.promising` under JSPI)
- * @param {Function} o.callback the callback core function (likewise)
+ * @param {Function|null} o.callback the callback core function (likewise), or null: stackful
  * @param {import('./scheduler.js').AsyncInstance} o.inst
  * @param {import('./scheduler.js').Scheduler} o.sched
  * @param {import('../call-stack.js').CallStack} o.calls
  * @param {string} o.context
  * @returns {(...args: any[]) => Promise<any>}
  */
-export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls, context }) {
+export function liftAsync({ cx, sig, opts, core, callback, inst, sched, calls, context }) {
   const lowerParams = makeParamsLowerer(cx, sig);
   const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
   const state = inst.state;
-  const hasBackpressure = () => inst.backpressure > 0 || inst.exclusive !== null;
+  /** The spec's `needs_exclusive`: a callback-lifted task runs alone in its instance. */
+  const exclusive = callback !== null;
+  const hasBackpressure = () => inst.backpressure > 0 || (exclusive && inst.exclusive !== null);
+  const release = (task) => {
+    if (inst.exclusive === task) inst.exclusive = null;
+  };
 
   /**
-   * Runs guest code `fn(...args)` as `task`: its result, or under JSPI a promise of it. Whatever escapes the guest kills the instance there and then, before any other
-   * JS runs, and rejects every pending call.
+   * Runs guest code `fn(...args)` as `task`: its result, or under JSPI a promise of it. Whatever
+   * escapes the guest kills the instance there and then, before any other JS runs, and rejects
+   * every pending call.
    */
   const enterGuest = (task, fn, args) => {
     sched.enter(task);
@@ -72,7 +82,14 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
     return state.fail(e, context);
   };
 
-  const waitFor = (task, si) => {
+  /** The spec's `Task.exit`: a task must have returned its result by then. */
+  const exit = (task, how) => {
+    if (!task.resolved) trap(`\`${context}\` ${how} without calling \`task.return\``);
+    sched.running--;
+    sched.wake();
+  };
+
+  const waitFor = (si) => {
     const set = inst.table.get(si, 'waitable set');
     if (!(set instanceof WaitableSet)) trap(`\`${context}\` waits on ${si}, which is not a waitable set`);
     return set;
@@ -83,9 +100,9 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
       inst.numWaitingToEnter++;
       await sched.block(task, 'the instance to take a call', () => !hasBackpressure(), () => {
         inst.numWaitingToEnter--;
-        inst.exclusive = task;
+        if (exclusive) inst.exclusive = task;
       }, true);
-    } else {
+    } else if (exclusive) {
       inst.exclusive = task;
     }
     const depth = calls.enter();
@@ -95,7 +112,7 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
     } catch (e) {
       if (!(e instanceof InvalidValue)) throw e;
       calls.abandon(depth);
-      inst.exclusive = null;
+      release(task);
       sched.running--;
       sched.wake();
       settled(toJsError(e, 'argument', `of \`${context}\``));
@@ -105,21 +122,23 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
     calls.exit(depth, context);
     let packed = enterGuest(task, core, flat);
     if (packed instanceof Promise) packed = await packed;
+    if (!exclusive) {
+      exit(task, 'returned');
+      return;
+    }
     for (;;) {
       const code = packed & 0xf;
       const si = packed >>> 4;
       if (code > POLL) trap(`the callback of \`${context}\` returned ${packed >>> 0}, whose code ${code} is none of EXIT, YIELD, WAIT, POLL`);
       inst.exclusive = null;
       if (code === EXIT) {
-        if (!task.resolved) trap(`\`${context}\` returned EXIT without calling \`task.return\``);
-        sched.running--;
-        sched.wake();
+        exit(task, 'returned EXIT');
         return;
       }
       let event;
       if (code === WAIT) {
         if (!task.mayBlock()) trap(`\`${context}\` is not an async function and may not wait before it returns`);
-        const set = waitFor(task, si);
+        const set = waitFor(si);
         set.numWaiting++;
         event = await sched.block(task, `waitable set ${si}`, () => inst.exclusive === null && set.hasPendingEvent(), () => {
           inst.exclusive = task;
@@ -127,7 +146,7 @@ export function liftCallback({ cx, sig, opts, core, callback, inst, sched, calls
           return set.takePendingEvent();
         });
       } else {
-        const set = code === POLL ? waitFor(task, si) : null;
+        const set = code === POLL ? waitFor(si) : null;
         const next = () => {
           inst.exclusive = task;
           return set !== null && set.hasPendingEvent() ? set.takePendingEvent() : NO_EVENT;
