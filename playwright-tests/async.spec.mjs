@@ -106,3 +106,20 @@ test("stackful async exports under 'jspi': each suspended in waitable-set.wait u
   expect(result.failure.kind).toBe('trap');
   expect(result.failure.message).toMatch(/`no-return` returned without calling `task\.return`/);
 });
+
+test("an async function lifted without `async`, under 'jspi': suspended in a sync call until the page settles it", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    let wake;
+    const wait = () => new Promise((resolve) => (wake = resolve));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait, log() {} } }, { blocking: 'jspi' });
+    const order = [];
+    const lifted = exports.syncLifted(4).then((v) => order.push(`sync-lifted ${v}`));
+    await new Promise((r) => setTimeout(r, 0));
+    order.push('suspended');
+    wake(40);
+    await lifted;
+    return order;
+  }, watComponent('async-builtins'));
+  expect(result).toEqual(['suspended', 'sync-lifted 40']);
+});

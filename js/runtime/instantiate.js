@@ -297,10 +297,11 @@ export async function instantiatePlan(
     modules: coreModules,
     lift: (exp, context) => {
       const core = entry(funcs, exp.coreFunc, 'func');
-      if (exp.options.async) {
+      if (exp.sig.async || exp.options.async) {
         const { sig, options } = exp;
         const callback = options.callback === null ? null : entry(funcs, options.callback, 'func');
-        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, context });
+        const postReturn = options.postReturn === null ? null : entry(funcs, options.postReturn, 'func');
+        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
       }
       const o = {
         cx: contextFor(exp.options),

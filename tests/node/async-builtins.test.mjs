@@ -240,3 +240,14 @@ test('a sync function type lifted `async` (invalid, planned by the trusted build
   const { exports } = await (await load(bytes, { validate: false })).instantiate({});
   await assert.rejects(exports.f(), trapMatching(/`f` is not an async function and may not wait before it returns/));
 });
+
+test('an async function lifted without `async`: its result returned by the core function, after a wait if JSPI can', async () => {
+  const { api } = await instance({ 16: 160, 17: Promise.resolve(170) });
+  const p = api.syncLifted(16);
+  assert.ok(p instanceof Promise);
+  assert.equal(await p, 160);
+  await assert.rejects(api.syncLifted(17), trapMatching(/`test:async\/host#wait` returned a promise.*needs JSPI/));
+  const again = await instance({ 16: 160 });
+  assert.equal(await again.api.syncLiftedBadPost(16), 160, 'the result is the caller\'s before post-return runs');
+  assert.throws(() => again.api.add(1, 1), (e) => e.kind === 'dead' && /post-return/.test(e.message));
+});

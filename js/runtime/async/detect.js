@@ -61,14 +61,14 @@ function* exportItems(types, exports) {
     if (exp.kind === 'instance') yield* exportItems(types, exp.exports);
     if (exp.kind !== 'func') continue;
     const { options, sig, name } = exp;
-    if (options.async && sig.params.some((p) => holdsBorrow(types, p.type))) {
-      yield { what: `a \`borrow\` parameter of \`canon lift async\`${of(name)}`, runs: false };
+    if ((options.async || sig.async) && sig.params.some((p) => holdsBorrow(types, p.type))) {
+      yield { what: `a \`borrow\` parameter of ${options.async ? `\`canon lift async\`${of(name)}` : asyncFunction(name)}`, runs: false };
     } else if (options.async && options.callback === null) {
       yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: true, jspi: true };
     } else if (options.async) {
       yield { what: `\`canon lift async\`${of(name)}`, runs: true };
     } else if (sig.async) {
-      yield { what: `${asyncFunction(name)} lifted without \`async\``, runs: false };
+      yield { what: `${asyncFunction(name)} lifted without \`async\``, runs: true };
     }
   }
 }

@@ -42,11 +42,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
     },
 
-    /** An async export (`callback` null: stackful, under JSPI): its JS function, which returns a promise. */
-    liftExport({ cx, sig, options, core, callback, context }) {
+    /** An export of an `async` function (lift-async.js): its JS function, which returns a promise. */
+    liftExport({ cx, sig, options, core, callback, postReturn, context }) {
       const wrap = (f) => (jspi && f !== null ? promising(f) : f);
       const inst = instOf(options.componentInstance);
-      return liftAsync({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), inst, sched, calls, context });
+      return liftAsync({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), postReturn, inst, sched, calls, context });
     },
 
     /** The core function of a host function of `async` type, or lowered `async`. */

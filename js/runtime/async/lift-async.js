@@ -1,10 +1,11 @@
 /**
- * Async exports (`canon lift ... async`): the spec's `canon_lift` with `opts.async`. With a
- * `callback`, the event loop of a stackless task (below); without one, a stackful task, which runs
- * only under JSPI: its core function is called through `WebAssembly.promising`, may wait in
- * `waitable-set.wait` or a sync call of an async function (suspended meanwhile), calls
- * `task.return`, and returns nothing. A stackful task enters its instance past backpressure only,
- * not exclusively.
+ * Exports of `async` functions: the spec's `canon_lift` of an async function type. With the
+ * `async` option and a `callback`, the event loop of a stackless task (below). With `async` and no
+ * `callback`, a stackful task, which runs only under JSPI: its core function is called through
+ * `WebAssembly.promising`, may wait in `waitable-set.wait` or a sync call of an async function
+ * (suspended meanwhile), calls `task.return`, and returns nothing; it enters its instance past
+ * backpressure only, not exclusively. Without `async`, the core function returns the result as a
+ * sync lift's does (then post-return runs), and may wait as a stackful one may (JSPI).
  *
  * The host's call returns a promise. The task enters its component instance (waiting while the
  * instance has backpressure or another callback-lifted task runs there), lowers its arguments and
@@ -17,7 +18,7 @@
  */
 import { ComponentError, trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
-import { makeParamsLowerer } from '../../abi/function.js';
+import { makeParamsLowerer, makeResultLifter } from '../../abi/function.js';
 import { BUSY, DEAD } from '../state.js';
 import { Task, EVENT_NONE } from './tasks.js';
 import { WaitableSet } from './waitables.js';
@@ -34,19 +35,22 @@ const NO_EVENT = Object.freeze([EVENT_NONE, 0, 0]);
  * @param {import('../../plan.js').FuncSig} o.sig
  * @param {import('../../plan.js').Options} o.opts
  * @param {Function} o.core the lifted core function (through `WebAssembly.promising` under JSPI)
- * @param {Function|null} o.callback the callback core function (likewise), or null: stackful
+ * @param {Function|null} o.callback the callback core function (likewise), or null
+ * @param {Function|null} o.postReturn without the `async` option, the post-return function
  * @param {import('./scheduler.js').AsyncInstance} o.inst
  * @param {import('./scheduler.js').Scheduler} o.sched
  * @param {import('../call-stack.js').CallStack} o.calls
  * @param {string} o.context
  * @returns {(...args: any[]) => Promise<any>}
  */
-export function liftAsync({ cx, sig, opts, core, callback, inst, sched, calls, context }) {
+export function liftAsync({ cx, sig, opts, core, callback, postReturn, inst, sched, calls, context }) {
   const lowerParams = makeParamsLowerer(cx, sig);
+  const liftResult = opts.async ? null : makeResultLifter(cx, sig);
+  const hasResults = sig.flatResults === null || sig.flatResults.length > 0;
   const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
   const state = inst.state;
-  /** The spec's `needs_exclusive`: a callback-lifted task runs alone in its instance. */
-  const exclusive = callback !== null;
+  /** The spec's `needs_exclusive`: a callback-lifted or sync-lifted task runs alone in its instance. */
+  const exclusive = !opts.async || callback !== null;
   const hasBackpressure = () => inst.backpressure > 0 || (exclusive && inst.exclusive !== null);
   const release = (task) => {
     if (inst.exclusive === task) inst.exclusive = null;
@@ -122,7 +126,16 @@ export function liftAsync({ cx, sig, opts, core, callback, inst, sched, calls, c
     calls.exit(depth, context);
     let packed = enterGuest(task, core, flat);
     if (packed instanceof Promise) packed = await packed;
-    if (!exclusive) {
+    if (!opts.async) {
+      task.return_(liftResult(packed));
+      if (postReturn !== null) {
+        calls.mayLeave = false;
+        enterGuest(task, postReturn, hasResults ? [packed] : []);
+        calls.mayLeave = true;
+      }
+      release(task);
+    }
+    if (callback === null) {
       exit(task, 'returned');
       return;
     }

@@ -189,6 +189,8 @@
     (func (export "dec-below-zero") (call $bp-dec))
     (func (export "join-a-set") (result i32) (call $join (call $set-new) (call $set-new)) (i32.const 0))
     (func (export "seven") (result i32) (i32.const 7))
+    ;; sync-lifted(id): an async function lifted without `async`: returns wait(id), lowered sync.
+    (func (export "sync-lifted") (param $id i32) (result i32) (call $wait-sync (local.get $id)))
     (func (export "post-return-new-set") (param i32) (drop (call $set-new)))
     (func (export "unused-callback") (param i32 i32 i32) (result i32) unreachable))
   (core instance $m (instantiate $m (with "" (instance
@@ -249,5 +251,8 @@
     (canon lift (core func $m "cancel-async") async (callback (core func $m "unused-callback"))))
   (func (export "cancel-after-event") async (param "id" u32)
     (canon lift (core func $m "cancel-after-event") async (callback (core func $m "cb-cancel-after-event"))))
+  (func (export "sync-lifted") async (param "id" u32) (result u32) (canon lift (core func $m "sync-lifted")))
+  (func (export "sync-lifted-bad-post") async (param "id" u32) (result u32)
+    (canon lift (core func $m "sync-lifted") (post-return (core func $m "post-return-new-set"))))
   (func (export "join-a-set") async (canon lift (core func $m "join-a-set") async (callback (core func $m "unused-callback"))))
   (func (export "seven") (result u32) (canon lift (core func $m "seven") (post-return (core func $m "post-return-new-set")))))
