@@ -173,8 +173,9 @@ export function liftAsync({ cx, sig, opts, core, callback, postReturn, inst, sch
   }
 
   return function call(...args) {
-    // Busy with guest code on the stack is re-entrance, a trap that unwinds that guest code at once;
-    // busy with a task JSPI suspended, the call waits to enter like any other.
+    // Busy with guest code on the stack is re-entrance, a trap that unwinds that guest code at once.
+    // (A task JSPI suspended is off the stack, and its instance not busy: the call may enter, or
+    // wait for the exclusive task as any call does.)
     if (state.status === BUSY && sched.onStack > 0) state.refuse(context);
     return new Promise((resolve, reject) => {
       if (state.status === DEAD) state.refuse(context);
