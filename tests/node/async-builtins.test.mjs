@@ -251,3 +251,12 @@ test('an async function lifted without `async`: its result returned by the core 
   assert.equal(await again.api.syncLiftedBadPost(16), 160, 'the result is the caller\'s before post-return runs');
   assert.throws(() => again.api.add(1, 1), (e) => e.kind === 'dead' && /post-return/.test(e.message));
 });
+
+test("an async method of the component's own resource: `self` is the bare rep, so the task returns without a borrow to drop", async () => {
+  const own = await load(watBytes({ file: new URL('./wat/async-resource.wat', import.meta.url).pathname }));
+  const { exports } = await own.instantiate({});
+  const counter = new exports.Counter(41);
+  const p = counter.get();
+  assert.ok(p instanceof Promise);
+  assert.equal(await p, 42, 'its rep, 41, plus 1');
+});

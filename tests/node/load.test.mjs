@@ -189,7 +189,9 @@ test('component-model async the runtime does not run yet is planned, then refuse
     await refused(`(component (type $r' (resource (rep i32))) (export $r "r" (type $r'))
       (core module $m (func (export "f") (param i32) (result i32) unreachable) (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
       (core instance $m (instantiate $m))
-      (func (export "f") async (param "x" (borrow $r)) (canon lift (core func $m "f") async (callback (core func $m "cb")))))`),
+      (import "host" (instance $host (export "r" (type (sub resource)))))
+      (alias export $host "r" (type $hr))
+      (func (export "f") async (param "x" (borrow $hr)) (canon lift (core func $m "f") async (callback (core func $m "cb")))))`),
     'a `borrow` parameter of `canon lift async` of `f` (component-model async) is not supported yet',
   );
 });

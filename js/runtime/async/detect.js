@@ -35,7 +35,7 @@ export function* asyncItems(plan) {
     else if (step.callee.options.async) yield { what: `${between} \`canon lift async\`${of(name)}`, runs: false };
     else if (step.sig.async) yield { what: `${between} ${asyncFunction(name)}`, runs: false };
   }
-  yield* exportItems(plan.types, plan.exports);
+  yield* exportItems(plan, plan.exports);
   for (const t of plan.types) {
     if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
   }
@@ -53,15 +53,17 @@ export function needsJspi(plan) {
 }
 
 /**
- * @param {import('../../plan.js').Type[]} types
+ * @param {import('../../plan.js').Plan} plan
  * @param {import('../../plan.js').Export[]} exports
  */
-function* exportItems(types, exports) {
+function* exportItems(plan, exports) {
   for (const exp of exports) {
-    if (exp.kind === 'instance') yield* exportItems(types, exp.exports);
+    if (exp.kind === 'instance') yield* exportItems(plan, exp.exports);
     if (exp.kind !== 'func') continue;
     const { options, sig, name } = exp;
-    if ((options.async || sig.async) && sig.params.some((p) => holdsBorrow(types, p.type))) {
+    // A borrow of the exporting instance's own resource is its bare rep: no handle, no borrow scope.
+    const foreign = (r) => plan.resources[r].componentInstance !== options.componentInstance;
+    if ((options.async || sig.async) && sig.params.some((p) => holdsBorrow(plan.types, p.type, foreign))) {
       yield { what: `a \`borrow\` parameter of ${options.async ? `\`canon lift async\`${of(name)}` : asyncFunction(name)}`, runs: false };
     } else if (options.async && options.callback === null) {
       yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: true, jspi: true };
@@ -73,17 +75,17 @@ function* exportItems(types, exports) {
   }
 }
 
-/** Whether a value of type `t` can hold a `borrow` handle. */
-function holdsBorrow(types, t) {
+/** Whether a value of type `t` can hold a `borrow` of a resource `counts(r)` says to count. */
+function holdsBorrow(types, t, counts) {
   if (t === null) return false;
   const ty = types[t];
-  const any = (ts) => ts.some((u) => holdsBorrow(types, u));
+  const any = (ts) => ts.some((u) => holdsBorrow(types, u, counts));
   switch (ty.kind) {
     case 'borrow':
-      return true;
+      return counts(ty.resource);
     case 'list':
     case 'fixed-list':
-      return holdsBorrow(types, ty.element);
+      return any([ty.element]);
     case 'map':
       return any([ty.key, ty.value]);
     case 'record':
@@ -93,7 +95,7 @@ function holdsBorrow(types, t) {
     case 'variant':
       return any(ty.cases.map((c) => c.type));
     case 'option':
-      return holdsBorrow(types, ty.type);
+      return any([ty.type]);
     case 'result':
       return any([ty.ok, ty.err]);
     default:
