@@ -173,6 +173,7 @@ test('the traps of sync exports calling async built-ins', async () => {
     syncReturn: [[], /`task\.return` was called by `sync-return`, which is not lifted async/],
     syncCallSync: [[8], /the synchronous task `sync-call-sync` called the async function `test:async\/host#wait` synchronously/],
     decBelowZero: [[], /`backpressure\.dec` went below 0/],
+    incPastMax: [[], /`backpressure\.inc` went past 65535/],
     seven: [[], /`waitable-set\.new` was called while the guest's realloc or post-return was running/],
   };
   for (const [name, [args, message]] of Object.entries(cases)) {
@@ -259,4 +260,14 @@ test("an async method of the component's own resource: `self` is the bare rep, s
   const p = counter.get();
   assert.ok(p instanceof Promise);
   assert.equal(await p, 42, 'its rep, 41, plus 1');
+});
+
+test('dropping a waitable set a task waits on traps; that task, waiting, is no deadlock while a host call is pending', async () => {
+  const { api } = await instance({ 20: new Promise(() => {}) });
+  const pending = api.callOne(20);
+  const waiting = api.waitEmpty(21);
+  assert.equal(await settled(waiting), false, 'a host promise is pending: not a deadlock');
+  await assert.rejects(api.dropSetOf(21), trapMatching(/waitable set 3 was dropped while a task waits on it/));
+  await assert.rejects(waiting, trapMatching(/drop-set-of/));
+  await assert.rejects(pending, trapMatching(/drop-set-of/));
 });
