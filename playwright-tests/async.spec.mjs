@@ -123,3 +123,16 @@ test("an async function lifted without `async`, under 'jspi': suspended in a syn
   }, watComponent('async-builtins'));
   expect(result).toEqual(['suspended', 'sync-lifted 40']);
 });
+
+test("thread.yield under 'jspi' suspends a stackful task for a turn: a task started after it finishes first", async ({ page }) => {
+  const order = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait: (id) => id * 10 } }, { blocking: 'jspi' });
+    const order = [];
+    const yielding = exports.yieldThen(5).then((v) => order.push(`yield-then ${v}`));
+    const direct = exports.waitFor(3).then((v) => order.push(`wait-for ${v}`));
+    await Promise.all([yielding, direct]);
+    return order;
+  }, watComponent('async-stackful'));
+  expect(order).toEqual(['wait-for 30', 'yield-then 5']);
+});

@@ -77,10 +77,18 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         trap(`\`task.cancel\` was called by \`${task.context}\`, which no caller asked to cancel`);
       };
     case 'thread.yield':
-      // The spec lets a yield go on at once; a callback-lifted task yields by returning YIELD.
+      // Under JSPI a task that may block is suspended for a macrotask turn, as a YIELD from a
+      // callback waits; otherwise it goes on at once, which the spec allows too. Never cancelled.
       return () => {
-        caller();
-        return 0;
+        const task = caller();
+        if (!jspi || !task.mayBlock()) return 0;
+        sched.leave(task);
+        return sched
+          .blockForTurn(task, 'its turn', () => true, () => 0)
+          .then((cancelled) => {
+            sched.enter(task);
+            return cancelled;
+          });
       };
     case 'waitable-set.new':
       return () => {

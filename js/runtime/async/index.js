@@ -15,7 +15,7 @@ import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
 
 /** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
-const SUSPENDING = new Set(['waitable-set.wait']);
+const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
 
 /**
  * @param {object} env

@@ -19,6 +19,7 @@
   (core func $set-drop (canon waitable-set.drop))
   (core func $join (canon waitable.join))
   (core func $sub-drop (canon subtask.drop))
+  (core func $yield (canon thread.yield))
   (core module $m
     (import "" "memory" (memory 1))
     (import "" "wait-async" (func $wait-async (param i32 i32) (result i32)))
@@ -28,6 +29,7 @@
     (import "" "set-drop" (func $set-drop (param i32)))
     (import "" "join" (func $join (param i32 i32)))
     (import "" "sub-drop" (func $sub-drop (param i32)))
+    (import "" "yield" (func $yield (result i32)))
     (func $out (param $id i32) (result i32) (i32.add (i32.const 1024) (i32.shl (local.get $id) (i32.const 2))))
     (func (export "wait-for") (param $id i32)
       (local $st i32) (local $set i32) (local $event i32)
@@ -41,7 +43,9 @@
         (call $sub-drop (i32.load (local.get $event)))
         (call $set-drop (local.get $set))))
       (call $return-u32 (i32.load (call $out (local.get $id)))))
-    (func (export "no-return")))
+    (func (export "no-return"))
+    ;; yield-then(v): `thread.yield` (suspended for a turn), then returns v plus what it returned (0).
+    (func (export "yield-then") (param $v i32) (call $return-u32 (i32.add (local.get $v) (call $yield)))))
   (core instance $m (instantiate $m (with "" (instance
     (export "memory" (memory $mem))
     (export "wait-async" (func $wait-async))
@@ -50,6 +54,8 @@
     (export "set-wait" (func $set-wait))
     (export "set-drop" (func $set-drop))
     (export "join" (func $join))
-    (export "sub-drop" (func $sub-drop))))))
+    (export "sub-drop" (func $sub-drop))
+    (export "yield" (func $yield))))))
   (func (export "wait-for") async (param "id" u32) (result u32) (canon lift (core func $m "wait-for") async))
-  (func (export "no-return") async (canon lift (core func $m "no-return") async)))
+  (func (export "no-return") async (canon lift (core func $m "no-return") async))
+  (func (export "yield-then") async (param "v" u32) (result u32) (canon lift (core func $m "yield-then") async)))
