@@ -189,7 +189,11 @@ export declare function openFilesystem(options: OpenFilesystemOptions): Promise<
 
 export interface InstantiateOptions {
   wasi?: WasiOptions;
-  /** Default `'none'`. With `'jspi'` or `'worker'` (or `'auto'`) every export returns a promise. */
+  /**
+   * Default `'none'`. With `'jspi'` or `'worker'` (or `'auto'`) every export returns a promise; an
+   * `async` export (component-model async) always does. A component with component-model async
+   * runs with `'none'` or `'jspi'` (`'auto'` picks one of them), not `'worker'`.
+   */
   blocking?: Blocking;
   /** A name for this instance in error messages. */
   name?: string;
@@ -276,7 +280,7 @@ export declare class Component {
    * TypeScript declarations (a `.d.ts` module) of the component's exports (`Exports`) and of the
    * imports it needs (`Imports`), in jco's value conventions; the generator loads on first use.
    * `blocking`: that of the instances they type (`instance.blocking`); with `'jspi'` or `'worker'`
-   * every export call returns a promise.
+   * every export call returns a promise (an `async` function's always does).
    */
   types(options?: { name?: string; blocking?: 'none' | 'jspi' | 'worker' }): Promise<string>;
   /** `E`: the exports' type, e.g. `Exports` from the declarations `types()` writes. */

@@ -7,14 +7,18 @@
 import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
+import { TerrariumError } from './errors.js';
+import { usesAsync, needsJspi } from './runtime/async/detect.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
  * ahead-of-time output loads only what its component uses. `wasi`: the WASI the caller has, or
  * null (every import is the host's and nothing waits); `resources`: resources.js's
- * `planResources`, or null for a plan without resources.
+ * `planResources`, or null for a plan without resources; `async`: async/index.js's `planAsync`, or
+ * null (or left out) for a plan without component-model async.
  * @typedef {{wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
- *   resources: typeof import('./runtime/resources.js').planResources|null}} RuntimeParts
+ *   resources: typeof import('./runtime/resources.js').planResources|null,
+ *   async?: typeof import('./runtime/async/index.js').planAsync|null}} RuntimeParts
  */
 
 /**
@@ -24,9 +28,11 @@ import { resolveBlocking } from './blocking.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources }) {
+export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null }) {
   const wasiOptions = options.wasi ?? {};
-  const blocking = resolveBlocking(options.blocking, () => wasiHost?.mayWait(plan.imports, wasiOptions) ?? false, 'none');
+  // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
+  const everWaits = () => needsJspi(plan) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !usesAsync(plan) });
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {
@@ -37,6 +43,9 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
     return value === undefined ? builtin : { ...builtin, ...value };
   };
 
+  if (blocking === 'worker' && usesAsync(plan)) {
+    throw new TerrariumError('unsupported', "blocking: 'worker' does not run component-model async yet; use 'jspi' or 'none'");
+  }
   if (blocking === 'worker') {
     // The worker's side is fetched only for instances that use it.
     const { instantiateWithWorker } = await import('./worker/host.js');
@@ -53,7 +62,7 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait, resources });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait, resources, async });
   } catch (error) {
     wasi.end();
     throw error;

@@ -184,7 +184,7 @@ function lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult }
 }
 
 /** Says which import a glue-detected trap happened in (the export wrapper names the export). */
-function annotate(e, doing) {
+export function annotate(e, doing) {
   if (e instanceof GuestTrap) e.message = `${e.message} (${doing})`;
   return e;
 }
@@ -194,13 +194,13 @@ function annotate(e, doing) {
  * it is not an Error (the WASI polyfill throws e.g. `{tag: 'closed'}`); a plain Error is a host bug or
  * an exit, and propagates.
  */
-function errPayload(e) {
+export function errPayload(e) {
   if (e !== null && typeof e === 'object' && Object.hasOwn(e, 'payload')) return e.payload;
   if (e instanceof Error) throw e;
   return e;
 }
 
 /** The spec's `may_leave` trap: the guest called out while its realloc or post-return ran for the glue. */
-function cannotLeave(context) {
+export function cannotLeave(context) {
   trap(`\`${context}\` was called while the guest's realloc or post-return was running, which may not call imports`);
 }

@@ -15,6 +15,7 @@ import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
+import { usesAsync, needsJspi } from './async/detect.js';
 
 /** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
 const PLAN_FORMAT = 3;
@@ -24,15 +25,22 @@ const PLAN_FORMAT = 3;
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
- *   resources?: typeof import('./resources.js').planResources|null}} [options]
- *   `jspi`: exports run through `WebAssembly.promising` and return promises (one call at a time:
- *   later calls wait for earlier ones), and the imports `mayWait` names are imported through
+ *   resources?: typeof import('./resources.js').planResources|null,
+ *   async?: typeof import('./async/index.js').planAsync|null}} [options]
+ *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
+ *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
- *   knows its plan has none need not load it).
+ *   knows its plan has none need not load it). `async`: async/index.js's `planAsync`, needed by a
+ *   plan that uses component-model async (likewise).
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
-export async function instantiatePlan(plan, modules, resolveImport, { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null } = {}) {
+export async function instantiatePlan(
+  plan,
+  modules,
+  resolveImport,
+  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: planAsync = null } = {},
+) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
     throw new TerrariumError('unsupported', `plan format ${plan.version ?? 1}: this runtime reads format ${PLAN_FORMAT}; transpile the component again`);
@@ -105,6 +113,15 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
   const globals = [];
   const spaces = { func: funcs, memory: memories, table: tables, global: globals };
   const views = new Map();
+  /** The MemoryView of core memory `i`, one per memory. */
+  const viewOf = (i) => {
+    let mem = views.get(i);
+    if (mem === undefined) {
+      mem = new MemoryView(entry(memories, i, 'memory'));
+      views.set(i, mem);
+    }
+    return mem;
+  };
   const contexts = new Map();
   /** One AbiContext per distinct set of options, sharing per-type closures between functions. */
   const contextFor = (options) => {
@@ -112,17 +129,9 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}`;
     let cx = contexts.get(key);
     if (cx === undefined) {
-      let mem = null;
-      if (options.memory !== null) {
-        mem = views.get(options.memory);
-        if (mem === undefined) {
-          mem = new MemoryView(entry(memories, options.memory, 'memory'));
-          views.set(options.memory, mem);
-        }
-      }
       cx = new AbiContext({
         types: plan.types,
-        mem,
+        mem: options.memory === null ? null : viewOf(options.memory),
         realloc: options.realloc === null ? null : entry(funcs, options.realloc, 'func'),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
@@ -132,6 +141,33 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     }
     return cx;
   };
+
+  // 3a. Component-model async: one scheduler for all the component instances.
+  const isAsync = usesAsync(plan);
+  if (isAsync && planAsync === null) {
+    throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`planAsync`)');
+  }
+  const stackful = jspi ? null : needsJspi(plan);
+  if (stackful !== null) {
+    throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
+  }
+  const asyncRt = isAsync
+    ? planAsync({
+        name,
+        stateOf,
+        calls,
+        types: plan.types,
+        contextFor,
+        viewOf,
+        memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
+        jspi,
+        promising: promisingOf,
+      })
+    : null;
+  if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
+  /** A sync lift's core function, as a task of its instance when the plan uses async. */
+  const syncCore = (core, sig, options, context) =>
+    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi ? promisingOf(core) : core, context });
 
   /**
    * A component-to-component call inside a composed component: the callee's lifted function, called
@@ -146,7 +182,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
       sig: step.sig,
-      core: entry(funcs, coreFunc, 'func'),
+      core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
       postReturn: options.postReturn === null ? null : entry(funcs, options.postReturn, 'func'),
       state: stateOf(options.componentInstance),
       calls,
@@ -215,8 +251,14 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         }
         const imp = plan.imports[step.callee.import];
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
+        if (step.options.async || step.sig.async) {
+          const { sig, options } = step;
+          funcs.push(asyncRt.lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
+          break;
+        }
         const waits = jspi && mayWait(step.callee.import, step.callee.name);
-        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: invokers.get(step), calls, context, mayWait: waits });
+        const invoke = waits && asyncRt !== null ? asyncRt.resumable(invokers.get(step)) : invokers.get(step);
+        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, mayWait: waits });
         funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
         break;
       }
@@ -237,6 +279,12 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
         });
         break;
       }
+      case 'builtin': {
+        const f = asyncRt.builtin(step);
+        if (f === null) throw new TerrariumError('unsupported', `step ${stepIndex}: the built-in \`${step.name}\` (component-model async) is not supported yet`);
+        funcs.push(f);
+        break;
+      }
       default:
         throw new TerrariumError('invalid', `step ${stepIndex}: unknown op \`${step.op}\``);
     }
@@ -248,10 +296,17 @@ export async function instantiatePlan(plan, modules, resolveImport, { name = 'co
     resources: resources?.types ?? [],
     modules: coreModules,
     lift: (exp, context) => {
+      const core = entry(funcs, exp.coreFunc, 'func');
+      if (exp.sig.async || exp.options.async) {
+        const { sig, options } = exp;
+        const callback = options.callback === null ? null : entry(funcs, options.callback, 'func');
+        const postReturn = options.postReturn === null ? null : entry(funcs, options.postReturn, 'func');
+        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
+      }
       const o = {
         cx: contextFor(exp.options),
         sig: exp.sig,
-        core: entry(funcs, exp.coreFunc, 'func'),
+        core: syncCore(core, exp.sig, exp.options, context),
         postReturn: exp.options.postReturn === null ? null : entry(funcs, exp.options.postReturn, 'func'),
         state: stateOf(exp.options.componentInstance),
         calls,

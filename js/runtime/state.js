@@ -20,7 +20,8 @@ export const DEAD = 2;
 export class InstanceState {
   /**
    * @param {string} name the component's name, for messages
-   * @param {InstanceState[]} [group] the states that live and die together; this one joins it
+   * @param {InstanceState[] & {onKill?: (cause: unknown) => void}} [group] the states that live and
+   *   die together; this one joins it. Its `onKill`, if set, hears of the group's death
    * @param {number} [index] the component instance's number in the plan (0: the component itself)
    */
   constructor(name, group = [], index = 0) {
@@ -66,6 +67,7 @@ export class InstanceState {
       state.status = DEAD;
       if (state.cause === null || latest) state.cause = cause;
     }
+    this.group.onKill?.(cause);
   }
 
   /**

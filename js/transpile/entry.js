@@ -7,6 +7,7 @@
  */
 
 import { exportNames } from '../runtime/export-tree.js';
+import { usesAsync } from '../runtime/async/detect.js';
 import { isPlainIdentifier } from '../types/identifiers.js';
 
 /** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
@@ -39,10 +40,12 @@ const WASI_PACKAGES = {
  */
 export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime, coreUrl = fileUrl }) {
   const packages = wasi ? wasiPackagesOf(plan) : [];
+  const isAsync = usesAsync(plan);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
+    ...(isAsync ? [`import { planAsync } from '${runtime}/aot/async';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -59,6 +62,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `const parts = {`,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
+    ...(isAsync ? ['  async: planAsync,'] : []),
     '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;

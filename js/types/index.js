@@ -94,7 +94,8 @@ class Writer {
         `// TypeScript declarations for ${componentName}, written by Terrarium from the component.`,
         '// `Exports` is `instance.exports` (`component.instantiate<Exports>(imports)`); `Imports` is what',
         "// `instantiate` needs. Values follow jco's conventions; a `result` return value is its ok value",
-        '// and an err is thrown (`ComponentError` with `.payload` from an export).',
+        '// and an err is thrown (`ComponentError` with `.payload` from an export). An `async` function',
+        '// returns a promise (an err rejects), and the host may answer one with a value or a promise.',
       ];
     }
     const options = `{ blocking: '${this.blocking}' }`;
@@ -327,16 +328,19 @@ class Writer {
     return this.ts(sig.result);
   }
 
-  /** What calling an export gives: its value, or a promise of it. */
+  /** What calling an export gives: its value, or a promise of it (an `async` function's always). */
   exportReturn(sig) {
     const type = this.returnType(sig);
-    return this.async ? `Promise<${type}>` : type;
+    return this.async || sig.async ? `Promise<${type}>` : type;
   }
 
-  /** What a host function gives the component: its value, or under a worker a promise of it too. */
+  /**
+   * What a host function gives the component: its value, or a promise of it too where the guest
+   * waits for one (an `async` function, or any under a worker).
+   */
   hostReturn(sig) {
     const type = this.returnType(sig);
-    return this.hostMayWait ? `${type} | Promise<${type}>` : type;
+    return this.hostMayWait || sig.async ? `${type} | Promise<${type}>` : type;
   }
 
   params(params) {
@@ -399,7 +403,8 @@ class Writer {
       text = `constructor(${list})`;
     } else {
       const result = sig.result === null ? '' : ` -> ${this.wit(sig.result)}`;
-      text = `${m === null ? name : m[2]}: ${m !== null && m[1] === 'static' ? 'static ' : ''}func(${list})${result}`;
+      const kind = `${m !== null && m[1] === 'static' ? 'static ' : ''}${sig.async ? 'async ' : ''}func`;
+      text = `${m === null ? name : m[2]}: ${kind}(${list})${result}`;
     }
     return `${indent}/** \`${text}\` */`;
   }

@@ -13,6 +13,7 @@ import { load, TerrariumError } from '../../js/index.js';
 import { transpile } from '../../js/transpile/index.js';
 import { instantiateTranspiled } from '../../js/aot.js';
 import { componentInternals } from '../../js/component.js';
+import { planResources } from '../../js/runtime/resources.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { collector, componentsDir, guestBytes } from './support.mjs';
 
@@ -276,4 +277,37 @@ test('--types: the declarations of each module form compile under strict with th
   await writeFile(`${dir}package.json`, '{ "type": "module" }\n');
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${dir}tsconfig.json`], { encoding: 'utf8' });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+});
+
+test('an async component through the output: the entry imports the async runtime, and its exports return promises', async () => {
+  const plain = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
+  assert.ok(!importsOf(plain).includes('terrarium-wasm/aot/async'), 'only a component using async imports it');
+  const entry = (await transpile(`${componentsDir}async-calls.wasm`, { instantiation: 'async' })).get('async-calls.js');
+  assert.ok(importsOf(entry).includes('terrarium-wasm/aot/async'));
+  const { instantiate } = await transpiled('async-calls', 'async-calls', '--instantiation', 'async');
+  let wake;
+  const exports = await instantiate(undefined, {
+    'example:async-calls/host': {
+      sleep: () => new Promise((resolve) => (wake = resolve)),
+      double: (v) => (v % 2 ? Promise.resolve(v * 2) : v * 2),
+      note() {},
+    },
+  });
+  const slow = exports.api.slowAdd(20, 22);
+  assert.equal(await exports.api.fanOut(10), 90n);
+  wake();
+  assert.equal(await slow, 42);
+});
+
+test('a plan using component-model async handed no async runtime is refused before any guest code runs', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('async-calls')));
+  const files = await transpile(`${componentsDir}async-calls.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  await assert.rejects(
+    instantiateTranspiled(plan, modules, { ...createWasi().imports, 'example:async-calls/host': { sleep() {}, double() {}, note() {} } }, {}, {
+      wasi: null,
+      resources: planResources,
+    }),
+    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /uses component-model async/.test(e.message),
+  );
 });

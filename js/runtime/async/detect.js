@@ -1,0 +1,113 @@
+/**
+ * What of component-model async a plan uses, and which of it this runtime runs: read by `load()`
+ * (js/async-refusal.js, which refuses the first item that does not run), by the instantiation (which
+ * sets up the scheduler only for plans that use any) and by `terrarium transpile` (which imports the
+ * async runtime only then).
+ */
+
+/** The built-ins this runtime runs (builtins.js). */
+const RUNS = new Set([
+  'context.get', 'context.set', 'backpressure.inc', 'backpressure.dec', 'task.return', 'task.cancel', 'thread.yield',
+  'waitable-set.new', 'waitable-set.wait', 'waitable-set.poll', 'waitable-set.drop', 'waitable.join',
+  'subtask.drop', 'subtask.cancel',
+]);
+
+/**
+ * The plan's component-model async items, in the order steps, exports, types: what a message calls
+ * each (`task.return`, '`canon lower async` of `ping`'), whether this runtime runs it, and whether
+ * only under JSPI (`jspi`: a stackful task must be able to suspend).
+ * @param {import('../../plan.js').Plan} plan
+ * @returns {Generator<{what: string, runs: boolean, jspi?: boolean}>}
+ */
+export function* asyncItems(plan) {
+  for (const step of plan.steps) {
+    if (step.op === 'builtin') yield { what: `\`${step.name}\``, runs: RUNS.has(step.name) };
+    if (step.op !== 'lower') continue;
+    const name = step.callee.name;
+    if (step.callee.kind !== 'lifted') {
+      if (step.options.async) yield { what: `\`canon lower async\`${of(name)}`, runs: true };
+      else if (step.sig.async) yield { what: asyncFunction(name), runs: true };
+      continue;
+    }
+    // Between two components of a composition.
+    const between = 'a call between components through';
+    if (step.options.async) yield { what: `${between} \`canon lower async\`${of(name)}`, runs: false };
+    else if (step.callee.options.async) yield { what: `${between} \`canon lift async\`${of(name)}`, runs: false };
+    else if (step.sig.async) yield { what: `${between} ${asyncFunction(name)}`, runs: false };
+  }
+  yield* exportItems(plan, plan.exports);
+  for (const t of plan.types) {
+    if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
+  }
+}
+
+/** Whether the plan uses component-model async at all. */
+export function usesAsync(plan) {
+  return !asyncItems(plan).next().done;
+}
+
+/** What of the plan runs only under JSPI, as a message names it; null for nothing. */
+export function needsJspi(plan) {
+  for (const item of asyncItems(plan)) if (item.jspi) return item.what;
+  return null;
+}
+
+/**
+ * @param {import('../../plan.js').Plan} plan
+ * @param {import('../../plan.js').Export[]} exports
+ */
+function* exportItems(plan, exports) {
+  for (const exp of exports) {
+    if (exp.kind === 'instance') yield* exportItems(plan, exp.exports);
+    if (exp.kind !== 'func') continue;
+    const { options, sig, name } = exp;
+    // A borrow of the exporting instance's own resource is its bare rep: no handle, no borrow scope.
+    const foreign = (r) => plan.resources[r].componentInstance !== options.componentInstance;
+    if ((options.async || sig.async) && sig.params.some((p) => holdsBorrow(plan.types, p.type, foreign))) {
+      yield { what: `a \`borrow\` parameter of ${options.async ? `\`canon lift async\`${of(name)}` : asyncFunction(name)}`, runs: false };
+    } else if (options.async && options.callback === null) {
+      yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: true, jspi: true };
+    } else if (options.async) {
+      yield { what: `\`canon lift async\`${of(name)}`, runs: true };
+    } else if (sig.async) {
+      yield { what: `${asyncFunction(name)} lifted without \`async\``, runs: true };
+    }
+  }
+}
+
+/** Whether a value of type `t` can hold a `borrow` of a resource `counts(r)` says to count. */
+function holdsBorrow(types, t, counts) {
+  if (t === null) return false;
+  const ty = types[t];
+  const any = (ts) => ts.some((u) => holdsBorrow(types, u, counts));
+  switch (ty.kind) {
+    case 'borrow':
+      return counts(ty.resource);
+    case 'list':
+    case 'fixed-list':
+      return any([ty.element]);
+    case 'map':
+      return any([ty.key, ty.value]);
+    case 'record':
+      return any(ty.fields.map((f) => f.type));
+    case 'tuple':
+      return any(ty.elements.map((e) => e.type));
+    case 'variant':
+      return any(ty.cases.map((c) => c.type));
+    case 'option':
+      return any([ty.type]);
+    case 'result':
+      return any([ty.ok, ty.err]);
+    default:
+      return false;
+  }
+}
+
+/** ' of `name`', or nothing for a function known by no name (a lifted callee may be). */
+function of(name) {
+  return name === '' ? '' : ` of \`${name}\``;
+}
+
+function asyncFunction(name) {
+  return name === '' ? 'an async function' : `the async function \`${name}\``;
+}

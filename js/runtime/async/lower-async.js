@@ -1,0 +1,128 @@
+/**
+ * Host functions of `async` type, lowered into a guest (the spec's `canon_lower`).
+ *
+ * The host function may return a value or a promise (any thenable) of one.
+ *
+ * - With the `async` option the core function never waits. A value is stored at the out-pointer
+ *   at once and the call returns RETURNED; a promise makes a subtask, whose index the call returns
+ *   packed with STARTED (`STARTED | index << 4`). When the promise settles, the result is stored
+ *   and the subtask gets a SUBTASK event; `subtask.cancel` forgets a host call still in flight.
+ * - Without it (a sync lower of an async function), the caller must be a task that may block. A
+ *   promise is waited for under JSPI (the core function is imported through
+ *   `WebAssembly.Suspending`); with `blocking: 'none'` that traps.
+ *
+ * A `result` type follows the sync convention: a value is `ok`, a throw or a rejection with a
+ * `payload` (`ComponentError`) or a non-Error is `err`. Any other rejection is the host's failure:
+ * it kills the instance, as a throw from a sync host function does.
+ */
+import { trap, GuestTrap } from '../../errors.js';
+import { InvalidValue, toJsError } from '../../abi/invalid.js';
+import { makeParamsLifter, makeResultLowerer } from '../../abi/function.js';
+import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
+import { DEAD } from '../state.js';
+import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.js';
+
+/** A promise or another thenable. */
+const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+
+/**
+ * @param {object} o
+ * @param {import('../../abi/context.js').AbiContext} o.cx
+ * @param {import('../../plan.js').FuncSig} o.sig
+ * @param {(args: any[]) => any} o.invoke from resolveCallee
+ * @param {import('../call-stack.js').CallStack} o.calls
+ * @param {string} o.context
+ * @param {import('./scheduler.js').AsyncInstance} o.inst the caller's component instance
+ * @param {import('./scheduler.js').Scheduler} o.sched
+ */
+export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
+  const liftParams = makeParamsLifter(cx, sig);
+  const lowerResult = makeResultLowerer(cx, sig);
+  const isResult = sig.result !== null && cx.types[sig.result].kind === 'result';
+  const where = `from host import \`${context}\``;
+  const store = (v, coreArgs) => {
+    try {
+      lowerResult(v, coreArgs);
+    } catch (e) {
+      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of host import \`${context}\``);
+    }
+  };
+  const ok = (val) => (isResult ? { tag: 'ok', val } : val);
+  const err = (e) => {
+    if (!isResult) throw e;
+    return { tag: 'err', val: errPayload(e) };
+  };
+
+  return function lowered(...coreArgs) {
+    if (!calls.mayLeave) cannotLeave(context);
+    if (sched.current === null) trap(`\`${context}\` was called outside any task`);
+    const mark = calls.lends.length;
+    let args;
+    try {
+      args = liftParams(coreArgs);
+    } catch (e) {
+      throw annotate(e, `lifting the arguments of host import \`${context}\``);
+    }
+    // Own handles lent as borrows stay lent until the caller learns the call resolved.
+    const lends = calls.lends.splice(mark);
+    let v;
+    try {
+      v = ok(invoke(args));
+    } catch (e) {
+      v = err(e);
+    }
+    if (!isThenable(v)) {
+      store(v, coreArgs);
+      for (let i = 0; i < lends.length; i += 2) lends[i].lends[lends[i + 1]]--;
+      return RETURNED;
+    }
+    const subtask = new Subtask(lends, () => {
+      sched.outside--;
+      subtask.resolve(CANCELLED_BEFORE_RETURNED);
+    });
+    subtask.index = inst.table.add(subtask);
+    sched.outside++;
+    Promise.resolve(v)
+      .then(ok, err)
+      .then(
+        (result) => {
+          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
+          sched.outside--;
+          store(result, coreArgs);
+          subtask.resolve(RETURNED);
+          sched.wake();
+        },
+        (e) => {
+          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
+          sched.outside--;
+          inst.state.fail(e, context);
+        },
+      )
+      .catch((e) => inst.state.fail(e, context));
+    return STARTED | (subtask.index << 4);
+  };
+}
+
+/**
+ * A sync lower of a host function of `async` type: the spec traps unless the calling task may
+ * block; a promise the host returns is waited for under JSPI (`jspi`: the result is imported
+ * through `WebAssembly.Suspending`, `invoke` made resumable), and traps otherwise.
+ */
+export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi }) {
+  const call = (args) => {
+    const task = sched.current;
+    if (task === null || !task.mayBlock()) {
+      trap(`the synchronous task \`${task?.context ?? 'outside any task'}\` called the async function \`${context}\` synchronously, which may block`);
+    }
+    const v = invoke(args);
+    if (!isThenable(v)) return v;
+    if (!jspi) {
+      throw new GuestTrap(
+        `\`${context}\` returned a promise, and a synchronous call of it would have to wait for it; ` +
+          "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
+      );
+    }
+    return Promise.resolve(v);
+  };
+  return lowerImport({ cx, sig, invoke: call, calls, context, mayWait: jspi });
+}

@@ -1,0 +1,157 @@
+/**
+ * The scheduler of one top-level instance (all its component instances): the canonical ABI's
+ * `Store`, with each component instance's async state (`ComponentInstance`: backpressure, the
+ * task that holds it `exclusive`ly, the tasks waiting to enter, its table of waitables).
+ *
+ * Guest code runs to completion on the JS thread (or is suspended by JSPI); a task that waits
+ * is a JS promise the scheduler settles once its condition holds. After every change that can
+ * make a waiting task ready (an event, a task leaving an instance, backpressure going down) the
+ * scheduler runs once, in a microtask, and resumes every task whose condition holds, in the order
+ * they started waiting (the spec picks at random; this is one of the orders it allows).
+ *
+ * A task that yields goes on after a macrotask turn (a timer), so that a guest polling in a loop
+ * of YIELDs lets the page, and the host promises it waits for, run meanwhile.
+ *
+ * A deadlock is every task waiting with nothing anywhere that could wake one: no task running (or
+ * suspended by JSPI in a call to the host), no host promise pending and no turn awaited. Calls held
+ * back by backpressure are not one: a later call from the host may lower it. Then no promise would ever
+ * settle, so the instance traps instead, and its pending export calls reject with kind 'trap'.
+ */
+import { TerrariumError } from '../../errors.js';
+import { READY, BUSY, DEAD } from '../state.js';
+import { AsyncTable } from './waitables.js';
+
+export class AsyncInstance {
+  /** @param {import('../state.js').InstanceState} state */
+  constructor(state) {
+    this.state = state;
+    this.table = new AsyncTable();
+    this.backpressure = 0;
+    /** @type {import('./tasks.js').Task | null} the callback-lifted task whose code runs now */
+    this.exclusive = null;
+    this.numWaitingToEnter = 0;
+  }
+}
+
+/**
+ * @typedef {object} Waiter
+ * @property {import('./tasks.js').Task} task
+ * @property {boolean} entering whether it waits to enter its instance (backpressure)
+ * @property {string} what what it waits for, for the deadlock message
+ * @property {() => boolean} ready
+ * @property {() => any} resume run when ready, before any other task can run; its value is the wait's
+ * @property {(value: any) => void} settle
+ */
+
+export class Scheduler {
+  /** @param {string} name the component's name, for messages */
+  constructor(name) {
+    this.name = name;
+    /** @type {Waiter[]} */
+    this.waiters = [];
+    /** tasks that are neither waiting here nor finished */
+    this.running = 0;
+    /** what outside guest code will wake a task: host promises not settled yet, turns awaited */
+    this.outside = 0;
+    /** @type {import('./tasks.js').Task | null} the task whose guest code is on the stack */
+    this.current = null;
+    /** calls into guest code on the JS stack now (a task JSPI suspended is not) */
+    this.onStack = 0;
+    /** @type {Set<(e: unknown) => void>} how to reject each export call not settled yet */
+    this.pending = new Set();
+    this.scheduled = false;
+  }
+
+  /**
+   * The running task `task` waits until `ready()`; the promise settles with `resume()`'s value,
+   * which runs as soon as `ready()` holds.
+   */
+  block(task, what, ready, resume, entering = false) {
+    this.running--;
+    return new Promise((settle) => {
+      this.waiters.push({ task, what, ready, resume, settle, entering });
+      this.wake();
+    });
+  }
+
+  /**
+   * Guest code of `task` is on the stack now (called, or resumed by JSPI): its instance is busy, and
+   * a call into it is re-entrance.
+   */
+  enter(task) {
+    this.current = task;
+    if (task.onStack) return;
+    task.onStack = true;
+    this.onStack++;
+    if (task.inst.state.status !== DEAD) task.inst.state.status = BUSY;
+  }
+
+  /**
+   * It left the stack (returned, or suspended by JSPI): other calls may enter its instance (a
+   * callback-lifted task still holds it `exclusive`ly while suspended, so only sync ones do).
+   */
+  leave(task) {
+    if (this.current === task) this.current = null;
+    if (!task.onStack) return;
+    task.onStack = false;
+    this.onStack--;
+    if (task.inst.state.status !== DEAD) task.inst.state.status = READY;
+  }
+
+  /** Like `block`, once a macrotask turn has passed. */
+  blockForTurn(task, what, ready, resume) {
+    let turned = false;
+    this.outside++;
+    setTimeout(() => {
+      this.outside--;
+      turned = true;
+      this.wake();
+    }, 0);
+    return this.block(task, what, () => turned && ready(), resume);
+  }
+
+  /** Something changed: resume what is ready, once the current guest code has returned. */
+  wake() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.pump());
+  }
+
+  pump() {
+    this.scheduled = false;
+    for (let i = 0; i < this.waiters.length; ) {
+      const w = this.waiters[i];
+      if (!w.ready()) {
+        i++;
+        continue;
+      }
+      this.waiters.splice(i, 1);
+      this.running++;
+      w.settle(w.resume());
+      i = 0;
+    }
+    const stuck = this.waiters.length > 0 && this.running === 0 && this.outside === 0;
+    if (stuck && !this.waiters.some((w) => w.entering)) this.deadlock();
+  }
+
+  deadlock() {
+    const waits = this.waiters.map((w) => `\`${w.task.context}\` waits for ${w.what}`).join(', ');
+    const err = new TerrariumError(
+      'trap',
+      `deadlock in \`${this.name}\`: every task is waiting and nothing is pending that could wake one (${waits})`,
+      { context: this.waiters[0].task.context },
+    );
+    this.waiters[0].task.inst.state.kill(err);
+  }
+
+  /**
+   * The instance died (a trap, a deadlock, disposal): no task will run again, and every export
+   * call not settled yet rejects with `cause`.
+   */
+  poison(cause) {
+    this.waiters.length = 0;
+    const rejects = [...this.pending];
+    this.pending.clear();
+    for (const reject of rejects) reject(cause);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Tasks and subtasks (CanonicalABI.md, "Task State" and "Subtask State").
+ *
+ * A task is one call of a lifted function into a component instance: the host's call of an export.
+ * A callback-lifted task resolves when the guest calls `task.return` and ends when its callback
+ * returns EXIT; a synchronous task resolves when its core function returns. A subtask is the
+ * caller's side of a call made through `canon lower async`: a waitable whose state the caller
+ * learns from SUBTASK events.
+ */
+import { trap } from '../../errors.js';
+import { Waitable } from './waitables.js';
+
+/** The spec's `EventCode`s that this runtime delivers. */
+export const EVENT_NONE = 0;
+export const EVENT_SUBTASK = 1;
+
+/** The spec's `Subtask.State`: a host callee starts at once, so a subtask is never STARTING. */
+export const STARTED = 1;
+export const RETURNED = 2;
+export const CANCELLED_BEFORE_RETURNED = 4;
+
+export class Task {
+  /**
+   * @param {object} o
+   * @param {import('./scheduler.js').AsyncInstance} o.inst the component instance the task runs in
+   * @param {import('../../plan.js').FuncSig} o.sig
+   * @param {import('../../plan.js').Options} o.opts the options it was lifted with
+   * @param {string} o.context the function, for messages
+   * @param {(value: any) => void} [o.onResolve] receives the result `task.return` lifted
+   */
+  constructor({ inst, sig, opts, context, onResolve = () => {} }) {
+    this.inst = inst;
+    this.sig = sig;
+    this.opts = opts;
+    this.context = context;
+    this.onResolve = onResolve;
+    this.resolved = false;
+    /** the thread's context slot 0 (`context.get`/`context.set`) */
+    this.storage = 0;
+    /** whether its guest code is on the JS stack (the scheduler's `enter`/`leave`) */
+    this.onStack = false;
+  }
+
+  /** The spec's `may_block`: an async function may wait; a sync one only once it has returned. */
+  mayBlock() {
+    return this.sig.async || this.resolved;
+  }
+
+  /** The spec's `Task.return_`, behind `task.return`. */
+  return_(value) {
+    if (this.resolved) trap(`\`task.return\` was called twice by \`${this.context}\``);
+    this.resolved = true;
+    this.onResolve(value);
+  }
+}
+
+export class Subtask extends Waitable {
+  /**
+   * @param {any[]} lends the own handles lent (as borrows) to the callee: (handle table, index)
+   *   pairs, released when the caller is told the subtask resolved
+   * @param {() => void} onCancel what cancelling the callee does (a host callee: forget it)
+   */
+  constructor(lends, onCancel) {
+    super();
+    this.state = STARTED;
+    /** @type {any[] | null} null once the resolution was delivered */
+    this.lends = lends;
+    this.onCancel = onCancel;
+    /** its index in the caller's table, once it has one */
+    this.index = 0;
+  }
+
+  resolved() {
+    return this.state !== STARTED;
+  }
+
+  resolveDelivered() {
+    return this.lends === null;
+  }
+
+  /** The subtask is now in state `state`: the caller gets a SUBTASK event for it. */
+  resolve(state) {
+    this.state = state;
+    this.pendingEvent = () => {
+      this.deliverResolve();
+      return [EVENT_SUBTASK, this.index, this.state];
+    };
+  }
+
+  /** The spec's `deliver_resolve`: the lent handles are the caller's again. */
+  deliverResolve() {
+    const lends = this.lends;
+    for (let i = 0; i < lends.length; i += 2) lends[i].lends[lends[i + 1]]--;
+    this.lends = null;
+  }
+}

@@ -1,0 +1,138 @@
+// Component-model async in Chromium: the Rust guest of tests/guests/async-calls and the hand-written
+// components of tests/node/wat/async-*.wat, with 'none' (the guest never blocks: callback-lifted
+// exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
+// async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
+// export) is suspended. The host's promises are settled by the page's own code: no timers, no wall clock.
+
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { openHarness } from './support.mjs';
+
+test.beforeEach(({ page }) => openHarness(page));
+
+/** A hand-written component's bytes, from tests/node/wat/NAME.wat (`wasm-tools parse`), as an array the page can take. */
+function watComponent(name) {
+  const file = fileURLToPath(new URL(`../tests/node/wat/${name}.wat`, import.meta.url));
+  const r = spawnSync('wasm-tools', ['parse', file]);
+  if (r.status !== 0) throw new Error(`wasm-tools parse: ${r.stderr}`);
+  return [...r.stdout];
+}
+
+for (const blocking of ['none', 'jspi']) {
+  test(`the Rust async guest with blocking '${blocking}': a sleep the page wakes, 50 calls fanned out, a late trap`, async ({ page }) => {
+    const result = await page.evaluate(async (blocking) => {
+      const component = await window.terrarium.load('/components/async-calls.wasm');
+      const sleeps = [];
+      const { exports } = await component.instantiate(
+        {
+          'example:async-calls/host': {
+            sleep: () => new Promise((resolve) => sleeps.push(resolve)),
+            double: (v) => (v % 2 ? Promise.resolve(v * 2) : v * 2),
+            note() {},
+          },
+        },
+        { blocking, wasi: { stderr: () => {} } },
+      );
+      const order = [];
+      const slow = exports.api.slowAdd(40, 2).then((v) => order.push(`slow ${v}`));
+      order.push(`fan-out ${await exports.api.fanOut(50)}`);
+      order.push(`echo ${await exports.api.echo('héllo')}`);
+      sleeps[0]();
+      await slow;
+      const failing = exports.api.failLater();
+      await new Promise((r) => setTimeout(r, 0));
+      sleeps[1]();
+      const failure = await window.harness.failure(() => failing);
+      return { order, failure, syncAdd: await window.harness.failure(() => exports.api.syncAdd(1, 2)) };
+    }, blocking);
+    expect(result.order).toEqual(['fan-out 2450', 'echo héllo', 'slow 42']);
+    expect(result.failure.kind).toBe('trap');
+    expect(result.syncAdd.kind).toBe('dead');
+  });
+}
+
+test("under 'jspi' a guest blocking in core code is suspended, holding its instance, until the page settles the host's promise", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const pending = {};
+    const wait = (id) =>
+      new Promise((resolve) => {
+        pending[id] = resolve;
+      });
+    const { exports } = await component.instantiate({ 'test:async/host': { wait, log() {} } }, { blocking: 'jspi' });
+    const order = [];
+    // A sync lower of the async `wait`: the guest is suspended in the call, holding its instance.
+    const sync = exports.callSync(1).then((v) => order.push(`call-sync ${v}`));
+    // Another callback-lifted call waits to enter meanwhile.
+    const inline = exports.waitInline(2).then((v) => order.push(`wait-inline ${v}`));
+    await new Promise((r) => setTimeout(r, 0));
+    order.push(`waiting for ${Object.keys(pending)}`);
+    // A sync export runs meanwhile: the suspended task is not on the stack.
+    order.push(`add ${await exports.add(1, 2)}`);
+    pending[1](10);
+    await sync;
+    await new Promise((r) => setTimeout(r, 0));
+    // `waitable-set.wait` in core code, the subtask still in flight: suspended there.
+    order.push(`waiting for ${Object.keys(pending)}`);
+    pending[2](20);
+    await inline;
+    order.push(`then ${await exports.contextYield(7)}`);
+    return order;
+  }, watComponent('async-builtins'));
+  expect(result).toEqual(['waiting for 1', 'add 3', 'call-sync 10', 'waiting for 1,2', 'wait-inline 20', 'then 7']);
+});
+
+test("stackful async exports under 'jspi': each suspended in waitable-set.wait until its host promise settles", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const pending = {};
+    const wait = (id) => (id === 3 ? 30 : new Promise((resolve) => (pending[id] = resolve)));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait } }, { blocking: 'auto' });
+    const order = [];
+    const one = exports.waitFor(1).then((v) => order.push(`one ${v}`));
+    const two = exports.waitFor(2).then((v) => order.push(`two ${v}`));
+    order.push(`three ${await exports.waitFor(3)}`);
+    await new Promise((r) => setTimeout(r, 0));
+    order.push(`waiting for ${Object.keys(pending)}`);
+    pending[2](20);
+    await two;
+    pending[1](10);
+    await one;
+    const failure = await window.harness.failure(() => exports.noReturn());
+    return { order, failure };
+  }, watComponent('async-stackful'));
+  expect(result.order).toEqual(['three 30', 'waiting for 1,2', 'two 20', 'one 10']);
+  expect(result.failure.kind).toBe('trap');
+  expect(result.failure.message).toMatch(/`no-return` returned without calling `task\.return`/);
+});
+
+test("an async function lifted without `async`, under 'jspi': suspended in a sync call until the page settles it", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    let wake;
+    const wait = () => new Promise((resolve) => (wake = resolve));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait, log() {} } }, { blocking: 'jspi' });
+    const order = [];
+    const lifted = exports.syncLifted(4).then((v) => order.push(`sync-lifted ${v}`));
+    await new Promise((r) => setTimeout(r, 0));
+    order.push('suspended');
+    wake(40);
+    await lifted;
+    return order;
+  }, watComponent('async-builtins'));
+  expect(result).toEqual(['suspended', 'sync-lifted 40']);
+});
+
+test("thread.yield under 'jspi' suspends a stackful task for a turn: a task started after it finishes first", async ({ page }) => {
+  const order = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const { exports } = await component.instantiate({ 'test:async/host': { wait: (id) => id * 10 } }, { blocking: 'jspi' });
+    const order = [];
+    const yielding = exports.yieldThen(5).then((v) => order.push(`yield-then ${v}`));
+    const direct = exports.waitFor(3).then((v) => order.push(`wait-for ${v}`));
+    await Promise.all([yielding, direct]);
+    return order;
+  }, watComponent('async-stackful'));
+  expect(order).toEqual(['wait-for 30', 'yield-then 5']);
+});
