@@ -1,11 +1,16 @@
 // serve(): the http-handler guest (tests/guests/http-handler, a wasi:http/incoming-handler@0.2
 // export) answering Request objects directly, an instance per request: in a worker (what
-// 'auto' picks in Node) and with blocking 'none' (the request body read whole first).
+// 'auto' picks in Node) and with blocking 'none' (the request body read whole first); and a
+// handler in Python (componentize-py, tests/toolchains/python-http).
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
 import { load, serve, TerrariumError } from '../../js/index.js';
 import { collector, guestBytes } from './support.mjs';
+
+// CPython's modules use extended-const, which Node 20 compiles only behind a flag (see toolchains.test.mjs).
+v8.setFlagsFromString('--experimental-wasm-extended-const');
 
 let component;
 before(async () => {
@@ -149,4 +154,14 @@ test('a component that does not export wasi:http/incoming-handler is a link erro
   await assert.rejects(serve(component, { maxBody: -1 }), TypeError);
   const { handle } = await handlerOf();
   await assert.rejects(handle('http://example.test/hello'), /a handler takes a Request/);
+});
+
+test('componentize-py: a Python incoming-handler reads the request and streams its answer', async () => {
+  const handle = await serve(await guestBytes('toolchain-python-http'));
+  for (const [method, body] of [['POST', 'from python'], ['GET', null]]) {
+    const response = await handle(new Request('http://example.test/py?x=1', { method, body, headers: { 'x-test': 'yes' } }));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('x-test'), 'yes');
+    assert.equal(await response.text(), `componentize-py: ${method} /py?x=1\n${(body ?? '').toUpperCase()}`);
+  }
 });
