@@ -120,6 +120,21 @@ test('a trap before answering is a 500, a trap after it fails the body, no answe
   assert.equal(await after.text(), 'hello, world!');
 });
 
+test('what a Response cannot carry: a status outside 200 to 599 is a 500 with the reason logged; trailers fail the body', async () => {
+  const { handle, errors } = await handlerOf();
+  const teapot = await handle(new Request('http://example.test/status?code=418'));
+  assert.equal(teapot.status, 418);
+  for (const code of [103, 999]) {
+    const response = await handle(new Request(`http://example.test/status?code=${code}`));
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'the handler answered with an invalid response\n');
+    assert.equal(errors.at(-1).message, `the handler answered with status ${code}; a Response takes 200 to 599`);
+  }
+  const trailers = await handle(new Request('http://example.test/trailers'));
+  assert.equal(trailers.status, 200);
+  await assert.rejects(trailers.text(), /response body failed: internal-error: trailers cannot be sent: a Response has no trailers/);
+});
+
 test('maxBody: a declared length over it is a 413 before any instance; a streamed body over it fails the read', async () => {
   const { handle, errors } = await handlerOf({ maxBody: 10 });
   const declared = await handle(

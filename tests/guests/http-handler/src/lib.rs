@@ -9,6 +9,8 @@
 //! - `/trap`: traps before answering;
 //! - `/trap-late`: answers 200, writes `partial`, then traps: the response body fails;
 //! - `/silent`: returns without answering;
+//! - `/status?code=N`: answers with status N (100 to 999, as the WIT allows);
+//! - `/trailers`: answers 200 `with trailers`, then finishes the body with an `x-sum` trailer;
 //! - anything else: 404 `not found: PATH`.
 
 use std::io::Write as _;
@@ -39,6 +41,19 @@ impl Guest for Handler {
                 panic!("the handler trapped after answering");
             }
             "/silent" => {}
+            "/status" => {
+                let code = query.strip_prefix("code=").and_then(|c| c.parse().ok()).unwrap_or(200);
+                respond(out, code, &[], b"");
+            }
+            "/trailers" => {
+                let (body, mut stream) = start(out, 200, &[]);
+                stream.write_all(b"with trailers").expect("write");
+                stream.flush().expect("flush");
+                drop(stream);
+                let trailers = Fields::from_list(&[("x-sum".to_string(), b"42".to_vec())]).expect("trailers");
+                // Where trailers cannot be sent the finish fails, and with it the body.
+                let _ = OutgoingBody::finish(body, Some(trailers));
+            }
             other => respond(out, 404, &[("content-type", "text/plain")], format!("not found: {other}").as_bytes()),
         }
     }
