@@ -12,7 +12,7 @@
  *                                            publish it to a registry; prints the manifest's digest
  *   terrarium transpile <component.wasm> -o <dir> [options]
  *                                            ahead-of-time output: core wasm files, an ES module, types
- *   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES]
+ *   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES] [--max-instances N]
  *                                            serve HTTP with a wasi:http/incoming-handler component
  *
  * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
@@ -50,8 +50,9 @@ const usage = `usage:
                                              comes from (IMPORT may end in *); --no-wasi leaves WASI
                                              imports to the host rather than the built-in polyfill
   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES]
-                                             serve HTTP with a component exporting
-                                             wasi:http/incoming-handler, an instance per request;
+                 [--max-instances N]         serve HTTP with a component exporting
+                                             wasi:http/incoming-handler, an instance per request
+                                             (at most N at once, default 32: later requests wait);
                                              prints the URL; a request body over --max-body bytes
                                              gets a 413, a handler that traps a 500
 a component may also be an oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:... reference`;
@@ -133,13 +134,14 @@ async function transpileCommand(file, rest) {
  * Resolves only if the options are wrong (a usage error).
  */
 async function serveCommand(file, rest) {
-  const options = { port: 8080, addr: '127.0.0.1', maxBody: Infinity };
+  const options = { port: 8080, addr: '127.0.0.1', maxBody: Infinity, maxInstances: 32 };
   for (let i = 0; i < rest.length; i += 2) {
     const [option, value] = [rest[i], rest[i + 1]];
     const number = /^\d+$/.test(value ?? '') ? Number(value) : NaN;
     if (option === '--port' && number <= 65535) options.port = number;
     else if (option === '--addr' && value !== undefined && value !== '') options.addr = value;
     else if (option === '--max-body' && number >= 0) options.maxBody = number;
+    else if (option === '--max-instances' && number >= 1) options.maxInstances = number;
     else {
       console.error(`terrarium serve: ${value === undefined ? `${option} needs a value` : `${option} ${value}: not an option it takes`}`);
       console.error(usage);
@@ -148,6 +150,7 @@ async function serveCommand(file, rest) {
   }
   const handle = await serve(file, {
     maxBody: options.maxBody,
+    maxInstances: options.maxInstances,
     wasi: { stdout: (bytes) => process.stdout.write(bytes), stderr: (bytes) => process.stderr.write(bytes) },
   });
   const { listen } = await import('./serve-node.js');

@@ -307,6 +307,8 @@ export interface ServeOptions extends LoadOptions {
   blocking?: Blocking;
   /** The most bytes a request body may have: over it, a 413 (default: no limit). */
   maxBody?: number;
+  /** The most instances alive at once (default: no limit); later requests wait their turn. */
+  maxInstances?: number;
   /** Told why a request got a 500, or why a response's body failed (default: `console.error`). */
   onError?: (error: unknown, request: Request) => void;
 }

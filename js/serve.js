@@ -19,18 +19,23 @@ const HANDLER = /^wasi:http\/incoming-handler@0\.2\.\d/;
 /**
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
  * @param {{imports?: Record<string, any>, wasi?: import('../polyfill-wasi/js/options.js').WasiOptions,
- *   blocking?: 'none'|'jspi'|'worker'|'auto', maxBody?: number, onError?: (error: unknown, request: Request) => void,
- *   validate?: boolean, fetch?: typeof fetch}} [options]
+ *   blocking?: 'none'|'jspi'|'worker'|'auto', maxBody?: number, maxInstances?: number,
+ *   onError?: (error: unknown, request: Request) => void, validate?: boolean, fetch?: typeof fetch}} [options]
  *   `blocking` (default 'auto') as `instantiate` takes it; with 'none' the request body is read
  *   whole before the handler runs. `maxBody`: the most bytes a request body may have (413 beyond;
- *   default no limit). `onError`: told why a request got a 500 (default `console.error`).
+ *   default no limit). `maxInstances`: the most instances alive at once (default no limit; each
+ *   of 'worker' is a thread): later requests wait their turn. `onError`: told why a request got a
+ *   500 (default `console.error`).
  * @returns {Promise<(request: Request) => Promise<Response>>}
  */
 export async function serve(source, options = {}) {
   if (!isObject(options)) throw new TypeError(`serve: \`options\` must be an object, got ${describe(options)}`);
-  const { imports = {}, wasi = {}, blocking = 'auto', maxBody = Infinity, onError = logError, validate, fetch } = options;
+  const { imports = {}, wasi = {}, blocking = 'auto', maxBody = Infinity, maxInstances = Infinity, onError = logError, validate, fetch } = options;
   checkInstantiateArguments('serve', imports, { wasi });
   if (typeof maxBody !== 'number' || !(maxBody >= 0)) throw new TypeError(`serve: \`maxBody\` must be a number of bytes, got ${describe(maxBody)}`);
+  if (typeof maxInstances !== 'number' || !(maxInstances >= 1)) {
+    throw new TypeError(`serve: \`maxInstances\` must be a number, at least 1, got ${describe(maxInstances)}`);
+  }
   if (typeof onError !== 'function') throw new TypeError(`serve: \`onError\` must be a function, got ${describe(onError)}`);
   const component = source instanceof Component ? source : await load(source, { validate, fetch });
   const handler = component.exports.find((e) => HANDLER.test(e.name));
@@ -42,6 +47,7 @@ export async function serve(source, options = {}) {
   }
   const http = await import('../polyfill-wasi/js/http/serving.js');
   let requests = 0;
+  const instances = slots(maxInstances);
 
   return async function handle(request) {
     if (!(request instanceof Request)) throw new TypeError(`serve: a handler takes a Request, got ${describe(request)}`);
@@ -51,11 +57,17 @@ export async function serve(source, options = {}) {
       return plain(500, `${why}\n`);
     };
     let instance;
+    await instances.take();
     try {
       instance = await component.instantiate(imports, { wasi, blocking, name: `${handler.name} (request ${++requests})` });
     } catch (error) {
+      instances.give();
       return fail('the handler could not be instantiated', error);
     }
+    const end = () => {
+      instance[symbolDispose]();
+      instances.give();
+    };
     const waiter = new Waiter(instance.blocking === 'none' ? 'none' : 'async');
     let bytes;
     if (instance.blocking === 'none' && request.body !== null) {
@@ -64,7 +76,7 @@ export async function serve(source, options = {}) {
       try {
         bytes = new Uint8Array(await new Response(http.limitBody(request.body, maxBody, () => (over = true))).arrayBuffer());
       } catch (error) {
-        instance[symbolDispose]();
+        end();
         return over ? overLimit(maxBody) : fail('the request body could not be read', error);
       }
     }
@@ -108,8 +120,18 @@ export async function serve(source, options = {}) {
           if (body !== null) http.failBody(body, `the handler trapped: ${error?.message ?? error}`);
         },
       )
-      .finally(() => instance[symbolDispose]());
+      .finally(end);
     return answer;
+  };
+}
+
+/** At most `size` holders at once; the others wait for `give()`, first come first served. */
+function slots(size) {
+  let free = size;
+  const waiting = [];
+  return {
+    take: () => (free > 0 ? ((free -= 1), Promise.resolve()) : new Promise((resolve) => waiting.push(resolve))),
+    give: () => (waiting.length > 0 ? waiting.shift()() : (free += 1)),
   };
 }
 

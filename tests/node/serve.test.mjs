@@ -97,6 +97,26 @@ test('concurrent requests each get their own instance and their own answer', asy
   assert.deepEqual(responses.map((r) => r.headers.get('x-path')), Array.from({ length: 20 }, (_, i) => `/echo?n=${i}`));
 });
 
+test('maxInstances: a request beyond it waits until an instance ends', async () => {
+  const { handle } = await handlerOf({ maxInstances: 1 });
+  const order = [];
+  const body = feed();
+  const first = await handle(new Request('http://example.test/echo', { method: 'POST', body: body.stream, duplex: 'half' }));
+  const second = handle(new Request('http://example.test/hello?name=second')).then((r) => {
+    order.push('second answered');
+    return r.text();
+  });
+  const reader = first.body.getReader();
+  body.push('still the first');
+  assert.equal(new TextDecoder().decode((await reader.read()).value), 'STILL THE FIRST');
+  order.push('first ended');
+  body.end();
+  assert.equal((await reader.read()).done, true);
+  assert.equal(await second, 'hello, second!');
+  assert.deepEqual(order, ['first ended', 'second answered']);
+  await assert.rejects(serve(component, { maxInstances: 0 }), /`maxInstances` must be a number, at least 1/);
+});
+
 test('a trap before answering is a 500, a trap after it fails the body, no answer is a 500; later requests go on', async () => {
   const { handle, errors, stderr } = await handlerOf();
   const trapped = await handle(new Request('http://example.test/trap'));
