@@ -57,11 +57,11 @@ async function answer(handle, req, res) {
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   res.writeHead(response.status);
-  if (response.body === null || req.method === 'HEAD') {
-    await response.body?.cancel();
+  if (response.body === null) {
     res.end();
     return;
   }
+  // (For HEAD, Node drops what is written: the guest writes its body as for GET, unhindered.)
   // A body that fails (the guest trapped mid-way) cuts the response off: the client sees it end early.
   await pipeline(Readable.fromWeb(response.body), res).catch((error) => res.destroy(error));
 }

@@ -108,6 +108,13 @@ test('a large body (24 MiB, streamed) comes back whole, upper-cased', async () =
   assert.equal(wrong, 0);
 });
 
+test('HEAD: the head the guest answers with, and no body', async () => {
+  const r = await fetch(new URL('echo?h=1', base), { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-method'), 'HEAD');
+  assert.equal(await r.text(), '');
+});
+
 test('--max-body: a request body over it gets a 413', async () => {
   const r = await fetch(new URL('echo', base), { method: 'POST', body: new Uint8Array(MAX_BODY + 1) });
   assert.equal(r.status, 413);
