@@ -94,7 +94,7 @@ export async function serve(source, options = {}) {
     const incoming = http.incomingRequest(request, waiter, { maxBody, bytes, overLimit: () => reply(overLimit(maxBody)) });
     const outparam = new http.ResponseOutparam((result) => {
       if (result.tag === 'err') {
-        reply(fail('the handler answered with an error', new Error(`the handler set the response-outparam to the error ${JSON.stringify(result.val)}`)));
+        reply(fail('the handler answered with an error', new Error(`the handler set the response-outparam to the error ${JSON.stringify(result.val, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`)));
         return;
       }
       try {

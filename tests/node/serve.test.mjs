@@ -117,7 +117,7 @@ test('maxInstances: a request beyond it waits until an instance ends', async () 
   await assert.rejects(serve(component, { maxInstances: 0 }), /`maxInstances` must be a number, at least 1/);
 });
 
-test('a trap before answering is a 500, a trap after it fails the body, no answer is a 500; later requests go on', async () => {
+test('a trap before answering is a 500, a trap after it fails the body, no answer or an error code is a 500; later requests go on', async () => {
   const { handle, errors, stderr } = await handlerOf();
   const trapped = await handle(new Request('http://example.test/trap'));
   assert.equal(trapped.status, 500);
@@ -135,6 +135,11 @@ test('a trap before answering is a 500, a trap after it fails the body, no answe
   assert.equal(silent.status, 500);
   assert.equal(await silent.text(), 'the handler did not answer\n');
   assert.match(errors.at(-1).message, /returned without setting the response-outparam/);
+
+  const refused = await handle(new Request('http://example.test/refuse'));
+  assert.equal(refused.status, 500);
+  assert.equal(await refused.text(), 'the handler answered with an error\n');
+  assert.equal(errors.at(-1).message, 'the handler set the response-outparam to the error {"tag":"HTTP-request-denied"}');
 
   const after = await handle(new Request('http://example.test/hello'));
   assert.equal(await after.text(), 'hello, world!');

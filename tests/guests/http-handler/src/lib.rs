@@ -9,6 +9,7 @@
 //! - `/trap`: traps before answering;
 //! - `/trap-late`: answers 200, writes `partial`, then traps: the response body fails;
 //! - `/silent`: returns without answering;
+//! - `/refuse`: answers with an error code, `HTTP-request-denied`;
 //! - `/status?code=N`: answers with status N (100 to 999, as the WIT allows);
 //! - `/trailers`: answers 200 `with trailers`, then finishes the body with an `x-sum` trailer;
 //! - anything else: 404 `not found: PATH`.
@@ -16,7 +17,9 @@
 use std::io::Write as _;
 
 use wasi::exports::http::incoming_handler::Guest;
-use wasi::http::types::{Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme};
+use wasi::http::types::{
+    ErrorCode, Fields, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam, Scheme,
+};
 use wasi::io::streams::StreamError;
 
 struct Handler;
@@ -41,6 +44,7 @@ impl Guest for Handler {
                 panic!("the handler trapped after answering");
             }
             "/silent" => {}
+            "/refuse" => ResponseOutparam::set(out, Err(ErrorCode::HttpRequestDenied)),
             "/status" => {
                 let code = query.strip_prefix("code=").and_then(|c| c.parse().ok()).unwrap_or(200);
                 respond(out, code, &[], b"");
