@@ -1,6 +1,7 @@
 // serve() in a Service Worker: the demo page demo-site/serve.html registers serve-sw.js, which
 // answers the page's requests under /api/ with the http-handler component (tests/guests/
-// http-handler) through JSPI; a trap gives a 500 and the next request is answered again.
+// http-handler) through JSPI; a trap gives a 500 and the next request is answered again. And serve()
+// in the page itself.
 
 import { test, expect } from '@playwright/test';
 
@@ -53,4 +54,15 @@ test('fetch() from the page: requests under /api/ go through the component, the 
   expect(answers.missing).toEqual([404, null, 'not found: /nowhere']);
   expect(answers.network).toBe(200);
   expect(answers.controlled).toBe(true);
+});
+
+test('in the page itself: serve() from the bundle answers Request objects; a trap is a 500', async ({ page }) => {
+  const answer = await page.evaluate(async () => {
+    const { serve } = await import('/dist/terrarium.js');
+    const handle = await serve('/components/http-handler.wasm', { wasi: { stderr: () => {} }, onError: () => {} });
+    const echo = await handle(new Request('https://page.test/echo?from=page', { method: 'POST', body: 'in the page', headers: { 'x-test': 'p' } }));
+    const trap = await handle(new Request('https://page.test/trap'));
+    return [echo.status, echo.headers.get('x-scheme'), echo.headers.get('x-authority'), echo.headers.get('x-test'), await echo.text(), trap.status];
+  });
+  expect(answer).toEqual([200, 'https', 'page.test', 'p', 'IN THE PAGE', 500]);
 });
