@@ -12,6 +12,8 @@
  *                                            publish it to a registry; prints the manifest's digest
  *   terrarium transpile <component.wasm> -o <dir> [options]
  *                                            ahead-of-time output: core wasm files, an ES module, types
+ *   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES] [--max-instances N]
+ *                                            serve HTTP with a wasi:http/incoming-handler component
  *
  * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
  */
@@ -19,7 +21,7 @@
 import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { load, run, TerrariumError } from './index.js';
+import { load, run, serve, TerrariumError } from './index.js';
 import { pushComponent } from './oci/push.js';
 import { sourceBytes } from './source.js';
 
@@ -47,17 +49,24 @@ const usage = `usage:
                                              --types, NAME.d.ts; --map says which module an import
                                              comes from (IMPORT may end in *); --no-wasi leaves WASI
                                              imports to the host rather than the built-in polyfill
+  terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES]
+                 [--max-instances N]         serve HTTP with a component exporting
+                                             wasi:http/incoming-handler, an instance per request
+                                             (at most N at once, default 32: later requests wait);
+                                             prints the URL; a request body over --max-body bytes
+                                             gets a 413, a handler that traps a 500
 a component may also be an oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:... reference`;
 
 async function main([command, ...words]) {
   const options = command === 'run' ? runOptions(words) : { file: words[0], rest: words.slice(1), env: {} };
   const { file, rest, problem } = options ?? {};
   if (problem !== undefined) console.error(`terrarium run: ${problem}`);
-  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types', 'push', 'transpile'].includes(command)) {
+  if (!command || !file || problem !== undefined || !['run', 'wit', 'inspect', 'types', 'push', 'transpile', 'serve'].includes(command)) {
     console.error(usage);
     return 2;
   }
   if (command === 'push') return push(file, rest);
+  if (command === 'serve') return serveCommand(file, rest);
   if (command === 'transpile') return transpileCommand(file, rest);
   const component = await load(file);
   if (command === 'wit') {
@@ -118,6 +127,36 @@ async function transpileCommand(file, rest) {
   await Promise.all([...files].map(([name, contents]) => writeFile(path.join(options.out, name), contents)));
   for (const name of files.keys()) console.log(path.join(options.out, name));
   return 0;
+}
+
+/**
+ * Serves HTTP with the handler component `file` until the process is stopped; prints the URL.
+ * Resolves only if the options are wrong (a usage error).
+ */
+async function serveCommand(file, rest) {
+  const options = { port: 8080, addr: '127.0.0.1', maxBody: Infinity, maxInstances: 32 };
+  for (let i = 0; i < rest.length; i += 2) {
+    const [option, value] = [rest[i], rest[i + 1]];
+    const number = /^\d+$/.test(value ?? '') ? Number(value) : NaN;
+    if (option === '--port' && number <= 65535) options.port = number;
+    else if (option === '--addr' && value !== undefined && value !== '') options.addr = value;
+    else if (option === '--max-body' && number >= 0) options.maxBody = number;
+    else if (option === '--max-instances' && number >= 1) options.maxInstances = number;
+    else {
+      console.error(`terrarium serve: ${value === undefined ? `${option} needs a value` : `${option} ${value}: not an option it takes`}`);
+      console.error(usage);
+      return 2;
+    }
+  }
+  const handle = await serve(file, {
+    maxBody: options.maxBody,
+    maxInstances: options.maxInstances,
+    wasi: { stdout: (bytes) => process.stdout.write(bytes), stderr: (bytes) => process.stderr.write(bytes) },
+  });
+  const { listen } = await import('./serve-node.js');
+  const { url } = await listen(handle, options);
+  console.log(`serving ${url}`);
+  return new Promise(() => {});
 }
 
 /** `transpile`'s options after the component, or what is wrong with them. */

@@ -299,6 +299,33 @@ export interface RunOptions extends WasiOptions, LoadOptions {
 /** Runs a command component (one exporting `wasi:cli/run`) to its end. */
 export declare function run(source: Component | ComponentSource, options?: RunOptions): Promise<{ exitCode: number }>;
 
+export interface ServeOptions extends LoadOptions {
+  /** Non-WASI imports the handler needs, and overrides of WASI interfaces. */
+  imports?: Imports;
+  wasi?: WasiOptions;
+  /**
+   * Default `'auto'`: JSPI where the engine has it, else a worker (Node). With `'none'` a request
+   * body is read whole before the handler runs, and a handler that waits (a timer, an outgoing
+   * request) gets a 500.
+   */
+  blocking?: Blocking;
+  /** The most bytes a request body may have: over it, a 413 (default: no limit). */
+  maxBody?: number;
+  /** The most instances alive at once (default: no limit); later requests wait their turn. */
+  maxInstances?: number;
+  /** Told why a request got a 500, or why a response's body failed (default: `console.error`). */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+/**
+ * A component exporting `wasi:http/incoming-handler@0.2.x` as a fetch-shaped function: each
+ * request gets an instance of its own; its body streams to the guest as the guest reads, and the
+ * response body streams out as the guest writes. A handler that traps or never answers gives a
+ * 500 (after answering: the response body errors). A component without the export is a
+ * `TerrariumError` of kind `link`.
+ */
+export declare function serve(source: Component | ComponentSource, options?: ServeOptions): Promise<(request: Request) => Promise<Response>>;
+
 /** What this engine's WebAssembly supports. */
 export declare const features: Readonly<{
   simd: boolean;

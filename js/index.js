@@ -2,6 +2,7 @@
 
 export { load } from './load.js';
 export { run } from './run.js';
+export { serve } from './serve.js';
 export { Component } from './component.js';
 export { features } from './features.js';
 export { TerrariumError, ComponentError } from './errors.js';

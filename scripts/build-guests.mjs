@@ -48,6 +48,7 @@ const guests = {
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
   "async-calls": "async_calls.wasm",
+  "http-handler": "http_handler.wasm",
 };
 
 // Composition -> [socket, ...plugs] (names in dist/components), in build order:

@@ -7,6 +7,9 @@
 //   toolchain-python.wasm  tests/toolchains/python/app.py  componentize-py (pip, installed by setup.sh)
 //   toolchain-c.wasm       tests/toolchains/c/guest.c      wit-bindgen c + clang/wasi-libc + wasm-tools component new
 //
+// and one more, of another world: `toolchain-python-http.wasm`, from tests/toolchains/python-http/
+// (componentize-py), a wasi:http/incoming-handler@0.2 for serve() (tests/node/serve.test.mjs).
+//
 // A guest is rebuilt only when its output is older than one of its sources (its folder, the WIT,
 // this script) or the recorded tool versions changed; outputs are written to a temporary file
 // and renamed, so an interrupted build never leaves a truncated component behind.
@@ -15,7 +18,7 @@
 // `wit-bindgen` (crates.io wit-bindgen-cli); when one is missing it is skipped with a message
 // (the tests then skip it too) unless TERRARIUM_REQUIRE_TOOLCHAINS=1, which makes that an error.
 //
-// Usage: node scripts/build-toolchains.mjs [--force] [js|python|c ...]   (works from any cwd)
+// Usage: node scripts/build-toolchains.mjs [--force] [js|python|c|python-http ...]   (works from any cwd)
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,6 +110,12 @@ function publish(to, { bytes, from }) {
   fs.renameSync(tmp, to);
 }
 
+function componentizePyVersion() {
+  const v = version('componentize-py');
+  if (!v) throw new Error('componentize-py not found: run `npm run setup` (pip install componentize-py)');
+  return v;
+}
+
 // --- the guests -------------------------------------------------------------------------------
 
 const guests = [
@@ -146,11 +155,7 @@ const guests = [
     name: 'python',
     out: 'toolchain-python.wasm',
     sources: [path.join(SRC, 'python')],
-    versions: () => {
-      const v = version('componentize-py');
-      if (!v) throw new Error('componentize-py not found: run `npm run setup` (pip install componentize-py)');
-      return { componentizePy: v };
-    },
+    versions: () => ({ componentizePy: componentizePyVersion() }),
     async build(out) {
       // componentize-py runs the app in CPython (compiled to wasm) to snapshot it, and that
       // writes __pycache__ next to the sources: build from a copy under target/.
@@ -160,6 +165,24 @@ const guests = [
       fs.copyFileSync(path.join(SRC, 'python', 'app.py'), path.join(app, 'app.py'));
       const tmp = `${out}.tmp-${process.pid}`;
       await run('componentize-py', ['-q', '-d', WIT, '-w', WORLD, 'componentize', '-p', app, 'app', '-o', tmp]);
+      fs.renameSync(tmp, out);
+    },
+  },
+  {
+    name: 'python-http',
+    out: 'toolchain-python-http.wasm',
+    sources: [path.join(SRC, 'python-http')],
+    versions: () => ({ componentizePy: componentizePyVersion(), wasiWit: wasiWitDeps() }),
+    async build(out) {
+      // The app and its world, with the WASI 0.2 WIT it includes as wit/deps, in one folder.
+      const app = path.join(WORK, 'python-http');
+      fs.rmSync(app, { recursive: true, force: true });
+      fs.mkdirSync(path.join(app, 'wit'), { recursive: true });
+      fs.copyFileSync(path.join(SRC, 'python-http', 'app.py'), path.join(app, 'app.py'));
+      fs.copyFileSync(path.join(SRC, 'python-http', 'wit', 'world.wit'), path.join(app, 'wit', 'world.wit'));
+      fs.cpSync(wasiWitDeps(), path.join(app, 'wit', 'deps'), { recursive: true });
+      const tmp = `${out}.tmp-${process.pid}`;
+      await run('componentize-py', ['-q', '-d', path.join(app, 'wit'), '-w', 'handler', 'componentize', '-p', app, 'app', '-o', tmp]);
       fs.renameSync(tmp, out);
     },
   },
@@ -217,6 +240,21 @@ const guests = [
     },
   },
 ];
+
+/**
+ * The WASI 0.2 WIT packages (one file each) of the `wasip2` crate the Rust guests build with
+ * (tests/guests), so the Python handler's wasi:http is the one they use; found by cargo.
+ */
+function wasiWitDeps() {
+  const r = spawnSync('cargo', ['metadata', '--offline', '--format-version', '1', '--manifest-path', path.join(ROOT, 'tests', 'guests', 'Cargo.toml')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.error || r.status !== 0) throw new Error(`cargo metadata (tests/guests): ${r.error?.message ?? r.stderr}`);
+  const crate = JSON.parse(r.stdout).packages.find((p) => p.name === 'wasip2');
+  if (crate === undefined) throw new Error('tests/guests does not depend on the wasip2 crate');
+  return path.join(path.dirname(crate.manifest_path), 'wit', 'deps');
+}
 
 for (const w of wanted) {
   if (!guests.some((g) => g.name === w)) {

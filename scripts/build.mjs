@@ -269,6 +269,16 @@ await esbuild.build({
   outfile: 'dist/terrarium-worker.js',
 });
 
+// For a Service Worker, where `import()` is refused: the package as one file, every module the
+// main bundle loads on first use (wasi:http, the engine's glue, …) inlined, the engine's wasm
+// still fetched when first needed. Only `component.types()`'s generator stays a dynamic import.
+await esbuild.build({
+  ...bundleOptions,
+  entryPoints: ['js/index.js'],
+  external: ['./types/index.js'],
+  outfile: 'dist/terrarium-service-worker.js',
+});
+
 // Sizes.
 const gzipSize = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
 const wasmRoot = path.join('dist', 'wasm');

@@ -9,6 +9,7 @@
 //   /polyfill-wasi/js/... -> polyfill-wasi/js/...  to their browser files, as a bundler would)
 //   /dist/...             -> dist/...
 //   /components/...       -> dist/components/...
+//   /guests/...           -> tests/guests/...   (the test components' source, which demos show)
 //   /csp/...              -> demo-site/... with a strict Content-Security-Policy
 //   /models/...           -> ../shared/models/... (beside the repository, read-only: the model files
 //                            the Llama demo loads, never copied into the repo; 404 when absent)
@@ -43,12 +44,14 @@ const MIME = {
   '.md': 'text/plain; charset=utf-8',
   '.wit': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',
+  '.rs': 'text/plain; charset=utf-8',
 };
 
 // URL prefix -> folder (relative to root). Longest prefixes first.
 const MOUNTS = [
   { prefix: '/polyfill-wasi/js/', dir: 'polyfill-wasi/js', source: true },
   { prefix: '/components/', dir: 'dist/components' },
+  { prefix: '/guests/', dir: 'tests/guests' },
   { prefix: '/demo-site/', dir: 'demo-site' },
   { prefix: '/dist/', dir: 'dist', source: true },
   { prefix: '/js/', dir: 'js', source: true },

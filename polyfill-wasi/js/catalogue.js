@@ -52,7 +52,8 @@ const INTERFACES = {
   'wasi:sockets/udp': ALWAYS,
   'wasi:sockets/udp-create-socket': ALWAYS,
   'wasi:sockets/ip-name-lookup': ALWAYS,
-  // Outgoing requests over `fetch` (a page cannot serve HTTP, so no incoming-handler).
+  // Outgoing requests over `fetch`. `wasi:http/incoming-handler` is not here: it is what a handler
+  // component exports, not imports, and serve() (js/serve.js) calls it.
   'wasi:http/types': NEVER,
   'wasi:http/outgoing-handler': NEVER,
 };

@@ -47,6 +47,16 @@ test('the web bundle and its worker and chunks import nothing from node:, and ke
   }
 });
 
+test('the Service Worker bundle stands alone: no import() but component.types() generator, no chunks', async () => {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.exports['./service-worker'].default, './dist/terrarium-service-worker.js');
+  const text = await readFile(new URL('../../dist/terrarium-service-worker.js', import.meta.url), 'utf8');
+  assert.deepEqual(text.match(/\bimport\([^)]*\)/g), ['import("./types/index.js")']);
+  assert.doesNotMatch(text, /terrarium-chunk-/);
+  const bundled = await import(new URL('../../dist/terrarium-service-worker.js', import.meta.url).href);
+  assert.equal(typeof bundled.serve, 'function');
+});
+
 test('the package starts its own worker and loads wasi:http on demand', async () => {
   const terrarium = await import('terrarium-wasm');
   const { startHttpServer } = await import('./http-server.mjs');

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` by `npm test`: code written against the declarations type-checks.
-import { load, run, features, TerrariumError, ComponentError, type Component } from 'terrarium-wasm';
+import { load, run, serve, features, TerrariumError, ComponentError, type Component } from 'terrarium-wasm';
 
 async function main(): Promise<number> {
   const component: Component = await load('/components/bench.wasm', { validate: false });
@@ -37,7 +37,15 @@ async function main(): Promise<number> {
   });
   const mode: 'none' | 'jspi' | 'worker' = waiting.blocking;
   const later = await run(component, { blocking: 'auto', clocks: { monotonic: () => 0n, wall: () => ({ seconds: 0n, nanoseconds: 0 }) }, random: { bytes: (n) => new Uint8Array(n) } });
-  return sum + exitCode + later.exitCode + mode.length + wit.length + names.length + calls.length + hostKeys.length + (field?.length ?? 0) + (features.jspi ? 1 : 0);
+  const handle: (request: Request) => Promise<Response> = await serve(component, {
+    maxBody: 1 << 20,
+    maxInstances: 8,
+    blocking: 'auto',
+    wasi: { env: { MODE: 'test' } },
+    onError: (error: unknown, request: Request) => console.error(request.url, error),
+  });
+  const served: Response = await handle(new Request('https://app.test/api/hello'));
+  return served.status + sum + exitCode + later.exitCode + mode.length + wit.length + names.length + calls.length + hostKeys.length + (field?.length ?? 0) + (features.jspi ? 1 : 0);
 }
 
 void main();

@@ -6,7 +6,8 @@ import { Waiter } from '../wait.js';
 import { errorCode, fetchErrorCode, internal, ioError, ioErrorCodes } from './errors.js';
 import { Fields, TOKEN, fromLatin1, latin1 } from './fields.js';
 import { OutgoingBody, OutgoingRequest, RequestOptions, methodName, schemeName } from './requests.js';
-import { FutureIncomingResponse, FutureTrailers, IncomingBody, IncomingRequest, IncomingResponse, OutgoingResponse, ResponseOutparam } from './responses.js';
+import { FutureIncomingResponse, FutureTrailers, IncomingBody, IncomingResponse, OutgoingResponse } from './responses.js';
+import { IncomingRequest, ResponseOutparam } from './serving.js';
 
 /** Turns a duration (u64 ns) into milliseconds for setTimeout. */
 const nsToMs = (ns) => Math.max(0, Math.ceil(Number(ns) / 1e6));

@@ -7,6 +7,12 @@ import { Fields, TOKEN, latin1 } from './fields.js';
 
 const METHODS = ['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch'];
 
+/** The WIT `method` of an HTTP method's name (`'GET'` → `{ tag: 'get' }`), the inverse of `methodName`. */
+export function methodOf(name) {
+  const tag = name.toLowerCase();
+  return METHODS.includes(tag) && name === name.toUpperCase() ? { tag } : { tag: 'other', val: name };
+}
+
 export function methodName(method) {
   if (method?.tag === 'other') return String(method.val);
   if (!METHODS.includes(method?.tag)) throw new TypeError(`wasi:http: not a method: ${JSON.stringify(method)}`);
@@ -119,15 +125,16 @@ export class RequestOptions {
   }
 }
 
-/** The largest request body kept queued for fetch before check-write says 0. */
+/** The most of a body kept queued for its reader (fetch, or a Response's) before check-write says 0. */
 const BODY_QUEUE_LIMIT = 1024 * 1024;
 
 /**
- * The sink behind a request body's output stream. Streaming: writes queue up and a ReadableStream
- * (the fetch body) takes them one chunk per pull; `drained` holds once the queue is empty.
- * Buffering: writes are kept and sent whole when the body is finished.
+ * The sink behind an outgoing body's output stream (a request's, or a served response's).
+ * Streaming: writes queue up and a ReadableStream (the fetch body, or the Response's) takes them
+ * one chunk per pull; `drained` holds once the queue is empty. Buffering: writes are kept and sent
+ * whole when the body is finished.
  */
-class RequestBodySink {
+class BodySink {
   closed = false;
   waiter = null;
   #queue = [];
@@ -138,6 +145,12 @@ class RequestBodySink {
   #started = false;
   stream = null;
   #controller = null;
+  #kind;
+
+  /** @param {'request'|'response'} kind */
+  constructor(kind) {
+    this.#kind = kind;
+  }
 
   get budget() {
     return this.#started ? Math.max(0, Math.min(WRITE_BUDGET, BODY_QUEUE_LIMIT - this.#queued)) : WRITE_BUDGET;
@@ -153,12 +166,12 @@ class RequestBodySink {
     const sink = this;
     const pending = () => !sink.#started || sink.#queued === 0 || sink.closed;
     this.drained = {
-      what: 'the request body to be sent',
+      what: `the ${this.#kind} body to be sent`,
       ready: pending,
       whenReady: () => sink.#changed(),
     };
     this.writable = {
-      what: 'room in the request body',
+      what: `room in the ${this.#kind} body`,
       ready: () => sink.budget > 0 || sink.closed,
       whenReady: () => sink.#changed(),
     };
@@ -259,7 +272,7 @@ class RequestBodySink {
     if (this.closed) return;
     this.closed = true;
     this.#failed = code;
-    this.#controller?.error(new Error(`request body failed: ${code.tag}`));
+    this.#controller?.error(new Error(`${this.#kind} body failed: ${code.tag}${typeof code.val === 'string' ? `: ${code.val}` : ''}`));
     const resolve = this.#pullWaiter;
     this.#pullWaiter = null;
     resolve?.();
@@ -271,8 +284,15 @@ class RequestBodySink {
   }
 }
 
+/** Why trailers cannot go, by kind of body: neither fetch nor a Response has any. */
+const NO_TRAILERS = {
+  request: 'trailers cannot be sent: fetch has no request trailers',
+  response: 'trailers cannot be sent: a Response has no trailers',
+};
+
 export class OutgoingBody {
-  #sink = new RequestBodySink();
+  #kind;
+  #sink;
   #streamTaken = false;
   #stream = null;
   #contentLength;
@@ -280,7 +300,10 @@ export class OutgoingBody {
   onFinish = null;
   #done = false;
 
-  constructor(headers) {
+  /** @param {'request'|'response'} [kind] whose body it is: a request's (the default) or a served response's */
+  constructor(headers, kind = 'request') {
+    this.#kind = kind;
+    this.#sink = new BodySink(kind);
     const declared = headers.find(([n]) => n === 'content-length');
     this.#contentLength = declared === undefined ? null : Number(latin1(declared[1]));
   }
@@ -304,9 +327,9 @@ export class OutgoingBody {
     body.#done = true;
     let failure = null;
     if (trailers !== undefined && trailers !== null) {
-      failure = internal('trailers cannot be sent: fetch has no request trailers');
+      failure = internal(NO_TRAILERS[body.#kind]);
     } else if (body.#contentLength !== null && body.#contentLength !== body.#sink.total) {
-      failure = errorCode('HTTP-request-body-size', BigInt(body.#sink.total));
+      failure = errorCode(`HTTP-${body.#kind}-body-size`, BigInt(body.#sink.total));
     }
     if (failure !== null) {
       body.#sink.fail(failure);
@@ -318,11 +341,15 @@ export class OutgoingBody {
   }
 
   [dispose]() {
-    if (this.#done) return;
-    this.#done = true;
-    const failure = internal('the request body was dropped without outgoing-body.finish');
-    this.#sink.fail(failure);
-    this.onFinish?.(failure);
+    OutgoingBody.fail(this, internal(`the ${this.#kind} body was dropped without outgoing-body.finish`));
+  }
+
+  /** Host-only: ends a body neither finished nor dropped, failing it with the error code `failure`. */
+  static fail(body, failure) {
+    if (body.#done) return;
+    body.#done = true;
+    body.#sink.fail(failure);
+    body.onFinish?.(failure);
   }
 
   /** Host-only: whether finish (or a drop) happened. */

@@ -1,8 +1,8 @@
-// wasi:http responses, incoming and outgoing, their bodies and trailers.
+// wasi:http responses, incoming and outgoing, their bodies and trailers (serving.js has the
+// serving side: incoming-request and response-outparam).
 
 import { GuestTrap } from '../../../js/errors.js';
 import { InputStream, Pollable, dispose } from '../io.js';
-import { internal } from './errors.js';
 import { Fields } from './fields.js';
 import { OutgoingBody } from './requests.js';
 
@@ -52,21 +52,19 @@ export class FutureIncomingResponse {
   }
 }
 
-export class IncomingResponse {
-  #status;
+/**
+ * What an incoming-request and an incoming-response share: immutable headers and a body taken
+ * once (`consume`), the download given up when dropped before that.
+ */
+export class IncomingMessage {
   #headers;
   #body;
   #consumed = false;
 
-  /** Host-only. */
-  constructor(status, headers, body) {
-    this.#status = status;
+  /** Host-only: `headers` as fields entries, `body` an IncomingBody. */
+  constructor(headers, body) {
     this.#headers = headers;
     this.#body = body;
-  }
-
-  status() {
-    return this.#status;
   }
 
   headers() {
@@ -81,6 +79,20 @@ export class IncomingResponse {
 
   [dispose]() {
     if (!this.#consumed) this.#body.cancel();
+  }
+}
+
+export class IncomingResponse extends IncomingMessage {
+  #status;
+
+  /** Host-only. */
+  constructor(status, headers, body) {
+    super(headers, body);
+    this.#status = status;
+  }
+
+  status() {
+    return this.#status;
   }
 }
 
@@ -146,41 +158,10 @@ export class FutureTrailers {
   }
 }
 
-/** Server-side resources: a page never receives requests, so these exist only to link. */
-export class IncomingRequest {
-  method() {
-    return { tag: 'get' };
-  }
-  pathWithQuery() {
-    return undefined;
-  }
-  scheme() {
-    return undefined;
-  }
-  authority() {
-    return undefined;
-  }
-  headers() {
-    return Fields.of([], true);
-  }
-  consume() {
-    throw undefined;
-  }
-}
-
-export class ResponseOutparam {
-  sendInformational() {
-    throw internal('a page does not serve HTTP');
-  }
-  static set() {
-    throw new GuestTrap('wasi:http: response-outparam.set: a page does not serve HTTP');
-  }
-}
-
 export class OutgoingResponse {
   #status = 200;
   #headers;
-  #bodyTaken = false;
+  #body = null;
 
   constructor(headers) {
     this.#headers = Fields.entriesOf(headers);
@@ -196,8 +177,13 @@ export class OutgoingResponse {
     return Fields.of(this.#headers, true);
   }
   body() {
-    if (this.#bodyTaken) throw undefined;
-    this.#bodyTaken = true;
-    return new OutgoingBody(this.#headers);
+    if (this.#body !== null) throw undefined;
+    this.#body = new OutgoingBody(this.#headers, 'response');
+    return this.#body;
+  }
+
+  /** Host-only: what a served response answers with (its body null when the guest never took it). */
+  static parts(response) {
+    return { status: response.#status, headers: response.#headers, body: response.#body };
   }
 }

@@ -1,0 +1,144 @@
+// `terrarium serve`: the http-handler guest behind Node's HTTP server, on a port the test picks:
+// concurrent requests, bodies streamed both ways, a large body, the --max-body limit, a trap's 500
+// and the requests after it, and a component that is not a handler.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { componentsDir } from './support.mjs';
+
+const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
+const MAX_BODY = 32 * 1024 * 1024;
+
+let server;
+let base;
+let output = '';
+
+/** A port nothing listens on now: bound by the system, then released. */
+async function freePort() {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+before(async () => {
+  const port = await freePort();
+  server = spawn(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', String(port), '--max-body', String(MAX_BODY)]);
+  server.stderr.on('data', (d) => (output += d));
+  const line = await new Promise((resolve, reject) => {
+    let text = '';
+    server.stdout.on('data', (d) => {
+      text += d;
+      const match = /^serving (\S+)$/m.exec(text);
+      if (match) resolve(match[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`terrarium serve exited with ${code}: ${output}`)));
+  });
+  assert.equal(line, `http://127.0.0.1:${port}/`);
+  base = line;
+});
+
+after(() => server.kill());
+
+/** A request with node:http, so the test decides when each body chunk goes: `{ req, response }`. */
+function open(path, { method = 'POST', headers = {} } = {}) {
+  const req = http.request(new URL(path, base), { method, headers });
+  const response = new Promise((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  return { req, response };
+}
+
+test('concurrent requests: 50 at once, each answered with its own echo', async () => {
+  const responses = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      fetch(new URL(`echo?n=${i}`, base), { method: 'POST', body: `body ${i}`, headers: { 'x-test': `t${i}` } }),
+    ),
+  );
+  const answers = await Promise.all(responses.map(async (r) => [r.status, r.headers.get('x-path'), r.headers.get('x-test'), await r.text()]));
+  assert.deepEqual(answers, Array.from({ length: 50 }, (_, i) => [200, `/echo?n=${i}`, `t${i}`, `BODY ${i}`]));
+});
+
+test('the guest sees the method, the authority the client asked for and the path', async () => {
+  const r = await fetch(new URL('api/echo?a=b', base), { method: 'PATCH', body: 'x' });
+  assert.equal(r.headers.get('x-method'), 'PATCH');
+  assert.equal(r.headers.get('x-authority'), new URL(base).host);
+  assert.equal(r.headers.get('x-scheme'), 'http');
+  assert.equal(await r.text(), 'X');
+});
+
+test('bodies stream both ways: each chunk written comes back upper-cased before the next is sent', async () => {
+  const { req, response } = open('echo', { headers: { 'transfer-encoding': 'chunked' } });
+  req.write('one ');
+  const res = await response;
+  assert.equal(res.statusCode, 200);
+  for (const word of ['one ', 'two ', 'three']) {
+    if (word !== 'one ') req.write(word);
+    const [chunk] = await once(res, 'data');
+    assert.equal(chunk.toString(), word.toUpperCase());
+  }
+  req.end();
+  await once(res, 'end');
+});
+
+test('a large body (24 MiB, streamed) comes back whole, upper-cased', async () => {
+  const size = 24 * 1024 * 1024;
+  const piece = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz');
+  const { req, response } = open('echo', { headers: { 'content-length': String(size) } });
+  (async () => {
+    for (let sent = 0; sent < size; sent += piece.length) if (!req.write(piece)) await once(req, 'drain');
+    req.end();
+  })();
+  const res = await response;
+  let received = 0;
+  let wrong = 0;
+  for await (const chunk of res) {
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] !== 65 + ((received + i) % piece.length) % 26) wrong++;
+    received += chunk.length;
+  }
+  assert.equal(received, size);
+  assert.equal(wrong, 0);
+});
+
+test('HEAD: the head the guest answers with, and no body', async () => {
+  const r = await fetch(new URL('echo?h=1', base), { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-method'), 'HEAD');
+  assert.equal(await r.text(), '');
+});
+
+test('--max-body: a request body over it gets a 413', async () => {
+  const r = await fetch(new URL('echo', base), { method: 'POST', body: new Uint8Array(MAX_BODY + 1) });
+  assert.equal(r.status, 413);
+  assert.equal(await r.text(), `the request body is over the limit of ${MAX_BODY} bytes\n`);
+});
+
+test('a trap gives a 500 and the server goes on', async () => {
+  const trapped = await fetch(new URL('trap', base));
+  assert.equal(trapped.status, 500);
+  assert.equal(await trapped.text(), 'the handler trapped\n');
+  const late = await fetch(new URL('trap-late', base));
+  assert.equal(late.status, 200);
+  await assert.rejects(late.text(), /terminated/);
+  const next = await fetch(new URL('hello?name=again', base));
+  assert.equal(await next.text(), 'hello, again!');
+  assert.match(output, /the handler trapped on purpose/);
+  assert.match(output, /terrarium serve: GET http:\/\/127\.0\.0\.1:\d+\/trap: trap in `wasi:http\/incoming-handler#handle`: unreachable/);
+});
+
+test('a component that is not an HTTP handler: the CLI says so and exits non-zero', () => {
+  const r = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}hello.wasm`, '--port', '0'], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^terrarium: link: not an HTTP handler: the component does not export `wasi:http\/incoming-handler@0\.2\.x`/);
+  const usage = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', 'eighty'], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--port eighty: not an option it takes/);
+});
