@@ -25,17 +25,8 @@ const NOT_WIT = {
   'handle-table': "cannot decode the component's WIT: component export `r1` was not a function or instance",
 };
 
-/** Components load() still refuses: component-model async is planned but does not run yet. */
-const REFUSED = {
-  'async-calls': /\(component-model async\) is not supported yet$/,
-};
-
 for (const name of names) {
   test(`${name}: wit() and types()`, async () => {
-    if (name in REFUSED) {
-      await assert.rejects(load(await guestBytes(name)), (e) => e.kind === 'unsupported' && REFUSED[name].test(e.message));
-      return;
-    }
     const component = await load(await guestBytes(name));
     if (name in NOT_WIT) {
       await assert.rejects(component.wit(), { name: 'TerrariumError', message: NOT_WIT[name] });
