@@ -91,6 +91,8 @@ export async function instantiatePlan(
 
   // 2. Resources: their types and handle tables (resources.js), for plans that have any.
   const funcs = [];
+  /** A core function an option names (realloc, post-return, callback), or null when it names none. */
+  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
   if (plan.resources.length > 0 && planResources === null) {
     throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
   }
@@ -132,7 +134,7 @@ export async function instantiatePlan(
       cx = new AbiContext({
         types: plan.types,
         mem: options.memory === null ? null : viewOf(options.memory),
-        realloc: options.realloc === null ? null : entry(funcs, options.realloc, 'func'),
+        realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
         calls,
@@ -183,7 +185,7 @@ export async function instantiatePlan(
       cx: contextFor(options),
       sig: step.sig,
       core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
-      postReturn: options.postReturn === null ? null : entry(funcs, options.postReturn, 'func'),
+      postReturn: optionalFunc(options.postReturn),
       state: stateOf(options.componentInstance),
       calls,
       context,
@@ -299,15 +301,15 @@ export async function instantiatePlan(
       const core = entry(funcs, exp.coreFunc, 'func');
       if (exp.sig.async || exp.options.async) {
         const { sig, options } = exp;
-        const callback = options.callback === null ? null : entry(funcs, options.callback, 'func');
-        const postReturn = options.postReturn === null ? null : entry(funcs, options.postReturn, 'func');
+        const callback = optionalFunc(options.callback);
+        const postReturn = optionalFunc(options.postReturn);
         return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
       }
       const o = {
         cx: contextFor(exp.options),
         sig: exp.sig,
         core: syncCore(core, exp.sig, exp.options, context),
-        postReturn: exp.options.postReturn === null ? null : entry(funcs, exp.options.postReturn, 'func'),
+        postReturn: optionalFunc(exp.options.postReturn),
         state: stateOf(exp.options.componentInstance),
         calls,
         context,

@@ -41,16 +41,26 @@ export function* asyncItems(plan) {
   }
 }
 
-/** Whether the plan uses component-model async at all. */
-export function usesAsync(plan) {
-  return !asyncItems(plan).next().done;
+/** Per plan, read once: whether it uses async at all, and what of it needs JSPI (null: nothing). */
+const profiles = new WeakMap();
+function profileOf(plan) {
+  let profile = profiles.get(plan);
+  if (profile === undefined) {
+    profile = { uses: false, jspi: null };
+    for (const item of asyncItems(plan)) {
+      profile.uses = true;
+      if (item.jspi && profile.jspi === null) profile.jspi = item.what;
+    }
+    profiles.set(plan, profile);
+  }
+  return profile;
 }
 
+/** Whether the plan uses component-model async at all. */
+export const usesAsync = (plan) => profileOf(plan).uses;
+
 /** What of the plan runs only under JSPI, as a message names it; null for nothing. */
-export function needsJspi(plan) {
-  for (const item of asyncItems(plan)) if (item.jspi) return item.what;
-  return null;
-}
+export const needsJspi = (plan) => profileOf(plan).jspi;
 
 /**
  * @param {import('../../plan.js').Plan} plan
