@@ -9,7 +9,7 @@ import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
-import { planAsync } from './runtime/async/index.js';
+import * as asyncRuntime from './runtime/async/index.js';
 import { describeExports, describeImports, jsNamesOf } from './describe.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
@@ -108,6 +108,6 @@ export class Component {
       ? (await import('../polyfill-wasi/js/http.js')).createHttp
       : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async: planAsync });
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async: asyncRuntime });
   }
 }

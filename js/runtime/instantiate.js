@@ -15,7 +15,6 @@ import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
-import { usesAsync, needsJspi } from './async/detect.js';
 
 /** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
 const PLAN_FORMAT = 3;
@@ -26,20 +25,20 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js').planAsync|null}} [options]
+ *   async?: typeof import('./async/index.js')|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
- *   knows its plan has none need not load it). `async`: async/index.js's `planAsync`, needed by a
- *   plan that uses component-model async (likewise).
+ *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
+ *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: planAsync = null } = {},
+  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -145,16 +144,12 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const isAsync = usesAsync(plan);
-  if (isAsync && planAsync === null) {
-    throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`planAsync`)');
-  }
-  const stackful = jspi ? null : needsJspi(plan);
+  const stackful = jspi ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
-  const asyncRt = isAsync
-    ? planAsync({
+  const asyncRt = asyncRuntime?.usesAsync(plan)
+    ? asyncRuntime.planAsync({
         name,
         stateOf,
         calls,
@@ -166,6 +161,11 @@ export async function instantiatePlan(
         promising: promisingOf,
       })
     : null;
+  /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
+  const needAsync = () => {
+    if (asyncRt === null) throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`async`)');
+    return asyncRt;
+  };
   if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
   /** A sync lift's core function, as a task of its instance when the plan uses async. */
   const syncCore = (core, sig, options, context) =>
@@ -255,7 +255,7 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          funcs.push(asyncRt.lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
+          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
           break;
         }
         const waits = jspi && mayWait(step.callee.import, step.callee.name);
@@ -282,7 +282,7 @@ export async function instantiatePlan(
         break;
       }
       case 'builtin': {
-        const f = asyncRt.builtin(step);
+        const f = needAsync().builtin(step);
         if (f === null) throw new TerrariumError('unsupported', `step ${stepIndex}: the built-in \`${step.name}\` (component-model async) is not supported yet`);
         funcs.push(f);
         break;
@@ -303,7 +303,7 @@ export async function instantiatePlan(
         const { sig, options } = exp;
         const callback = optionalFunc(options.callback);
         const postReturn = optionalFunc(options.postReturn);
-        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
+        return needAsync().liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
       }
       const o = {
         cx: contextFor(exp.options),
