@@ -26,6 +26,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ROOT, startBenchServer } from './server.mjs';
+import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
@@ -283,6 +284,12 @@ if (llamaSkipped) {
   }
 }
 
+// ---- 2c. serving HTTP in Node ----------------------------------------------------------------
+
+log('HTTP handler: terrarium serve vs jco serve (bench/serve.mjs)');
+const served = await measureServe();
+for (const [side, r] of Object.entries(served)) if ('error' in r) fail(`serve-${side}`, r.error);
+
 // ---- 3. the browser -------------------------------------------------------------------------
 
 let chromium;
@@ -530,6 +537,12 @@ if (llamaSkipped) {
   console.log(`8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; its greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
+const rps = (side) => served[side]?.requestsPerSecond;
+console.log(`HTTP handler (dist/components/http-handler.wasm, GET /hello), Node ${process.version}, requests/s:`);
+console.log(`  terrarium serve, an instance per request       ${fmt(rps('terrarium'), 'req/s')}`);
+console.log(`  jco serve --isolate-requests instance          ${fmt(rps('jco-isolated'), 'req/s')}   (T / jco ${fmtRatio(ratio(rps('terrarium'), rps('jco-isolated')))})`);
+console.log(`  jco serve, one instance for every request      ${fmt(rps('jco'), 'req/s')}`);
+console.log('');
 for (const note of [
   'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',
   '  (raw core: fetch + compile + instantiate of the guest\'s main core module, glue already in the page).',
@@ -552,6 +565,7 @@ const json = {
   config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS, llamaRuns: LLAMA_RUNS },
   rows,
   llama: { model: 'stories260K', tokens: 256, skipped: llamaSkipped, rows: llamaRows },
+  serve: served,
   ratios,
   target,
   sizes,
@@ -567,6 +581,7 @@ const failedMain = [...failures.keys()].filter((side) => !SETUP_STEPS.has(side))
 if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
+    'serve-terrarium': 'terrarium serve', 'serve-jco': 'jco serve', 'serve-jco-isolated': 'jco serve --isolate-requests instance',
     ...Object.fromEntries(LLAMA_WEIGHTS.flatMap((weights) => [[`llama-native-${weights}`, `Llama natively (cargo, ${weights})`],
       ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${kernel}-${weights}`, `Llama in Chromium (${file}, ${weights})`])])) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
