@@ -29,6 +29,7 @@ import { ROOT, startBenchServer } from './server.mjs';
 import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
+const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -113,6 +114,8 @@ try {
   for (const file of ['bench.js', 'bench.core.wasm']) {
     if (!fs.existsSync(path.join(JCO_OUT, file))) throw new Error(`jco emitted no ${file}`);
   }
+  // The resource row's guest, served at /jco/resource/.
+  await promisify(execFile)(process.execPath, [...args.slice(0, 2), RESOURCE_COMPONENT, '-o', path.join(JCO_OUT, 'resource'), ...args.slice(5)], { cwd: ROOT });
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
@@ -398,7 +401,14 @@ try {
       results.calls[side] = await step(side, 'calls', (page) => page.evaluate((s) => window.bench.calls(s), side));
       const c = results.calls[side];
       log(`calls ${side}: noop ${c.noop.value.toFixed(1)} ns, add ${c.add.value.toFixed(1)} ns, callHost ${c.callHost.value.toFixed(1)} ns, ` +
-        `echoString(1 MiB) ${c.echoString.value.toFixed(2)} ms, sumBytes(16 MiB) ${c.sumBytes.value.toFixed(2)} ms`);
+        `echoString(1 MiB) ${c.echoString.value.toFixed(2)} ms, sumBytes(16 MiB) ${c.sumBytes.value.toFixed(2)} ms, ` +
+        `sumFloats(4 Mi) ${c.sumFloats.value.toFixed(2)} ms, stringLength(1 MiB) ${c.stringIn.value.toFixed(2)} ms`);
+      c.resource = await step(side, 'resource', (page) => page.evaluate((s) => window.bench.resource(s), side));
+      log(`resource ${side}: new + add + drop ${c.resource.value.toFixed(0)} ns`);
+      if (side !== 'jco') {
+        c.jspiAdd = await step(side, 'jspi', (page) => page.evaluate((s) => window.bench.jspiAdd(s), side));
+        log(`JSPI ${side}: await add() ${c.jspiAdd.value.toFixed(0)} ns`);
+      }
     } catch (error) {
       fail(side, error);
     }
@@ -451,6 +461,10 @@ const rows = [
   { metric: "callHost('x') -> host log (no-op)", unit: 'ns/call', terrarium: call('terrarium', 'callHost'), jco: call('jco', 'callHost'), raw: call('raw', 'callHost') },
   { metric: 'echoString, 1 MiB round trip', unit: 'ms', terrarium: call('terrarium', 'echoString'), jco: call('jco', 'echoString'), raw: call('raw', 'echoString') },
   { metric: 'sumBytes, 16 MiB list<u8>', unit: 'ms', terrarium: call('terrarium', 'sumBytes'), jco: call('jco', 'sumBytes'), raw: call('raw', 'sumBytes') },
+  { metric: 'sumFloats, 4 Mi list<f32> into the guest', unit: 'ms', terrarium: call('terrarium', 'sumFloats'), jco: call('jco', 'sumFloats'), raw: call('raw', 'sumFloats') },
+  { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
+  { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
+  { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
