@@ -43,13 +43,15 @@ test('lists imports and exports', async () => {
       jsName: 'api',
       kind: 'instance',
       versionless: 'example:bench/api',
-      functions: ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'],
+      functions: ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes', 'sum-floats', 'string-length'],
       members: [
         { name: 'noop', jsName: 'noop', kind: 'func' },
         { name: 'add', jsName: 'add', kind: 'func' },
         { name: 'call-host', jsName: 'callHost', kind: 'func' },
         { name: 'echo-string', jsName: 'echoString', kind: 'func' },
         { name: 'sum-bytes', jsName: 'sumBytes', kind: 'func' },
+        { name: 'sum-floats', jsName: 'sumFloats', kind: 'func' },
+        { name: 'string-length', jsName: 'stringLength', kind: 'func' },
       ],
     },
   ]);

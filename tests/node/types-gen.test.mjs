@@ -55,6 +55,8 @@ test('bench: the exported interface, Exports under both names, the jco-style con
     'callHost(msg: string): void;',
     'echoString(s: string): string;',
     'sumBytes(data: Uint8Array): bigint;',
+    'sumFloats(data: Float32Array): number;',
+    'stringLength(s: string): number;',
   ]);
   includesLines(d, ['  /** `add: func(a: u32, b: u32) -> u32` */', '  /** `sum-bytes: func(data: list<u8>) -> u64` */']);
   assert.deepEqual(block(d, 'export interface Exports {'), ['api: Api;', "'example:bench/api@0.1.0': Api;"]);
@@ -321,6 +323,8 @@ test('async bench: every export returns a promise; under a worker a host functio
     'callHost(msg: string): Promise<void>;',
     'echoString(s: string): Promise<string>;',
     'sumBytes(data: Uint8Array): Promise<bigint>;',
+    'sumFloats(data: Float32Array): Promise<number>;',
+    'stringLength(s: string): Promise<number>;',
   ]);
   assert.deepEqual(block(d, 'export interface Exports {'), ['api: Api;', "'example:bench/api@0.1.0': Api;"]);
   includesLines(d, ['export declare const api: Api;']);
