@@ -58,15 +58,27 @@ export function channelValues(sched, inst, types, t) {
   };
 }
 
-/** The guest's stream `shared`, read by the host as a JS `ReadableStream`. */
+/**
+ * The guest's stream `shared`, read by the host as a JS `ReadableStream`. Until it ends, JS may read
+ * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`).
+ */
 function toReadableStream(sched, shared, bytes) {
   const capacity = bytes ? BYTES_PER_READ : VALUES_PER_READ;
+  let held = true;
+  sched.outside++;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    sched.outside--;
+    sched.wake();
+  };
   return new ReadableStream(
     {
       pull(controller) {
         return new Promise((resolve) => {
           const buffer = new HostBuffer([], capacity);
           const fail = (cause) => {
+            release();
             controller.error(cause);
             resolve();
           };
@@ -76,7 +88,10 @@ function toReadableStream(sched, shared, bytes) {
               if (bytes) controller.enqueue(chunk);
               else for (const v of chunk) controller.enqueue(v);
             }
-            if (result === DROPPED) controller.close();
+            if (result === DROPPED) {
+              release();
+              controller.close();
+            }
             resolve();
           };
           // The instance dying while this read waits errors the stream.
@@ -88,6 +103,7 @@ function toReadableStream(sched, shared, bytes) {
         });
       },
       cancel() {
+        release();
         shared.drop();
       },
     },
@@ -95,13 +111,23 @@ function toReadableStream(sched, shared, bytes) {
   );
 }
 
-/** The guest's future `shared`, read by the host at once: a Promise of its value. */
+/**
+ * The guest's future `shared`, read by the host at once: a Promise of its value. While the read
+ * waits, a guest task waiting for its write to be taken is no deadlock (`sched.outside`).
+ */
 function toPromise(sched, shared) {
   const p = new Promise((resolve, reject) => {
     const buffer = new HostBuffer([], 1);
-    sched.pending.add(reject);
+    const fail = (cause) => {
+      sched.outside--;
+      reject(cause);
+    };
+    sched.pending.add(fail);
+    sched.outside++;
     shared.read(null, buffer, (result) => {
-      sched.pending.delete(reject);
+      sched.pending.delete(fail);
+      sched.outside--;
+      sched.wake();
       if (result === COMPLETED) resolve(buffer.chunks[0][0]);
       else reject(new TerrariumError('trap', 'the future was dropped without a value'));
     });
