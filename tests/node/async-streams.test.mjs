@@ -154,3 +154,20 @@ test('JS misuse is a TypeError naming the function and argument; the instance st
   assert.deepEqual(await api.sumPoints([{ x: 1, y: 2 }, { x: 'no' }, { x: 5, y: 5 }]), { x: 1, y: 2 });
   assert.equal(await api.doubleFuture(4), 8, 'still usable');
 });
+
+test('types() writes ReadableStream<T> and Promise<T>, wider where JS passes them; wit() prints stream<T> and future<T>', async () => {
+  const types = (await component.types({ name: 'async-streams.wasm' })).split('\n');
+  for (const line of [
+    '  upper(input: ReadableStream<number | Uint8Array> | AsyncIterable<number | Uint8Array> | Iterable<number | Uint8Array>): Promise<ReadableStream<Uint8Array>>;',
+    '  greetLater(name: string): Promise<string>;',
+    '  doubleFuture(v: number | PromiseLike<number>): Promise<number>;',
+    '  words(n: number): Promise<ReadableStream<string>>;',
+    '  /** `sum-points: async func(points: stream<point>) -> point` */',
+  ]) {
+    assert.ok(types.includes(line), line);
+  }
+  const wit = await component.wit();
+  assert.match(wit, /upper: async func\(input: stream<u8>\) -> stream<u8>;/);
+  assert.match(wit, /greet-later: async func\(name: string\) -> future<string>;/);
+  assert.match(wit, /double-future: async func\(v: future<u32>\) -> u32;/);
+});
