@@ -143,7 +143,7 @@ for (const blocking of ['none', 'jspi']) {
     const result = await page.evaluate(async (blocking) => {
       const component = await window.terrarium.load('/components/async-streams.wasm');
       const reported = [];
-      const { exports } = await component.instantiate({ 'example:async-streams/host': { written: (n) => reported.push(Number(n)) } }, { blocking });
+      const { exports } = await component.instantiate({ 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: (n) => [n] } }, { blocking });
       const { api } = exports;
       const tick = () => new Promise((r) => setTimeout(r, 0));
       const source = new ReadableStream({

@@ -10,11 +10,14 @@ import { guestBytes } from './support.mjs';
 
 const component = await load(await guestBytes('async-streams'));
 
-/** An instance; `written` holds what the guest's `count-until-dropped` reported, once it did. */
-async function instance() {
+/**
+ * An instance; `reported` holds what the guest's `count-until-dropped` reported, once it did;
+ * the host's `numbers(n)` answers with `numbers(n)` from `hostNumbers`.
+ */
+async function instance(hostNumbers = (n) => Array.from({ length: n }, (_, i) => i)) {
   const reported = [];
   const { exports } = await component.instantiate({
-    'example:async-streams/host': { written: (n) => reported.push(n) },
+    'example:async-streams/host': { written: (n) => reported.push(n), numbers: hostNumbers },
   });
   return { api: exports.api, reported };
 }
@@ -144,6 +147,29 @@ test('future<string> out is a Promise; future<u32> in is a plain value, a Promis
   assert.equal(done, false, 'the guest waits for the value');
   later.resolve(100);
   assert.equal(await p, 200);
+});
+
+test('a host function returns a stream<u32> to the guest: an array or an async generator', async () => {
+  const { api } = await instance();
+  assert.equal(await api.sumHostNumbers(101), 5050n);
+  async function* slowly(n) {
+    for (let i = 1; i <= n; i++) {
+      await tick();
+      yield i;
+    }
+  }
+  const other = await instance(slowly);
+  assert.equal(await other.api.sumHostNumbers(10), 55n);
+});
+
+test('own resources move through a stream: out of the guest to JS objects, and back in', async () => {
+  const { api } = await instance();
+  const counters = await collect(await api.counters(4));
+  assert.ok(counters.every((c) => c instanceof api.Counter), 'instances of the exported class');
+  assert.deepEqual(counters.map((c) => c.value()), [1, 2, 3, 4]);
+  assert.equal(await api.total(counters), 10, 'handed back, each moved into the guest');
+  assert.throws(() => counters[0].value(), 'moved: JS no longer holds them');
+  assert.equal(await api.total([new api.Counter(7), new api.Counter(8)]), 15);
 });
 
 test('JS misuse is a TypeError naming the function and argument; the instance stays usable', async () => {

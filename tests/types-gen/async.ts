@@ -108,7 +108,9 @@ export async function typesGuest() {
 /** `stream<T>` and `future<T>` (declarations of `terrarium types`, sync form): what JS passes and receives. */
 export async function streamsGuest() {
   const component = await load('dist/components/async-streams.wasm');
-  const instance = await component.instantiate<S.Exports>({ 'example:async-streams/host': { written: () => {} } });
+  // A host function may answer a `stream<u32>` with an array.
+  const host: S.Host = { written: () => {}, numbers: (n) => [n] };
+  const instance = await component.instantiate<S.Exports>({ 'example:async-streams/host': host });
   const { api } = instance.exports;
   const upper: ReadableStream<Uint8Array> = await api.upper([new TextEncoder().encode('ab'), 99]);
   let text = '';

@@ -1,17 +1,33 @@
 //! Streams and futures of the component model, as wit-bindgen's Rust async support emits them:
 //! `stream<u8>` in and out (transformed as it flows), `future<string>` out, `future<u32>` in, and
-//! streams of strings and of records. Each returned stream or future is written by a task spawned
-//! before the export returns, so the caller reads it while the guest writes.
+//! streams of strings, records, own resources (`counter`) and a host's `stream<u32>`. Each returned
+//! stream or future is written by a task spawned before the export returns, so the caller reads it
+//! while the guest writes.
 
 wit_bindgen::generate!({ path: "wit", world: "async-streams" });
 
 use example::async_streams::host;
-use exports::example::async_streams::api::{Guest, Point};
+use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point};
 use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 
 struct AsyncStreams;
 
+/// A counter's value.
+struct CounterImpl(u32);
+
+impl GuestCounter for CounterImpl {
+    fn new(start: u32) -> Self {
+        CounterImpl(start)
+    }
+
+    fn value(&self) -> u32 {
+        self.0
+    }
+}
+
 impl Guest for AsyncStreams {
+    type Counter = CounterImpl;
+
     async fn upper(mut input: StreamReader<u8>) -> StreamReader<u8> {
         let (mut tx, rx) = wit_stream::new::<u8>();
         wit_bindgen::spawn_local(async move {
@@ -93,6 +109,35 @@ impl Guest for AsyncStreams {
                 return n;
             }
         }
+    }
+
+    async fn sum_host_numbers(n: u32) -> u64 {
+        let mut numbers = host::numbers(n);
+        let mut sum = 0u64;
+        while let Some(v) = numbers.next().await {
+            sum += u64::from(v);
+        }
+        sum
+    }
+
+    async fn counters(n: u32) -> StreamReader<Counter> {
+        let (mut tx, rx) = wit_stream::new::<Counter>();
+        wit_bindgen::spawn_local(async move {
+            for i in 1..=n {
+                if tx.write_one(Counter::new(CounterImpl(i))).await.is_some() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+
+    async fn total(mut cs: StreamReader<Counter>) -> u32 {
+        let mut sum = 0;
+        while let Some(c) = cs.next().await {
+            sum += c.get::<CounterImpl>().0;
+        }
+        sum
     }
 }
 
