@@ -32,7 +32,7 @@ impl Guest for AsyncStreams {
         let (mut tx, rx) = wit_stream::new::<u8>();
         wit_bindgen::spawn_local(async move {
             loop {
-                let (result, mut chunk) = input.read(Vec::with_capacity(4096)).await;
+                let (result, mut chunk) = input.read(Vec::with_capacity(65536)).await;
                 if let StreamResult::Dropped = result {
                     if chunk.is_empty() {
                         break;
