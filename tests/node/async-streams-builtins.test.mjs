@@ -280,7 +280,7 @@ const traps = {
     const [r, w] = ends(g.strNew());
     g.strRead(r, 2);
     g.strWrite(w);
-  }, /a component instance may copy to itself through a stream only numbers/],
+  }, /a component instance may copy to itself through a stream or future only numbers/],
   'a buffer out of bounds': [(g) => {
     const [r] = ends(g.sNew());
     g.sRead(r, 65530, 100);

@@ -9,13 +9,7 @@ import { InvalidValue } from '../../abi/invalid.js';
 import { TYPED_ARRAYS } from '../../abi/scalars.js';
 
 /** The spec's `Buffer.MAX_LENGTH`: a count must fit in the 28 bits above a copy result's code. */
-export const MAX_LENGTH = 2 ** 28 - 1;
-
-/** Values of element type `t` (null: none), as buffers pass them on. */
-export function emptyValues(types, t, n) {
-  const Typed = t === null ? undefined : TYPED_ARRAYS[types[t].kind];
-  return Typed ? new Typed(n) : new Array(n).fill(undefined);
-}
+const MAX_LENGTH = 2 ** 28 - 1;
 
 /**
  * `length` elements of type `t` at `ptr` in the memory of `cx` (the copy's options). Traps, as the

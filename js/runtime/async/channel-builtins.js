@@ -44,6 +44,12 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
   const kind = isStream ? 'stream' : 'future';
   const element = types[step.type].element;
   const wake = () => sched.wake();
+  /** The readable or the writable end of this built-in's kind: its class, how messages name it, its event code. */
+  const side = (reading) => ({
+    EndT: isStream ? (reading ? ReadableStreamEnd : WritableStreamEnd) : reading ? ReadableFutureEnd : WritableFutureEnd,
+    what: `a ${reading ? 'readable' : 'writable'} ${kind} end`,
+    code: isStream ? (reading ? EVENT_STREAM_READ : EVENT_STREAM_WRITE) : reading ? EVENT_FUTURE_READ : EVENT_FUTURE_WRITE,
+  });
   /** The end at `i`, which must be an `EndT` of this built-in's type. */
   const endAt = (i, EndT, what, remove = false) => {
     const e = remove ? inst.table.remove(i, what) : inst.table.get(i, what);
@@ -84,10 +90,7 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
     }
     case 'read':
     case 'write': {
-      const reading = name.endsWith('.read');
-      const what = `a ${reading ? 'readable' : 'writable'} ${kind} end`;
-      const EndT = isStream ? (reading ? ReadableStreamEnd : WritableStreamEnd) : reading ? ReadableFutureEnd : WritableFutureEnd;
-      const code = isStream ? (reading ? EVENT_STREAM_READ : EVENT_STREAM_WRITE) : reading ? EVENT_FUTURE_READ : EVENT_FUTURE_WRITE;
+      const { EndT, what, code } = side(name.endsWith('.read'));
       const isAsync = step.options.async;
       const cx = contextFor(step.options);
       return (i, ptr, n) => {
@@ -122,9 +125,7 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
     }
     case 'cancel-read':
     case 'cancel-write': {
-      const reading = name.endsWith('-read');
-      const what = `a ${reading ? 'readable' : 'writable'} ${kind} end`;
-      const EndT = isStream ? (reading ? ReadableStreamEnd : WritableStreamEnd) : reading ? ReadableFutureEnd : WritableFutureEnd;
+      const { EndT, what } = side(name.endsWith('-read'));
       const isAsync = step.async;
       return (i) => {
         const task = caller();
@@ -141,9 +142,7 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
     }
     case 'drop-readable':
     case 'drop-writable': {
-      const reading = name.endsWith('-readable');
-      const what = `a ${reading ? 'readable' : 'writable'} ${kind} end`;
-      const EndT = isStream ? (reading ? ReadableStreamEnd : WritableStreamEnd) : reading ? ReadableFutureEnd : WritableFutureEnd;
+      const { EndT, what } = side(name.endsWith('-readable'));
       return (i) => {
         caller();
         endAt(i, EndT, what, true).drop(`${kind} end ${i}`);

@@ -35,11 +35,15 @@ export const EVENT_FUTURE_WRITE = 5;
  * @param {import('../../plan.js').Type[]} types
  */
 function noneOrNumber(types, t) {
-  return t === null || (TYPED_ARRAYS[types[t].kind] !== undefined);
+  return t === null || TYPED_ARRAYS[types[t].kind] !== undefined;
 }
 
-/** The spec's `SharedStreamImpl`. `inst` is the component instance of a guest end; null for the host. */
-export class SharedStream {
+/**
+ * The spec's `SharedBase`, with what `SharedStreamImpl` and `SharedFutureImpl` both keep: the copy
+ * waiting for its other side, if any. `inst` is the component instance of a guest end; null for
+ * the host. A future's copies have no `onCopy`.
+ */
+class SharedBase {
   /**
    * @param {import('../../plan.js').Type[]} types
    * @param {number|null} t the element type
@@ -78,6 +82,16 @@ export class SharedStream {
     if (this.pendingBuffer !== null) this.resetAndNotifyPending(DROPPED);
   }
 
+  /** The spec's temporary rule, where a copy meets the pending one. */
+  checkSelfCopy(inst) {
+    if (inst !== null && inst === this.pendingInst && !noneOrNumber(this.types, this.t)) {
+      trap('a component instance may copy to itself through a stream or future only numbers (for now)');
+    }
+  }
+}
+
+/** The spec's `SharedStreamImpl`. */
+export class SharedStream extends SharedBase {
   read(inst, dst, onCopy, onCopyDone) {
     this.copy(inst, dst, onCopy, onCopyDone, (n) => dst.write(this.pendingBuffer.read(n)), false);
   }
@@ -97,9 +111,7 @@ export class SharedStream {
     } else if (this.pendingBuffer === null) {
       this.setPending(inst, buffer, onCopy, onCopyDone);
     } else {
-      if (inst !== null && inst === this.pendingInst && !noneOrNumber(this.types, this.t)) {
-        trap('a component instance may copy to itself through a stream only numbers (for now)');
-      }
+      this.checkSelfCopy(inst);
       if (this.pendingBuffer.remain() > 0) {
         if (buffer.remain() > 0) {
           move(Math.min(buffer.remain(), this.pendingBuffer.remain()));
@@ -117,46 +129,13 @@ export class SharedStream {
 }
 
 /** The spec's `SharedFutureImpl`. */
-export class SharedFuture {
-  constructor(types, t) {
-    this.types = types;
-    this.t = t;
-    this.dropped = false;
-    this.resetPending();
-  }
-
-  resetPending() {
-    this.setPending(null, null, null);
-  }
-
-  setPending(inst, buffer, onCopyDone) {
-    this.pendingInst = inst;
-    this.pendingBuffer = buffer;
-    this.pendingOnCopyDone = onCopyDone;
-  }
-
-  resetAndNotifyPending(result) {
-    const onCopyDone = this.pendingOnCopyDone;
-    this.resetPending();
-    onCopyDone(result);
-  }
-
-  cancel() {
-    this.resetAndNotifyPending(CANCELLED);
-  }
-
-  drop() {
-    if (this.dropped) return;
-    this.dropped = true;
-    if (this.pendingBuffer !== null) this.resetAndNotifyPending(DROPPED);
-  }
-
+export class SharedFuture extends SharedBase {
   read(inst, dst, onCopyDone) {
     if (this.dropped) {
       // Only a host writer can go away without writing (a guest's drop before DONE traps).
       onCopyDone(DROPPED);
     } else if (this.pendingBuffer === null) {
-      this.setPending(inst, dst, onCopyDone);
+      this.setPending(inst, dst, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
       dst.write(this.pendingBuffer.read(1));
@@ -169,18 +148,12 @@ export class SharedFuture {
     if (this.dropped) {
       onCopyDone(DROPPED);
     } else if (this.pendingBuffer === null) {
-      this.setPending(inst, src, onCopyDone);
+      this.setPending(inst, src, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
       this.pendingBuffer.write(src.read(1));
       this.resetAndNotifyPending(COMPLETED);
       onCopyDone(COMPLETED);
-    }
-  }
-
-  checkSelfCopy(inst) {
-    if (inst !== null && inst === this.pendingInst && !noneOrNumber(this.types, this.t)) {
-      trap('a component instance may copy to itself through a future only numbers (for now)');
     }
   }
 }
