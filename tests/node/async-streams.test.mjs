@@ -172,6 +172,18 @@ test('own resources move through a stream: out of the guest to JS objects, and b
   assert.equal(await api.total([new api.Counter(7), new api.Counter(8)]), 15);
 });
 
+test('a stream JS holds errors when its instance dies: a read waiting then, and any read after', async () => {
+  const made = await component.instantiate({ 'example:async-streams/host': { written() {}, numbers: () => [] } });
+  const reader = (await made.exports.api.countUntilDropped()).getReader();
+  assert.equal((await reader.read()).value.length, 1024);
+  const slow = (await made.exports.api.upper(new ReadableStream({}))).getReader();
+  const waiting = slow.read();
+  await tick();
+  made[Symbol.dispose]();
+  await assert.rejects(waiting, (e) => e.kind === 'dead', 'the read waiting for the guest');
+  await assert.rejects(reader.read(), (e) => e.kind === 'dead' && /read after the instance died/.test(e.message));
+});
+
 test('JS misuse is a TypeError naming the function and argument; the instance stays usable', async () => {
   const { api } = await instance();
   await assert.rejects(api.upper(42), (e) => e instanceof TypeError && /argument `input`.*upper.*expected a ReadableStream, an async iterable or an array, got 42/.test(e.message));

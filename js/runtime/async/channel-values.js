@@ -23,6 +23,7 @@ import { HostBuffer } from './buffers.js';
 import { sameType } from './builtins.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
+import { DEAD } from '../state.js';
 
 /** How many values one host read of a guest stream takes at most: bytes, or other values. */
 const BYTES_PER_READ = 1 << 16;
@@ -49,7 +50,8 @@ export function channelValues(sched, inst, types, t) {
       if (!sameType(types, e.shared.t, element)) trap(`${kind} end ${i} carries another type than the ${kind} it is passed as`);
       if (e.state !== IDLE) trap(`${kind} end ${i} was passed on while ${e.copying() ? 'a copy through it is in progress' : 'it can only be dropped'}`);
       e.join(null);
-      return isStream ? toReadableStream(sched, e.shared, bytes) : toPromise(sched, e.shared);
+      const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
+      return isStream ? toReadableStream(sched, e.shared, bytes, dead) : toPromise(sched, e.shared);
     },
     lower(v) {
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
@@ -58,11 +60,17 @@ export function channelValues(sched, inst, types, t) {
   };
 }
 
+/** What reading a stream whose instance died rejects with. */
+function deadError(state, kind) {
+  return new TerrariumError('dead', `a \`${kind}\` of instance \`${state.name}\` was read after the instance died`, { cause: state.cause ?? undefined });
+}
+
 /**
  * The guest's stream `shared`, read by the host as a JS `ReadableStream`. Until it ends, JS may read
- * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`).
+ * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`). A read once
+ * the instance `dead()` errors the stream.
  */
-function toReadableStream(sched, shared, bytes) {
+function toReadableStream(sched, shared, bytes, dead) {
   const capacity = bytes ? BYTES_PER_READ : VALUES_PER_READ;
   let held = true;
   sched.outside++;
@@ -94,7 +102,9 @@ function toReadableStream(sched, shared, bytes) {
             }
             resolve();
           };
-          // The instance dying while this read waits errors the stream.
+          // The instance dying while this read waits, or before it, errors the stream.
+          const cause = dead();
+          if (cause !== null) return fail(cause);
           sched.pending.add(fail);
           shared.read(null, buffer, (reclaim) => {
             reclaim();
