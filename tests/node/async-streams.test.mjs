@@ -117,8 +117,9 @@ test('a slow guest reader stalls JS: the source is asked for a chunk only when t
   assert.equal(asked, 3);
 });
 
-test('stream<string> and stream<record>', async () => {
+test('stream<string>, stream<record>, stream<list<string>> in and stream<u32> out', async () => {
   const { api } = await instance();
+  assert.deepEqual(await collect(await api.lengths([['ab', 'c'], [], ['héllo']])), [3, 0, 6], 'numbers, one a chunk');
   assert.deepEqual(await collect(await api.words(4)), ['word-0', 'word-1', 'word-2', 'word-3']);
   assert.deepEqual(await collect(await api.words(0)), []);
   assert.deepEqual(await api.sumPoints([{ x: 1, y: 2 }, { x: 3, y: 4 }, { x: -10, y: 0 }]), { x: -6, y: 6 });

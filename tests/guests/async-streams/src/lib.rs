@@ -111,6 +111,19 @@ impl Guest for AsyncStreams {
         }
     }
 
+    async fn lengths(mut lists: StreamReader<Vec<String>>) -> StreamReader<u32> {
+        let (mut tx, rx) = wit_stream::new::<u32>();
+        wit_bindgen::spawn_local(async move {
+            while let Some(list) = lists.next().await {
+                let total = list.iter().map(|s| s.len() as u32).sum();
+                if tx.write_one(total).await.is_some() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+
     async fn sum_host_numbers(n: u32) -> u64 {
         let mut numbers = host::numbers(n);
         let mut sum = 0u64;
