@@ -49,6 +49,7 @@ const guests = {
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
   "async-calls": "async_calls.wasm",
+  "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",
 };
 

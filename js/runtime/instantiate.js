@@ -155,6 +155,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
+        channels: (t) => asyncRt.channel(instance, t),
         calls,
       });
       contexts.set(key, cx);

@@ -20,7 +20,7 @@ const tsc = `${root}node_modules/typescript/bin/tsc`;
 
 const components = {};
 const text = {};
-for (const name of ['bench', 'types', 'trap', 'resources']) {
+for (const name of ['bench', 'types', 'trap', 'resources', 'async-streams']) {
   components[name] = await load(await guestBytes(name));
   text[name] = await components[name].types({ name: `${name}.wasm` });
 }
@@ -535,6 +535,9 @@ test('tsc: code written against the declarations compiles and runs; mistakes are
     assert.deepEqual(types.point, { x: 3, y: 4, label: 'made later' });
     assert.equal(types.seed, 42n);
     assert.equal(types.err, 'code 3');
+    const streams = await asynchronous.streamsGuest();
+    streams.instance[Symbol.dispose]();
+    assert.deepEqual(streams, { text: 'ABC', sum: { x: 1, y: 2 }, greeting: 'hello, ts', doubled: 8, instance: streams.instance });
   } finally {
     process.chdir(process_);
   }

@@ -14,6 +14,8 @@ import { Task } from './tasks.js';
 import { liftAsync } from './lift-async.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
+import { copyMayWait } from './channel-builtins.js';
+import { channelValues } from './channel-values.js';
 
 export { usesAsync, needsJspi } from './detect.js';
 
@@ -42,7 +44,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
-      return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
+      return f !== null && (SUSPENDING.has(step.name) || copyMayWait(step)) ? suspending(f) : f;
     },
 
     /** An export of an `async` function (lift-async.js): its JS function, which returns a promise. */
@@ -89,6 +91,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
           sched.current = outer;
         }
       };
+    },
+
+    /** The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js). */
+    channel(i, t) {
+      return channelValues(sched, instOf(i), types, t);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */
