@@ -1,6 +1,7 @@
 /**
  * `load(source, options)`: bytes in, a `Component` out. host-core (in wasm) parses, validates and
- * plans; the browser compiles the core modules, in parallel, straight from subarrays of the bytes.
+ * plans; the browser compiles the core modules, in parallel with that and with each other,
+ * straight from subarrays of the bytes.
  * Bytes loaded before are neither planned nor compiled again (load-cache.js).
  */
 
@@ -12,6 +13,7 @@ import { TerrariumError } from './errors.js';
 import { refuseMissing } from './features.js';
 import { sourceBytes } from './source.js';
 import { cacheKey, cached, remember } from './load-cache.js';
+import { coreModuleRanges } from './core-sections.js';
 import { wasiInterface } from '../polyfill-wasi/js/catalogue.js';
 
 /**
@@ -28,10 +30,12 @@ export async function load(source, options = {}) {
   const key = await cacheKey(bytes, validate);
   const seen = cached(key);
   if (seen !== undefined) return new Component(bytes, seen.plan, seen.modules);
+  // The core modules compile while the engine loads and plans; the plan then says which is which.
+  const early = new Map(coreModuleRanges(bytes).map(({ start, end }) => [start, { end, module: compileEarly(bytes.subarray(start, end)) }]));
   const plan = planOf(await core, bytes, validate);
   // A core-module import has no bytes: the host passes its module to `instantiate`.
   const modules = await Promise.all(
-    plan.modules.map((m, index) => (m.import === undefined ? compileModule(bytes, m, index) : null)),
+    plan.modules.map((m, index) => (m.import === undefined ? compileModule(bytes, m, index, early.get(m.start)) : null)),
   );
   remember(key, plan, modules, bytes.byteLength);
   return new Component(bytes, plan, modules);
@@ -65,8 +69,12 @@ function planOf(core, bytes, validate) {
  * feature is named rather than left to the compiler. Else the compiler's module-relative offset
  * (`@+123`) becomes one into the component.
  */
-async function compileModule(bytes, { start, end, features }, index) {
+async function compileModule(bytes, { start, end, features }, index, early) {
   refuseMissing(features, index, start);
+  if (early?.end === end) {
+    const compiled = await early.module;
+    if (compiled !== null) return compiled;
+  }
   const module = bytes.subarray(start, end);
   try {
     return await WebAssembly.compile(module);
@@ -81,6 +89,11 @@ async function compileModule(bytes, { start, end, features }, index) {
       cause: error,
     });
   }
+}
+
+/** A core module compiled before the plan said what it is; null if the compiler refused it (compileModule says why). */
+function compileEarly(module) {
+  return WebAssembly.compile(module).catch(() => null);
 }
 
 /** The engine features of a core module, its code read; none where host-core cannot read it (the compiler says why). */

@@ -2,7 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { load, TerrariumError } from '../../js/index.js';
+import { engine } from '../../js/engine.js';
+import { coreModuleRanges } from '../../js/core-sections.js';
 import { componentsDir, fixture, fixturesDir, guestBytes, watBytes } from './support.mjs';
 
 const noHost = { 'example:bench/host': { log() {} } };
@@ -279,4 +282,21 @@ test('a missing file or a failed fetch is a load error naming it', async () => {
   const notFound = await load(new Response('nope', { status: 404 })).then(() => assert.fail('loaded'), (e) => e);
   assert.equal(notFound.kind, 'load');
   assert.match(notFound.message, /404/);
+});
+
+test('the core modules load() compiles early, found without the engine, are those the plan lists', async () => {
+  const planner = await engine('full');
+  const files = readdirSync(componentsDir).filter((f) => f.endsWith('.wasm'));
+  assert.ok(files.length > 20, files.join(' '));
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(`${componentsDir}${file}`));
+    // The plan as host-core makes it, nothing compiled (Node lacks some of the features these use).
+    const plan = JSON.parse(planner.plan(bytes, true));
+    const planned = plan.modules.filter((m) => m.import === undefined).map(({ start, end }) => ({ start, end }));
+    assert.deepEqual(coreModuleRanges(bytes), planned, file);
+  }
+  // Bytes it cannot walk give what it found so far, and load() still says what is wrong.
+  const bench = await guestBytes('bench');
+  for (const cut of [9, 20, 70, bench.length - 3]) assert.doesNotThrow(() => coreModuleRanges(bench.subarray(0, cut)));
+  await assert.rejects(load(bench.subarray(0, 70)), (e) => e instanceof TerrariumError && e.kind === 'malformed');
 });
