@@ -56,6 +56,30 @@ const INTERFACES = {
   // component exports, not imports, and serve() (js/serve.js) calls it.
   'wasi:http/types': NEVER,
   'wasi:http/outgoing-handler': NEVER,
+  // WASI 0.3 (polyfill-wasi/js/p3/), keyed by name and `@0.3`. Its functions hand back promises
+  // and streams, which a guest awaits, so a worker never makes them: it asks the page.
+  'wasi:cli/environment@0.3': NEVER,
+  'wasi:cli/exit@0.3': NEVER,
+  'wasi:cli/types@0.3': NEVER,
+  'wasi:cli/stdin@0.3': NEVER,
+  'wasi:cli/stdout@0.3': NEVER,
+  'wasi:cli/stderr@0.3': NEVER,
+  'wasi:cli/terminal-input@0.3': NEVER,
+  'wasi:cli/terminal-output@0.3': NEVER,
+  'wasi:cli/terminal-stdin@0.3': NEVER,
+  'wasi:cli/terminal-stdout@0.3': NEVER,
+  'wasi:cli/terminal-stderr@0.3': NEVER,
+  'wasi:clocks/types@0.3': NEVER,
+  'wasi:clocks/monotonic-clock@0.3': NEVER,
+  'wasi:clocks/system-clock@0.3': NEVER,
+  'wasi:clocks/timezone@0.3': NEVER,
+  'wasi:random/random@0.3': NEVER,
+  'wasi:random/insecure@0.3': NEVER,
+  'wasi:random/insecure-seed@0.3': NEVER,
+  'wasi:filesystem/types@0.3': NEVER,
+  'wasi:filesystem/preopens@0.3': NEVER,
+  'wasi:sockets/types@0.3': NEVER,
+  'wasi:sockets/ip-name-lookup@0.3': NEVER,
 };
 
 /** The interfaces createWasi() implements, by versionless name. */
@@ -65,13 +89,16 @@ export const interfaces = Object.freeze(Object.keys(INTERFACES));
 export const workerInterfaces = (options) => new Set(interfaces.filter((name) => INTERFACES[name](options)));
 
 /**
- * The polyfill's interface serving the import `importName` (`wasi:cli/stdout@0.2.6` →
- * `wasi:cli/stdout`), or null: it serves every 0.2.x version, pre-releases included
- * (`0.2.0-rc-2023-11-10`), since WASI keeps 0.2.x backward compatible; nothing else.
+ * The polyfill's interface serving the import `importName`, or null: every 0.2.x version, by
+ * the versionless name (`wasi:cli/stdout@0.2.6` → `wasi:cli/stdout`), and every 0.3.x version,
+ * by the name and `@0.3` (`wasi:cli/stdout@0.3.2` → `wasi:cli/stdout@0.3`), pre-releases included
+ * (`0.2.0-rc-2023-11-10`), since WASI keeps a minor version backward compatible; nothing else.
  */
 export function wasiInterface(importName) {
-  const match = /^([^@]+)@0\.2\.\d/.exec(importName);
-  return match !== null && Object.hasOwn(INTERFACES, match[1]) ? match[1] : null;
+  const match = /^([^@]+)@0\.([23])\.\d/.exec(importName);
+  if (match === null) return null;
+  const name = match[2] === '2' ? match[1] : `${match[1]}@0.3`;
+  return Object.hasOwn(INTERFACES, name) ? name : null;
 }
 
 /**

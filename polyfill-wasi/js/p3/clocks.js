@@ -1,0 +1,54 @@
+/**
+ * wasi:clocks@0.3 (monotonic-clock, system-clock, timezone) over the clocks clocks.js makes for
+ * wasi:clocks@0.2, so both versions in one guest read the same clocks and `clocks: { monotonic:
+ * 'virtual' }` makes 0.3's waits instant too. `wait-for` and `wait-until` are async functions: the
+ * guest's task awaits a timer while the page goes on, with neither JSPI nor a worker.
+ */
+
+import { Waiter, timer } from '../wait.js';
+
+/** 0.3 waits always await: the runtime suspends only the waiting task. */
+const awaiting = new Waiter('async');
+
+/** Resolves once `clock` reaches `deadline` (nanoseconds); at once if it has. */
+function waitUntil(clock, deadline, call) {
+  const waited = awaiting.when(timer(clock, deadline), () => undefined, call);
+  return waited instanceof Promise ? waited : undefined;
+}
+
+/**
+ * The page's time zone: its IANA name, and its offset from UTC at an instant in nanoseconds,
+ * from Intl and Date (the page's own setting; Node's TZ).
+ */
+const timezone = {
+  ianaId: () => Intl.DateTimeFormat().resolvedOptions().timeZone || undefined,
+  utcOffset: (when) => {
+    const ms = Number(when.seconds) * 1000 + Math.floor(when.nanoseconds / 1e6);
+    const minutes = new Date(ms).getTimezoneOffset();
+    // getTimezoneOffset() is UTC minus local, and NaN outside Date's range: no answer then.
+    return Number.isNaN(minutes) ? undefined : BigInt(-minutes) * 60_000_000_000n;
+  },
+  toDebugString: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'unknown',
+};
+
+/**
+ * @param {{clock: import('../wait.js').MonotonicClock, wallNow: () => {seconds: bigint, nanoseconds: number},
+ *   monotonicResolution: bigint, wallResolution: bigint, u64: (n: bigint|number, what: string) => bigint}} clocks
+ *   `u64`: 0.2's check of a guest's time value
+ */
+export function createClocksP3({ clock, wallNow, monotonicResolution, wallResolution, u64 }) {
+  return {
+    'wasi:clocks/types@0.3': {},
+    'wasi:clocks/monotonic-clock@0.3': {
+      now: () => clock.now(),
+      getResolution: () => monotonicResolution,
+      waitUntil: (when) => waitUntil(clock, u64(when, 'mark'), 'wasi:clocks/monotonic-clock#wait-until'),
+      waitFor: (howLong) => waitUntil(clock, clock.now() + u64(howLong, 'duration'), 'wasi:clocks/monotonic-clock#wait-for'),
+    },
+    'wasi:clocks/system-clock@0.3': {
+      now: wallNow,
+      getResolution: () => wallResolution,
+    },
+    'wasi:clocks/timezone@0.3': timezone,
+  };
+}
