@@ -80,6 +80,8 @@ const INTERFACES = {
   'wasi:filesystem/preopens@0.3': NEVER,
   'wasi:sockets/types@0.3': NEVER,
   'wasi:sockets/ip-name-lookup@0.3': NEVER,
+  'wasi:http/types@0.3': NEVER,
+  'wasi:http/client@0.3': NEVER,
 };
 
 /** The interfaces createWasi() implements, by versionless name. */
@@ -100,6 +102,9 @@ export function wasiInterface(importName) {
   const name = match[2] === '2' ? match[1] : `${match[1]}@0.3`;
   return Object.hasOwn(INTERFACES, name) ? name : null;
 }
+
+/** Whether a served interface is WASI 0.3's: its waits are async functions the guest awaits. */
+const isP3 = (served) => served.endsWith('@0.3');
 
 /**
  * The functions that may have to wait, by versionless interface and function name. Under JSPI
@@ -125,7 +130,7 @@ const WRITE_WAITS = [
  */
 export function waitingFunctions(importNames, options = {}) {
   const served = importNames.map(wasiInterface);
-  const http = served.some((n) => n?.startsWith('wasi:http/'));
+  const http = served.some((n) => n?.startsWith('wasi:http/') && !isP3(n));
   const stdinStream = isReadableStream(options.stdin) && served.includes('wasi:cli/stdin');
   const set = new Set(POLL_WAITS.map((f) => `wasi:io/poll#${f}`));
   if (http || stdinStream) for (const f of [...READ_WAITS, '[method]output-stream.blocking-splice']) set.add(`wasi:io/streams#${f}`);
@@ -136,14 +141,15 @@ export function waitingFunctions(importNames, options = {}) {
 /**
  * Whether a component importing `imports` (as `component.imports` lists them) can ever have to
  * wait on the polyfill: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
- * every pollable is ready at once, and `blocking: 'none'` costs nothing.
+ * every pollable is ready at once, and `blocking: 'none'` costs nothing. WASI 0.3 never blocks
+ * the guest this way: it awaits.
  * @param {{name: string, functions: string[]}[]} imports
  * @param {import('./options.js').WasiOptions} [options]
  */
 export function mayWait(imports, options = {}) {
   return imports.some(({ name, functions }) => {
     const n = wasiInterface(name);
-    if (n === null) return false;
+    if (n === null || isP3(n)) return false;
     if (n.startsWith('wasi:http/')) return true;
     if (n === 'wasi:clocks/monotonic-clock') return functions.some((f) => f.startsWith('subscribe-'));
     if (n === 'wasi:cli/stdin') return isReadableStream(options.stdin);
