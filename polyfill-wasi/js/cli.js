@@ -163,8 +163,8 @@ export function createCli({ args = [], env = {}, cwd, stdin, stdout, stderr } = 
     'wasi:cli/terminal-stdin': { getTerminalStdin: () => undefined },
     'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
     'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
-    ...createCliP3({ envList, argList, initialCwd, stdinSource, stdoutSink, stderrSink, exitWith }),
   };
+  Object.assign(interfaces, createCliP3(interfaces, { stdinSource, stdoutSink, stderrSink }));
   return { interfaces, flush };
 }
 

@@ -1,17 +1,13 @@
 /**
  * wasi:cli@0.3 (environment, exit, stdio as streams, terminal-*) over the same state as
- * wasi:cli@0.2: cli.js makes one guest's arguments, environment, stdin source and stdout/stderr
- * sinks once and hands them here, so a guest importing both versions (Rust's std speaks 0.2) has
- * one stdin, one console line buffer and one exit.
+ * wasi:cli@0.2: cli.js makes one guest's 0.2 interfaces, stdin source and stdout/stderr sinks once
+ * and hands them here, so a guest importing both versions (Rust's std speaks 0.2) has one
+ * environment, one stdin, one console line buffer and one exit.
  */
 
 import { consumeStream, outgoingStream } from './streams.js';
 
-/** No terminal in a page or worker (as in 0.2): these exist only so guests can link. */
-class TerminalInput {}
-class TerminalOutput {}
-
-/** What a stdin read asks of the source at a time, as wasmtime's p3 stdin does. */
+/** What one read of the stdin source asks for. */
 const STDIN_CHUNK = 64 * 1024;
 
 /** `write-via-stream`: the guest's bytes to `sink` as they come; its last stream flushes a console line. */
@@ -49,29 +45,24 @@ function readViaStream(source) {
 }
 
 /**
- * @param {{envList: [string, string][], argList: string[], initialCwd: string|undefined,
- *   stdinSource: {read(n: number): Uint8Array, condition?: any}, stdoutSink: any, stderrSink: any,
- *   exitWith: (code: number) => never}} cli
+ * The 0.3 interfaces, from the 0.2 ones (`cli`: the functions that are the same but for a name)
+ * and the shared stdin source and stdout/stderr sinks.
+ * @param {Record<string, any>} cli the wasi:cli@0.2 interfaces, by versionless name
+ * @param {{stdinSource: {read(n: number): Uint8Array, condition?: any}, stdoutSink: any, stderrSink: any}} stdio
  */
-export function createCliP3({ envList, argList, initialCwd, stdinSource, stdoutSink, stderrSink, exitWith }) {
+export function createCliP3(cli, { stdinSource, stdoutSink, stderrSink }) {
+  const { getEnvironment, getArguments, initialCwd } = cli['wasi:cli/environment'];
   return {
-    'wasi:cli/environment@0.3': {
-      getEnvironment: () => envList.map(([k, v]) => [k, v]),
-      getArguments: () => argList.slice(),
-      getInitialCwd: () => initialCwd,
-    },
-    'wasi:cli/exit@0.3': {
-      exit: (status) => exitWith(status?.tag === 'err' ? 1 : 0),
-      exitWithCode: (code) => exitWith(code),
-    },
+    'wasi:cli/environment@0.3': { getEnvironment, getArguments, getInitialCwd: initialCwd },
+    'wasi:cli/exit@0.3': cli['wasi:cli/exit'],
     'wasi:cli/types@0.3': {},
     'wasi:cli/stdin@0.3': { readViaStream: readViaStream(stdinSource) },
     'wasi:cli/stdout@0.3': { writeViaStream: writeViaStream(stdoutSink) },
     'wasi:cli/stderr@0.3': { writeViaStream: writeViaStream(stderrSink) },
-    'wasi:cli/terminal-input@0.3': { TerminalInput },
-    'wasi:cli/terminal-output@0.3': { TerminalOutput },
-    'wasi:cli/terminal-stdin@0.3': { getTerminalStdin: () => undefined },
-    'wasi:cli/terminal-stdout@0.3': { getTerminalStdout: () => undefined },
-    'wasi:cli/terminal-stderr@0.3': { getTerminalStderr: () => undefined },
+    'wasi:cli/terminal-input@0.3': cli['wasi:cli/terminal-input'],
+    'wasi:cli/terminal-output@0.3': cli['wasi:cli/terminal-output'],
+    'wasi:cli/terminal-stdin@0.3': cli['wasi:cli/terminal-stdin'],
+    'wasi:cli/terminal-stdout@0.3': cli['wasi:cli/terminal-stdout'],
+    'wasi:cli/terminal-stderr@0.3': cli['wasi:cli/terminal-stderr'],
   };
 }
