@@ -125,6 +125,14 @@ test('clocks: a virtual clock makes waits instant and exact, for 0.2 and 0.3 ali
   assert.throws(() => clocks.waitFor(-1n), RangeError);
 });
 
+test('clocks: concurrent waits on a virtual clock end in deadline order, each at its deadline', async () => {
+  const clocks = createWasi({ clocks: { monotonic: 'virtual' } }).imports['wasi:clocks/monotonic-clock@0.3'];
+  const ended = [];
+  const wait = (ns) => Promise.resolve(clocks.waitFor(ns)).then(() => ended.push([ns, clocks.now()]));
+  await Promise.all([wait(300n), wait(100n), wait(200n), wait(100n)]);
+  assert.deepEqual(ended, [[100n, 100n], [100n, 100n], [200n, 200n], [300n, 300n]]);
+});
+
 test('timezone: the page\'s IANA zone and its UTC offset in nanoseconds', () => {
   const tz = createWasi({}).imports['wasi:clocks/timezone@0.3'];
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
