@@ -13,7 +13,7 @@
  */
 
 import { dispose } from '../io.js';
-import { consumeStream, err, outgoingStream } from './streams.js';
+import { consumeStream, endedStream, err, outgoingStream, readerOf } from './streams.js';
 
 /** How much a read-via-stream asks of the file at a time. */
 const READ_CHUNK = 64 * 1024;
@@ -54,7 +54,7 @@ export function createFilesystemP3(getDirectories, filesystemErrorCode) {
   const codeOf = (thrown) => streamErrorCode(thrown, filesystemErrorCode);
 
   /** An already-ended stream and its failed future, for a stream call refused up front. */
-  const refused = (code) => [new ReadableStream({ start: (c) => c.close() }), Promise.resolve(err(code))];
+  const refused = (code) => [endedStream(), Promise.resolve(err(code))];
 
   /** The guest's `data` into a 0.2 output stream, published when `data` ends. */
   const writeAll = (open, data) => {
@@ -62,6 +62,7 @@ export function createFilesystemP3(getDirectories, filesystemErrorCode) {
     try {
       out = open();
     } catch (thrown) {
+      readerOf(data).cancel().catch(() => {});
       return Promise.resolve(err(codeOf(thrown)));
     }
     // A chunk goes in as writes of at most check-write's budget each (never 0 on an open file).

@@ -19,7 +19,7 @@ import { errorCode, fetchErrorCode, internal } from '../http/errors.js';
 import { Fields, TOKEN, latin1 } from '../http/fields.js';
 import { canStreamRequests, nsToMs, requestTarget, responseHeaderEntries } from '../http/handler.js';
 import { methodName } from '../http/requests.js';
-import { OK, err, outgoingStream } from './streams.js';
+import { OK, endedStream, err, outgoingStream, readerOf } from './streams.js';
 
 /** The `err` of a `result` with no error payload (`set-method`, `set-status-code`, …). */
 const refuse = () => {
@@ -87,9 +87,6 @@ export class RequestOptionsP3 {
   }
 }
 
-/** An already-ended body. */
-const emptyStream = () => new ReadableStream({ start: (c) => c.close() });
-
 /** What only this module can pass to the constructors of requests and responses. */
 const secret = Symbol('terrarium.http@0.3');
 
@@ -121,7 +118,7 @@ class Message {
     if (message.#body === null) refuse();
     const { contents, trailers } = message.#body;
     message.#body = null;
-    return [contents ?? emptyStream(), trailers];
+    return [contents ?? endedStream(), trailers];
   }
 }
 
@@ -235,13 +232,6 @@ export class ResponseP3 extends Message {
   }
 }
 
-/** The guest's body stream (a ReadableStream, an async iterable or an array) as a reader of chunks. */
-function chunksOf(contents) {
-  if (contents instanceof ReadableStream) return contents.getReader();
-  const iterator = contents[Symbol.asyncIterator]?.() ?? contents[Symbol.iterator]();
-  return { read: async () => iterator.next(), cancel: async () => iterator.return?.() };
-}
-
 /** Why a request whose trailers future gave `outcome` cannot go out, or null: fetch sends no trailers. */
 function trailersFailure(outcome) {
   if (outcome?.tag === 'err') return outcome.val;
@@ -262,7 +252,7 @@ export function createHttpP3(options) {
 
   /** The request body as fetch takes it: a stream, bytes, or none; failures go to `fail`. */
   async function requestBody(contents, trailers, stream, fail) {
-    const reader = chunksOf(contents);
+    const reader = readerOf(contents);
     const finish = async () => {
       const failure = trailersFailure(await trailers);
       if (failure !== null) throw fail(failure);
@@ -318,7 +308,7 @@ export function createHttpP3(options) {
         init.body = await requestBody(contents, trailers, stream, fail);
         if (stream) init.duplex = 'half';
       } else {
-        await contents.cancel?.();
+        readerOf(contents).cancel().catch(() => {});
       }
       arm(parts.timeouts.connect, 'connection-timeout');
       arm(parts.timeouts.firstByte, 'connection-read-timeout');
@@ -356,7 +346,7 @@ export function createHttpP3(options) {
 function responseBody(response, betweenBytes, controller, done) {
   if (response.body === null) {
     done();
-    return [emptyStream(), Promise.resolve(OK)];
+    return [endedStream(), Promise.resolve(OK)];
   }
   const reader = response.body.getReader();
   let why = null;

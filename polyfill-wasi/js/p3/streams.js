@@ -10,6 +10,9 @@
 export const OK = Object.freeze({ tag: 'ok', val: undefined });
 export const err = (code) => ({ tag: 'err', val: code });
 
+/** A stream that has ended already (an empty body, a stream refused up front). */
+export const endedStream = () => new ReadableStream({ start: (controller) => controller.close() });
+
 /**
  * A stream the guest reads, and the future of how it ended. `next()` gives the next chunk (or
  * item), a promise of one, or `undefined` at the end; a throw ends the stream and resolves the
@@ -65,25 +68,35 @@ export function outgoingStream({ next, close = () => {}, errorOf }) {
  * @param {{write: (chunk: any) => void|Promise<void>, end?: () => void, errorOf: (thrown: unknown) => unknown}} sink
  */
 export async function consumeStream(data, { write, end = () => {}, errorOf }) {
-  const reader = typeof ReadableStream !== 'undefined' && data instanceof ReadableStream ? data.getReader() : null;
-  const iterator = reader === null ? iteratorOf(data) : null;
+  const reader = readerOf(data);
   try {
     for (;;) {
-      const { done, value } = reader !== null ? await reader.read() : await iterator.next();
+      const { done, value } = await reader.read();
       if (done) break;
       await write(value);
     }
     end();
     return OK;
   } catch (thrown) {
-    if (reader !== null) reader.cancel().catch(() => {});
-    else iterator.return?.().catch?.(() => {});
+    reader.cancel().catch(() => {});
     return err(errorOf(thrown));
   }
 }
 
-function iteratorOf(data) {
-  if (data !== null && typeof data === 'object' && typeof data[Symbol.asyncIterator] === 'function') return data[Symbol.asyncIterator]();
-  if (data !== null && typeof data === 'object' && typeof data[Symbol.iterator] === 'function') return data[Symbol.iterator]();
-  throw new TypeError('wasi: a stream must be a ReadableStream, an async iterable or an array');
+/**
+ * A reader of a stream the guest gave (a ReadableStream, an async iterable or an array): `read()`
+ * resolves to `{done, value}`, `cancel()` tells the writer nothing more is read.
+ * @param {ReadableStream<any>|AsyncIterable<any>|Iterable<any>} data
+ */
+export function readerOf(data) {
+  if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) return data.getReader();
+  const iterable = data !== null && typeof data === 'object';
+  const iterator = iterable ? (data[Symbol.asyncIterator]?.() ?? data[Symbol.iterator]?.()) : undefined;
+  if (iterator === undefined) throw new TypeError('wasi: a stream must be a ReadableStream, an async iterable or an array');
+  return {
+    read: async () => iterator.next(),
+    cancel: async () => {
+      await iterator.return?.();
+    },
+  };
 }
