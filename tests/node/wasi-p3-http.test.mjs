@@ -85,8 +85,11 @@ test('request trailers cannot be sent: the request fails with internal-error', a
   assert.deepEqual(await transmitted, { tag: 'err', val: expected });
 });
 
-test('errors: a refused connection, a bad URI, a 404 is a response', async () => {
+test('errors: a refused connection, a bad URI, a body on a GET; a 404 is a response', async () => {
   const h = http();
+  const withBody = request(h, `${server.base}/hello`, { body: [enc('x')] });
+  await assert.rejects(h.send(withBody.req), (e) => e.tag === 'internal-error' && e.val === 'fetch cannot send a body with GET');
+  assert.deepEqual(await withBody.transmitted, { tag: 'err', val: { tag: 'internal-error', val: 'fetch cannot send a body with GET' } });
   await assert.rejects(h.send(request(h, `${await refusedUrl()}/`).req), (e) => e.tag === 'connection-refused');
   const [bad] = h.Request.new(new h.Fields(), undefined, Promise.resolve(OK), undefined);
   await assert.rejects(h.send(bad), (e) => e.tag === 'HTTP-request-URI-invalid');

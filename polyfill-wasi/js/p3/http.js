@@ -250,8 +250,11 @@ export function createHttpP3(options) {
   /** Every request in flight, aborted when the instance ends. */
   const live = new Set();
 
-  /** The request body as fetch takes it: a stream, bytes, or none; failures go to `fail`. */
-  async function requestBody(contents, trailers, stream, fail) {
+  /**
+   * The request body as fetch takes it: a stream that tells `transmitted` when it has all gone
+   * out, or the whole of it as bytes. A failure (the trailers') goes through `fail`.
+   */
+  async function requestBody({ contents, trailers, stream, fail, transmitted }) {
     const reader = readerOf(contents);
     const finish = async () => {
       const failure = trailersFailure(await trailers);
@@ -265,6 +268,7 @@ export function createHttpP3(options) {
             if (!done) return controller.enqueue(value);
             await finish();
             controller.close();
+            transmitted(OK);
           } catch (error) {
             controller.error(error);
           }
@@ -277,7 +281,10 @@ export function createHttpP3(options) {
     await finish();
     const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
-    for (const chunk of chunks) bytes.set(chunk, (at += chunk.length) - chunk.length);
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
     return bytes;
   }
 
@@ -304,12 +311,10 @@ export function createHttpP3(options) {
     let response;
     try {
       const init = { method, headers: parts.headers.map(([n, v]) => [n, latin1(v)]), signal: controller.signal, redirect: isNode ? 'manual' : 'follow' };
-      if (hasBody) {
-        init.body = await requestBody(contents, trailers, stream, fail);
-        if (stream) init.duplex = 'half';
-      } else {
-        readerOf(contents).cancel().catch(() => {});
-      }
+      const body = await requestBody({ contents, trailers, stream, fail, transmitted: parts.transmitted });
+      if (hasBody) init.body = body;
+      else if (body.length > 0) throw fail(internal(`fetch cannot send a body with ${method}`));
+      if (stream) init.duplex = 'half';
       arm(parts.timeouts.connect, 'connection-timeout');
       arm(parts.timeouts.firstByte, 'connection-read-timeout');
       response = await fetchFn(url.href, init);
@@ -321,8 +326,8 @@ export function createHttpP3(options) {
     } finally {
       for (const t of timers) clearTimeout(t);
     }
-    // A streamed body has gone out once fetch has the response; a buffered one went with it.
-    parts.transmitted(OK);
+    // A buffered body went out with the request (a streamed one says so when it ends).
+    if (!stream) parts.transmitted(OK);
     const [body, bodyTrailers] = responseBody(response, parts.timeouts.betweenBytes, controller, () => live.delete(controller));
     return ResponseP3.fetched(response.status, responseHeaderEntries(response), body, bodyTrailers);
   }
