@@ -14,6 +14,7 @@
  */
 
 import { ComponentError } from '../../../js/errors.js';
+import { concatBytes } from '../io.js';
 import { isNode } from '#platform';
 import { errorCode, fetchErrorCode, internal } from '../http/errors.js';
 import { Fields, TOKEN, latin1 } from '../http/fields.js';
@@ -279,13 +280,7 @@ export function createHttpP3(options) {
     const chunks = [];
     for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
     await finish();
-    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return bytes;
+    return concatBytes(chunks);
   }
 
   async function send(request) {
