@@ -1,10 +1,11 @@
 // WASI 0.3 in Chromium: the wasi-p3 guest (built with the `wasip3` crate) end to end, waiting on
-// wait-for by awaiting (no JSPI, no worker), and one Filesystem, in memory or in OPFS, mounted in a
-// 0.2 guest and a 0.3 guest at once. The cases that need `stream<T>` in the runtime are listed in
+// wait-for by awaiting (no JSPI, no worker); one Filesystem, in memory or in OPFS, mounted in a
+// 0.2 guest and a 0.3 guest at once; and wasi:http@0.3's client over the page's fetch. The cases that need `stream<T>` in the runtime are listed in
 // tests/node/wasi-p3.test.mjs (`needsStreams`).
 
 import { test, expect } from '@playwright/test';
 import { openHarness } from './support.mjs';
+import { refusedUrl, startHttpServer } from '../tests/node/http-server.mjs';
 
 test.beforeEach(({ page }) => openHarness(page));
 
@@ -105,4 +106,68 @@ test('one OPFS Filesystem in a 0.2 guest and a 0.3 guest at once: both guests\' 
     return { ...result, kept: { fromP3: again.stat('from-p3/file').size, hardB: again.readText('hard-b') } };
   });
   expect(result).toEqual({ ...shared, kept: { fromP3: 7, hardB: 'one file, two names' } });
+});
+
+test.describe('wasi:http@0.3 in Chromium, at the JS level (a guest needs streams in the runtime)', () => {
+  let server;
+  let refused;
+  test.beforeAll(async () => {
+    server = await startHttpServer();
+    refused = await refusedUrl();
+  });
+  test.afterAll(() => server.close());
+
+  test('send over fetch: a GET, a POST body buffered over http://, trailers, browser-forbidden headers, a refusal', async ({ page }) => {
+    const result = await page.evaluate(
+      async ({ base, refused }) => {
+        const { createWasi } = await import('/polyfill-wasi/js/index.js');
+        const { createHttp } = await import('/polyfill-wasi/js/http.js');
+        const { imports } = createWasi({}, { http: createHttp });
+        const { Fields, Request, Response } = imports['wasi:http/types@0.3'];
+        const { send } = imports['wasi:http/client@0.3'];
+        const enc = (s) => new TextEncoder().encode(s);
+        const OK = { tag: 'ok', val: undefined };
+        const request = (url, method, body, trailers = OK) => {
+          const target = new URL(url);
+          const [req, transmitted] = Request.new(new Fields(), body, Promise.resolve(trailers), undefined);
+          req.setMethod({ tag: method });
+          req.setScheme({ tag: 'HTTP' });
+          req.setAuthority(target.host);
+          req.setPathWithQuery(target.pathname);
+          return { req, transmitted };
+        };
+        const text = async (response) => {
+          const [stream, trailers] = Response.consumeBody(response, Promise.resolve(OK));
+          let out = '';
+          for await (const chunk of stream) out += new TextDecoder().decode(chunk);
+          return { text: out, trailers: await trailers };
+        };
+        const failure = (promise) => promise.then(() => 'no error', (e) => e);
+        const get = await send(request(`${base}/hello`, 'get').req);
+        const post = request(`${base}/echo`, 'post', [enc('one '), enc('two')]);
+        const echoed = await send(post.req);
+        const withTrailers = request(`${base}/echo`, 'post', [enc('x')], { tag: 'ok', val: new Fields() });
+        let forbidden;
+        try {
+          Fields.fromList([['cookie', enc('a=1')]]);
+        } catch (e) {
+          forbidden = e;
+        }
+        return {
+          get: { status: get.getStatusCode(), xTest: new TextDecoder().decode(get.getHeaders().get('x-test')[0]), ...(await text(get)) },
+          post: { mode: new TextDecoder().decode(echoed.getHeaders().get('x-body-mode')[0]), ...(await text(echoed)), transmitted: await post.transmitted },
+          trailers: await failure(send(withTrailers.req)),
+          forbidden,
+          refused: await failure(send(request(`${refused}/`, 'get').req)),
+        };
+      },
+      { base: server.base, refused },
+    );
+    const OK = { tag: 'ok' };
+    expect(result.get).toEqual({ status: 200, xTest: 'yes', text: 'hello world', trailers: OK });
+    expect(result.post).toEqual({ mode: 'length', text: 'one two', trailers: OK, transmitted: OK });
+    expect(result.trailers).toEqual({ tag: 'internal-error', val: 'trailers cannot be sent: fetch has no request trailers' });
+    expect(result.forbidden).toEqual({ tag: 'forbidden' });
+    expect(result.refused).toEqual({ tag: 'destination-unavailable' });
+  });
 });
