@@ -48,6 +48,7 @@ const guests = {
   "wasi-stdin": "wasi-stdin.wasm",
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
+  "wasi-p3": "wasi_p3.wasm",
   "async-calls": "async_calls.wasm",
   "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",

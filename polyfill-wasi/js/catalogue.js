@@ -56,6 +56,32 @@ const INTERFACES = {
   // component exports, not imports, and serve() (js/serve.js) calls it.
   'wasi:http/types': NEVER,
   'wasi:http/outgoing-handler': NEVER,
+  // WASI 0.3 (polyfill-wasi/js/p3/), keyed by name and `@0.3`. Its functions hand back promises
+  // and streams, which a guest awaits, so a worker never makes them: it asks the page.
+  'wasi:cli/environment@0.3': NEVER,
+  'wasi:cli/exit@0.3': NEVER,
+  'wasi:cli/types@0.3': NEVER,
+  'wasi:cli/stdin@0.3': NEVER,
+  'wasi:cli/stdout@0.3': NEVER,
+  'wasi:cli/stderr@0.3': NEVER,
+  'wasi:cli/terminal-input@0.3': NEVER,
+  'wasi:cli/terminal-output@0.3': NEVER,
+  'wasi:cli/terminal-stdin@0.3': NEVER,
+  'wasi:cli/terminal-stdout@0.3': NEVER,
+  'wasi:cli/terminal-stderr@0.3': NEVER,
+  'wasi:clocks/types@0.3': NEVER,
+  'wasi:clocks/monotonic-clock@0.3': NEVER,
+  'wasi:clocks/system-clock@0.3': NEVER,
+  'wasi:clocks/timezone@0.3': NEVER,
+  'wasi:random/random@0.3': NEVER,
+  'wasi:random/insecure@0.3': NEVER,
+  'wasi:random/insecure-seed@0.3': NEVER,
+  'wasi:filesystem/types@0.3': NEVER,
+  'wasi:filesystem/preopens@0.3': NEVER,
+  'wasi:sockets/types@0.3': NEVER,
+  'wasi:sockets/ip-name-lookup@0.3': NEVER,
+  'wasi:http/types@0.3': NEVER,
+  'wasi:http/client@0.3': NEVER,
 };
 
 /** The interfaces createWasi() implements, by versionless name. */
@@ -65,14 +91,20 @@ export const interfaces = Object.freeze(Object.keys(INTERFACES));
 export const workerInterfaces = (options) => new Set(interfaces.filter((name) => INTERFACES[name](options)));
 
 /**
- * The polyfill's interface serving the import `importName` (`wasi:cli/stdout@0.2.6` →
- * `wasi:cli/stdout`), or null: it serves every 0.2.x version, pre-releases included
- * (`0.2.0-rc-2023-11-10`), since WASI keeps 0.2.x backward compatible; nothing else.
+ * The polyfill's interface serving the import `importName`, or null: every 0.2.x version, by
+ * the versionless name (`wasi:cli/stdout@0.2.6` → `wasi:cli/stdout`), and every 0.3.x version,
+ * by the name and `@0.3` (`wasi:cli/stdout@0.3.2` → `wasi:cli/stdout@0.3`), pre-releases included
+ * (`0.2.0-rc-2023-11-10`), since WASI keeps a minor version backward compatible; nothing else.
  */
 export function wasiInterface(importName) {
-  const match = /^([^@]+)@0\.2\.\d/.exec(importName);
-  return match !== null && Object.hasOwn(INTERFACES, match[1]) ? match[1] : null;
+  const match = /^([^@]+)@0\.([23])\.\d/.exec(importName);
+  if (match === null) return null;
+  const name = match[2] === '2' ? match[1] : `${match[1]}@0.3`;
+  return Object.hasOwn(INTERFACES, name) ? name : null;
 }
+
+/** Whether a served interface is WASI 0.3's: its waits are async functions the guest awaits. */
+const isP3 = (served) => served.endsWith('@0.3');
 
 /**
  * The functions that may have to wait, by versionless interface and function name. Under JSPI
@@ -98,7 +130,7 @@ const WRITE_WAITS = [
  */
 export function waitingFunctions(importNames, options = {}) {
   const served = importNames.map(wasiInterface);
-  const http = served.some((n) => n?.startsWith('wasi:http/'));
+  const http = served.some((n) => n?.startsWith('wasi:http/') && !isP3(n));
   const stdinStream = isReadableStream(options.stdin) && served.includes('wasi:cli/stdin');
   const set = new Set(POLL_WAITS.map((f) => `wasi:io/poll#${f}`));
   if (http || stdinStream) for (const f of [...READ_WAITS, '[method]output-stream.blocking-splice']) set.add(`wasi:io/streams#${f}`);
@@ -109,14 +141,15 @@ export function waitingFunctions(importNames, options = {}) {
 /**
  * Whether a component importing `imports` (as `component.imports` lists them) can ever have to
  * wait on the polyfill: it can make timers, use HTTP, or read stdin from a ReadableStream. Without any of these
- * every pollable is ready at once, and `blocking: 'none'` costs nothing.
+ * every pollable is ready at once, and `blocking: 'none'` costs nothing. WASI 0.3 never blocks
+ * the guest this way: it awaits.
  * @param {{name: string, functions: string[]}[]} imports
  * @param {import('./options.js').WasiOptions} [options]
  */
 export function mayWait(imports, options = {}) {
   return imports.some(({ name, functions }) => {
     const n = wasiInterface(name);
-    if (n === null) return false;
+    if (n === null || isP3(n)) return false;
     if (n.startsWith('wasi:http/')) return true;
     if (n === 'wasi:clocks/monotonic-clock') return functions.some((f) => f.startsWith('subscribe-'));
     if (n === 'wasi:cli/stdin') return isReadableStream(options.stdin);

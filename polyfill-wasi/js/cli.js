@@ -1,4 +1,5 @@
-// wasi:cli@0.2 (environment, exit, stdio, terminal-*) over web APIs only.
+// wasi:cli@0.2 (environment, exit, stdio, terminal-*) over web APIs only, and wasi:cli@0.3 over
+// the same state (p3/cli.js).
 //
 // Stdio state (the stdin buffer, the stdout/stderr sinks) lives in one
 // createCli() call; every get-stdout()/get-stderr()/get-stdin() hands out a
@@ -8,6 +9,7 @@ import { WasiExit } from '../../js/errors.js';
 import { BytesSource, InputStream, OutputStream, StreamSource, closedError } from './io.js';
 import { Waiter } from './wait.js';
 import { isReadableStream } from './options.js';
+import { createCliP3 } from './p3/cli.js';
 
 /**
  * Sink that hands each write to an embedder callback. The copy keeps the
@@ -119,7 +121,7 @@ export class TerminalInput {}
 export class TerminalOutput {}
 
 /**
- * Builds the wasi:cli interfaces for one guest. Returns `{ interfaces, flush }`;
+ * Builds the wasi:cli interfaces (0.2 and 0.3) for one guest. Returns `{ interfaces, flush }`;
  * `flush()` prints any partial console line (call it once the guest finishes).
  * `sinks` (internal: the worker's forwarding sinks) replace the stdout/stderr options.
  */
@@ -162,6 +164,7 @@ export function createCli({ args = [], env = {}, cwd, stdin, stdout, stderr } = 
     'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
     'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
   };
+  Object.assign(interfaces, createCliP3(interfaces, { stdinSource, stdoutSink, stderrSink }));
   return { interfaces, flush };
 }
 

@@ -1,12 +1,17 @@
 // wasi:clocks@0.2 (monotonic-clock, wall-clock) over `performance` and `Date`, or over what the
-// embedder gives for deterministic runs (`clocks: { monotonic, wall }`, see createClocks).
+// embedder gives for deterministic runs (`clocks: { monotonic, wall }`, see createClocks); and
+// wasi:clocks@0.3 over the same clocks (p3/clocks.js).
 
 import { Pollable } from './io.js';
 import { MonotonicClock, Waiter, timer } from './wait.js';
+import { createClocksP3 } from './p3/clocks.js';
 
 /** performance.now() is millisecond-based; report microseconds as a fair middle ground
  * (Node gives finer, browsers clamp to 5-100 µs depending on isolation). */
 const MONOTONIC_RESOLUTION_NS = 1000n;
+
+/** Date.now() counts milliseconds. */
+const WALL_RESOLUTION_NS = 1_000_000n;
 
 /** The real clock, shared by the instances given no `clocks.monotonic`. */
 const realClock = new MonotonicClock();
@@ -34,7 +39,7 @@ function toDatetime(v) {
 }
 
 /**
- * Builds the wasi:clocks interfaces for one instance.
+ * Builds the wasi:clocks interfaces (0.2 and 0.3) for one instance.
  *
  * @param {{monotonic?: 'virtual'|(() => bigint|number), wall?: Date|number|(() => any)}} [options]
  *   `monotonic`: a function giving nanoseconds, or 'virtual': starts at 0 and moves only when the
@@ -73,8 +78,9 @@ export function createClocks(options = {}, waiter = new Waiter('none')) {
     },
     'wasi:clocks/wall-clock': {
       now: wallNow,
-      resolution: () => ({ seconds: 0n, nanoseconds: 1e6 }),
+      resolution: () => ({ seconds: 0n, nanoseconds: Number(WALL_RESOLUTION_NS) }),
     },
+    ...createClocksP3({ clock, wallNow, monotonicResolution: MONOTONIC_RESOLUTION_NS, wallResolution: WALL_RESOLUTION_NS, u64: toU64 }),
   };
   return { interfaces, clock };
 }

@@ -1,6 +1,7 @@
-// wasi:filesystem@0.2 (types, preopens) over Terrarium's virtual filesystem. The filesystem
-// itself is Rust (polyfill-wasi/src/fs/, tested natively), compiled into the `wasi` build of the
-// web crate; this module only turns its handles into WASI resources and plain values. In Node, a
+// wasi:filesystem@0.2 (types, preopens) over Terrarium's virtual filesystem, and @0.3 over the
+// same descriptors (p3/filesystem.js). The filesystem itself is Rust (polyfill-wasi/src/fs/,
+// tested natively), compiled into the `wasi` build of the web crate; this module only turns its
+// handles into WASI resources and plain values. In Node, a
 // preopen may also be a folder of the host (`{ hostPath }`), served with the same handles by
 // host-dir.js, which js/platform-node.js provides (a browser bundle never loads it).
 //
@@ -17,6 +18,7 @@ import { engine } from '../../js/engine.js';
 import { hostDirectories } from '#platform';
 import { DESCRIPTOR_FLAGS, DESCRIPTOR_TYPES, OPEN_FLAGS, SYMLINK_FOLLOW } from './fs-codes.js';
 import { InputStream, IoError, OutputStream, closedError, dispose } from './io.js';
+import { createFilesystemP3 } from './p3/filesystem.js';
 
 /** The loaded `wasi` build of the web crate, once a filesystem has been made. */
 let wasm = null;
@@ -569,7 +571,7 @@ function hostDirectory(path, hostPath) {
 }
 
 /**
- * The wasi:filesystem interfaces for one guest instance, over the filesystems `preopens` mounts:
+ * The wasi:filesystem interfaces (0.2 and 0.3) for one guest instance, over the filesystems `preopens` mounts:
  * `{ '/data': fs, '/ro': { dir: fs, readOnly: true }, '/home': { hostPath: '.' } }`. `end()`
  * closes everything the guest has open, publishing none of its unflushed writes.
  */
@@ -587,6 +589,7 @@ export function createFilesystemInterfaces(preopens) {
     interfaces: {
       'wasi:filesystem/types': { Descriptor, DirectoryEntryStream, filesystemErrorCode },
       'wasi:filesystem/preopens': { getDirectories },
+      ...createFilesystemP3(getDirectories, filesystemErrorCode),
     },
     end: () => {
       memory.end();

@@ -6,6 +6,7 @@
 // Failures are thrown as `'closed'` or a WASI error code.
 
 import { os } from './host-errors.js';
+import { concatBytes } from './io.js';
 
 /** Largest read answered at once (as the Rust filesystem's MAX_READ). */
 export const MAX_READ = 1 << 20;
@@ -125,7 +126,7 @@ export class HostOutput {
   flush() {
     if (this.#closed) throw 'closed';
     if (this.#journal.length === 0) return;
-    const bytes = concat(this.#journal);
+    const bytes = concatBytes(this.#journal);
     this.#journal = [];
     try {
       const position = this.#position ?? this.file.size();
@@ -151,14 +152,4 @@ export class HostOutput {
   abandon() {
     this.file.release();
   }
-}
-
-function concat(chunks) {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
-// wasi:http@0.2 (types, outgoing-handler) over `fetch`.
+// wasi:http@0.2 (types, outgoing-handler) over `fetch`; and wasi:http@0.3 (types, client) over
+// the same plumbing (p3/http.js).
 //
 // - A request goes out when the guest calls `outgoing-handler.handle`. Its body is a
 //   ReadableStream fed by the guest's writes (`duplex: 'half'`) where the platform can stream a
@@ -18,5 +19,25 @@
 // The parts live in http/: fields.js, requests.js, responses.js, errors.js and handler.js
 // (createHttp and the outgoing handler).
 
-export { createHttp } from './http/handler.js';
+import { createHttp as createHttpP2 } from './http/handler.js';
+import { createHttpP3 } from './p3/http.js';
+
 export { fetchErrorCode } from './http/errors.js';
+
+/**
+ * wasi:http, 0.2 and 0.3 (p3/http.js, over the same plumbing), for one instance: a `WasiPackage`
+ * (compose.js). `end()` aborts the requests of both still in flight.
+ * @param {{fetch?: typeof fetch, http?: {requestBodies?: 'auto'|'stream'|'buffer'}}} [options]
+ * @param {import('./wait.js').Waiter} [waiter]
+ */
+export function createHttp(options = {}, waiter = undefined) {
+  const p2 = createHttpP2(options, waiter);
+  const p3 = createHttpP3(options);
+  return {
+    interfaces: { ...p2.interfaces, ...p3.interfaces },
+    end() {
+      p2.end();
+      p3.end();
+    },
+  };
+}

@@ -128,6 +128,17 @@ export class BytesSource {
   }
 }
 
+/** The bytes of `chunks`, one after the other, in one array. */
+export function concatBytes(chunks) {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
 /** `f(v)`, or `v.then(f)` when `v` is a promise: a blocking call that may have had to wait. */
 export const andThen = (v, f) => (v instanceof Promise ? v.then(f) : f(v));
 

@@ -1,4 +1,4 @@
-// wasi:random@0.2 (random, insecure, insecure-seed) over globalThis.crypto, or, for deterministic
+// wasi:random@0.2 and @0.3 (random, insecure, insecure-seed) over globalThis.crypto, or, for deterministic
 // runs, over a seeded generator or the embedder's own function (`random: { seed }` / `{ bytes }`).
 
 /** crypto.getRandomValues refuses more than 65536 bytes per call. */
@@ -96,10 +96,17 @@ export function createRandom(options = {}) {
     source = { bytes: randomBytes, u64: randomU64 };
   }
   const seed = [source.u64(), source.u64()];
+  const insecureSeed = () => [seed[0], seed[1]];
+  const random = { getRandomBytes: source.bytes, getRandomU64: source.u64 };
+  const insecure = { getInsecureRandomBytes: source.bytes, getInsecureRandomU64: source.u64 };
   return {
-    'wasi:random/random': { getRandomBytes: source.bytes, getRandomU64: source.u64 },
-    'wasi:random/insecure': { getInsecureRandomBytes: source.bytes, getInsecureRandomU64: source.u64 },
-    'wasi:random/insecure-seed': { insecureSeed: () => [seed[0], seed[1]] },
+    'wasi:random/random': random,
+    'wasi:random/insecure': insecure,
+    'wasi:random/insecure-seed': { insecureSeed },
+    // 0.3 keeps every function but renames the seed's.
+    'wasi:random/random@0.3': random,
+    'wasi:random/insecure@0.3': insecure,
+    'wasi:random/insecure-seed@0.3': { getInsecureSeed: insecureSeed },
   };
 }
 

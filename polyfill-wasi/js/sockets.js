@@ -1,7 +1,10 @@
 // wasi:sockets in a browser: a page cannot open raw TCP or UDP sockets or resolve names, so every
 // operation fails with the spec's `not-supported` error code, at once and without a crash or a hang.
 // The resource classes exist (with every method of the 0.2 WIT) only so that components importing
-// them link; no socket can be created, so their methods are never reached.
+// them link; no socket can be created, so their methods are never reached. wasi:sockets@0.3 is
+// refused the same way (p3/sockets.js).
+
+import { createSocketsP3 } from './p3/sockets.js';
 
 /** Thrown as the `err` of every `result<_, error-code>` in wasi:sockets. */
 const NOT_SUPPORTED = 'not-supported';
@@ -53,4 +56,4 @@ export function createSockets() {
 }
 
 /** @type {import('./compose.js').WasiPackage} */
-export const socketsPackage = () => ({ interfaces: createSockets() });
+export const socketsPackage = () => ({ interfaces: { ...createSockets(), ...createSocketsP3() } });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { load, TerrariumError } from '../../js/index.js';
+import { createFilesystem, load, TerrariumError } from '../../js/index.js';
 import { transpile } from '../../js/transpile/index.js';
 import { instantiateTranspiled } from '../../js/aot.js';
 import { componentInternals } from '../../js/component.js';
@@ -312,4 +312,19 @@ test('a plan using component-model async handed no async runtime is refused, nam
     }),
     (e) => e instanceof TerrariumError && e.kind === 'invalid' && /uses component-model async/.test(e.message),
   );
+});
+
+test('a WASI 0.3 command through the output: its 0.3 imports come from the same packages as 0.2\'s', async () => {
+  const { instantiate } = await transpiled('wasi-p3', 'wasi-p3', '--instantiation', 'async');
+  const entry = await readFile(`${out}wasi-p3/wasi-p3.js`, 'utf8');
+  assert.ok(importsOf(entry).includes('terrarium-wasm/wasi/clocks.js'), entry);
+  const stdout = collector();
+  const host = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), mark: () => {} };
+  const ro = await createFilesystem({ 'hello.txt': 'hello' });
+  const exports = await instantiate(undefined, { 'test:wasi-p3/host': host }, {
+    wasi: { args: ['wasi-p3', 'one', 'two words'], env: { A: '1', CWD: '/' }, cwd: '/', stdout, preopens: { '/data': await createFilesystem(), '/ro': { dir: ro, readOnly: true } } },
+  });
+  await exports.run.run();
+  assert.deepEqual(stdout.text().split('\n').filter((l) => l.startsWith('FAIL')), []);
+  assert.match(stdout.text(), /^0 failed$/m);
 });

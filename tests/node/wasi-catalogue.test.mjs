@@ -14,12 +14,19 @@ test('createWasi() implements exactly the catalogue\'s interfaces', () => {
   for (const name of workerInterfaces({})) assert.ok(interfaces.includes(name), name);
 });
 
-test('every 0.2.x version of an interface is served, pre-releases included; nothing else', () => {
+test('every 0.2.x and 0.3.x version of an interface is served, pre-releases included; nothing else', () => {
   assert.equal(wasiInterface('wasi:cli/stdout@0.2.0'), 'wasi:cli/stdout');
   assert.equal(wasiInterface('wasi:cli/stdout@0.2.6'), 'wasi:cli/stdout');
   assert.equal(wasiInterface('wasi:io/streams@0.2.0-rc-2023-11-10'), 'wasi:io/streams');
   assert.equal(wasiInterface('wasi:http/outgoing-handler@0.2.4'), 'wasi:http/outgoing-handler');
-  for (const name of ['wasi:http/incoming-handler@0.2.4', 'wasi:cli/stdout@0.3.0', 'wasi:cli/stdout@0.20.1', 'wasi:cli/stdout', 'wasi:config/store@0.2.0-draft', 'example:x/wasi:cli@0.2.0']) {
+  // 0.3 by the name and `@0.3`: the same name serves a different interface there.
+  assert.equal(wasiInterface('wasi:cli/stdout@0.3.0'), 'wasi:cli/stdout@0.3');
+  assert.equal(wasiInterface('wasi:clocks/monotonic-clock@0.3.2'), 'wasi:clocks/monotonic-clock@0.3');
+  assert.equal(wasiInterface('wasi:filesystem/types@0.3.0-rc-2025-09-16'), 'wasi:filesystem/types@0.3');
+  for (const name of ['wasi:io/streams@0.3.0', 'wasi:clocks/wall-clock@0.3.0', 'wasi:cli/stdout@0.4.0', 'wasi:cli/stdout@0.30.0']) {
+    assert.equal(wasiInterface(name), null, name);
+  }
+  for (const name of ['wasi:http/incoming-handler@0.2.4', 'wasi:cli/stdout@0.20.1', 'wasi:cli/stdout', 'wasi:config/store@0.2.0-draft', 'example:x/wasi:cli@0.2.0']) {
     assert.equal(wasiInterface(name), null, name);
   }
 });

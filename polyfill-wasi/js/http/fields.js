@@ -41,7 +41,8 @@ export const fromLatin1 = (s) => {
 
 /**
  * wasi:http/types.fields: an ordered list of (lowercase name, value bytes). Immutable fields (a
- * request's or response's headers) refuse changes with `immutable`.
+ * request's or response's headers) refuse changes with `immutable`. The statics and `clone` make
+ * the class they are called on, so 0.3's fields (p3/http.js) extend this one.
  */
 export class Fields {
   #entries;
@@ -54,7 +55,7 @@ export class Fields {
 
   /** Host-only: fields over `entries`, possibly immutable. */
   static of(entries, immutable) {
-    const f = new Fields();
+    const f = new this();
     f.#entries = entries;
     f.#immutable = immutable;
     return f;
@@ -66,7 +67,7 @@ export class Fields {
   }
 
   static fromList(entries) {
-    const f = new Fields();
+    const f = new this();
     for (const [name, value] of entries) f.#add(checkName(name), checkValue(value));
     return f;
   }
@@ -120,7 +121,7 @@ export class Fields {
 
   /** A mutable copy, even of immutable fields. */
   clone() {
-    return Fields.of(this.entries(), false);
+    return this.constructor.of(this.entries(), false);
   }
 }
 

@@ -10,7 +10,7 @@ import { FutureIncomingResponse, FutureTrailers, IncomingBody, IncomingResponse,
 import { IncomingRequest, ResponseOutparam } from './serving.js';
 
 /** Turns a duration (u64 ns) into milliseconds for setTimeout. */
-const nsToMs = (ns) => Math.max(0, Math.ceil(Number(ns) / 1e6));
+export const nsToMs = (ns) => Math.max(0, Math.ceil(Number(ns) / 1e6));
 
 /**
  * Builds the wasi:http interfaces for one instance; a `WasiPackage` (compose.js) as it is.
@@ -29,18 +29,7 @@ export function createHttp(options = {}, waiter = new Waiter('none')) {
 
   function handle(request, requestOptions) {
     const parts = OutgoingRequest.parts(request);
-    const method = methodName(parts.method);
-    if (['CONNECT', 'TRACE', 'TRACK'].includes(method.toUpperCase())) throw errorCode('HTTP-request-method-invalid');
-    if (!TOKEN.test(method)) throw errorCode('HTTP-request-method-invalid');
-    if (parts.authority === undefined) throw errorCode('HTTP-request-URI-invalid');
-    const scheme = schemeName(parts.scheme);
-    let url;
-    try {
-      url = new URL(`${scheme}://${parts.authority}${parts.path ?? '/'}`);
-    } catch {
-      throw errorCode('HTTP-request-URI-invalid');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errorCode('HTTP-request-URI-invalid');
+    const { method, url } = requestTarget(parts);
     if (typeof fetchFn !== 'function') throw internal('no fetch in this environment');
 
     const headers = parts.headers.map(([n, v]) => [n, latin1(v)]);
@@ -112,14 +101,7 @@ export function createHttp(options = {}, waiter = new Waiter('none')) {
       } finally {
         for (const t of timers) clearTimeout(t);
       }
-      const responseHeaders = [];
-      for (const [name, value] of response.headers) {
-        if (name === 'set-cookie' && typeof response.headers.getSetCookie === 'function') continue;
-        responseHeaders.push([name, fromLatin1(value)]);
-      }
-      if (typeof response.headers.getSetCookie === 'function') {
-        for (const value of response.headers.getSetCookie()) responseHeaders.push(['set-cookie', fromLatin1(value)]);
-      }
+      const responseHeaders = responseHeaderEntries(response);
       const source = responseSource(response, waiter, timeouts.betweenBytes, controller, what);
       const incomingBody = new IncomingBody(source, () => {
         source.close();
@@ -157,6 +139,39 @@ export function createHttp(options = {}, waiter = new Waiter('none')) {
       live.clear();
     },
   };
+}
+
+/**
+ * The method name and URL a request goes to, from its `method`, `scheme`, `authority` and path
+ * (0.2's and 0.3's alike); the `error-code` a fetch would never get past otherwise.
+ * @param {{method: any, scheme: any, authority: string|undefined, path: string|undefined}} parts
+ */
+export function requestTarget({ method: wanted, scheme, authority, path }) {
+  const method = methodName(wanted);
+  if (['CONNECT', 'TRACE', 'TRACK'].includes(method.toUpperCase())) throw errorCode('HTTP-request-method-invalid');
+  if (!TOKEN.test(method)) throw errorCode('HTTP-request-method-invalid');
+  if (authority === undefined) throw errorCode('HTTP-request-URI-invalid');
+  let url;
+  try {
+    url = new URL(`${schemeName(scheme)}://${authority}${path ?? '/'}`);
+  } catch {
+    throw errorCode('HTTP-request-URI-invalid');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errorCode('HTTP-request-URI-invalid');
+  return { method, url };
+}
+
+/** A fetch Response's headers as fields entries; each `set-cookie` its own (where fetch shows them). */
+export function responseHeaderEntries(response) {
+  const entries = [];
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie' && typeof response.headers.getSetCookie === 'function') continue;
+    entries.push([name, fromLatin1(value)]);
+  }
+  if (typeof response.headers.getSetCookie === 'function') {
+    for (const value of response.headers.getSetCookie()) entries.push(['set-cookie', fromLatin1(value)]);
+  }
+  return entries;
 }
 
 /** The source of a response body: read as it arrives, failing with an error code. */
