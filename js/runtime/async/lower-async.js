@@ -67,7 +67,9 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     const lends = calls.lends.splice(mark);
     let v;
     try {
-      v = ok(invoke(args));
+      v = invoke(args);
+      // A promise is wrapped once it settles: `ok` of the promise itself would be stored at once.
+      if (!isThenable(v)) v = ok(v);
     } catch (e) {
       v = err(e);
     }
