@@ -1,7 +1,8 @@
 // WASI 0.3 in Chromium: the wasi-p3 guest (built with the `wasip3` crate) end to end, waiting on
-// wait-for by awaiting (no JSPI, no worker); one Filesystem, in memory or in OPFS, mounted in a
-// 0.2 guest and a 0.3 guest at once; and wasi:http@0.3's client over the page's fetch. The cases that need `stream<T>` in the runtime are listed in
-// tests/node/wasi-p3.test.mjs (`needsStreams`).
+// wait-for by awaiting (no JSPI, no worker): stdio, file streams and read-directory through
+// `stream<T>`, a trap mid-write on OPFS; one Filesystem, in memory or in OPFS, mounted in a 0.2
+// guest and a 0.3 guest at once; and wasi:http@0.3's client over the page's fetch, at the JS level
+// and from the guest.
 
 import { test, expect } from '@playwright/test';
 import { openHarness } from './support.mjs';
@@ -46,6 +47,53 @@ test('the wasi-p3 guest: exit-with-code is the run\'s exit code', async ({ page 
     return (await run('/components/wasi-p3.wasm', { imports: { 'test:wasi-p3/host': host }, env: { MODE: 'exit', EXIT_CODE: '42' }, stdout: () => {} })).exitCode;
   });
   expect(exitCode).toBe(42);
+});
+
+test('the wasi-p3 guest: stdin, stdout and stderr, file streams and read-directory, all through stream<T>', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const { createFilesystem, run } = window.terrarium;
+    const stdout = window.harness.collector();
+    const stderr = window.harness.collector();
+    const data = await createFilesystem();
+    const { exitCode } = await run('/components/wasi-p3.wasm', {
+      imports: { 'test:wasi-p3/host': { sleep: async () => {}, mark: () => {} } },
+      blocking: 'none',
+      env: { MODE: 'streams' },
+      stdin: 'typed in\n',
+      stdout,
+      stderr,
+      preopens: { '/data': data, '/ro': { dir: await createFilesystem({ 'hello.txt': 'hello' }), readOnly: true } },
+    });
+    const lines = stdout.text().split('\n');
+    return {
+      exitCode,
+      failures: lines.filter((l) => l.startsWith('FAIL')),
+      passed: lines.filter((l) => l.startsWith('ok ')).length,
+      echoed: lines.includes('through 0.3 stdout: stdin said: typed in'),
+      stderr: stderr.text(),
+      written: data.readText('streamed.txt'),
+    };
+  });
+  expect(result).toEqual({ exitCode: 0, failures: [], passed: 12, echoed: true, stderr: 'through 0.3 stderr\n', written: 'hello Streams!' });
+});
+
+test('the wasi-p3 guest trapping in the middle of write-via-stream on OPFS: a trap, and the kept file is whole', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const { openFilesystem, run } = window.terrarium;
+    const data = await openFilesystem({ opfs: 'wasi-p3/torn', files: { 'a.txt': 'alpha beta' } });
+    const trap = await run('/components/wasi-p3.wasm', {
+      imports: { 'test:wasi-p3/host': { sleep: async () => {}, mark: () => {} } },
+      env: { MODE: 'torn', FILE: 'a.txt' },
+      stdout: () => {},
+      stderr: () => {},
+      preopens: { '/data': data },
+    }).then(() => 'no trap', (e) => e.kind);
+    await data.flush();
+    await data.close();
+    const again = await openFilesystem({ opfs: 'wasi-p3/torn' });
+    return { trap, kept: again.readText('a.txt') };
+  });
+  expect(result).toEqual({ trap: 'trap', kept: 'alpha beta' });
 });
 
 /**
@@ -108,7 +156,7 @@ test('one OPFS Filesystem in a 0.2 guest and a 0.3 guest at once: both guests\' 
   expect(result).toEqual({ ...shared, kept: { fromP3: 7, hardB: 'one file, two names' } });
 });
 
-test.describe('wasi:http@0.3 in Chromium, at the JS level (a guest needs streams in the runtime)', () => {
+test.describe('wasi:http@0.3 in Chromium', () => {
   let server;
   let refused;
   test.beforeAll(async () => {
@@ -169,5 +217,19 @@ test.describe('wasi:http@0.3 in Chromium, at the JS level (a guest needs streams
     expect(result.trailers).toEqual({ tag: 'internal-error', val: 'trailers cannot be sent: fetch has no request trailers' });
     expect(result.forbidden).toEqual({ tag: 'forbidden' });
     expect(result.refused).toEqual({ tag: 'destination-unavailable' });
+  });
+
+  test('from the wasi-p3 guest: a GET, a first-byte timeout, and a POST streamed both ways', async ({ page }) => {
+    const result = await page.evaluate(async (base) => {
+      const stdout = window.harness.collector();
+      const { exitCode } = await window.terrarium.run('/components/wasi-p3.wasm', {
+        imports: { 'test:wasi-p3/host': { sleep: async () => {}, mark: () => {} } },
+        env: { MODE: 'http', URL: `${base}/` },
+        stdout,
+      });
+      const lines = stdout.text().split('\n');
+      return { exitCode, failures: lines.filter((l) => l.startsWith('FAIL')), passed: lines.filter((l) => l.startsWith('ok ')).length };
+    }, server.base);
+    expect(result).toEqual({ exitCode: 0, failures: [], passed: 8 });
   });
 });

@@ -1,13 +1,15 @@
 // wasi:http@0.3 (polyfill-wasi/js/p3/http.js) at the JS level, against the test HTTP server
 // (http-server.mjs): the host functions called as the runtime will call them once it carries
 // `stream<T>` and `future<T>` (a body is a ReadableStream, an async iterable or an array; a future
-// is a promise). End to end with a guest once the runtime has streams: see `needsStreams` below.
+// is a promise), then end to end with the wasi-p3 guest (tests/guests/wasi-p3, `MODE=http`).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { createHttp } from '../../polyfill-wasi/js/http.js';
+import { run } from '../../js/index.js';
 import { refusedUrl, startHttpServer } from './http-server.mjs';
+import { collector, guestBytes } from './support.mjs';
 
 let server;
 before(async () => {
@@ -141,5 +143,17 @@ test('an instance that ends aborts its requests in flight', async () => {
   await assert.rejects(pending, (e) => typeof e.tag === 'string');
 });
 
-/** The end-to-end cases that wait for `stream<T>`/`future<T>` in the runtime. */
-export const needsStreams = ['a guest built with the wasip3 crate sending requests through wasi:http/client@0.3 (GET, streamed POST, timeouts, trailers)'];
+test('the wasi-p3 guest: a GET, a first-byte timeout, and a POST streamed both ways, through the runtime', async () => {
+  const stdout = collector();
+  const logged = server.log.length;
+  const { exitCode } = await run(await guestBytes('wasi-p3'), {
+    imports: { 'test:wasi-p3/host': { sleep: async () => {}, mark: () => {} } },
+    env: { MODE: 'http', URL: `${server.base}/` },
+    stdout,
+  });
+  const lines = stdout.text().split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith('FAIL')), []);
+  assert.equal(exitCode, 0);
+  assert.equal(lines.filter((l) => l.startsWith('ok ')).length, 8);
+  assert.deepEqual(server.log.slice(logged), ['GET /hello', 'GET /slow-head', 'POST /echo']);
+});

@@ -1,11 +1,9 @@
 // WASI 0.3 (polyfill-wasi/js/p3/). Two kinds of tests:
-// - at the JS level, the host functions called the way the runtime will call them once it has
-//   `stream<T>` and `future<T>` (a stream is a ReadableStream, an async iterable or an array; a
-//   future is a promise): everything that streams (stdio, file streams, read-directory);
-// - end to end, the wasi-p3 guest (tests/guests/wasi-p3, built with the `wasip3` crate), which
-//   calls everything whose signature has no stream or future, and a 0.2 guest sharing one
-//   Filesystem with it.
-// The end-to-end cases that need streams in the runtime are in the `needsStreams` list at the end.
+// - at the JS level, the host functions called the way the runtime calls them (a stream is a
+//   ReadableStream, an async iterable or an array; a future is a promise);
+// - end to end, the wasi-p3 guest (tests/guests/wasi-p3, built with the `wasip3` crate): clocks,
+//   random, environment, terminals, sockets and the filesystem, then stdio, file streams and
+//   read-directory through `stream<T>`, a trap mid-write, and a 0.2 guest sharing one Filesystem.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -298,6 +296,24 @@ test('the wasi-p3 guest: exit-with-code is the run\'s exit code', async () => {
   assert.deepEqual(lines, ['']);
 });
 
+test('the wasi-p3 guest: stdin, stdout and stderr, file streams and read-directory, all through stream<T>', async () => {
+  const data = await createFilesystem();
+  const stderr = collector();
+  const { exitCode, lines, failures, passed } = await runP3({ MODE: 'streams' }, { data, wasi: { stdin: 'typed in\n', stderr } });
+  assert.deepEqual(failures, []);
+  assert.equal(exitCode, 0);
+  assert.equal(passed.length, 12);
+  assert.ok(lines.includes('through 0.3 stdout: stdin said: typed in'), lines.join('\n'));
+  assert.equal(stderr.text(), 'through 0.3 stderr\n');
+  assert.equal(data.readText('streamed.txt'), 'hello Streams!', 'the streams wrote to the host\'s Filesystem');
+});
+
+test('the wasi-p3 guest trapping in the middle of write-via-stream: a trap, and the file is whole', async () => {
+  const data = await createFilesystem({ 'a.txt': 'alpha beta' });
+  await assert.rejects(runP3({ MODE: 'torn', FILE: 'a.txt' }, { data }), (e) => e.kind === 'trap');
+  assert.equal(data.readText('a.txt'), 'alpha beta');
+});
+
 test('one Filesystem, mounted in a 0.2 guest and a 0.3 guest at once: each sees the other\'s writes', async () => {
   const data = await createFilesystem({ 'input.txt': 'from the host\n', sub: { 'nested.txt': 'nested' } });
   const ro = await createFilesystem({ 'readme.txt': 'read only' });
@@ -324,13 +340,3 @@ test('one Filesystem, mounted in a 0.2 guest and a 0.3 guest at once: each sees 
   p2[dispose]();
   p3[dispose]();
 });
-
-/**
- * The end-to-end cases that wait for `stream<T>`/`future<T>` in the runtime (a component using
- * them is refused at load until then); each is tested above at the JS level.
- */
-export const needsStreams = [
-  'wasi:cli stdin/stdout/stderr read-via-stream and write-via-stream from a guest (println through 0.3)',
-  'wasi:filesystem read-via-stream, write-via-stream, append-via-stream from a guest',
-  'wasi:filesystem read-directory from a guest',
-];

@@ -10,7 +10,13 @@
 //! - `shared`: the 0.3 half of the shared-filesystem test: `/data/<P2_FILE>`, written by a 0.2
 //!   guest, has `P2_SIZE` bytes; then it makes `/data/from-p3/` and sizes `/data/from-p3/file` to 7.
 //!
+//! - `streams`: stdio, file streams and `read-directory` (src/streams.rs), on an empty `/data`;
+//! - `http`: a POST to `URL`'s `/echo` with the body streamed both ways;
+//! - `torn`: starts overwriting `/data/<FILE>` through `write-via-stream`, then traps.
+//!
 //! `VIRTUAL=1`: the host's monotonic clock is virtual, so waits take exactly their length.
+
+mod streams;
 
 use std::cell::RefCell;
 use std::fmt::Debug;
@@ -28,15 +34,15 @@ wit_bindgen::generate!({ world: "guest", path: "wit" });
 
 use test::wasi_p3::host;
 
-const MS: u64 = 1_000_000;
+pub const MS: u64 = 1_000_000;
 
 #[derive(Default)]
-struct Checks {
+pub struct Checks {
     failed: usize,
 }
 
 impl Checks {
-    fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
+    pub fn check(&mut self, name: &str, ok: bool, detail: impl Debug) {
         if ok {
             println!("ok {name}");
         } else {
@@ -60,6 +66,12 @@ impl wasip3::exports::cli::run::Guest for Guest {
             "shared" => {
                 shared(&mut c, var("P2_FILE").unwrap_or_default(), var("P2_SIZE").and_then(|v| v.parse().ok())).await
             }
+            "streams" => {
+                streams::stdio(&mut c).await;
+                streams::files(&mut c).await;
+            }
+            "http" => streams::http(&mut c, &var("URL").unwrap_or_default()).await,
+            "torn" => streams::torn(var("FILE").unwrap_or_default()).await,
             _ => {
                 clocks(&mut c, var("VIRTUAL").as_deref() == Some("1")).await;
                 randomness(&mut c);
@@ -159,11 +171,11 @@ async fn sockets(c: &mut Checks) {
     );
 }
 
-fn preopen(name: &str) -> Descriptor {
+pub fn preopen(name: &str) -> Descriptor {
     preopens::get_directories().into_iter().find(|(_, path)| path == name).map(|(d, _)| d).expect(name)
 }
 
-const RW: DescriptorFlags = DescriptorFlags::READ.union(DescriptorFlags::WRITE);
+pub const RW: DescriptorFlags = DescriptorFlags::READ.union(DescriptorFlags::WRITE);
 
 async fn filesystem(c: &mut Checks) {
     let names: Vec<String> = preopens::get_directories().into_iter().map(|(_, p)| p).collect();
