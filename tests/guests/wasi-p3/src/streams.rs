@@ -76,7 +76,8 @@ pub async fn files(c: &mut Checks) {
     let want = [("listed".to_string(), true), ("streamed.txt".to_string(), false)];
     c.check("read-directory lists /data with types", listed == want && ended.is_ok(), (&listed, ended));
 
-    let ro = preopen("/ro").open_at(PathFlags::empty(), "hello.txt".into(), OpenFlags::empty(), DescriptorFlags::READ).await;
+    let ro =
+        preopen("/ro").open_at(PathFlags::empty(), "hello.txt".into(), OpenFlags::empty(), DescriptorFlags::READ).await;
     if let Ok(ro) = ro {
         let denied = feed(&["x"], |rx| ro.write_via_stream(rx, 0)).await;
         c.check("write-via-stream on a read-only file fails", denied.is_err(), denied);
@@ -110,7 +111,11 @@ pub async fn http(c: &mut Checks, url: &str) {
     match client::send(get(&authority, "/hello", None)).await {
         Ok(hello) => {
             let header = hello.get_headers().get("x-test");
-            c.check("GET /hello: 200 with its header", hello.get_status_code() == 200 && header == [b"yes".to_vec()], &header);
+            c.check(
+                "GET /hello: 200 with its header",
+                hello.get_status_code() == 200 && header == [b"yes".to_vec()],
+                &header,
+            );
             let body = body_of(hello).await;
             c.check("GET /hello: its body", body == ("hello world".into(), true), &body);
         }
@@ -119,7 +124,11 @@ pub async fn http(c: &mut Checks, url: &str) {
     let options = RequestOptions::new();
     let _ = options.set_first_byte_timeout(Some(50 * crate::MS));
     let slow = client::send(get(&authority, "/slow-head?ms=5000", Some(options))).await.err();
-    c.check("a first-byte timeout is connection-read-timeout", matches!(slow, Some(HttpError::ConnectionReadTimeout)), slow);
+    c.check(
+        "a first-byte timeout is connection-read-timeout",
+        matches!(slow, Some(HttpError::ConnectionReadTimeout)),
+        slow,
+    );
 
     let (mut body, contents) = wit_stream::new();
     let (trailers, trailers_rx) = wit_future::new(|| Ok(None));
