@@ -52,6 +52,8 @@ const guests = {
   "async-calls": "async_calls.wasm",
   "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",
+  "http-handler-p3": "http_handler_p3.wasm",
+  "cli-p3": "cli_p3.wasm",
 };
 
 // Composition -> [socket, ...plugs] (names in dist/components), in build order:

@@ -1,5 +1,5 @@
 // The `terrarium run` command: stdin streamed to the guest as it arrives (not read whole first),
-// `--env`, arguments after `--`, and usage errors.
+// `--env`, arguments after `--`, and usage errors; a WASI 0.3 command (cli-p3) as a 0.2 one.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,6 +49,30 @@ test('--env sets a variable; arguments after `--` reach the guest as they are', 
     env: { ...process.env, A: 'from the environment' },
   });
   assert.match(inherited.stdout, /^env A=from the environment$/m);
+});
+
+test('a WASI 0.3 command: stdin streamed to it as it arrives, stdout and stderr through streams, exit codes', { timeout: 120_000 }, async () => {
+  const child = spawn(process.execPath, [cli, 'run', `${componentsDir}cli-p3.wasm`, 'one', 'two']);
+  let out = '';
+  const firstEchoed = new Promise((resolve) =>
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('FIRST\n')) resolve();
+    }),
+  );
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  child.stdin.write('first\n');
+  // Upper-cased while stdin is still open: the guest's read-via-stream got the line as it came.
+  await firstEchoed;
+  child.stdin.end('second\n');
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0);
+  assert.equal(out, 'FIRST\nSECOND\n');
+  assert.equal(err, `args: ${componentsDir}cli-p3.wasm one two\n`);
+  const exit = (env) => spawnSync(process.execPath, [cli, 'run', '--env', env, `${componentsDir}cli-p3.wasm`], { encoding: 'utf8', input: 'x' });
+  assert.equal(exit('EXIT_CODE=7').status, 7, 'exit-with-code');
+  assert.equal(exit('FAIL=1').status, 1, 'run returned err');
+  assert.equal(exit('EXIT_CODE=0').stdout, 'X');
 });
 
 test('a malformed option is a usage error before anything loads', () => {
