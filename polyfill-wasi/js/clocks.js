@@ -47,7 +47,8 @@ function toDatetime(v) {
  *   milliseconds since the epoch is where the wall clock starts (it then moves with the monotonic
  *   clock, so with 'virtual' both are deterministic); a function is asked on every call.
  * @param {Waiter} [waiter]
- * @returns {{interfaces: Record<string, object>, clock: MonotonicClock}}
+ * @returns {{interfaces: Record<string, object>, clock: MonotonicClock, end: () => void}} `end()`: clears
+ *   the host timers of 0.3 waits still pending
  */
 export function createClocks(options = {}, waiter = new Waiter('none')) {
   const clock = options.monotonic === undefined ? realClock : new MonotonicClock(options.monotonic);
@@ -80,9 +81,9 @@ export function createClocks(options = {}, waiter = new Waiter('none')) {
       now: wallNow,
       resolution: () => ({ seconds: 0n, nanoseconds: Number(WALL_RESOLUTION_NS) }),
     },
-    ...createClocksP3({ clock, wallNow, monotonicResolution: MONOTONIC_RESOLUTION_NS, wallResolution: WALL_RESOLUTION_NS, u64: toU64 }),
   };
-  return { interfaces, clock };
+  const p3 = createClocksP3({ clock, wallNow, monotonicResolution: MONOTONIC_RESOLUTION_NS, wallResolution: WALL_RESOLUTION_NS, u64: toU64 });
+  return { interfaces: { ...interfaces, ...p3.interfaces }, clock, end: p3.end };
 }
 
 /** @type {import('./compose.js').WasiPackage} */

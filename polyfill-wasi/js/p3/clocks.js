@@ -5,16 +5,25 @@
  * guest's task awaits a timer while the page goes on, with neither JSPI nor a worker.
  */
 
-import { Waiter, timer } from '../wait.js';
-
-/** 0.3 waits always await: the runtime suspends only the waiting task. */
-const awaiting = new Waiter('async');
-
-/** Resolves once `clock` reaches `deadline` (nanoseconds); returns at once if it has. */
-function waitUntil(clock, deadline, call) {
+/**
+ * Resolves once `clock` reaches `deadline` (nanoseconds); returns at once if it has. A real wait
+ * is a host timer, re-armed if it fires before the clock got there; `timers` holds the one
+ * pending, so that the instance's end clears it (a wait of an hour must not outlive its instance).
+ */
+function waitUntil(clock, deadline, timers) {
   if (clock.now() >= deadline) return undefined;
   if (clock.virtual) return waitVirtual(clock, deadline);
-  return awaiting.when(timer(clock, deadline), () => undefined, call);
+  return new Promise((resolve) => {
+    let pending;
+    const check = () => {
+      timers.delete(pending);
+      const left = deadline - clock.now();
+      if (left <= 0n) return resolve();
+      pending = setTimeout(check, Math.ceil(Number(left) / 1e6));
+      timers.add(pending);
+    };
+    check();
+  });
 }
 
 /** Each virtual clock's waits in progress, and whether a jump is due. */
@@ -68,13 +77,15 @@ const timezone = {
  *   `u64`: 0.2's check of a guest's time value
  */
 export function createClocksP3({ clock, wallNow, monotonicResolution, wallResolution, u64 }) {
-  return {
+  /** The host timers of this instance's real waits. */
+  const timers = new Set();
+  const interfaces = {
     'wasi:clocks/types@0.3': {},
     'wasi:clocks/monotonic-clock@0.3': {
       now: () => clock.now(),
       getResolution: () => monotonicResolution,
-      waitUntil: (when) => waitUntil(clock, u64(when, 'mark'), 'wasi:clocks/monotonic-clock#wait-until'),
-      waitFor: (howLong) => waitUntil(clock, clock.now() + u64(howLong, 'duration'), 'wasi:clocks/monotonic-clock#wait-for'),
+      waitUntil: (when) => waitUntil(clock, u64(when, 'mark'), timers),
+      waitFor: (howLong) => waitUntil(clock, clock.now() + u64(howLong, 'duration'), timers),
     },
     'wasi:clocks/system-clock@0.3': {
       now: wallNow,
@@ -82,4 +93,9 @@ export function createClocksP3({ clock, wallNow, monotonicResolution, wallResolu
     },
     'wasi:clocks/timezone@0.3': timezone,
   };
+  const end = () => {
+    for (const pending of timers) clearTimeout(pending);
+    timers.clear();
+  };
+  return { interfaces, end };
 }
