@@ -1,9 +1,12 @@
 /**
- * `serve(component, options)`: a component exporting `wasi:http/incoming-handler@0.2.x` as a
- * fetch-shaped function, `(request: Request) => Promise<Response>`, for a Service Worker's fetch
- * event, any worker, or Node (`terrarium serve`, js/serve-node.js). As Wasmtime's `serve` does,
- * each request gets an instance of its own, disposed once the handler returns: no state leaks
- * from one request to the next, and a trap ends only its own request.
+ * `serve(component, options)`: a component exporting `wasi:http/incoming-handler@0.2.x` or
+ * `wasi:http/handler@0.3.x` as a fetch-shaped function, `(request: Request) => Promise<Response>`,
+ * for a Service Worker's fetch event, any worker, or Node (`terrarium serve`, js/serve-node.js).
+ * As Wasmtime's `serve` does, each request gets an instance of its own, disposed once the guest
+ * is through with it: no state leaks from one request to the next, and a trap ends only its own
+ * request. What differs between the versions (how a request goes in and a response comes out) is
+ * in polyfill-wasi/js/http/serving.js (0.2) and polyfill-wasi/js/p3/serving.js (0.3); the limits,
+ * the timeout and the errors are here, the same for both.
  */
 
 import { Component } from './component.js';
@@ -12,17 +15,20 @@ import { load } from './load.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { checkInstantiateArguments, isObject } from './arguments.js';
 import { describe } from './abi/invalid.js';
-import { Waiter } from '../polyfill-wasi/js/wait.js';
 
-const HANDLER = /^wasi:http\/incoming-handler@0\.2\.\d/;
+/** The handler interfaces served, and the module that speaks each. */
+const HANDLERS = [
+  { pattern: /^wasi:http\/incoming-handler@0\.2\.\d/, load: () => import('../polyfill-wasi/js/http/serving.js') },
+  { pattern: /^wasi:http\/handler@0\.3\.\d/, load: () => import('../polyfill-wasi/js/p3/serving.js') },
+];
 
 /**
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
  * @param {{imports?: Record<string, any>, wasi?: import('../polyfill-wasi/js/options.js').WasiOptions,
  *   blocking?: 'none'|'jspi'|'worker'|'auto', maxBody?: number, maxInstances?: number,
  *   timeout?: number, onError?: (error: unknown, request: Request) => void, validate?: boolean, fetch?: typeof fetch}} [options]
- *   `blocking` (default 'auto') as `instantiate` takes it; with 'none' the request body is read
- *   whole before the handler runs. `maxBody`: the most bytes a request body may have (413 beyond;
+ *   `blocking` (default 'auto') as `instantiate` takes it; with 'none' a 0.2 handler's request
+ *   body is read whole before it runs (a 0.3 handler waits by awaiting, and reads it as it comes). `maxBody`: the most bytes a request body may have (413 beyond;
  *   default no limit). `maxInstances`: the most instances alive at once (default no limit; each
  *   of 'worker' is a thread): later requests wait their turn. `timeout`: the milliseconds a handler
  *   has to answer (set its response; the body may stream for longer), after which the request
@@ -42,14 +48,16 @@ export async function serve(source, options = {}) {
   if (typeof timeout !== 'number' || !(timeout > 0)) throw new TypeError(`serve: \`timeout\` must be a positive number of milliseconds, got ${describe(timeout)}`);
   if (typeof onError !== 'function') throw new TypeError(`serve: \`onError\` must be a function, got ${describe(onError)}`);
   const component = source instanceof Component ? source : await load(source, { validate, fetch });
-  const handler = component.exports.find((e) => HANDLER.test(e.name));
+  const handler = component.exports.find((e) => HANDLERS.some(({ pattern }) => pattern.test(e.name)));
   if (handler === undefined) {
     const exported = component.exports.map((e) => `\`${e.name}\``).join(', ') || 'nothing';
-    throw new TerrariumError('link', `not an HTTP handler: the component does not export \`wasi:http/incoming-handler@0.2.x\` (it exports ${exported})`, {
-      context: 'wasi:http/incoming-handler',
-    });
+    throw new TerrariumError(
+      'link',
+      `not an HTTP handler: the component exports neither \`wasi:http/incoming-handler@0.2.x\` nor \`wasi:http/handler@0.3.x\` (it exports ${exported})`,
+      { context: 'wasi:http/handler' },
+    );
   }
-  const http = await import('../polyfill-wasi/js/http/serving.js');
+  const http = await HANDLERS.find(({ pattern }) => pattern.test(handler.name)).load();
   let requests = 0;
   const instances = slots(maxInstances);
 
@@ -77,46 +85,24 @@ export async function serve(source, options = {}) {
       instance[symbolDispose]();
       instances.give();
     };
-    const waiter = new Waiter(instance.blocking === 'none' ? 'none' : 'async');
-    let bytes;
-    if (instance.blocking === 'none' && request.body !== null) {
-      // Nothing can wait: the body is read whole first, so the guest's reads never have to.
-      let over = false;
-      try {
-        bytes = new Uint8Array(await new Response(http.limitBody(request.body, maxBody, () => (over = true))).arrayBuffer());
-      } catch (error) {
-        end();
-        return over ? overLimit(maxBody) : fail('the request body could not be read', error);
-      }
-    }
-
     let settle;
     const answer = new Promise((resolve) => (settle = resolve));
     let answered = false;
-    /** The guest's response body, once it answered with one. */
-    let body = null;
     const reply = (response) => {
       if (answered) return;
       answered = true;
       clearTimeout(timer);
       settle(response);
     };
-    const incoming = http.incomingRequest(request, waiter, { maxBody, bytes, overLimit: () => reply(overLimit(maxBody)) });
-    const outparam = new http.ResponseOutparam((result) => {
-      if (result.tag === 'err') {
-        reply(fail('the handler answered with an error', new Error(`the handler set the response-outparam to the error ${JSON.stringify(result.val, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`)));
-        return;
-      }
-      try {
-        const made = http.toResponse(result.val, waiter);
-        body = made.body;
-        reply(made.response);
-      } catch (error) {
-        reply(fail('the handler answered with an invalid response', error));
-      }
+    const done = http.exchange({
+      handler: instance.exports[handler.name],
+      blocking: instance.blocking,
+      request,
+      maxBody,
+      reply,
+      fail,
+      overLimit: () => overLimit(maxBody),
     });
-
-    const done = (async () => instance.exports[handler.name].handle(incoming, outparam))();
     let timedOut = false;
     timer = setTimeout(() => {
       if (answered) return;
@@ -129,13 +115,10 @@ export async function serve(source, options = {}) {
       .then(
         () => {
           if (!answered) reply(fail('the handler did not answer', new Error('the handler returned without setting the response-outparam')));
-          // A body the guest neither finished nor dropped ends here, as a failure.
-          if (body !== null) http.failBody(body, 'the handler returned without finishing the response body');
         },
         (error) => {
           if (!answered) reply(fail('the handler trapped', error));
           else if (!timedOut) onError(error, request);
-          if (body !== null) http.failBody(body, `the handler trapped: ${error?.message ?? error}`);
         },
       )
       .finally(end);

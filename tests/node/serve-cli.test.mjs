@@ -169,7 +169,7 @@ test('--timeout: a handler that does not answer in time gets a 504, and the serv
 test('a component that is not an HTTP handler: the CLI says so and exits non-zero', () => {
   const r = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}hello.wasm`, '--port', '0'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^terrarium: link: not an HTTP handler: the component does not export `wasi:http\/incoming-handler@0\.2\.x`/);
+  assert.match(r.stderr, /^terrarium: link: not an HTTP handler: the component exports neither `wasi:http\/incoming-handler@0\.2\.x` nor `wasi:http\/handler@0\.3\.x`/);
   const usage = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', 'eighty'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--port eighty: not an option it takes/);

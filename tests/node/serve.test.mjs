@@ -204,7 +204,7 @@ test('maxBody: a declared length over it is a 413 before any instance; a streame
 test('a component that does not export wasi:http/incoming-handler is a link error naming it', async () => {
   await assert.rejects(
     serve(await guestBytes('hello')),
-    (e) => e instanceof TerrariumError && e.kind === 'link' && /does not export `wasi:http\/incoming-handler@0\.2\.x` \(it exports `wasi:cli\/run@0\.2\.\d+`\)/.test(e.message),
+    (e) => e instanceof TerrariumError && e.kind === 'link' && /exports neither `wasi:http\/incoming-handler@0\.2\.x` nor `wasi:http\/handler@0\.3\.x` \(it exports `wasi:cli\/run@0\.2\.\d+`\)/.test(e.message),
   );
   await assert.rejects(serve(component, { maxBody: -1 }), TypeError);
   const { handle } = await handlerOf();

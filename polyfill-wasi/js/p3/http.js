@@ -185,6 +185,20 @@ export class RequestP3 extends Message {
     return Message.takeBody(request);
   }
 
+  /**
+   * Host-only: a request that came in to a handler (serving.js): its headers immutable, its body
+   * `contents` and the future of its trailers.
+   */
+  static incoming({ method, scheme, authority, path, headers, contents, trailers }) {
+    const request = new RequestP3(secret, FieldsP3.of(headers, true), contents, trailers);
+    request.#method = method;
+    request.#scheme = scheme;
+    request.#authority = authority;
+    request.#path = path;
+    request.#transmitted = () => {};
+    return request;
+  }
+
   /** Host-only: what `client.send` needs of a request. */
   static parts(request) {
     return {
@@ -230,6 +244,16 @@ export class ResponseP3 extends Message {
   static consumeBody(response, res) {
     Promise.resolve(res).then(response.#transmitted);
     return Message.takeBody(response);
+  }
+
+  /**
+   * Host-only: what a handler's response holds for the host that sends it on (serving.js): its
+   * status and headers, its body and trailers (taken), and `transmitted(result)` to tell the guest
+   * how the body went out.
+   */
+  static parts(response) {
+    const [contents, trailers] = Message.takeBody(response);
+    return { status: response.#status, headers: Message.headers(response), contents, trailers, transmitted: response.#transmitted };
   }
 }
 
