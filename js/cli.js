@@ -14,7 +14,7 @@
  *                                            ahead-of-time output: core wasm files, an ES module, types
  *   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES] [--max-instances N]
  *                   [--timeout SECONDS] [--env K=V]… [--dir HOST[::GUEST]]…
- *                                            serve HTTP with a wasi:http/incoming-handler component
+ *                                            serve HTTP with a wasi:http handler component (0.2 or 0.3)
  *
  * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
  */
@@ -53,7 +53,8 @@ const usage = `usage:
   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES]
                  [--max-instances N] [--timeout SECONDS] [--env K=V]... [--dir HOST[::GUEST]]...
                                              serve HTTP with a component exporting
-                                             wasi:http/incoming-handler, an instance per request
+                                             wasi:http/incoming-handler@0.2 or wasi:http/handler@0.3,
+                                             an instance per request
                                              (at most N at once, default 32: later requests wait);
                                              prints the URL; a request body over --max-body bytes
                                              gets a 413, a handler that traps a 500, one that does

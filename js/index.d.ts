@@ -323,7 +323,7 @@ export interface ServeOptions extends LoadOptions {
 }
 
 /**
- * A component exporting `wasi:http/incoming-handler@0.2.x` as a fetch-shaped function: each
+ * A component exporting `wasi:http/incoming-handler@0.2.x` or `wasi:http/handler@0.3.x` as a fetch-shaped function: each
  * request gets an instance of its own; its body streams to the guest as the guest reads, and the
  * response body streams out as the guest writes. A handler that traps or returns without answering
  * gives a 500 (after answering: the response body errors), one that takes longer than `timeout` to
