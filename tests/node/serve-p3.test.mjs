@@ -126,7 +126,8 @@ test('a trap before answering is a 500, a trap after it fails the body, an error
   assert.equal(late.status, 200);
   const reader = late.body.getReader();
   assert.equal(new TextDecoder().decode((await reader.read()).value), 'partial');
-  await assert.rejects(reader.read(), /the response body failed/);
+  await assert.rejects(reader.read(), /the response body failed: trap in `wasi:http\/handler#handle`/);
+  assert.ok(errors.at(-1) instanceof TerrariumError && errors.at(-1).kind === 'trap', String(errors.at(-1)));
   assert.match(stderr.text(), /the handler trapped after answering/);
 
   const refused = await handle(new Request('http://example.test/refuse'));

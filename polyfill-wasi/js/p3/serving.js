@@ -117,7 +117,9 @@ export function toResponse(returned) {
           controller.close();
           transmitted(OK);
           finish();
-        } catch (error) {
+        } catch (thrown) {
+          // A stream read after its instance died says so; what killed it (the trap) is its cause.
+          const error = thrown?.kind === 'dead' && thrown.cause !== undefined ? thrown.cause : thrown;
           controller.error(error?.code !== undefined ? error : new Error(`the response body failed: ${error?.message ?? error}`, { cause: error }));
           transmitted(err(error?.code ?? internal(error?.message ?? String(error))));
           // A failure the guest reported is over, as a return is; a trap is passed on.
