@@ -27,6 +27,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ROOT, startBenchServer } from './server.mjs';
 import { measureServe } from './serve.mjs';
+import { measureP3Streams } from './p3-streams.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
@@ -292,6 +293,12 @@ if (llamaSkipped) {
 log('HTTP handler: terrarium serve vs jco serve (bench/serve.mjs)');
 const served = await measureServe();
 for (const [side, r] of Object.entries(served)) if ('error' in r) fail(`serve-${side}`, r.error);
+
+log('WASI 0.3 streams in Node: a file read and a fetch body (bench/p3-streams.mjs)');
+const p3Streams = await measureP3Streams().catch((error) => {
+  fail('p3-streams', error.message);
+  return {};
+});
 
 // ---- 3. the browser -------------------------------------------------------------------------
 
@@ -569,6 +576,11 @@ console.log(`HTTP handler (dist/components/http-handler.wasm, GET /hello), Node 
 console.log(`  terrarium serve, an instance per request       ${fmt(rps('terrarium'), 'req/s')}`);
 console.log(`  jco serve --isolate-requests instance          ${fmt(rps('jco-isolated'), 'req/s')}   (T / jco ${fmtRatio(ratio(rps('terrarium'), rps('jco-isolated')))})`);
 console.log(`  jco serve, one instance for every request      ${fmt(rps('jco'), 'req/s')}`);
+console.log(`  terrarium serve, the 0.3 handler (http-handler-p3.wasm) ${fmt(rps('terrarium-p3'), 'req/s')}`);
+console.log('');
+console.log(`WASI 0.3 streams through the wasi-p3 guest, Node ${process.version}, 32 MiB each, MiB/s:`);
+console.log(`  a file read with read-via-stream (in-memory Filesystem)   ${fmt(p3Streams.fileRead, 'MiB/s')}`);
+console.log(`  a fetch body read as a response's stream (local server)   ${fmt(p3Streams.fetchBody, 'MiB/s')}`);
 console.log('');
 for (const note of [
   'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',
@@ -593,6 +605,7 @@ const json = {
   rows,
   llama: { model: 'stories260K', tokens: 256, skipped: llamaSkipped, rows: llamaRows },
   serve: served,
+  p3Streams,
   ratios,
   target,
   sizes,
@@ -609,6 +622,7 @@ if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
     'serve-terrarium': 'terrarium serve', 'serve-jco': 'jco serve', 'serve-jco-isolated': 'jco serve --isolate-requests instance',
+    'serve-terrarium-p3': 'terrarium serve (0.3 handler)', 'p3-streams': 'WASI 0.3 streams in Node',
     ...Object.fromEntries(LLAMA_WEIGHTS.flatMap((weights) => [[`llama-native-${weights}`, `Llama natively (cargo, ${weights})`],
       ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${kernel}-${weights}`, `Llama in Chromium (${file}, ${weights})`])])) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);

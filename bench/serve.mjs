@@ -1,5 +1,6 @@
 // Requests per second of an HTTP handler component (dist/components/http-handler.wasm, its
-// `GET /hello` route) under `terrarium serve` and under `jco serve`, the same load for both: each
+// `GET /hello` route) under `terrarium serve` and under `jco serve`, and of the same route of the
+// WASI 0.3 handler (http-handler-p3.wasm) under `terrarium serve`, the same load for all: each
 // server a child process on a free port, warmed up, then REQUESTS requests, CONCURRENCY at a time,
 // over keep-alive connections. Every answer is checked, so a server that answers wrongly is a
 // failure, not a fast row. Run by bench/run.mjs; `node bench/serve.mjs` runs it alone.
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLER = path.join(ROOT, 'dist/components/http-handler.wasm');
+const HANDLER_P3 = path.join(ROOT, 'dist/components/http-handler-p3.wasm');
 const REQUESTS = 400;
 const CONCURRENCY = 16;
 const WARM_UP = 32;
@@ -28,6 +30,7 @@ const JCO = path.join(ROOT, 'node_modules/@bytecodealliance/jco/dist/jco.js');
  */
 const SERVERS = {
   terrarium: (port) => [process.execPath, [path.join(ROOT, 'js/cli.js'), 'serve', HANDLER, '--port', String(port)]],
+  'terrarium-p3': (port) => [process.execPath, [path.join(ROOT, 'js/cli.js'), 'serve', HANDLER_P3, '--port', String(port)]],
   jco: (port) => [process.execPath, [JCO, 'serve', HANDLER, '--port', String(port)]],
   'jco-isolated': (port) => [process.execPath, [JCO, 'serve', HANDLER, '--port', String(port), '--isolate-requests', 'instance']],
 };

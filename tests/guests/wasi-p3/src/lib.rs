@@ -12,7 +12,9 @@
 //!
 //! - `streams`: stdio, file streams and `read-directory` (src/streams.rs), on an empty `/data`;
 //! - `http`: a POST to `URL`'s `/echo` with the body streamed both ways;
-//! - `torn`: starts overwriting `/data/<FILE>` through `write-via-stream`, then traps.
+//! - `torn`: starts overwriting `/data/<FILE>` through `write-via-stream`, then traps;
+//! - `read`, `fetch` (for the bench): read `/data/<FILE>`, or the body of a GET of `URL`, as a
+//!   stream, and print `read <N> bytes`.
 //!
 //! `VIRTUAL=1`: the host's monotonic clock is virtual, so waits take exactly their length.
 
@@ -72,6 +74,8 @@ impl wasip3::exports::cli::run::Guest for Guest {
             }
             "http" => streams::http(&mut c, &var("URL").unwrap_or_default()).await,
             "torn" => streams::torn(var("FILE").unwrap_or_default()).await,
+            "read" => streams::read_file(&mut c, var("FILE").unwrap_or_default()).await,
+            "fetch" => streams::fetch_body(&mut c, &var("URL").unwrap_or_default()).await,
             _ => {
                 clocks(&mut c, var("VIRTUAL").as_deref() == Some("1")).await;
                 randomness(&mut c);

@@ -164,3 +164,45 @@ pub async fn torn(name: String) {
     drop(written);
     panic!("a trap in the middle of a write");
 }
+
+/// Reads the stream to its end a chunk at a time, and how many bytes it had.
+async fn count(mut bytes: wit_bindgen::StreamReader<u8>) -> usize {
+    let mut total = 0;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        let (result, chunk) = bytes.read(buf).await;
+        total += chunk.len();
+        if !matches!(result, wit_bindgen::StreamResult::Complete(_)) {
+            return total;
+        }
+        buf = chunk;
+        buf.clear();
+    }
+}
+
+/// For the bench: reads `/data/<name>` through `read-via-stream`, then prints its size.
+pub async fn read_file(c: &mut Checks, name: String) {
+    let file = preopen("/data").open_at(PathFlags::empty(), name, OpenFlags::empty(), DescriptorFlags::READ).await;
+    let Ok(file) = file else { return c.check("open the file to read", false, file.err()) };
+    let (bytes, ended) = file.read_via_stream(0);
+    let total = count(bytes).await;
+    let ended = ended.await;
+    c.check("the file read to its end", ended.is_ok(), ended);
+    println!("read {total} bytes");
+}
+
+/// For the bench: GETs `URL`, reads its body as a stream, then prints its size.
+pub async fn fetch_body(c: &mut Checks, url: &str) {
+    let (authority, path) = url.trim_start_matches("http://").split_once('/').unwrap_or((url, ""));
+    match client::send(get(authority, &format!("/{path}"), None)).await {
+        Ok(response) => {
+            let (done, done_rx) = wit_future::new(|| Ok(()));
+            let (bytes, ended) = Response::consume_body(response, done_rx);
+            let total = count(bytes).await;
+            drop(done);
+            c.check("the body read to its end", ended.await.is_ok(), ());
+            println!("read {total} bytes");
+        }
+        Err(e) => c.check("GET", false, e),
+    }
+}
