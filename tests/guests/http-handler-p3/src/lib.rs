@@ -84,16 +84,8 @@ fn respond(status: u16, headers: &[(&str, &str)], bytes: Vec<u8>) -> Response {
 
 fn echo(request: Request) -> Response {
     let method = match request.get_method() {
-        Method::Get => "GET".to_string(),
-        Method::Head => "HEAD".to_string(),
-        Method::Post => "POST".to_string(),
-        Method::Put => "PUT".to_string(),
-        Method::Delete => "DELETE".to_string(),
-        Method::Connect => "CONNECT".to_string(),
-        Method::Options => "OPTIONS".to_string(),
-        Method::Trace => "TRACE".to_string(),
-        Method::Patch => "PATCH".to_string(),
         Method::Other(other) => other,
+        known => format!("{known:?}").trim_start_matches("Method::").to_uppercase(),
     };
     let (done, done_rx) = wit_future::new(|| Ok(()));
     let (mut incoming, _trailers) = Request::consume_body(request, done_rx);
