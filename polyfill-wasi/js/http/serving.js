@@ -95,7 +95,7 @@ export function limitBody(stream, maxBody, overLimit) {
  * @param {import('../wait.js').Waiter} waiter
  * @param {{maxBody: number, overLimit: () => void, bytes?: Uint8Array}} o
  */
-export function incomingRequest(request, waiter, { maxBody, overLimit, bytes }) {
+function incomingRequest(request, waiter, { maxBody, overLimit, bytes }) {
   const source =
     bytes !== undefined || request.body === null
       ? new BytesSource(bytes)
@@ -133,7 +133,7 @@ const NULL_BODY = new Set([204, 205, 304]);
  * 200 to 599, a header value fetch refuses.
  * @returns {{response: Response, body: OutgoingBody|null}}
  */
-export function toResponse(outgoing, waiter) {
+function toResponse(outgoing, waiter) {
   const { status, headers, body } = OutgoingResponse.parts(outgoing);
   const refusal = statusRefusal(status);
   if (refusal !== null) throw refusal;
@@ -143,7 +143,7 @@ export function toResponse(outgoing, waiter) {
 }
 
 /** Fails a response body the guest left unfinished (it returned, or trapped), unless it is done. */
-export function failBody(body, why) {
+function failBody(body, why) {
   OutgoingBody.fail(body, internal(why));
 }
 

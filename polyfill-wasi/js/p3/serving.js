@@ -8,7 +8,7 @@
  * - The guest may go on writing the body after `handle` returned (a spawned task): the exchange
  *   lasts until the body has ended, so the instance lives as long as its body.
  * - Response trailers cannot be sent (a `Response` has none): a body whose trailers future gives
- *   some fails, and the guest's `response.new` future says why. See BROWSER-LIMITS.md (7).
+ *   some fails, and the guest's `response.new` future says why. See BROWSER-LIMITS.md (12).
  */
 
 import { ComponentError } from '../../../js/errors.js';
@@ -25,7 +25,7 @@ import { latin1 } from '../http/fields.js';
  * @param {Request} request
  * @param {{maxBody: number, overLimit: () => void}} o
  */
-export function incomingRequest(request, { maxBody, overLimit }) {
+function incomingRequest(request, { maxBody, overLimit }) {
   const { method, pathWithQuery, scheme, authority, headers } = requestHead(request);
   let settle;
   const trailers = new Promise((resolve) => (settle = resolve));
@@ -94,7 +94,7 @@ const NULL_BODY = new Set([204, 205, 304]);
  * cancelled by the reader); rejects with what cut the body short (the instance trapped). Throws
  * for what a Response cannot carry (a status outside 200 to 599, a header value fetch refuses).
  */
-export function toResponse(returned) {
+function toResponse(returned) {
   const { status, headers, contents, trailers, transmitted } = ResponseP3.parts(returned);
   const refusal = statusRefusal(status);
   if (refusal !== null) throw refusal;
@@ -112,8 +112,11 @@ export function toResponse(returned) {
           const { done, value } = await reader.read();
           if (!done) return controller.enqueue(value);
           const outcome = await trailers;
-          const failure = outcome?.tag === 'err' ? outcome.val : outcome?.val !== undefined ? internal('trailers cannot be sent: a Response has none') : null;
-          if (failure !== null) throw Object.assign(new Error(`the response body failed: ${JSON.stringify(failure)}`), { code: failure });
+          const failure = outcome?.tag === 'err' ? outcome.val : outcome?.val !== undefined ? internal('trailers cannot be sent: a Response has no trailers') : null;
+          if (failure !== null) {
+            const why = failure.val === undefined ? failure.tag : `${failure.tag}: ${typeof failure.val === 'string' ? failure.val : JSON.stringify(failure.val)}`;
+            throw Object.assign(new Error(`the response body failed: ${why}`), { code: failure });
+          }
           controller.close();
           transmitted(OK);
           finish();

@@ -8,6 +8,7 @@
 //! - `/trap`: traps before answering;
 //! - `/trap-late`: answers 200, writes `partial`, then traps: the response body fails;
 //! - `/refuse`: answers with the error code `HTTP-request-denied`;
+//! - `/trailers`: answers 200 `with trailers`, then ends the body with an `x-sum` trailer;
 //! - `/status?code=N`: answers with status N (the WIT takes any u16 the host accepts);
 //! - `/sleep?ms=N`: waits N milliseconds on the monotonic clock, then answers 200 `slept`;
 //! - anything else: 404 `not found: PATH`.
@@ -32,7 +33,7 @@ impl wasip3::exports::http::handler::Guest for Handler {
             "/echo" => Ok(echo(request)),
             "/trap" => panic!("the handler trapped on purpose"),
             "/trap-late" => {
-                let (response, mut body) = start(200, &[]);
+                let (response, mut body, _) = start(200, &[]);
                 wit_bindgen::spawn_local(async move {
                     body.write_all(b"partial".to_vec()).await;
                     panic!("the handler trapped after answering");
@@ -40,6 +41,16 @@ impl wasip3::exports::http::handler::Guest for Handler {
                 Ok(response)
             }
             "/refuse" => Err(ErrorCode::HttpRequestDenied),
+            "/trailers" => {
+                let (response, mut body, trailers) = start(200, &[]);
+                wit_bindgen::spawn_local(async move {
+                    body.write_all(b"with trailers".to_vec()).await;
+                    drop(body);
+                    let sum = Fields::from_list(&[("x-sum".to_string(), b"42".to_vec())]).expect("trailers");
+                    let _ = trailers.write(Ok(Some(sum))).await;
+                });
+                Ok(response)
+            }
             "/status" => {
                 let response = respond(200, &[], Vec::new());
                 let code = param(query, "code").and_then(|c| c.parse().ok()).unwrap_or(200);
@@ -61,21 +72,24 @@ fn param<'q>(query: &'q str, key: &str) -> Option<&'q str> {
     query.split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
 }
 
-/// A response of `status` and `headers` whose body is the stream returned beside it; the body
-/// ends (with no trailers) when that stream is dropped.
-fn start(status: u16, headers: &[(&str, &str)]) -> (Response, wit_bindgen::StreamWriter<u8>) {
+/// What a response's trailers future is written with: none, some trailers, or an error.
+type TrailersWriter = wit_bindgen::FutureWriter<Result<Option<Fields>, ErrorCode>>;
+
+/// A response of `status` and `headers` whose body is the stream returned beside it, and the
+/// writer of its trailers future: the body ends when the stream is dropped; dropping the writer
+/// gives no trailers.
+fn start(status: u16, headers: &[(&str, &str)]) -> (Response, wit_bindgen::StreamWriter<u8>, TrailersWriter) {
     let entries: Vec<(String, Vec<u8>)> = headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
     let (body, contents) = wit_stream::new();
     let (trailers, trailers_rx) = wit_future::new(|| Ok(None));
-    drop(trailers);
     let (response, _sent) =
         Response::new(Fields::from_list(&entries).expect("valid headers"), Some(contents), trailers_rx);
     response.set_status_code(status).expect("status");
-    (response, body)
+    (response, body, trailers)
 }
 
 fn respond(status: u16, headers: &[(&str, &str)], bytes: Vec<u8>) -> Response {
-    let (response, mut body) = start(status, headers);
+    let (response, mut body, _) = start(status, headers);
     wit_bindgen::spawn_local(async move {
         body.write_all(bytes).await;
     });
@@ -89,7 +103,7 @@ fn echo(request: Request) -> Response {
     };
     let (done, done_rx) = wit_future::new(|| Ok(()));
     let (mut incoming, _trailers) = Request::consume_body(request, done_rx);
-    let (response, mut body) = start(200, &[("x-method", &method)]);
+    let (response, mut body, _) = start(200, &[("x-method", &method)]);
     wit_bindgen::spawn_local(async move {
         loop {
             let (result, chunk) = incoming.read(Vec::with_capacity(16 * 1024)).await;
