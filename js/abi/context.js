@@ -16,6 +16,11 @@ import { makeLoadList, makeStoreList } from './lists.js';
  * @typedef {{liftOwn(h:number):any, liftBorrow(h:number):any, lowerOwn(v:any):number, lowerBorrow(v:any):number}} ResourceHandler
  */
 
+/**
+ * What lifting and lowering an `error-context` needs from the runtime (js/runtime/async/error-context.js).
+ * @typedef {{lift(h:number):any, lower(v:any):number}} ErrorContextHandler
+ */
+
 export class AbiContext {
   /**
    * @param {object} init
@@ -24,8 +29,9 @@ export class AbiContext {
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
+   * @param {ErrorContextHandler} [init.errorContexts] the instance's `error-context` handles (async/error-context.js)
    */
-  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, calls = null }) {
+  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, errorContexts = noErrorContexts, calls = null }) {
     this.types = types;
     this.mem = mem;
     this.reallocFn = realloc;
@@ -33,6 +39,7 @@ export class AbiContext {
     this.calls = calls;
     this.encoding = encoding;
     this.resourceOf = resources;
+    this.errorContexts = errorContexts;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
     this.strings = null;
     this.lists = new Map();
@@ -136,3 +143,12 @@ export class AbiContext {
 function noResources(r) {
   throw new TerrariumError('invalid', `resource ${r} used without a resource table`);
 }
+
+const noErrorContexts = {
+  lift() {
+    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
+  },
+  lower() {
+    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
+  },
+};

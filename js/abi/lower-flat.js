@@ -106,6 +106,12 @@ export function buildLowerFlat(cx, t, tagged) {
         out.push(res.lowerBorrow(v));
       };
     }
+    case 'error-context': {
+      const handles = cx.errorContexts;
+      return (v, out) => {
+        out.push(handles.lower(v));
+      };
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

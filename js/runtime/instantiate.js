@@ -137,6 +137,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
+        errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });
       contexts.set(key, cx);

@@ -8,6 +8,7 @@ import { trap } from '../../errors.js';
 import { makeParamsLifter } from '../../abi/function.js';
 import { EVENT_NONE, Subtask } from './tasks.js';
 import { Waitable, WaitableSet } from './waitables.js';
+import { errorContextBuiltin } from './error-context.js';
 
 /**
  * @param {import('../../plan.js').BuiltinStep} step
@@ -164,7 +165,7 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         return s.takePendingEvent()[2];
       };
     default:
-      return null;
+      return errorContextBuiltin(step, caller, inst.table, contextFor);
   }
 }
 

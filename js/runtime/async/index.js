@@ -13,6 +13,7 @@ import { Task } from './tasks.js';
 import { liftAsync } from './lift-async.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
+import { errorContextHandles } from './error-context.js';
 
 /** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
 const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
@@ -36,6 +37,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
   const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);
 
   return {
+    /** How component instance `i` lifts and lowers `error-context` values (its handles). */
+    errorContextsOf(i) {
+      return errorContextHandles(instOf(i).table);
+    },
+
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
