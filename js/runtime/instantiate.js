@@ -182,6 +182,18 @@ export async function instantiatePlan(
   const lowerLifted = (step, stepIndex) => {
     const { coreFunc, options } = step.callee;
     const context = step.callee.name || `inner call ${stepIndex}`;
+    if (step.options.async || options.async || step.sig.async) {
+      return asyncRt.lowerBetween({
+        step,
+        cx: contextFor(step.options),
+        calleeCx: contextFor(options),
+        core: entry(funcs, coreFunc, 'func'),
+        callback: optionalFunc(options.callback),
+        postReturn: optionalFunc(options.postReturn),
+        context,
+        inner: (e) => unwrapInner(e, context),
+      });
+    }
     const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
       sig: step.sig,

@@ -167,7 +167,6 @@ test('component-model async the runtime does not run yet is planned, then refuse
   const cases = {
     'async-types': '`stream`',
     'async-streams': '`stream.new`',
-    'async-compose': 'a call between components through `canon lower async`',
   };
   for (const [name, feature] of Object.entries(cases)) {
     const { bytes } = await fixture(name);
@@ -197,6 +196,8 @@ test('what the async runtime runs loads: async lowers of host functions, async l
   assert.deepEqual(lifted.exports.map((e) => e.name), ['greet', 'spin', 'measure', 'tick']);
   // The `error-context` built-ins, and the type.
   await load(watBytes({ file: `${fixturesDir}async-error-context.wat` }));
+  // Async calls between the components of a composition.
+  await load(watBytes({ file: `${fixturesDir}async-compose.wat` }));
   // What wit-bindgen's Rust async support emits (tests/guests/async-calls).
   const built = await load(await guestBytes('async-calls'));
   assert.ok(built.exports.some((e) => e.name === 'example:async-calls/api@0.1.0'));

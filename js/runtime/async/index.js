@@ -4,13 +4,15 @@
  * (detect.js), so other plans load none of this (and ahead-of-time output imports it only then).
  *
  * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
- * functions lowered `async` or of `async` type (lower-async.js) and the task, subtask and
- * waitable-set built-ins (builtins.js).
+ * functions lowered `async` or of `async` type (lower-async.js), async calls between the components
+ * of a composition (between.js), the task, subtask and waitable-set built-ins (builtins.js) and
+ * `error-context` (error-context.js).
  */
 import { TerrariumError } from '../../errors.js';
 import { Scheduler, AsyncInstance } from './scheduler.js';
 import { Task } from './tasks.js';
-import { liftAsync } from './lift-async.js';
+import { liftAsync, startAsync } from './lift-async.js';
+import { lowerBetween } from './between.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
 import { errorContextHandles } from './error-context.js';
@@ -55,6 +57,19 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       return liftAsync({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), postReturn, inst, sched, calls, context });
     },
 
+    /**
+     * The core function of a `lower` step whose callee another component lifted, where either side
+     * is async (between.js): `core`, `callback` and `postReturn` are the callee's.
+     */
+    lowerBetween({ step, cx, calleeCx, core, callback, postReturn, context, inner }) {
+      const wrap = (f) => (jspi && f !== null ? promising(f) : f);
+      const { sig, options } = step.callee;
+      const calleeInst = instOf(options.componentInstance);
+      const start = startAsync({ cx: calleeCx, sig, opts: options, core: wrap(core), callback: wrap(callback), postReturn, inst: calleeInst, sched, calls, context });
+      const callerInst = instOf(step.options.componentInstance);
+      return lowerBetween({ step, cx, start, callerInst, calleeInst, sched, calls, context, jspi, resumable: (f) => this.resumable(f), inner });
+    },
+
     /** The core function of a host function of `async` type, or lowered `async`. */
     lowerHost({ cx, sig, options, invoke, context }) {
       if (options.async) return lowerAsync({ cx, sig, invoke, calls, context, inst: instOf(options.componentInstance), sched });
@@ -83,7 +98,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       const inst = instOf(options.componentInstance);
       return (...args) => {
         const outer = sched.current;
-        sched.current = new Task({ inst, sig, opts: options, context });
+        sched.current = new Task({ inst, sig, opts: options, context, supertask: outer });
         sched.onStack++;
         try {
           return core(...args);

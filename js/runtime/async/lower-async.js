@@ -67,7 +67,8 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     const lends = calls.lends.splice(mark);
     let v;
     try {
-      v = ok(invoke(args));
+      v = invoke(args);
+      if (!isThenable(v)) v = ok(v);
     } catch (e) {
       v = err(e);
     }
