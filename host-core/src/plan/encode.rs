@@ -304,7 +304,7 @@ impl ToJson for Callee {
                 .field("coreFunc", core_func)
                 .field("options", options)
                 .field("name", name)
-                .field("sig", sig)
+                .field("sig", sig.as_ref())
                 .end(),
         }
     }

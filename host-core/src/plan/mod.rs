@@ -132,7 +132,7 @@ pub enum Callee {
     /// `name`: `interface#member` when known, for messages; else empty. `sig`: the function as
     /// the callee lifts it (which an async call needs: it crosses the callee's side as its own
     /// options say, not as the caller's lowering does).
-    Lifted { core_func: CoreFuncId, options: Options, name: String, sig: FuncSig },
+    Lifted { core_func: CoreFuncId, options: Options, name: String, sig: Box<FuncSig> },
 }
 
 /// The host function a lowered import calls.

@@ -77,7 +77,7 @@ impl Builder<'_> {
                         let name = self.lifted_names.get(&core_func).cloned().unwrap_or_default();
                         let callee_sig = self.signature("", &ty, &callee_options, true);
                         (
-                            Callee::Lifted { core_func, options: callee_options, name, sig: callee_sig },
+                            Callee::Lifted { core_func, options: callee_options, name, sig: Box::new(callee_sig) },
                             self.signature("", &ty, &options, false),
                         )
                     }
