@@ -186,6 +186,20 @@ test('component-model async the runtime does not run yet is planned, then refuse
       (func (export "f") async (param "x" (borrow $hr)) (canon lift (core func $m "f") async (callback (core func $m "cb")))))`),
     'a `borrow` parameter of `canon lift async` of `f` (component-model async) is not supported yet',
   );
+  assert.equal(
+    await refused(`(component (type $r' (resource (rep i32))) (export $r "r" (type $r'))
+      (component $callee
+        (import "r" (type $r (sub resource)))
+        (core module $m (func (export "f") (param i32) (result i32) unreachable) (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+        (core instance $m (instantiate $m))
+        (func (export "f") async (param "x" (borrow $r)) (canon lift (core func $m "f") async (callback (core func $m "cb")))))
+      (instance $callee (instantiate $callee (with "r" (type $r))))
+      (alias export $callee "f" (func $f))
+      (core func $f (canon lower (func $f)))
+      (core module $use (import "" "f" (func (param i32))))
+      (core instance (instantiate $use (with "" (instance (export "f" (func $f)))))))`),
+    'a `borrow` parameter of an async call between components (component-model async) is not supported yet',
+  );
 });
 
 test('what the async runtime runs loads: async lowers of host functions, async lifts, their built-ins', async () => {
