@@ -48,6 +48,7 @@ const guests = {
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
   "async-calls": "async_calls.wasm",
+  "async-client": "async_client.wasm",
   "http-handler": "http_handler.wasm",
 };
 
@@ -64,6 +65,8 @@ const compositions = {
   "relay-utf16-latin1": ["relay-utf16", "echo-latin1"],
   // Three components, three encodings: utf8 -> latin1+utf16 -> utf16.
   "client-chain": ["strings-client", "relay-latin1-utf16"],
+  // Rust + Rust, component-model async: async calls between the two (wit-bindgen's async support).
+  "async-client-calls": ["async-client", "async-calls"],
 };
 
 function fail(msg) {

@@ -1,13 +1,15 @@
 // Async calls between two components of one composition (js/runtime/async/between.js), through
 // hand-written components: tests/node/wat/async-between.wat (what runs without JSPI) and
 // tests/node/wat/async-between-jspi.wat (a sync caller of a callee lifted `async`: refused here,
-// where Node has no JSPI, and run in Chromium by playwright-tests/async-between.spec.mjs).
+// where Node has no JSPI, and run in Chromium by playwright-tests/async.spec.mjs); and two Rust
+// guests built with wit-bindgen's async support and composed by wac (`async-client-calls`:
+// tests/guests/async-client calling tests/guests/async-calls).
 // No wall clock: the tests assert order and readiness.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, TerrariumError } from '../../js/index.js';
-import { watBytes } from './support.mjs';
+import { guestBytes, watBytes } from './support.mjs';
 
 const wat = (name) => watBytes({ file: new URL(`./wat/${name}.wat`, import.meta.url).pathname });
 const between = await load(wat('async-between'));
@@ -82,4 +84,32 @@ test('entering an instance that is in the call that led there traps (re-entrance
     (e) => e instanceof TerrariumError && e.kind === 'trap' && /cannot enter component instance of `hook`.*`reenter`.*re-entrance/.test(e.message),
   );
   await assert.rejects(exports.run(), (e) => e instanceof TerrariumError && e.kind === 'dead', 'the trap killed the instance');
+});
+
+test('two Rust guests composed by wac: async calls between them, the host\'s promises settled by the test', async () => {
+  const composed = await load(await guestBytes('async-client-calls'));
+  assert.deepEqual(composed.exports.map((e) => e.name), ['example:async-client/run@0.1.0']);
+  const sleeps = [];
+  const { exports } = await composed.instantiate({
+    'example:async-calls/host': {
+      sleep: () => new Promise((resolve) => sleeps.push(resolve)),
+      double: (v) => (v % 2 ? Promise.resolve(v * 2) : v * 2),
+      note() {},
+    },
+  });
+  const { run } = exports;
+  // The client's call waits in the callee, which waits for the host's sleep.
+  const echoed = run.addAndEcho(2, 3);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(sleeps.length, 1, 'the callee called sleep once');
+  sleeps.shift()();
+  assert.equal(await echoed, 'sum 5');
+  assert.equal(await run.plain(4, 5), 9);
+  assert.deepEqual(await run.pairBack('héllo', new Uint8Array([1, 2, 3])), ['héllo', new Uint8Array([1, 2, 3]), 6]);
+  // Ten calls in flight at once, each waiting for its own sleep, woken in reverse order.
+  const fanned = run.fan(10);
+  for (let turn = 0; turn < 100 && sleeps.length < 10; turn++) await new Promise((r) => setTimeout(r, 0));
+  assert.equal(sleeps.length, 10, 'every call reached the host');
+  for (const wake of sleeps.splice(0).reverse()) wake();
+  assert.equal(await fanned, 90);
 });
