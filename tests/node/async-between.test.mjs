@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, TerrariumError } from '../../js/index.js';
-import { guestBytes, watBytes } from './support.mjs';
+import { guestBytes, settled, watBytes } from './support.mjs';
 
 const wat = (name) => watBytes({ file: new URL(`./wat/${name}.wat`, import.meta.url).pathname });
 const between = await load(wat('async-between'));
@@ -56,6 +56,17 @@ test('a sync canon lower of an async function lifted sync, from a task that may 
   const { api, log } = await instance();
   assert.equal(await api.callDoubleSync(8), 16);
   assert.deepEqual(log, []);
+});
+
+test('a call into a callee instance with backpressure waits to enter until it goes down', async () => {
+  const { api, log } = await instance();
+  api.calleeBlock();
+  const p = api.callAdd(2, 3);
+  assert.equal(await settled(p), false, 'the callee task waits to enter');
+  assert.deepEqual(log, [STARTED], 'the caller got a subtask');
+  api.calleeUnblock();
+  assert.equal(await p, 5);
+  assert.deepEqual(log, [STARTED, RETURNED]);
 });
 
 test('many calls in flight at once each get their own result', async () => {

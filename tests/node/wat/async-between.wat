@@ -3,7 +3,9 @@
 ;; `canon lower async` (a callee lifted async that returns at once, one that yields first, one
 ;; lifted sync, one taking and returning a string) and through a sync `canon lower` of the one
 ;; lifted sync (an async function type may be lifted without the `async` option). None needs JSPI. The host's `log` records what the caller saw: the status
-;; of each async call (RETURNED 2 or STARTED 1) and the state in each SUBTASK event.
+;; of each async call (RETURNED 2 or STARTED 1) and the state in each SUBTASK event. The callee's
+;; `block` and `unblock` (exported as `callee-block`, `callee-unblock`) raise and lower its
+;; backpressure.
 ;;
 ;; Caller memory: the out-pointer at 2048, a bump allocator from 16384. Callback codes: EXIT 0,
 ;; YIELD 1, WAIT 2 (| set << 4).
@@ -27,7 +29,11 @@
     (core func $return-string (canon task.return (result string) (memory $mem)))
     (core func $ctx-get (canon context.get i32 0))
     (core func $ctx-set (canon context.set i32 0))
+    (core func $bp-inc (canon backpressure.inc))
+    (core func $bp-dec (canon backpressure.dec))
     (core module $m
+      (import "" "bp-inc" (func $bp-inc))
+      (import "" "bp-dec" (func $bp-dec))
       (import "" "return-u32" (func $return-u32 (param i32)))
       (import "" "return-string" (func $return-string (param i32 i32)))
       (import "" "ctx-get" (func $ctx-get (result i32)))
@@ -48,8 +54,13 @@
       (func (export "echo") (param $p i32) (param $n i32) (result i32)
         (call $return-string (local.get $p) (local.get $n))
         (i32.const 0))
-      (func (export "double") (param $x i32) (result i32) (i32.mul (local.get $x) (i32.const 2))))
+      (func (export "double") (param $x i32) (result i32) (i32.mul (local.get $x) (i32.const 2)))
+      ;; Backpressure: calls into this instance wait to enter until it goes down.
+      (func (export "block") (call $bp-inc))
+      (func (export "unblock") (call $bp-dec)))
     (core instance $i (instantiate $m (with "" (instance
+      (export "bp-inc" (func $bp-inc))
+      (export "bp-dec" (func $bp-dec))
       (export "return-u32" (func $return-u32))
       (export "return-string" (func $return-string))
       (export "ctx-get" (func $ctx-get))
@@ -60,7 +71,9 @@
       (canon lift (core func $i "add-later") async (callback (core func $i "add-later-cb"))))
     (func (export "echo") async (param "s" string) (result string)
       (canon lift (core func $i "echo") async (memory $mem) (realloc $realloc) (callback (core func $i "never"))))
-    (func (export "double") async (param "x" u32) (result u32) (canon lift (core func $i "double"))))
+    (func (export "double") async (param "x" u32) (result u32) (canon lift (core func $i "double")))
+    (func (export "block") (canon lift (core func $i "block")))
+    (func (export "unblock") (canon lift (core func $i "unblock"))))
 
   (component $caller
     (import "log" (func $log (param "v" u32)))
@@ -170,4 +183,6 @@
   (export "call-add-later" (func $caller "call-add-later"))
   (export "call-double" (func $caller "call-double"))
   (export "call-echo" (func $caller "call-echo"))
-  (export "call-double-sync" (func $caller "call-double-sync")))
+  (export "call-double-sync" (func $caller "call-double-sync"))
+  (export "callee-block" (func $callee "block"))
+  (export "callee-unblock" (func $callee "unblock")))
