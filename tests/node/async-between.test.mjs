@@ -69,6 +69,13 @@ test('a call into a callee instance with backpressure waits to enter until it go
   assert.deepEqual(log, [STARTED, RETURNED]);
 });
 
+test('subtask.cancel of a call to another component forgets it: CANCELLED_BEFORE_RETURNED, the callee runs to its end', async () => {
+  const { api, log } = await instance();
+  assert.equal(await api.cancelLater(1, 2), 0);
+  assert.deepEqual(log, [STARTED, 4], 'STARTED, then CANCELLED_BEFORE_RETURNED');
+  assert.equal(await api.callAddLater(3, 4), 7, 'the instance goes on');
+});
+
 test('many calls in flight at once each get their own result', async () => {
   const { api } = await instance();
   const results = await Promise.all([api.callAddLater(1, 2), api.callAdd(3, 4), api.callAddLater(5, 6), api.callDouble(7)]);

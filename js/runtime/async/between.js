@@ -13,7 +13,9 @@
  * - An async caller (`canon lower async`) gets RETURNED when the callee returned its result before
  *   it first waited (stored at the out-pointer), else a subtask that gets its SUBTASK event when it
  *   does (lower-async.js, as for a host promise). The arguments are copied when the call is made,
- *   so the subtask is STARTED at once, never STARTING.
+ *   so the subtask is STARTED at once, never STARTING. `subtask.cancel` forgets the call, as it does
+ *   a host's: the callee is not told (this runtime has no TASK_CANCELLED yet), runs to its end,
+ *   and its result is dropped.
  *
  * Entering an instance that a task on the caller's supertask chain is in is re-entrance: a trap
  * (the spec's `call_might_be_recursive`, for instances that are not nested in one another).
@@ -52,7 +54,8 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
    * Starts the callee task: its result, or a promise of it if it has not returned one yet.
    * `forSubtask`: lower-async.js will count the promise as something outside that may wake a task,
    * as it does a host's; a callee task is no such thing (the scheduler sees it, and a deadlock of
-   * both must be found), so it is uncounted here until the callee settles it.
+   * both must be found), so it is uncounted here until the callee settles it, or the caller
+   * cancels the subtask (when lower-async.js stops counting it).
    */
   const invoke = (args, forSubtask) => {
     const caller = sched.current;
@@ -67,18 +70,19 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
     let value;
     let failure = null;
     let waiting = null;
+    let cancelled = false;
     start(
       args,
       caller,
       (v) => {
         done = true;
         value = v;
-        if (waiting !== null && forSubtask) sched.outside++;
+        if (waiting !== null && forSubtask && !cancelled) sched.outside++;
         waiting?.resolve(v);
       },
       (e) => {
         failure = inner(e);
-        if (waiting !== null && forSubtask) sched.outside++;
+        if (waiting !== null && forSubtask && !cancelled) sched.outside++;
         waiting?.reject(failure);
       },
     );
@@ -87,9 +91,14 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
     if (done) return untag(value);
     if (failure !== null) throw failure;
     if (forSubtask) sched.outside--;
-    return new Promise((resolve, reject) => {
+    const result = new Promise((resolve, reject) => {
       waiting = { resolve, reject };
     }).then(untag);
+    result.cancel = () => {
+      cancelled = true;
+      sched.outside++;
+    };
+    return result;
   };
 
   if (options.async) return lowerAsync({ cx, sig, invoke: (args) => invoke(args, true), calls, context, inst: callerInst, sched });

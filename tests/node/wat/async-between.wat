@@ -104,6 +104,7 @@
     (core func $set-new (canon waitable-set.new))
     (core func $join (canon waitable.join))
     (core func $sub-drop (canon subtask.drop))
+    (core func $sub-cancel (canon subtask.cancel))
     (core module $m
       (import "" "memory" (memory 1))
       (import "" "log" (func $log (param i32)))
@@ -117,6 +118,7 @@
       (import "" "set-new" (func $set-new (result i32)))
       (import "" "join" (func $join (param i32 i32)))
       (import "" "sub-drop" (func $sub-drop (param i32)))
+      (import "" "sub-cancel" (func $sub-cancel (param i32) (result i32)))
       ;; After an async call returned `status`: its u32 result at once, or WAIT for its subtask.
       (func $then (param $status i32) (result i32)
         (local $set i32)
@@ -147,6 +149,16 @@
       (func (export "call-double-sync") (param $x i32) (result i32)
         (call $return-u32 (call $double-sync (local.get $x)))
         (i32.const 0))
+      ;; Starts `add-later`, cancels it (logging the status, then the state cancelling returned) and
+      ;; returns 0.
+      (func (export "cancel-later") (param $a i32) (param $b i32) (result i32)
+        (local $status i32)
+        (local.set $status (call $add-later (local.get $a) (local.get $b) (i32.const 2048)))
+        (call $log (i32.and (local.get $status) (i32.const 0xf)))
+        (call $log (call $sub-cancel (i32.shr_u (local.get $status) (i32.const 4))))
+        (call $sub-drop (i32.shr_u (local.get $status) (i32.const 4)))
+        (call $return-u32 (i32.const 0))
+        (i32.const 0))
       (func (export "never") (param i32 i32 i32) (result i32) unreachable))
     (core instance $i (instantiate $m (with "" (instance
       (export "memory" (memory $mem))
@@ -160,7 +172,8 @@
       (export "return-string" (func $return-string))
       (export "set-new" (func $set-new))
       (export "join" (func $join))
-      (export "sub-drop" (func $sub-drop))))))
+      (export "sub-drop" (func $sub-drop))
+      (export "sub-cancel" (func $sub-cancel))))))
     (func (export "call-add") async (param "a" u32) (param "b" u32) (result u32)
       (canon lift (core func $i "call-add") async (callback (core func $i "on-event"))))
     (func (export "call-add-later") async (param "a" u32) (param "b" u32) (result u32)
@@ -170,7 +183,9 @@
     (func (export "call-echo") async (param "s" string) (result string)
       (canon lift (core func $i "call-echo") async (memory $mem) (realloc $realloc) (callback (core func $i "never"))))
     (func (export "call-double-sync") async (param "x" u32) (result u32)
-      (canon lift (core func $i "call-double-sync") async (callback (core func $i "never")))))
+      (canon lift (core func $i "call-double-sync") async (callback (core func $i "never"))))
+    (func (export "cancel-later") async (param "a" u32) (param "b" u32) (result u32)
+      (canon lift (core func $i "cancel-later") async (callback (core func $i "never")))))
 
   (instance $callee (instantiate $callee))
   (instance $caller (instantiate $caller
@@ -184,5 +199,6 @@
   (export "call-double" (func $caller "call-double"))
   (export "call-echo" (func $caller "call-echo"))
   (export "call-double-sync" (func $caller "call-double-sync"))
+  (export "cancel-later" (func $caller "cancel-later"))
   (export "callee-block" (func $callee "block"))
   (export "callee-unblock" (func $callee "unblock")))
