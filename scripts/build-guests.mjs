@@ -32,6 +32,7 @@ const target = "wasm32-wasip2";
 // Crate name -> artifact file name (cargo turns `-` into `_` for libraries).
 const guests = {
   bench: "bench.wasm",
+  "bench-resource": "bench_resource.wasm",
   types: "types.wasm",
   hello: "hello.wasm",
   "exit-code": "exit_code.wasm",

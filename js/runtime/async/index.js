@@ -1,7 +1,8 @@
 /**
  * Component-model async in the runtime: the scheduler of one instance and what the plan's steps
- * and exports make with it. `instantiatePlan` calls `planAsync` only for a plan that uses async
- * (detect.js), so other plans load none of this (and ahead-of-time output imports it only then).
+ * and exports make with it, and whether a plan uses any of it (detect.js). `instantiatePlan` is
+ * handed this module only where a plan may use async, so other plans load none of it: ahead-of-time
+ * output imports it only for a component that uses async, as the transpiler saw.
  *
  * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
  * functions lowered `async` or of `async` type (lower-async.js), async calls between the components
@@ -16,6 +17,8 @@ import { lowerBetween } from './between.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
 import { errorContextHandles } from './error-context.js';
+
+export { usesAsync, needsJspi } from './detect.js';
 
 /** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
 const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
