@@ -177,3 +177,25 @@ test('error-context values in the page: made by the guest, passed from JS as any
   expect(values).toEqual({ isErrorContext: true, debugMessage: 'made by the guest', sameBack: true, fromJs: 'from the page', fromInner: 'from the nested one' });
   expect(dropTwice.kind).toBe('trap');
 });
+
+for (const blocking of ['none', 'jspi']) {
+  test(`two Rust async guests composed by wac, with blocking '${blocking}': async calls between them`, async ({ page }) => {
+    const result = await page.evaluate(async (blocking) => {
+      const component = await window.terrarium.load('/components/async-client-calls.wasm');
+      const sleeps = [];
+      const { exports } = await component.instantiate(
+        { 'example:async-calls/host': { sleep: () => new Promise((resolve) => sleeps.push(resolve)), double: (v) => v * 2, note() {} } },
+        { blocking, wasi: { stderr: () => {} } },
+      );
+      const echoed = exports.run.addAndEcho(2, 3);
+      for (let turn = 0; turn < 100 && sleeps.length < 1; turn++) await new Promise((r) => setTimeout(r, 0));
+      sleeps.shift()();
+      const fanned = exports.run.fan(10);
+      for (let turn = 0; turn < 100 && sleeps.length < 10; turn++) await new Promise((r) => setTimeout(r, 0));
+      const started = sleeps.length;
+      for (const wake of sleeps.splice(0).reverse()) wake();
+      return { echoed: await echoed, started, fanned: await fanned, plain: await exports.run.plain(4, 5) };
+    }, blocking);
+    expect(result).toEqual({ echoed: 'sum 5', started: 10, fanned: 90, plain: 9 });
+  });
+}

@@ -215,7 +215,9 @@ export async function instantiatePlan(
         throw unwrapInner(e, context);
       }
     };
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, what: 'component import', mayWait: jspi });
+    // An async caller's task is off the stack while JSPI suspends it, and its own again after.
+    const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
+    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
     return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 
