@@ -76,6 +76,15 @@ test('subtask.cancel of a call to another component forgets it: CANCELLED_BEFORE
   assert.equal(await api.callAddLater(3, 4), 7, 'the instance goes on');
 });
 
+test('a caller waiting for a callee that waits for ever is a deadlock: the call rejects with kind trap', async () => {
+  const { api, log } = await instance();
+  await assert.rejects(
+    api.callStuck(),
+    (e) => e instanceof TerrariumError && e.kind === 'trap' && /deadlock/.test(e.message) && /`call-stuck` waits/.test(e.message) && /`stuck` waits/.test(e.message),
+  );
+  assert.deepEqual(log, [STARTED]);
+});
+
 test('many calls in flight at once each get their own result', async () => {
   const { api } = await instance();
   const results = await Promise.all([api.callAddLater(1, 2), api.callAdd(3, 4), api.callAddLater(5, 6), api.callDouble(7)]);

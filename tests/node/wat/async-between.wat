@@ -2,10 +2,11 @@
 ;; tests/node/async-between.test.mjs: `$caller` calls `$callee`'s functions through
 ;; `canon lower async` (a callee lifted async that returns at once, one that yields first, one
 ;; lifted sync, one taking and returning a string) and through a sync `canon lower` of the one
-;; lifted sync (an async function type may be lifted without the `async` option). None needs JSPI. The host's `log` records what the caller saw: the status
-;; of each async call (RETURNED 2 or STARTED 1) and the state in each SUBTASK event. The callee's
-;; `block` and `unblock` (exported as `callee-block`, `callee-unblock`) raise and lower its
-;; backpressure.
+;; lifted sync (an async function type may be lifted without the `async` option). `stuck` waits
+;; for ever, and so does its caller: a deadlock. None needs JSPI. The host's `log` records what the
+;; caller saw: the status of each async call (RETURNED 2 or STARTED 1) and the state in each
+;; SUBTASK event. The callee's `block` and `unblock` (exported as `callee-block`,
+;; `callee-unblock`) raise and lower its backpressure.
 ;;
 ;; Caller memory: the out-pointer at 2048, a bump allocator from 16384. Callback codes: EXIT 0,
 ;; YIELD 1, WAIT 2 (| set << 4).
@@ -31,7 +32,9 @@
     (core func $ctx-set (canon context.set i32 0))
     (core func $bp-inc (canon backpressure.inc))
     (core func $bp-dec (canon backpressure.dec))
+    (core func $set-new (canon waitable-set.new))
     (core module $m
+      (import "" "set-new" (func $set-new (result i32)))
       (import "" "bp-inc" (func $bp-inc))
       (import "" "bp-dec" (func $bp-dec))
       (import "" "return-u32" (func $return-u32 (param i32)))
@@ -55,10 +58,14 @@
         (call $return-string (local.get $p) (local.get $n))
         (i32.const 0))
       (func (export "double") (param $x i32) (result i32) (i32.mul (local.get $x) (i32.const 2)))
+      ;; Waits on an empty waitable set: for ever.
+      (func (export "stuck") (result i32)
+        (i32.or (i32.const 2) (i32.shl (call $set-new) (i32.const 4))))
       ;; Backpressure: calls into this instance wait to enter until it goes down.
       (func (export "block") (call $bp-inc))
       (func (export "unblock") (call $bp-dec)))
     (core instance $i (instantiate $m (with "" (instance
+      (export "set-new" (func $set-new))
       (export "bp-inc" (func $bp-inc))
       (export "bp-dec" (func $bp-dec))
       (export "return-u32" (func $return-u32))
@@ -72,6 +79,8 @@
     (func (export "echo") async (param "s" string) (result string)
       (canon lift (core func $i "echo") async (memory $mem) (realloc $realloc) (callback (core func $i "never"))))
     (func (export "double") async (param "x" u32) (result u32) (canon lift (core func $i "double")))
+    (func (export "stuck") async (result u32)
+      (canon lift (core func $i "stuck") async (callback (core func $i "never"))))
     (func (export "block") (canon lift (core func $i "block")))
     (func (export "unblock") (canon lift (core func $i "unblock"))))
 
@@ -81,6 +90,7 @@
     (import "add-later" (func $add-later async (param "a" u32) (param "b" u32) (result u32)))
     (import "echo" (func $echo async (param "s" string) (result string)))
     (import "double" (func $double async (param "x" u32) (result u32)))
+    (import "stuck" (func $stuck async (result u32)))
     (core module $libc
       (memory (export "memory") 1)
       (global $next (mut i32) (i32.const 16384))
@@ -99,6 +109,7 @@
     (core func $echo (canon lower (func $echo) async (memory $mem) (realloc $realloc)))
     (core func $double (canon lower (func $double) async (memory $mem)))
     (core func $double-sync (canon lower (func $double)))
+    (core func $stuck (canon lower (func $stuck) async (memory $mem)))
     (core func $return-u32 (canon task.return (result u32)))
     (core func $return-string (canon task.return (result string) (memory $mem)))
     (core func $set-new (canon waitable-set.new))
@@ -113,6 +124,7 @@
       (import "" "echo" (func $echo (param i32 i32 i32) (result i32)))
       (import "" "double" (func $double (param i32 i32) (result i32)))
       (import "" "double-sync" (func $double-sync (param i32) (result i32)))
+      (import "" "stuck" (func $stuck (param i32) (result i32)))
       (import "" "return-u32" (func $return-u32 (param i32)))
       (import "" "return-string" (func $return-string (param i32 i32)))
       (import "" "set-new" (func $set-new (result i32)))
@@ -146,6 +158,8 @@
         (call $log (call $echo (local.get $p) (local.get $n) (i32.const 2048)))
         (call $return-string (i32.load (i32.const 2048)) (i32.load (i32.const 2052)))
         (i32.const 0))
+      (func (export "call-stuck") (result i32)
+        (call $then (call $stuck (i32.const 2048))))
       (func (export "call-double-sync") (param $x i32) (result i32)
         (call $return-u32 (call $double-sync (local.get $x)))
         (i32.const 0))
@@ -168,6 +182,7 @@
       (export "echo" (func $echo))
       (export "double" (func $double))
       (export "double-sync" (func $double-sync))
+      (export "stuck" (func $stuck))
       (export "return-u32" (func $return-u32))
       (export "return-string" (func $return-string))
       (export "set-new" (func $set-new))
@@ -184,6 +199,8 @@
       (canon lift (core func $i "call-echo") async (memory $mem) (realloc $realloc) (callback (core func $i "never"))))
     (func (export "call-double-sync") async (param "x" u32) (result u32)
       (canon lift (core func $i "call-double-sync") async (callback (core func $i "never"))))
+    (func (export "call-stuck") async (result u32)
+      (canon lift (core func $i "call-stuck") async (callback (core func $i "on-event"))))
     (func (export "cancel-later") async (param "a" u32) (param "b" u32) (result u32)
       (canon lift (core func $i "cancel-later") async (callback (core func $i "never")))))
 
@@ -193,12 +210,14 @@
     (with "add" (func $callee "add"))
     (with "add-later" (func $callee "add-later"))
     (with "echo" (func $callee "echo"))
-    (with "double" (func $callee "double"))))
+    (with "double" (func $callee "double"))
+    (with "stuck" (func $callee "stuck"))))
   (export "call-add" (func $caller "call-add"))
   (export "call-add-later" (func $caller "call-add-later"))
   (export "call-double" (func $caller "call-double"))
   (export "call-echo" (func $caller "call-echo"))
   (export "call-double-sync" (func $caller "call-double-sync"))
   (export "cancel-later" (func $caller "cancel-later"))
+  (export "call-stuck" (func $caller "call-stuck"))
   (export "callee-block" (func $callee "block"))
   (export "callee-unblock" (func $callee "unblock")))
