@@ -69,6 +69,15 @@ test('a call into a callee instance with backpressure waits to enter until it go
   assert.deepEqual(log, [STARTED, RETURNED]);
 });
 
+test('without JSPI, a sync call that would have to wait for backpressure on the callee traps, saying JSPI is needed', async () => {
+  const { api } = await instance();
+  api.calleeBlock();
+  await assert.rejects(
+    api.callDoubleSync(8),
+    (e) => e instanceof TerrariumError && e.kind === 'trap' && /`double` has to wait to enter its component instance.*needs JSPI/.test(e.message),
+  );
+});
+
 test('subtask.cancel of a call to another component forgets it: CANCELLED_BEFORE_RETURNED, the callee runs to its end', async () => {
   const { api, log } = await instance();
   assert.equal(await api.cancelLater(1, 2), 0);
