@@ -490,6 +490,44 @@ window.bench = {
       for (let i = 0; i < n; i++) acc = await add(acc >>> 0, i);
     });
   },
+
+  /**
+   * Component-model async, Terrarium only (dist/components/async-streams.wasm): `stream<u8>`
+   * throughput JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end), and one
+   * `double-future` call whose `future<u32>` the host resolves (a settled promise): µs per call.
+   */
+  async streams({ streamReps = 7, futureCalls = 2000, futureReps = 7 } = {}) {
+    const { load } = await import(TERRARIUM_URL);
+    const { exports } = await (await load('/components/async-streams.wasm')).instantiate({
+      'example:async-streams/host': { written() {}, numbers: () => [] },
+    });
+    const { api } = exports;
+    const MiB = 1 << 20;
+    const chunk = new Uint8Array(MiB).fill(0x61);
+    const through = async () => {
+      let n = 0;
+      for await (const out of await api.upper(Array.from({ length: 16 }, () => chunk))) n += out.length;
+      return n;
+    };
+    check((await through()) === 16 * MiB, 'upper passes 16 MiB through');
+    const rates = [];
+    for (let i = 0; i < streamReps; i++) {
+      const t0 = performance.now();
+      await through();
+      rates.push((16 * 1000) / (performance.now() - t0));
+    }
+    check((await api.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
+    const perCallUs = [];
+    for (let r = 0; r < futureReps; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < futureCalls; i++) await api.doubleFuture(Promise.resolve(i));
+      perCallUs.push(((performance.now() - t0) * 1000) / futureCalls);
+    }
+    return {
+      streamU8: { value: median(rates), n: streamReps, samples: rates },
+      futureU32: { value: median(perCallUs), n: futureReps, samples: perCallUs },
+    };
+  },
 };
 
 window.benchReady = true;

@@ -414,6 +414,17 @@ try {
     }
   }
 
+  // 3c'. component-model async, Terrarium only: stream<u8> throughput and a host-resolved future<u32>.
+  if (alive('terrarium')) {
+    try {
+      results.streams = await step('terrarium', 'streams', (page) => page.evaluate(() => window.bench.streams()));
+      log(`streams: stream<u8> JS -> guest -> JS ${results.streams.streamU8.value.toFixed(0)} MiB/s, ` +
+        `future<u32> resolved by the host ${results.streams.futureU32.value.toFixed(1)} µs/call`);
+    } catch (error) {
+      fail('terrarium', error);
+    }
+  }
+
   // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
   if (!llamaSkipped) {
     for (const { kernel, file } of LLAMA_BUILDS) {
@@ -465,6 +476,8 @@ const rows = [
   { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
   { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
   { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
+  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
+  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },

@@ -50,6 +50,7 @@ const guests = {
   "wasi-config": "wasi-config.wasm",
   "async-calls": "async_calls.wasm",
   "async-client": "async_client.wasm",
+  "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",
 };
 

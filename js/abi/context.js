@@ -17,6 +17,12 @@ import { makeLoadList, makeStoreList } from './lists.js';
  */
 
 /**
+ * What lifting and lowering a `stream` or `future` needs from the runtime: the readable end at a
+ * table index to its JS value, and back (see js/runtime/async/channel-values.js).
+ * @typedef {{lift(i:number):any, lower(v:any):number}} ChannelHandler
+ */
+
+/**
  * What lifting and lowering an `error-context` needs from the runtime (js/runtime/async/error-context.js).
  * @typedef {{lift(h:number):any, lower(v:any):number}} ErrorContextHandler
  */
@@ -29,9 +35,19 @@ export class AbiContext {
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
+   * @param {(t:number) => ChannelHandler} init.channels for the `stream` and `future` type `t`
    * @param {ErrorContextHandler} [init.errorContexts] the instance's `error-context` handles (async/error-context.js)
    */
-  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, errorContexts = noErrorContexts, calls = null }) {
+  constructor({
+    types,
+    mem = null,
+    realloc = null,
+    encoding = 'utf8',
+    resources = noResources,
+    channels = noChannels,
+    errorContexts = noErrorContexts,
+    calls = null,
+  }) {
     this.types = types;
     this.mem = mem;
     this.reallocFn = realloc;
@@ -39,6 +55,7 @@ export class AbiContext {
     this.calls = calls;
     this.encoding = encoding;
     this.resourceOf = resources;
+    this.channelOf = channels;
     this.errorContexts = errorContexts;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
     this.strings = null;
@@ -113,6 +130,10 @@ export class AbiContext {
     return this.resourceOf(r);
   }
 
+  channel(t) {
+    return this.channelOf(t);
+  }
+
   /**
    * `realloc(0, 0, align, size)` with the spec's checks on the returned pointer; syncs the memory
    * view since the guest may have grown its memory.
@@ -138,6 +159,10 @@ export class AbiContext {
   needRealloc() {
     if (this.reallocFn === null) throw new TerrariumError('invalid', 'canonical options lack the `realloc` this function needs');
   }
+}
+
+function noChannels(t) {
+  throw new TerrariumError('invalid', `stream or future type ${t} used without an async runtime`);
 }
 
 function noResources(r) {

@@ -112,6 +112,13 @@ export function buildLowerFlat(cx, t, tagged) {
         out.push(handles.lower(v));
       };
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (v, out) => {
+        out.push(ch.lower(v));
+      };
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

@@ -139,6 +139,11 @@ export function buildStore(cx, t, tagged) {
       const handles = cx.errorContexts;
       return (ptr, v) => mem.dv.setUint32(ptr, handles.lower(v), true);
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (ptr, v) => mem.dv.setUint32(ptr, ch.lower(v), true);
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

@@ -54,11 +54,27 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
+  /**
+   * JSPI: export calls (and destructors run from JS) go one at a time, in order. With none in
+   * flight a call starts at once, without waiting a turn of the promise queue.
+   */
   let tail = Promise.resolve();
+  let inFlight = 0;
+  const settled = () => {
+    inFlight--;
+  };
   const enqueue = (fn) => {
-    const p = tail.then(fn);
-    tail = p.catch(() => {});
+    let p;
+    if (inFlight++ === 0) {
+      try {
+        p = Promise.resolve(fn());
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+    } else {
+      p = tail.then(fn);
+    }
+    tail = p.then(settled, settled);
     return p;
   };
 
@@ -139,6 +155,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
+        channels: (t) => asyncRt.channel(instance, t),
         errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });

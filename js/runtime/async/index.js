@@ -6,8 +6,8 @@
  *
  * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
  * functions lowered `async` or of `async` type (lower-async.js), async calls between the components
- * of a composition (between.js), the task, subtask and waitable-set built-ins (builtins.js) and
- * `error-context` (error-context.js).
+ * of a composition (between.js), the task, subtask and waitable-set built-ins (builtins.js),
+ * streams and futures (channel-*.js) and `error-context` (error-context.js).
  */
 import { TerrariumError } from '../../errors.js';
 import { Scheduler, AsyncInstance } from './scheduler.js';
@@ -16,6 +16,8 @@ import { liftAsync, startAsync } from './lift-async.js';
 import { lowerBetween } from './between.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
+import { copyMayWait } from './channel-builtins.js';
+import { channelValues } from './channel-values.js';
 import { errorContextHandles } from './error-context.js';
 
 export { usesAsync, needsJspi } from './detect.js';
@@ -50,7 +52,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
-      return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
+      return f !== null && (SUSPENDING.has(step.name) || copyMayWait(step)) ? suspending(f) : f;
     },
 
     /** An export of an `async` function (lift-async.js): its JS function, which returns a promise. */
@@ -110,6 +112,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
           sched.current = outer;
         }
       };
+    },
+
+    /** The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js). */
+    channel(i, t) {
+      return channelValues(sched, instOf(i), types, t);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */
