@@ -5,6 +5,6 @@ export { run } from './run.js';
 export { serve } from './serve.js';
 export { Component } from './component.js';
 export { features } from './features.js';
-export { TerrariumError, ComponentError } from './errors.js';
+export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
 export { createFilesystem, Filesystem, FilesystemError } from '../polyfill-wasi/js/filesystem.js';
 export { openFilesystem, PersistentFilesystem } from '../polyfill-wasi/js/opfs.js';

@@ -156,6 +156,7 @@ export async function instantiatePlan(
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
         channels: (t) => asyncRt.channel(instance, t),
+        errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });
       contexts.set(key, cx);
@@ -201,6 +202,18 @@ export async function instantiatePlan(
   const lowerLifted = (step, stepIndex) => {
     const { coreFunc, options } = step.callee;
     const context = step.callee.name || `inner call ${stepIndex}`;
+    if (step.options.async || options.async || step.sig.async) {
+      return needAsync().lowerBetween({
+        step,
+        cx: contextFor(step.options),
+        calleeCx: contextFor(options),
+        core: entry(funcs, coreFunc, 'func'),
+        callback: optionalFunc(options.callback),
+        postReturn: optionalFunc(options.postReturn),
+        context,
+        inner: (e) => unwrapInner(e, context),
+      });
+    }
     const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
       sig: step.sig,
@@ -219,7 +232,9 @@ export async function instantiatePlan(
         throw unwrapInner(e, context);
       }
     };
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, what: 'component import', mayWait: jspi });
+    // An async caller's task is off the stack while JSPI suspends it, and its own again after.
+    const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
+    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
     return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 
