@@ -22,6 +22,12 @@ import { joinLiftCoercion, joinLowerCoercion } from './variants.js';
 import { discriminantLoader } from './load.js';
 import { discriminantStorer } from './store.js';
 import { makeCopyString } from './string-copy.js';
+import { copyBytes } from './memory.js';
+
+/** Whether a value of type `t` holds a string or a list somewhere (it has something to copy). */
+export function hasMemory(types, t) {
+  return someType(types, t, (ty) => ty.kind === 'string' || ty.kind === 'list' || ty.kind === 'map');
+}
 
 /** Whether a value of type `t` holds an own or a borrow somewhere. */
 export function hasHandles(types, t) {
@@ -30,7 +36,7 @@ export function hasHandles(types, t) {
 
 /** Whether a value of type `t` is bytes only: no pointer, no handle (it crosses with one copy). */
 export function isPlain(types, t) {
-  return !someType(types, t, (ty) => ty.kind === 'string' || ty.kind === 'list' || ty.kind === 'map' || ty.kind === 'own' || ty.kind === 'borrow');
+  return !hasMemory(types, t) && !hasHandles(types, t);
 }
 
 /** Whether `test` holds for `t` or a type inside it. */
@@ -90,7 +96,7 @@ export class Fuser {
     return this.memoized('list', element, () => this.buildList(element));
   }
 
-  /** `(ptr, taggedLength, out)`, pushing the destination's pointer and tagged length. */
+  /** `(ptr, taggedLength, out, at)`, writing the destination's pointer and tagged length to `out[at..]`. */
   string() {
     return (this.strings ??= makeCopyString(this.from, this.to));
   }
@@ -124,7 +130,7 @@ export class Fuser {
         const copy = this.string();
         return (r, out) => {
           const ptr = r.v[r.i++] >>> 0;
-          copy(ptr, r.v[r.i++] >>> 0, out);
+          copy(ptr, r.v[r.i++] >>> 0, out, out.length);
         };
       }
       case 'list':
@@ -209,18 +215,17 @@ export class Fuser {
       const size = ty.size;
       const fix = fixup(this.types, t);
       return (src, dst) => {
-        to.mem.u8.set(from.mem.u8.subarray(src, src + size), dst);
+        copyBytes(from.mem.u8, src, to.mem.u8, dst, size);
         if (fix !== null) fix(to.mem.dv, dst);
       };
     }
     switch (ty.kind) {
       case 'string': {
         const copy = this.string();
-        const pair = [];
+        const pair = [0, 0];
         return (src, dst) => {
           const dv = from.mem.dv;
-          pair.length = 0;
-          copy(dv.getUint32(src, true), dv.getUint32(src + 4, true), pair);
+          copy(dv.getUint32(src, true), dv.getUint32(src + 4, true), pair, 0);
           storePair(to.mem.dv, dst, pair[0], pair[1]);
         };
       }
@@ -285,7 +290,7 @@ export class Fuser {
         from.mem.check(ptr, n * size, align);
         const dst = to.alloc(align, n * size);
         const mem = to.mem;
-        mem.u8.set(from.mem.u8.subarray(ptr, ptr + n * size), dst);
+        copyBytes(from.mem.u8, ptr, mem.u8, dst, n * size);
         if (isFloat) canonicalizeNaNs(mem.buffer, dst, n, el.kind);
         if (fix !== null) for (let i = 0; i < n; i++) fix(mem.dv, dst + i * size);
         return dst;

@@ -12,6 +12,7 @@
  */
 import { trap } from '../errors.js';
 import { UTF16_TAG, MAX_STRING_BYTE_LENGTH, invalidUtf8, invalidUtf16 } from './strings.js';
+import { copyBytes } from './memory.js';
 
 /** The three shapes a source string can have in memory. */
 const UTF8 = 0;
@@ -22,8 +23,8 @@ const LATIN1 = 2;
 const WORD_SCAN = 64;
 
 /**
- * Builds `copy(ptr, taggedLength, out)`, which pushes the destination's pointer and tagged length
- * onto `out`.
+ * Builds `copy(ptr, taggedLength, out, at)`, which writes the destination's pointer and tagged
+ * length to `out[at]` and `out[at + 1]`.
  */
 export function makeCopyString(from, to) {
   from.needMemory();
@@ -33,9 +34,9 @@ export function makeCopyString(from, to) {
   if (store === undefined) throw new Error(`unknown string encoding ${to.encoding}`);
   const source = { kind: UTF8, ptr: 0, n: 0 };
   const read = sourceReader(from);
-  return (ptr, len, out) => {
+  return (ptr, len, out, at) => {
     read(ptr, len, source);
-    store(from.mem, source, to, out);
+    store(from.mem, source, to, out, at);
   };
 }
 
@@ -71,9 +72,9 @@ function sourceReader(from) {
   }
 }
 
-/** `store(mem, source, to, out)` per destination encoding. */
+/** `store(mem, source, to, out, at)` per destination encoding. */
 const STORES = {
-  utf8(mem, source, to, out) {
+  utf8(mem, source, to, out, at) {
     const { kind, ptr, n } = source;
     let bytes = n;
     if (kind === UTF8) utf8Units(mem, ptr, n);
@@ -82,32 +83,39 @@ const STORES = {
     if (bytes > MAX_STRING_BYTE_LENGTH) trap('string too long');
     const dst = to.alloc(1, bytes);
     const u8 = to.mem.u8;
-    if (kind === UTF8) u8.set(mem.u8.subarray(ptr, ptr + n), dst);
+    if (kind === UTF8) copyBytes(mem.u8, ptr, u8, dst, n);
+    // All ASCII (as many bytes as code units): TypedArray.set narrows natively.
+    else if (bytes === n) u8.set(kind === UTF16 ? units16(mem, ptr, n) : mem.u8.subarray(ptr, ptr + n), dst);
     else if (kind === UTF16) encodeUtf16(units16(mem, ptr, n), u8, dst);
     else encodeLatin1(mem.u8, ptr, n, u8, dst);
-    out.push(dst, bytes);
+    result(out, at, dst, bytes);
   },
-  utf16(mem, source, to, out) {
+  utf16(mem, source, to, out, at) {
     const units = unitsOf(mem, source);
     if (units * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
     const dst = to.alloc(2, units * 2);
     writeUnits(mem, source, new Uint16Array(to.mem.buffer, dst, units));
-    out.push(dst, units);
+    result(out, at, dst, units);
   },
-  'latin1+utf16'(mem, source, to, out) {
+  'latin1+utf16'(mem, source, to, out, at) {
     const units = unitsOf(mem, source);
     if (units * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
     let dst = to.alloc(2, units);
     if (isWide(mem, source)) {
       dst = to.realloc(dst, units, 2, units * 2);
       writeUnits(mem, source, new Uint16Array(to.mem.buffer, dst, units));
-      out.push(dst, (units | UTF16_TAG) >>> 0);
+      result(out, at, dst, (units | UTF16_TAG) >>> 0);
     } else {
       writeUnits(mem, source, to.mem.u8.subarray(dst, dst + units));
-      out.push(dst, units);
+      result(out, at, dst, units);
     }
   },
 };
+
+function result(out, at, ptr, length) {
+  out[at] = ptr;
+  out[at + 1] = length;
+}
 
 /** The source's length in UTF-16 code units, after validating it. */
 function unitsOf(mem, { kind, ptr, n }) {
@@ -131,7 +139,8 @@ function isWide(mem, { kind, ptr, n }) {
 
 /** Writes the (valid) source as code units into `dst`, a Uint16Array or, when all fit, a Uint8Array. */
 function writeUnits(mem, { kind, ptr, n }, dst) {
-  if (kind === UTF8) decodeUtf8(mem.u8, ptr, n, dst);
+  // UTF-8 that decodes to as many code units as it has bytes is ASCII: copied (widened) as is.
+  if (kind === UTF8 && dst.length !== n) decodeUtf8(mem.u8, ptr, n, dst);
   else if (kind === UTF16) dst.set(units16(mem, ptr, n));
   else dst.set(mem.u8.subarray(ptr, ptr + n)); // widening or plain copy: TypedArray.set converts
 }
@@ -225,7 +234,16 @@ function decodeUtf8(u8, ptr, n, dst) {
  */
 function validUtf16(u16, ptr) {
   const n = u16.length;
+  const words = n >= WORD_SCAN && (u16.byteOffset & 3) === 0 ? new Uint32Array(u16.buffer, u16.byteOffset, n >>> 1) : null;
   for (let i = 0; i < n; i++) {
+    // Eight units below 0x8000 at a time: no surrogate among them.
+    if (words !== null && (i & 7) === 0 && i + 8 <= n) {
+      const w = i >>> 1;
+      if (((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80008000) === 0) {
+        i += 7;
+        continue;
+      }
+    }
     const c = u16[i];
     if ((c & 0xf800) !== 0xd800) continue;
     if (c >= 0xdc00 || i + 1 >= n || (u16[i + 1] & 0xfc00) !== 0xdc00) return invalidUtf16(ptr, n);

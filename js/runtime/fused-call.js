@@ -7,16 +7,21 @@
  * `may_leave` cleared) and failures read as they do on the JS-value path: a bad argument in the
  * caller's memory is a trap "lifting the arguments", anything the callee's side does wrong (its
  * realloc, its code, its results) kills the instance "in" the callee, and a bad return area or
- * realloc of the caller's is a trap "storing the result". Handles are not fused (`canFuse`).
+ * realloc of the caller's is a trap "storing the result". Only calls that carry strings or lists
+ * and no handles are fused (`canFuse`).
  */
 import { FlatReader } from '../abi/lift-flat.js';
-import { Fuser, hasHandles } from '../abi/fuse.js';
+import { Fuser, hasHandles, hasMemory } from '../abi/fuse.js';
 import { annotate, cannotLeave } from './imports.js';
 import { READY, BUSY } from './state.js';
 
-/** Whether a call of this signature can be fused: it carries no own or borrow handle. */
+/**
+ * Whether a call of this signature is worth fusing and can be: it carries a string or a list (calls
+ * of scalars alone already cross without allocating) and no own or borrow handle.
+ */
 export function canFuse(types, sig) {
-  return sig.params.every((p) => !hasHandles(types, p.type)) && (sig.result === null || !hasHandles(types, sig.result));
+  const all = sig.params.map((p) => p.type).concat(sig.result === null ? [] : [sig.result]);
+  return all.some((t) => hasMemory(types, t)) && !all.some((t) => hasHandles(types, t));
 }
 
 /**

@@ -186,13 +186,14 @@ test('invalid strings trap as the JS-value path traps: bad UTF-8, lone surrogate
     ['utf8', [...'ascii run long enough for the word scan, then: '].map((c) => c.charCodeAt(0)).concat(0x80), 48],
     ['utf16', [0x61, 0, 0x00, 0xd8, 0x62, 0], 3], // a lead surrogate alone
     ['utf16', [0x00, 0xdc], 1], // a trail first
+    ['utf16', [...Array(70)].flatMap(() => [0x61, 0]).concat([0x3d, 0xd8, 0x61, 0]), 72], // past the word scan
     ['latin1+utf16', [0x00, 0xd8], (1 | 0x80000000) >>> 0],
     ['utf8', [], 70_000], // past the end of memory
     ['utf16', [], 40_000],
   ]) {
     for (const toEncoding of ENCODINGS) {
       const s = sides(T, fromEncoding, toEncoding);
-      const at = s.from.alloc(2, Math.max(2, bytes.length));
+      const at = s.from.alloc(4, Math.max(2, bytes.length));
       new Uint8Array(s.fromMemory.buffer).set(bytes, at);
       const record = s.from.alloc(4, 8);
       s.from.mem.dv.setUint32(record, at, true);
