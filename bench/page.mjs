@@ -384,4 +384,83 @@ window.bench = {
   },
 };
 
+// ---- calls between two components ----------------------------------------------------------
+
+/**
+ * The compositions of tests/guests/wat/fused*.wat per side: `relay*` calls from one component to
+ * another, `echo*` the callee's own exports (the local call). fused-utf16 crosses utf16 to utf16,
+ * which jco's transpiler refuses, so jco has null there.
+ */
+const crossingSides = {
+  async terrarium() {
+    const terrarium = await import(TERRARIUM_URL);
+    const open = async (name) => (await (await terrarium.load(`/components/${name}.wasm`)).instantiate({})).exports;
+    return { utf8: await open('fused'), utf16: await open('fused-utf16') };
+  },
+  async jco() {
+    const jco = await import('/jco/fused.js');
+    const names = ['fused.core.wasm', 'fused.core2.wasm', 'fused.core3.wasm', 'fused.core4.wasm'];
+    const modules = await Promise.all(names.map((name) => WebAssembly.compileStreaming(fetch(`/jco/${name}`))));
+    const byName = Object.fromEntries(names.map((name, i) => [name, modules[i]]));
+    return { utf8: await jco.instantiate((name) => byName[name], {}), utf16: null };
+  },
+};
+
+/**
+ * What a call from one component to another adds to the same call made locally: `relay(x)` minus
+ * `echo(x)`, halved where the value crosses twice (there and back), so it compares with one memcpy.
+ */
+function crossingExtra(relay, echo, value, { reps = 21, check } = {}) {
+  let back;
+  const across = perRun(() => {
+    back = relay(value);
+  }, reps);
+  checkSame(back, value, check);
+  const local = perRun(() => {
+    back = echo(value);
+  }, reps);
+  return { value: (across.value - local.value) / 2, across: across.value, local: local.value };
+}
+
+function checkSame(back, value, what) {
+  const same = typeof value === 'string' ? back === value : back.length === value.length && back.every((x, i) => x === value[i]);
+  check(same, what);
+}
+
+/** Calls from one component to another, beside the same calls made locally. */
+window.bench.crossing = async function crossing(name) {
+  const { utf8, utf16 } = await crossingSides[name]();
+  const out = {};
+  const big = 'x'.repeat(1 << 20);
+  out.string = crossingExtra(utf8.relayUtf8Utf8, utf8.echoUtf8, big, { check: '1 MiB string across' });
+  if (utf16 !== null) {
+    const wide = '\u4e2d'.repeat(1 << 20); // 2 MiB in UTF-16
+    out.utf16 = crossingExtra(utf16.relayUtf16Utf16, utf16.echoUtf16, wide, { check: '2 MiB UTF-16 string across' });
+  }
+  const bytes = new Uint8Array(1 << 20).map((_, i) => i);
+  out.list = crossingExtra(utf8.relayBytes, utf8.echoBytes, bytes, { check: '1 MiB list across' });
+  checkSame(utf8.relayUtf8Utf8('hello'), 'hello', 'small string across');
+  const small = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.relayUtf8Utf8('hello');
+  });
+  const smallLocal = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.echoUtf8('hello');
+  });
+  out.small = { value: small.value - smallLocal.value, across: small.value, local: smallLocal.value };
+  const noop = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.relayNoop();
+  });
+  const noopLocal = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.noop();
+  });
+  out.noop = { value: noop.value - noopLocal.value, across: noop.value, local: noopLocal.value };
+  // The limit: one copy of the same bytes between two buffers.
+  for (const [key, size] of [['memcpy1', 1 << 20], ['memcpy2', 2 << 20]]) {
+    const from = new Uint8Array(size).fill(7);
+    const to = new Uint8Array(size);
+    out[key] = perRun(() => to.set(from), 51);
+  }
+  return out;
+};
+
 window.benchReady = true;
