@@ -14,6 +14,7 @@ import { FlatReader } from '../abi/lift-flat.js';
 import { Fuser, hasHandles, hasMemory } from '../abi/fuse.js';
 import { annotate, cannotLeave } from './imports.js';
 import { READY, BUSY } from './state.js';
+import { leave } from './exports.js';
 
 /**
  * Whether a call of this signature is worth fusing and can be: it carries a string or a list (calls
@@ -74,13 +75,7 @@ export function lowerFused({ caller, callee, sig, core, postReturn, state, calls
       throw failed(e);
     }
     try {
-      if (postReturn !== null) {
-        calls.mayLeave = false;
-        if (hasResults) postReturn(ret);
-        else postReturn();
-        calls.mayLeave = true;
-      }
-      calls.exit(depth, context);
+      leave(calls, depth, context, postReturn, hasResults, ret);
     } catch (e) {
       throw failed(e);
     }
