@@ -408,18 +408,26 @@ const crossingSides = {
 
 /**
  * What a call from one component to another adds to the same call made locally: `relay(x)` minus
- * `echo(x)`, halved where the value crosses twice (there and back), so it compares with one memcpy.
+ * `echo(x)`, halved since the value crosses twice (there and back), so it compares with one memcpy.
+ * The two are timed in turns and the median taken of the differences, so drift on a busy machine
+ * falls on both.
  */
 function crossingExtra(relay, echo, value, { reps = 21, check } = {}) {
-  let back;
-  const across = perRun(() => {
-    back = relay(value);
-  }, reps);
-  checkSame(back, value, check);
-  const local = perRun(() => {
-    back = echo(value);
-  }, reps);
-  return { value: (across.value - local.value) / 2, across: across.value, local: local.value };
+  checkSame(relay(value), value, check);
+  echo(value);
+  const across = [];
+  const local = [];
+  const extra = [];
+  for (let i = 0; i < reps; i++) {
+    let t0 = performance.now();
+    relay(value);
+    across.push(performance.now() - t0);
+    t0 = performance.now();
+    echo(value);
+    local.push(performance.now() - t0);
+    extra.push((across[i] - local[i]) / 2);
+  }
+  return { value: median(extra), across: median(across), local: median(local), samples: extra };
 }
 
 function checkSame(back, value, what) {
