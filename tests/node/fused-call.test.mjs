@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, TerrariumError } from '../../js/index.js';
-import { guestBytes } from './support.mjs';
+import { readFile } from 'node:fs/promises';
+import { guestBytes, watBytes } from './support.mjs';
 
 const components = { fused: await load(await guestBytes('fused')), utf16: await load(await guestBytes('fused-utf16')) };
 const instantiate = async (which = 'fused') => (await components[which].instantiate({})).exports;
@@ -69,4 +70,25 @@ test('bad strings in the caller trap as the JS-value path did: invalid UTF-8, a 
     `trap in \`send-raw-utf8\`: out-of-bounds memory access: 1048576 bytes at 65520, memory is 65536 bytes`,
   );
   await trapsWith((y) => y.sendRawUtf16(257, 1), `trap in \`send-raw-utf16\`: unaligned pointer 257 (alignment 2)`, 'utf16');
+});
+
+/** fused*.wat with the callee's realloc (the first one in the file) replaced by one that returns `ptr`. */
+async function withCalleeRealloc(file, ptr) {
+  const text = await readFile(new URL(`../guests/wat/${file}`, import.meta.url), 'utf8');
+  const bad = `(core module $bad (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const ${ptr})))
+    (core instance $bad (instantiate $bad))
+    (alias core export $bad "realloc" (core func $realloc))`;
+  const patched = text.replace('(alias core export $a "realloc" (core func $realloc))', bad);
+  assert.notEqual(patched, text);
+  return (await (await load(watBytes({ text: patched }))).instantiate({})).exports;
+}
+
+test("a bad pointer from the callee's realloc kills the instance in the callee, as on the JS-value path", async () => {
+  const inCallee = (message) => (e) =>
+    e instanceof TerrariumError && e.kind === 'trap' && new RegExp(`^trap in \`relay-utf8-utf\\d+\`: ${message} \\(in \`inner call \\d+\`\\)$`).test(e.message);
+  const outOfBounds = await withCalleeRealloc('fused.wat', -65536);
+  assert.throws(() => outOfBounds.relayUtf8Utf8('hello'), inCallee('out-of-bounds memory access: 5 bytes at 4294901760, memory is 65536 bytes'));
+  assert.throws(() => outOfBounds.relayNoop(), (e) => e.kind === 'dead');
+  const unaligned = await withCalleeRealloc('fused-utf16.wat', 1025);
+  assert.throws(() => unaligned.relayUtf8Utf16('hello'), inCallee('unaligned pointer 1025 \\(alignment 2\\)'));
 });
