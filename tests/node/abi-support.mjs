@@ -93,6 +93,14 @@ export class Types {
     const d = discriminantSize(names.length);
     return this.add({ kind: 'enum', names, discriminantSize: d, size: d, align: d, flat: ['i32'] });
   }
+  fixedList(element, length) {
+    const el = this.list[element];
+    return this.add({ kind: 'fixed-list', element, length, size: el.size * length, align: el.align, flat: Array(length).fill(el.flat).flat() });
+  }
+  map(key, value) {
+    const entry = this.tuple([key, value]);
+    return this.add({ kind: 'map', key, value, entry, size: 8, align: 4, flat: ['i32', 'i32'] });
+  }
   flags(names) {
     const n = names.length;
     const size = n === 0 ? 0 : n <= 8 ? 1 : n <= 16 ? 2 : 4 * Math.ceil(n / 32);

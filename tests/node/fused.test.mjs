@@ -4,7 +4,7 @@
 // that path gives. Two real WebAssembly.Memory objects with the bump realloc of abi-support.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Fuser } from '../../js/abi/fuse.js';
+import { Fuser, hasMemory } from '../../js/abi/fuse.js';
 import { FlatReader } from '../../js/abi/lift-flat.js';
 import { GuestTrap } from '../../js/errors.js';
 import { Types, setup, asCore } from './abi-support.mjs';
@@ -54,13 +54,12 @@ function acrossFlat({ from, to, fuser }, t, v, fused) {
   else to.lowerFlat(t)(from.liftFlat(t)(new FlatReader(asCore(core, flat))), out);
   to.mem?.sync();
   const carried = asCore(out, flat);
-  return { value: to.liftFlat(t)(new FlatReader(carried)), core: from.types[t].kind === 'string' ? null : scalarCore(from.types, t, carried) };
+  return { value: to.liftFlat(t)(new FlatReader(carried)), core: scalarCore(from.types, t, carried) };
 }
 
 /** Core values of a type without pointers, which must match exactly; pointers differ by allocation. */
 function scalarCore(types, t, core) {
-  const ty = types[t];
-  return ['string', 'list', 'record', 'tuple', 'variant', 'option', 'result'].includes(ty.kind) ? null : core;
+  return hasMemory(types, t) ? null : core;
 }
 
 /** Asserts fused and JS-value copies agree, in memory and flat, for every encoding pairing. */
@@ -171,6 +170,18 @@ test('nested values: lists of strings, records and variants holding strings and 
     [nested, [undefined, { tag: 'none' }, { tag: 'some', val: '😀' }]],
     [res, [{ tag: 'ok', val: ['é', 'b'] }, { tag: 'err', val: 7 }]],
     [deep, [[[], ['a', 'é'], STRINGS.slice(5, 9)]]],
+  ]);
+});
+
+test('fixed-length lists and maps, of scalars and of strings', () => {
+  const T = new Types();
+  const [u8, char, string, u32] = ['u8', 'char', 'string', 'u32'].map((k) => T.prim(k));
+  agree(T, [
+    [T.fixedList(u8, 3), [new Uint8Array([1, 2, 255])]],
+    [T.list_(T.fixedList(char, 2)), [[['a', '😀'], ['é', 'z']]]],
+    [T.fixedList(string, 2), [['naïve Ā', '']]],
+    [T.map(string, u32), [new Map(), new Map([['a', 1], ['中文', 2 ** 32 - 1]])]],
+    [T.map(u32, T.list_(string)), [new Map([[7, ['x', 'ß→😀']]])]],
   ]);
 });
 
