@@ -387,9 +387,10 @@ window.bench = {
 // ---- calls between two components ----------------------------------------------------------
 
 /**
- * The compositions of tests/guests/wat/fused*.wat per side: `relay*` calls from one component to
- * another, `echo*` the callee's own exports (the local call). fused-utf16 crosses utf16 to utf16,
- * which jco's transpiler refuses, so jco has null there.
+ * The compositions of tests/guests/wat/fused*.wat per side. `fill` puts bytes in the caller's
+ * memory and `sendRaw*(ptr, len)` hands them from the caller to the callee and back, so the host's
+ * own string and list conversions stay out of the timing. fused-utf16 crosses utf16 to utf16, which
+ * jco's transpiler refuses, so jco has null there.
  */
 const crossingSides = {
   async terrarium() {
@@ -407,63 +408,41 @@ const crossingSides = {
 };
 
 /**
- * What a call from one component to another adds to the same call made locally: `relay(x)` minus
- * `echo(x)`, halved since the value crosses twice (there and back), so it compares with one memcpy.
- * The two are timed in turns and the median taken of the differences, so drift on a busy machine
- * falls on both.
+ * What `n` units add to a call that sends them from one component to another and back: the call
+ * with n minus the call with none, timed in turns (drift on a busy machine falls on both), median
+ * of the differences, halved per crossing so that it compares with one memcpy.
  */
-function crossingExtra(relay, echo, value, { reps = 21, check } = {}) {
-  checkSame(relay(value), value, check);
-  echo(value);
-  const across = [];
-  const local = [];
+function crossingExtra(send, ptr, n, what, reps = 21) {
+  check(send(ptr, n) === n, `${what}: the callee gets ${n} units and sends them back`);
   const extra = [];
   for (let i = 0; i < reps; i++) {
     let t0 = performance.now();
-    relay(value);
-    across.push(performance.now() - t0);
+    send(ptr, n);
+    const full = performance.now() - t0;
     t0 = performance.now();
-    echo(value);
-    local.push(performance.now() - t0);
-    extra.push((across[i] - local[i]) / 2);
+    send(ptr, 0);
+    extra.push((full - (performance.now() - t0)) / 2);
   }
-  return { value: median(extra), across: median(across), local: median(local), samples: extra };
+  return { value: median(extra), samples: extra };
 }
 
-function checkSame(back, value, what) {
-  const same = typeof value === 'string' ? back === value : back.length === value.length && back.every((x, i) => x === value[i]);
-  check(same, what);
-}
-
-/** Calls from one component to another, beside the same calls made locally. */
+/** Calls from one component to another, and the memcpy each data row compares with. */
 window.bench.crossing = async function crossing(name) {
   const { utf8, utf16 } = await crossingSides[name]();
   const out = {};
-  const big = 'x'.repeat(1 << 20);
-  out.string = crossingExtra(utf8.relayUtf8Utf8, utf8.echoUtf8, big, { check: '1 MiB string across' });
-  if (utf16 !== null) {
-    const wide = '\u4e2d'.repeat(1 << 20); // 2 MiB in UTF-16
-    out.utf16 = crossingExtra(utf16.relayUtf16Utf16, utf16.echoUtf16, wide, { check: '2 MiB UTF-16 string across' });
-  }
-  const bytes = new Uint8Array(1 << 20).map((_, i) => i);
-  out.list = crossingExtra(utf8.relayBytes, utf8.echoBytes, bytes, { check: '1 MiB list across' });
-  checkSame(utf8.relayUtf8Utf8('hello'), 'hello', 'small string across');
-  const small = perCall((n) => {
-    for (let i = 0; i < n; i++) utf8.relayUtf8Utf8('hello');
+  const mib = 1 << 20;
+  const ascii = utf8.fill(0x78, mib); // 'x'
+  out.string = crossingExtra(utf8.sendRawUtf8Utf8, ascii, mib, '1 MiB string');
+  out.list = crossingExtra(utf8.sendRawBytes, ascii, mib, '1 MiB list');
+  if (utf16 !== null) out.utf16 = crossingExtra(utf16.sendRawUtf16Utf16, utf16.fill(0x4e, 2 * mib), mib, '2 MiB UTF-16 string'); // U+4E4E
+  check(utf8.sendRawUtf8Utf8(ascii, 5) === 5, 'a 5-byte string crosses');
+  out.small = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.sendRawUtf8Utf8(ascii, 5);
   });
-  const smallLocal = perCall((n) => {
-    for (let i = 0; i < n; i++) utf8.echoUtf8('hello');
-  });
-  out.small = { value: small.value - smallLocal.value, across: small.value, local: smallLocal.value };
-  const noop = perCall((n) => {
+  out.noop = perCall((n) => {
     for (let i = 0; i < n; i++) utf8.relayNoop();
   });
-  const noopLocal = perCall((n) => {
-    for (let i = 0; i < n; i++) utf8.noop();
-  });
-  out.noop = { value: noop.value - noopLocal.value, across: noop.value, local: noopLocal.value };
-  // The limit: one copy of the same bytes between two buffers.
-  for (const [key, size] of [['memcpy1', 1 << 20], ['memcpy2', 2 << 20]]) {
+  for (const [key, size] of [['memcpy1', mib], ['memcpy2', 2 * mib]]) {
     const from = new Uint8Array(size).fill(7);
     const to = new Uint8Array(size);
     out[key] = perRun(() => to.set(from), 51);

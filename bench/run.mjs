@@ -421,7 +421,7 @@ try {
     try {
       const c = (results.crossing[side] = await step(side, 'crossing', (page) => page.evaluate((s) => window.bench.crossing(s), side)));
       log(`crossing ${side}: 1 MiB string ${c.string.value.toFixed(3)} ms, 1 MiB list ${c.list.value.toFixed(3)} ms` +
-        `${c.utf16 ? `, 2 MiB UTF-16 ${c.utf16.value.toFixed(3)} ms` : ''} (extra per crossing); small string ${c.small.value.toFixed(0)} ns, noop ${c.noop.value.toFixed(0)} ns (extra per call)`);
+        `${c.utf16 ? `, 2 MiB UTF-16 ${c.utf16.value.toFixed(3)} ms` : ''} (extra per crossing); calls with a small string ${c.small.value.toFixed(0)} ns, with a noop ${c.noop.value.toFixed(0)} ns`);
     } catch (error) {
       fail(side, error);
     }
@@ -476,10 +476,10 @@ const rows = [
   { metric: 'echoString, 1 MiB round trip', unit: 'ms', terrarium: call('terrarium', 'echoString'), jco: call('jco', 'echoString'), raw: call('raw', 'echoString') },
   { metric: 'sumBytes, 16 MiB list<u8>', unit: 'ms', terrarium: call('terrarium', 'sumBytes'), jco: call('jco', 'sumBytes'), raw: call('raw', 'sumBytes') },
   { metric: '1 MiB UTF-8 string across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'string'), jco: crossing('jco', 'string'), raw: crossing('terrarium', 'memcpy1') },
-  { metric: '2 MiB UTF-16 string, utf16 to utf16 component, per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'utf16'), raw: crossing('terrarium', 'memcpy2') },
+  { metric: '2 MiB UTF-16 string, utf16 to utf16 component, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'utf16'), raw: crossing('terrarium', 'memcpy2') },
   { metric: '1 MiB list<u8> across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'list'), jco: crossing('jco', 'list'), raw: crossing('terrarium', 'memcpy1') },
-  { metric: "small string ('hello') across components, extra per call", unit: 'ns/call', terrarium: crossing('terrarium', 'small'), jco: crossing('jco', 'small') },
-  { metric: 'noop() across components, extra per call', unit: 'ns/call', terrarium: crossing('terrarium', 'noop'), jco: crossing('jco', 'noop') },
+  { metric: 'call with a 5-byte string across components, there and back', unit: 'ns/call', terrarium: crossing('terrarium', 'small'), jco: crossing('jco', 'small') },
+  { metric: 'call with a noop() across components', unit: 'ns/call', terrarium: crossing('terrarium', 'noop'), jco: crossing('jco', 'noop') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
@@ -509,7 +509,7 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (cold page)': ratio(coldMs('jco-inpage'), coldMs('terrarium-trusted')),
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
-  'Terrarium small-string call across components / noop across (extra per call)': ratio(crossing('terrarium', 'small'), crossing('terrarium', 'noop')),
+  'Terrarium call with a small string across components / with a noop across': ratio(crossing('terrarium', 'small'), crossing('terrarium', 'noop')),
   ...Object.fromEntries(LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
     `Llama tokens/s, Chromium ${kernel} ${weights} / native ${weights}`, ratio(llama[`${kernel}-${weights}`]?.value, llama[`native-${weights}`]?.value)]))),
 };
@@ -581,9 +581,9 @@ for (const note of [
   `  jco AOT = the JS and core wasm jco ${jcoVersion} emits (--instantiation async), which include the guest;`,
   '  jco in-page = the transpiler bundle + its two core wasm modules (the guest not included).',
   'Raw core: jco\'s bench.core.wasm called straight from JS, hand glue for strings and lists.',
-  'Across components: dist/components/fused{,-utf16}.wasm (tests/guests/wat/fused*.wat), relay(x) from one component',
-  '  to another minus the callee\'s own echo(x) called locally; strings and lists cross there and back, so the',
-  '  extra is halved per crossing and set beside one memcpy of as many bytes (Uint8Array.set). jco refuses utf16.',
+  'Across components: dist/components/fused{,-utf16}.wasm (tests/guests/wat/fused*.wat); sendRaw*(ptr, n) sends n units',
+  '  of the caller\'s memory to the callee and back: (time with n - time with 0) / 2 per crossing, beside one memcpy',
+  '  of as many bytes (Uint8Array.set). The calls: host -> caller -> callee and back, whole. jco refuses utf16.',
 ]) console.log(note);
 
 const json = {

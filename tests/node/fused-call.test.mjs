@@ -48,6 +48,18 @@ test('lists cross: bytes, strings, and tuples of scalars with an option', async 
   assert.equal(x.relayUtf8Utf8('still alive'), 'still alive');
 });
 
+test('what the caller holds in its own memory crosses without the host, there and back', async () => {
+  const x = await instantiate();
+  const ascii = x.fill(0x78, 300_000); // 'x' × 300 000
+  assert.equal(x.sendRawUtf8Utf8(ascii, 300_000), 300_000);
+  assert.equal(x.sendRawBytes(ascii, 300_000), 300_000);
+  const y = await instantiate('utf16');
+  const units = y.fill(0x4e, 200_000); // U+4E4E × 100 000
+  assert.equal(y.sendRawUtf16Utf16(units, 100_000), 100_000);
+  assert.equal(y.sendRawUtf16Utf8(units, 100_000), 100_000, 'through UTF-8 and back');
+  assert.equal(y.sendRawUtf8Utf16(y.fill(0x78, 5), 5), 5);
+});
+
 /**
  * The instance dies with `message`, then the JS-value path's note that the caller's arguments were
  * being lifted (naming the inner call, which this hand-written composition leaves unnamed); later
@@ -61,15 +73,15 @@ async function trapsWith(call, message, which = 'fused') {
 }
 
 test('bad strings in the caller trap as the JS-value path did: invalid UTF-8, a lone surrogate, out of bounds', async () => {
-  assert.equal((await instantiate()).sendRawUtf8(256, 1), 1, 'the valid prefix crosses');
-  assert.equal((await instantiate('utf16')).sendRawUtf16(260, 1), 1);
-  await trapsWith((y) => y.sendRawUtf8(256, 3), `trap in \`send-raw-utf8\`: invalid utf-8 in string at 256 (3 bytes)`);
-  await trapsWith((y) => y.sendRawUtf16(260, 2), `trap in \`send-raw-utf16\`: invalid utf-16 in string at 260 (2 code units)`, 'utf16');
+  assert.equal((await instantiate()).sendRawUtf8Utf8(256, 1), 1, 'the valid prefix crosses');
+  assert.equal((await instantiate('utf16')).sendRawUtf16Utf8(260, 1), 1);
+  await trapsWith((y) => y.sendRawUtf8Utf8(256, 3), `trap in \`send-raw-utf8-utf8\`: invalid utf-8 in string at 256 (3 bytes)`);
+  await trapsWith((y) => y.sendRawUtf16Utf8(260, 2), `trap in \`send-raw-utf16-utf8\`: invalid utf-16 in string at 260 (2 code units)`, 'utf16');
   await trapsWith(
-    (y) => y.sendRawUtf8(0xfff0, 0x100000),
-    `trap in \`send-raw-utf8\`: out-of-bounds memory access: 1048576 bytes at 65520, memory is 65536 bytes`,
+    (y) => y.sendRawUtf8Utf8(0xfff0, 0x100000),
+    `trap in \`send-raw-utf8-utf8\`: out-of-bounds memory access: 1048576 bytes at 65520, memory is 65536 bytes`,
   );
-  await trapsWith((y) => y.sendRawUtf16(257, 1), `trap in \`send-raw-utf16\`: unaligned pointer 257 (alignment 2)`, 'utf16');
+  await trapsWith((y) => y.sendRawUtf16Utf8(257, 1), `trap in \`send-raw-utf16-utf8\`: unaligned pointer 257 (alignment 2)`, 'utf16');
 });
 
 /** fused*.wat with the callee's realloc (the first one in the file) replaced by one that returns `ptr`. */

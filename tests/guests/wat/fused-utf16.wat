@@ -1,7 +1,7 @@
 ;; fused.wat's composition between string encodings: `relay-CALLER-CALLEE` crosses utf8 -> utf8,
 ;; utf8 -> utf16, utf16 -> utf8 and utf16 -> utf16 (latin1+utf16 crosses in the client-* and
-;; relay-* compositions). `send-raw-utf16` hands the utf8 callee the UTF-16 units 0061 d800 (a lone
-;; surrogate) at 260 of the caller's memory. Post-return frees all a call allocated.
+;; relay-* compositions). `send-raw-utf16-utf8` hands the utf8 callee the UTF-16 units 0061 d800 (a
+;; lone surrogate) at 260 of the caller's memory. Post-return frees all a call allocated.
 (component
   (core module $alloc
     (memory (export "memory") 1)
@@ -88,13 +88,35 @@
         (call $utf16-utf16 (local.get 0) (local.get 1) (i32.const 16))
         (i32.const 16))
       (func (export "noop") (call $noop))
-      ;; The length of what came back.
-      (func (export "send-raw-utf8") (param i32 i32) (result i32)
+      ;; The bytes a benchmark sends with send-raw-*: `len` bytes of `byte` at 8 MiB, where nothing
+      ;; else is allocated; returns their address.
+      (func (export "fill") (param $byte i32) (param $len i32) (result i32)
+        (local $end i32)
+        (local.set $end (i32.add (i32.const 0x800000) (local.get $len)))
+        (if (i32.gt_u (local.get $end) (i32.shl (memory.size) (i32.const 16)))
+          (then
+            (if (i32.eq
+                  (memory.grow
+                    (i32.sub (i32.shr_u (i32.add (local.get $end) (i32.const 0xffff)) (i32.const 16)) (memory.size)))
+                  (i32.const -1))
+              (then unreachable))))
+        (memory.fill (i32.const 0x800000) (local.get $byte) (local.get $len))
+        (i32.const 0x800000))
+      ;; send-raw-*: a pointer and length of this memory straight to the callee; the length of what
+      ;; came back.
+      (func (export "send-raw-utf8-utf8") (param i32 i32) (result i32)
         (call $utf8-utf8 (local.get 0) (local.get 1) (i32.const 16))
         (i32.load (i32.const 20)))
-      (func (export "send-raw-utf16") (param i32 i32) (result i32)
+      (func (export "send-raw-utf8-utf16") (param i32 i32) (result i32)
+        (call $utf8-utf16 (local.get 0) (local.get 1) (i32.const 16))
+        (i32.load (i32.const 20)))
+      (func (export "send-raw-utf16-utf8") (param i32 i32) (result i32)
         (call $utf16-utf8 (local.get 0) (local.get 1) (i32.const 16))
-        (i32.load (i32.const 20))))
+        (i32.load (i32.const 20)))
+      (func (export "send-raw-utf16-utf16") (param i32 i32) (result i32)
+        (call $utf16-utf16 (local.get 0) (local.get 1) (i32.const 16))
+        (i32.load (i32.const 20)))
+    )
     (core instance $r
       (instantiate $relay
         (with "" (instance
@@ -113,10 +135,15 @@
     (func (export "relay-utf16-utf16") (param "s" string) (result string)
       (canon lift (core func $r "utf16-utf16") (memory $memory) (realloc $realloc) string-encoding=utf16 (post-return $reset)))
     (func (export "relay-noop") (canon lift (core func $r "noop")))
-    (func (export "send-raw-utf8") (param "ptr" u32) (param "len" u32) (result u32)
-      (canon lift (core func $r "send-raw-utf8") (post-return $reset)))
-    (func (export "send-raw-utf16") (param "ptr" u32) (param "len" u32) (result u32)
-      (canon lift (core func $r "send-raw-utf16") (post-return $reset)))
+    (func (export "fill") (param "byte" u8) (param "len" u32) (result u32) (canon lift (core func $r "fill")))
+    (func (export "send-raw-utf8-utf8") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-utf8-utf8") (post-return $reset)))
+    (func (export "send-raw-utf8-utf16") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-utf8-utf16") (post-return $reset)))
+    (func (export "send-raw-utf16-utf8") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-utf16-utf8") (post-return $reset)))
+    (func (export "send-raw-utf16-utf16") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-utf16-utf16") (post-return $reset)))
   )
 
   (instance $ce (instantiate $callee))
@@ -130,8 +157,11 @@
   (export "relay-utf16-utf8" (func $ca "relay-utf16-utf8"))
   (export "relay-utf16-utf16" (func $ca "relay-utf16-utf16"))
   (export "relay-noop" (func $ca "relay-noop"))
-  (export "send-raw-utf8" (func $ca "send-raw-utf8"))
-  (export "send-raw-utf16" (func $ca "send-raw-utf16"))
+  (export "fill" (func $ca "fill"))
+  (export "send-raw-utf8-utf8" (func $ca "send-raw-utf8-utf8"))
+  (export "send-raw-utf8-utf16" (func $ca "send-raw-utf8-utf16"))
+  (export "send-raw-utf16-utf8" (func $ca "send-raw-utf16-utf8"))
+  (export "send-raw-utf16-utf16" (func $ca "send-raw-utf16-utf16"))
   (export "echo-utf8" (func $ce "echo-utf8"))
   (export "echo-utf16" (func $ce "echo-utf16"))
   (export "noop" (func $ce "noop")))

@@ -2,8 +2,8 @@
 ;; hands back the pointer and length it was given, lifted once per type) and `caller` relays to it,
 ;; so they cross between two memories: the fused copies of js/abi/fuse.js. The outer component
 ;; exports the relays (`relay-*`) and, as the local baseline, the callee's own functions (`echo-*`,
-;; `noop`). `send-raw-utf8` hands the callee a pointer and length straight from the caller's memory,
-;; where the invalid UTF-8 bytes 61 ff 62 wait at 256. Post-return frees all a call allocated, so a
+;; `noop`). `send-raw-*` hand the callee a pointer and length straight from the caller's memory,
+;; where the invalid UTF-8 bytes 61 ff 62 wait at 256 and `fill` puts what a benchmark sends. Post-return frees all a call allocated, so a
 ;; benchmark may call it in a loop. All utf8, so that jco runs it too (fused-utf16.wat is the same
 ;; between utf8 and utf16, which jco's transpiler refuses).
 (component
@@ -98,10 +98,35 @@
         (call $points (local.get 0) (local.get 1) (i32.const 16))
         (i32.const 16))
       (func (export "noop") (call $noop))
-      ;; The length of what came back.
-      (func (export "send-raw-utf8") (param i32 i32) (result i32)
+      ;; The bytes a benchmark sends with send-raw-*: `len` bytes of `byte` at 8 MiB, where nothing
+      ;; else is allocated; returns their address.
+      (func (export "fill") (param $byte i32) (param $len i32) (result i32)
+        (local $end i32)
+        (local.set $end (i32.add (i32.const 0x800000) (local.get $len)))
+        (if (i32.gt_u (local.get $end) (i32.shl (memory.size) (i32.const 16)))
+          (then
+            (if (i32.eq
+                  (memory.grow
+                    (i32.sub (i32.shr_u (i32.add (local.get $end) (i32.const 0xffff)) (i32.const 16)) (memory.size)))
+                  (i32.const -1))
+              (then unreachable))))
+        (memory.fill (i32.const 0x800000) (local.get $byte) (local.get $len))
+        (i32.const 0x800000))
+      ;; send-raw-*: a pointer and length of this memory straight to the callee; the length of what
+      ;; came back.
+      (func (export "send-raw-utf8-utf8") (param i32 i32) (result i32)
         (call $utf8-utf8 (local.get 0) (local.get 1) (i32.const 16))
-        (i32.load (i32.const 20))))
+        (i32.load (i32.const 20)))
+      (func (export "send-raw-bytes") (param i32 i32) (result i32)
+        (call $bytes (local.get 0) (local.get 1) (i32.const 16))
+        (i32.load (i32.const 20)))
+      (func (export "send-raw-names") (param i32 i32) (result i32)
+        (call $names (local.get 0) (local.get 1) (i32.const 16))
+        (i32.load (i32.const 20)))
+      (func (export "send-raw-points") (param i32 i32) (result i32)
+        (call $points (local.get 0) (local.get 1) (i32.const 16))
+        (i32.load (i32.const 20)))
+    )
     (core instance $r
       (instantiate $relay
         (with "" (instance
@@ -120,8 +145,15 @@
     (func (export "relay-points") (param "l" (list (tuple u32 f32 bool char (option u8)))) (result (list (tuple u32 f32 bool char (option u8))))
       (canon lift (core func $r "points") (memory $memory) (realloc $realloc) (post-return $reset)))
     (func (export "relay-noop") (canon lift (core func $r "noop")))
-    (func (export "send-raw-utf8") (param "ptr" u32) (param "len" u32) (result u32)
-      (canon lift (core func $r "send-raw-utf8") (post-return $reset)))
+    (func (export "fill") (param "byte" u8) (param "len" u32) (result u32) (canon lift (core func $r "fill")))
+    (func (export "send-raw-utf8-utf8") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-utf8-utf8") (post-return $reset)))
+    (func (export "send-raw-bytes") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-bytes") (post-return $reset)))
+    (func (export "send-raw-names") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-names") (post-return $reset)))
+    (func (export "send-raw-points") (param "ptr" u32) (param "len" u32) (result u32)
+      (canon lift (core func $r "send-raw-points") (post-return $reset)))
   )
 
   (instance $ce (instantiate $callee))
@@ -137,7 +169,11 @@
   (export "relay-names" (func $ca "relay-names"))
   (export "relay-points" (func $ca "relay-points"))
   (export "relay-noop" (func $ca "relay-noop"))
-  (export "send-raw-utf8" (func $ca "send-raw-utf8"))
+  (export "fill" (func $ca "fill"))
+  (export "send-raw-utf8-utf8" (func $ca "send-raw-utf8-utf8"))
+  (export "send-raw-bytes" (func $ca "send-raw-bytes"))
+  (export "send-raw-names" (func $ca "send-raw-names"))
+  (export "send-raw-points" (func $ca "send-raw-points"))
   (export "echo-utf8" (func $ce "echo-utf8"))
   (export "echo-bytes" (func $ce "echo-bytes"))
   (export "echo-names" (func $ce "echo-names"))
