@@ -111,7 +111,7 @@ function paramsCopier(fuser, sig) {
   if (!sig.paramsIndirect) {
     const copies = types.map((t) => fuser.flat(t));
     return (coreArgs) => {
-      syncBoth(from, to);
+      syncSource(from);
       const r = new FlatReader(coreArgs);
       const out = [];
       for (let i = 0; i < copies.length; i++) copies[i](r, out);
@@ -124,7 +124,7 @@ function paramsCopier(fuser, sig) {
   const { size, align, offsets } = sig.paramsLayout;
   const copies = types.map((t) => fuser.memory(t));
   return (coreArgs) => {
-    syncBoth(from, to);
+    syncSource(from);
     const src = coreArgs[0] >>> 0;
     from.mem.check(src, size, align);
     const dst = to.alloc(align, size);
@@ -140,7 +140,7 @@ function resultCopier(fuser, sig) {
   if (!sig.resultIndirect) {
     const copy = fuser.flat(sig.result);
     return (ret) => {
-      syncBoth(from, to);
+      syncSource(from);
       const out = [];
       copy(new FlatReader([ret]), out);
       return out[0];
@@ -151,7 +151,7 @@ function resultCopier(fuser, sig) {
   const copy = fuser.memory(sig.result);
   const { size, align } = from.types[sig.result];
   return (ret, coreArgs) => {
-    syncBoth(from, to);
+    syncSource(from);
     const src = ret >>> 0;
     from.mem.check(src, size, align);
     const dst = coreArgs[coreArgs.length - 1] >>> 0;
@@ -164,7 +164,11 @@ function resultCopier(fuser, sig) {
   };
 }
 
-function syncBoth(from, to) {
+/**
+ * Refreshes the source memory's view: its owner ran since the last copy and may have grown it. The
+ * destination's view is refreshed by its realloc; and the caller's memory, the destination of the
+ * results, cannot grow while the callee runs (nothing may enter the caller meanwhile).
+ */
+function syncSource(from) {
   if (from.mem !== null) from.mem.sync();
-  if (to.mem !== null) to.mem.sync();
 }
