@@ -35,7 +35,7 @@ export function hasHandles(types, t) {
 }
 
 /** Whether a value of type `t` is bytes only: no pointer, no handle (it crosses with one copy). */
-export function isPlain(types, t) {
+function isPlain(types, t) {
   return !hasMemory(types, t) && !hasHandles(types, t);
 }
 
