@@ -41,7 +41,6 @@ export class CallStack {
   /** The arguments of the call just entered are lowered: nothing to roll back any more. */
   settle() {
     this.recording = false;
-    // Setting an array's length costs a runtime call even when it is already 0.
     if (this.lowered.length !== 0) this.lowered.length = 0;
   }
 
