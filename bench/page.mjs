@@ -530,4 +530,70 @@ window.bench = {
   },
 };
 
+// ---- calls between two components ----------------------------------------------------------
+
+/**
+ * The compositions of tests/guests/wat/fused*.wat per side. `fill` puts bytes in the caller's
+ * memory and `sendRaw*(ptr, len)` hands them from the caller to the callee and back, so the host's
+ * own string and list conversions stay out of the timing. fused-utf16 crosses utf16 to utf16, which
+ * jco's transpiler refuses, so jco has null there.
+ */
+const crossingSides = {
+  async terrarium() {
+    const terrarium = await import(TERRARIUM_URL);
+    const open = async (name) => (await (await terrarium.load(`/components/${name}.wasm`)).instantiate({})).exports;
+    return { utf8: await open('fused'), utf16: await open('fused-utf16') };
+  },
+  async jco() {
+    const jco = await import('/jco/fused.js');
+    const names = ['fused.core.wasm', 'fused.core2.wasm', 'fused.core3.wasm', 'fused.core4.wasm'];
+    const modules = await Promise.all(names.map((name) => WebAssembly.compileStreaming(fetch(`/jco/${name}`))));
+    const byName = Object.fromEntries(names.map((name, i) => [name, modules[i]]));
+    return { utf8: await jco.instantiate((name) => byName[name], {}), utf16: null };
+  },
+};
+
+/**
+ * What `n` units add to a call that sends them from one component to another and back: the call
+ * with n minus the call with none, timed in turns (drift on a busy machine falls on both), median
+ * of the differences, halved per crossing so that it compares with one memcpy.
+ */
+function crossingExtra(send, ptr, n, what, reps = 21) {
+  check(send(ptr, n) === n, `${what}: the callee gets ${n} units and sends them back`);
+  const extra = [];
+  for (let i = 0; i < reps; i++) {
+    let t0 = performance.now();
+    send(ptr, n);
+    const full = performance.now() - t0;
+    t0 = performance.now();
+    send(ptr, 0);
+    extra.push((full - (performance.now() - t0)) / 2);
+  }
+  return { value: median(extra), samples: extra };
+}
+
+/** Calls from one component to another, and the memcpy each data row compares with. */
+window.bench.crossing = async function crossing(name) {
+  const { utf8, utf16 } = await crossingSides[name]();
+  const out = {};
+  const mib = 1 << 20;
+  const ascii = utf8.fill(0x78, mib); // 'x'
+  out.string = crossingExtra(utf8.sendRawUtf8Utf8, ascii, mib, '1 MiB string');
+  out.list = crossingExtra(utf8.sendRawBytes, ascii, mib, '1 MiB list');
+  if (utf16 !== null) out.utf16 = crossingExtra(utf16.sendRawUtf16Utf16, utf16.fill(0x4e, 2 * mib), mib, '2 MiB UTF-16 string'); // U+4E4E
+  check(utf8.sendRawUtf8Utf8(ascii, 5) === 5, 'a 5-byte string crosses');
+  out.small = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.sendRawUtf8Utf8(ascii, 5);
+  });
+  out.noop = perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.relayNoop();
+  });
+  for (const [key, size] of [['memcpy1', mib], ['memcpy2', 2 * mib]]) {
+    const from = new Uint8Array(size).fill(7);
+    const to = new Uint8Array(size);
+    out[key] = perRun(() => to.set(from), 51);
+  }
+  return out;
+};
+
 window.benchReady = true;

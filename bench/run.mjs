@@ -3,6 +3,9 @@
 //
 //   node bench/run.mjs          (`npm run bench` builds first, then runs this)
 //
+// Also: calls from one component to another in a composed component (dist/components/fused.wasm,
+// and fused-utf16.wasm for Terrarium), beside jco running the same composition.
+//
 // Steps: transpile the guest with jco into bench/out/jco/; bundle jco's browser transpiler into
 // bench/out/jco-inpage/ (for jco's in-page path); measure the host code each side ships; serve
 // everything from one cross-origin-isolated origin (bench/server.mjs); then, in Chromium, cold page
@@ -68,7 +71,7 @@ const fail = (side, error) => {
   log(`${side} FAILED: ${message}`);
 };
 const alive = (side) => !failures.has(side) && !(side === 'raw' && failures.has('jco-transpile'));
-const SETUP_STEPS = new Set(['jco-transpile', 'jco-inpage-bundle']);
+const SETUP_STEPS = new Set(['jco-transpile', 'jco-inpage-bundle', 'jco-fused-transpile']);
 
 function positiveInt(text, fallback) {
   const n = Number(text);
@@ -119,6 +122,21 @@ try {
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
+}
+
+// ---- 1a. jco transpile of the composition whose calls cross components ----------------------
+//
+// dist/components/fused.wasm (tests/guests/wat/fused.wat): its `relay*` exports call from one
+// component to another. Written beside bench.js; the crossing rows have no jco column without it.
+
+const CROSSING = path.join(ROOT, 'dist/components/fused.wasm');
+try {
+  const jcoBin = path.join(packageDir('@bytecodealliance/jco'), 'dist/jco.js');
+  await promisify(execFile)(process.execPath, [jcoBin, 'transpile', CROSSING, '-o', JCO_OUT, '--instantiation', 'async',
+    '--no-typescript', '--quiet', '--base64-cutoff', '0'], { cwd: ROOT });
+  if (!fs.existsSync(path.join(JCO_OUT, 'fused.js'))) throw new Error('jco emitted no fused.js');
+} catch (error) {
+  fail('jco-fused-transpile', error.stderr || error);
 }
 
 // ---- 1b. jco's transpiler, for the page ------------------------------------------------------
@@ -357,7 +375,7 @@ async function step(side, what, fn) {
   }
 }
 
-const results = { cold: {}, warm: {}, calls: {} };
+const results = { cold: {}, warm: {}, calls: {}, crossing: {} };
 for (const side of SIDES) results.cold[side] = [];
 
 try {
@@ -425,6 +443,18 @@ try {
     }
   }
 
+  // 3c''. calls from one component to another (fused.wasm), each side in its own fresh page.
+  for (const side of ['terrarium', 'jco']) {
+    if (!alive(side) || (side === 'jco' && failures.has('jco-fused-transpile'))) continue;
+    try {
+      const c = (results.crossing[side] = await step(side, 'crossing', (page) => page.evaluate((s) => window.bench.crossing(s), side)));
+      log(`crossing ${side}: 1 MiB string ${c.string.value.toFixed(3)} ms, 1 MiB list ${c.list.value.toFixed(3)} ms` +
+        `${c.utf16 ? `, 2 MiB UTF-16 ${c.utf16.value.toFixed(3)} ms` : ''} (extra per crossing); calls with a small string ${c.small.value.toFixed(0)} ns, with a noop ${c.noop.value.toFixed(0)} ns`);
+    } catch (error) {
+      fail(side, error);
+    }
+  }
+
   // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
   if (!llamaSkipped) {
     for (const { kernel, file } of LLAMA_BUILDS) {
@@ -451,6 +481,7 @@ const coldMs = (side) => median(results.cold[side].map((r) => r.ms));
 const coldPhase = (side, phase) => median(results.cold[side].map((r) => r.phases[phase]));
 const coldFetched = (side) => results.cold[side].at(-1)?.fetched;
 const call = (side, key) => results.calls[side]?.[key]?.value;
+const crossing = (side, key) => results.crossing[side]?.[key]?.value;
 const warm = (side, key) => results.warm[side]?.[key]?.value;
 const has = (x) => typeof x === 'number' && Number.isFinite(x);
 
@@ -478,6 +509,11 @@ const rows = [
   { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
   { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
   { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
+  { metric: '1 MiB UTF-8 string across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'string'), jco: crossing('jco', 'string'), raw: crossing('terrarium', 'memcpy1') },
+  { metric: '2 MiB UTF-16 string, utf16 to utf16 component, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'utf16'), raw: crossing('terrarium', 'memcpy2') },
+  { metric: '1 MiB list<u8> across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'list'), jco: crossing('jco', 'list'), raw: crossing('terrarium', 'memcpy1') },
+  { metric: 'call with a 5-byte string across components, there and back', unit: 'ns/call', terrarium: crossing('terrarium', 'small'), jco: crossing('jco', 'small') },
+  { metric: 'call with a noop() across components', unit: 'ns/call', terrarium: crossing('terrarium', 'noop'), jco: crossing('jco', 'noop') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
@@ -507,6 +543,7 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (cold page)': ratio(coldMs('jco-inpage'), coldMs('terrarium-trusted')),
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
+  'Terrarium call with a small string across components / with a noop across': ratio(crossing('terrarium', 'small'), crossing('terrarium', 'noop')),
   ...Object.fromEntries(LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
     `Llama tokens/s, Chromium ${kernel} ${weights} / native ${weights}`, ratio(llama[`${kernel}-${weights}`]?.value, llama[`native-${weights}`]?.value)]))),
 };
@@ -584,6 +621,9 @@ for (const note of [
   `  jco AOT = the JS and core wasm jco ${jcoVersion} emits (--instantiation async), which include the guest;`,
   '  jco in-page = the transpiler bundle + its two core wasm modules (the guest not included).',
   'Raw core: jco\'s bench.core.wasm called straight from JS, hand glue for strings and lists.',
+  'Across components: dist/components/fused{,-utf16}.wasm (tests/guests/wat/fused*.wat); sendRaw*(ptr, n) sends n units',
+  '  of the caller\'s memory to the callee and back: (time with n - time with 0) / 2 per crossing, beside one memcpy',
+  '  of as many bytes (Uint8Array.set). The calls: host -> caller -> callee and back, whole. jco refuses utf16.',
 ]) console.log(note);
 
 const json = {

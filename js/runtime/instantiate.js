@@ -14,6 +14,7 @@ import { CallStack } from './call-stack.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
+import { canFuse, lowerFused } from './fused-call.js';
 import { symbolDispose } from './dispose.js';
 
 /** The largest core module (bytes) instantiated synchronously: half of Chromium's main-thread limit. */
@@ -193,7 +194,8 @@ export async function instantiatePlan(
     asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi ? promisingOf(core) : core, context });
 
   /**
-   * A component-to-component call inside a composed component: the callee's lifted function, called
+   * A component-to-component call inside a composed component: fused, memory to memory, when it
+   * carries no handles and nothing may suspend; else the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
    * (and re-encoded between string encodings) through their JS form; handles move from one
    * component instance's table to the other's. The callee's component instance has its own
@@ -212,6 +214,20 @@ export async function instantiatePlan(
         postReturn: optionalFunc(options.postReturn),
         context,
         inner: (e) => unwrapInner(e, context),
+      });
+    }
+    if (!jspi && asyncRt === null && canFuse(plan.types, step.sig)) {
+      // Memory to memory, no JS values in between (fused-call.js).
+      return lowerFused({
+        caller: contextFor(step.options),
+        callee: contextFor(options),
+        sig: step.sig,
+        core: entry(funcs, coreFunc, 'func'),
+        postReturn: optionalFunc(options.postReturn),
+        state: stateOf(options.componentInstance),
+        calls,
+        context,
+        unwrap: (e) => unwrapInner(e, context),
       });
     }
     const callee = (jspi ? liftExportAsync : liftExport)({
