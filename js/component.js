@@ -9,7 +9,7 @@ import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
-import * as asyncRuntime from './runtime/async/index.js';
+import { usesAsync } from './runtime/async/detect.js';
 import { describeExports, describeImports, jsNamesOf } from './describe.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
@@ -22,6 +22,10 @@ export let componentInternals;
  */
 let httpPolyfillModule = null;
 const httpPolyfill = () => (httpPolyfillModule ??= import('../polyfill-wasi/js/http.js'));
+
+/** The component-model async runtime, likewise fetched once, for the components that use async. */
+let asyncRuntimeModule = null;
+const asyncRuntime = () => (asyncRuntimeModule ??= import('./runtime/async/index.js'));
 
 export class Component {
   #bytes;
@@ -113,6 +117,7 @@ export class Component {
     const plan = this.#plan;
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await httpPolyfill()).createHttp : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async: asyncRuntime });
+    const async = usesAsync(plan) ? await asyncRuntime() : null;
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async });
   }
 }

@@ -62,12 +62,12 @@ test('what the caller holds in its own memory crosses without the host, there an
 
 /**
  * The instance dies with `message`, then the JS-value path's note that the caller's arguments were
- * being lifted (naming the inner call, which this hand-written composition leaves unnamed); later
+ * being lifted (naming the callee, as the composition's instantiation argument names it); later
  * calls say it is dead.
  */
 async function trapsWith(call, message, which = 'fused') {
   const x = await instantiate(which);
-  const lifting = / \(lifting the arguments of component import `inner call \d+`\)$/;
+  const lifting = / \(lifting the arguments of component import `echo-utf(8|16)`\)$/;
   assert.throws(() => call(x), (e) => e instanceof TerrariumError && e.kind === 'trap' && lifting.test(e.message) && e.message.replace(lifting, '') === message, message);
   assert.throws(() => x.relayNoop(), (e) => e instanceof TerrariumError && e.kind === 'dead');
 }
@@ -97,7 +97,7 @@ async function withCalleeRealloc(file, ptr) {
 
 test("a bad pointer from the callee's realloc kills the instance in the callee, as on the JS-value path", async () => {
   const inCallee = (message) => (e) =>
-    e instanceof TerrariumError && e.kind === 'trap' && new RegExp(`^trap in \`relay-utf8-utf\\d+\`: ${message} \\(in \`inner call \\d+\`\\)$`).test(e.message);
+    e instanceof TerrariumError && e.kind === 'trap' && new RegExp(`^trap in \`relay-utf8-utf\\d+\`: ${message} \\(in \`echo-utf(8|16)\`\\)$`).test(e.message);
   const outOfBounds = await withCalleeRealloc('fused.wat', -65536);
   assert.throws(() => outOfBounds.relayUtf8Utf8('hello'), inCallee('out-of-bounds memory access: 5 bytes at 4294901760, memory is 65536 bytes'));
   assert.throws(() => outOfBounds.relayNoop(), (e) => e.kind === 'dead');
