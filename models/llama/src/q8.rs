@@ -16,7 +16,8 @@
 //! `relaxed-simd`, `i32x4.relaxed_dot_i8x16_i7x16_add_s`, whose second operand must lie in
 //! [0, 127] for the result to be the same on every engine: it gets `|w|`, and the first gets `x`
 //! with `w`'s sign. Q8_0 weights are in [-127, 127] (checkpoint.rs reads a -128 as -127), so both
-//! are exact, and every kernel sums a run's products exactly: the kernels differ only in the
+//! are exact, and every kernel sums a run's products exactly (the native x86_64 build's AVX2 kernel,
+//! in [`crate::avx2`], too): the kernels differ only in the
 //! order the scaled runs are added. Rows of whole groups of a multiple of 16 go four rows at a time;
 //! other rows one at a time, 16 values at a time and the rest of each run in plain loops.
 
@@ -59,8 +60,8 @@ pub fn input_group_size(n: usize, group_size: usize) -> usize {
 /// An input vector quantized for a product with a Q8_0 matrix; its buffers are reused.
 #[derive(Default)]
 pub struct Q8Vector {
-    values: Vec<i8>,
-    scales: Vec<f32>,
+    pub(crate) values: Vec<i8>,
+    pub(crate) scales: Vec<f32>,
     group_size: usize,
 }
 
@@ -68,6 +69,17 @@ impl Q8Vector {
     /// Room for vectors of up to `n` values, so quantizing allocates nothing.
     pub fn with_capacity(n: usize) -> Q8Vector {
         Q8Vector { values: Vec::with_capacity(n), scales: Vec::with_capacity(n), group_size: 0 }
+    }
+
+    /// The bytes [`Q8Vector::with_capacity`]`(n)` allocates.
+    pub fn capacity_bytes(n: usize) -> u64 {
+        n as u64 * (size_of::<i8>() + size_of::<f32>()) as u64
+    }
+
+    /// The bytes its buffers hold now.
+    #[cfg(test)]
+    pub fn allocated_bytes(&self) -> usize {
+        self.values.capacity() + self.scales.capacity() * size_of::<f32>()
     }
 
     /// Quantizes `x` in groups of `group_size` (which divides `x.len()`): each group's scale is its
@@ -101,6 +113,10 @@ pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
     if x.group_size == w.group_size && w.group_size.is_multiple_of(16) {
         return simd::matmul(out, w, x);
     }
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    if x.group_size == w.group_size && w.group_size.is_multiple_of(32) {
+        return crate::avx2::q8_matmul(out, w, x);
+    }
     for (r, o) in out.iter_mut().enumerate() {
         *o = row_dot(w, r, x);
     }
@@ -126,7 +142,12 @@ fn row_dot(w: &Q8Matrix, r: usize, x: &Q8Vector) -> f32 {
 fn run_dot(w: &[i8], x: &[i8]) -> i32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let (sum, done) = simd::run_dot16(w, x);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    let (sum, done) = crate::avx2::run_dot32(w, x);
+    #[cfg(not(any(
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+    )))]
     let (sum, done) = (0, 0);
     sum + w[done..].iter().zip(&x[done..]).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum::<i32>()
 }
