@@ -5,16 +5,20 @@
 //! (`RUSTFLAGS="-C target-feature=+simd128"`, the `llama.wasm` build) they use `core::arch::wasm32`
 //! f32x4 vectors with several accumulators; with `relaxed-simd` as well (`llama-relaxed.wasm`) each
 //! multiply-add is one `f32x4.relaxed_madd`, which the engine may fuse (one rounding instead of
-//! two); otherwise (`llama-scalar.wasm`, and the native build the tests run) plain loops that sum
-//! in order. rustc does not vectorise the plain loops without `simd128`, so the scalar build is
+//! two); natively on x86_64 with AVX2 and FMA enabled (`-C target-cpu=native`, the bench's native
+//! build) the kernels of [`crate::avx2`]; otherwise (`llama-scalar.wasm`, and the native build the
+//! tests run) plain loops that sum in order. rustc does not vectorise the plain loops without `simd128`, so the scalar build is
 //! scalar. Summing in another order, or fusing, changes the last bits of the results, not which
 //! token is the most likely. The int8 kernels of Q8_0 checkpoints are in [`crate::q8`].
 
-/// Which kernels this build runs: `"relaxed-simd"`, `"simd"` or `"scalar"`.
+/// Which kernels this build runs: `"relaxed-simd"`, `"simd"`, `"avx2-fma"` (natively, see
+/// [`crate::avx2`]) or `"scalar"`.
 pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
     "relaxed-simd"
 } else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd"
+} else if cfg!(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")) {
+    "avx2-fma"
 } else {
     "scalar"
 };
@@ -22,11 +26,23 @@ pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "r
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub use simd::{matmul, scores, weighted_sum};
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+pub use crate::avx2::{matmul, scores, weighted_sum};
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+)))]
 pub use scalar::{matmul, scores, weighted_sum};
 
 /// Plain loops.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
+#[cfg_attr(
+    any(
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+    ),
+    allow(dead_code)
+)]
 pub mod scalar {
     /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
