@@ -17,7 +17,7 @@
 //   inspect's errors (ComponentError, "checkpoint: …") as they are.
 
 import { defaultGroupSize, quantizeCheckpoint } from './llama-q8.js';
-import { shortBytes } from './ui.js';
+import { readWithProgress, shortBytes } from './ui.js';
 
 /** The most a wasm32 memory can hold: 65536 pages of 64 KiB. */
 export const WASM32_BYTES = 2 ** 32;
@@ -66,23 +66,6 @@ export function describeFootprint(f) {
   return `${shortBytes(f.total)}: weights ${shortBytes(f.weights)} + KV cache ${shortBytes(f.kvCache)} + activations ${shortBytes(f.activations)}`;
 }
 
-/** Reads a Blob into bytes in chunks, calling `onChunk(bytesSoFar)` after each. */
-async function readBlob(blob, onChunk) {
-  const bytes = new Uint8Array(blob.size);
-  let done = 0;
-  const reader = blob.stream().getReader();
-  for (;;) {
-    const { value, done: finished } = await reader.read();
-    if (finished) break;
-    if (done + value.length > bytes.length) throw new RangeError(`${blob.name ?? 'the file'} grew while it was read`);
-    bytes.set(value, done);
-    done += value.length;
-    onChunk(done);
-  }
-  if (done !== bytes.length) throw new RangeError(`${blob.name ?? 'the file'} shrank while it was read`);
-  return bytes;
-}
-
 /** See the top of this file. */
 export async function loadModel(llama, { checkpoint, tokenizer, weights = 'f32', onProgress = () => {} }) {
   const header = new Uint8Array(await checkpoint.slice(0, HEADER_BYTES).arrayBuffer());
@@ -99,7 +82,7 @@ export async function loadModel(llama, { checkpoint, tokenizer, weights = 'f32',
   }
 
   const total = checkpoint.size + tokenizer.size;
-  const read = (blob, before) => readBlob(blob, (done) => onProgress({ type: 'read', file: blob.name, done: before + done, total }));
+  const read = (blob, before) => readWithProgress(blob, (done) => onProgress({ type: 'read', file: blob.name, done: before + done, total }));
   let bytes = await read(checkpoint, 0);
   const tokenizerBytes = await read(tokenizer, checkpoint.size);
   if (quantize) {

@@ -11,7 +11,7 @@
 //                                             (default target/test-models) unless it is there
 //
 // As a module: `testModel(dir)` does the same and returns the three paths; `randomCheckpoint`,
-// `randomTokenizer` make bytes of any shape.
+// `randomTokenizer` make bytes of any shape; `expectedFootprint` is the memory such a model needs.
 
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -98,6 +98,22 @@ export function randomTokenizer(vocabSize) {
     at += 8 + piece.length;
   });
   return out;
+}
+
+/**
+ * What loading a model of `shape` whose weights take `weights` bytes needs, written out from the
+ * model's code (models/llama/src: transformer.rs' State, q8.rs, sampler.rs) for the tests to hold
+ * the demo's report to: the KV cache holds a key and a value of kv_dim floats per layer and
+ * position; the activations are x, xb, xb2, q (dim each), hb, hb2 (hidden_dim each), the attention
+ * scores (seq_len) and the logits (vocab_size) as f32s, RoPE's cos and sin for head_size / 2
+ * frequencies, the quantized input of int8 products (an i8 and an f32 per element of the longer of
+ * dim and hidden_dim) and top-p's (probability, id) pairs over the vocabulary.
+ */
+export function expectedFootprint({ dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen }, weights) {
+  const headSize = dim / nHeads;
+  const kvCache = 2 * nLayers * seqLen * nKvHeads * headSize * 4;
+  const activations = 4 * (4 * dim + 2 * hiddenDim + seqLen + vocabSize) + 8 * (headSize / 2) + 5 * Math.max(dim, hiddenDim) + 8 * vocabSize;
+  return { weights, kvCache, activations, total: weights + kvCache + activations };
 }
 
 /** Writes `bytes` to `path` through a temporary file, so a reader never sees half of it. */
