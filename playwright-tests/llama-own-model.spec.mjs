@@ -7,7 +7,7 @@
 import { writeFileSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { screenshot } from './support.mjs';
+import { screenshot, watchProblems } from './support.mjs';
 import { STORIES15M_SHAPE, expectedFootprint, testModel } from '../scripts/llama-test-model.mjs';
 
 test.use({ viewport: { width: 1280, height: 900 } });
@@ -16,11 +16,7 @@ const paths = testModel();
 let problems;
 
 test.beforeEach(async ({ page }) => {
-  problems = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  problems = watchProblems(page);
   await page.goto('/demo-site/llama.html');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await page.locator('label:has([data-testid="model-files"])').click();

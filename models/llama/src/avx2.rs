@@ -167,13 +167,9 @@ pub fn run_dot32(w: &[i8], x: &[i8]) -> (i32, usize) {
 pub fn q8_matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
     let (xv, xs) = (&x.values, &x.scales);
     let (n, gs) = (xv.len(), w.group_size);
-    let groups = n / gs;
     let rows = out.len();
     for r in (0..rows).step_by(4) {
-        // Rows r..r + 4; where fewer are left, the last is repeated (computed, not stored).
-        let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
-        let wr = index.map(|i| &w.values[i * n..][..n]);
-        let sr = index.map(|i| &w.scales[i * groups..][..groups]);
+        let (wr, sr) = w.four_rows(r, rows, n);
         // SAFETY: avx2 and fma are enabled; every load reads [i, i + 32) with i + 32 <= (g + 1) * gs
         // <= n, the length of x and of each row (gs % 32 == 0).
         let f = unsafe {

@@ -29,7 +29,23 @@ pub struct Q8Matrix<'w> {
     pub group_size: usize,
 }
 
-impl Q8Matrix<'_> {
+impl<'w> Q8Matrix<'w> {
+    /// The values and scales of rows `r..r + 4` of this matrix with rows of `n` weights in whole
+    /// groups, for kernels that go four rows at a time; past its `rows`, the last row is repeated
+    /// (to be computed, not stored).
+    #[cfg_attr(
+        not(any(
+            all(target_arch = "wasm32", target_feature = "simd128"),
+            all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn four_rows(&self, r: usize, rows: usize, n: usize) -> ([&'w [i8]; 4], [&'w [f32]; 4]) {
+        let groups = n / self.group_size;
+        let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
+        (index.map(|i| &self.values[i * n..][..n]), index.map(|i| &self.scales[i * groups..][..groups]))
+    }
+
     /// The matrix as `f32`s (`q * scale`).
     pub fn dequantize(&self) -> Vec<f32> {
         let mut out = vec![0.0; self.values.len()];
@@ -212,13 +228,9 @@ mod simd {
     /// lanes are added at the end.
     pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
         let (n, gs) = (x.values.len(), w.group_size);
-        let groups = n / gs;
         let rows = out.len();
         for r in (0..rows).step_by(4) {
-            // Rows r..r + 4; where fewer are left, the last is repeated (computed, not stored).
-            let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
-            let wr = index.map(|i| &w.values[i * n..][..n]);
-            let sr = index.map(|i| &w.scales[i * groups..][..groups]);
+            let (wr, sr) = w.four_rows(r, rows, n);
             let mut f = [f32x4_splat(0.0); 4];
             for (g, &xs) in x.scales.iter().enumerate() {
                 let mut acc = [i32x4_splat(0); 4];
