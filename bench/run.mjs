@@ -38,6 +38,8 @@ const COLD_RUNS = positiveInt(process.env.BENCH_COLD, 7);
 const WARM_RUNS = positiveInt(process.env.BENCH_WARM, 15);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT_MS = 90_000;
+/** A Llama step: the 15M-shaped model's scalar builds make ~1,800 tokens in one, minutes on a busy machine. */
+const LLAMA_STEP_TIMEOUT_MS = 600_000;
 const LLAMA_RUNS = process.env.BENCH_LLAMA_RUNS === '0' ? 0 : positiveInt(process.env.BENCH_LLAMA_RUNS, 5);
 const MODEL_DIR = path.resolve(ROOT, '../shared/models/stories260K');
 /** The model component's builds, each measured with f32 and with 8-bit (Q8_0) weights. */
@@ -338,7 +340,7 @@ const chromiumVersion = browser.version();
 log(`Chromium ${chromiumVersion}, serving ${server.url}`);
 
 /** A fresh browser context (own cache, own renderer) with the bench page loaded; runs `fn(page)`. */
-async function inFreshPage(what, fn) {
+async function inFreshPage(what, fn, timeoutMs = STEP_TIMEOUT_MS) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const pageErrors = [];
@@ -349,7 +351,7 @@ async function inFreshPage(what, fn) {
   try {
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.benchReady === true, null, { timeout: 10_000 });
-    return await withTimeout(fn(page), STEP_TIMEOUT_MS, what);
+    return await withTimeout(fn(page), timeoutMs, what);
   } catch (error) {
     const extra = pageErrors.length ? `\n  page said: ${pageErrors.slice(0, 3).join('\n  page said: ')}` : '';
     throw new Error(`${error.message.replace(/^page\.evaluate: /, '')}${extra}`);
@@ -363,14 +365,14 @@ async function inFreshPage(what, fn) {
  * in a new page; the retry is logged and recorded in results.json.
  */
 const retries = [];
-async function step(side, what, fn) {
+async function step(side, what, fn, timeoutMs) {
   try {
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   } catch (error) {
     const message = error.message.split('\n')[0];
     log(`${what} ${side} failed (${message}); retrying once`);
     retries.push({ side, step: what, error: message });
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   }
 }
 
@@ -432,7 +434,7 @@ try {
           const side = `llama-${model.key}-${kernel}-${weights}`;
           try {
             const served = { checkpoint: model.url.checkpoint, tokenizer: model.url.tokenizer, golden: model.golden };
-            const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n, m]) => window.bench.llama(f, w, n, m), [file, weights, LLAMA_RUNS, served]));
+            const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n, m]) => window.bench.llama(f, w, n, m), [file, weights, LLAMA_RUNS, served]), LLAMA_STEP_TIMEOUT_MS);
             llama[`${model.key}-${kernel}-${weights}`] = result;
             log(`Llama ${model.name} in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
           } catch (error) {
