@@ -129,6 +129,8 @@ async function rawApi(module) {
   const echo = api('echo-string');
   const echoPost = e['cabi_post_example:bench/api@0.1.0#echo-string'];
   const sum = api('sum-bytes');
+  const sumFloats = api('sum-floats');
+  const stringLength = api('string-length');
   /** [ptr, len] of `s` as UTF-8 in guest memory. */
   const storeString = (s) => {
     const n = s.length;
@@ -161,6 +163,14 @@ async function rawApi(module) {
       bytes().set(data, ptr);
       return BigInt.asUintN(64, sum(ptr, data.length));
     },
+    sumFloats(data) {
+      const ptr = realloc(0, 0, 4, data.byteLength);
+      bytes().set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ptr);
+      return sumFloats(ptr, data.length);
+    },
+    stringLength: (s) => stringLength(...storeString(s)),
+    /** The limit of a JSPI call: the bare export through `WebAssembly.promising`. */
+    addPromising: WebAssembly.promising(api('add')),
   };
 }
 
@@ -170,6 +180,53 @@ function side(name) {
   const make = sides[name];
   if (!make) throw new Error(`unknown side ${name}`);
   return make();
+}
+
+/** Per side, the bench-resource guest's `Counter` class (the raw side's made of its core calls). */
+const resourceSides = {
+  async terrarium() {
+    const { load } = await import(TERRARIUM_URL);
+    return (await (await load('/components/bench-resource.wasm')).instantiate()).exports.api.Counter;
+  },
+  async jco() {
+    const jco = await import('/jco/resource/bench-resource.js');
+    const exports = await jco.instantiate((file) => WebAssembly.compileStreaming(fetch(`/jco/resource/${file}`)), unusedWasi());
+    return exports.api.Counter;
+  },
+  async raw() {
+    const module = await WebAssembly.compileStreaming(fetch('/jco/resource/bench-resource.core.wasm'));
+    // Resource handles are the reps themselves: no table, as a host that trusts its guest could do.
+    const imports = {};
+    for (const { module: m, name } of WebAssembly.Module.imports(module)) {
+      (imports[m] ??= {})[name] = name.startsWith('[resource-new]') ? (rep) => rep : () => {};
+    }
+    const { exports: e } = await WebAssembly.instantiate(module, imports);
+    const at = (name) => e[`example:bench-resource/api@0.1.0#${name}`];
+    const [construct, add, dtor] = [at('[constructor]counter'), at('[method]counter.add'), at('[dtor]counter')];
+    return class Counter {
+      constructor(start) {
+        this.rep = construct(start);
+      }
+      add(by) {
+        return add(this.rep, by);
+      }
+      [Symbol.dispose]() {
+        dtor(this.rep);
+      }
+    };
+  },
+};
+
+/**
+ * WASI for jco's instantiate of a guest that imports it but never calls it (Rust's std links
+ * stdio in): any interface, any function or resource class.
+ */
+function unusedWasi() {
+  const never = () => {
+    throw new Error('WASI is not used by this guest');
+  };
+  const anyMember = new Proxy({}, { get: (_, key) => (typeof key === 'string' && /^[A-Z]/.test(key) ? class {} : never) });
+  return new Proxy({}, { get: () => anyMember });
 }
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -198,6 +255,8 @@ function verify(api) {
   }
   for (const s of ['', 'héllo 𝄞 🎉']) check(api.echoString(s) === s, `echoString(${JSON.stringify(s)})`);
   check(api.sumBytes(new Uint8Array([1, 2, 250])) === 253n, 'sumBytes([1, 2, 250]) === 253n');
+  check(api.sumFloats(new Float32Array([1.5, 2.25, -0.75])) === 3, 'sumFloats([1.5, 2.25, -0.75]) === 3');
+  check(api.stringLength('héllo 𝄞') === 11, "stringLength('héllo 𝄞') === 11 (UTF-8 bytes)");
 }
 
 /** Resources this page fetched (bytes as decoded, and as sent), minus the bench page itself. */
@@ -214,16 +273,16 @@ function fetched() {
 }
 
 /**
- * ns per call of `loop(n)` (which makes n calls): calibrated so a batch takes about `targetMs`,
- * at most `maxN` calls; the median of `batches` batches.
+ * ns per call of `loop(n)` (which makes n calls; it may return a promise, for awaited calls):
+ * calibrated so a batch takes about `targetMs`, at most `maxN` calls; the median of `batches` batches.
  */
-function perCall(loop, { targetMs = 150, maxN = 1_000_000, minN = 1000, batches = 7 } = {}) {
-  loop(minN); // warm-up (also lets the engine tier up)
+async function perCall(loop, { targetMs = 150, maxN = 1_000_000, minN = 1000, batches = 7 } = {}) {
+  await loop(minN); // warm-up (also lets the engine tier up)
   let n = minN;
   let t = 0;
   for (;;) {
     const t0 = performance.now();
-    loop(n);
+    await loop(n);
     t = performance.now() - t0;
     if (t >= targetMs / 4 || n >= maxN) break;
     n = Math.min(maxN, n * 4);
@@ -232,7 +291,7 @@ function perCall(loop, { targetMs = 150, maxN = 1_000_000, minN = 1000, batches 
   const samples = [];
   for (let b = 0; b < batches; b++) {
     const t0 = performance.now();
-    loop(n);
+    await loop(n);
     samples.push(((performance.now() - t0) * 1e6) / n);
   }
   return { value: median(samples), min: Math.min(...samples), n, samples };
@@ -354,15 +413,15 @@ window.bench = {
     const { noop, add, callHost, echoString, sumBytes } = api;
     const out = {};
 
-    out.noop = perCall((n) => {
+    out.noop = await perCall((n) => {
       for (let i = 0; i < n; i++) noop();
     });
     let acc = 0;
-    out.add = perCall((n) => {
+    out.add = await perCall((n) => {
       for (let i = 0; i < n; i++) acc = add(acc >>> 0, i);
     });
     check(api.add(40, 2) === 42, 'add still adds');
-    out.callHost = perCall((n) => {
+    out.callHost = await perCall((n) => {
       for (let i = 0; i < n; i++) callHost('x');
     });
 
@@ -381,7 +440,94 @@ window.bench = {
       total = sumBytes(data);
     }, bytesReps);
     check(total === expected, `sumBytes(16 MiB) === ${expected} (got ${total})`);
+
+    // 4 Mi floats of 0.5: every partial sum is exact in f32.
+    const floats = new Float32Array(4 << 20).fill(0.5);
+    let floatSum = 0;
+    out.sumFloats = perRun(() => {
+      floatSum = api.sumFloats(floats);
+    }, bytesReps);
+    check(floatSum === floats.length / 2, `sumFloats(4 Mi × 0.5) === ${floats.length / 2} (got ${floatSum})`);
+
+    let length = 0;
+    out.stringIn = perRun(() => {
+      length = api.stringLength(big);
+    }, stringReps);
+    check(length === big.length, 'stringLength(1 MiB) === 1 MiB');
     return out;
+  },
+
+  /**
+   * The cost of `new Counter(1)`, one `add`, and `[Symbol.dispose]()` of a guest resource
+   * (dist/components/bench-resource.wasm), ns per round; the raw side makes the three core calls
+   * (constructor, method, destructor) of the same core module itself.
+   */
+  async resource(name) {
+    const Counter = await resourceSides[name]();
+    const c = new Counter(40);
+    check(c.add(2) === 42 && c.add(1) === 43, `${name}: Counter adds`);
+    c[Symbol.dispose]();
+    return await perCall((n) => {
+      for (let i = 0; i < n; i++) {
+        const counter = new Counter(i);
+        counter.add(1);
+        counter[Symbol.dispose]();
+      }
+    });
+  },
+
+  /**
+   * `add(u32, u32)` awaited on an instance made with `blocking: 'jspi'` (what `run()` picks where
+   * there is JSPI), ns per call; the raw side awaits the bare export through `WebAssembly.promising`.
+   */
+  async jspiAdd(name) {
+    const add =
+      name === 'raw'
+        ? (await rawApi(await WebAssembly.compileStreaming(fetch(RAW_CORE_URL)))).addPromising
+        : (await (await (await import(TERRARIUM_URL)).load(COMPONENT_URL)).instantiate(componentImports(), { blocking: 'jspi' })).exports.api.add;
+    check((await add(40, 2)) === 42, `${name}: add under JSPI`);
+    return await perCall(async (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc = await add(acc >>> 0, i);
+    });
+  },
+
+  /**
+   * Component-model async, Terrarium only (dist/components/async-streams.wasm): `stream<u8>`
+   * throughput JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end), and one
+   * `double-future` call whose `future<u32>` the host resolves (a settled promise): µs per call.
+   */
+  async streams({ streamReps = 7, futureCalls = 2000, futureReps = 7 } = {}) {
+    const { load } = await import(TERRARIUM_URL);
+    const { exports } = await (await load('/components/async-streams.wasm')).instantiate({
+      'example:async-streams/host': { written() {}, numbers: () => [] },
+    });
+    const { api } = exports;
+    const MiB = 1 << 20;
+    const chunk = new Uint8Array(MiB).fill(0x61);
+    const through = async () => {
+      let n = 0;
+      for await (const out of await api.upper(Array.from({ length: 16 }, () => chunk))) n += out.length;
+      return n;
+    };
+    check((await through()) === 16 * MiB, 'upper passes 16 MiB through');
+    const rates = [];
+    for (let i = 0; i < streamReps; i++) {
+      const t0 = performance.now();
+      await through();
+      rates.push((16 * 1000) / (performance.now() - t0));
+    }
+    check((await api.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
+    const perCallUs = [];
+    for (let r = 0; r < futureReps; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < futureCalls; i++) await api.doubleFuture(Promise.resolve(i));
+      perCallUs.push(((performance.now() - t0) * 1000) / futureCalls);
+    }
+    return {
+      streamU8: { value: median(rates), n: streamReps, samples: rates },
+      futureU32: { value: median(perCallUs), n: futureReps, samples: perCallUs },
+    };
   },
 };
 

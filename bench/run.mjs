@@ -28,8 +28,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ROOT, startBenchServer } from './server.mjs';
+import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
+const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -137,6 +139,8 @@ try {
   for (const file of ['bench.js', 'bench.core.wasm']) {
     if (!fs.existsSync(path.join(JCO_OUT, file))) throw new Error(`jco emitted no ${file}`);
   }
+  // The resource row's guest, served at /jco/resource/.
+  await promisify(execFile)(process.execPath, [...args.slice(0, 2), RESOURCE_COMPONENT, '-o', path.join(JCO_OUT, 'resource'), ...args.slice(5)], { cwd: ROOT });
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
@@ -312,6 +316,12 @@ if (llamaSkipped) {
   }
 }
 
+// ---- 2c. serving HTTP in Node ----------------------------------------------------------------
+
+log('HTTP handler: terrarium serve vs jco serve (bench/serve.mjs)');
+const served = await measureServe();
+for (const [side, r] of Object.entries(served)) if ('error' in r) fail(`serve-${side}`, r.error);
+
 // ---- 3. the browser -------------------------------------------------------------------------
 
 let chromium;
@@ -420,9 +430,27 @@ try {
       results.calls[side] = await step(side, 'calls', (page) => page.evaluate((s) => window.bench.calls(s), side));
       const c = results.calls[side];
       log(`calls ${side}: noop ${c.noop.value.toFixed(1)} ns, add ${c.add.value.toFixed(1)} ns, callHost ${c.callHost.value.toFixed(1)} ns, ` +
-        `echoString(1 MiB) ${c.echoString.value.toFixed(2)} ms, sumBytes(16 MiB) ${c.sumBytes.value.toFixed(2)} ms`);
+        `echoString(1 MiB) ${c.echoString.value.toFixed(2)} ms, sumBytes(16 MiB) ${c.sumBytes.value.toFixed(2)} ms, ` +
+        `sumFloats(4 Mi) ${c.sumFloats.value.toFixed(2)} ms, stringLength(1 MiB) ${c.stringIn.value.toFixed(2)} ms`);
+      c.resource = await step(side, 'resource', (page) => page.evaluate((s) => window.bench.resource(s), side));
+      log(`resource ${side}: new + add + drop ${c.resource.value.toFixed(0)} ns`);
+      if (side !== 'jco') {
+        c.jspiAdd = await step(side, 'jspi', (page) => page.evaluate((s) => window.bench.jspiAdd(s), side));
+        log(`JSPI ${side}: await add() ${c.jspiAdd.value.toFixed(0)} ns`);
+      }
     } catch (error) {
       fail(side, error);
+    }
+  }
+
+  // 3c'. component-model async, Terrarium only: stream<u8> throughput and a host-resolved future<u32>.
+  if (alive('terrarium')) {
+    try {
+      results.streams = await step('terrarium', 'streams', (page) => page.evaluate(() => window.bench.streams()));
+      log(`streams: stream<u8> JS -> guest -> JS ${results.streams.streamU8.value.toFixed(0)} MiB/s, ` +
+        `future<u32> resolved by the host ${results.streams.futureU32.value.toFixed(1)} µs/call`);
+    } catch (error) {
+      fail('terrarium', error);
     }
   }
 
@@ -476,6 +504,12 @@ const rows = [
   { metric: "callHost('x') -> host log (no-op)", unit: 'ns/call', terrarium: call('terrarium', 'callHost'), jco: call('jco', 'callHost'), raw: call('raw', 'callHost') },
   { metric: 'echoString, 1 MiB round trip', unit: 'ms', terrarium: call('terrarium', 'echoString'), jco: call('jco', 'echoString'), raw: call('raw', 'echoString') },
   { metric: 'sumBytes, 16 MiB list<u8>', unit: 'ms', terrarium: call('terrarium', 'sumBytes'), jco: call('jco', 'sumBytes'), raw: call('raw', 'sumBytes') },
+  { metric: 'sumFloats, 4 Mi list<f32> into the guest', unit: 'ms', terrarium: call('terrarium', 'sumFloats'), jco: call('jco', 'sumFloats'), raw: call('raw', 'sumFloats') },
+  { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
+  { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
+  { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
+  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
+  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
@@ -572,6 +606,12 @@ if (llamaSkipped) {
   console.log(`8-bit: quantized to Q8_0 by demo-site/llama-q8.js (stories260K groups of 64, the 15M shape groups of 32); int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; stories260K's greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
+const rps = (side) => served[side]?.requestsPerSecond;
+console.log(`HTTP handler (dist/components/http-handler.wasm, GET /hello), Node ${process.version}, requests/s:`);
+console.log(`  terrarium serve, an instance per request       ${fmt(rps('terrarium'), 'req/s')}`);
+console.log(`  jco serve --isolate-requests instance          ${fmt(rps('jco-isolated'), 'req/s')}   (T / jco ${fmtRatio(ratio(rps('terrarium'), rps('jco-isolated')))})`);
+console.log(`  jco serve, one instance for every request      ${fmt(rps('jco'), 'req/s')}`);
+console.log('');
 for (const note of [
   'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',
   '  (raw core: fetch + compile + instantiate of the guest\'s main core module, glue already in the page).',
@@ -594,6 +634,7 @@ const json = {
   config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS, llamaRuns: LLAMA_RUNS },
   rows,
   llama: { models: LLAMA_MODELS.map((m) => m.name), tokens: 256, skipped: llamaSkipped, rows: llamaRows },
+  serve: served,
   ratios,
   target,
   sizes,
@@ -609,6 +650,7 @@ const failedMain = [...failures.keys()].filter((side) => !SETUP_STEPS.has(side))
 if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
+    'serve-terrarium': 'terrarium serve', 'serve-jco': 'jco serve', 'serve-jco-isolated': 'jco serve --isolate-requests instance',
     ...Object.fromEntries(LLAMA_MODELS.flatMap((model) => LLAMA_WEIGHTS.flatMap((weights) => [[`llama-${model.key}-native-${weights}`, `Llama ${model.name} natively (cargo, ${weights})`],
       ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${model.key}-${kernel}-${weights}`, `Llama ${model.name} in Chromium (${file}, ${weights})`])]))) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);

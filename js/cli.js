@@ -13,6 +13,7 @@
  *   terrarium transpile <component.wasm> -o <dir> [options]
  *                                            ahead-of-time output: core wasm files, an ES module, types
  *   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES] [--max-instances N]
+ *                   [--timeout SECONDS] [--env K=V]… [--dir HOST[::GUEST]]…
  *                                            serve HTTP with a wasi:http/incoming-handler component
  *
  * Wherever a component is read, an `oci://HOST/REPO:TAG` (or `@sha256:…`) reference works too.
@@ -50,11 +51,14 @@ const usage = `usage:
                                              comes from (IMPORT may end in *); --no-wasi leaves WASI
                                              imports to the host rather than the built-in polyfill
   terrarium serve <component.wasm> [--port 8080] [--addr 127.0.0.1] [--max-body BYTES]
-                 [--max-instances N]         serve HTTP with a component exporting
+                 [--max-instances N] [--timeout SECONDS] [--env K=V]... [--dir HOST[::GUEST]]...
+                                             serve HTTP with a component exporting
                                              wasi:http/incoming-handler, an instance per request
                                              (at most N at once, default 32: later requests wait);
                                              prints the URL; a request body over --max-body bytes
-                                             gets a 413, a handler that traps a 500
+                                             gets a 413, a handler that traps a 500, one that does
+                                             not answer within --timeout (default 60) a 504; --env
+                                             and --dir as for run (no variable is passed through)
 a component may also be an oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:... reference`;
 
 async function main([command, ...words]) {
@@ -134,14 +138,22 @@ async function transpileCommand(file, rest) {
  * Resolves only if the options are wrong (a usage error).
  */
 async function serveCommand(file, rest) {
-  const options = { port: 8080, addr: '127.0.0.1', maxBody: Infinity, maxInstances: 32 };
+  const options = { port: 8080, addr: '127.0.0.1', maxBody: Infinity, maxInstances: 32, timeout: 60 };
+  const wasi = { env: {}, preopens: {} };
   for (let i = 0; i < rest.length; i += 2) {
     const [option, value] = [rest[i], rest[i + 1]];
     const number = /^\d+$/.test(value ?? '') ? Number(value) : NaN;
+    const taken = wasiOption(option, value, wasi);
+    if (taken === true) continue;
+    if (taken !== false) {
+      console.error(`terrarium serve: ${taken}`);
+      return 2;
+    }
     if (option === '--port' && number <= 65535) options.port = number;
     else if (option === '--addr' && value !== undefined && value !== '') options.addr = value;
     else if (option === '--max-body' && number >= 0) options.maxBody = number;
     else if (option === '--max-instances' && number >= 1) options.maxInstances = number;
+    else if (option === '--timeout' && Number(value) > 0) options.timeout = Number(value);
     else {
       console.error(`terrarium serve: ${value === undefined ? `${option} needs a value` : `${option} ${value}: not an option it takes`}`);
       console.error(usage);
@@ -151,7 +163,8 @@ async function serveCommand(file, rest) {
   const handle = await serve(file, {
     maxBody: options.maxBody,
     maxInstances: options.maxInstances,
-    wasi: { stdout: (bytes) => process.stdout.write(bytes), stderr: (bytes) => process.stderr.write(bytes) },
+    timeout: options.timeout * 1000,
+    wasi: { ...wasi, stdout: (bytes) => process.stdout.write(bytes), stderr: (bytes) => process.stderr.write(bytes) },
   });
   const { listen } = await import('./serve-node.js');
   const { url } = await listen(handle, options);
@@ -202,26 +215,37 @@ function typesOptions(rest) {
  * `{ problem }` for a folder that cannot be mounted (refused before anything loads).
  */
 function runOptions(words) {
-  const env = {};
-  const preopens = {};
+  const wasi = { env: {}, preopens: {} };
   let i = 0;
   for (; i < words.length && words[i].startsWith('-'); i += 2) {
-    const [option, value] = [words[i], words[i + 1]];
-    if (option === '--env' && value !== undefined && /^[^=]+=/.test(value)) {
-      const at = value.indexOf('=');
-      env[value.slice(0, at)] = value.slice(at + 1);
-    } else if (option === '--dir' && value !== undefined && value !== '') {
-      const at = value.indexOf('::');
-      const [host, guest] = at < 0 ? [value, value] : [value.slice(0, at), value.slice(at + 2)];
-      if (!isDirectory(host)) return { problem: `--dir ${value}: '${host}' is not a directory` };
-      if (guest === '' || guest in preopens) return { problem: `--dir ${value}: the guest path '${guest}' is empty or mounted twice` };
-      preopens[guest] = { hostPath: host };
-    } else {
-      return null;
-    }
+    const taken = wasiOption(words[i], words[i + 1], wasi);
+    if (taken === false) return null;
+    if (taken !== true) return { problem: taken };
   }
   const [file, ...rest] = words.slice(i);
-  return { file, rest: rest[0] === '--' ? rest.slice(1) : rest, env, preopens };
+  return { file, rest: rest[0] === '--' ? rest.slice(1) : rest, ...wasi };
+}
+
+/**
+ * One `--env K=V` or `--dir HOST[::GUEST]` option of `run` or `serve`, added to `wasi`: true when
+ * taken, false when it is not one of these (or malformed), else what is wrong with the folder.
+ * @param {{env: Record<string, string>, preopens: Record<string, {hostPath: string}>}} wasi
+ */
+function wasiOption(option, value, { env, preopens }) {
+  if (option === '--env' && value !== undefined && /^[^=]+=/.test(value)) {
+    const at = value.indexOf('=');
+    env[value.slice(0, at)] = value.slice(at + 1);
+    return true;
+  }
+  if (option === '--dir' && value !== undefined && value !== '') {
+    const at = value.indexOf('::');
+    const [host, guest] = at < 0 ? [value, value] : [value.slice(0, at), value.slice(at + 2)];
+    if (!isDirectory(host)) return `--dir ${value}: '${host}' is not a directory`;
+    if (guest === '' || guest in preopens) return `--dir ${value}: the guest path '${guest}' is empty or mounted twice`;
+    preopens[guest] = { hostPath: host };
+    return true;
+  }
+  return false;
 }
 
 const isDirectory = (path) => path !== '' && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;

@@ -313,15 +313,21 @@ export interface ServeOptions extends LoadOptions {
   maxBody?: number;
   /** The most instances alive at once (default: no limit); later requests wait their turn. */
   maxInstances?: number;
-  /** Told why a request got a 500, or why a response's body failed (default: `console.error`). */
+  /**
+   * The milliseconds a handler has to answer (set its response; the body may stream for longer):
+   * after it, a 504, and its instance is ended (default: 60 000).
+   */
+  timeout?: number;
+  /** Told why a request got a 500 or 504, or why a response's body failed (default: `console.error`). */
   onError?: (error: unknown, request: Request) => void;
 }
 
 /**
  * A component exporting `wasi:http/incoming-handler@0.2.x` as a fetch-shaped function: each
  * request gets an instance of its own; its body streams to the guest as the guest reads, and the
- * response body streams out as the guest writes. A handler that traps or never answers gives a
- * 500 (after answering: the response body errors). A component without the export is a
+ * response body streams out as the guest writes. A handler that traps or returns without answering
+ * gives a 500 (after answering: the response body errors), one that takes longer than `timeout` to
+ * answer a 504. A component without the export is a
  * `TerrariumError` of kind `link`.
  */
 export declare function serve(source: Component | ComponentSource, options?: ServeOptions): Promise<(request: Request) => Promise<Response>>;

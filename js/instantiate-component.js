@@ -8,17 +8,16 @@ import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
 import { TerrariumError } from './errors.js';
-import { usesAsync, needsJspi } from './runtime/async/detect.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
  * ahead-of-time output loads only what its component uses. `wasi`: the WASI the caller has, or
  * null (every import is the host's and nothing waits); `resources`: resources.js's
- * `planResources`, or null for a plan without resources; `async`: async/index.js's `planAsync`, or
- * null (or left out) for a plan without component-model async.
+ * `planResources`, or null for a plan without resources; `async`: the async runtime
+ * (runtime/async/index.js), or null (or left out) for a plan without component-model async.
  * @typedef {{wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
- *   async?: typeof import('./runtime/async/index.js').planAsync|null}} RuntimeParts
+ *   async?: typeof import('./runtime/async/index.js')|null}} RuntimeParts
  */
 
 /**
@@ -30,9 +29,10 @@ import { usesAsync, needsJspi } from './runtime/async/detect.js';
  */
 export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null }) {
   const wasiOptions = options.wasi ?? {};
+  const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
-  const everWaits = () => needsJspi(plan) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
-  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !usesAsync(plan) });
+  const everWaits = () => (async?.needsJspi(plan) ?? null) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !isAsync });
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {
@@ -43,7 +43,7 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
     return value === undefined ? builtin : { ...builtin, ...value };
   };
 
-  if (blocking === 'worker' && usesAsync(plan)) {
+  if (blocking === 'worker' && isAsync) {
     throw new TerrariumError('unsupported', "blocking: 'worker' does not run component-model async yet; use 'jspi' or 'none'");
   }
   if (blocking === 'worker') {

@@ -25,16 +25,22 @@ export async function readFileBytes(path) {
   throw new TypeError(`cannot read the file \`${path}\`: a browser has no file system; pass a URL, bytes or a Response`);
 }
 
-/** Starts the guest worker, with one interface in both worlds: `post`, `listen`, `onError`, `terminate`, `ref`, `unref`. */
+/**
+ * Starts the guest worker, with one interface in both worlds: `post`, `listen`, `onError`,
+ * `terminate`, `ref`, `unref`. `listen` and `onError` set the one handler (a reused worker's new
+ * instance takes them over).
+ */
 export function startGuestWorker() {
   const worker = new Worker(new URL('../dist/terrarium-worker.js', import.meta.url), { type: 'module', name: 'terrarium guest' });
+  let onMessage = () => {};
+  let onError = () => {};
+  worker.addEventListener('message', (event) => onMessage(event.data));
+  worker.addEventListener('error', (event) => onError(new Error(event.message || 'the worker failed to start')));
+  worker.addEventListener('messageerror', () => onError(new Error('a message to the worker could not be read')));
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
-    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
-    onError: (handler) => {
-      worker.addEventListener('error', (event) => handler(new Error(event.message || 'the worker failed to start')));
-      worker.addEventListener('messageerror', () => handler(new Error('a message to the worker could not be read')));
-    },
+    listen: (handler) => (onMessage = handler),
+    onError: (handler) => (onError = handler),
     terminate: () => worker.terminate(),
     ref() {},
     unref() {},

@@ -34,13 +34,15 @@ export async function readFileBytes(path) {
 /** Starts the guest worker, with one interface in both worlds (see platform-browser.js). */
 export function startGuestWorker() {
   const worker = new Worker(new URL('./terrarium-worker.js', import.meta.url));
+  let onMessage = () => {};
+  let onError = () => {};
+  worker.on('message', (message) => onMessage(message));
+  worker.on('error', (error) => onError(error));
+  worker.on('exit', (code) => onError(new Error(`the worker exited with code ${code}`)));
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
-    listen: (handler) => worker.on('message', handler),
-    onError: (handler) => {
-      worker.on('error', handler);
-      worker.on('exit', (code) => handler(new Error(`the worker exited with code ${code}`)));
-    },
+    listen: (handler) => (onMessage = handler),
+    onError: (handler) => (onError = handler),
     terminate: () => worker.terminate(),
     ref: () => worker.ref(),
     unref: () => worker.unref(),

@@ -20,22 +20,26 @@ const HANDLER = /^wasi:http\/incoming-handler@0\.2\.\d/;
  * @param {Component|Uint8Array|ArrayBuffer|Response|URL|string} source
  * @param {{imports?: Record<string, any>, wasi?: import('../polyfill-wasi/js/options.js').WasiOptions,
  *   blocking?: 'none'|'jspi'|'worker'|'auto', maxBody?: number, maxInstances?: number,
- *   onError?: (error: unknown, request: Request) => void, validate?: boolean, fetch?: typeof fetch}} [options]
+ *   timeout?: number, onError?: (error: unknown, request: Request) => void, validate?: boolean, fetch?: typeof fetch}} [options]
  *   `blocking` (default 'auto') as `instantiate` takes it; with 'none' the request body is read
  *   whole before the handler runs. `maxBody`: the most bytes a request body may have (413 beyond;
  *   default no limit). `maxInstances`: the most instances alive at once (default no limit; each
- *   of 'worker' is a thread): later requests wait their turn. `onError`: told why a request got a
- *   500 (default `console.error`).
+ *   of 'worker' is a thread): later requests wait their turn. `timeout`: the milliseconds a handler
+ *   has to answer (set its response; the body may stream for longer), after which the request
+ *   gets a 504 and its instance is ended (default 60 000). `onError`: told why a request got a
+ *   500 or 504 (default `console.error`).
  * @returns {Promise<(request: Request) => Promise<Response>>}
  */
 export async function serve(source, options = {}) {
   if (!isObject(options)) throw new TypeError(`serve: \`options\` must be an object, got ${describe(options)}`);
-  const { imports = {}, wasi = {}, blocking = 'auto', maxBody = Infinity, maxInstances = Infinity, onError = logError, validate, fetch } = options;
+  const { imports = {}, wasi = {}, blocking = 'auto', maxBody = Infinity, maxInstances = Infinity, timeout = 60_000, onError = logError, validate, fetch } =
+    options;
   checkInstantiateArguments('serve', imports, { wasi });
   if (typeof maxBody !== 'number' || !(maxBody >= 0)) throw new TypeError(`serve: \`maxBody\` must be a number of bytes, got ${describe(maxBody)}`);
   if (typeof maxInstances !== 'number' || !(maxInstances >= 1)) {
     throw new TypeError(`serve: \`maxInstances\` must be a number, at least 1, got ${describe(maxInstances)}`);
   }
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw new TypeError(`serve: \`timeout\` must be a positive number of milliseconds, got ${describe(timeout)}`);
   if (typeof onError !== 'function') throw new TypeError(`serve: \`onError\` must be a function, got ${describe(onError)}`);
   const component = source instanceof Component ? source : await load(source, { validate, fetch });
   const handler = component.exports.find((e) => HANDLER.test(e.name));
@@ -64,7 +68,12 @@ export async function serve(source, options = {}) {
       instances.give();
       return fail('the handler could not be instantiated', error);
     }
+    let timer;
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
       instance[symbolDispose]();
       instances.give();
     };
@@ -89,6 +98,7 @@ export async function serve(source, options = {}) {
     const reply = (response) => {
       if (answered) return;
       answered = true;
+      clearTimeout(timer);
       settle(response);
     };
     const incoming = http.incomingRequest(request, waiter, { maxBody, bytes, overLimit: () => reply(overLimit(maxBody)) });
@@ -107,6 +117,14 @@ export async function serve(source, options = {}) {
     });
 
     const done = (async () => instance.exports[handler.name].handle(incoming, outparam))();
+    let timedOut = false;
+    timer = setTimeout(() => {
+      if (answered) return;
+      timedOut = true;
+      onError(new Error(`the handler did not answer within ${timeout} ms; its instance was ended`), request);
+      reply(plain(504, `the handler did not answer within ${timeout} ms\n`));
+      end();
+    }, timeout);
     done
       .then(
         () => {
@@ -116,7 +134,7 @@ export async function serve(source, options = {}) {
         },
         (error) => {
           if (!answered) reply(fail('the handler trapped', error));
-          else onError(error, request);
+          else if (!timedOut) onError(error, request);
           if (body !== null) http.failBody(body, `the handler trapped: ${error?.message ?? error}`);
         },
       )

@@ -7,4 +7,20 @@
 import { parentChannel } from '#platform';
 import { serveGuest } from './worker/guest.js';
 
-serveGuest(parentChannel());
+/**
+ * Each instance the page makes in this worker (a worker is reused once its last instance was
+ * disposed: worker/host.js) gets a guest of its own, from its `init` message on; what an earlier
+ * guest still posts (a finalizer's drop) no longer reaches the page.
+ */
+const port = parentChannel();
+let receive = null;
+port.listen((data) => {
+  if (data?.init) {
+    const guest = {};
+    const post = (message, transfer) => {
+      if (receive === guest.receive) port.post(message, transfer);
+    };
+    receive = guest.receive = serveGuest({ post });
+  }
+  receive?.(data);
+});

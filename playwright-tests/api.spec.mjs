@@ -60,8 +60,8 @@ test('bench from a URL and from bytes: metadata, add, and the host import callba
       name: 'example:bench/host@0.1.0', kind: 'instance', versionless: 'example:bench/host',
       members: [{ name: 'log', jsName: 'log', kind: 'func' }], functions: ['log'], providedByWasi: false,
     }]);
-    const functions = ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes'];
-    const jsNames = ['noop', 'add', 'callHost', 'echoString', 'sumBytes'];
+    const functions = ['noop', 'add', 'call-host', 'echo-string', 'sum-bytes', 'sum-floats', 'string-length'];
+    const jsNames = ['noop', 'add', 'callHost', 'echoString', 'sumBytes', 'sumFloats', 'stringLength'];
     expect(r.exports, how).toEqual([{
       name: 'example:bench/api@0.1.0', jsName: 'api', kind: 'instance', versionless: 'example:bench/api', functions,
       members: functions.map((name, i) => ({ name, jsName: jsNames[i], kind: 'func' })),

@@ -1,4 +1,5 @@
-// Component-model async in Chromium: the Rust guest of tests/guests/async-calls and the hand-written
+// Component-model async in Chromium: the Rust guests of tests/guests/async-calls and async-streams
+// (streams and futures as ReadableStreams and promises) and the hand-written
 // components of tests/node/wat/async-*.wat, with 'none' (the guest never blocks: callback-lifted
 // exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
 // async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
@@ -135,4 +136,71 @@ test("thread.yield under 'jspi' suspends a stackful task for a turn: a task star
     return order;
   }, watComponent('async-stackful'));
   expect(order).toEqual(['wait-for 30', 'yield-then 5']);
+});
+
+for (const blocking of ['none', 'jspi']) {
+  test(`streams and futures of the Rust guest with blocking '${blocking}': ReadableStream both ways, a slow reader, cancel, futures`, async ({ page }) => {
+    const result = await page.evaluate(async (blocking) => {
+      const component = await window.terrarium.load('/components/async-streams.wasm');
+      const reported = [];
+      const { exports } = await component.instantiate({ 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: (n) => [n] } }, { blocking });
+      const { api } = exports;
+      const tick = () => new Promise((r) => setTimeout(r, 0));
+      const source = new ReadableStream({
+        start(c) {
+          for (const s of ['stream', 's in ', 'chromium']) c.enqueue(new TextEncoder().encode(s));
+          c.close();
+        },
+      });
+      let upper = '';
+      for await (const chunk of await api.upper(source)) upper += new TextDecoder().decode(chunk);
+      const reader = (await api.countUntilDropped()).getReader();
+      const seen = [];
+      for (let i = 0; i < 2; i++) {
+        seen.push(...(await reader.read()).value);
+        await tick();
+      }
+      await reader.cancel();
+      await tick();
+      const words = [];
+      for await (const w of await api.words(3)) words.push(w);
+      return {
+        upper,
+        inOrder: seen.every((b, i) => b === (i & 0xff)) && seen.length === 2048,
+        reported,
+        words,
+        greeting: await api.greetLater('page'),
+        doubled: await api.doubleFuture(Promise.resolve(21)),
+        sum: await api.sumPoints([{ x: 1, y: 1 }, { x: 2, y: 3 }]),
+      };
+    }, blocking);
+    expect(result).toEqual({
+      upper: 'STREAMS IN CHROMIUM',
+      inOrder: true,
+      reported: [2048],
+      words: ['word-0', 'word-1', 'word-2'],
+      greeting: 'hello, page',
+      doubled: 42,
+      sum: { x: 3, y: 4 },
+    });
+  });
+}
+
+test("under 'jspi' a synchronous stream.read in an async task is suspended until the page's stream gives a chunk", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const { exports: g } = await component.instantiate({}, { blocking: 'jspi' });
+    let controller;
+    const source = new ReadableStream({ start: (c) => void (controller = c) }, { highWaterMark: 0 });
+    const r = await g.takeBytes(source);
+    const order = [];
+    const read = g.readSyncInAsync(r).then((v) => order.push(`read ${v >>> 4} byte(s)`));
+    await new Promise((res) => setTimeout(res, 0));
+    order.push('suspended');
+    controller.enqueue(new Uint8Array([9, 8]));
+    await read;
+    order.push(`bytes ${await g.peek(0)},${await g.peek(1)}`);
+    return order;
+  }, watComponent('async-streams'));
+  expect(result).toEqual(['suspended', 'read 2 byte(s)', 'bytes 9,8']);
 });

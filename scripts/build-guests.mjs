@@ -32,6 +32,7 @@ const target = "wasm32-wasip2";
 // Crate name -> artifact file name (cargo turns `-` into `_` for libraries).
 const guests = {
   bench: "bench.wasm",
+  "bench-resource": "bench_resource.wasm",
   types: "types.wasm",
   hello: "hello.wasm",
   "exit-code": "exit_code.wasm",
@@ -48,6 +49,7 @@ const guests = {
   "wasi-http": "wasi-http.wasm",
   "wasi-config": "wasi-config.wasm",
   "async-calls": "async_calls.wasm",
+  "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",
 };
 

@@ -16,6 +16,12 @@ import { makeLoadList, makeStoreList } from './lists.js';
  * @typedef {{liftOwn(h:number):any, liftBorrow(h:number):any, lowerOwn(v:any):number, lowerBorrow(v:any):number}} ResourceHandler
  */
 
+/**
+ * What lifting and lowering a `stream` or `future` needs from the runtime: the readable end at a
+ * table index to its JS value, and back (see js/runtime/async/channel-values.js).
+ * @typedef {{lift(i:number):any, lower(v:any):number}} ChannelHandler
+ */
+
 export class AbiContext {
   /**
    * @param {object} init
@@ -24,8 +30,9 @@ export class AbiContext {
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
+   * @param {(t:number) => ChannelHandler} init.channels for the `stream` and `future` type `t`
    */
-  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, calls = null }) {
+  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, channels = noChannels, calls = null }) {
     this.types = types;
     this.mem = mem;
     this.reallocFn = realloc;
@@ -33,6 +40,7 @@ export class AbiContext {
     this.calls = calls;
     this.encoding = encoding;
     this.resourceOf = resources;
+    this.channelOf = channels;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
     this.strings = null;
     this.lists = new Map();
@@ -106,6 +114,10 @@ export class AbiContext {
     return this.resourceOf(r);
   }
 
+  channel(t) {
+    return this.channelOf(t);
+  }
+
   /**
    * `realloc(0, 0, align, size)` with the spec's checks on the returned pointer; syncs the memory
    * view since the guest may have grown its memory.
@@ -131,6 +143,10 @@ export class AbiContext {
   needRealloc() {
     if (this.reallocFn === null) throw new TerrariumError('invalid', 'canonical options lack the `realloc` this function needs');
   }
+}
+
+function noChannels(t) {
+  throw new TerrariumError('invalid', `stream or future type ${t} used without an async runtime`);
 }
 
 function noResources(r) {

@@ -102,6 +102,11 @@ export function buildLiftFlat(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (r) => res.liftBorrow(r.v[r.i++] >>> 0);
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (r) => ch.lift(r.v[r.i++] >>> 0);
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

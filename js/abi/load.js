@@ -111,6 +111,11 @@ export function buildLoad(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (ptr) => res.liftBorrow(mem.dv.getUint32(ptr, true));
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (ptr) => ch.lift(mem.dv.getUint32(ptr, true));
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

@@ -106,6 +106,13 @@ export function buildLowerFlat(cx, t, tagged) {
         out.push(res.lowerBorrow(v));
       };
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (v, out) => {
+        out.push(ch.lower(v));
+      };
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

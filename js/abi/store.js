@@ -135,6 +135,11 @@ export function buildStore(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (ptr, v) => mem.dv.setUint32(ptr, res.lowerBorrow(v), true);
     }
+    case 'stream':
+    case 'future': {
+      const ch = cx.channel(t);
+      return (ptr, v) => mem.dv.setUint32(ptr, ch.lower(v), true);
+    }
     default:
       throw new Error(`unknown type kind ${ty.kind}`);
   }

@@ -59,6 +59,9 @@ function checkString(s) {
   return typeof s === 'string' ? s : invalid('a string', s);
 }
 
+/** Whether a string is all ASCII (a native scan: cheaper than a copy only for large strings). */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Reused for encoding short and medium strings, so a call allocates nothing on the JS heap. */
 let scratch = new Uint8Array(1024);
 const SCRATCH_LIMIT = 1 << 20;
@@ -92,6 +95,11 @@ function storeUtf8(cx, s) {
   if (n * 3 <= SCRATCH_LIMIT) {
     if (scratch.length < n * 3) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));
     bytes = scratch.subarray(0, encoder.encodeInto(s, scratch).written);
+  } else if (ASCII.test(s)) {
+    // A large ASCII string: its UTF-8 length is known, so it is encoded straight into the guest.
+    const ptr = cx.alloc(1, n);
+    encoder.encodeInto(s, cx.mem.u8.subarray(ptr, ptr + n));
+    return [ptr, n];
   } else {
     bytes = encoder.encode(s);
   }

@@ -41,7 +41,7 @@ export class CallStack {
   /** The arguments of the call just entered are lowered: nothing to roll back any more. */
   settle() {
     this.recording = false;
-    this.lowered.length = 0;
+    if (this.lowered.length !== 0) this.lowered.length = 0;
   }
 
   /** The call just entered (depth `d`) is abandoned before the guest ran: undoes its lowering. */

@@ -27,12 +27,7 @@ import { READY, BUSY } from './state.js';
  */
 export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
   const types = cx.types;
-  const where = `of \`${context}\``;
-  const names = sig.params.map((p) => p.name);
-  const argError = (e, i) => {
-    if (e instanceof InvalidValue && i !== undefined) e.path.unshift(names[i]);
-    return toJsError(e, 'argument', where);
-  };
+  const argError = argumentError(sig, context);
 
   const lowers = scalarLowerers(types, sig);
   const res = scalarResult(types, sig);
@@ -54,15 +49,30 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
   };
 }
 
+/** The error for a refused argument (number `i`, when known), its path starting at the parameter's name. */
+function argumentError(sig, context) {
+  const names = sig.params.map((p) => p.name);
+  const where = `of \`${context}\``;
+  return (e, i) => {
+    if (e instanceof InvalidValue && i !== undefined) e.path.unshift(names[i]);
+    return toJsError(e, 'argument', where);
+  };
+}
+
 /**
  * `liftExport` for JSPI: the core function runs through `WebAssembly.promising`, so a guest that
  * calls an import that waits (imported through `WebAssembly.Suspending`) is suspended instead of
  * blocking, and the call returns a promise of its result.
  */
 export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
-  const argError = (e) => toJsError(e, 'argument', `of \`${context}\``);
-  const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
+  const argError = argumentError(sig, context);
   const run = promisingOf(core);
+  const lowers = scalarLowerers(cx.types, sig);
+  const res = scalarResult(cx.types, sig);
+  if (lowers !== null && res !== undefined && postReturn === null) {
+    return scalarExportAsync(lowers, res === null ? null : res.lift, run, state, context, argError);
+  }
+  const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
   return async function call(...args) {
     const coreArgs = steps.begin(args);
     const depth = calls.depth;
@@ -143,6 +153,34 @@ export function promisingOf(f) {
   } catch {
     return f;
   }
+}
+
+/**
+ * An all-scalar signature under JSPI: the arguments converted, the core call awaited, the result
+ * converted; no memory, no borrow scope.
+ */
+function scalarExportAsync(lowers, lift, run, state, context, argError) {
+  return async function call(...args) {
+    if (state.status !== READY) state.refuse(context);
+    const coreArgs = new Array(lowers.length);
+    for (let i = 0; i < lowers.length; i++) {
+      try {
+        coreArgs[i] = lowers[i](args[i]);
+      } catch (e) {
+        throw argError(e, i);
+      }
+    }
+    state.status = BUSY;
+    let r;
+    try {
+      r = await run(...coreArgs);
+      if (lift !== null) r = lift(r);
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+    state.status = READY;
+    return lift === null ? undefined : r;
+  };
 }
 
 /** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */

@@ -15,7 +15,9 @@ import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
-import { usesAsync, needsJspi } from './async/detect.js';
+
+/** The largest core module (bytes) instantiated synchronously: half of Chromium's main-thread limit. */
+const SYNC_INSTANTIATE_LIMIT = 4 * 1024 * 1024;
 
 /** The plan format this runtime reads (host-core's `PLAN_FORMAT`). */
 const PLAN_FORMAT = 3;
@@ -26,20 +28,20 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js').planAsync|null}} [options]
+ *   async?: typeof import('./async/index.js')|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
- *   knows its plan has none need not load it). `async`: async/index.js's `planAsync`, needed by a
- *   plan that uses component-model async (likewise).
+ *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
+ *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: planAsync = null } = {},
+  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -52,11 +54,27 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
+  /**
+   * JSPI: export calls (and destructors run from JS) go one at a time, in order. With none in
+   * flight a call starts at once, without waiting a turn of the promise queue.
+   */
   let tail = Promise.resolve();
+  let inFlight = 0;
+  const settled = () => {
+    inFlight--;
+  };
   const enqueue = (fn) => {
-    const p = tail.then(fn);
-    tail = p.catch(() => {});
+    let p;
+    if (inFlight++ === 0) {
+      try {
+        p = Promise.resolve(fn());
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+    } else {
+      p = tail.then(fn);
+    }
+    tail = p.then(settled, settled);
     return p;
   };
 
@@ -137,6 +155,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
+        channels: (t) => asyncRt.channel(instance, t),
         calls,
       });
       contexts.set(key, cx);
@@ -145,16 +164,12 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const isAsync = usesAsync(plan);
-  if (isAsync && planAsync === null) {
-    throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`planAsync`)');
-  }
-  const stackful = jspi ? null : needsJspi(plan);
+  const stackful = jspi ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
-  const asyncRt = isAsync
-    ? planAsync({
+  const asyncRt = asyncRuntime?.usesAsync(plan)
+    ? asyncRuntime.planAsync({
         name,
         stateOf,
         calls,
@@ -166,6 +181,11 @@ export async function instantiatePlan(
         promising: promisingOf,
       })
     : null;
+  /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
+  const needAsync = () => {
+    if (asyncRt === null) throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`async`)');
+    return asyncRt;
+  };
   if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
   /** A sync lift's core function, as a task of its instance when the plan uses async. */
   const syncCore = (core, sig, options, context) =>
@@ -215,8 +235,10 @@ export async function instantiatePlan(
         }
         let instance;
         try {
-          // Asynchronous: Chromium refuses synchronous instantiation of modules over 8 MB on a page's main thread.
-          instance = await WebAssembly.instantiate(module, imports);
+          const { start, end } = plan.modules[step.module];
+          // Chromium refuses synchronous instantiation of modules over 8 MB on a page's main thread;
+          // below that, synchronous is faster (no round trip through the event loop per module).
+          instance = end - start < SYNC_INSTANTIATE_LIMIT ? new WebAssembly.Instance(module, imports) : await WebAssembly.instantiate(module, imports);
         } catch (e) {
           if (e instanceof WebAssembly.LinkError) {
             throw new TerrariumError('link', `cannot instantiate core module ${step.module}: ${e.message}`, {
@@ -255,7 +277,7 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          funcs.push(asyncRt.lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
+          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
           break;
         }
         const waits = jspi && mayWait(step.callee.import, step.callee.name);
@@ -282,7 +304,7 @@ export async function instantiatePlan(
         break;
       }
       case 'builtin': {
-        const f = asyncRt.builtin(step);
+        const f = needAsync().builtin(step);
         if (f === null) throw new TerrariumError('unsupported', `step ${stepIndex}: the built-in \`${step.name}\` (component-model async) is not supported yet`);
         funcs.push(f);
         break;
@@ -303,7 +325,7 @@ export async function instantiatePlan(
         const { sig, options } = exp;
         const callback = optionalFunc(options.callback);
         const postReturn = optionalFunc(options.postReturn);
-        return asyncRt.liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
+        return needAsync().liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
       }
       const o = {
         cx: contextFor(exp.options),

@@ -142,7 +142,37 @@ const finalizers = new FinalizationRegistry(({ type, rep }) => {
   }
 });
 
+/**
+ * Owned wrappers made since the last microtask, with what their finalizer needs: they are
+ * registered when it runs, if still owned then. A wrapper made, used and disposed in one go (the
+ * `using` pattern) so never pays for a registration and its removal, the costliest part of a
+ * resource's round trip; one kept longer is registered before anything could collect it.
+ */
+let toRegister = [];
+
+/** The most wrappers held for registration: a long synchronous loop registers as it goes, past it. */
+const REGISTER_BATCH = 1024;
+
+function registerSoon(obj, held) {
+  if (toRegister.length === 0) queueMicrotask(registerPending);
+  else if (toRegister.length >= 2 * REGISTER_BATCH) registerPending();
+  toRegister.push(obj, held);
+}
+
+function registerPending() {
+  const pending = toRegister;
+  toRegister = [];
+  for (let i = 0; i < pending.length; i += 2) {
+    const obj = pending[i];
+    if (obj[LIVE] !== OWNED || obj[REGISTERED]) continue;
+    finalizers.register(obj, pending[i + 1], obj);
+    obj[REGISTERED] = true;
+  }
+}
+
 const REP = Symbol('terrarium.rep');
+/** Whether the wrapper is registered with `finalizers` (only owned ones that lived past a microtask are). */
+const REGISTERED = Symbol('terrarium.registered');
 const TYPE = Symbol('terrarium.type');
 /** OWNED: the wrapper owns the rep; VIEW: it is a borrow lent to a host import; GONE: moved into the guest or disposed. */
 const LIVE = Symbol('terrarium.live');
@@ -196,7 +226,8 @@ export class GuestResourceType {
     obj[REP] = rep;
     obj[TYPE] = this;
     obj[LIVE] = live;
-    if (live === OWNED && this.getDtor() !== null) finalizers.register(obj, { type: this, rep }, obj);
+    obj[REGISTERED] = false;
+    if (live === OWNED && this.getDtor() !== null) registerSoon(obj, { type: this, rep });
     return obj;
   }
 
@@ -212,13 +243,16 @@ export class GuestResourceType {
   /** Passing an own into a guest moves it: the wrapper is dead afterwards. */
   moveOut(obj) {
     obj[LIVE] = GONE;
-    finalizers.unregister(obj);
+    if (obj[REGISTERED]) {
+      finalizers.unregister(obj);
+      obj[REGISTERED] = false;
+    }
   }
 
   /** Undoes `moveOut`. */
   revive(obj) {
     obj[LIVE] = OWNED;
-    if (this.getDtor() !== null) finalizers.register(obj, { type: this, rep: obj[REP] }, obj);
+    if (this.getDtor() !== null) registerSoon(obj, { type: this, rep: obj[REP] });
   }
 
   /** `[symbolDispose]()` of a wrapper the host owns: runs the guest's destructor. */

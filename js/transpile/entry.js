@@ -45,7 +45,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
-    ...(isAsync ? [`import { planAsync } from '${runtime}/aot/async';`] : []),
+    ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -62,7 +62,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `const parts = {`,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
-    ...(isAsync ? ['  async: planAsync,'] : []),
+    ...(isAsync ? ['  async: asyncRuntime,'] : []),
     '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;

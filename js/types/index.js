@@ -210,6 +210,10 @@ class Writer {
         if (ty.ok !== null) this.reach(ty.ok);
         if (ty.err !== null) this.reach(ty.err);
         return;
+      case 'stream':
+      case 'future':
+        if (ty.element !== null) this.reach(ty.element);
+        return;
       case 'own':
       case 'borrow':
         this.reachedResources.add(ty.resource);
@@ -302,6 +306,14 @@ class Writer {
       case 'own':
       case 'borrow':
         return this.resourceName(ty.resource);
+      // What JS receives; it may pass more (a stream as any async iterable or array, a future as a
+      // plain value), which these types accept as well.
+      case 'stream': {
+        if (ty.element === null) return 'ReadableStream<undefined>';
+        return `ReadableStream<${this.types[ty.element].kind === 'u8' ? 'Uint8Array' : this.ts(ty.element)}>`;
+      }
+      case 'future':
+        return `Promise<${ty.element === null ? 'void' : this.ts(ty.element)}>`;
       default:
         if (NUMBERS.has(ty.kind)) return 'number';
         throw new Error(`unknown type kind \`${ty.kind}\``);
@@ -328,10 +340,27 @@ class Writer {
     return this.ts(sig.result);
   }
 
-  /** What calling an export gives: its value, or a promise of it (an `async` function's always). */
+  /**
+   * What calling an export gives: its value, or a promise of it (an `async` function's always; a
+   * promise of a future's promise is that promise, as JS flattens it).
+   */
   exportReturn(sig) {
     const type = this.returnType(sig);
-    return this.async || sig.async ? `Promise<${type}>` : type;
+    const future = sig.result !== null && this.types[sig.result].kind === 'future';
+    return (this.async || sig.async) && !future ? `Promise<${type}>` : type;
+  }
+
+  /**
+   * The TS type of a value JS passes to the component as a whole parameter or result: a stream may
+   * be any async iterable or iterable too, a future any thenable or a plain value.
+   */
+  passed(id) {
+    const ty = this.types[id];
+    if (ty.kind !== 'stream' && ty.kind !== 'future') return this.ts(id);
+    const el = ty.element === null ? (ty.kind === 'stream' ? 'undefined' : 'void') : this.ts(ty.element);
+    if (ty.kind === 'future') return `${el} | PromiseLike<${el}>`;
+    const chunk = ty.element !== null && this.types[ty.element].kind === 'u8' ? `${el} | Uint8Array` : el;
+    return `ReadableStream<${chunk}> | AsyncIterable<${chunk}> | Iterable<${chunk}>`;
   }
 
   /**
@@ -339,11 +368,12 @@ class Writer {
    * waits for one (an `async` function, or any under a worker).
    */
   hostReturn(sig) {
-    const type = this.returnType(sig);
+    const type = sig.result !== null && this.types[sig.result].kind !== 'result' ? this.passed(sig.result) : this.returnType(sig);
     return this.hostMayWait || sig.async ? `${type} | Promise<${type}>` : type;
   }
 
-  params(params) {
+  /** `passed`: parameters JS passes (an export's), not receives (a host function's). */
+  params(params, passed = true) {
     const used = new Set();
     return params
       .map((p) => {
@@ -351,7 +381,7 @@ class Writer {
         if (!isPlainIdentifier(name)) name = `${name.replace(/[^\w$]/g, '_')}_`;
         while (used.has(name)) name = `${name}_`;
         used.add(name);
-        return `${name}: ${this.ts(p.type)}`;
+        return `${name}: ${passed ? this.passed(p.type) : this.ts(p.type)}`;
       })
       .join(', ');
   }
@@ -388,6 +418,9 @@ class Writer {
         return this.resources[ty.resource].name || `resource${ty.resource}`;
       case 'borrow':
         return `borrow<${this.resources[ty.resource].name || `resource${ty.resource}`}>`;
+      case 'stream':
+      case 'future':
+        return ty.element === null ? ty.kind : `${ty.kind}<${this.wit(ty.element)}>`;
       default:
         return ty.kind;
     }
@@ -417,7 +450,7 @@ class Writer {
    * for a function the host provides.
    */
   member({ name, jsName, sig }, { prefix = '', dropSelf = false, host = false } = {}) {
-    const params = this.params(dropSelf ? sig.params.slice(1) : sig.params);
+    const params = this.params(dropSelf ? sig.params.slice(1) : sig.params, !host);
     const returns = host ? this.hostReturn(sig) : this.exportReturn(sig);
     return [this.witDoc(name, sig, '  '), `  ${prefix}${prop(jsName)}(${params}): ${returns};`];
   }
@@ -575,9 +608,9 @@ class Writer {
   /** The type of the class a host provides for a resource: constructor and statics as the component calls them. */
   hostClassType(cls) {
     const name = this.resourceName(cls.resource);
-    const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.sig.params)})`;
+    const ctor = cls.ctor === null ? 'abstract new (...args: any[])' : `new (${this.params(cls.ctor.sig.params, false)})`;
     if (cls.statics.length === 0) return `${ctor} => ${name}`;
-    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.sig.params)}): ${this.hostReturn(s.sig)}`);
+    const statics = cls.statics.map((s) => `${prop(s.jsName)}(${this.params(s.sig.params, false)}): ${this.hostReturn(s.sig)}`);
     return `(${ctor} => ${name}) & { ${statics.join('; ')} }`;
   }
 

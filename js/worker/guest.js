@@ -18,7 +18,8 @@ import { ChannelGuest, STDERR_CLOSED, STDOUT_CLOSED } from './channel.js';
 import { PROXY_ID, Peer, revive } from './codec.js';
 
 /**
- * Serves one guest instance over `port`: `{post(message, transfer), listen(handler)}`.
+ * Serves one guest instance, posting to the page through `port` (`{post(message, transfer)}`);
+ * returns the handler of the page's messages to it, from its `init` on.
  */
 export function serveGuest(port) {
   let channel = null;
@@ -171,7 +172,7 @@ export function serveGuest(port) {
     }
   }
 
-  port.listen(async (data) => {
+  return async (data) => {
     if (data?.init) {
       try {
         post({ op: 'ready', exports: await init(data.init) });
@@ -196,5 +197,5 @@ export function serveGuest(port) {
     } catch (error) {
       post({ op: 'return', call: msg.call, throw: error });
     }
-  });
+  };
 }

@@ -106,7 +106,8 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     }
   }
 
-  const worker = startGuestWorker();
+  const worker = idleWorkers.pop() ?? startGuestWorker();
+  worker.ref(); // a pooled worker was let go of; until the guest is ready, it keeps Node running
   const buffers = createChannelBuffers();
   const channel = new ChannelHost(buffers);
   let nextCall = 1;
@@ -115,7 +116,10 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   /** The page's classes for the guest's exported resources, by export path. */
   const exportedClasses = new Map();
 
+  /** Set once the worker went back to the pool: what this instance still sends is for nobody. */
+  let released = false;
   const post = (value) => {
+    if (released) return;
     const bytes = peer.encode(value);
     worker.post(bytes.buffer, [bytes.buffer]);
   };
@@ -138,7 +142,12 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
 
   const peer = new Peer({
     call: (proxy, name, args) => callWorker({ op: 'method', self: proxy, name, args }),
-    release: (id, dispose, count) => (dispose ? callWorker({ op: 'drop', id, count }) : post({ op: 'forget', id, count })),
+    // A resource of a dead instance has nothing left to drop: disposing it does nothing.
+    // (A drop returns its promise: `await resource[Symbol.dispose]()` waits for the guest's destructor.)
+    release: (id, dispose, count) => {
+      if (!dispose) return post({ op: 'forget', id, count });
+      return dead === null ? callWorker({ op: 'drop', id, count }) : undefined;
+    },
     classFor: ({ tag }) => (tag?.exportPath ? exportedClasses.get(tag.exportPath.join('\u0000')) ?? null : null),
   });
 
@@ -284,15 +293,55 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     exports,
     flushOutput: wasi.flush,
     [symbolDispose]() {
+      // A worker with no call in progress ends its guest's instance and waits for the next one;
+      // one mid-call (stuck, or blocked on the page) or already dead ends with the instance.
+      const reusable = dead === null && pending.size === 0;
       if (dead === null) {
         dead = new TerrariumError('dead', `instance \`${name}\` is dead: it was disposed`);
         for (const { reject } of pending.values()) reject(dead);
         pending.clear();
       }
-      worker.terminate();
       wasi.end();
+      if (!reusable) {
+        worker.terminate();
+        return;
+      }
+      const call = nextCall++;
+      pending.set(call, {
+        resolve: () => {
+          released = true;
+          keepIdle(worker);
+        },
+        reject: () => worker.terminate(),
+      });
+      post({ op: 'dispose', call });
     },
   };
+}
+
+/**
+ * Workers whose last instance was disposed with no call in progress, for the next instance:
+ * starting a worker costs a thread and loading the runtime in it (in Node, about a tenth of a
+ * second), which an instance per request (`serve()`) would pay on every request.
+ */
+const idleWorkers = [];
+const IDLE_WORKERS = 16;
+
+/** How many workers wait for an instance (what the tests watch to see one reused). */
+export const idleWorkerCount = () => idleWorkers.length;
+
+function keepIdle(worker) {
+  if (idleWorkers.length >= IDLE_WORKERS) {
+    worker.terminate();
+    return;
+  }
+  worker.listen(() => {});
+  worker.onError(() => {
+    const at = idleWorkers.indexOf(worker);
+    if (at >= 0) idleWorkers.splice(at, 1);
+  });
+  worker.unref();
+  idleWorkers.push(worker);
 }
 
 /**

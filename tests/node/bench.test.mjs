@@ -1,4 +1,5 @@
-// The bench guest: scalar calls, strings, lists, a host import, both import key spellings.
+// The bench guest: scalar calls, strings in and round trip, lists of u8 and f32, a host import,
+// both import key spellings.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +39,28 @@ test('strings round-trip, empty, non-BMP and 1 MiB', async () => {
   for (const s of ['', 'a', 'héllo wörld', '𝄞 clef and 🎉', 'x'.repeat(1 << 20)]) {
     assert.equal(exports.api.echoString(s), s);
   }
+});
+
+test('a string goes in as UTF-8 of the length the guest sees, short or long, ASCII or not', async () => {
+  const { exports } = await component.instantiate({ 'example:bench/host': { log() {} } });
+  const cases = [
+    ['', 0],
+    ['héllo', 6],
+    ['x'.repeat(1 << 20), 1 << 20],
+    ['é'.repeat(1 << 19), 1 << 20],
+    ['𝄞'.repeat(300_000), 1_200_000],
+    // A lone surrogate becomes U+FFFD, three bytes, in a long string as in a short one.
+    [`${'a'.repeat(400_000)}\ud800`, 400_003],
+    ['\udc00', 3],
+  ];
+  for (const [s, bytes] of cases) assert.equal(exports.api.stringLength(s), bytes, `${s.slice(0, 8)}… (${s.length} code units)`);
+});
+
+test('list<f32> arrives whole: from a Float32Array and from a plain array', async () => {
+  const { exports } = await component.instantiate({ 'example:bench/host': { log() {} } });
+  assert.equal(exports.api.sumFloats(new Float32Array(4 << 20).fill(0.5)), 2 << 20);
+  assert.equal(exports.api.sumFloats([1.5, 2.25, -0.75]), 3);
+  assert.ok(Number.isNaN(exports.api.sumFloats([1, NaN])));
 });
 
 test('list<u8> arrives whole: a 16 MiB sum', async () => {

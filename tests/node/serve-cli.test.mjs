@@ -1,6 +1,6 @@
 // `terrarium serve`: the http-handler guest behind Node's HTTP server, on a port the test picks:
-// concurrent requests, bodies streamed both ways, a large body, the --max-body limit, a trap's 500
-// and the requests after it, and a component that is not a handler.
+// 200 concurrent requests, bodies streamed both ways, a large body, the --max-body limit, a trap's 500,
+// --timeout's 504, --env and --dir, and the requests after them, and a component that is not a handler.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { componentsDir } from './support.mjs';
 
@@ -28,9 +31,10 @@ async function freePort() {
   return port;
 }
 
-before(async () => {
+/** `terrarium serve http-handler.wasm` with `args` on a free port: `{ server, base }` once it serves. */
+async function startServer(args) {
   const port = await freePort();
-  server = spawn(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', String(port), '--max-body', String(MAX_BODY)]);
+  const server = spawn(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', String(port), ...args]);
   server.stderr.on('data', (d) => (output += d));
   const line = await new Promise((resolve, reject) => {
     let text = '';
@@ -42,10 +46,20 @@ before(async () => {
     server.once('exit', (code) => reject(new Error(`terrarium serve exited with ${code}: ${output}`)));
   });
   assert.equal(line, `http://127.0.0.1:${port}/`);
-  base = line;
+  return { server, base: line };
+}
+
+const shared = mkdtempSync(path.join(tmpdir(), 'terrarium-serve-'));
+writeFileSync(path.join(shared, 'note.txt'), 'from the host folder');
+
+before(async () => {
+  ({ server, base } = await startServer(['--max-body', String(MAX_BODY), '--env', 'GREETING=hello from --env', '--dir', `${shared}::/data`]));
 });
 
-after(() => server.kill());
+after(() => {
+  server.kill();
+  rmSync(shared, { recursive: true, force: true });
+});
 
 /** A request with node:http, so the test decides when each body chunk goes: `{ req, response }`. */
 function open(path, { method = 'POST', headers = {} } = {}) {
@@ -57,14 +71,14 @@ function open(path, { method = 'POST', headers = {} } = {}) {
   return { req, response };
 }
 
-test('concurrent requests: 50 at once, each answered with its own echo', async () => {
+test('concurrent requests: 200 at once, each answered with its own echo', async () => {
   const responses = await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
+    Array.from({ length: 200 }, (_, i) =>
       fetch(new URL(`echo?n=${i}`, base), { method: 'POST', body: `body ${i}`, headers: { 'x-test': `t${i}` } }),
     ),
   );
   const answers = await Promise.all(responses.map(async (r) => [r.status, r.headers.get('x-path'), r.headers.get('x-test'), await r.text()]));
-  assert.deepEqual(answers, Array.from({ length: 50 }, (_, i) => [200, `/echo?n=${i}`, `t${i}`, `BODY ${i}`]));
+  assert.deepEqual(answers, Array.from({ length: 200 }, (_, i) => [200, `/echo?n=${i}`, `t${i}`, `BODY ${i}`]));
 });
 
 test('the guest sees the method, the authority the client asked for and the path', async () => {
@@ -134,6 +148,24 @@ test('a trap gives a 500 and the server goes on', async () => {
   assert.match(output, /terrarium serve: GET http:\/\/127\.0\.0\.1:\d+\/trap: trap in `wasi:http\/incoming-handler#handle`: unreachable/);
 });
 
+test('--env sets a variable (none is passed through), --dir mounts a host folder', async () => {
+  const env = await fetch(new URL('env?name=GREETING', base));
+  assert.equal(await env.text(), 'hello from --env');
+  assert.equal((await fetch(new URL('env?name=PATH', base))).status, 404);
+  const file = await fetch(new URL('read?path=/data/note.txt', base));
+  assert.equal(file.status, 200);
+  assert.equal(await file.text(), 'from the host folder');
+});
+
+test('--timeout: a handler that does not answer in time gets a 504, and the server goes on', async (t) => {
+  const { server: impatient, base: url } = await startServer(['--timeout', '0.05']);
+  t.after(() => impatient.kill());
+  const stuck = await fetch(new URL('sleep?ms=3600000', url));
+  assert.equal(stuck.status, 504);
+  assert.equal(await stuck.text(), 'the handler did not answer within 50 ms\n');
+  assert.equal(await (await fetch(new URL('hello?name=later', url))).text(), 'hello, later!');
+});
+
 test('a component that is not an HTTP handler: the CLI says so and exits non-zero', () => {
   const r = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}hello.wasm`, '--port', '0'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
@@ -141,4 +173,7 @@ test('a component that is not an HTTP handler: the CLI says so and exits non-zer
   const usage = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--port', 'eighty'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--port eighty: not an option it takes/);
+  const missing = spawnSync(process.execPath, [cli, 'serve', `${componentsDir}http-handler.wasm`, '--dir', `${shared}/nowhere::/x`], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--dir .*nowhere::\/x: '.*nowhere' is not a directory/);
 });

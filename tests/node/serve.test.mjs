@@ -117,6 +117,21 @@ test('maxInstances: a request beyond it waits until an instance ends', async () 
   await assert.rejects(serve(component, { maxInstances: 0 }), /`maxInstances` must be a number, at least 1/);
 });
 
+test('timeout: a handler that does not answer in time gets a 504, its instance is ended, and later requests go on', async () => {
+  // One instance at a time: the next request is answered only if the stuck one's instance ended.
+  const { handle, errors } = await handlerOf({ timeout: 50, maxInstances: 1 });
+  const stuck = await handle(new Request('http://example.test/sleep?ms=3600000'));
+  assert.equal(stuck.status, 504);
+  assert.equal(await stuck.text(), 'the handler did not answer within 50 ms\n');
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /did not answer within 50 ms; its instance was ended/);
+  assert.equal(await (await handle(new Request('http://example.test/hello?name=after'))).text(), 'hello, after!');
+  // A handler that waits and then answers within the (default) timeout is answered as usual.
+  const { handle: patient } = await handlerOf();
+  assert.equal(await (await patient(new Request('http://example.test/sleep?ms=1'))).text(), 'slept');
+  await assert.rejects(serve(component, { timeout: 0 }), /`timeout` must be a positive number of milliseconds, got 0/);
+});
+
 test('a trap before answering is a 500, a trap after it fails the body, no answer or an error code is a 500; later requests go on', async () => {
   const { handle, errors, stderr } = await handlerOf();
   const trapped = await handle(new Request('http://example.test/trap'));

@@ -101,12 +101,14 @@ async function filesLoadedAtOnce(entry) {
   return new Set(chunks.flatMap((o) => Object.keys(o.inputs)));
 }
 
-test('a page loads no WASI and no resource runtime for a component without them, and what it uses otherwise', async () => {
+test('a page loads no WASI, no resource runtime and no async runtime for a component without them, and what it uses otherwise', async () => {
   await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
   const bench = await filesLoadedAtOnce(`${out}bench-alone/bench.js`);
   // Of the polyfill, only the check of `options.wasi`, which instantiate() takes from every caller.
   assert.deepEqual([...bench].filter((f) => f.startsWith('polyfill-wasi/')), ['polyfill-wasi/js/options.js']);
   assert.ok(bench.has('js/runtime/call-stack.js') && !bench.has('js/runtime/resources.js') && !bench.has('js/runtime/handles.js'), [...bench].join(' '));
+  // Nor anything of component-model async: the transpiler saw the component use none.
+  assert.deepEqual([...bench].filter((f) => f.startsWith('js/runtime/async/')), []);
   await transpiled('hello', 'hello-once', '--instantiation', 'async');
   const hello = await filesLoadedAtOnce(`${out}hello-once/hello.js`);
   for (const file of ['polyfill-wasi/js/catalogue.js', 'polyfill-wasi/js/compose.js', 'polyfill-wasi/js/wait.js', 'polyfill-wasi/js/cli.js', 'js/runtime/resources.js']) {
@@ -299,7 +301,7 @@ test('an async component through the output: the entry imports the async runtime
   assert.equal(await slow, 42);
 });
 
-test('a plan using component-model async handed no async runtime is refused before any guest code runs', async () => {
+test('a plan using component-model async handed no async runtime is refused, naming what is missing', async () => {
   const { plan } = componentInternals(await load(await guestBytes('async-calls')));
   const files = await transpile(`${componentsDir}async-calls.wasm`);
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));

@@ -20,7 +20,7 @@ const tsc = `${root}node_modules/typescript/bin/tsc`;
 
 const components = {};
 const text = {};
-for (const name of ['bench', 'types', 'trap', 'resources']) {
+for (const name of ['bench', 'types', 'trap', 'resources', 'async-streams']) {
   components[name] = await load(await guestBytes(name));
   text[name] = await components[name].types({ name: `${name}.wasm` });
 }
@@ -55,6 +55,8 @@ test('bench: the exported interface, Exports under both names, the jco-style con
     'callHost(msg: string): void;',
     'echoString(s: string): string;',
     'sumBytes(data: Uint8Array): bigint;',
+    'sumFloats(data: Float32Array): number;',
+    'stringLength(s: string): number;',
   ]);
   includesLines(d, ['  /** `add: func(a: u32, b: u32) -> u32` */', '  /** `sum-bytes: func(data: list<u8>) -> u64` */']);
   assert.deepEqual(block(d, 'export interface Exports {'), ['api: Api;', "'example:bench/api@0.1.0': Api;"]);
@@ -321,6 +323,8 @@ test('async bench: every export returns a promise; under a worker a host functio
     'callHost(msg: string): Promise<void>;',
     'echoString(s: string): Promise<string>;',
     'sumBytes(data: Uint8Array): Promise<bigint>;',
+    'sumFloats(data: Float32Array): Promise<number>;',
+    'stringLength(s: string): Promise<number>;',
   ]);
   assert.deepEqual(block(d, 'export interface Exports {'), ['api: Api;', "'example:bench/api@0.1.0': Api;"]);
   includesLines(d, ['export declare const api: Api;']);
@@ -531,6 +535,9 @@ test('tsc: code written against the declarations compiles and runs; mistakes are
     assert.deepEqual(types.point, { x: 3, y: 4, label: 'made later' });
     assert.equal(types.seed, 42n);
     assert.equal(types.err, 'code 3');
+    const streams = await asynchronous.streamsGuest();
+    streams.instance[Symbol.dispose]();
+    assert.deepEqual(streams, { text: 'ABC', sum: { x: 1, y: 2 }, greeting: 'hello, ts', doubled: 8, instance: streams.instance });
   } finally {
     process.chdir(process_);
   }

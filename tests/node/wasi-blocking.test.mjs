@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFilesystem, features, load, run, TerrariumError } from '../../js/index.js';
 import { createWasi, mayWait, waitingFunctions } from '../../polyfill-wasi/js/index.js';
+import { idleWorkerCount } from '../../js/worker/host.js';
 import { collector, guestBytes } from './support.mjs';
 
 const dispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -173,6 +174,53 @@ test('worker: exports return promises; host imports run on this thread; values c
   assert.equal(instance.exports.api, instance.exports['example:bench/api@0.1.0'], 'one object under both names');
   instance[dispose]();
   await assert.rejects(instance.exports.api.add(1, 2), (e) => e.kind === 'dead');
+});
+
+/** Resolves once `condition()` holds, checking every 10 ms (at most 3000 times: then it fails). */
+async function until(condition, what) {
+  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(condition(), what);
+}
+
+test('worker: a worker whose instance was disposed between calls takes the next instance, which starts fresh; one disposed mid-call ends', async () => {
+  const resources = await load(await guestBytes('resources'));
+  class Blob {
+    write() {}
+    read() {}
+    size() {}
+    static concat() {}
+  }
+  const host = { 'example:resources/host': { log() {}, Blob, consume() {}, consumeTwo() {}, borrowThenOwn() {}, peek() {} } };
+  const first = await resources.instantiate(host, { blocking: 'worker' });
+  const { Counter } = first.exports.api;
+  const counters = [await new Counter(1), await new Counter(2)];
+  assert.equal(await first.exports.api.live(), 2);
+  const idle = idleWorkerCount();
+  first[dispose]();
+  await until(() => idleWorkerCount() === idle + 1, 'the worker went back to the pool');
+  // The next instance runs in that worker, from a fresh start: none of the first one's counters.
+  const second = await resources.instantiate(host, { blocking: 'worker' });
+  assert.equal(idleWorkerCount(), idle);
+  assert.equal(await second.exports.api.live(), 0);
+  assert.equal(await (await new second.exports.api.Counter(5)).get(), 5);
+  // The first instance's objects are dead, and dropping them does not reach the second's.
+  await assert.rejects(counters[0].get(), (e) => e.kind === 'dead');
+  counters.forEach((c) => c[dispose]());
+  assert.equal(await second.exports.api.live(), 1);
+  second[dispose]();
+  await until(() => idleWorkerCount() === idle + 1, 'the worker went back to the pool again');
+
+  // Mid-call (a host import that never answers): the worker is ended, not kept.
+  const bench = await load(await guestBytes('bench'));
+  const stuck = await bench.instantiate({ 'example:bench/host': { log: () => new Promise(() => {}) } }, { blocking: 'worker' });
+  const call = stuck.exports.api.callHost('never answered');
+  const before = idleWorkerCount();
+  stuck[dispose]();
+  await assert.rejects(call, (e) => e.kind === 'dead');
+  const after = await bench.instantiate({ 'example:bench/host': { log() {} } }, { blocking: 'worker' });
+  assert.equal(await after.exports.api.add(2, 3), 5);
+  after[dispose]();
+  await until(() => idleWorkerCount() === before, 'only the worker of the instance disposed between calls was kept');
 });
 
 test('worker: a missing import is a link error before any worker starts', async () => {

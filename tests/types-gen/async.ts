@@ -1,9 +1,11 @@
 // Compiled by tests/node/types-gen.test.mjs against the asynchronous declarations that `terrarium
 // types --blocking worker` writes into ./generated/, then run with `blocking: 'worker'`: awaited
-// calls type-check, and what the declarations type as a promise is one at run time.
+// calls type-check, and what the declarations type as a promise is one at run time. Streams and
+// futures (`streamsGuest`) run without a worker.
 import { load, ComponentError } from 'terrarium-wasm';
 import type * as R from './generated/resources-worker.js';
 import type * as T from './generated/types-worker.js';
+import type * as S from './generated/async-streams.js';
 
 export async function resourcesGuest() {
   const log: string[] = [];
@@ -101,4 +103,23 @@ export async function typesGuest() {
     err,
     instance,
   };
+}
+
+/** `stream<T>` and `future<T>` (declarations of `terrarium types`, sync form): what JS passes and receives. */
+export async function streamsGuest() {
+  const component = await load('dist/components/async-streams.wasm');
+  // A host function may answer a `stream<u32>` with an array.
+  const host: S.Host = { written: () => {}, numbers: (n) => [n] };
+  const instance = await component.instantiate<S.Exports>({ 'example:async-streams/host': host });
+  const { api } = instance.exports;
+  const upper: ReadableStream<Uint8Array> = await api.upper([new TextEncoder().encode('ab'), 99]);
+  let text = '';
+  for await (const chunk of upper as unknown as AsyncIterable<Uint8Array>) text += new TextDecoder().decode(chunk);
+  async function* points(): AsyncIterable<S.Point> {
+    yield { x: 1, y: 2 };
+  }
+  const sum: S.Point = await api.sumPoints(points());
+  const greeting: string = await api.greetLater('ts');
+  const doubled: number = await api.doubleFuture(Promise.resolve(4));
+  return { text, sum, greeting, doubled, instance };
 }

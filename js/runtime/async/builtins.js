@@ -8,6 +8,7 @@ import { trap } from '../../errors.js';
 import { makeParamsLifter } from '../../abi/function.js';
 import { EVENT_NONE, Subtask } from './tasks.js';
 import { Waitable, WaitableSet } from './waitables.js';
+import { makeChannelBuiltin } from './channel-builtins.js';
 
 /**
  * @param {import('../../plan.js').BuiltinStep} step
@@ -164,6 +165,7 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         return s.takePendingEvent()[2];
       };
     default:
+      if (name.startsWith('stream.') || name.startsWith('future.')) return makeChannelBuiltin(step, { sched, inst, caller, types, contextFor, jspi });
       return null;
   }
 }
@@ -195,7 +197,7 @@ function taskReturn(step, caller, types, contextFor, memoryOf) {
 const typeName = (types, t) => (t === null ? 'no result' : `a \`${types[t].kind}\``);
 
 /** Whether two types of the plan are the same type, by structure (names aside). */
-function sameType(types, a, b) {
+export function sameType(types, a, b) {
   if (a === b) return true;
   if (a === null || b === null) return false;
   const x = types[a];

@@ -10,6 +10,9 @@ const RUNS = new Set([
   'context.get', 'context.set', 'backpressure.inc', 'backpressure.dec', 'task.return', 'task.cancel', 'thread.yield',
   'waitable-set.new', 'waitable-set.wait', 'waitable-set.poll', 'waitable-set.drop', 'waitable.join',
   'subtask.drop', 'subtask.cancel',
+  ...['stream', 'future'].flatMap((k) =>
+    ['new', 'read', 'write', 'cancel-read', 'cancel-write', 'drop-readable', 'drop-writable'].map((op) => `${k}.${op}`),
+  ),
 ]);
 
 /**
@@ -37,7 +40,8 @@ export function* asyncItems(plan) {
   }
   yield* exportItems(plan, plan.exports);
   for (const t of plan.types) {
-    if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
+    if (t.kind === 'stream' || t.kind === 'future') yield { what: `\`${t.kind}\``, runs: true };
+    if (t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
   }
 }
 

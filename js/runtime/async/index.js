@@ -1,7 +1,8 @@
 /**
  * Component-model async in the runtime: the scheduler of one instance and what the plan's steps
- * and exports make with it. `instantiatePlan` calls `planAsync` only for a plan that uses async
- * (detect.js), so other plans load none of this (and ahead-of-time output imports it only then).
+ * and exports make with it, and whether a plan uses any of it (detect.js). `instantiatePlan` is
+ * handed this module only where a plan may use async, so other plans load none of it: ahead-of-time
+ * output imports it only for a component that uses async, as the transpiler saw.
  *
  * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
  * functions lowered `async` or of `async` type (lower-async.js) and the task, subtask and
@@ -13,6 +14,10 @@ import { Task } from './tasks.js';
 import { liftAsync } from './lift-async.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
+import { copyMayWait } from './channel-builtins.js';
+import { channelValues } from './channel-values.js';
+
+export { usesAsync, needsJspi } from './detect.js';
 
 /** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
 const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
@@ -39,7 +44,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
-      return f !== null && SUSPENDING.has(step.name) ? suspending(f) : f;
+      return f !== null && (SUSPENDING.has(step.name) || copyMayWait(step)) ? suspending(f) : f;
     },
 
     /** An export of an `async` function (lift-async.js): its JS function, which returns a promise. */
@@ -86,6 +91,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
           sched.current = outer;
         }
       };
+    },
+
+    /** The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js). */
+    channel(i, t) {
+      return channelValues(sched, instOf(i), types, t);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */

@@ -23,7 +23,7 @@ import { DEAD } from '../state.js';
 import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.js';
 
 /** A promise or another thenable. */
-const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
 /**
  * @param {object} o

@@ -9,7 +9,7 @@
  * scheduler runs once, in a microtask, and resumes every task whose condition holds, in the order
  * they started waiting (the spec picks at random; this is one of the orders it allows).
  *
- * A task that yields goes on after a macrotask turn (a timer), so that a guest polling in a loop
+ * A task that yields goes on after a macrotask turn (`nextTurn`), so that a guest polling in a loop
  * of YIELDs lets the page, and the host promises it waits for, run meanwhile.
  *
  * A deadlock is every task waiting with nothing anywhere that could wake one: no task running (or
@@ -20,6 +20,24 @@
 import { TerrariumError } from '../../errors.js';
 import { READY, BUSY, DEAD } from '../state.js';
 import { AsyncTable } from './waitables.js';
+
+/**
+ * Runs `fn` after a macrotask turn: `setImmediate` in Node; in a page a MessageChannel message,
+ * since a page's `setTimeout(0)` waits 4 ms once nested, and wit-bindgen's guests YIELD once per
+ * stream chunk.
+ */
+const nextTurn =
+  typeof setImmediate === 'function'
+    ? setImmediate
+    : (() => {
+        const channel = new MessageChannel();
+        const queue = [];
+        channel.port1.onmessage = () => queue.shift()();
+        return (fn) => {
+          queue.push(fn);
+          channel.port2.postMessage(null);
+        };
+      })();
 
 export class AsyncInstance {
   /** @param {import('../state.js').InstanceState} state */
@@ -102,11 +120,11 @@ export class Scheduler {
   blockForTurn(task, what, ready, resume) {
     let turned = false;
     this.outside++;
-    setTimeout(() => {
+    nextTurn(() => {
       this.outside--;
       turned = true;
       this.wake();
-    }, 0);
+    });
     return this.block(task, what, () => turned && ready(), resume);
   }
 

@@ -25,6 +25,14 @@ impl Guest for Bench {
     fn sum_bytes(data: Vec<u8>) -> u64 {
         data.iter().map(|&b| u64::from(b)).sum()
     }
+
+    fn sum_floats(data: Vec<f32>) -> f32 {
+        data.iter().sum()
+    }
+
+    fn string_length(s: String) -> u32 {
+        s.len() as u32
+    }
 }
 
 export!(Bench);

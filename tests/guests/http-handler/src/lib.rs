@@ -12,6 +12,10 @@
 //! - `/refuse`: answers with an error code, `HTTP-request-denied`;
 //! - `/status?code=N`: answers with status N (100 to 999, as the WIT allows);
 //! - `/trailers`: answers 200 `with trailers`, then finishes the body with an `x-sum` trailer;
+//! - `/sleep?ms=N`: waits N milliseconds on the monotonic clock, then answers 200 `slept`;
+//! - `/env?name=K`: 200 with the value of the environment variable K (404 if unset);
+//! - `/read?path=P`: 200 with the contents of the file P, read through `std::fs` from the
+//!   preopened folders (404 with the error if it cannot be read);
 //! - anything else: 404 `not found: PATH`.
 
 use std::io::Write as _;
@@ -32,7 +36,7 @@ impl Guest for Handler {
         let (path, query) = path_with_query.split_once('?').unwrap_or((&path_with_query, ""));
         match path.strip_prefix("/api").unwrap_or(path) {
             "/hello" => {
-                let name = query.split('&').find_map(|kv| kv.strip_prefix("name=")).unwrap_or("world");
+                let name = param(query, "name").unwrap_or("world");
                 respond(out, 200, &[("content-type", "text/plain")], format!("hello, {name}!").as_bytes());
             }
             "/echo" => echo(request, out),
@@ -58,9 +62,27 @@ impl Guest for Handler {
                 // Where trailers cannot be sent the finish fails, and with it the body.
                 let _ = OutgoingBody::finish(body, Some(trailers));
             }
+            "/sleep" => {
+                let ms: u64 = param(query, "ms").and_then(|v| v.parse().ok()).unwrap_or(0);
+                wasi::clocks::monotonic_clock::subscribe_duration(ms * 1_000_000).block();
+                respond(out, 200, &[], b"slept");
+            }
+            "/env" => match param(query, "name").and_then(|name| std::env::var(name).ok()) {
+                Some(value) => respond(out, 200, &[], value.as_bytes()),
+                None => respond(out, 404, &[], b"unset"),
+            },
+            "/read" => match std::fs::read(param(query, "path").unwrap_or_default()) {
+                Ok(bytes) => respond(out, 200, &[], &bytes),
+                Err(e) => respond(out, 404, &[], e.to_string().as_bytes()),
+            },
             other => respond(out, 404, &[("content-type", "text/plain")], format!("not found: {other}").as_bytes()),
         }
     }
+}
+
+/// The value of `key` in a query string (no percent-decoding: the tests send plain values).
+fn param<'q>(query: &'q str, key: &str) -> Option<&'q str> {
+    query.split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
 }
 
 /// Sets the response (status, headers) and returns its body with the body's output stream.

@@ -1,0 +1,343 @@
+/**
+ * `stream<T>` and `future<T>` values between a guest and JS, as jco has them: a stream JS receives
+ * is a `ReadableStream` (of `Uint8Array` chunks for `stream<u8>`, of lifted values otherwise,
+ * async-iterable with `for await`), and JS passes one as a `ReadableStream`, an async iterable or
+ * an iterable (an array); a future JS receives is a Promise of its value, and JS passes one as a
+ * Promise, a thenable or a plain value.
+ *
+ * Lifting takes the readable end out of the guest's table (the spec's `lift_async_value`) and
+ * reads it as the host: one read in flight at a time, and only while a JS reader asks for more
+ * (`highWaterMark: 0`), so a slow JS reader stalls the guest's writes; `cancel()` drops the end,
+ * and the guest's writes end DROPPED. Lowering puts a readable end in the guest's table whose other
+ * end is the JS value: the host pulls the next chunk only while a guest read waits for one, so a
+ * slow guest reader stalls the JS source.
+ *
+ * A value JS passes inside a stream or a future that does not fit the element type ends the stream
+ * there (the guest reads the values before it, then DROPPED; a future reads DROPPED), and the JS
+ * source is cancelled with the TypeError; a JS source that fails, or a promise that rejects, ends it
+ * the same way. The guest never sees a JS exception.
+ */
+import { TerrariumError, trap } from '../../errors.js';
+import { invalid, InvalidValue, toJsError } from '../../abi/invalid.js';
+import { HostBuffer } from './buffers.js';
+import { sameType } from './builtins.js';
+import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
+import { isThenable } from './lower-async.js';
+import { DEAD } from '../state.js';
+
+/** How many values one host read of a guest stream takes at most: bytes, or other values. */
+const BYTES_PER_READ = 1 << 16;
+const VALUES_PER_READ = 64;
+
+/**
+ * The lift and lower of `stream`/`future` type `t` in component instance `inst`.
+ * @param {import('./scheduler.js').Scheduler} sched
+ * @param {import('./scheduler.js').AsyncInstance} inst
+ * @param {import('../../plan.js').Type[]} types
+ * @param {number} t
+ * @returns {import('../../abi/context.js').ChannelHandler}
+ */
+export function channelValues(sched, inst, types, t) {
+  const { kind, element } = types[t];
+  const isStream = kind === 'stream';
+  const EndT = isStream ? ReadableStreamEnd : ReadableFutureEnd;
+  const wake = () => sched.wake();
+  const bytes = element !== null && types[element].kind === 'u8';
+  return {
+    lift(i) {
+      const e = inst.table.remove(i, `a readable ${kind} end`);
+      if (!(e instanceof EndT)) trap(`${i} is not a readable ${kind} end`);
+      if (!sameType(types, e.shared.t, element)) trap(`${kind} end ${i} carries another type than the ${kind} it is passed as`);
+      if (e.state !== IDLE) trap(`${kind} end ${i} was passed on while ${e.copying() ? 'a copy through it is in progress' : 'it can only be dropped'}`);
+      e.join(null);
+      const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
+      return isStream ? toReadableStream(sched, e.shared, bytes, dead) : toPromise(sched, e.shared);
+    },
+    lower(v) {
+      const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
+      return inst.table.add(new EndT(shared, wake));
+    },
+  };
+}
+
+/** What reading a stream whose instance died rejects with. */
+function deadError(state, kind) {
+  return new TerrariumError('dead', `a \`${kind}\` of instance \`${state.name}\` was read after the instance died`, { cause: state.cause ?? undefined });
+}
+
+/**
+ * The guest's stream `shared`, read by the host as a JS `ReadableStream`. Until it ends, JS may read
+ * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`). A read once
+ * the instance `dead()` errors the stream.
+ */
+function toReadableStream(sched, shared, bytes, dead) {
+  const capacity = bytes ? BYTES_PER_READ : VALUES_PER_READ;
+  let held = true;
+  sched.outside++;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    sched.outside--;
+    sched.wake();
+  };
+  return new ReadableStream(
+    {
+      pull(controller) {
+        return new Promise((resolve) => {
+          const buffer = new HostBuffer([], capacity);
+          const fail = (cause) => {
+            release();
+            controller.error(cause);
+            resolve();
+          };
+          const deliver = (result) => {
+            sched.pending.delete(fail);
+            for (const chunk of buffer.chunks) {
+              if (bytes) controller.enqueue(chunk);
+              else for (const v of chunk) controller.enqueue(v);
+            }
+            if (result === DROPPED) {
+              release();
+              controller.close();
+            }
+            resolve();
+          };
+          // The instance dying while this read waits, or before it, errors the stream.
+          const cause = dead();
+          if (cause !== null) return fail(cause);
+          sched.pending.add(fail);
+          shared.read(null, buffer, (reclaim) => {
+            reclaim();
+            deliver(COMPLETED);
+          }, deliver);
+        });
+      },
+      cancel() {
+        release();
+        shared.drop();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The guest's future `shared`, read by the host at once: a Promise of its value. While the read
+ * waits, a guest task waiting for its write to be taken is no deadlock (`sched.outside`).
+ */
+function toPromise(sched, shared) {
+  const p = new Promise((resolve, reject) => {
+    const buffer = new HostBuffer([], 1);
+    const fail = (cause) => {
+      sched.outside--;
+      reject(cause);
+    };
+    sched.pending.add(fail);
+    sched.outside++;
+    shared.read(null, buffer, (result) => {
+      sched.pending.delete(fail);
+      sched.outside--;
+      sched.wake();
+      if (result === COMPLETED) resolve(buffer.chunks[0][0]);
+      else reject(new TerrariumError('trap', 'the future was dropped without a value'));
+    });
+  });
+  // A future nobody awaits must not report an unhandled rejection when its instance dies.
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * What JS passes as a stream, as `{ next(): Promise<{done, value}>, cancel(reason) }`; each value
+ * it yields is one element, or for `stream<u8>` a chunk of bytes (any `ArrayBufferView`) too.
+ */
+function sourceOf(v, bytes) {
+  if (v !== null && typeof v === 'object' && typeof v.getReader === 'function') {
+    const reader = v.getReader();
+    return { next: () => reader.read(), cancel: (reason) => reader.cancel(reason).catch(() => {}) };
+  }
+  if (v !== null && typeof v === 'object' && typeof v[Symbol.asyncIterator] === 'function') {
+    const it = v[Symbol.asyncIterator]();
+    return { next: () => it.next(), cancel: () => Promise.resolve(it.return?.()).catch(() => {}) };
+  }
+  if (bytes && ArrayBuffer.isView(v)) {
+    let done = false;
+    return {
+      next: () => Promise.resolve(done ? { done: true, value: undefined } : ((done = true), { done: false, value: v })),
+      cancel: () => {},
+    };
+  }
+  if (v !== null && typeof v === 'object' && typeof v[Symbol.iterator] === 'function') {
+    const it = v[Symbol.iterator]();
+    return { next: () => Promise.resolve(it.next()), cancel: () => it.return?.() };
+  }
+  return invalid('a ReadableStream, an async iterable or an array', v);
+}
+
+/**
+ * A stream whose writer is JS: the spec's readable side (`read`, `cancel`, `drop`), implemented by
+ * the host over a JS source.
+ */
+class HostSource {
+  /**
+   * @param {import('./scheduler.js').Scheduler} sched
+   * @param {number|null} t the element type
+   * @param {boolean} bytes whether it is a `stream<u8>`, whose source may give chunks of bytes
+   */
+  constructor(sched, t, source, bytes) {
+    this.sched = sched;
+    this.t = t;
+    this.source = source;
+    this.bytes = bytes;
+    /** @type {HostBuffer|null} the chunk the source gave last */
+    this.chunk = null;
+    /** @type {{dst: any, onCopyDone: (result: number) => void} | null} the guest read waiting for a chunk */
+    this.pending = null;
+    this.pulling = false;
+    /** the source has no more values: it ended, failed, or gave one that does not fit */
+    this.ended = false;
+  }
+
+  read(inst, dst, onCopy, onCopyDone) {
+    this.pending = { dst, onCopyDone };
+    this.serve();
+  }
+
+  /** Serves the waiting read from the chunk at hand, or from the end, or asks the source for more. */
+  serve() {
+    const p = this.pending;
+    if (p === null) return;
+    if (this.chunk !== null && this.chunk.remain() > 0) {
+      this.pending = null;
+      p.onCopyDone(this.fill(p.dst));
+    } else if (this.ended) {
+      this.pending = null;
+      p.onCopyDone(DROPPED);
+    } else {
+      this.pull();
+    }
+  }
+
+  /** Copies what fits of the chunk into the guest's buffer: COMPLETED, or DROPPED if nothing fit. */
+  fill(dst) {
+    if (dst.remain() === 0) return COMPLETED;
+    try {
+      dst.write(this.chunk.read(Math.min(dst.remain(), this.chunk.remain())));
+    } catch (e) {
+      if (!(e instanceof InvalidValue)) throw e;
+      this.end(toJsError(e, 'element', 'of a `stream` passed to the guest'));
+      return dst.progress > 0 ? COMPLETED : DROPPED;
+    }
+    return COMPLETED;
+  }
+
+  pull() {
+    if (this.pulling) return;
+    this.pulling = true;
+    const sched = this.sched;
+    sched.outside++;
+    const settle = () => {
+      sched.outside--;
+      this.pulling = false;
+    };
+    this.source.next().then(
+      ({ done, value }) => {
+        settle();
+        if (this.ended) return;
+        if (done) this.ended = true;
+        else this.chunk = new HostBuffer(this.bytes && ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : [value]);
+        this.serve();
+        sched.wake();
+      },
+      () => {
+        settle();
+        this.ended = true;
+        this.serve();
+        sched.wake();
+      },
+    );
+  }
+
+  /** No more values: the source is cancelled (with `reason`). */
+  end(reason) {
+    if (this.ended) return;
+    this.ended = true;
+    this.source.cancel(reason);
+  }
+
+  cancel() {
+    const p = this.pending;
+    this.pending = null;
+    p.onCopyDone(CANCELLED);
+  }
+
+  drop() {
+    this.end(undefined);
+  }
+}
+
+/** A future whose writer is JS: its value, once a promise or thenable gives it. */
+class HostFuture {
+  constructor(sched, t, v) {
+    this.sched = sched;
+    this.t = t;
+    this.has = !isThenable(v);
+    this.value = this.has ? v : undefined;
+    this.failed = false;
+    /** @type {{dst: any, onCopyDone: (result: number) => void} | null} */
+    this.pending = null;
+    if (!this.has) {
+      Promise.resolve(v).then(
+        (value) => {
+          this.has = true;
+          this.value = value;
+          this.serve();
+        },
+        () => {
+          this.failed = true;
+          this.serve();
+        },
+      );
+    }
+  }
+
+  read(inst, dst, onCopyDone) {
+    if (this.has || this.failed) {
+      onCopyDone(this.give(dst));
+      return;
+    }
+    this.pending = { dst, onCopyDone };
+    this.sched.outside++;
+  }
+
+  serve() {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    this.sched.outside--;
+    p.onCopyDone(this.give(p.dst));
+    this.sched.wake();
+  }
+
+  /** Writes the value into the guest's buffer: COMPLETED, or DROPPED if there is none that fits. */
+  give(dst) {
+    if (this.failed) return DROPPED;
+    try {
+      dst.write([this.value]);
+    } catch (e) {
+      if (!(e instanceof InvalidValue)) throw e;
+      this.failed = true;
+      return DROPPED;
+    }
+    return COMPLETED;
+  }
+
+  cancel() {
+    const p = this.pending;
+    this.pending = null;
+    this.sched.outside--;
+    p.onCopyDone(CANCELLED);
+  }
+
+  drop() {}
+}
