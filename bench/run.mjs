@@ -12,8 +12,10 @@
 // loads (a fresh browser context each), warm re-loads, and per-call costs, for Terrarium (the
 // shipped bundle dist/terrarium.js; cold loads also from the unbundled source), jco ahead of time,
 // jco in the page (transpile at run time), and a raw core-wasm baseline. Then the model component
-// (models/llama): tokens per second for stories260K in Chromium, relaxed SIMD, SIMD and scalar
-// builds, each with f32 and with 8-bit (Q8_0) weights, beside the same Rust code built natively
+// (models/llama): tokens per second for stories260K and for a checkpoint of stories15M's shape with
+// random weights (scripts/llama-test-model.mjs, cached in target/test-models/) in Chromium,
+// relaxed SIMD, SIMD and scalar builds, each with f32 and with 8-bit (Q8_0) weights, beside the
+// same Rust code built natively with `-C target-cpu=native` and its own AVX2/FMA kernels
 // (models/llama/examples/tokens-per-second.rs) with the same weights. Prints tables, writes
 // bench/results.json.
 //
@@ -41,6 +43,8 @@ const COLD_RUNS = positiveInt(process.env.BENCH_COLD, 7);
 const WARM_RUNS = positiveInt(process.env.BENCH_WARM, 15);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT_MS = 90_000;
+/** A Llama step: the 15M-shaped model's scalar builds make ~1,800 tokens in one, minutes on a busy machine. */
+const LLAMA_STEP_TIMEOUT_MS = 600_000;
 const LLAMA_RUNS = process.env.BENCH_LLAMA_RUNS === '0' ? 0 : positiveInt(process.env.BENCH_LLAMA_RUNS, 5);
 const MODEL_DIR = path.resolve(ROOT, '../shared/models/stories260K');
 /** The model component's builds, each measured with f32 and with 8-bit (Q8_0) weights. */
@@ -50,6 +54,27 @@ const LLAMA_BUILDS = [
   { kernel: 'scalar', file: 'llama-scalar.wasm', what: 'scalar kernels' },
 ];
 const LLAMA_WEIGHTS = ['f32', 'q8'];
+const { testModel } = await import('../scripts/llama-test-model.mjs');
+/**
+ * The models measured: files on disk (for the native build), URLs on the bench server (for the
+ * page), and the text greedy decoding must begin with, where known. The 15M-shaped one is written
+ * here when target/test-models/ does not have it yet.
+ */
+const LLAMA_MODELS = [
+  {
+    key: '260K', name: 'stories260K', golden: 'Once upon a time, there was a little girl named Lily.',
+    f32: path.join(MODEL_DIR, 'stories260K.bin'), tokenizer: path.join(MODEL_DIR, 'tok512.bin'),
+    url: { checkpoint: '/models/stories260K/stories260K.bin', tokenizer: '/models/stories260K/tok512.bin' },
+  },
+  (() => {
+    const files = testModel();
+    const served = (file) => `/test-models/${path.basename(file)}`;
+    return {
+      key: '15M', name: 'stories15M shape (random weights)', golden: null, ...files,
+      url: { checkpoint: served(files.f32), tokenizer: served(files.tokenizer) },
+    };
+  })(),
+];
 const LLAMA_COMPONENTS = LLAMA_BUILDS.map((b) => path.join(ROOT, 'dist/components', b.file));
 
 /**
@@ -268,8 +293,9 @@ function packageVersion(name) {
 // The same Rust code (models/llama) built for this machine (`-C target-cpu=native`, the `model`
 // profile: opt-level 3, LTO) in its own target dir, measured the way the page measures the
 // components: greedy, 256 tokens from BOS, two warm-ups, median of the timed runs, once with the
-// f32 checkpoint and once with its Q8_0 export (written by demo-site/llama-q8.js into the target
-// dir). Natively the kernels are the scalar ones (the SIMD128 kernels are wasm32 only).
+// f32 checkpoint and once with its Q8_0 export (written by demo-site/llama-q8.js). On an x86_64
+// machine with AVX2 and FMA its kernels are its own vectorised ones (models/llama/src/avx2.rs);
+// elsewhere the scalar loops (the kernel each row ran is printed).
 
 /** Why the Llama rows are not measured, or null when they are. */
 const llamaSkipped = LLAMA_RUNS === 0
@@ -277,7 +303,7 @@ const llamaSkipped = LLAMA_RUNS === 0
   : !fs.existsSync(path.join(MODEL_DIR, 'stories260K.bin'))
     ? `no model at ${path.relative(ROOT, MODEL_DIR)}`
     : LLAMA_COMPONENTS.every((f) => fs.existsSync(f)) ? null : 'dist/components/llama*.wasm not built';
-/** Results by `${kernel}-${weights}` ('simd-q8') and `native-${weights}`. */
+/** Results by `${model}-${kernel}-${weights}` ('15M-simd-q8') and `${model}-native-${weights}`. */
 const llama = {};
 if (llamaSkipped) {
   log(`Llama rows skipped: ${llamaSkipped}`);
@@ -289,18 +315,21 @@ if (llamaSkipped) {
   const { quantizeCheckpoint } = await import('../demo-site/llama-q8.js');
   fs.mkdirSync(targetDir, { recursive: true });
   const q8File = path.join(targetDir, 'stories260K-q8.bin');
-  fs.writeFileSync(q8File, quantizeCheckpoint(new Uint8Array(fs.readFileSync(path.join(MODEL_DIR, 'stories260K.bin')))).checkpoint);
-  const checkpoints = { f32: path.join(MODEL_DIR, 'stories260K.bin'), q8: q8File };
-  for (const weights of LLAMA_WEIGHTS) {
-    try {
-      const t0 = performance.now();
-      const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
-        '--example', 'tokens-per-second', '--', MODEL_DIR, String(LLAMA_RUNS), checkpoints[weights]], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
-      const result = JSON.parse(stdout.trim().split('\n').at(-1));
-      llama[`native-${weights}`] = { kernel: result.kernel, weights, weightsBytes: result.weightsBytes, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
-      log(`Llama natively (${result.kernel} kernels, ${weights}): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      fail(`llama-native-${weights}`, error.stderr || error);
+  fs.writeFileSync(q8File, quantizeCheckpoint(new Uint8Array(fs.readFileSync(LLAMA_MODELS[0].f32))).checkpoint);
+  LLAMA_MODELS[0].q8 = q8File;
+  for (const model of LLAMA_MODELS) {
+    for (const weights of LLAMA_WEIGHTS) {
+      const side = `llama-${model.key}-native-${weights}`;
+      try {
+        const t0 = performance.now();
+        const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
+          '--example', 'tokens-per-second', '--', model[weights], model.tokenizer, String(LLAMA_RUNS)], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
+        const result = JSON.parse(stdout.trim().split('\n').at(-1));
+        llama[`${model.key}-native-${weights}`] = { kernel: result.kernel, weights, weightsBytes: result.weightsBytes, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
+        log(`Llama ${model.name} natively (${result.kernel} kernels, ${weights}): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        fail(side, error.stderr || error);
+      }
     }
   }
 }
@@ -339,7 +368,7 @@ const chromiumVersion = browser.version();
 log(`Chromium ${chromiumVersion}, serving ${server.url}`);
 
 /** A fresh browser context (own cache, own renderer) with the bench page loaded; runs `fn(page)`. */
-async function inFreshPage(what, fn) {
+async function inFreshPage(what, fn, timeoutMs = STEP_TIMEOUT_MS) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const pageErrors = [];
@@ -350,7 +379,7 @@ async function inFreshPage(what, fn) {
   try {
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.benchReady === true, null, { timeout: 10_000 });
-    return await withTimeout(fn(page), STEP_TIMEOUT_MS, what);
+    return await withTimeout(fn(page), timeoutMs, what);
   } catch (error) {
     const extra = pageErrors.length ? `\n  page said: ${pageErrors.slice(0, 3).join('\n  page said: ')}` : '';
     throw new Error(`${error.message.replace(/^page\.evaluate: /, '')}${extra}`);
@@ -364,14 +393,14 @@ async function inFreshPage(what, fn) {
  * in a new page; the retry is logged and recorded in results.json.
  */
 const retries = [];
-async function step(side, what, fn) {
+async function step(side, what, fn, timeoutMs) {
   try {
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   } catch (error) {
     const message = error.message.split('\n')[0];
     log(`${what} ${side} failed (${message}); retrying once`);
     retries.push({ side, step: what, error: message });
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   }
 }
 
@@ -455,17 +484,20 @@ try {
     }
   }
 
-  // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
+  // 3d. the model component: tokens per second, each model, build and weights in its own fresh page.
   if (!llamaSkipped) {
-    for (const { kernel, file } of LLAMA_BUILDS) {
-      for (const weights of LLAMA_WEIGHTS) {
-        const side = `llama-${kernel}-${weights}`;
-        try {
-          const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n]) => window.bench.llama(f, w, n), [file, weights, LLAMA_RUNS]));
-          llama[`${kernel}-${weights}`] = result;
-          log(`Llama in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
-        } catch (error) {
-          fail(side, error);
+    for (const model of LLAMA_MODELS) {
+      for (const { kernel, file } of LLAMA_BUILDS) {
+        for (const weights of LLAMA_WEIGHTS) {
+          const side = `llama-${model.key}-${kernel}-${weights}`;
+          try {
+            const served = { checkpoint: model.url.checkpoint, tokenizer: model.url.tokenizer, golden: model.golden };
+            const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n, m]) => window.bench.llama(f, w, n, m), [file, weights, LLAMA_RUNS, served]), LLAMA_STEP_TIMEOUT_MS);
+            llama[`${model.key}-${kernel}-${weights}`] = result;
+            log(`Llama ${model.name} in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
+          } catch (error) {
+            fail(side, error);
+          }
         }
       }
     }
@@ -544,8 +576,11 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
   'Terrarium call with a small string across components / with a noop across': ratio(crossing('terrarium', 'small'), crossing('terrarium', 'noop')),
-  ...Object.fromEntries(LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
-    `Llama tokens/s, Chromium ${kernel} ${weights} / native ${weights}`, ratio(llama[`${kernel}-${weights}`]?.value, llama[`native-${weights}`]?.value)]))),
+  ...Object.fromEntries(LLAMA_MODELS.flatMap((model) => LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
+    `Llama ${model.key} tokens/s, Chromium ${kernel} ${weights} / native ${weights}`,
+    ratio(llama[`${model.key}-${kernel}-${weights}`]?.value, llama[`${model.key}-native-${weights}`]?.value)])))),
+  ...Object.fromEntries(LLAMA_MODELS.map((model) => [`Llama ${model.key} tokens/s, Chromium simd q8 / native f32`,
+    ratio(llama[`${model.key}-simd-q8`]?.value, llama[`${model.key}-native-f32`]?.value)])),
 };
 /** The product's aim: Terrarium's run-time load at least 10x faster than jco's in-page path. */
 const TARGET = 10;
@@ -581,24 +616,31 @@ console.log('');
 
 // The Llama rows: tokens per second, and each against the native build with the same weights.
 const WEIGHTS_NAMES = { f32: 'f32', q8: '8-bit Q8_0' };
-const llamaRows = LLAMA_WEIGHTS.flatMap((weights) => [
-  ...LLAMA_BUILDS.map(({ kernel, file, what }) => ({ build: `Chromium, Terrarium: ${file} (${what})`, weights, result: llama[`${kernel}-${weights}`] })),
-  { build: `native ${process.arch}, target-cpu=native (${llama[`native-${weights}`]?.kernel ?? 'scalar'} kernels)`, weights, result: llama[`native-${weights}`] },
-]);
-for (const row of llamaRows) row.overNative = ratio(row.result?.value, llama[`native-${row.weights}`]?.value);
+const nativeResult = (model, weights) => llama[`${model.key}-native-${weights}`];
+const llamaRows = LLAMA_MODELS.flatMap((model) => LLAMA_WEIGHTS.flatMap((weights) => [
+  ...LLAMA_BUILDS.map(({ kernel, file, what }) => ({ model: model.name, build: `Chromium, Terrarium: ${file} (${what})`, weights, result: llama[`${model.key}-${kernel}-${weights}`] })),
+  { model: model.name, build: `native ${process.arch}, target-cpu=native (${nativeResult(model, weights)?.kernel ?? '?'} kernels)`, weights, result: nativeResult(model, weights) },
+]));
+for (const row of llamaRows) row.overNative = ratio(row.result?.value, nativeResult(LLAMA_MODELS.find((m) => m.name === row.model), row.weights)?.value);
 if (llamaSkipped) {
-  console.log(`Llama (stories260K): not measured (${llamaSkipped})`);
+  console.log(`Llama: not measured (${llamaSkipped})`);
 } else {
-  const llamaHeader = ['stories260K, greedy, 256 tokens from BOS', 'weights', 'in memory', 'tokens/s', 'best', 'vs native'];
-  const llamaBody = llamaRows.map((r) => [r.build, WEIGHTS_NAMES[r.weights], has(r.result?.weightsBytes) ? `${(r.result.weightsBytes / 1024).toFixed(0)} KiB` : '—',
-    has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)]);
+  const llamaHeader = ['greedy, 256 tokens from BOS', 'weights', 'in memory', 'tokens/s', 'best', 'vs native'];
+  const llamaBody = llamaRows.flatMap((r, i) => [
+    ...(i === 0 || llamaRows[i - 1].model !== r.model ? [[r.model, '', '', '', '', '']] : []),
+    [`  ${r.build}`, WEIGHTS_NAMES[r.weights], has(r.result?.weightsBytes) ? `${(r.result.weightsBytes / 1024).toFixed(0)} KiB` : '—',
+      has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)],
+  ]);
   const lw = llamaHeader.map((h, i) => Math.max(h.length, ...llamaBody.map((cells) => cells[i].length)));
   const lline = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(lw[i]) : c.padStart(lw[i]))).join('  ');
   for (const l of [lline(llamaHeader), lw.map((w) => '-'.repeat(w)).join('  '), ...llamaBody.map(lline)]) console.log(l);
   console.log(`tokens/s: median of ${LLAMA_RUNS} timed generations after 2 warm-ups; in Chromium on the page's thread, nextToken() per token.`);
-  console.log('vs native > 1: faster than the native build with the same weights. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
-  const q8Tokens = llama['native-q8']?.tokens;
-  console.log(`8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; its greedy story ends after ${q8Tokens} tokens` : ''}.`);
+  console.log('vs native > 1: faster than the native build with the same weights, which runs its own AVX2/FMA kernels where the CPU has them.');
+  for (const model of LLAMA_MODELS) {
+    console.log(`${model.name}: Chromium SIMD 8-bit / native f32 ${fmtRatio(ratios[`Llama ${model.key} tokens/s, Chromium simd q8 / native f32`])}`);
+  }
+  const q8Tokens = llama['260K-native-q8']?.tokens;
+  console.log(`8-bit: quantized to Q8_0 by demo-site/llama-q8.js (stories260K groups of 64, the 15M shape groups of 32); int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; stories260K's greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
 const rps = (side) => served[side]?.requestsPerSecond;
@@ -631,7 +673,7 @@ const json = {
   environment: { chromium: chromiumVersion, node: process.version, jco: jcoVersion, platform: `${process.platform}-${process.arch}` },
   config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS, llamaRuns: LLAMA_RUNS },
   rows,
-  llama: { model: 'stories260K', tokens: 256, skipped: llamaSkipped, rows: llamaRows },
+  llama: { models: LLAMA_MODELS.map((m) => m.name), tokens: 256, skipped: llamaSkipped, rows: llamaRows },
   serve: served,
   ratios,
   target,
@@ -649,8 +691,8 @@ if (failedMain.length) {
   const names = { terrarium: 'Terrarium', 'terrarium-trusted': 'Terrarium (validate: false)', 'terrarium-src': 'Terrarium (unbundled source)',
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
     'serve-terrarium': 'terrarium serve', 'serve-jco': 'jco serve', 'serve-jco-isolated': 'jco serve --isolate-requests instance',
-    ...Object.fromEntries(LLAMA_WEIGHTS.flatMap((weights) => [[`llama-native-${weights}`, `Llama natively (cargo, ${weights})`],
-      ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${kernel}-${weights}`, `Llama in Chromium (${file}, ${weights})`])])) };
+    ...Object.fromEntries(LLAMA_MODELS.flatMap((model) => LLAMA_WEIGHTS.flatMap((weights) => [[`llama-${model.key}-native-${weights}`, `Llama ${model.name} natively (cargo, ${weights})`],
+      ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${model.key}-${kernel}-${weights}`, `Llama ${model.name} in Chromium (${file}, ${weights})`])]))) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
   process.exit(1);
 }
