@@ -251,7 +251,7 @@ function expectComposeChecks(result) {
   expect(result.fused).toMatchObject({ pairs: [true, true, true, true], bytes: true, names: true, points: true });
   expect(result.fused.trap[0]).toBe('trap');
   expect(result.fused.trap[1]).toMatch(
-    /^trap in `send-raw-utf8-utf8`: invalid utf-8 in string at 256 \(3 bytes\) \(lifting the arguments of component import `inner call \d+`\)$/,
+    /^trap in `send-raw-utf8-utf8`: invalid utf-8 in string at 256 \(3 bytes\) \(lifting the arguments of component import `echo-utf8`\)$/,
   );
   expect(result.linked).toEqual({
     greetName: 'Hi, Grace Hopper!',
