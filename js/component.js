@@ -10,6 +10,7 @@ import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
 import { usesAsync } from './runtime/async/detect.js';
+import { callsBetweenComponents } from './runtime/parts.js';
 import { describeExports, describeImports, jsNamesOf } from './describe.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
@@ -26,6 +27,10 @@ const httpPolyfill = () => (httpPolyfillModule ??= import('../polyfill-wasi/js/h
 /** The component-model async runtime, likewise fetched once, for the components that use async. */
 let asyncRuntimeModule = null;
 const asyncRuntime = () => (asyncRuntimeModule ??= import('./runtime/async/index.js'));
+
+/** The copies between components' memories, likewise, for composed components. */
+let fusedModule = null;
+const fusedCalls = () => (fusedModule ??= import('./runtime/fused-call.js'));
 
 export class Component {
   #bytes;
@@ -118,6 +123,7 @@ export class Component {
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await httpPolyfill()).createHttp : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
     const async = usesAsync(plan) ? await asyncRuntime() : null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async });
+    const fused = callsBetweenComponents(plan) ? await fusedCalls() : null;
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async, fused });
   }
 }

@@ -14,7 +14,6 @@ import { CallStack } from './call-stack.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
-import { canFuse, lowerFused } from './fused-call.js';
 import { symbolDispose } from './dispose.js';
 
 /** The largest core module (bytes) instantiated synchronously: half of Chromium's main-thread limit. */
@@ -29,20 +28,22 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null}} [options]
+ *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
+ *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
+ *   components calling each other; without it such calls go through JS values, as correctly.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null } = {},
+  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -216,9 +217,9 @@ export async function instantiatePlan(
         inner: (e) => unwrapInner(e, context),
       });
     }
-    if (!jspi && asyncRt === null && canFuse(plan.types, step.sig)) {
+    if (fused !== null && !jspi && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
       // Memory to memory, no JS values in between (fused-call.js).
-      return lowerFused({
+      return fused.lowerFused({
         caller: contextFor(step.options),
         callee: contextFor(options),
         sig: step.sig,
