@@ -583,10 +583,10 @@ window.bench.crossing = async function crossing(name) {
   out.list = crossingExtra(utf8.sendRawBytes, ascii, mib, '1 MiB list');
   if (utf16 !== null) out.utf16 = crossingExtra(utf16.sendRawUtf16Utf16, utf16.fill(0x4e, 2 * mib), mib, '2 MiB UTF-16 string'); // U+4E4E
   check(utf8.sendRawUtf8Utf8(ascii, 5) === 5, 'a 5-byte string crosses');
-  out.small = perCall((n) => {
+  out.small = await perCall((n) => {
     for (let i = 0; i < n; i++) utf8.sendRawUtf8Utf8(ascii, 5);
   });
-  out.noop = perCall((n) => {
+  out.noop = await perCall((n) => {
     for (let i = 0; i < n; i++) utf8.relayNoop();
   });
   for (const [key, size] of [['memcpy1', mib], ['memcpy2', 2 * mib]]) {

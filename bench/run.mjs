@@ -484,6 +484,40 @@ try {
     }
   }
 
+  // 3c'''. a Service Worker answering the page's /api/ requests with the http-handler component
+  // (demo-site/serve.html and serve-sw.js): ms per request, sequential, beside the same page
+  // fetching a static file from the server.
+  if (alive('terrarium')) {
+    try {
+      results.serviceWorker = await step('terrarium', 'service worker', async (page) => {
+        await page.goto(new URL('demo-site/serve.html', server.url).href);
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+        return page.evaluate(async () => {
+          const perRequest = async (url, expected, n) => {
+            const t0 = performance.now();
+            for (let i = 0; i < n; i++) {
+              const text = await (await fetch(url, { cache: 'no-store' })).text();
+              if (expected !== null && text !== expected) throw new Error(`${url} answered ${JSON.stringify(text.slice(0, 60))}`);
+            }
+            return (performance.now() - t0) / n;
+          };
+          const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+          await perRequest('/api/hello?name=bench', 'hello, bench!', 20);
+          const sw = [];
+          const network = [];
+          for (let r = 0; r < 7; r++) {
+            sw.push(await perRequest('/api/hello?name=bench', 'hello, bench!', 50));
+            network.push(await perRequest('/demo-site/favicon.svg', null, 50));
+          }
+          return { value: median(sw), samples: sw, network: { value: median(network), samples: network } };
+        });
+      });
+      log(`Service Worker: ${results.serviceWorker.value.toFixed(2)} ms per /api/ request (a static file from the server: ${results.serviceWorker.network.value.toFixed(2)} ms)`);
+    } catch (error) {
+      fail('terrarium', error);
+    }
+  }
+
   // 3d. the model component: tokens per second, each model, build and weights in its own fresh page.
   if (!llamaSkipped) {
     for (const model of LLAMA_MODELS) {
@@ -546,6 +580,7 @@ const rows = [
   { metric: '1 MiB list<u8> across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'list'), jco: crossing('jco', 'list'), raw: crossing('terrarium', 'memcpy1') },
   { metric: 'call with a 5-byte string across components, there and back', unit: 'ns/call', terrarium: crossing('terrarium', 'small'), jco: crossing('jco', 'small') },
   { metric: 'call with a noop() across components', unit: 'ns/call', terrarium: crossing('terrarium', 'noop'), jco: crossing('jco', 'noop') },
+  { metric: 'GET through a Service Worker, http-handler (raw: a static file from the server)', unit: 'ms', terrarium: results.serviceWorker?.value, raw: results.serviceWorker?.network.value },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
