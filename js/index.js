@@ -1,5 +1,7 @@
 /** Terrarium: load WebAssembly components at run time and call them like JS modules. */
 
+import { onDemand } from './on-demand-loader.js';
+
 export { load } from './load.js';
 export { run } from './run.js';
 export { Component } from './component.js';
@@ -13,5 +15,5 @@ export { openFilesystem, PersistentFilesystem } from '../polyfill-wasi/js/opfs.j
  * @type {typeof import('./serve.js').serve}
  */
 export async function serve(source, options) {
-  return (await import('./serve.js')).serve(source, options);
+  return (await onDemand()).serve(source, options);
 }
