@@ -26,7 +26,7 @@ import { isThenable } from './lower-async.js';
 import { DEAD } from '../state.js';
 
 /** How many values one host read of a guest stream takes at most: bytes, or other values. */
-const BYTES_PER_READ = 1 << 16;
+const BYTES_PER_READ = 2 ** 28 - 1;
 const VALUES_PER_READ = 64;
 
 /**
