@@ -30,6 +30,8 @@ import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
+/** The async rows' guests (dist/components/<name>.wasm), for both sides. */
+const ASYNC_GUESTS = ['async-calls', 'async-streams'];
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -116,6 +118,20 @@ try {
   }
   // The resource row's guest, served at /jco/resource/.
   await promisify(execFile)(process.execPath, [...args.slice(0, 2), RESOURCE_COMPONENT, '-o', path.join(JCO_OUT, 'resource'), ...args.slice(5)], { cwd: ROOT });
+  // The async rows' guests, served at /jco/async-calls/ and /jco/async-streams/, and the WASI 0.2
+  // shim their glue imports (jco's preview2-shim, browser build), bundled as /jco/wasi-shim.js.
+  for (const name of ASYNC_GUESTS) {
+    const component = path.join(ROOT, `dist/components/${name}.wasm`);
+    await promisify(execFile)(process.execPath, [...args.slice(0, 2), component, '-o', path.join(JCO_OUT, name), ...args.slice(5)], { cwd: ROOT });
+  }
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    stdin: {
+      contents: "export * as cli from '@bytecodealliance/preview2-shim/cli'; export * as io from '@bytecodealliance/preview2-shim/io';",
+      resolveDir: ROOT, loader: 'js', sourcefile: 'wasi-shim-entry.js',
+    },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: path.join(JCO_OUT, 'wasi-shim.js'), logLevel: 'error',
+  });
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
@@ -414,14 +430,18 @@ try {
     }
   }
 
-  // 3c'. component-model async, Terrarium only: stream<u8> throughput and a host-resolved future<u32>.
-  if (alive('terrarium')) {
+  // 3c'. component-model async, both sides: round trips, fan-out, stream<u8>, future<u32>.
+  results.async = {};
+  for (const side of ['terrarium', 'jco']) {
+    if (!alive(side)) continue;
     try {
-      results.streams = await step('terrarium', 'streams', (page) => page.evaluate(() => window.bench.streams()));
-      log(`streams: stream<u8> JS -> guest -> JS ${results.streams.streamU8.value.toFixed(0)} MiB/s, ` +
-        `future<u32> resolved by the host ${results.streams.futureU32.value.toFixed(1)} µs/call`);
+      const r = await step(side, 'async', (page) => page.evaluate((s) => window.bench.async(s), side));
+      results.async[side] = r;
+      const show = (x, digits, unit) => (x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
+      log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
+        `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')}, future<u32> ${show(r.futureU32, 1, 'µs')}`);
     } catch (error) {
-      fail('terrarium', error);
+      fail(side, error);
     }
   }
 
@@ -453,6 +473,8 @@ const coldFetched = (side) => results.cold[side].at(-1)?.fetched;
 const call = (side, key) => results.calls[side]?.[key]?.value;
 const warm = (side, key) => results.warm[side]?.[key]?.value;
 const has = (x) => typeof x === 'number' && Number.isFinite(x);
+/** An async row's value on `side`; undefined where the side failed it (its error is in results.json). */
+const asyncRow = (side, key) => results.async?.[side]?.[key]?.value;
 
 const cold = (key) => ({ terrarium: coldMs('terrarium'), jco: coldMs('jco'), inpage: coldMs('jco-inpage'), raw: coldMs('raw') })[key];
 const rows = [
@@ -476,8 +498,11 @@ const rows = [
   { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
   { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
   { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
-  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
-  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
+  { metric: 'async-add(u32, u32) awaited, async export (async-calls)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'asyncAdd'), jco: asyncRow('jco', 'asyncAdd') },
+  { metric: '  same export made sync, sync-add(u32, u32)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'syncAdd'), jco: asyncRow('jco', 'syncAdd') },
+  { metric: 'fan-out(1000): 1,000 concurrent subtasks, joined', unit: 'ms', terrarium: asyncRow('terrarium', 'fanOut'), jco: asyncRow('jco', 'fanOut') },
+  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8'), jco: asyncRow('jco', 'streamU8') },
+  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: asyncRow('terrarium', 'futureU32'), jco: asyncRow('jco', 'futureU32') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
