@@ -28,6 +28,18 @@ const hostLog = (msg) => {
 };
 const componentImports = () => ({ [HOST]: { log: hostLog } });
 
+/** MiB/s of `through()`, which passes 16 MiB JS -> guest -> JS: checked once, then the median of `reps`. */
+async function streamRate(through, reps) {
+  check((await through()) === 16 << 20, 'upper passes 16 MiB through');
+  const rates = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await through();
+    rates.push((16 * 1000) / (performance.now() - t0));
+  }
+  return { value: median(rates), n: reps, samples: rates };
+}
+
 // ---- the async rows' sides: {calls, streams}, the two async guests' `api` exports --------------
 
 const asyncHosts = {
@@ -532,7 +544,8 @@ window.bench = {
    * 'terrarium' (the shipped bundle) or 'jco' (transpiled ahead of time into /jco/async-*, run with
    * JSPI). Rows: an async export's round trip beside the same export made sync (ns per call);
    * `fan-out(1000)`, 1,000 concurrent subtasks to the host's async `double`, joined (ms);
-   * `stream<u8>` JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end, MiB/s); one
+   * `stream<u8>` JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end with `for await`,
+   * and again with a BYOB reader into one reused 1 MiB buffer, MiB/s); one
    * `double-future` call whose `future<u32>` the host resolves with a settled promise (µs per call).
    * A row the side cannot run holds its error instead of a value.
    */
@@ -571,9 +584,9 @@ window.bench = {
       }
       return { value: median(samples), n: fanOutReps, samples };
     });
+    const MiB = 1 << 20;
+    const chunk = new Uint8Array(MiB).fill(0x61);
     out.streamU8 = await row(async () => {
-      const MiB = 1 << 20;
-      const chunk = new Uint8Array(MiB).fill(0x61);
       const through = async () => {
         let n = 0;
         for await (const bytes of await streams.upper(Array.from({ length: 16 }, () => chunk))) {
@@ -582,14 +595,23 @@ window.bench = {
         }
         return n;
       };
-      check((await through()) === 16 * MiB, 'upper passes 16 MiB through');
-      const rates = [];
-      for (let i = 0; i < streamReps; i++) {
-        const t0 = performance.now();
-        await through();
-        rates.push((16 * 1000) / (performance.now() - t0));
-      }
-      return { value: median(rates), n: streamReps, samples: rates };
+      return streamRate(through, streamReps);
+    });
+    out.streamU8Byob = await row(async () => {
+      let view = new Uint8Array(MiB);
+      const through = async () => {
+        const reader = (await streams.upper(Array.from({ length: 16 }, () => chunk))).getReader({ mode: 'byob' });
+        let n = 0;
+        for (;;) {
+          const { value, done } = await reader.read(view);
+          view = new Uint8Array(value.buffer); // the same memory, handed back by the read
+          if (done) break;
+          check(value[0] === 0x41, 'upper upper-cases');
+          n += value.length;
+        }
+        return n;
+      };
+      return streamRate(through, streamReps);
     });
     out.futureU32 = await row(async () => {
       check((await streams.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');

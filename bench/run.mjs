@@ -439,7 +439,7 @@ try {
       results.async[side] = r;
       const show = (x, digits, unit) => (x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
       log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
-        `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')}, future<u32> ${show(r.futureU32, 1, 'µs')}`);
+        `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')} (BYOB ${show(r.streamU8Byob, 0, 'MiB/s')}), future<u32> ${show(r.futureU32, 1, 'µs')}`);
     } catch (error) {
       fail(side, error);
     }
@@ -502,6 +502,7 @@ const rows = [
   { metric: '  same export made sync, sync-add(u32, u32)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'syncAdd'), jco: asyncRow('jco', 'syncAdd') },
   { metric: 'fan-out(1000): 1,000 concurrent subtasks, joined', unit: 'ms', terrarium: asyncRow('terrarium', 'fanOut'), jco: asyncRow('jco', 'fanOut') },
   { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8'), jco: asyncRow('jco', 'streamU8') },
+  { metric: '  same, read with a BYOB reader into one reused buffer', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8Byob'), jco: asyncRow('jco', 'streamU8Byob') },
   { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: asyncRow('terrarium', 'futureU32'), jco: asyncRow('jco', 'futureU32') },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
