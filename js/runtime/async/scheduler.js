@@ -147,9 +147,12 @@ export class Scheduler {
     return this.block(task, what, () => turned && ready(), resume);
   }
 
-  /** Something changed: resume what is ready, once the current guest code has returned. */
+  /**
+   * Something changed: resume what is ready, once the current guest code has returned (with no
+   * task waiting there is nothing to resume, and `block` wakes again).
+   */
   wake() {
-    if (this.scheduled) return;
+    if (this.scheduled || this.waiters.length === 0) return;
     this.scheduled = true;
     queueMicrotask(() => this.pump());
   }
