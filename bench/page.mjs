@@ -547,83 +547,77 @@ window.bench = {
    * `stream<u8>` JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end with `for await`,
    * and again with a BYOB reader into one reused 1 MiB buffer, MiB/s); one
    * `double-future` call whose `future<u32>` the host resolves with a settled promise (µs per call).
-   * A row the side cannot run holds its error instead of a value.
+   * One row (`key`) a call, so each runs in a fresh page with a timeout of its own.
    */
-  async async(side, { fanOutReps = 7, streamReps = 7, futureReps = 7 } = {}) {
+  async async(side, key, { fanOutReps = 7, streamReps = 7, futureReps = 7 } = {}) {
     const { calls, streams } = await asyncSides[side]();
-    const row = async (fn) => {
-      try {
-        return await fn();
-      } catch (error) {
-        return { error: String(error?.message ?? error).split('\n')[0] };
-      }
-    };
-    const out = {};
-    out.asyncAdd = await row(async () => {
-      check((await calls.asyncAdd(40, 2)) === 42, 'async-add adds');
-      return perCall(async (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc = await calls.asyncAdd(acc >>> 0, i);
-      });
-    });
-    out.syncAdd = await row(() => {
-      check(calls.syncAdd(40, 2) === 42, 'sync-add adds');
-      return perCall((n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc = calls.syncAdd(acc >>> 0, i);
-      });
-    });
-    out.fanOut = await row(async () => {
-      const expected = BigInt(1000 * 999); // the sum of 2i for i < 1000
-      check((await calls.fanOut(1000)) === expected, 'fan-out(1000) sums the doubles');
-      const samples = [];
-      for (let r = 0; r < fanOutReps; r++) {
-        const t0 = performance.now();
-        await calls.fanOut(1000);
-        samples.push(performance.now() - t0);
-      }
-      return { value: median(samples), n: fanOutReps, samples };
-    });
     const MiB = 1 << 20;
     const chunk = new Uint8Array(MiB).fill(0x61);
-    out.streamU8 = await row(async () => {
-      const through = async () => {
-        let n = 0;
-        for await (const bytes of await streams.upper(Array.from({ length: 16 }, () => chunk))) {
-          check(bytes[0] === 0x41, 'upper upper-cases');
-          n += bytes.length;
+    const rows = {
+      asyncAdd: async () => {
+        check((await calls.asyncAdd(40, 2)) === 42, 'async-add adds');
+        return perCall(async (n) => {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc = await calls.asyncAdd(acc >>> 0, i);
+        });
+      },
+      syncAdd: () => {
+        check(calls.syncAdd(40, 2) === 42, 'sync-add adds');
+        return perCall((n) => {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc = calls.syncAdd(acc >>> 0, i);
+        });
+      },
+      fanOut: async () => {
+        const expected = BigInt(1000 * 999); // the sum of 2i for i < 1000
+        check((await calls.fanOut(1000)) === expected, 'fan-out(1000) sums the doubles');
+        const samples = [];
+        for (let r = 0; r < fanOutReps; r++) {
+          const t0 = performance.now();
+          await calls.fanOut(1000);
+          samples.push(performance.now() - t0);
         }
-        return n;
-      };
-      return streamRate(through, streamReps);
-    });
-    out.streamU8Byob = await row(async () => {
-      let view = new Uint8Array(MiB);
-      const through = async () => {
-        const reader = (await streams.upper(Array.from({ length: 16 }, () => chunk))).getReader({ mode: 'byob' });
-        let n = 0;
-        for (;;) {
-          const { value, done } = await reader.read(view);
-          view = new Uint8Array(value.buffer); // the same memory, handed back by the read
-          if (done) break;
-          check(value[0] === 0x41, 'upper upper-cases');
-          n += value.length;
+        return { value: median(samples), n: fanOutReps, samples };
+      },
+      streamU8: async () => {
+        const through = async () => {
+          let n = 0;
+          for await (const bytes of await streams.upper(Array.from({ length: 16 }, () => chunk))) {
+            check(bytes[0] === 0x41, 'upper upper-cases');
+            n += bytes.length;
+          }
+          return n;
+        };
+        return streamRate(through, streamReps);
+      },
+      streamU8Byob: async () => {
+        let view = new Uint8Array(MiB);
+        const through = async () => {
+          const reader = (await streams.upper(Array.from({ length: 16 }, () => chunk))).getReader({ mode: 'byob' });
+          let n = 0;
+          for (;;) {
+            const { value, done } = await reader.read(view);
+            view = new Uint8Array(value.buffer); // the same memory, handed back by the read
+            if (done) break;
+            check(value[0] === 0x41, 'upper upper-cases');
+            n += value.length;
+          }
+          return n;
+        };
+        return streamRate(through, streamReps);
+      },
+      futureU32: async () => {
+        check((await streams.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
+        const perCallUs = [];
+        for (let r = 0; r < futureReps; r++) {
+          const t0 = performance.now();
+          for (let i = 0; i < 2000; i++) await streams.doubleFuture(Promise.resolve(i));
+          perCallUs.push(((performance.now() - t0) * 1000) / 2000);
         }
-        return n;
-      };
-      return streamRate(through, streamReps);
-    });
-    out.futureU32 = await row(async () => {
-      check((await streams.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
-      const perCallUs = [];
-      for (let r = 0; r < futureReps; r++) {
-        const t0 = performance.now();
-        for (let i = 0; i < 2000; i++) await streams.doubleFuture(Promise.resolve(i));
-        perCallUs.push(((performance.now() - t0) * 1000) / 2000);
-      }
-      return { value: median(perCallUs), n: futureReps, samples: perCallUs };
-    });
-    return out;
+        return { value: median(perCallUs), n: futureReps, samples: perCallUs };
+      },
+    };
+    return rows[key]();
   },
 };
 

@@ -30,8 +30,9 @@ import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
-/** The async rows' guests (dist/components/<name>.wasm), for both sides. */
+/** The async rows' guests (dist/components/<name>.wasm), for both sides, and the rows (bench/page.mjs `async`). */
 const ASYNC_GUESTS = ['async-calls', 'async-streams'];
+const ASYNC_ROWS = ['asyncAdd', 'syncAdd', 'fanOut', 'streamU8', 'streamU8Byob', 'futureU32'];
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -430,19 +431,25 @@ try {
     }
   }
 
-  // 3c'. component-model async, both sides: round trips, fan-out, stream<u8>, future<u32>.
-  results.async = {};
+  // 3c'. component-model async, both sides, one row a step: round trips, fan-out, stream<u8>,
+  // future<u32>. jco 1.35 runs only part of it: a jco row that fails keeps its error
+  // (results.async.jco[row].error); a Terrarium row that fails fails the run.
+  results.async = { terrarium: {}, jco: {} };
   for (const side of ['terrarium', 'jco']) {
-    if (!alive(side)) continue;
-    try {
-      const r = await step(side, 'async', (page) => page.evaluate((s) => window.bench.async(s), side));
-      results.async[side] = r;
-      const show = (x, digits, unit) => (x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
-      log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
-        `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')} (BYOB ${show(r.streamU8Byob, 0, 'MiB/s')}), future<u32> ${show(r.futureU32, 1, 'µs')}`);
-    } catch (error) {
-      fail(side, error);
+    for (const row of ASYNC_ROWS) {
+      if (!alive(side)) break;
+      try {
+        results.async[side][row] = await step(side, `async ${row}`, (page) => page.evaluate(([s, r]) => window.bench.async(s, r), [side, row]));
+      } catch (error) {
+        if (side === 'terrarium') fail(side, error);
+        else results.async[side][row] = { error: error.message.split('\n')[0] };
+      }
     }
+    const r = results.async[side];
+    const show = (x, digits, unit) => (x === undefined ? '—' : x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
+    log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
+      `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')} (BYOB ${show(r.streamU8Byob, 0, 'MiB/s')}), ` +
+      `future<u32> ${show(r.futureU32, 1, 'µs')}`);
   }
 
   // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
