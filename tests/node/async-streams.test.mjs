@@ -29,6 +29,11 @@ function deferred() {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Lets turns pass until `ready()` holds (the guest's tasks may take several), at most 100. */
+async function until(ready) {
+  for (let i = 0; i < 100 && !ready(); i++) await tick();
+}
 const text = (s) => new TextEncoder().encode(s);
 const decode = (chunks) => chunks.map((c) => new TextDecoder().decode(c)).join('');
 
@@ -131,7 +136,7 @@ test('a BYOB reader of a stream<u8> gets the bytes in its own views: one smaller
   assert.deepEqual(seen.length, 100 + 924 + 1 + 1023);
   assert.ok(seen.every((b, i) => b === (i & 0xff)), 'in order, nothing lost');
   await reader.cancel();
-  await tick();
+  await until(() => reported.length > 0);
   assert.deepEqual(reported, [BigInt(seen.length)], 'the guest wrote exactly what the views took');
   const upper = (await api.upper([text('byob'), text(' reads')])).getReader({ mode: 'byob' });
   let got = '';
@@ -162,7 +167,7 @@ test('an AbortSignal cancels the guest side: of a stream JS receives through pip
   });
   const piped = await (await api.countUntilDropped()).pipeTo(sink, { signal: received.signal }).then(() => 'closed', (e) => e.name);
   assert.equal(piped, 'AbortError');
-  await tick();
+  await until(() => reported.length > 0);
   assert.equal(reported.length, 1, 'the guest saw its write end DROPPED, and reported');
   assert.ok(reported[0] >= BigInt(got), 'having written at least what the sink took');
 
