@@ -35,6 +35,9 @@ import { measureServe } from './serve.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
+/** The async rows' guests (dist/components/<name>.wasm), for both sides, and the rows (bench/page.mjs `async`). */
+const ASYNC_GUESTS = ['async-calls', 'async-streams'];
+const ASYNC_ROWS = ['asyncAdd', 'syncAdd', 'fanOut', 'streamU8', 'streamU8Byob', 'futureU32'];
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -144,6 +147,20 @@ try {
   }
   // The resource row's guest, served at /jco/resource/.
   await promisify(execFile)(process.execPath, [...args.slice(0, 2), RESOURCE_COMPONENT, '-o', path.join(JCO_OUT, 'resource'), ...args.slice(5)], { cwd: ROOT });
+  // The async rows' guests, served at /jco/async-calls/ and /jco/async-streams/, and the WASI 0.2
+  // shim their glue imports (jco's preview2-shim, browser build), bundled as /jco/wasi-shim.js.
+  for (const name of ASYNC_GUESTS) {
+    const component = path.join(ROOT, `dist/components/${name}.wasm`);
+    await promisify(execFile)(process.execPath, [...args.slice(0, 2), component, '-o', path.join(JCO_OUT, name), ...args.slice(5)], { cwd: ROOT });
+  }
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    stdin: {
+      contents: "export * as cli from '@bytecodealliance/preview2-shim/cli'; export * as io from '@bytecodealliance/preview2-shim/io';",
+      resolveDir: ROOT, loader: 'js', sourcefile: 'wasi-shim-entry.js',
+    },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: path.join(JCO_OUT, 'wasi-shim.js'), logLevel: 'error',
+  });
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
@@ -461,15 +478,25 @@ try {
     }
   }
 
-  // 3c'. component-model async, Terrarium only: stream<u8> throughput and a host-resolved future<u32>.
-  if (alive('terrarium')) {
-    try {
-      results.streams = await step('terrarium', 'streams', (page) => page.evaluate(() => window.bench.streams()));
-      log(`streams: stream<u8> JS -> guest -> JS ${results.streams.streamU8.value.toFixed(0)} MiB/s, ` +
-        `future<u32> resolved by the host ${results.streams.futureU32.value.toFixed(1)} µs/call`);
-    } catch (error) {
-      fail('terrarium', error);
+  // 3c'. component-model async, both sides, one row a step: round trips, fan-out, stream<u8>,
+  // future<u32>. jco 1.35 runs only part of it: a jco row that fails keeps its error
+  // (results.async.jco[row].error); a Terrarium row that fails fails the run.
+  results.async = { terrarium: {}, jco: {} };
+  for (const side of ['terrarium', 'jco']) {
+    for (const row of ASYNC_ROWS) {
+      if (!alive(side)) break;
+      try {
+        results.async[side][row] = await step(side, `async ${row}`, (page) => page.evaluate(([s, r]) => window.bench.async(s, r), [side, row]));
+      } catch (error) {
+        if (side === 'terrarium') fail(side, error);
+        else results.async[side][row] = { error: error.message.split('\n')[0] };
+      }
     }
+    const r = results.async[side];
+    const show = (x, digits, unit) => (x === undefined ? '—' : x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
+    log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
+      `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')} (BYOB ${show(r.streamU8Byob, 0, 'MiB/s')}), ` +
+      `future<u32> ${show(r.futureU32, 1, 'µs')}`);
   }
 
   // 3c''. calls from one component to another (fused.wasm), each side in its own fresh page.
@@ -550,6 +577,8 @@ const call = (side, key) => results.calls[side]?.[key]?.value;
 const crossing = (side, key) => results.crossing[side]?.[key]?.value;
 const warm = (side, key) => results.warm[side]?.[key]?.value;
 const has = (x) => typeof x === 'number' && Number.isFinite(x);
+/** An async row's value on `side`; undefined where the side failed it (its error is in results.json). */
+const asyncRow = (side, key) => results.async?.[side]?.[key]?.value;
 
 const cold = (key) => ({ terrarium: coldMs('terrarium'), jco: coldMs('jco'), inpage: coldMs('jco-inpage'), raw: coldMs('raw') })[key];
 const rows = [
@@ -573,8 +602,12 @@ const rows = [
   { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
   { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
   { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
-  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
-  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
+  { metric: 'async-add(u32, u32) awaited, async export (async-calls)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'asyncAdd'), jco: asyncRow('jco', 'asyncAdd') },
+  { metric: '  same export made sync, sync-add(u32, u32)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'syncAdd'), jco: asyncRow('jco', 'syncAdd') },
+  { metric: 'fan-out(1000): 1,000 concurrent subtasks, joined', unit: 'ms', terrarium: asyncRow('terrarium', 'fanOut'), jco: asyncRow('jco', 'fanOut') },
+  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8'), jco: asyncRow('jco', 'streamU8') },
+  { metric: '  same, read with a BYOB reader into one reused buffer', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8Byob'), jco: asyncRow('jco', 'streamU8Byob') },
+  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: asyncRow('terrarium', 'futureU32'), jco: asyncRow('jco', 'futureU32') },
   { metric: '1 MiB UTF-8 string across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'string'), jco: crossing('jco', 'string'), raw: crossing('terrarium', 'memcpy1') },
   { metric: '2 MiB UTF-16 string, utf16 to utf16 component, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'utf16'), raw: crossing('terrarium', 'memcpy2') },
   { metric: '1 MiB list<u8> across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'list'), jco: crossing('jco', 'list'), raw: crossing('terrarium', 'memcpy1') },
