@@ -28,6 +28,54 @@ const hostLog = (msg) => {
 };
 const componentImports = () => ({ [HOST]: { log: hostLog } });
 
+/** MiB/s of `through()`, which passes 16 MiB JS -> guest -> JS: checked once, then the median of `reps`. */
+async function streamRate(through, reps) {
+  check((await through()) === 16 << 20, 'upper passes 16 MiB through');
+  const rates = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await through();
+    rates.push((16 * 1000) / (performance.now() - t0));
+  }
+  return { value: median(rates), n: reps, samples: rates };
+}
+
+// ---- the async rows' sides: {calls, streams}, the two async guests' `api` exports --------------
+
+const asyncHosts = {
+  'example:async-calls/host': { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), double: (v) => v * 2, note() {} },
+  'example:async-streams/host': { written() {}, numbers: () => [] },
+};
+
+const asyncSides = {
+  async terrarium() {
+    const { load } = await import(TERRARIUM_URL);
+    const [calls, streams] = await Promise.all(
+      ['async-calls', 'async-streams'].map(async (name) => (await (await load(`/components/${name}.wasm`)).instantiate(asyncHosts)).exports.api),
+    );
+    return { calls, streams };
+  },
+  /** jco's output imports WASI 0.2 from its preview2-shim (bundled by bench/run.mjs as /jco/wasi-shim.js). */
+  async jco() {
+    const { cli, io } = await import('/jco/wasi-shim.js');
+    const wasi = {
+      'wasi:cli/environment': cli.environment, 'wasi:cli/exit': cli.exit, 'wasi:cli/stdin': cli.stdin,
+      'wasi:cli/stdout': cli.stdout, 'wasi:cli/stderr': cli.stderr, 'wasi:cli/terminal-input': cli.terminalInput,
+      'wasi:cli/terminal-output': cli.terminalOutput, 'wasi:cli/terminal-stdin': cli.terminalStdin,
+      'wasi:cli/terminal-stdout': cli.terminalStdout, 'wasi:cli/terminal-stderr': cli.terminalStderr,
+      'wasi:io/error': io.error, 'wasi:io/poll': io.poll, 'wasi:io/streams': io.streams,
+    };
+    const [calls, streams] = await Promise.all(
+      ['async-calls', 'async-streams'].map(async (name) => {
+        const jco = await import(`/jco/${name}/${name}.js`);
+        const compile = (file) => WebAssembly.compileStreaming(fetch(`/jco/${name}/${file}`));
+        return (await jco.instantiate(compile, { ...wasi, ...asyncHosts })).api;
+      }),
+    );
+    return { calls, streams };
+  },
+};
+
 // ---- the sides: {load(): loaded, instantiate(loaded): api} ----------------------------------
 
 const sides = {
@@ -323,22 +371,23 @@ async function fetchBytes(url) {
 
 window.bench = {
   /**
-   * stories260K in a build of the model component (`file`: 'llama-relaxed.wasm', 'llama.wasm' or
-   * 'llama-scalar.wasm') hosted by Terrarium, with f32 weights or (`weights` 'q8') quantized to
-   * Q8_0 by demo-site/llama-q8.js: greedy decoding of 256 tokens from BOS, pulled with nextToken(),
-   * two untimed warm-ups, then `runs` timed generations; tokens per second. Checks the text is the
-   * model's golden one first.
+   * A model in a build of the model component (`file`: 'llama-relaxed.wasm', 'llama.wasm' or
+   * 'llama-scalar.wasm') hosted by Terrarium: `model` is `{ checkpoint, tokenizer, golden }` (URLs
+   * of an f32 checkpoint and its tokenizer; `golden`, the text greedy decoding must begin with, or
+   * null), with f32 weights or (`weights` 'q8') quantized to Q8_0 by demo-site/llama-q8.js: greedy
+   * decoding of 256 tokens from BOS, pulled with nextToken(), two untimed warm-ups, then `runs`
+   * timed generations; tokens per second.
    */
-  async llama(file, weights, runs) {
+  async llama(file, weights, runs, model) {
     const { load } = await import(TERRARIUM_URL);
     const { exports } = await (await load(`/components/${file}`)).instantiate();
     const api = exports.llama;
-    const [f32, tokenizer] = await Promise.all(['stories260K.bin', 'tok512.bin'].map((f) => fetchBytes(`/models/stories260K/${f}`)));
+    const [f32, tokenizer] = await Promise.all([model.checkpoint, model.tokenizer].map(fetchBytes));
     const checkpoint = weights === 'q8' ? (await import('/demo-site/llama-q8.js')).quantizeCheckpoint(f32).checkpoint : f32;
-    const model = api.Model.load(checkpoint, tokenizer);
+    const loaded = api.Model.load(checkpoint, tokenizer);
     const kernel = `${api.kernel()}, ${weights}`;
     const generate = (collect) => {
-      const generation = model.generate('', { temperature: 0, topP: 0, seed: 0n, maxTokens: LLAMA_TOKENS });
+      const generation = loaded.generate('', { temperature: 0, topP: 0, seed: 0n, maxTokens: LLAMA_TOKENS });
       let text = '';
       let n = 0;
       const t0 = performance.now();
@@ -351,10 +400,10 @@ window.bench = {
       return { rate: (n * 1000) / ms, text, n };
     };
     const { text: first, n: tokens } = generate(true);
-    check(first.startsWith('Once upon a time, there was a little girl named Lily.'), `${kernel}: greedy text ${JSON.stringify(first.slice(0, 60))}`);
+    if (model.golden) check(first.startsWith(model.golden), `${kernel}: greedy text ${JSON.stringify(first.slice(0, 60))}`);
     generate(false);
     const samples = Array.from({ length: runs }, () => generate(false).rate);
-    return { kernel: api.kernel(), weights, weightsBytes: Number(model.weightsBytes()), tokens, value: median(samples), best: Math.max(...samples), samples };
+    return { kernel: api.kernel(), weights, weightsBytes: Number(loaded.weightsBytes()), tokens, value: median(samples), best: Math.max(...samples), samples };
   },
 
   /** In a fresh page: import the host code, load and instantiate, check the result works. */
@@ -492,42 +541,151 @@ window.bench = {
   },
 
   /**
-   * Component-model async, Terrarium only (dist/components/async-streams.wasm): `stream<u8>`
-   * throughput JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end), and one
-   * `double-future` call whose `future<u32>` the host resolves (a settled promise): µs per call.
+   * Component-model async (dist/components/async-calls.wasm and async-streams.wasm) on `side`:
+   * 'terrarium' (the shipped bundle) or 'jco' (transpiled ahead of time into /jco/async-*, run with
+   * JSPI). Rows: an async export's round trip beside the same export made sync (ns per call);
+   * `fan-out(1000)`, 1,000 concurrent subtasks to the host's async `double`, joined (ms);
+   * `stream<u8>` JS -> guest -> JS (`upper`, 16 MiB in 1 MiB chunks, read to its end with `for await`,
+   * and again with a BYOB reader into one reused 1 MiB buffer, MiB/s); one
+   * `double-future` call whose `future<u32>` the host resolves with a settled promise (µs per call).
+   * One row (`key`) a call, so each runs in a fresh page with a timeout of its own.
    */
-  async streams({ streamReps = 7, futureCalls = 2000, futureReps = 7 } = {}) {
-    const { load } = await import(TERRARIUM_URL);
-    const { exports } = await (await load('/components/async-streams.wasm')).instantiate({
-      'example:async-streams/host': { written() {}, numbers: () => [] },
-    });
-    const { api } = exports;
+  async async(side, key, { fanOutReps = 7, streamReps = 7, futureReps = 7 } = {}) {
+    const { calls, streams } = await asyncSides[side]();
     const MiB = 1 << 20;
     const chunk = new Uint8Array(MiB).fill(0x61);
-    const through = async () => {
-      let n = 0;
-      for await (const out of await api.upper(Array.from({ length: 16 }, () => chunk))) n += out.length;
-      return n;
+    const rows = {
+      asyncAdd: async () => {
+        check((await calls.asyncAdd(40, 2)) === 42, 'async-add adds');
+        return perCall(async (n) => {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc = await calls.asyncAdd(acc >>> 0, i);
+        });
+      },
+      syncAdd: () => {
+        check(calls.syncAdd(40, 2) === 42, 'sync-add adds');
+        return perCall((n) => {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc = calls.syncAdd(acc >>> 0, i);
+        });
+      },
+      fanOut: async () => {
+        const expected = BigInt(1000 * 999); // the sum of 2i for i < 1000
+        check((await calls.fanOut(1000)) === expected, 'fan-out(1000) sums the doubles');
+        const samples = [];
+        for (let r = 0; r < fanOutReps; r++) {
+          const t0 = performance.now();
+          await calls.fanOut(1000);
+          samples.push(performance.now() - t0);
+        }
+        return { value: median(samples), n: fanOutReps, samples };
+      },
+      streamU8: async () => {
+        const through = async () => {
+          let n = 0;
+          for await (const bytes of await streams.upper(Array.from({ length: 16 }, () => chunk))) {
+            check(bytes[0] === 0x41, 'upper upper-cases');
+            n += bytes.length;
+          }
+          return n;
+        };
+        return streamRate(through, streamReps);
+      },
+      streamU8Byob: async () => {
+        let view = new Uint8Array(MiB);
+        const through = async () => {
+          const reader = (await streams.upper(Array.from({ length: 16 }, () => chunk))).getReader({ mode: 'byob' });
+          let n = 0;
+          for (;;) {
+            const { value, done } = await reader.read(view);
+            view = new Uint8Array(value.buffer); // the same memory, handed back by the read
+            if (done) break;
+            check(value[0] === 0x41, 'upper upper-cases');
+            n += value.length;
+          }
+          return n;
+        };
+        return streamRate(through, streamReps);
+      },
+      futureU32: async () => {
+        check((await streams.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
+        const perCallUs = [];
+        for (let r = 0; r < futureReps; r++) {
+          const t0 = performance.now();
+          for (let i = 0; i < 2000; i++) await streams.doubleFuture(Promise.resolve(i));
+          perCallUs.push(((performance.now() - t0) * 1000) / 2000);
+        }
+        return { value: median(perCallUs), n: futureReps, samples: perCallUs };
+      },
     };
-    check((await through()) === 16 * MiB, 'upper passes 16 MiB through');
-    const rates = [];
-    for (let i = 0; i < streamReps; i++) {
-      const t0 = performance.now();
-      await through();
-      rates.push((16 * 1000) / (performance.now() - t0));
-    }
-    check((await api.doubleFuture(Promise.resolve(21))) === 42, 'double-future doubles');
-    const perCallUs = [];
-    for (let r = 0; r < futureReps; r++) {
-      const t0 = performance.now();
-      for (let i = 0; i < futureCalls; i++) await api.doubleFuture(Promise.resolve(i));
-      perCallUs.push(((performance.now() - t0) * 1000) / futureCalls);
-    }
-    return {
-      streamU8: { value: median(rates), n: streamReps, samples: rates },
-      futureU32: { value: median(perCallUs), n: futureReps, samples: perCallUs },
-    };
+    return rows[key]();
   },
+};
+
+// ---- calls between two components ----------------------------------------------------------
+
+/**
+ * The compositions of tests/guests/wat/fused*.wat per side. `fill` puts bytes in the caller's
+ * memory and `sendRaw*(ptr, len)` hands them from the caller to the callee and back, so the host's
+ * own string and list conversions stay out of the timing. fused-utf16 crosses utf16 to utf16, which
+ * jco's transpiler refuses, so jco has null there.
+ */
+const crossingSides = {
+  async terrarium() {
+    const terrarium = await import(TERRARIUM_URL);
+    const open = async (name) => (await (await terrarium.load(`/components/${name}.wasm`)).instantiate({})).exports;
+    return { utf8: await open('fused'), utf16: await open('fused-utf16') };
+  },
+  async jco() {
+    const jco = await import('/jco/fused.js');
+    const names = ['fused.core.wasm', 'fused.core2.wasm', 'fused.core3.wasm', 'fused.core4.wasm'];
+    const modules = await Promise.all(names.map((name) => WebAssembly.compileStreaming(fetch(`/jco/${name}`))));
+    const byName = Object.fromEntries(names.map((name, i) => [name, modules[i]]));
+    return { utf8: await jco.instantiate((name) => byName[name], {}), utf16: null };
+  },
+};
+
+/**
+ * What `n` units add to a call that sends them from one component to another and back: the call
+ * with n minus the call with none, timed in turns (drift on a busy machine falls on both), median
+ * of the differences, halved per crossing so that it compares with one memcpy.
+ */
+function crossingExtra(send, ptr, n, what, reps = 21) {
+  check(send(ptr, n) === n, `${what}: the callee gets ${n} units and sends them back`);
+  const extra = [];
+  for (let i = 0; i < reps; i++) {
+    let t0 = performance.now();
+    send(ptr, n);
+    const full = performance.now() - t0;
+    t0 = performance.now();
+    send(ptr, 0);
+    extra.push((full - (performance.now() - t0)) / 2);
+  }
+  return { value: median(extra), samples: extra };
+}
+
+/** Calls from one component to another, and the memcpy each data row compares with. */
+window.bench.crossing = async function crossing(name) {
+  const { utf8, utf16 } = await crossingSides[name]();
+  const out = {};
+  const mib = 1 << 20;
+  const ascii = utf8.fill(0x78, mib); // 'x'
+  out.string = crossingExtra(utf8.sendRawUtf8Utf8, ascii, mib, '1 MiB string');
+  out.list = crossingExtra(utf8.sendRawBytes, ascii, mib, '1 MiB list');
+  if (utf16 !== null) out.utf16 = crossingExtra(utf16.sendRawUtf16Utf16, utf16.fill(0x4e, 2 * mib), mib, '2 MiB UTF-16 string'); // U+4E4E
+  check(utf8.sendRawUtf8Utf8(ascii, 5) === 5, 'a 5-byte string crosses');
+  out.small = await perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.sendRawUtf8Utf8(ascii, 5);
+  });
+  out.noop = await perCall((n) => {
+    for (let i = 0; i < n; i++) utf8.relayNoop();
+  });
+  for (const [key, size] of [['memcpy1', mib], ['memcpy2', 2 * mib]]) {
+    const from = new Uint8Array(size).fill(7);
+    const to = new Uint8Array(size);
+    out[key] = perRun(() => to.set(from), 51);
+  }
+  return out;
 };
 
 window.benchReady = true;

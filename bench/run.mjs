@@ -3,14 +3,19 @@
 //
 //   node bench/run.mjs          (`npm run bench` builds first, then runs this)
 //
+// Also: calls from one component to another in a composed component (dist/components/fused.wasm,
+// and fused-utf16.wasm for Terrarium), beside jco running the same composition.
+//
 // Steps: transpile the guest with jco into bench/out/jco/; bundle jco's browser transpiler into
 // bench/out/jco-inpage/ (for jco's in-page path); measure the host code each side ships; serve
 // everything from one cross-origin-isolated origin (bench/server.mjs); then, in Chromium, cold page
 // loads (a fresh browser context each), warm re-loads, and per-call costs, for Terrarium (the
 // shipped bundle dist/terrarium.js; cold loads also from the unbundled source), jco ahead of time,
 // jco in the page (transpile at run time), and a raw core-wasm baseline. Then the model component
-// (models/llama): tokens per second for stories260K in Chromium, relaxed SIMD, SIMD and scalar
-// builds, each with f32 and with 8-bit (Q8_0) weights, beside the same Rust code built natively
+// (models/llama): tokens per second for stories260K and for a checkpoint of stories15M's shape with
+// random weights (scripts/llama-test-model.mjs, cached in target/test-models/) in Chromium,
+// relaxed SIMD, SIMD and scalar builds, each with f32 and with 8-bit (Q8_0) weights, beside the
+// same Rust code built natively with `-C target-cpu=native` and its own AVX2/FMA kernels
 // (models/llama/examples/tokens-per-second.rs) with the same weights. Prints tables, writes
 // bench/results.json.
 //
@@ -31,6 +36,9 @@ import { measureP3Streams } from './p3-streams.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
+/** The async rows' guests (dist/components/<name>.wasm), for both sides, and the rows (bench/page.mjs `async`). */
+const ASYNC_GUESTS = ['async-calls', 'async-streams'];
+const ASYNC_ROWS = ['asyncAdd', 'syncAdd', 'fanOut', 'streamU8', 'streamU8Byob', 'futureU32'];
 const JCO_OUT = path.join(ROOT, 'bench/out/jco');
 const JCO_INPAGE_OUT = path.join(ROOT, 'bench/out/jco-inpage');
 const TRANSPILER_WASM = ['js-component-bindgen-component.core.wasm', 'js-component-bindgen-component.core2.wasm'];
@@ -39,6 +47,9 @@ const COLD_RUNS = positiveInt(process.env.BENCH_COLD, 7);
 const WARM_RUNS = positiveInt(process.env.BENCH_WARM, 15);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT_MS = 90_000;
+const JCO_ASYNC_STEP_TIMEOUT_MS = 15_000;
+/** A Llama step: the 15M-shaped model's scalar builds make ~1,800 tokens in one, minutes on a busy machine. */
+const LLAMA_STEP_TIMEOUT_MS = 600_000;
 const LLAMA_RUNS = process.env.BENCH_LLAMA_RUNS === '0' ? 0 : positiveInt(process.env.BENCH_LLAMA_RUNS, 5);
 const MODEL_DIR = path.resolve(ROOT, '../shared/models/stories260K');
 /** The model component's builds, each measured with f32 and with 8-bit (Q8_0) weights. */
@@ -48,6 +59,27 @@ const LLAMA_BUILDS = [
   { kernel: 'scalar', file: 'llama-scalar.wasm', what: 'scalar kernels' },
 ];
 const LLAMA_WEIGHTS = ['f32', 'q8'];
+const { testModel } = await import('../scripts/llama-test-model.mjs');
+/**
+ * The models measured: files on disk (for the native build), URLs on the bench server (for the
+ * page), and the text greedy decoding must begin with, where known. The 15M-shaped one is written
+ * here when target/test-models/ does not have it yet.
+ */
+const LLAMA_MODELS = [
+  {
+    key: '260K', name: 'stories260K', golden: 'Once upon a time, there was a little girl named Lily.',
+    f32: path.join(MODEL_DIR, 'stories260K.bin'), tokenizer: path.join(MODEL_DIR, 'tok512.bin'),
+    url: { checkpoint: '/models/stories260K/stories260K.bin', tokenizer: '/models/stories260K/tok512.bin' },
+  },
+  (() => {
+    const files = testModel();
+    const served = (file) => `/test-models/${path.basename(file)}`;
+    return {
+      key: '15M', name: 'stories15M shape (random weights)', golden: null, ...files,
+      url: { checkpoint: served(files.f32), tokenizer: served(files.tokenizer) },
+    };
+  })(),
+];
 const LLAMA_COMPONENTS = LLAMA_BUILDS.map((b) => path.join(ROOT, 'dist/components', b.file));
 
 /**
@@ -69,7 +101,7 @@ const fail = (side, error) => {
   log(`${side} FAILED: ${message}`);
 };
 const alive = (side) => !failures.has(side) && !(side === 'raw' && failures.has('jco-transpile'));
-const SETUP_STEPS = new Set(['jco-transpile', 'jco-inpage-bundle']);
+const SETUP_STEPS = new Set(['jco-transpile', 'jco-inpage-bundle', 'jco-fused-transpile']);
 
 function positiveInt(text, fallback) {
   const n = Number(text);
@@ -117,9 +149,38 @@ try {
   }
   // The resource row's guest, served at /jco/resource/.
   await promisify(execFile)(process.execPath, [...args.slice(0, 2), RESOURCE_COMPONENT, '-o', path.join(JCO_OUT, 'resource'), ...args.slice(5)], { cwd: ROOT });
+  // The async rows' guests, served at /jco/async-calls/ and /jco/async-streams/, and the WASI 0.2
+  // shim their glue imports (jco's preview2-shim, browser build), bundled as /jco/wasi-shim.js.
+  for (const name of ASYNC_GUESTS) {
+    const component = path.join(ROOT, `dist/components/${name}.wasm`);
+    await promisify(execFile)(process.execPath, [...args.slice(0, 2), component, '-o', path.join(JCO_OUT, name), ...args.slice(5)], { cwd: ROOT });
+  }
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    stdin: {
+      contents: "export * as cli from '@bytecodealliance/preview2-shim/cli'; export * as io from '@bytecodealliance/preview2-shim/io';",
+      resolveDir: ROOT, loader: 'js', sourcefile: 'wasi-shim-entry.js',
+    },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: path.join(JCO_OUT, 'wasi-shim.js'), logLevel: 'error',
+  });
 } catch (error) {
   fail('jco-transpile', error.stderr || error);
   failures.set('jco', `transpile failed: ${failures.get('jco-transpile')}`);
+}
+
+// ---- 1a. jco transpile of the composition whose calls cross components ----------------------
+//
+// dist/components/fused.wasm (tests/guests/wat/fused.wat): its `relay*` exports call from one
+// component to another. Written beside bench.js; the crossing rows have no jco column without it.
+
+const CROSSING = path.join(ROOT, 'dist/components/fused.wasm');
+try {
+  const jcoBin = path.join(packageDir('@bytecodealliance/jco'), 'dist/jco.js');
+  await promisify(execFile)(process.execPath, [jcoBin, 'transpile', CROSSING, '-o', JCO_OUT, '--instantiation', 'async',
+    '--no-typescript', '--quiet', '--base64-cutoff', '0'], { cwd: ROOT });
+  if (!fs.existsSync(path.join(JCO_OUT, 'fused.js'))) throw new Error('jco emitted no fused.js');
+} catch (error) {
+  fail('jco-fused-transpile', error.stderr || error);
 }
 
 // ---- 1b. jco's transpiler, for the page ------------------------------------------------------
@@ -251,8 +312,9 @@ function packageVersion(name) {
 // The same Rust code (models/llama) built for this machine (`-C target-cpu=native`, the `model`
 // profile: opt-level 3, LTO) in its own target dir, measured the way the page measures the
 // components: greedy, 256 tokens from BOS, two warm-ups, median of the timed runs, once with the
-// f32 checkpoint and once with its Q8_0 export (written by demo-site/llama-q8.js into the target
-// dir). Natively the kernels are the scalar ones (the SIMD128 kernels are wasm32 only).
+// f32 checkpoint and once with its Q8_0 export (written by demo-site/llama-q8.js). On an x86_64
+// machine with AVX2 and FMA its kernels are its own vectorised ones (models/llama/src/avx2.rs);
+// elsewhere the scalar loops (the kernel each row ran is printed).
 
 /** Why the Llama rows are not measured, or null when they are. */
 const llamaSkipped = LLAMA_RUNS === 0
@@ -260,7 +322,7 @@ const llamaSkipped = LLAMA_RUNS === 0
   : !fs.existsSync(path.join(MODEL_DIR, 'stories260K.bin'))
     ? `no model at ${path.relative(ROOT, MODEL_DIR)}`
     : LLAMA_COMPONENTS.every((f) => fs.existsSync(f)) ? null : 'dist/components/llama*.wasm not built';
-/** Results by `${kernel}-${weights}` ('simd-q8') and `native-${weights}`. */
+/** Results by `${model}-${kernel}-${weights}` ('15M-simd-q8') and `${model}-native-${weights}`. */
 const llama = {};
 if (llamaSkipped) {
   log(`Llama rows skipped: ${llamaSkipped}`);
@@ -272,18 +334,21 @@ if (llamaSkipped) {
   const { quantizeCheckpoint } = await import('../demo-site/llama-q8.js');
   fs.mkdirSync(targetDir, { recursive: true });
   const q8File = path.join(targetDir, 'stories260K-q8.bin');
-  fs.writeFileSync(q8File, quantizeCheckpoint(new Uint8Array(fs.readFileSync(path.join(MODEL_DIR, 'stories260K.bin')))).checkpoint);
-  const checkpoints = { f32: path.join(MODEL_DIR, 'stories260K.bin'), q8: q8File };
-  for (const weights of LLAMA_WEIGHTS) {
-    try {
-      const t0 = performance.now();
-      const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
-        '--example', 'tokens-per-second', '--', MODEL_DIR, String(LLAMA_RUNS), checkpoints[weights]], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
-      const result = JSON.parse(stdout.trim().split('\n').at(-1));
-      llama[`native-${weights}`] = { kernel: result.kernel, weights, weightsBytes: result.weightsBytes, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
-      log(`Llama natively (${result.kernel} kernels, ${weights}): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      fail(`llama-native-${weights}`, error.stderr || error);
+  fs.writeFileSync(q8File, quantizeCheckpoint(new Uint8Array(fs.readFileSync(LLAMA_MODELS[0].f32))).checkpoint);
+  LLAMA_MODELS[0].q8 = q8File;
+  for (const model of LLAMA_MODELS) {
+    for (const weights of LLAMA_WEIGHTS) {
+      const side = `llama-${model.key}-native-${weights}`;
+      try {
+        const t0 = performance.now();
+        const { stdout } = await promisify(execFile)('cargo', ['run', '-q', '-p', 'terrarium-llama', '--profile', 'model',
+          '--example', 'tokens-per-second', '--', model[weights], model.tokenizer, String(LLAMA_RUNS)], { cwd: ROOT, env, timeout: 600_000, maxBuffer: 1 << 20 });
+        const result = JSON.parse(stdout.trim().split('\n').at(-1));
+        llama[`${model.key}-native-${weights}`] = { kernel: result.kernel, weights, weightsBytes: result.weightsBytes, tokens: result.tokens, value: result.median, best: result.best, samples: result.runs };
+        log(`Llama ${model.name} natively (${result.kernel} kernels, ${weights}): ${result.median.toFixed(0)} tokens/s median, build + run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        fail(side, error.stderr || error);
+      }
     }
   }
 }
@@ -328,7 +393,7 @@ const chromiumVersion = browser.version();
 log(`Chromium ${chromiumVersion}, serving ${server.url}`);
 
 /** A fresh browser context (own cache, own renderer) with the bench page loaded; runs `fn(page)`. */
-async function inFreshPage(what, fn) {
+async function inFreshPage(what, fn, timeoutMs = STEP_TIMEOUT_MS) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const pageErrors = [];
@@ -339,7 +404,7 @@ async function inFreshPage(what, fn) {
   try {
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.benchReady === true, null, { timeout: 10_000 });
-    return await withTimeout(fn(page), STEP_TIMEOUT_MS, what);
+    return await withTimeout(fn(page), timeoutMs, what);
   } catch (error) {
     const extra = pageErrors.length ? `\n  page said: ${pageErrors.slice(0, 3).join('\n  page said: ')}` : '';
     throw new Error(`${error.message.replace(/^page\.evaluate: /, '')}${extra}`);
@@ -353,18 +418,18 @@ async function inFreshPage(what, fn) {
  * in a new page; the retry is logged and recorded in results.json.
  */
 const retries = [];
-async function step(side, what, fn) {
+async function step(side, what, fn, timeoutMs) {
   try {
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   } catch (error) {
     const message = error.message.split('\n')[0];
     log(`${what} ${side} failed (${message}); retrying once`);
     retries.push({ side, step: what, error: message });
-    return await inFreshPage(`${what} ${side}`, fn);
+    return await inFreshPage(`${what} ${side}`, fn, timeoutMs);
   }
 }
 
-const results = { cold: {}, warm: {}, calls: {} };
+const results = { cold: {}, warm: {}, calls: {}, crossing: {} };
 for (const side of SIDES) results.cold[side] = [];
 
 try {
@@ -421,28 +486,89 @@ try {
     }
   }
 
-  // 3c'. component-model async, Terrarium only: stream<u8> throughput and a host-resolved future<u32>.
+  // 3c'. component-model async, both sides, one row a step: round trips, fan-out, stream<u8>,
+  // future<u32>. jco 1.35 runs only part of it: a jco row that fails keeps its error
+  // (results.async.jco[row].error); a Terrarium row that fails fails the run.
+  results.async = { terrarium: {}, jco: {} };
+  for (const side of ['terrarium', 'jco']) {
+    for (const row of ASYNC_ROWS) {
+      if (!alive(side)) break;
+      try {
+        // jco's streams never finish (see bench/README.md): its rows get 15 s, not the default 90.
+        const timeout = side === 'jco' ? JCO_ASYNC_STEP_TIMEOUT_MS : undefined;
+        results.async[side][row] = await step(side, `async ${row}`, (page) => page.evaluate(([s, r]) => window.bench.async(s, r), [side, row]), timeout);
+      } catch (error) {
+        if (side === 'terrarium') fail(side, error);
+        else results.async[side][row] = { error: error.message.split('\n')[0] };
+      }
+    }
+    const r = results.async[side];
+    const show = (x, digits, unit) => (x === undefined ? '—' : x.error ? `failed (${x.error})` : `${x.value.toFixed(digits)} ${unit}`);
+    log(`async ${side}: async-add ${show(r.asyncAdd, 0, 'ns')} (sync-add ${show(r.syncAdd, 0, 'ns')}), ` +
+      `fan-out(1000) ${show(r.fanOut, 2, 'ms')}, stream<u8> ${show(r.streamU8, 0, 'MiB/s')} (BYOB ${show(r.streamU8Byob, 0, 'MiB/s')}), ` +
+      `future<u32> ${show(r.futureU32, 1, 'µs')}`);
+  }
+
+  // 3c''. calls from one component to another (fused.wasm), each side in its own fresh page.
+  for (const side of ['terrarium', 'jco']) {
+    if (!alive(side) || (side === 'jco' && failures.has('jco-fused-transpile'))) continue;
+    try {
+      const c = (results.crossing[side] = await step(side, 'crossing', (page) => page.evaluate((s) => window.bench.crossing(s), side)));
+      log(`crossing ${side}: 1 MiB string ${c.string.value.toFixed(3)} ms, 1 MiB list ${c.list.value.toFixed(3)} ms` +
+        `${c.utf16 ? `, 2 MiB UTF-16 ${c.utf16.value.toFixed(3)} ms` : ''} (extra per crossing); calls with a small string ${c.small.value.toFixed(0)} ns, with a noop ${c.noop.value.toFixed(0)} ns`);
+    } catch (error) {
+      fail(side, error);
+    }
+  }
+
+  // 3c'''. a Service Worker answering the page's /api/ requests with the http-handler component
+  // (demo-site/serve.html and serve-sw.js): ms per request, sequential, beside the same page
+  // fetching a static file from the server.
   if (alive('terrarium')) {
     try {
-      results.streams = await step('terrarium', 'streams', (page) => page.evaluate(() => window.bench.streams()));
-      log(`streams: stream<u8> JS -> guest -> JS ${results.streams.streamU8.value.toFixed(0)} MiB/s, ` +
-        `future<u32> resolved by the host ${results.streams.futureU32.value.toFixed(1)} µs/call`);
+      results.serviceWorker = await step('terrarium', 'service worker', async (page) => {
+        await page.goto(new URL('demo-site/serve.html', server.url).href);
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+        return page.evaluate(async () => {
+          const perRequest = async (url, expected, n) => {
+            const t0 = performance.now();
+            for (let i = 0; i < n; i++) {
+              const text = await (await fetch(url, { cache: 'no-store' })).text();
+              if (expected !== null && text !== expected) throw new Error(`${url} answered ${JSON.stringify(text.slice(0, 60))}`);
+            }
+            return (performance.now() - t0) / n;
+          };
+          const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+          await perRequest('/api/hello?name=bench', 'hello, bench!', 20);
+          const sw = [];
+          const network = [];
+          for (let r = 0; r < 7; r++) {
+            sw.push(await perRequest('/api/hello?name=bench', 'hello, bench!', 50));
+            network.push(await perRequest('/demo-site/favicon.svg', null, 50));
+          }
+          return { value: median(sw), samples: sw, network: { value: median(network), samples: network } };
+        });
+      });
+      log(`Service Worker: ${results.serviceWorker.value.toFixed(2)} ms per /api/ request (a static file from the server: ${results.serviceWorker.network.value.toFixed(2)} ms)`);
     } catch (error) {
       fail('terrarium', error);
     }
   }
 
-  // 3d. the model component: stories260K tokens per second, each build and weights in its own fresh page.
+  // 3d. the model component: tokens per second, each model, build and weights in its own fresh page.
   if (!llamaSkipped) {
-    for (const { kernel, file } of LLAMA_BUILDS) {
-      for (const weights of LLAMA_WEIGHTS) {
-        const side = `llama-${kernel}-${weights}`;
-        try {
-          const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n]) => window.bench.llama(f, w, n), [file, weights, LLAMA_RUNS]));
-          llama[`${kernel}-${weights}`] = result;
-          log(`Llama in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
-        } catch (error) {
-          fail(side, error);
+    for (const model of LLAMA_MODELS) {
+      for (const { kernel, file } of LLAMA_BUILDS) {
+        for (const weights of LLAMA_WEIGHTS) {
+          const side = `llama-${model.key}-${kernel}-${weights}`;
+          try {
+            const served = { checkpoint: model.url.checkpoint, tokenizer: model.url.tokenizer, golden: model.golden };
+            const result = await step(side, 'llama', (page) => page.evaluate(([f, w, n, m]) => window.bench.llama(f, w, n, m), [file, weights, LLAMA_RUNS, served]), LLAMA_STEP_TIMEOUT_MS);
+            llama[`${model.key}-${kernel}-${weights}`] = result;
+            log(`Llama ${model.name} in Chromium, ${result.kernel} build, ${weights}: ${result.value.toFixed(0)} tokens/s median (best ${result.best.toFixed(0)})`);
+          } catch (error) {
+            fail(side, error);
+          }
         }
       }
     }
@@ -458,8 +584,11 @@ const coldMs = (side) => median(results.cold[side].map((r) => r.ms));
 const coldPhase = (side, phase) => median(results.cold[side].map((r) => r.phases[phase]));
 const coldFetched = (side) => results.cold[side].at(-1)?.fetched;
 const call = (side, key) => results.calls[side]?.[key]?.value;
+const crossing = (side, key) => results.crossing[side]?.[key]?.value;
 const warm = (side, key) => results.warm[side]?.[key]?.value;
 const has = (x) => typeof x === 'number' && Number.isFinite(x);
+/** An async row's value on `side`; undefined where the side failed it (its error is in results.json). */
+const asyncRow = (side, key) => results.async?.[side]?.[key]?.value;
 
 const cold = (key) => ({ terrarium: coldMs('terrarium'), jco: coldMs('jco'), inpage: coldMs('jco-inpage'), raw: coldMs('raw') })[key];
 const rows = [
@@ -483,8 +612,18 @@ const rows = [
   { metric: 'stringLength, 1 MiB string into the guest', unit: 'ms', terrarium: call('terrarium', 'stringIn'), jco: call('jco', 'stringIn'), raw: call('raw', 'stringIn') },
   { metric: 'resource new + method + drop', unit: 'ns/call', terrarium: call('terrarium', 'resource'), jco: call('jco', 'resource'), raw: call('raw', 'resource') },
   { metric: "add(u32, u32) awaited, blocking: 'jspi'", unit: 'ns/call', terrarium: call('terrarium', 'jspiAdd'), raw: call('raw', 'jspiAdd') },
-  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: results.streams?.streamU8.value },
-  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: results.streams?.futureU32.value },
+  { metric: 'async-add(u32, u32) awaited, async export (async-calls)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'asyncAdd'), jco: asyncRow('jco', 'asyncAdd') },
+  { metric: '  same export made sync, sync-add(u32, u32)', unit: 'ns/call', terrarium: asyncRow('terrarium', 'syncAdd'), jco: asyncRow('jco', 'syncAdd') },
+  { metric: 'fan-out(1000): 1,000 concurrent subtasks, joined', unit: 'ms', terrarium: asyncRow('terrarium', 'fanOut'), jco: asyncRow('jco', 'fanOut') },
+  { metric: 'stream<u8> JS -> guest -> JS, 16 MiB (async-streams)', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8'), jco: asyncRow('jco', 'streamU8') },
+  { metric: '  same, read with a BYOB reader into one reused buffer', unit: 'MiB/s', terrarium: asyncRow('terrarium', 'streamU8Byob'), jco: asyncRow('jco', 'streamU8Byob') },
+  { metric: 'future<u32> resolved by the host, per async call', unit: 'µs/call', terrarium: asyncRow('terrarium', 'futureU32'), jco: asyncRow('jco', 'futureU32') },
+  { metric: '1 MiB UTF-8 string across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'string'), jco: crossing('jco', 'string'), raw: crossing('terrarium', 'memcpy1') },
+  { metric: '2 MiB UTF-16 string, utf16 to utf16 component, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'utf16'), raw: crossing('terrarium', 'memcpy2') },
+  { metric: '1 MiB list<u8> across components, extra per crossing (raw: memcpy)', unit: 'ms', terrarium: crossing('terrarium', 'list'), jco: crossing('jco', 'list'), raw: crossing('terrarium', 'memcpy1') },
+  { metric: 'call with a 5-byte string across components, there and back', unit: 'ns/call', terrarium: crossing('terrarium', 'small'), jco: crossing('jco', 'small') },
+  { metric: 'call with a noop() across components', unit: 'ns/call', terrarium: crossing('terrarium', 'noop'), jco: crossing('jco', 'noop') },
+  { metric: 'GET through a Service Worker, http-handler (raw: a static file from the server)', unit: 'ms', terrarium: results.serviceWorker?.value, raw: results.serviceWorker?.network.value },
   { metric: 'host code before 1st call, raw', unit: 'KiB', terrarium: sizes.terrariumFull.raw / 1024, jco: sizes.jco.raw / 1024, inpage: sizes.jcoInpage.raw / 1024 },
   { metric: 'host code before 1st call, gzip -9', unit: 'KiB', terrarium: sizes.terrariumFull.gzip / 1024, jco: sizes.jco.gzip / 1024, inpage: sizes.jcoInpage.gzip / 1024 },
   { metric: 'ahead-of-time glue before 1st call, minified, raw', unit: 'KiB', terrarium: glue.terrarium.raw / 1024, jco: glue.jco.raw / 1024 },
@@ -514,8 +653,12 @@ const ratios = {
   'jco in-page / Terrarium {validate: false} (cold page)': ratio(coldMs('jco-inpage'), coldMs('terrarium-trusted')),
   'jco in-page / Terrarium {validate: false} (warm)': ratio(warm('jco-inpage', 'load'), warm('terrarium-trusted', 'load')),
   'jco in-page / Terrarium, host code gzip': ratio(sizes.jcoInpage.gzip, sizes.terrariumFull.gzip),
-  ...Object.fromEntries(LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
-    `Llama tokens/s, Chromium ${kernel} ${weights} / native ${weights}`, ratio(llama[`${kernel}-${weights}`]?.value, llama[`native-${weights}`]?.value)]))),
+  'Terrarium call with a small string across components / with a noop across': ratio(crossing('terrarium', 'small'), crossing('terrarium', 'noop')),
+  ...Object.fromEntries(LLAMA_MODELS.flatMap((model) => LLAMA_BUILDS.flatMap(({ kernel }) => LLAMA_WEIGHTS.map((weights) => [
+    `Llama ${model.key} tokens/s, Chromium ${kernel} ${weights} / native ${weights}`,
+    ratio(llama[`${model.key}-${kernel}-${weights}`]?.value, llama[`${model.key}-native-${weights}`]?.value)])))),
+  ...Object.fromEntries(LLAMA_MODELS.map((model) => [`Llama ${model.key} tokens/s, Chromium simd q8 / native f32`,
+    ratio(llama[`${model.key}-simd-q8`]?.value, llama[`${model.key}-native-f32`]?.value)])),
 };
 /** The product's aim: Terrarium's run-time load at least 10x faster than jco's in-page path. */
 const TARGET = 10;
@@ -551,24 +694,31 @@ console.log('');
 
 // The Llama rows: tokens per second, and each against the native build with the same weights.
 const WEIGHTS_NAMES = { f32: 'f32', q8: '8-bit Q8_0' };
-const llamaRows = LLAMA_WEIGHTS.flatMap((weights) => [
-  ...LLAMA_BUILDS.map(({ kernel, file, what }) => ({ build: `Chromium, Terrarium: ${file} (${what})`, weights, result: llama[`${kernel}-${weights}`] })),
-  { build: `native ${process.arch}, target-cpu=native (${llama[`native-${weights}`]?.kernel ?? 'scalar'} kernels)`, weights, result: llama[`native-${weights}`] },
-]);
-for (const row of llamaRows) row.overNative = ratio(row.result?.value, llama[`native-${row.weights}`]?.value);
+const nativeResult = (model, weights) => llama[`${model.key}-native-${weights}`];
+const llamaRows = LLAMA_MODELS.flatMap((model) => LLAMA_WEIGHTS.flatMap((weights) => [
+  ...LLAMA_BUILDS.map(({ kernel, file, what }) => ({ model: model.name, build: `Chromium, Terrarium: ${file} (${what})`, weights, result: llama[`${model.key}-${kernel}-${weights}`] })),
+  { model: model.name, build: `native ${process.arch}, target-cpu=native (${nativeResult(model, weights)?.kernel ?? '?'} kernels)`, weights, result: nativeResult(model, weights) },
+]));
+for (const row of llamaRows) row.overNative = ratio(row.result?.value, nativeResult(LLAMA_MODELS.find((m) => m.name === row.model), row.weights)?.value);
 if (llamaSkipped) {
-  console.log(`Llama (stories260K): not measured (${llamaSkipped})`);
+  console.log(`Llama: not measured (${llamaSkipped})`);
 } else {
-  const llamaHeader = ['stories260K, greedy, 256 tokens from BOS', 'weights', 'in memory', 'tokens/s', 'best', 'vs native'];
-  const llamaBody = llamaRows.map((r) => [r.build, WEIGHTS_NAMES[r.weights], has(r.result?.weightsBytes) ? `${(r.result.weightsBytes / 1024).toFixed(0)} KiB` : '—',
-    has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)]);
+  const llamaHeader = ['greedy, 256 tokens from BOS', 'weights', 'in memory', 'tokens/s', 'best', 'vs native'];
+  const llamaBody = llamaRows.flatMap((r, i) => [
+    ...(i === 0 || llamaRows[i - 1].model !== r.model ? [[r.model, '', '', '', '', '']] : []),
+    [`  ${r.build}`, WEIGHTS_NAMES[r.weights], has(r.result?.weightsBytes) ? `${(r.result.weightsBytes / 1024).toFixed(0)} KiB` : '—',
+      has(r.result?.value) ? r.result.value.toFixed(0) : '—', has(r.result?.best) ? r.result.best.toFixed(0) : '—', fmtRatio(r.overNative)],
+  ]);
   const lw = llamaHeader.map((h, i) => Math.max(h.length, ...llamaBody.map((cells) => cells[i].length)));
   const lline = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(lw[i]) : c.padStart(lw[i]))).join('  ');
   for (const l of [lline(llamaHeader), lw.map((w) => '-'.repeat(w)).join('  '), ...llamaBody.map(lline)]) console.log(l);
   console.log(`tokens/s: median of ${LLAMA_RUNS} timed generations after 2 warm-ups; in Chromium on the page's thread, nextToken() per token.`);
-  console.log('vs native > 1: faster than the native build with the same weights. Natively the kernels are the scalar ones (SIMD128 is wasm-only).');
-  const q8Tokens = llama['native-q8']?.tokens;
-  console.log(`8-bit: stories260K quantized to Q8_0 (groups of 64) by demo-site/llama-q8.js; int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; its greedy story ends after ${q8Tokens} tokens` : ''}.`);
+  console.log('vs native > 1: faster than the native build with the same weights, which runs its own AVX2/FMA kernels where the CPU has them.');
+  for (const model of LLAMA_MODELS) {
+    console.log(`${model.name}: Chromium SIMD 8-bit / native f32 ${fmtRatio(ratios[`Llama ${model.key} tokens/s, Chromium simd q8 / native f32`])}`);
+  }
+  const q8Tokens = llama['260K-native-q8']?.tokens;
+  console.log(`8-bit: quantized to Q8_0 by demo-site/llama-q8.js (stories260K groups of 64, the 15M shape groups of 32); int8 matmuls${q8Tokens && q8Tokens !== 256 ? `; stories260K's greedy story ends after ${q8Tokens} tokens` : ''}.`);
 }
 console.log('');
 const rps = (side) => served[side]?.requestsPerSecond;
@@ -596,6 +746,9 @@ for (const note of [
   `  jco AOT = the JS and core wasm jco ${jcoVersion} emits (--instantiation async), which include the guest;`,
   '  jco in-page = the transpiler bundle + its two core wasm modules (the guest not included).',
   'Raw core: jco\'s bench.core.wasm called straight from JS, hand glue for strings and lists.',
+  'Across components: dist/components/fused{,-utf16}.wasm (tests/guests/wat/fused*.wat); sendRaw*(ptr, n) sends n units',
+  '  of the caller\'s memory to the callee and back: (time with n - time with 0) / 2 per crossing, beside one memcpy',
+  '  of as many bytes (Uint8Array.set). The calls: host -> caller -> callee and back, whole. jco refuses utf16.',
 ]) console.log(note);
 
 const json = {
@@ -603,7 +756,7 @@ const json = {
   environment: { chromium: chromiumVersion, node: process.version, jco: jcoVersion, platform: `${process.platform}-${process.arch}` },
   config: { coldRuns: COLD_RUNS, warmRuns: WARM_RUNS, llamaRuns: LLAMA_RUNS },
   rows,
-  llama: { model: 'stories260K', tokens: 256, skipped: llamaSkipped, rows: llamaRows },
+  llama: { models: LLAMA_MODELS.map((m) => m.name), tokens: 256, skipped: llamaSkipped, rows: llamaRows },
   serve: served,
   p3Streams,
   ratios,
@@ -623,8 +776,8 @@ if (failedMain.length) {
     jco: 'jco', 'jco-inpage': 'jco in-page (transpile in the browser)', raw: 'raw core baseline',
     'serve-terrarium': 'terrarium serve', 'serve-jco': 'jco serve', 'serve-jco-isolated': 'jco serve --isolate-requests instance',
     'serve-terrarium-p3': 'terrarium serve (0.3 handler)', 'p3-streams': 'WASI 0.3 streams in Node',
-    ...Object.fromEntries(LLAMA_WEIGHTS.flatMap((weights) => [[`llama-native-${weights}`, `Llama natively (cargo, ${weights})`],
-      ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${kernel}-${weights}`, `Llama in Chromium (${file}, ${weights})`])])) };
+    ...Object.fromEntries(LLAMA_MODELS.flatMap((model) => LLAMA_WEIGHTS.flatMap((weights) => [[`llama-${model.key}-native-${weights}`, `Llama ${model.name} natively (cargo, ${weights})`],
+      ...LLAMA_BUILDS.map(({ kernel, file }) => [`llama-${model.key}-${kernel}-${weights}`, `Llama ${model.name} in Chromium (${file}, ${weights})`])]))) };
   console.error(`bench: FAILED to run: ${failedMain.map((s) => `${names[s] ?? s} (${failures.get(s).split('\n')[0]})`).join('; ')}`);
   process.exit(1);
 }

@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/free-port.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLER = path.join(ROOT, 'dist/components/http-handler.wasm');
@@ -120,14 +120,6 @@ async function untilAnswering(url, child, output) {
   });
 }
 
-async function freePort() {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [side, r] of Object.entries(await measureServe())) {

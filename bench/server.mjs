@@ -8,7 +8,8 @@
 //                                                 scripts/serve.mjs does)
 //   /components/...        -> dist/components/
 //   /models/...            -> ../shared/models/ (beside the repository: stories260K for the Llama rows)
-//   /demo-site/...         -> demo-site/ (llama-q8.js, which quantizes stories260K for the 8-bit rows)
+//   /test-models/...       -> target/test-models/ (the stories15M-shaped checkpoint, written at bench time)
+//   /demo-site/...         -> demo-site/ (llama-q8.js, which quantizes the checkpoints for the 8-bit rows)
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -28,6 +29,7 @@ const MOUNTS = [
   ['/dist/', 'dist'],
   ['/js/', 'js'],
   ['/models/', '../shared/models'],
+  ['/test-models/', 'target/test-models'],
 ];
 
 const MIME = {

@@ -3,15 +3,15 @@
 //
 // Messages from the page:
 //   { type: 'init', kernel: 'relaxed-simd' | 'simd' | 'scalar', weights: 'f32' | 'q8', checkpoint, tokenizer }
-//       (ArrayBuffers, transferred) loads /components/llama-relaxed.wasm, llama.wasm or
-//       llama-scalar.wasm; for 'q8', quantizes an f32 checkpoint to Q8_0 (llama-q8.js; a checkpoint
-//       that is not f32 goes as it is, for Model.load to run or refuse); then
-//       `Model.load(checkpoint, tokenizer)`
+//       (Files) loads /components/llama-relaxed.wasm, llama.wasm or llama-scalar.wasm, then the
+//       model with llama-loader.js: its footprint from the header (refused when too big), the
+//       files read in chunks, an f32 checkpoint quantized to Q8_0 for 'q8', `Model.load`
 //   { type: 'generate', id, prompt, options: { temperature, topP, seed, maxTokens } }
 //       pulls `next-token()` until the generation ends or is stopped, posting each token
 //   { type: 'stop', id }   stops pulling (the generation is dropped)
 // Messages to the page:
-//   { type: 'ready', kernel, config, weightsBytes, componentMs, modelMs }   (modelMs includes quantizing)
+//   { type: 'progress', event }   the loader's events: 'footprint', 'read', 'quantize', 'load'
+//   { type: 'ready', kernel, config, weightsBytes, componentMs, modelMs }   (modelMs: reading, quantizing, loading)
 //   { type: 'started', id, promptTokens }
 //   { type: 'token', id, tokenId, piece, n, elapsedMs }
 //   { type: 'done', id, reason, tokens, elapsedMs, computeMs, firstTokenMs, promptTokens }
@@ -19,7 +19,7 @@
 //   { type: 'error', phase: 'init' | 'generate', id?, kind, message }
 
 import { load, ComponentError, TerrariumError } from '/dist/terrarium.js';
-import { quantizeCheckpoint } from './llama-q8.js';
+import { loadModel } from './llama-loader.js';
 
 const COMPONENTS = {
   'relaxed-simd': '/components/llama-relaxed.wasm',
@@ -55,15 +55,6 @@ const yieldToEvents = () =>
 /** How long the loop may pull tokens before it yields, in ms. */
 const SLICE_MS = 8;
 
-/** The checkpoint for the 8-bit setting: quantized to Q8_0 when it is an f32 one, else as it is. */
-function asQ8(bytes) {
-  try {
-    return quantizeCheckpoint(bytes).checkpoint;
-  } catch {
-    return bytes;
-  }
-}
-
 async function init({ kernel, weights, checkpoint, tokenizer }) {
   try {
     const started = performance.now();
@@ -71,8 +62,7 @@ async function init({ kernel, weights, checkpoint, tokenizer }) {
     const instance = await component.instantiate();
     llama = instance.exports.llama;
     const loaded = performance.now();
-    const bytes = new Uint8Array(checkpoint);
-    model = llama.Model.load(weights === 'q8' ? asQ8(bytes) : bytes, new Uint8Array(tokenizer));
+    model = await loadModel(llama, { checkpoint, tokenizer, weights, onProgress: (event) => post({ type: 'progress', event }) });
     post({
       type: 'ready',
       kernel: llama.kernel(),

@@ -1,14 +1,17 @@
 // The Llama demo page: picks the model, the kernels (relaxed SIMD, SIMD or scalar: the fastest this
 // browser runs by default) and the weights (f32, or 8-bit: the checkpoint quantized to Q8_0 in the
-// worker by llama-q8.js, which the component keeps int8), reads the model's bytes (with a progress bar),
-// hands them to a module worker (llama-worker.js) that hosts the model component with Terrarium,
+// worker by llama-q8.js, which the component keeps int8), and hands the model's files to a module
+// worker (llama-worker.js) that hosts the model component with Terrarium: it reports the memory the
+// model needs from the checkpoint's header (refusing one that does not fit), then reads the files in
+// chunks with progress (llama-loader.js), so the page's thread never holds or copies the weights;
 // and reveals the tokens it posts back at a readable pace while the model runs at full speed (the
 // tokens per second shown are the model's, timed in the worker). The page never runs the model
 // itself, so it stays responsive; Stop freezes the text, asks the worker to stop pulling tokens,
 // and ends the worker if it does not answer in time.
 
 import { features } from '/dist/terrarium.js';
-import { $, h, renderFeatures, shortBytes, formatMs, readWithProgress, fetchWithProgress } from './ui.js';
+import { $, h, renderFeatures, shortBytes, formatMs, fetchWithProgress } from './ui.js';
+import { describeFootprint } from './llama-loader.js';
 
 const DEFAULT_MODEL = {
   name: 'stories260K',
@@ -61,6 +64,8 @@ let runId = 0;
 let run = null;
 /** The last byte progress shown: `{ label, done, total }` (for tests: reading is often too quick to see). */
 let lastProgress = null;
+/** What the worker's loader reported while loading the model shown, in order (for tests). */
+let loadEvents = [];
 
 function setState(state) {
   document.body.dataset.state = state;
@@ -123,6 +128,8 @@ async function prepare() {
   host = null;
   $('model-shape').textContent = '—';
   $('weights-memory').textContent = '—';
+  $('memory-needed').textContent = '—';
+  delete $('memory-needed').dataset.bytes;
   setState('loading');
   const { kernel, source } = settings;
   if (source === 'files' && !(own.checkpoint && own.tokenizer)) {
@@ -135,8 +142,8 @@ async function prepare() {
   let checkpoint;
   let tokenizer;
   const label = source === 'default' ? DEFAULT_MODEL.name : own.checkpoint.name;
-  try {
-    if (source === 'default') {
+  if (source === 'default') {
+    try {
       modelStatus(`Downloading ${DEFAULT_MODEL.name}…`);
       const parts = [0, 0];
       const totals = [0, 0];
@@ -145,35 +152,30 @@ async function prepare() {
         totals[i] = total;
         if (mine === preparing) showProgress(`Downloading ${DEFAULT_MODEL.name}`, parts[0] + parts[1], totals[0] && totals[1] ? totals[0] + totals[1] : 0);
       };
-      [checkpoint, tokenizer] = await Promise.all([
+      const [c, t] = await Promise.all([
         fetchWithProgress(DEFAULT_MODEL.checkpoint, progress(0)),
         fetchWithProgress(DEFAULT_MODEL.tokenizer, progress(1)),
       ]);
-    } else {
-      const total = own.checkpoint.size + own.tokenizer.size;
-      modelStatus(`Reading ${own.checkpoint.name} and ${own.tokenizer.name}…`);
-      checkpoint = await readWithProgress(own.checkpoint, (done) => {
-        if (mine === preparing) showProgress(`Reading ${own.checkpoint.name}`, done, total);
-      });
-      tokenizer = await readWithProgress(own.tokenizer, (done) => {
-        if (mine === preparing) showProgress(`Reading ${own.tokenizer.name}`, own.checkpoint.size + done, total);
-      });
+      [checkpoint, tokenizer] = [new File([c], `${DEFAULT_MODEL.name}.bin`), new File([t], DEFAULT_MODEL.tokenizer.split('/').at(-1))];
+    } catch (error) {
+      if (mine !== preparing) return;
+      hideProgress();
+      modelStatus([h('strong', { text: `Could not read the model: ` }), String(error?.message ?? error),
+        h('span', { class: 'muted', text: ' (the server serves it from ../shared/models/ beside the repository)' })], 'error');
+      setState('error');
+      return;
     }
-  } catch (error) {
     if (mine !== preparing) return;
-    hideProgress();
-    modelStatus([h('strong', { text: `Could not read the model: ` }), String(error?.message ?? error),
-      source === 'default' ? h('span', { class: 'muted', text: ' (the server serves it from ../shared/models/ beside the repository)' }) : null], 'error');
-    setState('error');
-    return;
+  } else {
+    // The worker reads them (in chunks, with progress) once it knows the model fits.
+    [checkpoint, tokenizer] = [own.checkpoint, own.tokenizer];
   }
-  if (mine !== preparing) return;
 
-  const quantizing = settings.weights === 'q8' ? ', quantized to 8-bit (Q8_0)' : '';
-  showProgress(`Loading ${label}${quantizing} into ${KERNELS[kernel].file} in the worker`, 0, 0);
-  modelStatus(`Starting the worker: Terrarium loads the component, then Model.load(${shortBytes(checkpoint.length)}, ${shortBytes(tokenizer.length)})…`);
+  loadEvents = [];
+  showProgress(`Reading the header of ${checkpoint.name} in the worker`, 0, 0);
+  modelStatus(`Starting the worker: Terrarium loads ${KERNELS[kernel].file}, which reads the checkpoint's header…`);
   const worker = new Worker(WORKER_URL, { type: 'module' });
-  host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.length, format: null, weights: null, weightsBytes: null };
+  host = { worker, kernel, source, label, ready: false, config: null, bytes: checkpoint.size, format: null, weights: null, weightsBytes: null };
   const mineHost = host;
   worker.addEventListener('message', (event) => onWorkerMessage(mineHost, event.data));
   worker.addEventListener('error', (event) => {
@@ -184,12 +186,42 @@ async function prepare() {
     failRun(event.message || 'the worker failed');
     setState('error');
   });
-  worker.postMessage({ type: 'init', kernel, weights: settings.weights, checkpoint: checkpoint.buffer, tokenizer: tokenizer.buffer }, [checkpoint.buffer, tokenizer.buffer]);
+  worker.postMessage({ type: 'init', kernel, weights: settings.weights, checkpoint, tokenizer });
+}
+
+/** Shows what the worker's loader reports (demo-site/llama-loader.js): the footprint, then progress. */
+function onLoadProgress(event) {
+  loadEvents.push(event.type === 'footprint' ? { type: event.type, total: event.footprint.total } : { ...event });
+  const quantizing = settings.weights === 'q8' ? ', quantized to 8-bit (Q8_0)' : '';
+  switch (event.type) {
+    case 'footprint': {
+      const needed = $('memory-needed');
+      needed.textContent = `${describeFootprint(event.footprint)} · of ${shortBytes(event.limit)}`;
+      needed.dataset.bytes = String(event.footprint.total);
+      needed.dataset.weights = String(event.footprint.weights);
+      needed.dataset.kvCache = String(event.footprint.kvCache);
+      needed.dataset.activations = String(event.footprint.activations);
+      modelStatus(`${host.label} needs ${shortBytes(event.footprint.total)}; reading it in the worker…`);
+      break;
+    }
+    case 'read':
+      showProgress(`Reading ${event.file}`, event.done, event.total);
+      break;
+    case 'quantize':
+      showProgress(`Quantizing ${host.label} to 8-bit (Q8_0)`, 0, 0);
+      break;
+    case 'load':
+      showProgress(`Loading ${host.label}${quantizing} into ${KERNELS[host.kernel].file}`, 0, 0);
+      break;
+  }
 }
 
 function onWorkerMessage(from, message) {
   if (from !== host) return; // a worker already replaced
   switch (message.type) {
+    case 'progress':
+      onLoadProgress(message.event);
+      break;
     case 'ready': {
       host.ready = true;
       host.config = message.config;
@@ -531,6 +563,9 @@ window.llamaDemo = {
   },
   get lastProgress() {
     return lastProgress;
+  },
+  get loadEvents() {
+    return loadEvents.map((e) => ({ ...e }));
   },
   get host() {
     return host && { kernel: host.kernel, source: host.source, label: host.label, ready: host.ready, config: host.config, format: host.format, weights: host.weights, weightsBytes: host.weightsBytes };

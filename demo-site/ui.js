@@ -47,11 +47,12 @@ export function renderFeatures(list, features) {
   );
 }
 
-/** `1.2 KiB`, `3.40 MiB`. */
+/** `1.2 KiB`, `3.40 MiB`, `4.00 GiB`. */
 export function shortBytes(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 100 * 1024 * 1024 ? 2 : 1)} MiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(bytes < 100 * 1024 * 1024 ? 2 : 1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 /** `1.2 KiB (1,234 bytes)`. */

@@ -11,7 +11,7 @@ import { refuseMissing } from './features.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { isNode, readFileBytes } from '#platform';
 
-export { TerrariumError, ComponentError } from './errors.js';
+export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
 
 /**
  * A new instance of a transpiled component.

@@ -9,19 +9,13 @@ import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
-import * as asyncRuntime from './runtime/async/index.js';
+import { usesAsync } from './runtime/async/detect.js';
+import { callsBetweenComponents } from './runtime/parts.js';
+import { onDemand } from './on-demand-loader.js';
 import { describeExports, describeImports, jsNamesOf } from './describe.js';
 
 /** @type {(component: Component) => {bytes: Uint8Array, plan: import('./plan.js').Plan}} for `terrarium transpile`, not the public API */
 export let componentInternals;
-
-/**
- * wasi:http's polyfill, fetched only for components that import it, and once: Node resolves a
- * dynamic `import()` through the filesystem on every call, which an instance per request (serve())
- * would pay each time.
- */
-let httpPolyfillModule = null;
-const httpPolyfill = () => (httpPolyfillModule ??= import('../polyfill-wasi/js/http.js'));
 
 export class Component {
   #bytes;
@@ -111,8 +105,11 @@ export class Component {
   async instantiate(imports = {}, options = {}) {
     checkInstantiateArguments('instantiate', imports, options);
     const plan = this.#plan;
-    const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await httpPolyfill()).createHttp : undefined;
+    // wasi:http, the async runtime and the copies between components load only for components that use them.
+    const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await onDemand()).createHttp : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async: asyncRuntime });
+    const async = usesAsync(plan) ? (await onDemand()).asyncRuntime : null;
+    const fused = callsBetweenComponents(plan) ? (await onDemand()).fusedCalls : null;
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async, fused });
   }
 }

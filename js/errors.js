@@ -3,7 +3,8 @@
  *
  * Every failure Terrarium itself reports is a `TerrariumError` with a machine-readable `kind`, so
  * callers can branch on it without parsing messages. `ComponentError` and `WasiExit` are the two
- * "expected" non-error outcomes of a call (an `err` result, a `wasi:cli/exit`) and follow jco.
+ * "expected" non-error outcomes of a call (an `err` result, a `wasi:cli/exit`) and follow jco;
+ * `ErrorContext` is the JS form of a component-model `error-context` value.
  */
 
 /** @typedef {'load'|'malformed'|'invalid'|'not-a-component'|'unsupported'|'link'|'trap'|'exit'|'dead'} TerrariumErrorKind */
@@ -43,6 +44,23 @@ export class ComponentError extends Error {
 
   get name() {
     return 'ComponentError';
+  }
+}
+
+/**
+ * A component-model `error-context` value in JS: an `Error` whose message is the context's debug
+ * message (`debugMessage`). A guest's `error-context.new` makes one, and JS may pass any `Error` where
+ * the WIT type is `error-context` (its `message` becomes the debug message).
+ */
+export class ErrorContext extends Error {
+  /** @param {string} debugMessage */
+  constructor(debugMessage) {
+    super(debugMessage);
+    this.debugMessage = debugMessage;
+  }
+
+  get name() {
+    return 'ErrorContext';
   }
 }
 

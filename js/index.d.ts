@@ -373,6 +373,15 @@ export declare class TerrariumError extends Error {
   readonly exitCode?: number;
 }
 
+/**
+ * A component-model `error-context` value: an `Error` whose message is its debug message. Where a
+ * WIT type is `error-context`, JS may pass any `Error` (its `message` becomes the debug message).
+ */
+export declare class ErrorContext extends Error {
+  constructor(debugMessage: string);
+  readonly debugMessage: string;
+}
+
 /** An export's `result` came back `err`: the err value is `payload`. */
 export declare class ComponentError extends Error {
   constructor(payload: unknown);

@@ -127,6 +127,8 @@ export interface LiftedCallee {
   options: Options;
   /** 'example:compose/names#[method]name.greeting' when known, for messages; else ''. */
   name: string;
+  /** The function as the callee lifts it (its own options' flattening). */
+  sig: FuncSig;
 }
 
 /** Canonical options; `memory`, `realloc` and `postReturn` index the core memories and funcs. */

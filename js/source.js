@@ -4,6 +4,7 @@
  * or an `oci://` reference to a registry (js/oci/pull.js).
  */
 
+import { onDemand } from './on-demand-loader.js';
 import { TerrariumError } from './errors.js';
 import { isNode, readFileBytes } from '#platform';
 import { isOciReference } from './oci/reference.js';
@@ -31,7 +32,7 @@ export async function sourceBytes(source, { fetch: fetchImpl = globalThis.fetch 
   }
   if (isOciReference(source)) {
     // Registries are fetched on first use only: a page that never names one never downloads the code.
-    const { ociBytes } = await import('./oci/pull.js');
+    const { ociBytes } = await onDemand();
     return checkedBytes(await ociBytes(source, { fetch: fetchImpl }));
   }
   if (typeof source === 'string' || source instanceof URL) {

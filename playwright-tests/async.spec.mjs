@@ -3,7 +3,9 @@
 // components of tests/node/wat/async-*.wat, with 'none' (the guest never blocks: callback-lifted
 // exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
 // async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
-// export) is suspended. The host's promises are settled by the page's own code: no timers, no wall clock.
+// export, a sync call of another component's function lifted `async`) is suspended; async calls
+// between components and `error-context` values too. The host's promises are settled by the page's
+// own code: no timers, no wall clock.
 
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -138,6 +140,67 @@ test("thread.yield under 'jspi' suspends a stackful task for a turn: a task star
   expect(order).toEqual(['wait-for 30', 'yield-then 5']);
 });
 
+test("under 'jspi' a sync caller waits for a callee component lifted async (callback and stackful); async callers get subtasks", async ({ page }) => {
+  const result = await page.evaluate(async ([jspiBytes, betweenBytes]) => {
+    const jspi = await window.terrarium.load(new Uint8Array(jspiBytes));
+    const { exports } = await jspi.instantiate({}, { blocking: 'jspi' });
+    const syncAddLater = await exports.syncAddLater(2, 3);
+    const syncAddStackful = await exports.syncAddStackful(4, 5);
+    const callStackful = await exports.callStackful(6, 7);
+    const both = await Promise.all([exports.syncAddLater(1, 1), exports.callStackful(2, 2)]);
+    // What runs without JSPI runs under it too: a callee that returns its result before it first
+    // waits is RETURNED at once (its core function runs at once, through \`WebAssembly.promising\`).
+    const between = await window.terrarium.load(new Uint8Array(betweenBytes));
+    const log = [];
+    const b = await between.instantiate({ log: (v) => log.push(v) }, { blocking: 'jspi' });
+    const echo = await b.exports.callEcho('héllo ✓');
+    const add = await b.exports.callAddLater(20, 22);
+    return { syncAddLater, syncAddStackful, callStackful, both, echo, add, log };
+  }, [watComponent('async-between-jspi'), watComponent('async-between')]);
+  expect(result).toEqual({ syncAddLater: 5, syncAddStackful: 9, callStackful: 13, both: [2, 4], echo: 'héllo ✓', add: 42, log: [2, 1, 2] });
+});
+
+test('error-context values in the page: made by the guest, passed from JS as any Error, handed from a nested component', async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const { exports } = await component.instantiate({});
+    const made = exports.new('made by the guest');
+    return {
+      isErrorContext: made instanceof window.terrarium.ErrorContext && made instanceof Error,
+      debugMessage: made.debugMessage,
+      sameBack: exports.echo(made) === made,
+      fromJs: exports.message(new TypeError('from the page')),
+      fromInner: exports.makeInner('from the nested one'),
+      dropTwice: await window.harness.failure(() => exports.dropTwice(new Error('x'))),
+    };
+  }, watComponent('async-error-context'));
+  const { dropTwice, ...values } = result;
+  expect(values).toEqual({ isErrorContext: true, debugMessage: 'made by the guest', sameBack: true, fromJs: 'from the page', fromInner: 'from the nested one' });
+  expect(dropTwice.kind).toBe('trap');
+});
+
+for (const blocking of ['none', 'jspi']) {
+  test(`two Rust async guests composed by wac, with blocking '${blocking}': async calls between them`, async ({ page }) => {
+    const result = await page.evaluate(async (blocking) => {
+      const component = await window.terrarium.load('/components/async-client-calls.wasm');
+      const sleeps = [];
+      const { exports } = await component.instantiate(
+        { 'example:async-calls/host': { sleep: () => new Promise((resolve) => sleeps.push(resolve)), double: (v) => v * 2, note() {} } },
+        { blocking, wasi: { stderr: () => {} } },
+      );
+      const echoed = exports.run.addAndEcho(2, 3);
+      for (let turn = 0; turn < 100 && sleeps.length < 1; turn++) await new Promise((r) => setTimeout(r, 0));
+      sleeps.shift()();
+      const fanned = exports.run.fan(10);
+      for (let turn = 0; turn < 100 && sleeps.length < 10; turn++) await new Promise((r) => setTimeout(r, 0));
+      const started = sleeps.length;
+      for (const wake of sleeps.splice(0).reverse()) wake();
+      return { echoed: await echoed, started, fanned: await fanned, plain: await exports.run.plain(4, 5) };
+    }, blocking);
+    expect(result).toEqual({ echoed: 'sum 5', started: 10, fanned: 90, plain: 9 });
+  });
+}
+
 for (const blocking of ['none', 'jspi']) {
   test(`streams and futures of the Rust guest with blocking '${blocking}': ReadableStream both ways, a slow reader, cancel, futures`, async ({ page }) => {
     const result = await page.evaluate(async (blocking) => {
@@ -185,6 +248,43 @@ for (const blocking of ['none', 'jspi']) {
     });
   });
 }
+
+test('a BYOB reader of a stream<u8> in Chromium, and an AbortSignal that cancels the guest side both ways', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const component = await window.terrarium.load('/components/async-streams.wasm');
+    const reported = [];
+    const { exports } = await component.instantiate({ 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: () => [] } });
+    const { api } = exports;
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    // The guest's tasks may take several turns to see DROPPED and report: at most 100.
+    const reports = async (n) => {
+      for (let i = 0; i < 100 && reported.length < n; i++) await tick();
+    };
+    const byob = (await api.countUntilDropped()).getReader({ mode: 'byob' });
+    const sizes = [];
+    let inOrder = true;
+    let total = 0;
+    for (const size of [100, 2000]) {
+      const { value } = await byob.read(new Uint8Array(size));
+      sizes.push(value.length);
+      for (const b of value) inOrder &&= b === (total++ & 0xff);
+    }
+    await byob.cancel();
+    await reports(1);
+    const received = new AbortController();
+    const sink = new WritableStream({ write: () => received.abort() });
+    const piped = await (await api.countUntilDropped()).pipeTo(sink, { signal: received.signal }).then(() => 'closed', (e) => e.name);
+    await reports(2);
+    const passed = new AbortController();
+    let cancelled = null;
+    const source = new ReadableStream({ start: (c) => c.enqueue(new Uint8Array(5)), cancel: (reason) => (cancelled = reason.name) });
+    const count = api.byteCount(source.pipeThrough(new TransformStream(), { signal: passed.signal }));
+    for (let i = 0; i < 5; i++) await tick();
+    passed.abort();
+    return { sizes, inOrder, firstReport: reported[0], piped, reports: reported.length, count: Number(await count), cancelled };
+  });
+  expect(result).toEqual({ sizes: [100, 924], inOrder: true, firstReport: 1024, piped: 'AbortError', reports: 2, count: 5, cancelled: 'AbortError' });
+});
 
 test("under 'jspi' a synchronous stream.read in an async task is suspended until the page's stream gives a chunk", async ({ page }) => {
   const result = await page.evaluate(async (bytes) => {

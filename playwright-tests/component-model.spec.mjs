@@ -1,6 +1,7 @@
 // The component model in a real page (Chromium): resources as JS classes both ways, the handle
 // traps, composed components (a resource across two Rust guests; strings across the utf8, utf16
-// and latin1+utf16 encodings), and two components linked in the page. The same again under the
+// and latin1+utf16 encodings; strings and lists copied memory to memory between components), and
+// two components linked in the page. The same again under the
 // strict CSP. Guests: tests/guests (resources, names, greeter, strings-client, wat/*), composed by
 // scripts/build-guests.mjs.
 
@@ -161,6 +162,28 @@ async function composeChecks(page) {
       };
     }
 
+    // Calls from one component to another copied memory to memory (tests/guests/wat/fused*.wat).
+    {
+      const fused = (await (await load('/components/fused.wasm')).instantiate({})).exports;
+      const wide = (await (await load('/components/fused-utf16.wasm')).instantiate({})).exports;
+      const same = (a, b) => a.length === b.length && [...a].every((x, i) => Object.is(x, b[i]) || (Array.isArray(x) && same(x, b[i])));
+      const bytes = new Uint8Array(100_000).map((_, i) => i * 7);
+      const points = [[0, 1.5, true, 'a', undefined], [4294967295, -Infinity, false, '😀', 255], [1, NaN, true, '\u{10ffff}', 0]];
+      out.fused = {
+        pairs: ['Utf8Utf8', 'Utf8Utf16', 'Utf16Utf8', 'Utf16Utf16'].map((p) => strings.every((s) => wide[`relay${p}`](s) === s)),
+        bytes: same(fused.relayBytes(bytes), bytes),
+        names: same(fused.relayNames(strings), strings),
+        points: same(fused.relayPoints(points), points),
+        trap: (() => {
+          try {
+            return fused.sendRawUtf8Utf8(256, 3);
+          } catch (e) {
+            return [e.kind, e.message];
+          }
+        })(),
+      };
+    }
+
     // Linked in the page: names' exports are greeter's imports.
     {
       const a = await (await load('/components/names.wasm')).instantiate({});
@@ -225,6 +248,11 @@ function expectComposeChecks(result) {
   expect(result.encodings['relay-utf16-latin1'].raw).toEqual([4, 1, 2]);
   expect(result.encodings['echo-utf16'].constant).toBe('h\u00e9llo \u{1F600}');
   expect(result.encodings['echo-latin1'].constant).toBe('caf\u00e9 \u00ff');
+  expect(result.fused).toMatchObject({ pairs: [true, true, true, true], bytes: true, names: true, points: true });
+  expect(result.fused.trap[0]).toBe('trap');
+  expect(result.fused.trap[1]).toMatch(
+    /^trap in `send-raw-utf8-utf8`: invalid utf-8 in string at 256 \(3 bytes\) \(lifting the arguments of component import `echo-utf8`\)$/,
+  );
   expect(result.linked).toEqual({
     greetName: 'Hi, Grace Hopper!',
     madeIsName: true,

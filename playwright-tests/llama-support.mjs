@@ -2,6 +2,7 @@
 // llama2.c checkpoint big enough that a generation lasts long enough to be stopped.
 
 import { fileURLToPath } from 'node:url';
+import { randomCheckpoint } from '../scripts/llama-test-model.mjs';
 
 /** The stories260K model, beside the repository (never copied into it). */
 export const MODEL_DIR = fileURLToPath(new URL('../../shared/models/stories260K/', import.meta.url));
@@ -30,49 +31,10 @@ export function goldenPrefixTokens(tokens) {
 }
 
 /**
- * A legacy-format llama2.c checkpoint with random weights (a fixed seed) and the given shape. The
- * embedding rows of BOS (1) and EOS (2), which are also the classifier's, are zero, so greedy
- * decoding never ends the text by itself: it runs until max-tokens or a full context.
+ * A version-1 llama2.c checkpoint with random weights (a fixed seed) and the given shape, from
+ * scripts/llama-test-model.mjs: greedy decoding never ends its text by itself (BOS and EOS have
+ * zero embeddings), it runs until max-tokens or a full context.
  */
 export function syntheticCheckpoint({ dim = 256, hiddenDim = 688, nLayers = 6, nHeads = 8, nKvHeads = 4, vocabSize = 512, seqLen = 4096, seed = 7 } = {}) {
-  const headSize = dim / nHeads;
-  const kvDim = nKvHeads * headSize;
-  const counts = {
-    embedding: vocabSize * dim,
-    rmsAtt: nLayers * dim,
-    wq: nLayers * dim * dim,
-    wk: nLayers * kvDim * dim,
-    wv: nLayers * kvDim * dim,
-    wo: nLayers * dim * dim,
-    rmsFfn: nLayers * dim,
-    w1: nLayers * hiddenDim * dim,
-    w2: nLayers * dim * hiddenDim,
-    w3: nLayers * hiddenDim * dim,
-    rmsFinal: dim,
-    rope: seqLen * headSize,
-  };
-  const floats = Object.values(counts).reduce((a, b) => a + b, 0);
-  const buffer = new ArrayBuffer(28 + floats * 4);
-  new Int32Array(buffer, 0, 7).set([dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen]);
-  const weights = new Float32Array(buffer, 28);
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    // xorshift32, uniform in [-1, 1)
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return ((state >>> 0) / 2 ** 31) - 1;
-  };
-  let at = 0;
-  for (const [name, count] of Object.entries(counts)) {
-    const block = weights.subarray(at, at + count);
-    if (name.startsWith('rms')) block.fill(1);
-    else if (name !== 'rope') {
-      const scale = name === 'embedding' ? 1 : 1 / Math.sqrt(dim);
-      for (let i = 0; i < count; i++) block[i] = random() * scale;
-    }
-    at += count;
-  }
-  weights.fill(0, 1 * dim, 3 * dim); // BOS and EOS embedding rows
-  return new Uint8Array(buffer);
+  return randomCheckpoint({ dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen }, seed);
 }

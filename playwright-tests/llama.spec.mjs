@@ -9,7 +9,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { screenshot } from './support.mjs';
+import { screenshot, watchProblems } from './support.mjs';
 import { FIRST_SENTENCE, GOLDEN, MODEL_DIR, goldenPrefixTokens, syntheticCheckpoint } from './llama-support.mjs';
 
 test.use({ viewport: { width: 1280, height: 900 } });
@@ -17,11 +17,7 @@ test.use({ viewport: { width: 1280, height: 900 } });
 let problems;
 
 test.beforeEach(async ({ page }) => {
-  problems = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  problems = watchProblems(page);
   await page.goto('/demo-site/llama.html');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
 });

@@ -90,3 +90,13 @@ export async function screenshot(page, expect, name) {
   expect(colours, `${name}.png should not be blank`).toBeGreaterThan(16);
   return path;
 }
+
+/** What a page reports going wrong (uncaught errors, console errors), collected for a test to expect none. */
+export function watchProblems(page) {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}

@@ -50,6 +50,7 @@ const guests = {
   "wasi-config": "wasi-config.wasm",
   "wasi-p3": "wasi_p3.wasm",
   "async-calls": "async_calls.wasm",
+  "async-client": "async_client.wasm",
   "async-streams": "async_streams.wasm",
   "http-handler": "http_handler.wasm",
   "http-handler-p3": "http_handler_p3.wasm",
@@ -69,6 +70,8 @@ const compositions = {
   "relay-utf16-latin1": ["relay-utf16", "echo-latin1"],
   // Three components, three encodings: utf8 -> latin1+utf16 -> utf16.
   "client-chain": ["strings-client", "relay-latin1-utf16"],
+  // Rust + Rust, component-model async: async calls between the two (wit-bindgen's async support).
+  "async-client-calls": ["async-client", "async-calls"],
 };
 
 function fail(msg) {

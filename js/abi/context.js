@@ -22,6 +22,11 @@ import { makeLoadList, makeStoreList } from './lists.js';
  * @typedef {{lift(i:number):any, lower(v:any):number}} ChannelHandler
  */
 
+/**
+ * What lifting and lowering an `error-context` needs from the runtime (js/runtime/async/error-context.js).
+ * @typedef {{lift(h:number):any, lower(v:any):number}} ErrorContextHandler
+ */
+
 export class AbiContext {
   /**
    * @param {object} init
@@ -31,8 +36,18 @@ export class AbiContext {
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
    * @param {(r:number) => ResourceHandler} init.resources
    * @param {(t:number) => ChannelHandler} init.channels for the `stream` and `future` type `t`
+   * @param {ErrorContextHandler} [init.errorContexts] the instance's `error-context` handles (async/error-context.js)
    */
-  constructor({ types, mem = null, realloc = null, encoding = 'utf8', resources = noResources, channels = noChannels, calls = null }) {
+  constructor({
+    types,
+    mem = null,
+    realloc = null,
+    encoding = 'utf8',
+    resources = noResources,
+    channels = noChannels,
+    errorContexts = noErrorContexts,
+    calls = null,
+  }) {
     this.types = types;
     this.mem = mem;
     this.reallocFn = realloc;
@@ -41,6 +56,7 @@ export class AbiContext {
     this.encoding = encoding;
     this.resourceOf = resources;
     this.channelOf = channels;
+    this.errorContexts = errorContexts;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
     this.strings = null;
     this.lists = new Map();
@@ -152,3 +168,12 @@ function noChannels(t) {
 function noResources(r) {
   throw new TerrariumError('invalid', `resource ${r} used without a resource table`);
 }
+
+const noErrorContexts = {
+  lift() {
+    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
+  },
+  lower() {
+    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
+  },
+};

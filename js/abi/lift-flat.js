@@ -102,6 +102,10 @@ export function buildLiftFlat(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (r) => res.liftBorrow(r.v[r.i++] >>> 0);
     }
+    case 'error-context': {
+      const handles = cx.errorContexts;
+      return (r) => handles.lift(r.v[r.i++] >>> 0);
+    }
     case 'stream':
     case 'future': {
       const ch = cx.channel(t);

@@ -63,7 +63,7 @@ function makeStoreTypedList(cx, Typed, kind, size, align) {
 }
 
 /** Stored floats carry the canonical NaN (the spec's `canonicalize_nan32/64`). */
-function canonicalizeNaNs(buffer, ptr, n, kind) {
+export function canonicalizeNaNs(buffer, ptr, n, kind) {
   if (kind === 'f32') {
     const f = new Float32Array(buffer, ptr, n);
     for (let i = 0; i < n; i++) {

@@ -111,6 +111,10 @@ export function buildLoad(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (ptr) => res.liftBorrow(mem.dv.getUint32(ptr, true));
     }
+    case 'error-context': {
+      const handles = cx.errorContexts;
+      return (ptr) => handles.lift(mem.dv.getUint32(ptr, true));
+    }
     case 'stream':
     case 'future': {
       const ch = cx.channel(t);

@@ -106,6 +106,12 @@ export function buildLowerFlat(cx, t, tagged) {
         out.push(res.lowerBorrow(v));
       };
     }
+    case 'error-context': {
+      const handles = cx.errorContexts;
+      return (v, out) => {
+        out.push(handles.lower(v));
+      };
+    }
     case 'stream':
     case 'future': {
       const ch = cx.channel(t);

@@ -57,3 +57,15 @@ export class MemoryView {
     return this.shared ? this.u8.slice(ptr, ptr + n) : this.u8.subarray(ptr, ptr + n);
   }
 }
+
+/** Below this many bytes a loop copies faster than making a subarray for `set`. */
+const SHORT_COPY = 64;
+
+/** Copies `n` bytes from `src[from..]` to `dst[to..]` (two memories' views, ranges checked). */
+export function copyBytes(src, from, dst, to, n) {
+  if (n < SHORT_COPY) {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  } else {
+    dst.set(src.subarray(from, from + n), to);
+  }
+}

@@ -49,9 +49,14 @@ export function i64ToF64(i) {
 
 /** The spec's `convert_i32_to_char`: traps on surrogates and values past U+10FFFF. */
 export function liftChar(i) {
+  return String.fromCodePoint(checkChar(i));
+}
+
+/** The code point of a char's core value, with `convert_i32_to_char`'s traps (no JS string made). */
+export function checkChar(i) {
   const cp = i >>> 0;
   if (cp >= 0x110000 || (cp >= 0xd800 && cp <= 0xdfff)) trap(`invalid char code point 0x${cp.toString(16)}`);
-  return String.fromCodePoint(cp);
+  return cp;
 }
 
 /** A char is a string holding exactly one Unicode scalar value (no lone surrogate). */

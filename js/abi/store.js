@@ -135,6 +135,10 @@ export function buildStore(cx, t, tagged) {
       const res = cx.resource(ty.resource);
       return (ptr, v) => mem.dv.setUint32(ptr, res.lowerBorrow(v), true);
     }
+    case 'error-context': {
+      const handles = cx.errorContexts;
+      return (ptr, v) => mem.dv.setUint32(ptr, handles.lower(v), true);
+    }
     case 'stream':
     case 'future': {
       const ch = cx.channel(t);

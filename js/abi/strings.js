@@ -7,8 +7,9 @@
 import { trap } from '../errors.js';
 import { invalid } from './invalid.js';
 
-const UTF16_TAG = 0x80000000;
-const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
+/** latin1+utf16: bit 31 of the length says the string is UTF-16. */
+export const UTF16_TAG = 0x80000000;
+export const MAX_STRING_BYTE_LENGTH = 0x7fffffff;
 
 const encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -163,7 +164,7 @@ function loadUtf8(mem, ptr, len) {
   try {
     return utf8Decoder.decode(mem.bytes(ptr, len));
   } catch {
-    return trap(`invalid utf-8 in string at ${ptr} (${len} bytes)`);
+    return invalidUtf8(ptr, len);
   }
 }
 
@@ -173,7 +174,7 @@ function loadUtf16(mem, ptr, len) {
   try {
     return utf16Decoder.decode(mem.bytes(ptr, len * 2));
   } catch {
-    return trap(`invalid utf-16 in string at ${ptr} (${len} code units)`);
+    return invalidUtf16(ptr, len);
   }
 }
 
@@ -186,4 +187,14 @@ function loadLatin1(mem, ptr, len) {
     s += String.fromCharCode.apply(null, u8.subarray(ptr + i, ptr + Math.min(len, i + 4096)));
   }
   return s;
+}
+
+/** The trap for a string that is not valid UTF-8 (`len` bytes at `ptr`). */
+export function invalidUtf8(ptr, len) {
+  return trap(`invalid utf-8 in string at ${ptr} (${len} bytes)`);
+}
+
+/** The trap for a string that is not valid UTF-16 (`len` code units at `ptr`). */
+export function invalidUtf16(ptr, len) {
+  return trap(`invalid utf-16 in string at ${ptr} (${len} code units)`);
 }

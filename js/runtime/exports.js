@@ -125,13 +125,7 @@ function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
       let value;
       try {
         value = liftResult(ret);
-        if (postReturn !== null) {
-          calls.mayLeave = false;
-          if (hasResults) postReturn(ret);
-          else postReturn();
-          calls.mayLeave = true;
-        }
-        calls.exit(depth, context);
+        leave(calls, depth, context, postReturn, hasResults, ret);
       } catch (e) {
         fail(e);
       }
@@ -144,6 +138,20 @@ function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
     },
     fail,
   };
+}
+
+/**
+ * A lifted call's last steps once its results are lifted: post-return, during which the guest may
+ * not call imports (`may_leave`), then the check that no borrow is still held.
+ */
+export function leave(calls, depth, context, postReturn, hasResults, ret) {
+  if (postReturn !== null) {
+    calls.mayLeave = false;
+    if (hasResults) postReturn(ret);
+    else postReturn();
+    calls.mayLeave = true;
+  }
+  calls.exit(depth, context);
 }
 
 /** `WebAssembly.promising(f)`, or `f` itself when it is not a wasm function (nothing can suspend in it). */

@@ -28,20 +28,22 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null}} [options]
+ *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
+ *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
+ *   components calling each other; without it such calls go through JS values, as correctly.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null } = {},
+  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -156,6 +158,7 @@ export async function instantiatePlan(
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
         channels: (t) => asyncRt.channel(instance, t),
+        errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });
       contexts.set(key, cx);
@@ -192,7 +195,8 @@ export async function instantiatePlan(
     asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi ? promisingOf(core) : core, context });
 
   /**
-   * A component-to-component call inside a composed component: the callee's lifted function, called
+   * A component-to-component call inside a composed component: fused, memory to memory, when it
+   * carries no handles and nothing may suspend; else the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
    * (and re-encoded between string encodings) through their JS form; handles move from one
    * component instance's table to the other's. The callee's component instance has its own
@@ -201,6 +205,32 @@ export async function instantiatePlan(
   const lowerLifted = (step, stepIndex) => {
     const { coreFunc, options } = step.callee;
     const context = step.callee.name || `inner call ${stepIndex}`;
+    if (step.options.async || options.async || step.sig.async) {
+      return needAsync().lowerBetween({
+        step,
+        cx: contextFor(step.options),
+        calleeCx: contextFor(options),
+        core: entry(funcs, coreFunc, 'func'),
+        callback: optionalFunc(options.callback),
+        postReturn: optionalFunc(options.postReturn),
+        context,
+        inner: (e) => unwrapInner(e, context),
+      });
+    }
+    if (fused !== null && !jspi && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
+      // Memory to memory, no JS values in between (fused-call.js).
+      return fused.lowerFused({
+        caller: contextFor(step.options),
+        callee: contextFor(options),
+        sig: step.sig,
+        core: entry(funcs, coreFunc, 'func'),
+        postReturn: optionalFunc(options.postReturn),
+        state: stateOf(options.componentInstance),
+        calls,
+        context,
+        unwrap: (e) => unwrapInner(e, context),
+      });
+    }
     const callee = (jspi ? liftExportAsync : liftExport)({
       cx: contextFor(options),
       sig: step.sig,
@@ -219,7 +249,9 @@ export async function instantiatePlan(
         throw unwrapInner(e, context);
       }
     };
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, what: 'component import', mayWait: jspi });
+    // An async caller's task is off the stack while JSPI suspends it, and its own again after.
+    const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
+    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
     return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 

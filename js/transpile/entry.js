@@ -8,6 +8,7 @@
 
 import { exportNames } from '../runtime/export-tree.js';
 import { usesAsync } from '../runtime/async/detect.js';
+import { callsBetweenComponents } from '../runtime/parts.js';
 import { isPlainIdentifier } from '../types/identifiers.js';
 
 /** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
@@ -41,11 +42,13 @@ const WASI_PACKAGES = {
 export function entryModule(plan, { source, coreFiles, instantiation, specifier, wasi, runtime, coreUrl = fileUrl }) {
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const isAsync = usesAsync(plan);
+  const between = callsBetweenComponents(plan);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
+    ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -63,6 +66,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
+    ...(between ? ['  fused,'] : []),
     '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;

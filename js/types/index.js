@@ -30,7 +30,16 @@ const TYPED_ARRAYS = {
 const NUMBERS = new Set(['s8', 'u8', 's16', 'u16', 's32', 'u32', 'f32', 'f64']);
 
 /** Global names the declarations refer to, and their own two: never given to a WIT item. */
-const RESERVED_TYPE_NAMES = ['Exports', 'Imports', 'Array', 'Symbol', 'Partial', ...Object.values(TYPED_ARRAYS)];
+const RESERVED_TYPE_NAMES = ['Exports', 'Imports', 'ErrorContext', 'Array', 'Symbol', 'Partial', ...Object.values(TYPED_ARRAYS)];
+
+/** What an `error-context` is in JS (errors.js's `ErrorContext`), declared once where used. */
+const ERROR_CONTEXT = [
+  '/** An `error-context`: an `Error` carrying a debug message; JS may pass any `Error` for one. */',
+  'export interface ErrorContext extends Error {',
+  '  readonly debugMessage?: string;',
+  '}',
+  '',
+];
 
 const BLOCKING = ['none', 'jspi', 'worker'];
 
@@ -69,6 +78,8 @@ class Writer {
     this.reachedTypes = new Set();
     this.reachedResources = new Set();
     this.visited = new Set();
+    /** whether a declaration names `ErrorContext` */
+    this.usesErrorContext = false;
   }
 
   write(componentName) {
@@ -78,9 +89,12 @@ class Writer {
 
     const out = [...this.header(componentName), ''];
     const typeDecls = this.typeDeclarations(imported);
+    const exportDecls = this.exportDeclarations(exported);
+    const importDecls = this.importDeclarations(imported);
+    if (this.usesErrorContext) typeDecls.unshift(...ERROR_CONTEXT);
     if (typeDecls.length > 0) out.push('// Types', '', ...typeDecls);
-    out.push('// Exports', '', ...this.exportDeclarations(exported));
-    out.push('// Imports', '', ...this.importDeclarations(imported));
+    out.push('// Exports', '', ...exportDecls);
+    out.push('// Imports', '', ...importDecls);
     // A resource class's `[Symbol.dispose]` needs the disposable lib: declared here, so the file
     // compiles with the default libs.
     if (out.some((line) => line.startsWith('  [Symbol.dispose]'))) out.unshift('/// <reference lib="esnext.disposable" />');
@@ -306,6 +320,9 @@ class Writer {
       case 'own':
       case 'borrow':
         return this.resourceName(ty.resource);
+      case 'error-context':
+        this.usesErrorContext = true;
+        return 'ErrorContext';
       // What JS receives; it may pass more (a stream as any async iterable or array, a future as a
       // plain value), which these types accept as well.
       case 'stream': {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, TerrariumError } from '../../js/index.js';
-import { watBytes } from './support.mjs';
+import { settled, watBytes } from './support.mjs';
 
 const component = await load(watBytes({ file: new URL('./wat/async-builtins.wat', import.meta.url).pathname }));
 
@@ -39,14 +39,6 @@ async function instance(answers = {}, { onLog = () => {}, options } = {}) {
     options,
   );
   return { api: exports, calls };
-}
-
-/** Whether `p` has settled, after every pending microtask and a macrotask turn. */
-async function settled(p) {
-  let done = false;
-  p.then(() => (done = true), () => (done = true));
-  await new Promise((r) => setTimeout(r, 0));
-  return done;
 }
 
 const trapMatching = (pattern) => (e) => e instanceof TerrariumError && e.kind === 'trap' && pattern.test(e.message);

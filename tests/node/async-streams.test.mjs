@@ -29,7 +29,13 @@ function deferred() {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Lets turns pass until `ready()` holds (the guest's tasks may take several), at most 100. */
+async function until(ready) {
+  for (let i = 0; i < 100 && !ready(); i++) await tick();
+}
 const text = (s) => new TextEncoder().encode(s);
+const decode = (chunks) => chunks.map((c) => new TextDecoder().decode(c)).join('');
 
 /** Every chunk of `stream`, read with `for await`. */
 async function collect(stream) {
@@ -40,7 +46,6 @@ async function collect(stream) {
 
 test('stream<u8> in and out: upper-cases an array of chunks, a ReadableStream and an async generator', async () => {
   const { api } = await instance();
-  const decode = (chunks) => chunks.map((c) => new TextDecoder().decode(c)).join('');
 
   const out = await api.upper([text('hello, '), text('world')]);
   assert.ok(out instanceof ReadableStream);
@@ -115,6 +120,72 @@ test('a slow guest reader stalls JS: the source is asked for a chunk only when t
   gate.resolve();
   assert.equal(await count, 6n);
   assert.equal(asked, 3);
+});
+
+test('a BYOB reader of a stream<u8> gets the bytes in its own views: one smaller than a guest write takes it in parts', async () => {
+  const { api, reported } = await instance();
+  const reader = (await api.countUntilDropped()).getReader({ mode: 'byob' });
+  const seen = [];
+  for (const size of [100, 2000, 1, 4096]) {
+    const { value, done } = await reader.read(new Uint8Array(size));
+    assert.equal(done, false);
+    assert.ok(value.length > 0 && value.length <= size, `a read of ${size} got ${value.length}`);
+    seen.push(...value);
+  }
+  // The guest writes 1024 at a time: 100 of the first write, its other 924, 1 of the next, its 1023.
+  assert.deepEqual(seen.length, 100 + 924 + 1 + 1023);
+  assert.ok(seen.every((b, i) => b === (i & 0xff)), 'in order, nothing lost');
+  await reader.cancel();
+  await until(() => reported.length > 0);
+  assert.deepEqual(reported, [BigInt(seen.length)], 'the guest wrote exactly what the views took');
+  const upper = (await api.upper([text('byob'), text(' reads')])).getReader({ mode: 'byob' });
+  let got = '';
+  for (;;) {
+    const { value, done } = await upper.read(new Uint8Array(64));
+    if (done) break;
+    got += decode([value]);
+  }
+  assert.equal(got, 'BYOB READS');
+});
+
+test('zero-length chunks JS passes carry nothing; the guest reads on past them', async () => {
+  const { api } = await instance();
+  const empty = new Uint8Array(0);
+  assert.equal(decode(await collect(await api.upper([empty, text('ab'), empty, empty, text('cd'), empty]))), 'ABCD');
+  assert.equal(await api.byteCount([empty]), 0n);
+});
+
+test('an AbortSignal cancels the guest side: of a stream JS receives through pipeTo, of one JS passes through pipeThrough', async () => {
+  const { api, reported } = await instance();
+  const received = new AbortController();
+  let got = 0;
+  const sink = new WritableStream({
+    write(chunk) {
+      got += chunk.length;
+      if (got >= 3 * 1024) received.abort();
+    },
+  });
+  const piped = await (await api.countUntilDropped()).pipeTo(sink, { signal: received.signal }).then(() => 'closed', (e) => e.name);
+  assert.equal(piped, 'AbortError');
+  await until(() => reported.length > 0);
+  assert.equal(reported.length, 1, 'the guest saw its write end DROPPED, and reported');
+  assert.ok(reported[0] >= BigInt(got), 'having written at least what the sink took');
+
+  const passed = new AbortController();
+  let cancelled = null;
+  const source = new ReadableStream({
+    start(c) {
+      c.enqueue(text('abc'));
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  const count = api.byteCount(source.pipeThrough(new TransformStream(), { signal: passed.signal }));
+  for (let i = 0; i < 5; i++) await tick();
+  passed.abort();
+  assert.equal(await count, 3n, 'the guest read what came before the abort, then its stream ended');
+  assert.equal(cancelled?.name, 'AbortError', "the page's own source was cancelled with the abort's reason");
 });
 
 test('stream<string>, stream<record>, stream<list<string>> in and stream<u32> out', async () => {

@@ -7,9 +7,9 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/free-port.mjs';
 
 export async function startRegistry() {
   const root = await mkdtemp(path.join(tmpdir(), 'terrarium-registry-'));
@@ -48,16 +48,4 @@ http:
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** A port nothing listens on now: the one the system picks for a listener, once closed. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { load, TerrariumError } from '../../js/index.js';
 import { componentsDir, guestBytes } from './support.mjs';
-import { freePort, startRegistry } from './oci-registry.mjs';
+import { startRegistry } from './oci-registry.mjs';
+import { freePort } from '../../scripts/free-port.mjs';
 
 const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 const run = promisify(execFile);

@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { componentsDir } from './support.mjs';
+import { freePort } from '../../scripts/free-port.mjs';
 
 const cli = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
 const MAX_BODY = 32 * 1024 * 1024;
@@ -23,15 +23,6 @@ let server;
 let base;
 let output = '';
 
-/** A port nothing listens on now: bound by the system, then released. */
-async function freePort() {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 /** `terrarium serve <guest>.wasm` with `args` on a free port: `{ server, base }` once it serves. */
 async function startServer(guest, args) {

@@ -36,3 +36,11 @@ export async function fixture(name) {
     plan: JSON.parse(await readFile(`${fixturesDir}${name}.plan.json`, 'utf8')),
   };
 }
+
+/** Whether `p` has settled, after every pending microtask and a macrotask turn (no wall clock). */
+export async function settled(p) {
+  let done = false;
+  p.then(() => (done = true), () => (done = true));
+  await new Promise((r) => setTimeout(r, 0));
+  return done;
+}

@@ -89,6 +89,16 @@ test('an entry imports the runtime and only the parts its component uses: WASI p
   assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
 });
 
+test('a composed component: the entry imports the copies between its components, and its calls cross as with load()', async () => {
+  const entry = (await transpile(`${componentsDir}fused.wasm`)).get('fused.js');
+  assert.ok(importsOf(entry).includes('terrarium-wasm/aot/fused'), importsOf(entry).join(' '));
+  const aot = await transpiled('fused', 'fused');
+  const live = (await (await load(await guestBytes('fused'))).instantiate({})).exports;
+  for (const names of [['héllo', '𝄞', ''], []]) assert.deepEqual(aot.relayNames(names), live.relayNames(names));
+  assert.equal(aot.relayUtf8Utf8('a string across'), 'a string across');
+  assert.deepEqual([...aot.relayBytes(new Uint8Array([1, 2, 3]))], [1, 2, 3]);
+});
+
 /** The source files of the code a page loads at once for a transpiled entry (esbuild, lazy chunks left out). */
 async function filesLoadedAtOnce(entry) {
   const esbuild = await import('esbuild');
@@ -101,7 +111,7 @@ async function filesLoadedAtOnce(entry) {
   return new Set(chunks.flatMap((o) => Object.keys(o.inputs)));
 }
 
-test('a page loads no WASI, no resource runtime and no async runtime for a component without them, and what it uses otherwise', async () => {
+test('a page loads no WASI, no resource, async or cross-component runtime for a component without them, and what it uses otherwise', async () => {
   await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
   const bench = await filesLoadedAtOnce(`${out}bench-alone/bench.js`);
   // Of the polyfill, only the check of `options.wasi`, which instantiate() takes from every caller.
@@ -109,6 +119,8 @@ test('a page loads no WASI, no resource runtime and no async runtime for a compo
   assert.ok(bench.has('js/runtime/call-stack.js') && !bench.has('js/runtime/resources.js') && !bench.has('js/runtime/handles.js'), [...bench].join(' '));
   // Nor anything of component-model async: the transpiler saw the component use none.
   assert.deepEqual([...bench].filter((f) => f.startsWith('js/runtime/async/')), []);
+  // Nor the copies between components: it is one component.
+  assert.ok(!bench.has('js/runtime/fused-call.js') && !bench.has('js/abi/fuse.js'), [...bench].join(' '));
   await transpiled('hello', 'hello-once', '--instantiation', 'async');
   const hello = await filesLoadedAtOnce(`${out}hello-once/hello.js`);
   for (const file of ['polyfill-wasi/js/catalogue.js', 'polyfill-wasi/js/compose.js', 'polyfill-wasi/js/wait.js', 'polyfill-wasi/js/cli.js', 'js/runtime/resources.js']) {

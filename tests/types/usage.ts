@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` by `npm test`: code written against the declarations type-checks.
-import { load, run, serve, features, TerrariumError, ComponentError, type Component } from 'terrarium-wasm';
+import { load, run, serve, features, TerrariumError, ComponentError, ErrorContext, type Component } from 'terrarium-wasm';
 
 async function main(): Promise<number> {
   const component: Component = await load('/components/bench.wasm', { validate: false });
@@ -22,6 +22,8 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof TerrariumError && e.kind === 'trap') return e.offset ?? -1;
     if (e instanceof ComponentError) return String(e.payload).length;
+    // An `error-context` value: an Error carrying the guest's debug message.
+    if (e instanceof ErrorContext) return e.debugMessage.length;
   }
   // Waiting guests: JSPI or a worker, exports return promises; deterministic clocks and randomness.
   const waiting = await component.instantiate({}, {

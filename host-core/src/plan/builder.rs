@@ -173,12 +173,18 @@ impl<'a> Builder<'a> {
                 .find(|(arg, _)| arg == name)
                 .map(|(_, item)| item.clone())
                 .ok_or_else(|| Error::invalid(format!("missing instantiation argument `{name}`"), offset))?;
-            if let Item::Instance(instance) = &item {
-                for (member, item) in &instance.exports {
-                    if let Item::Func(FuncEntry::Lifted { core_func, .. }) = item {
-                        self.lifted_names.insert(*core_func, format!("{}#{member}", versionless(name)));
+            match &item {
+                Item::Instance(instance) => {
+                    for (member, item) in &instance.exports {
+                        if let Item::Func(FuncEntry::Lifted { core_func, .. }) = item {
+                            self.lifted_names.insert(*core_func, format!("{}#{member}", versionless(name)));
+                        }
                     }
                 }
+                Item::Func(FuncEntry::Lifted { core_func, .. }) => {
+                    self.lifted_names.insert(*core_func, versionless(name).to_string());
+                }
+                _ => {}
             }
             return self.push_item(ty.kind(), item, name, offset);
         }

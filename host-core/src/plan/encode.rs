@@ -299,11 +299,12 @@ impl ToJson for Callee {
     fn write_json(&self, out: &mut String) {
         match self {
             Callee::Host(host) => host.write_json(out),
-            Callee::Lifted { core_func, options, name } => object(out)
+            Callee::Lifted { core_func, options, name, sig } => object(out)
                 .field("kind", "lifted")
                 .field("coreFunc", core_func)
                 .field("options", options)
                 .field("name", name)
+                .field("sig", sig.as_ref())
                 .end(),
         }
     }

@@ -129,8 +129,10 @@ pub enum Callee {
     Host(HostCallee),
     /// A function another component of the same composition lifted: a component-to-component call.
     /// The runtime lifts the arguments out of the caller's memory and lowers them into the callee's.
-    /// `name`: `interface#member` when known, for messages; else empty.
-    Lifted { core_func: CoreFuncId, options: Options, name: String },
+    /// `name`: `interface#member` when known, for messages; else empty. `sig`: the function as
+    /// the callee lifts it (which an async call needs: it crosses the callee's side as its own
+    /// options say, not as the caller's lowering does).
+    Lifted { core_func: CoreFuncId, options: Options, name: String, sig: Box<FuncSig> },
 }
 
 /// The host function a lowered import calls.

@@ -44,15 +44,22 @@ export class GuestBuffer {
     return this.length === 0;
   }
 
-  /** The spec's `ReadableBufferGuestImpl.read`: the next `n` values, lifted from memory. */
+  /**
+   * The spec's `ReadableBufferGuestImpl.read`: the next `n` values, lifted from memory. Numbers come
+   * as a typed-array view of the memory itself, valid only until guest code runs again: the copy's
+   * other side copies them at once (one `set`), and no chunk is allocated in between.
+   */
   read(n) {
+    const t = this.t;
     let vs;
-    if (this.t === null) {
+    if (t === null) {
       vs = new Array(n).fill(undefined);
     } else {
-      this.cx.mem.sync();
-      vs = this.cx.loadList(this.t)(this.ptr, n);
-      this.ptr += n * this.cx.types[this.t].size;
+      const cx = this.cx;
+      const Typed = TYPED_ARRAYS[cx.types[t].kind];
+      cx.mem.sync();
+      vs = Typed !== undefined ? new Typed(cx.mem.u8.buffer, this.ptr, n) : cx.loadList(t)(this.ptr, n);
+      this.ptr += n * cx.types[t].size;
     }
     this.progress += n;
     return vs;
@@ -93,17 +100,23 @@ export class GuestBuffer {
   }
 }
 
-/** The host's side of a copy: values it offers (`read`), or room it has for `capacity` (`write`). */
+/**
+ * The host's side of a copy: values it offers (`read`), or room it has for `capacity` (`write`).
+ * Room is either `into`, a view the values are copied straight into (a BYOB read of a
+ * `stream<u8>`), or `chunks`, one copy per write.
+ */
 export class HostBuffer {
   /**
    * @param {ArrayLike<any>} values what the host offers; for room, empty
    * @param {number} capacity how many values fit (for values offered, their number)
+   * @param {ArrayBufferView|null} into for room, the view to fill
    */
-  constructor(values, capacity = values.length) {
+  constructor(values, capacity = values.length, into = null) {
     this.values = values;
     this.length = capacity;
     this.progress = 0;
-    /** @type {ArrayLike<any>[]} what was written into it, chunk by chunk */
+    this.into = into;
+    /** @type {ArrayLike<any>[]} what was written into it, chunk by chunk, when there is no `into` */
     this.chunks = [];
   }
 
@@ -122,8 +135,10 @@ export class HostBuffer {
     return ArrayBuffer.isView(vs) ? vs.subarray(start, start + n) : Array.prototype.slice.call(vs, start, start + n);
   }
 
+  /** Keeps `vs`, which may be a view of a guest's memory (`GuestBuffer.read`): copies it now. */
   write(vs) {
-    this.chunks.push(vs);
+    if (this.into !== null) this.into.set(vs, this.progress);
+    else this.chunks.push(ArrayBuffer.isView(vs) ? vs.slice() : vs);
     this.progress += vs.length;
   }
 }

@@ -9,6 +9,7 @@ import { makeParamsLifter } from '../../abi/function.js';
 import { EVENT_NONE, Subtask } from './tasks.js';
 import { Waitable, WaitableSet } from './waitables.js';
 import { makeChannelBuiltin } from './channel-builtins.js';
+import { errorContextBuiltin } from './error-context.js';
 
 /**
  * @param {import('../../plan.js').BuiltinStep} step
@@ -166,7 +167,7 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
       };
     default:
       if (name.startsWith('stream.') || name.startsWith('future.')) return makeChannelBuiltin(step, { sched, inst, caller, types, contextFor, jspi });
-      return null;
+      return errorContextBuiltin(step, caller, inst.table, contextFor);
   }
 }
 

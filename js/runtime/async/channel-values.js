@@ -25,8 +25,11 @@ import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, ID
 import { isThenable } from './lower-async.js';
 import { DEAD } from '../state.js';
 
-/** How many values one host read of a guest stream takes at most: bytes, or other values. */
-const BYTES_PER_READ = 1 << 16;
+/**
+ * How many values one host read of a guest stream takes at most: bytes (all a guest's write offers:
+ * the room costs nothing until they arrive), or other values (each lifted into a JS array).
+ */
+const BYTES_PER_READ = 2 ** 28 - 1;
 const VALUES_PER_READ = 64;
 
 /**
@@ -68,10 +71,11 @@ function deadError(state, kind) {
 /**
  * The guest's stream `shared`, read by the host as a JS `ReadableStream`. Until it ends, JS may read
  * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`). A read once
- * the instance `dead()` errors the stream.
+ * the instance `dead()` errors the stream. A `stream<u8>` is a byte stream: a BYOB reader's view is
+ * filled straight from the guest's memory (no chunk allocated); a default reader gets each of the
+ * guest's writes as one chunk, however large.
  */
 function toReadableStream(sched, shared, bytes, dead) {
-  const capacity = bytes ? BYTES_PER_READ : VALUES_PER_READ;
   let held = true;
   sched.outside++;
   const release = () => {
@@ -82,9 +86,11 @@ function toReadableStream(sched, shared, bytes, dead) {
   };
   return new ReadableStream(
     {
+      type: bytes ? 'bytes' : undefined,
       pull(controller) {
         return new Promise((resolve) => {
-          const buffer = new HostBuffer([], capacity);
+          const byob = bytes ? controller.byobRequest : null;
+          const buffer = byob ? new HostBuffer([], byob.view.byteLength, byob.view) : new HostBuffer([], bytes ? BYTES_PER_READ : VALUES_PER_READ);
           const fail = (cause) => {
             release();
             controller.error(cause);
@@ -92,13 +98,19 @@ function toReadableStream(sched, shared, bytes, dead) {
           };
           const deliver = (result) => {
             sched.pending.delete(fail);
-            for (const chunk of buffer.chunks) {
-              if (bytes) controller.enqueue(chunk);
-              else for (const v of chunk) controller.enqueue(v);
+            if (byob) {
+              if (buffer.progress > 0) byob.respond(buffer.progress);
+            } else {
+              for (const chunk of buffer.chunks) {
+                if (bytes) controller.enqueue(chunk);
+                else for (const v of chunk) controller.enqueue(v);
+              }
             }
             if (result === DROPPED) {
               release();
               controller.close();
+              // A BYOB read the end left empty completes done, with its view handed back.
+              if (byob && buffer.progress === 0) byob.respond(0);
             }
             resolve();
           };

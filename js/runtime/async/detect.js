@@ -9,7 +9,7 @@
 const RUNS = new Set([
   'context.get', 'context.set', 'backpressure.inc', 'backpressure.dec', 'task.return', 'task.cancel', 'thread.yield',
   'waitable-set.new', 'waitable-set.wait', 'waitable-set.poll', 'waitable-set.drop', 'waitable.join',
-  'subtask.drop', 'subtask.cancel',
+  'subtask.drop', 'subtask.cancel', 'error-context.new', 'error-context.debug-message', 'error-context.drop',
   ...['stream', 'future'].flatMap((k) =>
     ['new', 'read', 'write', 'cancel-read', 'cancel-write', 'drop-readable', 'drop-writable'].map((op) => `${k}.${op}`),
   ),
@@ -32,16 +32,27 @@ export function* asyncItems(plan) {
       else if (step.sig.async) yield { what: asyncFunction(name), runs: true };
       continue;
     }
-    // Between two components of a composition.
+    // Between two components of a composition (between.js). A sync caller of an async-lifted
+    // callee must wait whenever the callee does, and a stackful callee suspends: under JSPI only.
     const between = 'a call between components through';
-    if (step.options.async) yield { what: `${between} \`canon lower async\`${of(name)}`, runs: false };
-    else if (step.callee.options.async) yield { what: `${between} \`canon lift async\`${of(name)}`, runs: false };
-    else if (step.sig.async) yield { what: `${between} ${asyncFunction(name)}`, runs: false };
+    const { options } = step.callee;
+    const callee = options.componentInstance;
+    const foreign = (r) => plan.resources[r].componentInstance !== callee;
+    if ((step.options.async || options.async || step.sig.async) && step.sig.params.some((p) => holdsBorrow(plan.types, p.type, foreign))) {
+      yield { what: `a \`borrow\` parameter of an async call between components${of(name)}`, runs: false };
+    } else if (step.options.async && options.async && options.callback === null) {
+      yield { what: `${between} \`canon lower async\` of a stackful \`canon lift async\`${of(name)}`, runs: true, jspi: true };
+    } else if (step.options.async) {
+      yield { what: `${between} \`canon lower async\`${of(name)}`, runs: true };
+    } else if (options.async) {
+      yield { what: `a synchronous call between components of \`canon lift async\`${of(name)}`, runs: true, jspi: true };
+    } else if (step.sig.async) {
+      yield { what: `${between} ${asyncFunction(name)}`, runs: true };
+    }
   }
   yield* exportItems(plan, plan.exports);
   for (const t of plan.types) {
-    if (t.kind === 'stream' || t.kind === 'future') yield { what: `\`${t.kind}\``, runs: true };
-    if (t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: false };
+    if (t.kind === 'stream' || t.kind === 'future' || t.kind === 'error-context') yield { what: `\`${t.kind}\``, runs: true };
   }
 }
 

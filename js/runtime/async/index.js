@@ -5,17 +5,20 @@
  * output imports it only for a component that uses async, as the transpiler saw.
  *
  * Runs: async exports (lift-async.js: callback-lifted ones, and stackful ones under JSPI), host
- * functions lowered `async` or of `async` type (lower-async.js) and the task, subtask and
- * waitable-set built-ins (builtins.js).
+ * functions lowered `async` or of `async` type (lower-async.js), async calls between the components
+ * of a composition (between.js), the task, subtask and waitable-set built-ins (builtins.js),
+ * streams and futures (channel-*.js) and `error-context` (error-context.js).
  */
 import { TerrariumError } from '../../errors.js';
 import { Scheduler, AsyncInstance } from './scheduler.js';
 import { Task } from './tasks.js';
-import { liftAsync } from './lift-async.js';
+import { liftAsync, startAsync } from './lift-async.js';
+import { lowerBetween } from './between.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
 import { makeBuiltin } from './builtins.js';
 import { copyMayWait } from './channel-builtins.js';
 import { channelValues } from './channel-values.js';
+import { errorContextHandles } from './error-context.js';
 
 export { usesAsync, needsJspi } from './detect.js';
 
@@ -41,6 +44,11 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
   const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);
 
   return {
+    /** How component instance `i` lifts and lowers `error-context` values (its handles). */
+    errorContextsOf(i) {
+      return errorContextHandles(instOf(i).table);
+    },
+
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
@@ -52,6 +60,19 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       const wrap = (f) => (jspi && f !== null ? promising(f) : f);
       const inst = instOf(options.componentInstance);
       return liftAsync({ cx, sig, opts: options, core: wrap(core), callback: wrap(callback), postReturn, inst, sched, calls, context });
+    },
+
+    /**
+     * The core function of a `lower` step whose callee another component lifted, where either side
+     * is async (between.js): `core`, `callback` and `postReturn` are the callee's.
+     */
+    lowerBetween({ step, cx, calleeCx, core, callback, postReturn, context, inner }) {
+      const wrap = (f) => (jspi && f !== null ? promising(f) : f);
+      const { sig, options } = step.callee;
+      const calleeInst = instOf(options.componentInstance);
+      const start = startAsync({ cx: calleeCx, sig, opts: options, core: wrap(core), callback: wrap(callback), postReturn, inst: calleeInst, sched, calls, context });
+      const callerInst = instOf(step.options.componentInstance);
+      return lowerBetween({ step, cx, start, callerInst, calleeInst, sched, calls, context, jspi, resumable: (f) => this.resumable(f), inner });
     },
 
     /** The core function of a host function of `async` type, or lowered `async`. */
@@ -82,7 +103,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       const inst = instOf(options.componentInstance);
       return (...args) => {
         const outer = sched.current;
-        sched.current = new Task({ inst, sig, opts: options, context });
+        sched.current = new Task({ inst, sig, opts: options, context, supertask: outer });
         sched.onStack++;
         try {
           return core(...args);

@@ -43,7 +43,23 @@ const NO_EVENT = Object.freeze([EVENT_NONE, 0, 0]);
  * @param {string} o.context
  * @returns {(...args: any[]) => Promise<any>}
  */
-export function liftAsync({ cx, sig, opts, core, callback, postReturn, inst, sched, calls, context }) {
+export function liftAsync(o) {
+  return lifted(o).call;
+}
+
+/**
+ * The same function as a callee of another component (between.js): `start(args, supertask,
+ * onResolve, onFail)` starts a task on the JS values `args` for the caller's task `supertask`.
+ * `onResolve(value)` gets the result as the task returns it (a `result` stays tagged), at once
+ * when the task returned before it first waited; `onFail(e)` runs if the instance dies first.
+ * Returns the task.
+ * @param {Parameters<typeof liftAsync>[0]} o
+ */
+export function startAsync(o) {
+  return lifted(o).start;
+}
+
+function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls, context }) {
   const lowerParams = makeParamsLowerer(cx, sig);
   const liftResult = opts.async ? null : makeResultLifter(cx, sig);
   const hasResults = sig.flatResults === null || sig.flatResults.length > 0;
@@ -172,7 +188,15 @@ export function liftAsync({ cx, sig, opts, core, callback, postReturn, inst, sch
     }
   }
 
-  return function call(...args) {
+  const start = (args, supertask, onResolve, onFail) => {
+    const task = new Task({ inst, sig, opts, context, supertask, onResolve });
+    sched.running++;
+    // A failure kills the instance (once): every pending call, this one included, rejects.
+    run(task, args, onFail).catch((e) => onFail(state.status === DEAD ? e : fail(e)));
+    return task;
+  };
+
+  function call(...args) {
     // Busy with guest code on the stack is re-entrance, a trap that unwinds that guest code at once.
     // (A task JSPI suspended is off the stack, and its instance not busy: the call may enter, or
     // wait for the exclusive task as any call does.)
@@ -183,21 +207,13 @@ export function liftAsync({ cx, sig, opts, core, callback, postReturn, inst, sch
         sched.pending.delete(settled);
         reject(e);
       };
-      const task = new Task({
-        inst,
-        sig,
-        opts,
-        context,
-        onResolve(value) {
-          sched.pending.delete(settled);
-          if (unwrap && value.tag === 'err') reject(new ComponentError(value.val));
-          else resolve(unwrap ? value.val : value);
-        },
-      });
       sched.pending.add(settled);
-      sched.running++;
-      // A failure kills the instance (once): every pending export call, this one included, rejects.
-      run(task, args, settled).catch((e) => settled(state.status === DEAD ? e : fail(e)));
+      start(args, null, (value) => {
+        sched.pending.delete(settled);
+        if (unwrap && value.tag === 'err') reject(new ComponentError(value.val));
+        else resolve(unwrap ? value.val : value);
+      }, settled);
     });
-  };
+  }
+  return { call, start };
 }

@@ -6,7 +6,8 @@
  * - With the `async` option the core function never waits. A value is stored at the out-pointer
  *   at once and the call returns RETURNED; a promise makes a subtask, whose index the call returns
  *   packed with STARTED (`STARTED | index << 4`). When the promise settles, the result is stored
- *   and the subtask gets a SUBTASK event; `subtask.cancel` forgets a host call still in flight.
+ *   and the subtask gets a SUBTASK event; `subtask.cancel` forgets a host call still in flight
+ *   (and calls the thenable's `cancel()`, if it has one).
  * - Without it (a sync lower of an async function), the caller must be a task that may block. A
  *   promise is waited for under JSPI (the core function is imported through
  *   `WebAssembly.Suspending`); with `blocking: 'none'` that traps.
@@ -68,7 +69,6 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     let v;
     try {
       v = invoke(args);
-      // A promise is wrapped once it settles: `ok` of the promise itself would be stored at once.
       if (!isThenable(v)) v = ok(v);
     } catch (e) {
       v = err(e);
@@ -80,6 +80,7 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     }
     const subtask = new Subtask(lends, () => {
       sched.outside--;
+      v.cancel?.();
       subtask.resolve(CANCELLED_BEFORE_RETURNED);
     });
     subtask.index = inst.table.add(subtask);

@@ -9,8 +9,10 @@
  * scheduler runs once, in a microtask, and resumes every task whose condition holds, in the order
  * they started waiting (the spec picks at random; this is one of the orders it allows).
  *
- * A task that yields goes on after a macrotask turn (`nextTurn`), so that a guest polling in a loop
- * of YIELDs lets the page, and the host promises it waits for, run meanwhile.
+ * A task that yields goes on in a microtask while the page has had a macrotask turn in the last
+ * `TURN_BUDGET_MS`, and after a macrotask turn (`nextTurn`) otherwise: wit-bindgen's guests YIELD
+ * once per stream chunk and per call, where a macrotask costs tens of µs in a page, yet a guest
+ * polling in a loop of YIELDs still lets the page, and the host promises it waits for, run.
  *
  * A deadlock is every task waiting with nothing anywhere that could wake one: no task running (or
  * suspended by JSPI in a call to the host), no host promise pending and no turn awaited. Calls held
@@ -38,6 +40,23 @@ const nextTurn =
           channel.port2.postMessage(null);
         };
       })();
+
+/** How long yields may go on in microtasks before the page gets a macrotask turn. */
+const TURN_BUDGET_MS = 2;
+
+/** When the current run of microtask yields began; -1 once the page has had a macrotask turn since. */
+let sliceStart = -1;
+
+/** Runs `fn` after a yield: in a microtask within the budget, else after a macrotask turn. */
+function afterYield(fn) {
+  const now = performance.now();
+  if (sliceStart < 0) {
+    sliceStart = now;
+    nextTurn(() => (sliceStart = -1));
+  }
+  if (now - sliceStart < TURN_BUDGET_MS) queueMicrotask(fn);
+  else nextTurn(fn);
+}
 
 export class AsyncInstance {
   /** @param {import('../state.js').InstanceState} state */
@@ -116,11 +135,11 @@ export class Scheduler {
     if (task.inst.state.status !== DEAD) task.inst.state.status = READY;
   }
 
-  /** Like `block`, once a macrotask turn has passed. */
+  /** Like `block`, once the yield's turn has come (`afterYield`). */
   blockForTurn(task, what, ready, resume) {
     let turned = false;
     this.outside++;
-    nextTurn(() => {
+    afterYield(() => {
       this.outside--;
       turned = true;
       this.wake();
@@ -128,9 +147,12 @@ export class Scheduler {
     return this.block(task, what, () => turned && ready(), resume);
   }
 
-  /** Something changed: resume what is ready, once the current guest code has returned. */
+  /**
+   * Something changed: resume what is ready, once the current guest code has returned (with no
+   * task waiting there is nothing to resume, and `block` wakes again).
+   */
   wake() {
-    if (this.scheduled) return;
+    if (this.scheduled || this.waiters.length === 0) return;
     this.scheduled = true;
     queueMicrotask(() => this.pump());
   }

@@ -26,10 +26,12 @@ export class Task {
    * @param {import('../../plan.js').FuncSig} o.sig
    * @param {import('../../plan.js').Options} o.opts the options it was lifted with
    * @param {string} o.context the function, for messages
+   * @param {Task | null} [o.supertask] the caller's task, for a call from another component
    * @param {(value: any) => void} [o.onResolve] receives the result `task.return` lifted
    */
-  constructor({ inst, sig, opts, context, onResolve = () => {} }) {
+  constructor({ inst, sig, opts, context, supertask = null, onResolve = () => {} }) {
     this.inst = inst;
+    this.supertask = supertask;
     this.sig = sig;
     this.opts = opts;
     this.context = context;

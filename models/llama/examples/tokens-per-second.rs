@@ -2,38 +2,35 @@
 //! also makes in Chromium with the component builds, so the two can be compared:
 //!
 //! ```sh
-//! cargo run -p terrarium-llama --profile model --example tokens-per-second -- [MODEL_DIR] [RUNS] [CHECKPOINT]
+//! RUSTFLAGS="-C target-cpu=native" cargo run -p terrarium-llama --profile model --example tokens-per-second -- CHECKPOINT TOKENIZER [RUNS]
 //! ```
 //!
-//! Greedy decoding of 256 tokens from BOS with stories260K (`MODEL_DIR`, default
-//! `../shared/models/stories260K` seen from the repository root; `CHECKPOINT`, default
-//! `MODEL_DIR/stories260K.bin`, may be another file of it, such as a Q8_0 export), two untimed
-//! warm-up runs, then `RUNS` (default 5) timed ones. Natively the kernels are the scalar ones
-//! (`kernels::KERNEL`): the SIMD128 kernels exist for wasm32 only. Prints one line of JSON:
-//! `{"kernel":"scalar","weights":"f32","weightsBytes":…,"tokens":256,"runs":[…],"median":…,"best":…}`
+//! Greedy decoding of 256 tokens from BOS, two untimed warm-up runs, then `RUNS` (default 5) timed
+//! ones. The kernels are the build's (`kernels::KERNEL`): `avx2-fma` on an x86_64 machine with AVX2
+//! and FMA when built with `-C target-cpu=native`, else `scalar`. Prints one line of JSON:
+//! `{"kernel":"avx2-fma","weights":"f32","weightsBytes":…,"tokens":256,"runs":[…],"median":…,"best":…}`
 //! (tokens per second; `weights` is `"q8"` for a version-2 checkpoint).
 
 use llama::{Generation, Model, Options, StopReason};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 const TOKENS: u32 = 256;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = args
-        .next()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/models/stories260K"));
-    let runs: usize = args.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or(5);
-    let checkpoint = args.next().map(PathBuf::from).unwrap_or_else(|| dir.join("stories260K.bin"));
-    let read = |path: &Path| {
-        std::fs::read(path).unwrap_or_else(|e| {
-            eprintln!("tokens-per-second: {}: {e}", path.display());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(checkpoint), Some(tokenizer)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: tokens-per-second CHECKPOINT TOKENIZER [RUNS]");
+        std::process::exit(2)
+    };
+    let runs: usize = args.get(2).and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or(5);
+    let read = |path: &str| {
+        std::fs::read(PathBuf::from(path)).unwrap_or_else(|e| {
+            eprintln!("tokens-per-second: {path}: {e}");
             std::process::exit(2)
         })
     };
-    let model = Model::load(read(&checkpoint), &read(&dir.join("tok512.bin"))).unwrap_or_else(|e| {
+    let model = Model::load(read(checkpoint), &read(tokenizer)).unwrap_or_else(|e| {
         eprintln!("tokens-per-second: {e}");
         std::process::exit(2)
     });
@@ -43,9 +40,9 @@ fn main() {
         let start = Instant::now();
         let n = generation.by_ref().count();
         let rate = n as f64 / start.elapsed().as_secs_f64();
-        // 8-bit weights change the story after its start: it may end (EOS) before TOKENS.
+        // 8-bit weights change stories260K's story after its start: it may end (EOS) before TOKENS.
         let ended = model.config().format.version() == 2 && generation.stop_reason() == Some(StopReason::EndOfText);
-        assert!(n == TOKENS as usize || ended, "stories260K generates {TOKENS} tokens from BOS, not {n}");
+        assert!(n == TOKENS as usize || ended, "{TOKENS} tokens from BOS expected, not {n}");
         (rate, n)
     };
     let (_, tokens) = generate();

@@ -361,22 +361,23 @@ fn header7(bytes: &[u8], at: usize) -> [i32; 7] {
     std::array::from_fn(|i| i32_at(bytes, at + 4 * i))
 }
 
-/// Reads a checkpoint. The bytes are kept (and used in place) for the f32 formats.
-pub fn parse(bytes: Vec<u8>) -> Result<(Config, Weights), Error> {
+/// Reads the header at the start of a checkpoint (`bytes` may be only its first 256 bytes: the
+/// weights are not looked at), so what loading it takes can be known before it is read.
+pub fn parse_header(bytes: &[u8]) -> Result<Config, Error> {
     let len = bytes.len();
     if len < LEGACY_HEADER_BYTES {
         return Err(bad(format!("{len} bytes is too short for a llama2.c header (28 bytes)")));
     }
     let magic = u32::from_le_bytes(bytes[0..4].try_into().expect("4 bytes"));
-    let config = if magic == MAGIC {
+    if magic == MAGIC {
         if len < VERSIONED_HEADER_BYTES {
             return Err(bad(format!("{len} bytes is too short for an \"ak42\" header (256 bytes)")));
         }
-        let version = i32_at(&bytes, 4);
+        let version = i32_at(bytes, 4);
         let format = match version {
             1 => Format::V1,
             2 => {
-                let group_size = i32_at(&bytes, 37);
+                let group_size = i32_at(bytes, 37);
                 if group_size <= 0 {
                     return Err(bad(format!("the version-2 header gives group size {group_size}")));
                 }
@@ -394,28 +395,37 @@ pub fn parse(bytes: Vec<u8>) -> Result<(Config, Weights), Error> {
             1 => true,
             b => return Err(bad(format!("the shared-classifier flag is {b}, not 0 or 1"))),
         };
-        Config::from_header(header7(&bytes, 8), shared, format)?
+        Config::from_header(header7(bytes, 8), shared, format)
     } else {
-        let mut h = header7(&bytes, 0);
+        let mut h = header7(bytes, 0);
         let shared = h[5] > 0;
         h[5] = h[5].checked_abs().unwrap_or(0);
-        Config::from_header(h, shared, Format::Legacy)?
-    };
-
-    let expected = expected_len(&config)?;
-    if len as u128 != expected {
-        let fmt = match config.format {
-            Format::Legacy => "legacy",
-            Format::V1 => "version-1",
-            Format::V2 { .. } => "version-2 (Q8_0)",
-        };
-        let what = if (len as u128) < expected { "truncated?" } else { "extra bytes at the end" };
-        return Err(bad(format!(
-            "{len} bytes, but a {fmt} checkpoint of this shape ({}) is {expected} bytes: {what}",
-            config.describe()
-        )));
+        Config::from_header(h, shared, Format::Legacy)
     }
+}
 
+/// Checks that a checkpoint of `len` bytes is exactly as long as its header says.
+pub fn check_len(config: &Config, len: u64) -> Result<(), Error> {
+    let expected = expected_len(config)?;
+    if u128::from(len) == expected {
+        return Ok(());
+    }
+    let fmt = match config.format {
+        Format::Legacy => "legacy",
+        Format::V1 => "version-1",
+        Format::V2 { .. } => "version-2 (Q8_0)",
+    };
+    let what = if u128::from(len) < expected { "truncated?" } else { "extra bytes at the end" };
+    Err(bad(format!(
+        "{len} bytes, but a {fmt} checkpoint of this shape ({}) is {expected} bytes: {what}",
+        config.describe()
+    )))
+}
+
+/// Reads a checkpoint. The bytes are kept (and used in place) for the f32 formats.
+pub fn parse(bytes: Vec<u8>) -> Result<(Config, Weights), Error> {
+    let config = parse_header(&bytes)?;
+    check_len(&config, bytes.len() as u64)?;
     let weights = match config.format {
         Format::Legacy => {
             legacy_layout(&config, LEGACY_HEADER_BYTES / 4).with(Bytes::new(bytes), Vec::new(), 1, &config)
@@ -544,19 +554,18 @@ impl Layout {
     }
 }
 
-/// The tensors of a version-2 (Q8_0) checkpoint, kept quantized in its bytes (a row need not be a
-/// whole number of groups: see q8.rs). With a group size that is not a multiple of 4 the scales
-/// would not be 4-byte aligned, and the matrices are dequantized to `f32` instead.
-fn q8_layout(mut bytes: Vec<u8>, c: &Config, group_size: usize) -> Result<Weights, Error> {
-    let (d, h, l, kv, v) = (c.dim, c.hidden_dim, c.n_layers, c.kv_dim(), c.vocab_size);
-    let gs = group_size;
-    let mut norms = Cursor(VERSIONED_HEADER_BYTES / 4);
-    let (rms_att, rms_ffn, rms_final) = (norms.take(d, l), norms.take(d, l), norms.take(d, 1));
-    let mut at = norms.0 * 4; // bytes
-    let int8 = gs.is_multiple_of(4);
-    // (weights per item, items) of each matrix, in file order.
-    let separate = usize::from(!c.shared_classifier);
-    let matrices = [
+/// Whether Q8_0 matrices in groups of `group_size` stay int8 in memory: their scales must be 4-byte
+/// aligned to be read in place, so other group sizes are dequantized when loaded.
+fn stays_int8(group_size: usize) -> bool {
+    group_size.is_multiple_of(4)
+}
+
+/// `(weights per item, items)` of each matrix of a checkpoint, in file order (the classifier has
+/// no item when it is shared). In `u128`, as a header may describe more than the address space.
+fn matrices(c: &Config) -> [(u128, u128); 9] {
+    let [d, h, l, kv, v] = [c.dim, c.hidden_dim, c.n_layers, c.kv_dim(), c.vocab_size].map(|x| x as u128);
+    let separate = u128::from(!c.shared_classifier);
+    [
         (v * d, 1),
         (d * d, l),
         (kv * d, l),
@@ -566,9 +575,40 @@ fn q8_layout(mut bytes: Vec<u8>, c: &Config, group_size: usize) -> Result<Weight
         (d * h, l),
         (h * d, l),
         (v * d, separate),
-    ];
+    ]
+}
+
+/// How many `f32`s the matrices of a version-2 checkpoint with this config take dequantized (0
+/// when they stay int8, and for the f32 formats).
+fn dequantized_floats(c: &Config) -> u128 {
+    match c.format {
+        Format::V2 { group_size } if !stays_int8(group_size) => matrices(c).iter().map(|&(n, count)| n * count).sum(),
+        _ => 0,
+    }
+}
+
+/// The bytes the weights of a checkpoint with this config take once loaded ([`Weights::memory_bytes`]):
+/// the checkpoint itself, and any matrices dequantized.
+pub fn weights_bytes(c: &Config) -> Result<u64, Error> {
+    let bytes = expected_len(c)? + 4 * dequantized_floats(c);
+    u64::try_from(bytes).map_err(|_| bad(format!("{bytes} bytes of weights ({})", c.describe())))
+}
+
+/// The tensors of a version-2 (Q8_0) checkpoint, kept quantized in its bytes (a row need not be a
+/// whole number of groups: see q8.rs). With a group size that is not a multiple of 4 the scales
+/// would not be 4-byte aligned, and the matrices are dequantized to `f32` instead.
+fn q8_layout(mut bytes: Vec<u8>, c: &Config, group_size: usize) -> Result<Weights, Error> {
+    let (d, l) = (c.dim, c.n_layers);
+    let gs = group_size;
+    let mut norms = Cursor(VERSIONED_HEADER_BYTES / 4);
+    let (rms_att, rms_ffn, rms_final) = (norms.take(d, l), norms.take(d, l), norms.take(d, 1));
+    let mut at = norms.0 * 4; // bytes
+    let int8 = stays_int8(gs);
+    // In the address space: the checkpoint's length matched them, and it is in memory.
+    let matrices = matrices(c).map(|(n, count)| (n as usize, count as usize));
     // What is dequantized, counted first so its buffer is allocated once.
-    let owned: usize = if int8 { 0 } else { matrices.iter().map(|&(n, count)| n * count).sum() };
+    let owned = usize::try_from(dequantized_floats(c))
+        .map_err(|_| Error::Memory("the dequantized weights do not fit the address space".to_string()))?;
     let mut dequantized: Vec<f32> = Vec::new();
     dequantized.try_reserve_exact(owned).map_err(|_| {
         Error::Memory(format!("no room for the {} MiB of dequantized weights", owned * 4 / (1024 * 1024)))

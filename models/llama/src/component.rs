@@ -16,6 +16,41 @@ impl wit::Guest for Component {
     fn kernel() -> String {
         crate::kernels::KERNEL.to_string()
     }
+
+    fn inspect(
+        header: Vec<u8>,
+        checkpoint_bytes: u64,
+        quantize_group_size: Option<u32>,
+    ) -> Result<wit::Footprint, String> {
+        let (config, f) = crate::footprint::inspect(&header, checkpoint_bytes, quantize_group_size.map(|g| g as usize))
+            .map_err(|e| e.to_string())?;
+        Ok(wit::Footprint {
+            config: wit_config(&config),
+            weights: f.weights,
+            kv_cache: f.kv_cache,
+            activations: f.activations,
+        })
+    }
+}
+
+/// A config as the WIT record.
+fn wit_config(c: &crate::Config) -> wit::Config {
+    let u = |n: usize| n as u32; // every size came from an i32
+    wit::Config {
+        dim: u(c.dim),
+        hidden_dim: u(c.hidden_dim),
+        n_layers: u(c.n_layers),
+        n_heads: u(c.n_heads),
+        n_kv_heads: u(c.n_kv_heads),
+        vocab_size: u(c.vocab_size),
+        seq_len: u(c.seq_len),
+        shared_classifier: c.shared_classifier,
+        format_version: c.format.version(),
+        group_size: match c.format {
+            crate::Format::V2 { group_size } => u(group_size),
+            _ => 0,
+        },
+    }
 }
 
 /// A loaded model, shared with the generations started from it.
@@ -28,23 +63,7 @@ impl wit::GuestModel for ModelResource {
     }
 
     fn config(&self) -> wit::Config {
-        let c = self.0.config();
-        let u = |n: usize| n as u32; // every size came from an i32
-        wit::Config {
-            dim: u(c.dim),
-            hidden_dim: u(c.hidden_dim),
-            n_layers: u(c.n_layers),
-            n_heads: u(c.n_heads),
-            n_kv_heads: u(c.n_kv_heads),
-            vocab_size: u(c.vocab_size),
-            seq_len: u(c.seq_len),
-            shared_classifier: c.shared_classifier,
-            format_version: c.format.version(),
-            group_size: match c.format {
-                crate::Format::V2 { group_size } => u(group_size),
-                _ => 0,
-            },
-        }
+        wit_config(self.0.config())
     }
 
     fn encode(&self, text: String, bos: bool) -> Result<Vec<u32>, String> {

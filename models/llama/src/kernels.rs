@@ -5,16 +5,20 @@
 //! (`RUSTFLAGS="-C target-feature=+simd128"`, the `llama.wasm` build) they use `core::arch::wasm32`
 //! f32x4 vectors with several accumulators; with `relaxed-simd` as well (`llama-relaxed.wasm`) each
 //! multiply-add is one `f32x4.relaxed_madd`, which the engine may fuse (one rounding instead of
-//! two); otherwise (`llama-scalar.wasm`, and the native build the tests run) plain loops that sum
-//! in order. rustc does not vectorise the plain loops without `simd128`, so the scalar build is
+//! two); natively on x86_64 with AVX2 and FMA enabled (`-C target-cpu=native`, the bench's native
+//! build) the kernels of [`crate::avx2`]; otherwise (`llama-scalar.wasm`, and the native build the
+//! tests run) plain loops that sum in order. rustc does not vectorise the plain loops without `simd128`, so the scalar build is
 //! scalar. Summing in another order, or fusing, changes the last bits of the results, not which
 //! token is the most likely. The int8 kernels of Q8_0 checkpoints are in [`crate::q8`].
 
-/// Which kernels this build runs: `"relaxed-simd"`, `"simd"` or `"scalar"`.
+/// Which kernels this build runs: `"relaxed-simd"`, `"simd"`, `"avx2-fma"` (natively, see
+/// [`crate::avx2`]) or `"scalar"`.
 pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
     "relaxed-simd"
 } else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd"
+} else if cfg!(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")) {
+    "avx2-fma"
 } else {
     "scalar"
 };
@@ -22,11 +26,23 @@ pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "r
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub use simd::{matmul, scores, weighted_sum};
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+pub use crate::avx2::{matmul, scores, weighted_sum};
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+)))]
 pub use scalar::{matmul, scores, weighted_sum};
 
 /// Plain loops.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
+#[cfg_attr(
+    any(
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+    ),
+    allow(dead_code)
+)]
 pub mod scalar {
     /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
@@ -104,38 +120,42 @@ pub mod simd {
 
     /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
     ///
-    /// Four rows at a time: each vector of `x` is loaded once for the four, and the four rows' sums
-    /// are four independent dependency chains.
+    /// Four rows at a time, 8 floats of each a step: each pair of vectors of `x` is loaded once for
+    /// the four rows, and the eight sums (two a row) are eight independent dependency chains, so a
+    /// multiply-add need not wait for the one before it.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
         let n = x.len();
         assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
-        let n4 = n & !3;
+        let (n8, n4) = (n & !7, n & !3);
         let rows4 = out.len() & !3;
         for r in (0..rows4).step_by(4) {
-            let (w0, w1, w2, w3) =
-                (&w[r * n..][..n], &w[(r + 1) * n..][..n], &w[(r + 2) * n..][..n], &w[(r + 3) * n..][..n]);
-            let (mut a0, mut a1, mut a2, mut a3) =
-                (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+            let rows: [&[f32]; 4] = std::array::from_fn(|k| &w[(r + k) * n..][..n]);
+            let mut even = [f32x4_splat(0.0); 4];
+            let mut odd = [f32x4_splat(0.0); 4];
             let mut i = 0;
-            while i < n4 {
-                // SAFETY: i + 4 <= n4 <= n, the length of x and of each row.
+            while i < n8 {
+                // SAFETY: i + 8 <= n8 <= n, the length of x and of each row.
                 unsafe {
-                    let xv = load(x, i);
-                    a0 = madd(load(w0, i), xv, a0);
-                    a1 = madd(load(w1, i), xv, a1);
-                    a2 = madd(load(w2, i), xv, a2);
-                    a3 = madd(load(w3, i), xv, a3);
+                    let (x0, x1) = (load(x, i), load(x, i + 4));
+                    for k in 0..4 {
+                        even[k] = madd(load(rows[k], i), x0, even[k]);
+                        odd[k] = madd(load(rows[k], i + 4), x1, odd[k]);
+                    }
                 }
-                i += 4;
+                i += 8;
             }
-            let mut sums = [sum_lanes(a0), sum_lanes(a1), sum_lanes(a2), sum_lanes(a3)];
-            for j in n4..n {
-                sums[0] += w0[j] * x[j];
-                sums[1] += w1[j] * x[j];
-                sums[2] += w2[j] * x[j];
-                sums[3] += w3[j] * x[j];
+            if i < n4 {
+                // SAFETY: i + 4 <= n4 <= n.
+                unsafe {
+                    let x0 = load(x, i);
+                    for k in 0..4 {
+                        even[k] = madd(load(rows[k], i), x0, even[k]);
+                    }
+                }
             }
-            out[r..r + 4].copy_from_slice(&sums);
+            for k in 0..4 {
+                out[r + k] = sum_lanes(f32x4_add(even[k], odd[k])) + (n4..n).map(|j| rows[k][j] * x[j]).sum::<f32>();
+            }
         }
         for r in rows4..out.len() {
             out[r] = dot(&w[r * n..][..n], x);

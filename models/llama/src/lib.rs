@@ -6,15 +6,20 @@
 //! the stories260K model. The pieces, in the order a token goes through them:
 //!
 //! - [`checkpoint`]: the header (legacy, or "ak42" version 1 and 2) and where each weight lives;
+//! - [`footprint`]: the memory a checkpoint needs, from its header, before it is read;
 //! - [`tokenizer`]: the vocabulary, BPE encoding of a prompt, decoding of a token to bytes;
 //! - [`transformer`]: the forward pass (RMSNorm, RoPE, grouped-query attention, SwiGLU);
 //! - [`kernels`]: matrix-vector products and attention's inner loops, relaxed SIMD, SIMD128 or
 //!   scalar as built;
+//! - `avx2`: the native x86_64 build's own vectorised kernels, with `-C target-cpu=native`;
 //! - [`q8`]: the int8 matrix-vector products of Q8_0 (version 2) checkpoints;
 //! - [`sampler`]: greedy, or temperature + top-p with a seeded xorshift generator;
 //! - [`generate`]: a generation in progress, token by token, with its own KV cache.
 
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+pub mod avx2;
 pub mod checkpoint;
+pub mod footprint;
 pub mod generate;
 pub mod kernels;
 pub mod q8;
@@ -28,6 +33,7 @@ mod component;
 use std::fmt;
 
 pub use checkpoint::{Config, Format, Matrix};
+pub use footprint::Footprint;
 pub use generate::{Generation, Options, StopReason, Token};
 pub use tokenizer::Tokenizer;
 pub use transformer::Model;

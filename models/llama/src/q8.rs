@@ -16,7 +16,8 @@
 //! `relaxed-simd`, `i32x4.relaxed_dot_i8x16_i7x16_add_s`, whose second operand must lie in
 //! [0, 127] for the result to be the same on every engine: it gets `|w|`, and the first gets `x`
 //! with `w`'s sign. Q8_0 weights are in [-127, 127] (checkpoint.rs reads a -128 as -127), so both
-//! are exact, and every kernel sums a run's products exactly: the kernels differ only in the
+//! are exact, and every kernel sums a run's products exactly (the native x86_64 build's AVX2 kernel,
+//! in [`crate::avx2`], too): the kernels differ only in the
 //! order the scaled runs are added. Rows of whole groups of a multiple of 16 go four rows at a time;
 //! other rows one at a time, 16 values at a time and the rest of each run in plain loops.
 
@@ -28,7 +29,23 @@ pub struct Q8Matrix<'w> {
     pub group_size: usize,
 }
 
-impl Q8Matrix<'_> {
+impl<'w> Q8Matrix<'w> {
+    /// The values and scales of rows `r..r + 4` of this matrix with rows of `n` weights in whole
+    /// groups, for kernels that go four rows at a time; past its `rows`, the last row is repeated
+    /// (to be computed, not stored).
+    #[cfg_attr(
+        not(any(
+            all(target_arch = "wasm32", target_feature = "simd128"),
+            all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn four_rows(&self, r: usize, rows: usize, n: usize) -> ([&'w [i8]; 4], [&'w [f32]; 4]) {
+        let groups = n / self.group_size;
+        let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
+        (index.map(|i| &self.values[i * n..][..n]), index.map(|i| &self.scales[i * groups..][..groups]))
+    }
+
     /// The matrix as `f32`s (`q * scale`).
     pub fn dequantize(&self) -> Vec<f32> {
         let mut out = vec![0.0; self.values.len()];
@@ -59,8 +76,8 @@ pub fn input_group_size(n: usize, group_size: usize) -> usize {
 /// An input vector quantized for a product with a Q8_0 matrix; its buffers are reused.
 #[derive(Default)]
 pub struct Q8Vector {
-    values: Vec<i8>,
-    scales: Vec<f32>,
+    pub(crate) values: Vec<i8>,
+    pub(crate) scales: Vec<f32>,
     group_size: usize,
 }
 
@@ -68,6 +85,17 @@ impl Q8Vector {
     /// Room for vectors of up to `n` values, so quantizing allocates nothing.
     pub fn with_capacity(n: usize) -> Q8Vector {
         Q8Vector { values: Vec::with_capacity(n), scales: Vec::with_capacity(n), group_size: 0 }
+    }
+
+    /// The bytes [`Q8Vector::with_capacity`]`(n)` allocates.
+    pub fn capacity_bytes(n: usize) -> u64 {
+        n as u64 * (size_of::<i8>() + size_of::<f32>()) as u64
+    }
+
+    /// The bytes its buffers hold now.
+    #[cfg(test)]
+    pub fn allocated_bytes(&self) -> usize {
+        self.values.capacity() + self.scales.capacity() * size_of::<f32>()
     }
 
     /// Quantizes `x` in groups of `group_size` (which divides `x.len()`): each group's scale is its
@@ -101,6 +129,10 @@ pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
     if x.group_size == w.group_size && w.group_size.is_multiple_of(16) {
         return simd::matmul(out, w, x);
     }
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    if x.group_size == w.group_size && w.group_size.is_multiple_of(32) {
+        return crate::avx2::q8_matmul(out, w, x);
+    }
     for (r, o) in out.iter_mut().enumerate() {
         *o = row_dot(w, r, x);
     }
@@ -126,7 +158,12 @@ fn row_dot(w: &Q8Matrix, r: usize, x: &Q8Vector) -> f32 {
 fn run_dot(w: &[i8], x: &[i8]) -> i32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let (sum, done) = simd::run_dot16(w, x);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    let (sum, done) = crate::avx2::run_dot32(w, x);
+    #[cfg(not(any(
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")
+    )))]
     let (sum, done) = (0, 0);
     sum + w[done..].iter().zip(&x[done..]).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum::<i32>()
 }
@@ -191,13 +228,9 @@ mod simd {
     /// lanes are added at the end.
     pub fn matmul(out: &mut [f32], w: &Q8Matrix, x: &Q8Vector) {
         let (n, gs) = (x.values.len(), w.group_size);
-        let groups = n / gs;
         let rows = out.len();
         for r in (0..rows).step_by(4) {
-            // Rows r..r + 4; where fewer are left, the last is repeated (computed, not stored).
-            let index: [usize; 4] = std::array::from_fn(|k| (r + k).min(rows - 1));
-            let wr = index.map(|i| &w.values[i * n..][..n]);
-            let sr = index.map(|i| &w.scales[i * groups..][..groups]);
+            let (wr, sr) = w.four_rows(r, rows, n);
             let mut f = [f32x4_splat(0.0); 4];
             for (g, &xs) in x.scales.iter().enumerate() {
                 let mut acc = [i32x4_splat(0); 4];

@@ -24,6 +24,11 @@ impl Sampler {
         Sampler { temperature, top_p, rng, candidates: Vec::new() }
     }
 
+    /// The most bytes its scratch takes for a vocabulary of `vocab_size` (top-p keeps up to all of it).
+    pub fn scratch_bytes(vocab_size: usize) -> u64 {
+        vocab_size as u64 * size_of::<(f32, u32)>() as u64
+    }
+
     /// xorshift64*, the top 32 bits.
     fn next_u32(&mut self) -> u32 {
         self.rng ^= self.rng >> 12;

@@ -112,6 +112,24 @@ impl State {
         })
     }
 
+    /// The bytes of the KV cache for `capacity` positions: a key and a value of `kv_dim` floats per
+    /// layer and position.
+    /// In `u64`: a header may describe more than a 32-bit address space holds.
+    pub fn kv_cache_bytes(c: &Config, capacity: usize) -> u64 {
+        let [layers, positions, kv_dim] = [c.n_layers, capacity.min(c.seq_len), c.kv_dim()].map(|n| n as u64);
+        2 * layers * positions * kv_dim * size_of::<f32>() as u64
+    }
+
+    /// The bytes of everything else [`State::new`] allocates for `capacity` positions.
+    pub fn activation_bytes(c: &Config, capacity: usize) -> u64 {
+        let [dim, hidden, positions, vocab] =
+            [c.dim, c.hidden_dim, capacity.min(c.seq_len), c.vocab_size].map(|n| n as u64);
+        let floats = 4 * dim + 2 * hidden + positions + vocab;
+        let rope = (c.head_size() / 2 * size_of::<(f32, f32)>()) as u64;
+        let xq = Q8Vector::capacity_bytes(c.dim.max(c.hidden_dim));
+        floats * size_of::<f32>() as u64 + rope + xq
+    }
+
     /// How many positions the KV cache holds.
     pub fn capacity(&self) -> usize {
         self.capacity
@@ -233,4 +251,37 @@ pub fn forward<'s>(model: &Model, s: &'s mut State, token: u32, pos: usize) -> &
     matmuls(&mut [(&mut s.logits, w.classifier())], &s.xb, &mut s.xq);
     debug_assert_eq!(s.xb.len(), dim);
     &mut s.logits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+    use crate::checkpoint::{Config, Format};
+
+    /// The footprint's formulas are what `State::new` allocates.
+    #[test]
+    fn state_bytes_are_the_formulas() {
+        let c = Config {
+            dim: 288,
+            hidden_dim: 768,
+            n_layers: 6,
+            n_heads: 6,
+            n_kv_heads: 3,
+            vocab_size: 32000,
+            seq_len: 256,
+            shared_classifier: true,
+            format: Format::V1,
+        };
+        for capacity in [1, 100, 256, 1000] {
+            let s = State::new(&c, capacity).expect("allocates");
+            let f32s = |v: &Vec<f32>| v.capacity() * 4;
+            let cache = f32s(&s.key_cache) + f32s(&s.value_cache);
+            let activations =
+                [&s.x, &s.xb, &s.xb2, &s.hb, &s.hb2, &s.q, &s.att, &s.logits].map(f32s).iter().sum::<usize>()
+                    + s.rope.capacity() * 8
+                    + s.xq.allocated_bytes();
+            assert_eq!(cache as u64, State::kv_cache_bytes(&c, capacity), "capacity {capacity}");
+            assert_eq!(activations as u64, State::activation_bytes(&c, capacity), "capacity {capacity}");
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //! checkpoint format; sampling is deterministic for a seed; bad inputs are refused with readable
 //! errors.
 
-use llama::{checkpoint::Weights, Config, Error, Format, Generation, Matrix, Model, Options, StopReason, Token};
+use llama::{
+    checkpoint::Weights, footprint, Config, Error, Format, Generation, Matrix, Model, Options, StopReason, Token,
+};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -213,6 +215,37 @@ fn version_2_q8_stays_int8() {
         assert!(text(&tokens).starts_with("Once upon a time"), "{:?}", text(&tokens));
         eprintln!("Q8_0: {}", text(&generate(m, "", Options::greedy(60)).0));
     }
+}
+
+/// The footprint from the header says, before loading, what the weights take once loaded (in every
+/// format, dequantized matrices included), and refuses what loading refuses.
+#[test]
+fn footprint_from_the_header_is_what_loading_takes() {
+    let f32_len = checkpoint().len() as u64;
+    for (name, bytes) in [
+        ("legacy", checkpoint()),
+        ("version 1, separate classifier", write_v1(model(), false, 512)),
+        ("Q8_0/64", write_v2(model(), 64)),
+        ("Q8_0/2, dequantized", write_v2(model(), 2)),
+    ] {
+        let (config, f) =
+            footprint::inspect(&bytes[..256], bytes.len() as u64, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let loaded = Model::load(bytes, tokenizer()).expect("loads");
+        assert_eq!(&config, loaded.config(), "{name}");
+        assert_eq!(f.weights, loaded.weights().memory_bytes() as u64, "{name}");
+        // stories260K: 5 layers, 512 positions, kv_dim 32.
+        assert_eq!(f.kv_cache, 2 * 5 * 512 * 32 * 4, "{name}");
+        assert!(f.activations > 0 && f.total() == f.weights + f.kv_cache + f.activations);
+    }
+    // An f32 checkpoint counted as it will be once quantized.
+    let (config, f) = footprint::inspect(&checkpoint(), f32_len, Some(64)).expect("inspects");
+    assert_eq!(config.format, Format::V2 { group_size: 64 });
+    assert_eq!(f.weights, write_v2(model(), 64).len() as u64);
+    let refused = |header: &[u8], len: u64| footprint::inspect(header, len, None).expect_err("refused").to_string();
+    assert!(refused(&checkpoint()[..256], f32_len - 1).contains("truncated?"));
+    assert!(refused(&checkpoint()[..20], f32_len).contains("too short"));
+    assert!(refused(&versioned(3)[..256], 320).contains("version 3 is not supported"));
+    assert!(footprint::inspect(&checkpoint(), f32_len, Some(48)).expect_err("48").to_string().contains("groups of 48"));
 }
 
 #[test]

@@ -75,8 +75,9 @@ impl Builder<'_> {
                     }
                     FuncEntry::Lifted { core_func, ty, options: callee_options } => {
                         let name = self.lifted_names.get(&core_func).cloned().unwrap_or_default();
+                        let callee_sig = self.signature("", &ty, &callee_options, true);
                         (
-                            Callee::Lifted { core_func, options: callee_options, name },
+                            Callee::Lifted { core_func, options: callee_options, name, sig: Box::new(callee_sig) },
                             self.signature("", &ty, &options, false),
                         )
                     }

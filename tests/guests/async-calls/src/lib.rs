@@ -38,6 +38,10 @@ impl Guest for AsyncCalls {
         a.wrapping_add(b)
     }
 
+    async fn async_add(a: u32, b: u32) -> u32 {
+        a.wrapping_add(b)
+    }
+
     async fn fail_later() {
         host::sleep(0).await;
         panic!("fail-later: the guest gave up after awaiting the host");
