@@ -13,14 +13,15 @@ import { serveGuest } from './worker/guest.js';
  * guest still posts (a finalizer's drop) no longer reaches the page.
  */
 const port = parentChannel();
-let receive = null;
+let current = null;
 port.listen((data) => {
   if (data?.init) {
-    const guest = {};
-    const post = (message, transfer) => {
-      if (receive === guest.receive) port.post(message, transfer);
-    };
-    receive = guest.receive = serveGuest({ post });
+    const guest = serveGuest({
+      post: (message, transfer) => {
+        if (current === guest) port.post(message, transfer);
+      },
+    });
+    current = guest;
   }
-  receive?.(data);
+  current?.(data);
 });

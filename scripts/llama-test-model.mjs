@@ -116,7 +116,7 @@ export function expectedFootprint({ dim, hiddenDim, nLayers, nHeads, nKvHeads, v
   return { weights, kvCache, activations, total: weights + kvCache + activations };
 }
 
-/** Writes `bytes` to `path` through a temporary file, so a reader never sees half of it. */
+/** Writes what `make()` returns to `path` through a temporary file, so a reader never sees half of it. */
 function writeOnce(path, make) {
   if (existsSync(path)) return;
   const partial = `${path}.${process.pid}.partial`;

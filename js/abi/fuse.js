@@ -361,8 +361,9 @@ function fixup(types, t) {
       };
     }
     case 'flags': {
+      // Every stored bit a flag: nothing to clear.
+      if (ty.jsNames.length === ty.size * 8) return null;
       const masks = flagMasks(ty.jsNames.length);
-      if (masks.every((m) => m === -1) && ty.size === 4 * masks.length) return null;
       const size = ty.size;
       return (dv, p) => {
         if (size === 1) dv.setUint8(p, dv.getUint8(p) & masks[0]);

@@ -157,7 +157,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
-        channels: (t) => asyncRt.channel(instance, t),
+        channels: asyncRt === null ? undefined : (t) => asyncRt.channel(instance, t),
         errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });

@@ -143,8 +143,8 @@ const finalizers = new FinalizationRegistry(({ type, rep }) => {
 });
 
 /**
- * Owned wrappers made since the last microtask, with what their finalizer needs: they are
- * registered when it runs, if still owned then. A wrapper made, used and disposed in one go (the
+ * Owned wrappers made since the last microtask: they are registered when it runs, if still owned
+ * then. A wrapper made, used and disposed in one go (the
  * `using` pattern) so never pays for a registration and its removal, the costliest part of a
  * resource's round trip; one kept longer is registered before anything could collect it.
  */
@@ -153,19 +153,18 @@ let toRegister = [];
 /** The most wrappers held for registration: a long synchronous loop registers as it goes, past it. */
 const REGISTER_BATCH = 1024;
 
-function registerSoon(obj, held) {
+function registerSoon(obj) {
   if (toRegister.length === 0) queueMicrotask(registerPending);
-  else if (toRegister.length >= 2 * REGISTER_BATCH) registerPending();
-  toRegister.push(obj, held);
+  else if (toRegister.length >= REGISTER_BATCH) registerPending();
+  toRegister.push(obj);
 }
 
 function registerPending() {
   const pending = toRegister;
   toRegister = [];
-  for (let i = 0; i < pending.length; i += 2) {
-    const obj = pending[i];
+  for (const obj of pending) {
     if (obj[LIVE] !== OWNED || obj[REGISTERED]) continue;
-    finalizers.register(obj, pending[i + 1], obj);
+    finalizers.register(obj, { type: obj[TYPE], rep: obj[REP] }, obj);
     obj[REGISTERED] = true;
   }
 }
@@ -227,7 +226,7 @@ export class GuestResourceType {
     obj[TYPE] = this;
     obj[LIVE] = live;
     obj[REGISTERED] = false;
-    if (live === OWNED && this.getDtor() !== null) registerSoon(obj, { type: this, rep });
+    if (live === OWNED && this.getDtor() !== null) registerSoon(obj);
     return obj;
   }
 
@@ -252,7 +251,7 @@ export class GuestResourceType {
   /** Undoes `moveOut`. */
   revive(obj) {
     obj[LIVE] = OWNED;
-    if (this.getDtor() !== null) registerSoon(obj, { type: this, rep: obj[REP] });
+    if (this.getDtor() !== null) registerSoon(obj);
   }
 
   /** `[symbolDispose]()` of a wrapper the host owns: runs the guest's destructor. */

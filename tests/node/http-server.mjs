@@ -21,6 +21,7 @@
  */
 
 import http from 'node:http';
+import { freePort } from '../../scripts/free-port.mjs';
 
 const CORS = {
   'access-control-allow-origin': '*',
@@ -153,11 +154,7 @@ export async function startHttpServer() {
 
 /** A URL on 127.0.0.1 where nothing listens: a port that was free a moment ago. */
 export async function refusedUrl() {
-  const server = http.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -53,7 +53,7 @@ export class GuestBuffer {
     const t = this.t;
     let vs;
     if (t === null) {
-      vs = new Array(n).fill(undefined);
+      vs = new Array(n);
     } else {
       const cx = this.cx;
       const Typed = TYPED_ARRAYS[cx.types[t].kind];

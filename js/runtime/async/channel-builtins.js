@@ -10,7 +10,7 @@
  */
 import { trap } from '../../errors.js';
 import { GuestBuffer } from './buffers.js';
-import { sameType } from './builtins.js';
+import { sameType } from './same-type.js';
 import {
   SharedStream, SharedFuture, ReadableStreamEnd, WritableStreamEnd, ReadableFutureEnd, WritableFutureEnd,
   COMPLETED, DROPPED, IDLE, SYNC_COPYING, ASYNC_COPYING, CANCELLING_COPY, DONE,

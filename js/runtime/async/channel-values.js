@@ -20,7 +20,7 @@
 import { TerrariumError, trap } from '../../errors.js';
 import { invalid, InvalidValue, toJsError } from '../../abi/invalid.js';
 import { HostBuffer } from './buffers.js';
-import { sameType } from './builtins.js';
+import { sameType } from './same-type.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
 import { DEAD } from '../state.js';

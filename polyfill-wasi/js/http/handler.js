@@ -45,9 +45,7 @@ export function createHttp(options = {}, waiter = new Waiter('none')) {
 
     const body = parts.body;
     const hasBody = body !== null && !['GET', 'HEAD'].includes(method);
-    const stream =
-      hasBody &&
-      (requestBodies === 'stream' || (requestBodies === 'auto' && canStreamRequests() && (isNode || url.protocol === 'https:')));
+    const stream = hasBody && streamsRequestBody(requestBodies, url);
 
     let resolveBodyReady;
     const bodyReady = new Promise((resolve) => (resolveBodyReady = resolve));
@@ -183,19 +181,7 @@ function responseSource(response, waiter, betweenBytes, controller, what) {
   let why = null;
   let failure = null;
   const pullTimeout =
-    betweenBytes === undefined
-      ? undefined
-      : (pull) => {
-          let timer;
-          const timeout = new Promise((_, reject) => {
-            timer = setTimeout(() => {
-              why = 'connection-read-timeout';
-              controller.abort(new Error(why));
-              reject(new Error(why));
-            }, nsToMs(betweenBytes));
-          });
-          return Promise.race([pull, timeout]).finally(() => clearTimeout(timer));
-        };
+    betweenBytes === undefined ? undefined : (pull) => withReadTimeout(pull, betweenBytes, controller, () => (why = 'connection-read-timeout'));
   const source = new StreamSource(response.body, waiter, {
     what: `the body of ${what.replace(/^the response to /, '')}`,
     mapError: (error) => {
@@ -206,6 +192,31 @@ function responseSource(response, waiter, betweenBytes, controller, what) {
   });
   source.failureCode = () => failure;
   return source;
+}
+
+/**
+ * `pull` (a promise of the next chunk of a response body) raced against the `between-bytes`
+ * timeout: past it, `timedOut()` records why, the fetch is aborted and the read fails.
+ */
+export function withReadTimeout(pull, betweenBytes, controller, timedOut) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut();
+      controller.abort(new Error('connection-read-timeout'));
+      reject(new Error('connection-read-timeout'));
+    }, nsToMs(betweenBytes));
+  });
+  return Promise.race([pull, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Whether a request body to `url` goes to fetch as a stream (else buffered first), by the
+ * `http.requestBodies` option: 'auto' streams where fetch can, and a browser can only over HTTP/2,
+ * so over https.
+ */
+export function streamsRequestBody(requestBodies, url) {
+  return requestBodies === 'stream' || (requestBodies === 'auto' && canStreamRequests() && (isNode || url.protocol === 'https:'));
 }
 
 let streamsRequests = null;

@@ -124,7 +124,7 @@ export function statusRefusal(status) {
 }
 
 /** Statuses whose Response has no body. */
-const NULL_BODY = new Set([204, 205, 304]);
+export const NULL_BODY = new Set([204, 205, 304]);
 
 /**
  * The guest's outgoing-response as a `Response`, its body a ReadableStream the guest's writes

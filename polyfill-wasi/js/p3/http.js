@@ -18,7 +18,7 @@ import { concatBytes } from '../io.js';
 import { isNode } from '#platform';
 import { errorCode, fetchErrorCode, internal } from '../http/errors.js';
 import { Fields, TOKEN, latin1 } from '../http/fields.js';
-import { canStreamRequests, nsToMs, requestTarget, responseHeaderEntries } from '../http/handler.js';
+import { nsToMs, requestTarget, responseHeaderEntries, streamsRequestBody, withReadTimeout } from '../http/handler.js';
 import { methodName } from '../http/requests.js';
 import { OK, endedStream, err, outgoingStream, readerOf } from './streams.js';
 
@@ -28,7 +28,7 @@ const refuse = () => {
 };
 
 /** wasi:http/types@0.3.fields: 0.2's fields, with 0.3's names. */
-export class FieldsP3 extends Fields {
+class FieldsP3 extends Fields {
   copyAll() {
     return this.entries();
   }
@@ -41,7 +41,7 @@ export class FieldsP3 extends Fields {
 }
 
 /** wasi:http/types@0.3.request-options: timeouts in nanoseconds, each optional. */
-export class RequestOptionsP3 {
+class RequestOptionsP3 {
   #timeouts = { connect: undefined, firstByte: undefined, betweenBytes: undefined };
   #immutable = false;
 
@@ -257,10 +257,13 @@ export class ResponseP3 extends Message {
   }
 }
 
-/** Why a request whose trailers future gave `outcome` cannot go out, or null: fetch sends no trailers. */
-function trailersFailure(outcome) {
+/**
+ * Why a message whose trailers future gave `outcome` cannot go out, or null: its error, or, where
+ * it has trailers, `why` none can be sent (fetch sends no request trailers, a Response carries none).
+ */
+export function trailersFailure(outcome, why) {
   if (outcome?.tag === 'err') return outcome.val;
-  if (outcome?.tag === 'ok' && outcome.val !== undefined) return internal('trailers cannot be sent: fetch has no request trailers');
+  if (outcome?.tag === 'ok' && outcome.val !== undefined) return internal(`trailers cannot be sent: ${why}`);
   return null;
 }
 
@@ -282,7 +285,7 @@ export function createHttpP3(options) {
   async function requestBody({ contents, trailers, stream, fail, transmitted }) {
     const reader = readerOf(contents);
     const finish = async () => {
-      const failure = trailersFailure(await trailers);
+      const failure = trailersFailure(await trailers, 'fetch has no request trailers');
       if (failure !== null) throw fail(failure);
     };
     if (stream) {
@@ -313,8 +316,7 @@ export function createHttpP3(options) {
     if (typeof fetchFn !== 'function') throw internal('no fetch in this environment');
     const [contents, trailers] = Message.takeBody(request);
     const hasBody = !['GET', 'HEAD'].includes(method);
-    const stream =
-      hasBody && (requestBodies === 'stream' || (requestBodies === 'auto' && canStreamRequests() && (isNode || url.protocol === 'https:')));
+    const stream = hasBody && streamsRequestBody(requestBodies, url);
     const controller = new AbortController();
     live.add(controller);
     /** The error code the request failed with, when the host knows it better than fetch's error. */
@@ -375,23 +377,10 @@ function responseBody(response, betweenBytes, controller, done) {
   const reader = response.body.getReader();
   let why = null;
   const next = async () => {
-    let timer;
-    const timeout =
-      betweenBytes === undefined
-        ? null
-        : new Promise((_, reject) => {
-            timer = setTimeout(() => {
-              why = 'connection-read-timeout';
-              controller.abort(new Error(why));
-              reject(new Error(why));
-            }, nsToMs(betweenBytes));
-          });
-    try {
-      const { done: ended, value } = await (timeout === null ? reader.read() : Promise.race([reader.read(), timeout]));
-      return ended ? undefined : value;
-    } finally {
-      clearTimeout(timer);
-    }
+    const read = reader.read();
+    const timed = betweenBytes === undefined ? read : withReadTimeout(read, betweenBytes, controller, () => (why = 'connection-read-timeout'));
+    const { done: ended, value } = await timed;
+    return ended ? undefined : value;
   };
   return outgoingStream({
     next,

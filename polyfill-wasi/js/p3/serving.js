@@ -13,8 +13,8 @@
 
 import { ComponentError } from '../../../js/errors.js';
 import { errorCode, internal } from '../http/errors.js';
-import { OverLimit, limitBody, requestHead, statusRefusal } from '../http/serving.js';
-import { RequestP3, ResponseP3 } from './http.js';
+import { NULL_BODY, OverLimit, limitBody, requestHead, statusRefusal } from '../http/serving.js';
+import { RequestP3, ResponseP3, trailersFailure } from './http.js';
 import { OK, err, readerOf } from './streams.js';
 import { latin1 } from '../http/fields.js';
 
@@ -86,9 +86,6 @@ export async function exchange({ handler, request, maxBody, reply, fail, overLim
   await outgoing.finished;
 }
 
-/** Statuses whose Response has no body. */
-const NULL_BODY = new Set([204, 205, 304]);
-
 /**
  * The guest's response as a `Response`, and `finished`: settles once its body has ended (or was
  * cancelled by the reader); rejects with what cut the body short (the instance trapped). Throws
@@ -112,7 +109,7 @@ function toResponse(returned) {
           const { done, value } = await reader.read();
           if (!done) return controller.enqueue(value);
           const outcome = await trailers;
-          const failure = outcome?.tag === 'err' ? outcome.val : outcome?.val !== undefined ? internal('trailers cannot be sent: a Response has no trailers') : null;
+          const failure = trailersFailure(outcome, 'a Response has no trailers');
           if (failure !== null) {
             const why = failure.val === undefined ? failure.tag : `${failure.tag}: ${typeof failure.val === 'string' ? failure.val : JSON.stringify(failure.val)}`;
             throw Object.assign(new Error(`the response body failed: ${why}`), { code: failure });

@@ -1,0 +1,44 @@
+/**
+ * Type equality for the async built-ins' checks (`task.return`'s result, the element type of a
+ * stream or future end): a module of its own so that builtins.js and the stream and future
+ * modules it imports all read it without importing each other.
+ */
+
+/** Whether two types of the plan are the same type, by structure (names aside). */
+export function sameType(types, a, b) {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const x = types[a];
+  const y = types[b];
+  if (x.kind !== y.kind) return false;
+  const same = (p, q) => sameType(types, p, q);
+  const sameList = (p, q, eq) => p.length === q.length && p.every((e, i) => eq(e, q[i]));
+  switch (x.kind) {
+    case 'list':
+    case 'stream':
+    case 'future':
+      return same(x.element, y.element);
+    case 'fixed-list':
+      return x.length === y.length && same(x.element, y.element);
+    case 'map':
+      return same(x.key, y.key) && same(x.value, y.value);
+    case 'record':
+      return sameList(x.fields, y.fields, (f, g) => f.name === g.name && same(f.type, g.type));
+    case 'tuple':
+      return sameList(x.elements, y.elements, (e, f) => same(e.type, f.type));
+    case 'variant':
+      return sameList(x.cases, y.cases, (c, d) => c.name === d.name && same(c.type, d.type));
+    case 'enum':
+    case 'flags':
+      return sameList(x.names, y.names, (m, n) => m === n);
+    case 'option':
+      return same(x.type, y.type);
+    case 'result':
+      return same(x.ok, y.ok) && same(x.err, y.err);
+    case 'own':
+    case 'borrow':
+      return x.resource === y.resource;
+    default:
+      return true;
+  }
+}
