@@ -3,7 +3,8 @@
 // tests/node/wat/async-between-jspi.wat (a sync caller of a callee lifted `async`: refused here,
 // where Node has no JSPI, and run in Chromium by playwright-tests/async.spec.mjs); and two Rust
 // guests built with wit-bindgen's async support and composed by wac (`async-client-calls`:
-// tests/guests/async-client calling tests/guests/async-calls).
+// tests/guests/async-client calling tests/guests/async-calls). Cancelling such a call:
+// async-cancel.test.mjs.
 // No wall clock: the tests assert order and readiness.
 
 import { test } from 'node:test';
@@ -76,13 +77,6 @@ test('without JSPI, a sync call that would have to wait for backpressure on the 
     api.callDoubleSync(8),
     (e) => e instanceof TerrariumError && e.kind === 'trap' && /`double` has to wait to enter its component instance.*needs JSPI/.test(e.message),
   );
-});
-
-test('subtask.cancel of a call to another component forgets it: CANCELLED_BEFORE_RETURNED, the callee runs to its end', async () => {
-  const { api, log } = await instance();
-  assert.equal(await api.cancelLater(1, 2), 0);
-  assert.deepEqual(log, [STARTED, 4], 'STARTED, then CANCELLED_BEFORE_RETURNED');
-  assert.equal(await api.callAddLater(3, 4), 7, 'the instance goes on');
 });
 
 test('a caller waiting for a callee that waits for ever is a deadlock: the call rejects with kind trap', async () => {

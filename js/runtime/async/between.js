@@ -6,16 +6,19 @@
  * subtask. Values cross between the two memories through their JS form, as in a sync call.
  *
  * - A sync caller (plain `canon lower`) waits until the callee returns its result. A callee that
- *   returns it before it first waits needs nothing more; otherwise the caller is suspended by JSPI.
- *   Without JSPI, a callee lifted `async` (which may wait at any time) is refused at instantiation
- *   (detect.js); a callee lifted sync, which waits only to enter an instance another task holds,
- *   traps then, saying JSPI is needed.
+ *   returns it before it first waits needs nothing more; otherwise the caller is suspended by JSPI,
+ *   waiting in the scheduler as any task does (so that a callee that never returns, with nothing
+ *   else pending, is a deadlock). Without JSPI, a callee lifted `async` (which may wait at any
+ *   time) is refused at instantiation (detect.js); a callee lifted sync, which waits only to enter
+ *   an instance another task holds, traps then, saying JSPI is needed.
  * - An async caller (`canon lower async`) gets RETURNED when the callee returned its result before
  *   it first waited (stored at the out-pointer), else a subtask that gets its SUBTASK event when it
  *   does (lower-async.js, as for a host promise). The arguments are copied when the call is made,
- *   so the subtask is STARTED at once, never STARTING. `subtask.cancel` forgets the call, as it does
- *   a host's: the callee is not told (this runtime has no TASK_CANCELLED yet), runs to its end,
- *   and its result is dropped.
+ *   so the subtask is STARTED at once, never STARTING. `subtask.cancel` tells the callee task (the
+ *   spec's `request_cancellation`): one still waiting to enter its instance is cancelled without
+ *   running, at once (CANCELLED_BEFORE_RETURNED, since it was STARTED); a callback-lifted one gets
+ *   TASK_CANCELLED in its event loop (lift-async.js) and resolves the subtask by `task.cancel`
+ *   (CANCELLED_BEFORE_RETURNED) or `task.return` (RETURNED).
  *
  * Entering an instance that a task on the caller's supertask chain is in is re-entrance: a trap
  * (the spec's `call_might_be_recursive`, for instances that are not nested in one another).
@@ -23,7 +26,22 @@
 import { ComponentError, GuestTrap, trap } from '../../errors.js';
 import { lowerImport } from '../imports.js';
 import { DEAD } from '../state.js';
-import { lowerAsync } from './lower-async.js';
+import { lowerAsync, CALLEE } from './lower-async.js';
+
+/** A call of a callee task in flight. */
+class InFlight {
+  /** @type {import('./tasks.js').Task} */
+  task;
+  /** @type {{ value: any } | { failure: unknown } | { cancelled: true } | null} null until the task settles */
+  outcome = null;
+  /** @type {((outcome: any) => void) | null} hears of the outcome */
+  onSettle = null;
+
+  settle(outcome) {
+    this.outcome = outcome;
+    this.onSettle?.(outcome);
+  }
+}
 
 /**
  * @param {object} o
@@ -50,14 +68,8 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
     return value.val;
   };
 
-  /**
-   * Starts the callee task: its result, or a promise of it if it has not returned one yet.
-   * `forSubtask`: lower-async.js will count the promise as something outside that may wake a task,
-   * as it does a host's; a callee task is no such thing (the scheduler sees it, and a deadlock of
-   * both must be found), so it is uncounted here until the callee settles it, or the caller
-   * cancels the subtask (when lower-async.js stops counting it).
-   */
-  const invoke = (args, forSubtask) => {
+  /** Starts the callee task: its result if it returned one before it first waited, else the call `InFlight`. */
+  const invoke = (args) => {
     const caller = sched.current;
     if (caller === null) trap(`\`${context}\` was called outside any task`);
     for (let t = caller; t !== null; t = t.supertask) {
@@ -66,51 +78,68 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
       }
     }
     if (calleeInst.state.status === DEAD) throw inner(calleeInst.state.cause);
-    let done = false;
-    let value;
-    let failure = null;
-    let waiting = null;
-    let cancelled = false;
-    start(
-      args,
-      caller,
-      (v) => {
-        done = true;
-        value = v;
-        if (waiting !== null && forSubtask && !cancelled) sched.outside++;
-        waiting?.resolve(v);
-      },
-      (e) => {
-        failure = inner(e);
-        if (waiting !== null && forSubtask && !cancelled) sched.outside++;
-        waiting?.reject(failure);
-      },
-    );
+    const call = new InFlight();
+    call.task = start(args, caller, (value) => call.settle({ value }), (e) => call.settle({ failure: inner(e) }), () => call.settle({ cancelled: true }));
     // The callee left the stack: the caller's code goes on.
     sched.current = caller;
-    if (done) return untag(value);
-    if (failure !== null) throw failure;
-    if (forSubtask) sched.outside--;
+    return call.outcome === null ? call : take(call.outcome);
+  };
+  /** What a settled call gives its caller: its result, or its failure thrown. */
+  const take = (outcome) => {
+    if ('failure' in outcome) throw outcome.failure;
+    return untag(outcome.value);
+  };
+
+  /**
+   * The call as an async caller's subtask (lower-async.js): a promise of its result, which
+   * lower-async.js counts as something outside that may wake a task, as it does a host's. A callee
+   * task is no such thing (the scheduler sees it, and a deadlock of both must be found), so it is
+   * uncounted here until it settles. It carries the callee's cancellation (`CALLEE`): the callee
+   * is told, and may cancel (`onCancelled`) or still return.
+   */
+  const invokeForSubtask = (args) => {
+    const call = invoke(args);
+    if (!(call instanceof InFlight)) return call;
+    sched.outside--;
+    let cancel = null;
     const result = new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
+      call.onSettle = (outcome) => {
+        sched.outside++;
+        if (outcome.cancelled) cancel.onCancelled();
+        else if ('failure' in outcome) reject(outcome.failure);
+        else resolve(outcome.value);
+      };
     }).then(untag);
-    result.cancel = () => {
-      cancelled = true;
-      sched.outside++;
+    cancel = {
+      request() {
+        call.task.requestCancellation();
+        sched.resumeIfReady(call.task);
+        sched.wake();
+      },
+      onCancelled: null,
     };
+    result[CALLEE] = cancel;
     return result;
   };
 
-  if (options.async) return lowerAsync({ cx, sig, invoke: (args) => invoke(args, true), calls, context, inst: callerInst, sched });
+  if (options.async) return lowerAsync({ cx, sig, invoke: invokeForSubtask, calls, context, inst: callerInst, sched });
 
+  /**
+   * A sync caller waits for the callee under JSPI, as a task the scheduler sees waiting: when the
+   * callee never settles and nothing else could wake either, that is a deadlock.
+   */
   const wait = (args) => {
     const caller = sched.current;
     // The spec's `canon_lower`: a sync lower of an `async` function needs a caller that may block.
     if (sig.async && caller !== null && !caller.mayBlock()) {
       trap(`the synchronous task \`${caller.context}\` called the async function \`${context}\` synchronously, which may block`);
     }
-    const v = invoke(args, false);
-    if (!(v instanceof Promise) || jspi) return v;
+    const call = invoke(args);
+    if (!(call instanceof InFlight)) return call;
+    if (jspi) {
+      call.onSettle = () => sched.wake();
+      return sched.block(caller, `\`${context}\` to return`, () => call.outcome !== null, () => call.outcome).then(take);
+    }
     throw new GuestTrap(
       `\`${context}\` has to wait to enter its component instance, and its synchronous caller with it; ` +
         "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",

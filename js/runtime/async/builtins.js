@@ -8,9 +8,16 @@ import { trap } from '../../errors.js';
 import { makeParamsLifter } from '../../abi/function.js';
 import { EVENT_NONE, Subtask } from './tasks.js';
 import { Waitable, WaitableSet } from './waitables.js';
-import { makeChannelBuiltin } from './channel-builtins.js';
+import { makeChannelBuiltin, copyMayWait, BLOCKED } from './channel-builtins.js';
 import { errorContextBuiltin } from './error-context.js';
 import { sameType } from './same-type.js';
+
+/** Whether the built-in `step` may wait: imported through `WebAssembly.Suspending` under JSPI. */
+export function mayWait(step) {
+  if (step.name === 'waitable-set.wait' || step.name === 'thread.yield') return true;
+  if (step.name === 'subtask.cancel') return !step.async;
+  return copyMayWait(step);
+}
 
 /**
  * @param {import('../../plan.js').BuiltinStep} step
@@ -77,7 +84,7 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
       return () => {
         const task = caller();
         if (!task.opts.async) trap(`\`task.cancel\` was called by \`${task.context}\`, which is not lifted async`);
-        trap(`\`task.cancel\` was called by \`${task.context}\`, which no caller asked to cancel`);
+        task.cancel();
       };
     case 'thread.yield':
       // Under JSPI a task that may block is suspended for a macrotask turn, as a YIELD from a
@@ -134,15 +141,11 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
           );
         }
         set.numWaiting++;
-        const event = sched.block(task, `waitable set ${si}`, () => set.hasPendingEvent(), () => {
+        const event = sched.suspend(task, `waitable set ${si}`, () => set.hasPendingEvent(), () => {
           set.numWaiting--;
           return set.takePendingEvent();
         });
-        sched.leave(task);
-        return event.then((e) => {
-          sched.enter(task);
-          return store(e, ptr);
-        });
+        return event.then((e) => store(e, ptr));
       };
     }
     case 'subtask.drop':
@@ -154,17 +157,28 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         s.join(null);
       };
     case 'subtask.cancel':
+      // A host callee's cancellation ends at once; a callee task's when it cancels or returns,
+      // which an `async` cancel does not wait for (BLOCKED: a SUBTASK event tells of it later).
       return (i) => {
         const task = caller();
         if (!task.mayBlock() && !step.async) trap(`\`subtask.cancel\` was called by the synchronous task \`${task.context}\`, which may not wait`);
         const s = inst.table.get(i, 'subtask');
         if (!(s instanceof Subtask)) trap(`\`subtask.cancel\`: ${i} is not a subtask`);
         if (s.resolveDelivered()) trap(`\`subtask.cancel\`: subtask ${i} has already resolved, and its caller was told`);
-        // A host callee's cancellation ends at once: never BLOCKED, and the caller is told at once,
-        // so a second cancel is the trap above (the spec's `cancellation_requested` one needs a
-        // cancellation still in progress).
-        if (!s.resolved()) s.onCancel();
-        return s.takePendingEvent()[2];
+        if (s.cancellationRequested) trap(`\`subtask.cancel\`: subtask ${i} is being cancelled already`);
+        if (!s.resolved()) {
+          s.cancellationRequested = true;
+          s.onCancel();
+        }
+        if (s.resolved()) return s.takePendingEvent()[2];
+        if (step.async) return BLOCKED;
+        if (!jspi) {
+          trap(
+            `\`subtask.cancel\` in \`${task.context}\` would have to wait for subtask ${i} to resolve; waiting in core code needs JSPI ` +
+              "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
+          );
+        }
+        return sched.suspend(task, `subtask ${i} to resolve`, () => s.resolved(), () => s.takePendingEvent()[2]);
       };
     default:
       if (name.startsWith('stream.') || name.startsWith('future.')) return makeChannelBuiltin(step, { sched, inst, caller, types, contextFor, jspi });

@@ -17,7 +17,8 @@ import {
   EVENT_STREAM_READ, EVENT_STREAM_WRITE, EVENT_FUTURE_READ, EVENT_FUTURE_WRITE,
 } from './channels.js';
 
-const BLOCKED = 0xffff_ffff;
+/** What an `async` built-in returns for an operation it does not wait for. */
+export const BLOCKED = 0xffff_ffff;
 
 /** Whether the built-in `step` may wait (a synchronous copy or cancellation): imported as `Suspending` under JSPI. */
 export function copyMayWait(step) {

@@ -15,15 +15,11 @@ import { Task } from './tasks.js';
 import { liftAsync, startAsync } from './lift-async.js';
 import { lowerBetween } from './between.js';
 import { lowerAsync, lowerAsyncSync } from './lower-async.js';
-import { makeBuiltin } from './builtins.js';
-import { copyMayWait } from './channel-builtins.js';
+import { makeBuiltin, mayWait } from './builtins.js';
 import { channelValues } from './channel-values.js';
 import { errorContextHandles } from './error-context.js';
 
 export { usesAsync, needsJspi } from './detect.js';
-
-/** The built-ins whose core function may wait, imported through `WebAssembly.Suspending` under JSPI. */
-const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
 
 /**
  * @param {object} env
@@ -52,7 +48,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
     /** The core function of a `builtin` step; null for one this runtime does not run. */
     builtin(step) {
       const f = makeBuiltin(step, { sched, inst: instOf(step.componentInstance), calls, types, contextFor, viewOf, memoryOf, jspi });
-      return f !== null && (SUSPENDING.has(step.name) || copyMayWait(step)) ? suspending(f) : f;
+      return f !== null && mayWait(step) ? suspending(f) : f;
     },
 
     /** An export of an `async` function (lift-async.js): its JS function, which returns a promise. */

@@ -15,12 +15,18 @@
  * passes it to the callback, `(event, p1, p2) -> packed`. The promise settles when the guest calls
  * `task.return` (the result lifted as a sync export's is; an `err` of a `result` rejects with
  * `ComponentError`), or rejects if the instance traps first. EXIT before `task.return` traps.
+ *
+ * Cancellation (a caller component's `subtask.cancel`, between.js) reaches a callback-lifted task
+ * only through this loop, as the spec has it: a TASK_CANCELLED event, before any other, when the
+ * callback next returns WAIT, YIELD or POLL (at once if it waits there now); the guest then calls
+ * `task.cancel`, or still `task.return`. A task waiting to enter its instance is cancelled without
+ * running; a stackful or sync-lifted one is never told, and runs to its end.
  */
 import { ComponentError, trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
 import { makeParamsLowerer, makeResultLifter } from '../../abi/function.js';
 import { BUSY, DEAD } from '../state.js';
-import { Task, EVENT_NONE } from './tasks.js';
+import { Task, EVENT_NONE, EVENT_TASK_CANCELLED } from './tasks.js';
 import { WaitableSet } from './waitables.js';
 
 const EXIT = 0;
@@ -28,6 +34,7 @@ const YIELD = 1;
 const WAIT = 2;
 const POLL = 3;
 const NO_EVENT = Object.freeze([EVENT_NONE, 0, 0]);
+const TASK_CANCELLED = Object.freeze([EVENT_TASK_CANCELLED, 0, 0]);
 
 /**
  * @param {object} o
@@ -49,10 +56,11 @@ export function liftAsync(o) {
 
 /**
  * The same function as a callee of another component (between.js): `start(args, supertask,
- * onResolve, onFail)` starts a task on the JS values `args` for the caller's task `supertask`.
- * `onResolve(value)` gets the result as the task returns it (a `result` stays tagged), at once
- * when the task returned before it first waited; `onFail(e)` runs if the instance dies first.
- * Returns the task.
+ * onResolve, onFail, onCancel)` starts a task on the JS values `args` for the caller's task
+ * `supertask`. `onResolve(value)` gets the result as the task returns it (a `result` stays
+ * tagged), at once when the task returned before it first waited; `onFail(e)` runs if the
+ * instance dies first; `onCancel()` if the task resolves cancelled instead (`task.cancel`, or a
+ * cancellation while it waits to enter). Returns the task.
  * @param {Parameters<typeof liftAsync>[0]} o
  */
 export function startAsync(o) {
@@ -118,10 +126,21 @@ function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls,
   async function run(task, args, settled) {
     if (hasBackpressure() || inst.numWaitingToEnter > 0) {
       inst.numWaitingToEnter++;
-      await sched.block(task, 'the instance to take a call', () => !hasBackpressure(), () => {
+      // Cancelled while it waits to enter, the task resolves without running (the spec's `Task.enter`).
+      const entered = await sched.block(task, 'the instance to take a call', () => task.cancelPending() || !hasBackpressure(), () => {
         inst.numWaitingToEnter--;
+        if (task.deliverPendingCancel()) {
+          task.cancel();
+          return false;
+        }
         if (exclusive) inst.exclusive = task;
+        return true;
       }, true);
+      if (!entered) {
+        sched.running--;
+        sched.wake();
+        return;
+      }
     } else if (exclusive) {
       inst.exclusive = task;
     }
@@ -169,27 +188,30 @@ function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls,
         if (!task.mayBlock()) trap(`\`${context}\` is not an async function and may not wait before it returns`);
         const set = waitFor(si);
         set.numWaiting++;
-        event = await sched.block(task, `waitable set ${si}`, () => inst.exclusive === null && set.hasPendingEvent(), () => {
+        // The event loop is where a cancellation is delivered: TASK_CANCELLED comes before any other event.
+        event = await sched.block(task, `waitable set ${si}`, () => inst.exclusive === null && (task.cancelPending() || set.hasPendingEvent()), () => {
           inst.exclusive = task;
           set.numWaiting--;
-          return set.takePendingEvent();
+          return task.deliverPendingCancel() ? TASK_CANCELLED : set.takePendingEvent();
         });
       } else {
         const set = code === POLL ? waitFor(si) : null;
-        const next = () => {
+        const next = (cancellable) => {
           inst.exclusive = task;
+          if (cancellable && task.deliverPendingCancel()) return TASK_CANCELLED;
           return set !== null && set.hasPendingEvent() ? set.takePendingEvent() : NO_EVENT;
         };
-        // A task that may not block yet goes on at once (the spec's `yield_until` of such a task).
-        event = task.mayBlock() ? await sched.blockForTurn(task, 'its turn', () => inst.exclusive === null, next) : next();
+        // A task that may not block yet goes on at once, and is not told of a cancellation (the
+        // spec's `yield_until` of such a task).
+        event = task.mayBlock() ? await sched.blockForTurn(task, 'its turn', () => inst.exclusive === null, () => next(true)) : next(false);
       }
       packed = enterGuest(task, callback, event);
       if (packed instanceof Promise) packed = await packed;
     }
   }
 
-  const start = (args, supertask, onResolve, onFail) => {
-    const task = new Task({ inst, sig, opts, context, supertask, onResolve });
+  const start = (args, supertask, onResolve, onFail, onCancel) => {
+    const task = new Task({ inst, sig, opts, context, supertask, onResolve, onCancel, counted: true });
     sched.running++;
     // A failure kills the instance (once): every pending call, this one included, rejects.
     run(task, args, onFail).catch((e) => onFail(state.status === DEAD ? e : fail(e)));

@@ -23,6 +23,13 @@ import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
 import { DEAD } from '../state.js';
 import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.js';
 
+/**
+ * What a promise `invoke` returns for a call into another component carries (between.js): the
+ * callee's cancellation, `{ request(), onCancelled }`. `request()` tells the callee task;
+ * `onCancelled()`, set here, runs when it cancels.
+ */
+export const CALLEE = Symbol('callee task');
+
 /** A promise or another thenable. */
 export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
@@ -78,11 +85,15 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
       for (let i = 0; i < lends.length; i += 2) lends[i].lends[lends[i + 1]]--;
       return RETURNED;
     }
-    const subtask = new Subtask(lends, () => {
+    const callee = v[CALLEE];
+    const forget = () => {
       sched.outside--;
-      v.cancel?.();
       subtask.resolve(CANCELLED_BEFORE_RETURNED);
-    });
+      sched.wake();
+    };
+    // A host call is forgotten at once; a callee task is told, and resolves when it cancels or returns.
+    const subtask = new Subtask(lends, callee === undefined ? () => (v.cancel?.(), forget()) : () => callee.request());
+    if (callee !== undefined) callee.onCancelled = forget;
     subtask.index = inst.table.add(subtask);
     sched.outside++;
     Promise.resolve(v)

@@ -104,10 +104,23 @@ export class Scheduler {
    * which runs as soon as `ready()` holds.
    */
   block(task, what, ready, resume, entering = false) {
-    this.running--;
+    if (task.counted) this.running--;
     return new Promise((settle) => {
       this.waiters.push({ task, what, ready, resume, settle, entering });
       this.wake();
+    });
+  }
+
+  /**
+   * Core code of `task` waits in a built-in until `ready()` (suspended by JSPI meanwhile, off the
+   * stack): a promise of `resume()`'s value, with the task back on the stack.
+   */
+  suspend(task, what, ready, resume) {
+    const value = this.block(task, what, ready, resume);
+    this.leave(task);
+    return value.then((v) => {
+      this.enter(task);
+      return v;
     });
   }
 
@@ -160,18 +173,30 @@ export class Scheduler {
   pump() {
     this.scheduled = false;
     for (let i = 0; i < this.waiters.length; ) {
-      const w = this.waiters[i];
-      if (!w.ready()) {
+      if (!this.waiters[i].ready()) {
         i++;
         continue;
       }
-      this.waiters.splice(i, 1);
-      this.running++;
-      w.settle(w.resume());
+      this.resumeAt(i);
       i = 0;
     }
     const stuck = this.waiters.length > 0 && this.running === 0 && this.outside === 0;
     if (stuck && !this.waiters.some((w) => w.entering)) this.deadlock();
+  }
+
+  resumeAt(i) {
+    const [w] = this.waiters.splice(i, 1);
+    if (w.task.counted) this.running++;
+    w.settle(w.resume());
+  }
+
+  /**
+   * Resumes `task` now if it waits and is ready: a cancellation requested of a task waiting to
+   * enter its instance resolves it before `subtask.cancel` returns, as the spec's does.
+   */
+  resumeIfReady(task) {
+    const i = this.waiters.findIndex((w) => w.task === task);
+    if (i >= 0 && this.waiters[i].ready()) this.resumeAt(i);
   }
 
   deadlock() {

@@ -13,6 +13,18 @@ import { Waitable } from './waitables.js';
 /** The spec's `EventCode`s that this runtime delivers. */
 export const EVENT_NONE = 0;
 export const EVENT_SUBTASK = 1;
+export const EVENT_TASK_CANCELLED = 6;
+
+/**
+ * The spec's `Task.State` as it concerns cancellation: the task's caller asked to cancel it and
+ * it has not been told yet (PENDING_CANCEL), or it has (CANCEL_DELIVERED), and it called
+ * `task.cancel` (CANCELLED). `resolved` says whether it returned or cancelled, which ends either
+ * of the first two.
+ */
+const INITIAL = 0;
+const PENDING_CANCEL = 1;
+const CANCEL_DELIVERED = 2;
+const CANCELLED = 3;
 
 /** The spec's `Subtask.State`: a host callee starts at once, so a subtask is never STARTING. */
 export const STARTED = 1;
@@ -28,15 +40,23 @@ export class Task {
    * @param {string} o.context the function, for messages
    * @param {Task | null} [o.supertask] the caller's task, for a call from another component
    * @param {(value: any) => void} [o.onResolve] receives the result `task.return` lifted
+   * @param {() => void} [o.onCancel] runs when the task resolves by `task.return`'s counterpart
+   *   `task.cancel` (the spec's `on_resolve(None)`)
+   * @param {boolean} [o.counted] whether the scheduler counts it among its running tasks until it
+   *   ends: a lifted function's task is; a sync lift's core function called from the host
+   *   (index.js's `syncTask`), which its host caller waits for, is not
    */
-  constructor({ inst, sig, opts, context, supertask = null, onResolve = () => {} }) {
+  constructor({ inst, sig, opts, context, supertask = null, onResolve = () => {}, onCancel = () => {}, counted = false }) {
     this.inst = inst;
     this.supertask = supertask;
     this.sig = sig;
     this.opts = opts;
     this.context = context;
     this.onResolve = onResolve;
+    this.onCancel = onCancel;
+    this.counted = counted;
     this.resolved = false;
+    this.cancellation = INITIAL;
     /** the thread's context slot 0 (`context.get`/`context.set`) */
     this.storage = 0;
     /** whether its guest code is on the JS stack (the scheduler's `enter`/`leave`) */
@@ -50,9 +70,36 @@ export class Task {
 
   /** The spec's `Task.return_`, behind `task.return`. */
   return_(value) {
-    if (this.resolved) trap(`\`task.return\` was called twice by \`${this.context}\``);
+    if (this.resolved) trap(`\`task.return\` was called ${this.cancellation === CANCELLED ? 'after `task.cancel`' : 'twice'} by \`${this.context}\``);
     this.resolved = true;
     this.onResolve(value);
+  }
+
+  /** The caller asked to cancel the task (the spec's `request_cancellation`, once it is running). */
+  requestCancellation() {
+    if (!this.resolved) this.cancellation = PENDING_CANCEL;
+  }
+
+  /** Whether a cancellation waits to be delivered (the spec's `state == PENDING_CANCEL`). */
+  cancelPending() {
+    return this.cancellation === PENDING_CANCEL && !this.resolved;
+  }
+
+  /** The spec's `deliver_pending_cancel` where the wait is cancellable: whether there was one to deliver. */
+  deliverPendingCancel() {
+    if (!this.cancelPending()) return false;
+    this.cancellation = CANCEL_DELIVERED;
+    return true;
+  }
+
+  /** The spec's `Task.cancel`, behind `task.cancel`: only once the task was told it is cancelled. */
+  cancel() {
+    if (this.resolved) trap(`\`task.cancel\` was called by \`${this.context}\` after it ${this.cancellation === CANCELLED ? 'cancelled' : 'returned'}`);
+    if (this.cancellation === INITIAL) trap(`\`task.cancel\` was called by \`${this.context}\`, which no caller asked to cancel`);
+    if (this.cancellation === PENDING_CANCEL) trap(`\`task.cancel\` was called by \`${this.context}\` before it was told of its cancellation (TASK_CANCELLED)`);
+    this.resolved = true;
+    this.cancellation = CANCELLED;
+    this.onCancel();
   }
 }
 
@@ -60,7 +107,8 @@ export class Subtask extends Waitable {
   /**
    * @param {any[]} lends the own handles lent (as borrows) to the callee: (handle table, index)
    *   pairs, released when the caller is told the subtask resolved
-   * @param {() => void} onCancel what cancelling the callee does (a host callee: forget it)
+   * @param {() => void} onCancel what cancelling the callee does (a host callee: forget it; a
+   *   callee task: tell it)
    */
   constructor(lends, onCancel) {
     super();
@@ -68,6 +116,8 @@ export class Subtask extends Waitable {
     /** @type {any[] | null} null once the resolution was delivered */
     this.lends = lends;
     this.onCancel = onCancel;
+    /** whether `subtask.cancel` was called (a second call traps) */
+    this.cancellationRequested = false;
     /** its index in the caller's table, once it has one */
     this.index = 0;
   }

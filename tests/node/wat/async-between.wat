@@ -8,7 +8,8 @@
 ;; SUBTASK event. The callee's `block` and `unblock` (exported as `callee-block`,
 ;; `callee-unblock`) raise and lower its backpressure.
 ;;
-;; Caller memory: the out-pointer at 2048, a bump allocator from 16384. Callback codes: EXIT 0,
+;; Caller memory: each caller task's out-pointer in its context slot 0 (8 bytes from 2048 up, one
+;; a call, so that calls in flight at once never share one), a bump allocator from 16384. Callback codes: EXIT 0,
 ;; YIELD 1, WAIT 2 (| set << 4).
 (component
   (import "log" (func $log (param "v" u32)))
@@ -115,7 +116,8 @@
     (core func $set-new (canon waitable-set.new))
     (core func $join (canon waitable.join))
     (core func $sub-drop (canon subtask.drop))
-    (core func $sub-cancel (canon subtask.cancel))
+    (core func $ctx-get (canon context.get i32 0))
+    (core func $ctx-set (canon context.set i32 0))
     (core module $m
       (import "" "memory" (memory 1))
       (import "" "log" (func $log (param i32)))
@@ -130,14 +132,21 @@
       (import "" "set-new" (func $set-new (result i32)))
       (import "" "join" (func $join (param i32 i32)))
       (import "" "sub-drop" (func $sub-drop (param i32)))
-      (import "" "sub-cancel" (func $sub-cancel (param i32) (result i32)))
+      (import "" "ctx-get" (func $ctx-get (result i32)))
+      (import "" "ctx-set" (func $ctx-set (param i32)))
+      (global $next-out (mut i32) (i32.const 2048))
+      ;; A new out-pointer (8 bytes), the task's from now on.
+      (func $out (result i32)
+        (call $ctx-set (global.get $next-out))
+        (global.set $next-out (i32.add (global.get $next-out) (i32.const 8)))
+        (call $ctx-get))
       ;; After an async call returned `status`: its u32 result at once, or WAIT for its subtask.
       (func $then (param $status i32) (result i32)
         (local $set i32)
         (call $log (i32.and (local.get $status) (i32.const 0xf)))
         (if (i32.eq (local.get $status) (i32.const 2))
           (then
-            (call $return-u32 (i32.load (i32.const 2048)))
+            (call $return-u32 (i32.load (call $ctx-get)))
             (return (i32.const 0))))
         (local.set $set (call $set-new))
         (call $join (i32.shr_u (local.get $status) (i32.const 4)) (local.get $set))
@@ -146,32 +155,22 @@
       (func (export "on-event") (param $e i32) (param $i i32) (param $state i32) (result i32)
         (call $log (local.get $state))
         (call $sub-drop (local.get $i))
-        (call $return-u32 (i32.load (i32.const 2048)))
+        (call $return-u32 (i32.load (call $ctx-get)))
         (i32.const 0))
       (func (export "call-add") (param $a i32) (param $b i32) (result i32)
-        (call $then (call $add (local.get $a) (local.get $b) (i32.const 2048))))
+        (call $then (call $add (local.get $a) (local.get $b) (call $out))))
       (func (export "call-add-later") (param $a i32) (param $b i32) (result i32)
-        (call $then (call $add-later (local.get $a) (local.get $b) (i32.const 2048))))
+        (call $then (call $add-later (local.get $a) (local.get $b) (call $out))))
       (func (export "call-double") (param $x i32) (result i32)
-        (call $then (call $double (local.get $x) (i32.const 2048))))
+        (call $then (call $double (local.get $x) (call $out))))
       (func (export "call-echo") (param $p i32) (param $n i32) (result i32)
-        (call $log (call $echo (local.get $p) (local.get $n) (i32.const 2048)))
-        (call $return-string (i32.load (i32.const 2048)) (i32.load (i32.const 2052)))
+        (call $log (call $echo (local.get $p) (local.get $n) (call $out)))
+        (call $return-string (i32.load (call $ctx-get)) (i32.load (i32.add (call $ctx-get) (i32.const 4))))
         (i32.const 0))
       (func (export "call-stuck") (result i32)
-        (call $then (call $stuck (i32.const 2048))))
+        (call $then (call $stuck (call $out))))
       (func (export "call-double-sync") (param $x i32) (result i32)
         (call $return-u32 (call $double-sync (local.get $x)))
-        (i32.const 0))
-      ;; Starts `add-later`, cancels it (logging the status, then the state cancelling returned) and
-      ;; returns 0.
-      (func (export "cancel-later") (param $a i32) (param $b i32) (result i32)
-        (local $status i32)
-        (local.set $status (call $add-later (local.get $a) (local.get $b) (i32.const 2048)))
-        (call $log (i32.and (local.get $status) (i32.const 0xf)))
-        (call $log (call $sub-cancel (i32.shr_u (local.get $status) (i32.const 4))))
-        (call $sub-drop (i32.shr_u (local.get $status) (i32.const 4)))
-        (call $return-u32 (i32.const 0))
         (i32.const 0))
       (func (export "never") (param i32 i32 i32) (result i32) unreachable))
     (core instance $i (instantiate $m (with "" (instance
@@ -188,7 +187,8 @@
       (export "set-new" (func $set-new))
       (export "join" (func $join))
       (export "sub-drop" (func $sub-drop))
-      (export "sub-cancel" (func $sub-cancel))))))
+      (export "ctx-get" (func $ctx-get))
+      (export "ctx-set" (func $ctx-set))))))
     (func (export "call-add") async (param "a" u32) (param "b" u32) (result u32)
       (canon lift (core func $i "call-add") async (callback (core func $i "on-event"))))
     (func (export "call-add-later") async (param "a" u32) (param "b" u32) (result u32)
@@ -200,9 +200,7 @@
     (func (export "call-double-sync") async (param "x" u32) (result u32)
       (canon lift (core func $i "call-double-sync") async (callback (core func $i "never"))))
     (func (export "call-stuck") async (result u32)
-      (canon lift (core func $i "call-stuck") async (callback (core func $i "on-event"))))
-    (func (export "cancel-later") async (param "a" u32) (param "b" u32) (result u32)
-      (canon lift (core func $i "cancel-later") async (callback (core func $i "never")))))
+      (canon lift (core func $i "call-stuck") async (callback (core func $i "on-event")))))
 
   (instance $callee (instantiate $callee))
   (instance $caller (instantiate $caller
@@ -217,7 +215,6 @@
   (export "call-double" (func $caller "call-double"))
   (export "call-echo" (func $caller "call-echo"))
   (export "call-double-sync" (func $caller "call-double-sync"))
-  (export "cancel-later" (func $caller "cancel-later"))
   (export "call-stuck" (func $caller "call-stuck"))
   (export "callee-block" (func $callee "block"))
   (export "callee-unblock" (func $callee "unblock")))
