@@ -4,8 +4,9 @@
 // exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
 // async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
 // export, a sync call of another component's function lifted `async`) is suspended; async calls
-// between components and `error-context` values too. The host's promises are settled by the page's
-// own code: no timers, no wall clock.
+// between components (cancelled, too, and a sync caller's deadlock found) and `error-context`
+// values. The host's promises are settled by the page's own code (one by a timer, to show a late
+// answer is no deadlock): no wall clock is asserted.
 
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -303,4 +304,52 @@ test("under 'jspi' a synchronous stream.read in an async task is suspended until
     return order;
   }, watComponent('async-streams'));
   expect(result).toEqual(['suspended', 'read 2 byte(s)', 'bytes 9,8']);
+});
+
+test("under 'jspi' a sync subtask.cancel waits until the callee component answers TASK_CANCELLED; the async one returns BLOCKED", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const run = async (name, before = () => {}) => {
+      const log = [];
+      const notes = [];
+      const { exports } = await component.instantiate({ log: (v) => log.push(v), note: (v) => notes.push(v) }, { blocking: 'jspi' });
+      before(exports);
+      return { result: await exports[name](), log, notes };
+    };
+    return {
+      sync: await run('cancelSync'),
+      async: await run('cancelWaitCancel'),
+      ignored: await run('cancelYieldReturn'),
+      beforeStart: await run('cancelWaitCancel', (exports) => exports.calleeBlock()),
+    };
+  }, watComponent('async-cancel'));
+  // STARTED 1, RETURNED 2, CANCELLED_BEFORE_RETURNED 4, BLOCKED 0xffffffff; TASK_CANCELLED 6.
+  expect(result).toEqual({
+    sync: { result: 0, log: [1, 4], notes: [6] },
+    async: { result: 0, log: [1, 0xffff_ffff, 4], notes: [6] },
+    ignored: { result: 7, log: [1, 0xffff_ffff, 2], notes: [6] },
+    beforeStart: { result: 0, log: [1, 4], notes: [] },
+  });
+});
+
+test("under 'jspi' a sync caller waiting for a callee component that never returns is a deadlock; a host promise, however late, is not", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    const order = [];
+    // The host's answer comes from a timer, a few macrotask turns after the callee began to wait.
+    const wait = () => {
+      order.push('host waits');
+      return new Promise((resolve) => setTimeout(() => (order.push('timer fired'), resolve(42)), 20));
+    };
+    const late = await component.instantiate({ wait }, { blocking: 'jspi' });
+    order.push(`sync-wait-host ${await late.exports.syncWaitHost()}`);
+    const stuck = await component.instantiate({ wait }, { blocking: 'jspi' });
+    const deadlock = await window.harness.failure(() => stuck.exports.syncStuck());
+    const after = await window.harness.failure(() => stuck.exports.syncWaitHost());
+    return { order, deadlock, after };
+  }, watComponent('async-deadlock-jspi'));
+  expect(result.order).toEqual(['host waits', 'timer fired', 'sync-wait-host 42']);
+  expect(result.deadlock.kind).toBe('trap');
+  expect(result.deadlock.message).toMatch(/deadlock in `.*`: every task is waiting.*`sync-stuck` waits for `stuck` to return/);
+  expect(result.after.kind).toBe('dead');
 });
