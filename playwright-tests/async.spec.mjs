@@ -306,21 +306,30 @@ test("under 'jspi' a synchronous stream.read in an async task is suspended until
   expect(result).toEqual(['suspended', 'read 2 byte(s)', 'bytes 9,8']);
 });
 
-test("under 'jspi' a sync subtask.cancel waits until the callee component answers TASK_CANCELLED; the async one returns BLOCKED", async ({ page }) => {
+test("under 'jspi' a sync subtask.cancel waits until the callee component answers TASK_CANCELLED; the async one returns BLOCKED; a callee busy in a host call is told at its next WAIT", async ({ page }) => {
   const result = await page.evaluate(async (bytes) => {
     const component = await window.terrarium.load(new Uint8Array(bytes));
+    let asked;
+    const waiting = new Promise((resolve) => (asked = resolve));
+    const wait = () => new Promise(asked);
     const run = async (name, before = () => {}) => {
       const log = [];
       const notes = [];
-      const { exports } = await component.instantiate({ log: (v) => log.push(v), note: (v) => notes.push(v) }, { blocking: 'jspi' });
+      const { exports } = await component.instantiate({ log: (v) => log.push(v), note: (v) => notes.push(v), wait }, { blocking: 'jspi' });
       before(exports);
       return { result: await exports[name](), log, notes };
     };
+    // `busy-wait-cancel` is suspended in the host's `wait` when its caller cancels it: it is told
+    // only once its first core call returns WAIT, after the page answers.
+    const busy = run('cancelBusyWaitCancel');
+    const answer = await waiting;
+    answer(0);
     return {
       sync: await run('cancelSync'),
       async: await run('cancelWaitCancel'),
       ignored: await run('cancelYieldReturn'),
       beforeStart: await run('cancelWaitCancel', (exports) => exports.calleeBlock()),
+      busy: await busy,
     };
   }, watComponent('async-cancel'));
   // STARTED 1, RETURNED 2, CANCELLED_BEFORE_RETURNED 4, BLOCKED 0xffffffff; TASK_CANCELLED 6.
@@ -329,6 +338,7 @@ test("under 'jspi' a sync subtask.cancel waits until the callee component answer
     async: { result: 0, log: [1, 0xffff_ffff, 4], notes: [6] },
     ignored: { result: 7, log: [1, 0xffff_ffff, 2], notes: [6] },
     beforeStart: { result: 0, log: [1, 4], notes: [] },
+    busy: { result: 0, log: [1, 0xffff_ffff, 4], notes: [6] },
   });
 });
 

@@ -3,11 +3,13 @@
 ;; tests/node/async-cancel.test.mjs and playwright-tests/async.spec.mjs. `$caller` calls `$callee`'s
 ;; callback-lifted functions through `canon lower async` and cancels them; the host's `log` records
 ;; what the caller saw (each call's status, what `subtask.cancel` returned, the state in each SUBTASK
-;; event) and `note` what the callee's callbacks received (their event codes).
+;; event) and `note` what the callee's callbacks received (their event codes). The host's async
+;; `wait` holds `busy-wait-cancel` in its first core call (a sync call, suspended by JSPI).
 ;;
 ;; Callee: `wait-cancel` WAITs on an empty set and answers TASK_CANCELLED with `task.cancel`;
 ;; `yield-return` YIELDs until it is told and then returns 7 all the same; `add-later` YIELDs once
-;; and returns a + b; `cancel-twice`, `return-then-cancel` and `cancel-then-return` break the rules
+;; and returns a + b; `busy-wait-cancel` waits for the host before it WAITs as `wait-cancel` does
+;; (a cancellation meanwhile is delivered at that WAIT); `cancel-twice`, `return-then-cancel` and `cancel-then-return` break the rules
 ;; once told. `block`/`unblock` raise and lower its backpressure.
 ;;
 ;; Caller memory: the out-pointer at 2048. Codes: EXIT 0, YIELD 1, WAIT 2 (| set << 4); events
@@ -16,10 +18,13 @@
 (component
   (import "log" (func $log (param "v" u32)))
   (import "note" (func $note (param "v" u32)))
+  (import "wait" (func $wait async (result u32)))
 
   (component $callee
     (import "note" (func $note (param "v" u32)))
+    (import "wait" (func $wait async (result u32)))
     (core func $note (canon lower (func $note)))
+    (core func $wait (canon lower (func $wait)))
     (core func $return-u32 (canon task.return (result u32)))
     (core func $task-cancel (canon task.cancel))
     (core func $set-new (canon waitable-set.new))
@@ -29,6 +34,7 @@
     (core func $bp-dec (canon backpressure.dec))
     (core module $m
       (import "" "note" (func $note (param i32)))
+      (import "" "wait" (func $wait (result i32)))
       (import "" "return-u32" (func $return-u32 (param i32)))
       (import "" "task-cancel" (func $task-cancel))
       (import "" "set-new" (func $set-new (result i32)))
@@ -39,6 +45,9 @@
       (func $wait-empty (result i32)
         (i32.or (i32.const 2) (i32.shl (call $set-new) (i32.const 4))))
       (func (export "wait") (result i32) (call $wait-empty))
+      (func (export "busy-wait") (result i32)
+        (drop (call $wait))
+        (call $wait-empty))
       ;; Told it is cancelled, it cancels; any other event is a bug.
       (func (export "wait-cancel-cb") (param $e i32) (param i32 i32) (result i32)
         (call $note (local.get $e))
@@ -74,6 +83,7 @@
       (func (export "unblock") (call $bp-dec)))
     (core instance $i (instantiate $m (with "" (instance
       (export "note" (func $note))
+      (export "wait" (func $wait))
       (export "return-u32" (func $return-u32))
       (export "task-cancel" (func $task-cancel))
       (export "set-new" (func $set-new))
@@ -83,6 +93,8 @@
       (export "bp-dec" (func $bp-dec))))))
     (func (export "wait-cancel") async (result u32)
       (canon lift (core func $i "wait") async (callback (core func $i "wait-cancel-cb"))))
+    (func (export "busy-wait-cancel") async (result u32)
+      (canon lift (core func $i "busy-wait") async (callback (core func $i "wait-cancel-cb"))))
     (func (export "yield-return") async (result u32)
       (canon lift (core func $i "yield") async (callback (core func $i "yield-return-cb"))))
     (func (export "add-later") async (param "a" u32) (param "b" u32) (result u32)
@@ -99,6 +111,7 @@
   (component $caller
     (import "log" (func $log (param "v" u32)))
     (import "wait-cancel" (func $wait-cancel async (result u32)))
+    (import "busy-wait-cancel" (func $busy-wait-cancel async (result u32)))
     (import "yield-return" (func $yield-return async (result u32)))
     (import "add-later" (func $add-later async (param "a" u32) (param "b" u32) (result u32)))
     (import "cancel-twice" (func $cancel-twice async (result u32)))
@@ -109,6 +122,7 @@
     (alias core export $libc "memory" (core memory $mem))
     (core func $log (canon lower (func $log)))
     (core func $wait-cancel (canon lower (func $wait-cancel) async (memory $mem)))
+    (core func $busy-wait-cancel (canon lower (func $busy-wait-cancel) async (memory $mem)))
     (core func $yield-return (canon lower (func $yield-return) async (memory $mem)))
     (core func $add-later (canon lower (func $add-later) async (memory $mem)))
     (core func $cancel-twice (canon lower (func $cancel-twice) async (memory $mem)))
@@ -124,6 +138,7 @@
       (import "" "memory" (memory 1))
       (import "" "log" (func $log (param i32)))
       (import "" "wait-cancel" (func $wait-cancel (param i32) (result i32)))
+      (import "" "busy-wait-cancel" (func $busy-wait-cancel (param i32) (result i32)))
       (import "" "yield-return" (func $yield-return (param i32) (result i32)))
       (import "" "add-later" (func $add-later (param i32 i32 i32) (result i32)))
       (import "" "cancel-twice" (func $cancel-twice (param i32) (result i32)))
@@ -165,6 +180,7 @@
         (local.set $s (call $subtask (local.get $status)))
         (call $cancel-with (local.get $s) (call $cancel-async (local.get $s))))
       (func (export "cancel-wait-cancel") (result i32) (call $cancel (call $wait-cancel (i32.const 2048))))
+      (func (export "cancel-busy-wait-cancel") (result i32) (call $cancel (call $busy-wait-cancel (i32.const 2048))))
       (func (export "cancel-yield-return") (result i32) (call $cancel (call $yield-return (i32.const 2048))))
       (func (export "cancel-cancel-twice") (result i32) (call $cancel (call $cancel-twice (i32.const 2048))))
       (func (export "cancel-return-then-cancel") (result i32) (call $cancel (call $return-then-cancel (i32.const 2048))))
@@ -195,6 +211,7 @@
       (export "memory" (memory $mem))
       (export "log" (func $log))
       (export "wait-cancel" (func $wait-cancel))
+      (export "busy-wait-cancel" (func $busy-wait-cancel))
       (export "yield-return" (func $yield-return))
       (export "add-later" (func $add-later))
       (export "cancel-twice" (func $cancel-twice))
@@ -208,6 +225,8 @@
       (export "cancel-sync" (func $cancel-sync))))))
     (func (export "cancel-wait-cancel") async (result u32)
       (canon lift (core func $i "cancel-wait-cancel") async (callback (core func $i "on-event"))))
+    (func (export "cancel-busy-wait-cancel") async (result u32)
+      (canon lift (core func $i "cancel-busy-wait-cancel") async (callback (core func $i "on-event"))))
     (func (export "cancel-yield-return") async (result u32)
       (canon lift (core func $i "cancel-yield-return") async (callback (core func $i "on-event"))))
     (func (export "cancel-cancel-twice") async (result u32)
@@ -223,16 +242,18 @@
     (func (export "cancel-returned") async (result u32)
       (canon lift (core func $i "cancel-returned") async (callback (core func $i "cancel-returned-cb")))))
 
-  (instance $callee (instantiate $callee (with "note" (func $note))))
+  (instance $callee (instantiate $callee (with "note" (func $note)) (with "wait" (func $wait))))
   (instance $caller (instantiate $caller
     (with "log" (func $log))
     (with "wait-cancel" (func $callee "wait-cancel"))
+    (with "busy-wait-cancel" (func $callee "busy-wait-cancel"))
     (with "yield-return" (func $callee "yield-return"))
     (with "add-later" (func $callee "add-later"))
     (with "cancel-twice" (func $callee "cancel-twice"))
     (with "return-then-cancel" (func $callee "return-then-cancel"))
     (with "cancel-then-return" (func $callee "cancel-then-return"))))
   (export "cancel-wait-cancel" (func $caller "cancel-wait-cancel"))
+  (export "cancel-busy-wait-cancel" (func $caller "cancel-busy-wait-cancel"))
   (export "cancel-yield-return" (func $caller "cancel-yield-return"))
   (export "cancel-cancel-twice" (func $caller "cancel-cancel-twice"))
   (export "cancel-return-then-cancel" (func $caller "cancel-return-then-cancel"))
