@@ -7,7 +7,9 @@
  *   at once and the call returns RETURNED; a promise makes a subtask, whose index the call returns
  *   packed with STARTED (`STARTED | index << 4`). When the promise settles, the result is stored
  *   and the subtask gets a SUBTASK event; `subtask.cancel` forgets a host call still in flight
- *   (and calls the thenable's `cancel()`, if it has one).
+ *   (and calls the thenable's `cancel()`, if it has one), as Wasmtime drops a host's future. An
+ *   async call into another component comes here too (between.js), and its cancellation is the
+ *   callee task's to answer (`CALLEE`).
  * - Without it (a sync lower of an async function), the caller must be a task that may block. A
  *   promise is waited for under JSPI (the core function is imported through
  *   `WebAssembly.Suspending`); with `blocking: 'none'` that traps.
@@ -91,8 +93,13 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
       subtask.resolve(CANCELLED_BEFORE_RETURNED);
       sched.wake();
     };
-    // A host call is forgotten at once; a callee task is told, and resolves when it cancels or returns.
-    const subtask = new Subtask(lends, callee === undefined ? () => (v.cancel?.(), forget()) : () => callee.request());
+    // A host call is forgotten at once (its thenable's `cancel()` called); a callee task is told,
+    // and resolves the subtask when it cancels or returns.
+    const subtask = new Subtask(lends, () => {
+      if (callee !== undefined) return callee.request();
+      v.cancel?.();
+      forget();
+    });
     if (callee !== undefined) callee.onCancelled = forget;
     subtask.index = inst.table.add(subtask);
     sched.outside++;

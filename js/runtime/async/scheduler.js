@@ -15,8 +15,10 @@
  * polling in a loop of YIELDs still lets the page, and the host promises it waits for, run.
  *
  * A deadlock is every task waiting with nothing anywhere that could wake one: no task running (or
- * suspended by JSPI in a call to the host), no host promise pending and no turn awaited. Calls held
- * back by backpressure are not one: a later call from the host may lower it. Then no promise would ever
+ * suspended by JSPI in a call to the host), no host promise pending and no turn awaited. A task
+ * suspended by JSPI in a sync call of another component's function waits here for that callee
+ * (between.js), so a callee that never returns is one. Calls held back by backpressure are not
+ * one: a later call from the host may lower it. Then no promise would ever
  * settle, so the instance traps instead, and its pending export calls reject with kind 'trap'.
  */
 import { TerrariumError } from '../../errors.js';
@@ -184,6 +186,7 @@ export class Scheduler {
     if (stuck && !this.waiters.some((w) => w.entering)) this.deadlock();
   }
 
+  /** Resumes the waiter at `i`, ready: its `resume()` runs now, its promise settles with the value. */
   resumeAt(i) {
     const [w] = this.waiters.splice(i, 1);
     if (w.task.counted) this.running++;
