@@ -52,6 +52,12 @@ test('cancelled while it yields, the callee is told at its next turn, ignores it
   assert.deepEqual(notes, [TASK_CANCELLED], 'told once, before it returned');
 });
 
+test('cancelled after it returned but before its caller was told: subtask.cancel returns RETURNED at once, with the result', async () => {
+  const { api, log } = await instance();
+  assert.equal(await api.cancelLate(), 3);
+  assert.deepEqual(log, [STARTED, RETURNED], 'RETURNED from subtask.cancel itself, no SUBTASK event after');
+});
+
 test('the traps of cancellation in the callee: task.cancel twice, after task.return, and task.return after task.cancel', async () => {
   const cases = {
     cancelCancelTwice: /`task\.cancel` was called by `cancel-twice` after it cancelled/,

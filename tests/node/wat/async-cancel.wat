@@ -8,7 +8,7 @@
 ;;
 ;; Callee: `wait-cancel` WAITs on an empty set and answers TASK_CANCELLED with `task.cancel`;
 ;; `yield-return` YIELDs until it is told and then returns 7 all the same; `add-later` YIELDs once
-;; and returns a + b; `busy-wait-cancel` waits for the host before it WAITs as `wait-cancel` does
+;; and returns a + b (cancelled too late: `cancel-late`); `busy-wait-cancel` waits for the host before it WAITs as `wait-cancel` does
 ;; (a cancellation meanwhile is delivered at that WAIT); `cancel-twice`, `return-then-cancel` and `cancel-then-return` break the rules
 ;; once told. `block`/`unblock` raise and lower its backpressure.
 ;;
@@ -197,6 +197,18 @@
         (call $log (call $cancel-async (local.get $s)))
         (call $log (call $cancel-async (local.get $s)))
         unreachable)
+      ;; Starts `add-later` and YIELDs three turns, by when it has returned (its event not taken
+      ;; yet), then cancels it: RETURNED at once, and its result.
+      (global $late (mut i32) (i32.const 0))
+      (global $turns (mut i32) (i32.const 0))
+      (func (export "cancel-late") (result i32)
+        (global.set $late (call $subtask (call $add-later (i32.const 1) (i32.const 2) (i32.const 2048))))
+        (i32.const 1))
+      (func (export "cancel-late-cb") (param $e i32) (param i32 i32) (result i32)
+        (if (i32.ne (local.get $e) (i32.const 0)) (then unreachable))
+        (global.set $turns (i32.add (global.get $turns) (i32.const 1)))
+        (if (i32.lt_u (global.get $turns) (i32.const 3)) (then (return (i32.const 1))))
+        (call $cancel-with (global.get $late) (call $cancel-async (global.get $late))))
       ;; Waits for `add-later` to return, then cancels it: a trap.
       (func (export "cancel-returned") (result i32)
         (local $set i32)
@@ -239,6 +251,8 @@
       (canon lift (core func $i "cancel-sync") async (callback (core func $i "on-event"))))
     (func (export "cancel-again") async (result u32)
       (canon lift (core func $i "cancel-again") async (callback (core func $i "on-event"))))
+    (func (export "cancel-late") async (result u32)
+      (canon lift (core func $i "cancel-late") async (callback (core func $i "cancel-late-cb"))))
     (func (export "cancel-returned") async (result u32)
       (canon lift (core func $i "cancel-returned") async (callback (core func $i "cancel-returned-cb")))))
 
@@ -260,6 +274,7 @@
   (export "cancel-cancel-then-return" (func $caller "cancel-cancel-then-return"))
   (export "cancel-sync" (func $caller "cancel-sync"))
   (export "cancel-again" (func $caller "cancel-again"))
+  (export "cancel-late" (func $caller "cancel-late"))
   (export "cancel-returned" (func $caller "cancel-returned"))
   (export "callee-block" (func $callee "block"))
   (export "callee-unblock" (func $callee "unblock")))
