@@ -33,14 +33,26 @@ const BYTES_PER_READ = 2 ** 28 - 1;
 const VALUES_PER_READ = 64;
 
 /**
+ * A readable end lifted out of one component instance's table in a call between components: the
+ * stream or future it reads, which the other side's table takes as it is (the spec moves the end;
+ * the shared stream stays), so the two guests' copies meet memory to memory (`moveValues`).
+ */
+class MovedEnd {
+  constructor(shared) {
+    this.shared = shared;
+  }
+}
+
+/**
  * The lift and lower of `stream`/`future` type `t` in component instance `inst`.
  * @param {import('./scheduler.js').Scheduler} sched
  * @param {import('./scheduler.js').AsyncInstance} inst
  * @param {import('../../plan.js').Type[]} types
  * @param {number} t
+ * @param {boolean} between whether the other side is another component of the composition (lift gives a `MovedEnd`)
  * @returns {import('../../abi/context.js').ChannelHandler}
  */
-export function channelValues(sched, inst, types, t) {
+export function channelValues(sched, inst, types, t, between) {
   const { kind, element } = types[t];
   const isStream = kind === 'stream';
   const EndT = isStream ? ReadableStreamEnd : ReadableFutureEnd;
@@ -53,10 +65,12 @@ export function channelValues(sched, inst, types, t) {
       if (!sameType(types, e.shared.t, element)) trap(`${kind} end ${i} carries another type than the ${kind} it is passed as`);
       if (e.state !== IDLE) trap(`${kind} end ${i} was passed on while ${e.copying() ? 'a copy through it is in progress' : 'it can only be dropped'}`);
       e.join(null);
+      if (between) return new MovedEnd(e.shared);
       const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
       return isStream ? toReadableStream(sched, e.shared, bytes, dead) : toPromise(sched, e.shared);
     },
     lower(v) {
+      if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },

@@ -10,6 +10,7 @@
 import { trap } from '../../errors.js';
 import { TYPED_ARRAYS } from '../../abi/scalars.js';
 import { Waitable } from './waitables.js';
+import { moveValues } from './buffers.js';
 
 /** The spec's `CopyResult`, the low 4 bits of a copy's result. */
 export const COMPLETED = 0;
@@ -93,11 +94,11 @@ class SharedBase {
 /** The spec's `SharedStreamImpl`. */
 export class SharedStream extends SharedBase {
   read(inst, dst, onCopy, onCopyDone) {
-    this.copy(inst, dst, onCopy, onCopyDone, (n) => dst.write(this.pendingBuffer.read(n)), false);
+    this.copy(inst, dst, onCopy, onCopyDone, (n) => moveValues(this.pendingBuffer, dst, n), false);
   }
 
   write(inst, src, onCopy, onCopyDone) {
-    this.copy(inst, src, onCopy, onCopyDone, (n) => this.pendingBuffer.write(src.read(n)), true);
+    this.copy(inst, src, onCopy, onCopyDone, (n) => moveValues(src, this.pendingBuffer, n), true);
   }
 
   /**
@@ -138,7 +139,7 @@ export class SharedFuture extends SharedBase {
       this.setPending(inst, dst, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
-      dst.write(this.pendingBuffer.read(1));
+      moveValues(this.pendingBuffer, dst, 1);
       this.resetAndNotifyPending(COMPLETED);
       onCopyDone(COMPLETED);
     }
@@ -151,7 +152,7 @@ export class SharedFuture extends SharedBase {
       this.setPending(inst, src, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
-      this.pendingBuffer.write(src.read(1));
+      moveValues(src, this.pendingBuffer, 1);
       this.resetAndNotifyPending(COMPLETED);
       onCopyDone(COMPLETED);
     }

@@ -31,7 +31,8 @@ const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
  * @param {(i: number) => import('../state.js').InstanceState} env.stateOf
  * @param {import('../call-stack.js').CallStack} env.calls
  * @param {import('../../plan.js').Type[]} env.types
- * @param {(options: import('../../plan.js').Options) => import('../../abi/context.js').AbiContext} env.contextFor
+ * @param {(options: import('../../plan.js').Options, between?: boolean) => import('../../abi/context.js').AbiContext} env.contextFor
+ *   (`between`: as a call between components has them)
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
  * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
  * @param {boolean} env.jspi
@@ -114,9 +115,12 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       };
     },
 
-    /** The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js). */
-    channel(i, t) {
-      return channelValues(sched, instOf(i), types, t);
+    /**
+     * The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js),
+     * `between` components of the composition or with the host.
+     */
+    channel(i, t, between) {
+      return channelValues(sched, instOf(i), types, t, between);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */

@@ -7,7 +7,7 @@
 wit_bindgen::generate!({ path: "wit", world: "async-streams" });
 
 use example::async_streams::host;
-use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point};
+use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point, Tag};
 use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 
 struct AsyncStreams;
@@ -80,6 +80,15 @@ impl Guest for AsyncStreams {
                     break;
                 }
             }
+        });
+        rx
+    }
+
+    async fn tags(n: u32) -> StreamReader<Tag> {
+        let (mut tx, rx) = wit_stream::new::<Tag>();
+        wit_bindgen::spawn_local(async move {
+            let tags = (0..n).map(|i| Tag { name: format!("tag-{i}"), n: i }).collect();
+            tx.write_all(tags).await;
         });
         rx
     }
