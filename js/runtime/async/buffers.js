@@ -127,17 +127,20 @@ export class GuestBuffer {
     this.progress += vs.length;
   }
 
-  /** `n` values from another guest's buffer `src` of the same type (`moveValues`), other than numbers. */
+  /**
+   * `n` values from another guest's buffer `src` of the same type (`moveValues`), other than
+   * numbers. The fused copy reads the type in the source's plan (the two may be different plans,
+   * for instances linked in the page, whose streams carry no handles).
+   */
   copyFrom(src, n) {
-    const types = this.cx.types;
-    if (hasHandles(types, this.t)) {
+    if (hasHandles(this.cx.types, this.t)) {
       this.write(src.read(n, src.between), this.between);
       return;
     }
     src.cx.mem.sync();
     this.cx.mem.sync();
-    fuserOf(src.cx, this.cx).elements(this.t)(src.ptr, this.ptr, n);
-    const bytes = n * types[this.t].size;
+    fuserOf(src.cx, this.cx).elements(src.t)(src.ptr, this.ptr, n);
+    const bytes = n * this.cx.types[this.t].size;
     src.ptr += bytes;
     src.progress += n;
     this.ptr += bytes;

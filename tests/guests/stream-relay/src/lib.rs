@@ -156,6 +156,15 @@ impl Guest for StreamRelay {
         api::double_future(v).await
     }
 
+    async fn relay_count() -> StreamReader<u8> {
+        api::count_until_dropped().await
+    }
+
+    async fn wait_upper() -> u32 {
+        let (_tx, rx) = wit_stream::new::<u8>();
+        api::upper(rx).await.collect().await.len() as u32
+    }
+
     fn boom() {
         unreachable!("boom")
     }
