@@ -4,7 +4,8 @@
 // exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
 // async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
 // export, a sync call of another component's function lifted `async`) is suspended; async calls
-// between components and `error-context` values too. The host's promises are settled by the page's
+// between components and `error-context` values too; streams and futures handed between two guests,
+// composed by wac and linked in the page, copied memory to memory. The host's promises are settled by the page's
 // own code: no timers, no wall clock.
 
 import { test, expect } from '@playwright/test';
@@ -304,3 +305,75 @@ test("under 'jspi' a synchronous stream.read in an async task is suspended until
   }, watComponent('async-streams'));
   expect(result).toEqual(['suspended', 'read 2 byte(s)', 'bytes 9,8']);
 });
+
+for (const linked of [false, true]) {
+  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}: memory to memory, no JS stream read`, async ({ page }) => {
+    const result = await page.evaluate(async (linked) => {
+      const made = { streams: 0, pulls: 0 };
+      const Native = window.ReadableStream;
+      window.ReadableStream = class extends Native {
+        constructor(source, strategy) {
+          made.streams++;
+          const pull = source?.pull;
+          super(pull ? { ...source, pull: (c) => (made.pulls++, pull(c)) } : source, strategy);
+        }
+      };
+      const { load } = window.terrarium;
+      const reported = [];
+      const host = { 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: () => [] } };
+      const options = { wasi: { stderr: () => {} } };
+      let relay;
+      let producer = null;
+      if (linked) {
+        producer = await (await load('/components/async-streams.wasm')).instantiate(host, options);
+        relay = (await (await load('/components/stream-relay.wasm')).instantiate({ 'example:async-streams/api': producer.exports.api }, options)).exports.relay;
+      } else {
+        relay = (await (await load('/components/stream-relay-streams.wasm')).instantiate(host, options)).exports.relay;
+      }
+      const text = (s) => new TextEncoder().encode(s);
+      const decode = (b) => new TextDecoder().decode(b);
+      const until = async (ready) => {
+        for (let i = 0; i < 100 && !ready(); i++) await new Promise((r) => setTimeout(r, 0));
+      };
+      const before = { ...made };
+      const [words] = await relay.words(3, 2);
+      const tags = await relay.tags(2);
+      const [upper, reads, zeroReadsEmpty] = await relay.upper(text('stream in chromium '.repeat(20)), 11, 5);
+      const taken = (await relay.take(1500)).length;
+      await until(() => reported.length > 0);
+      const [readCancelled, afterRead] = await relay.cancelRead(text('abc'));
+      const [writeCancelled, left] = await relay.cancelWrite(text('abc'), text('de'));
+      const greeting = await relay.greeting('page');
+      const jsStreams = linked ? made.pulls - before.pulls : made.streams - before.streams;
+      let survivor = null;
+      if (linked) {
+        const reader = (await relay.relayCount()).getReader();
+        const first = (await reader.read()).value.length;
+        const trap = await window.harness.failure(() => relay.boom());
+        await until(() => reported.length > 1);
+        survivor = { trap: trap.kind, droppedAt: reported[1] === first, alive: Number(await producer.exports.api.byteCount([text('ok')])) };
+      }
+      return {
+        words, tags, upper: decode(upper) === 'STREAM IN CHROMIUM '.repeat(20), partial: reads >= 76, zeroReadsEmpty,
+        taken, reported: reported[0], readCancelled, afterRead: decode(afterRead), writeCancelled, left, greeting,
+        jsStreams, survivor,
+      };
+    }, linked);
+    expect(result).toEqual({
+      words: ['word-0', 'word-1', 'word-2'],
+      tags: [{ name: 'tag-0', n: 0 }, { name: 'tag-1', n: 1 }],
+      upper: true,
+      partial: true,
+      zeroReadsEmpty: true,
+      taken: 1500,
+      reported: 1500,
+      readCancelled: true,
+      afterRead: 'ABC',
+      writeCancelled: true,
+      left: 2,
+      greeting: 'hello, page',
+      jsStreams: 0,
+      survivor: linked ? { trap: 'trap', droppedAt: true, alive: 2 } : null,
+    });
+  });
+}

@@ -18,7 +18,11 @@ use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 struct StreamRelay;
 
 /// Writes `data` into a new stream in writes of `chunk` values, from a task of its own: the stream.
-fn feed<T: 'static>(data: Vec<T>, chunk: usize, new: fn() -> (wit_bindgen::StreamWriter<T>, StreamReader<T>)) -> StreamReader<T> {
+fn feed<T: 'static>(
+    data: Vec<T>,
+    chunk: usize,
+    new: fn() -> (wit_bindgen::StreamWriter<T>, StreamReader<T>),
+) -> StreamReader<T> {
     let (mut tx, rx) = new();
     wit_bindgen::spawn_local(async move {
         let mut rest = data.into_iter().peekable();
