@@ -203,7 +203,8 @@ export async function instantiatePlan(
    * carries no handles and nothing may suspend; else the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
    * (and re-encoded between string encodings) through their JS form; handles move from one
-   * component instance's table to the other's. The callee's component instance has its own
+   * component instance's table to the other's, stream and future ends as themselves (`between`
+   * contexts). The callee's component instance has its own
    * `may_enter` state; a trap kills the whole instance.
    */
   const lowerLifted = (step, stepIndex) => {

@@ -144,3 +144,11 @@ test('linked: the writer dies while the reader waits: the read ends DROPPED and 
   producer[Symbol.dispose ?? Symbol.for('nodejs.dispose')]();
   assert.equal(await waiting, 0);
 });
+
+test('a stream JS passes back into the instance that wrote it goes through JS, as before (no copy to itself)', async () => {
+  const { producer } = await setUp(true);
+  const { api } = producer.exports;
+  const before = made.pulls;
+  assert.equal(await api.byteCount(await api.upper([text('abc'), text('de')])), 5n);
+  assert.ok(made.pulls > before, 'read as JS values');
+});

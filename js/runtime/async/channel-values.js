@@ -76,7 +76,7 @@ export function channelValues(sched, inst, types, t, between) {
     lower(v) {
       if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
       const link = isStream ? v?.[LINK] : undefined;
-      if (link !== undefined && link.mayTake(v, types, element)) return inst.table.add(new EndT(new Linked(link, sched, types, element), wake));
+      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, types, element), wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },
@@ -187,9 +187,13 @@ class Link {
     this.taken = false;
   }
 
-  /** Whether the instance with `types` may take `stream` (this link's) as a stream of `element`. */
-  mayTake(stream, types, element) {
-    if (this.taken || this.read || stream.locked || this.dead() !== null) return false;
+  /**
+   * Whether another instance, of scheduler `sched` and plan `types`, may take `stream` (this
+   * link's) as a stream of `element`. Within one instance JS's copy stays (a guest reading the
+   * stream it writes would copy to itself, which traps for anything but numbers).
+   */
+  mayTake(stream, sched, types, element) {
+    if (sched === this.sched || this.taken || this.read || stream.locked || this.dead() !== null) return false;
     if (element !== null && hasHandles(types, element)) return false;
     return sameType(this.types, this.element, element, types);
   }
