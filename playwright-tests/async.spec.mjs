@@ -309,15 +309,7 @@ test("under 'jspi' a synchronous stream.read in an async task is suspended until
 for (const linked of [false, true]) {
   test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}: memory to memory, no JS stream read`, async ({ page }) => {
     const result = await page.evaluate(async (linked) => {
-      const made = { streams: 0, pulls: 0 };
-      const Native = window.ReadableStream;
-      window.ReadableStream = class extends Native {
-        constructor(source, strategy) {
-          made.streams++;
-          const pull = source?.pull;
-          super(pull ? { ...source, pull: (c) => (made.pulls++, pull(c)) } : source, strategy);
-        }
-      };
+      const made = window.harness.spyOnReadableStreams(window);
       const { load } = window.terrarium;
       const reported = [];
       const host = { 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: () => [] } };

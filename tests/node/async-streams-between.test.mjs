@@ -9,17 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../js/index.js';
 import { guestBytes } from './support.mjs';
+import { spyOnReadableStreams } from '../../demo-site/stream-spy.js';
 
 /** Every `ReadableStream` made, and every pull of one's source: the JS path of a stream. */
-const made = { streams: 0, pulls: 0 };
-const NativeReadableStream = globalThis.ReadableStream;
-globalThis.ReadableStream = class extends NativeReadableStream {
-  constructor(source, strategy) {
-    made.streams++;
-    const pull = source?.pull;
-    super(pull ? { ...source, pull: (c) => (made.pulls++, pull(c)) } : source, strategy);
-  }
-};
+const made = spyOnReadableStreams(globalThis);
 
 const [composed, producer, relay] = await Promise.all(['stream-relay-streams', 'async-streams', 'stream-relay'].map(async (n) => load(await guestBytes(n))));
 
