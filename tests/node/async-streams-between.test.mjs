@@ -89,6 +89,13 @@ for (const linked of [false, true]) {
     assert.equal(decode(afterWrite), 'ABC');
   });
 
+  test(`${how}: a stream of streams, each inner stream read to its end by the other component`, async () => {
+    const { relay } = await setUp(linked);
+    const before = { ...made };
+    assert.equal(await relay.concat(['abc', 'défg', '', 'hi']), 'abcdéfghi');
+    if (!linked) assert.equal(made.streams, before.streams, 'no ReadableStream made');
+  });
+
   test(`${how}: JS's stream and future pass through one component into the other, and the result back out`, async () => {
     const { relay } = await setUp(linked);
     assert.equal(decode(new Uint8Array(await collect(await relay.relayUpper([text('abc'), text('xyz')])))), 'ABCXYZ');

@@ -130,6 +130,14 @@ impl Guest for AsyncStreams {
         }
     }
 
+    async fn concat(mut parts: StreamReader<StreamReader<u8>>) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(part) = parts.next().await {
+            out.extend(part.collect().await);
+        }
+        out
+    }
+
     async fn lengths(mut lists: StreamReader<Vec<String>>) -> StreamReader<u32> {
         let (mut tx, rx) = wit_stream::new::<u32>();
         wit_bindgen::spawn_local(async move {

@@ -113,6 +113,12 @@ impl Guest for StreamRelay {
         api::lengths(feed(lists, 1, wit_stream::new::<Vec<String>>)).await.collect().await
     }
 
+    async fn concat(parts: Vec<String>) -> String {
+        let streams = parts.into_iter().map(|p| feed(p.into_bytes(), 3, wit_stream::new::<u8>)).collect();
+        let bytes = api::concat(feed(streams, 1, wit_stream::new::<StreamReader<u8>>)).await;
+        String::from_utf8(bytes).unwrap()
+    }
+
     async fn counters(n: u32) -> (u32, u32) {
         let counters = api::counters(n).await.collect().await;
         let sum = counters.iter().map(|c| c.value()).sum();
