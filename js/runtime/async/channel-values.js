@@ -76,7 +76,7 @@ export function channelValues(sched, inst, types, t, between) {
     lower(v) {
       if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
       const link = isStream ? v?.[LINK] : undefined;
-      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, types, element), wake));
+      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },
@@ -110,7 +110,7 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
     {
       type: bytes ? 'bytes' : undefined,
       pull(controller) {
-        link.read = true;
+        link.readByJs = true;
         if (link.taken) {
           controller.error(new TypeError('this stream was passed to another instance, which reads it now'));
           return undefined;
@@ -152,7 +152,7 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
         });
       },
       cancel() {
-        link.read = true;
+        link.readByJs = true;
         if (link.taken) return;
         release();
         shared.drop();
@@ -183,7 +183,7 @@ class Link {
     /** the writer's instance died (its stream errors; it is not taken) */
     this.dead = dead;
     /** JS pulled or cancelled it */
-    this.read = false;
+    this.readByJs = false;
     this.taken = false;
   }
 
@@ -193,7 +193,7 @@ class Link {
    * stream it writes would copy to itself, which traps for anything but numbers).
    */
   mayTake(stream, sched, types, element) {
-    if (sched === this.sched || this.taken || this.read || stream.locked || this.dead() !== null) return false;
+    if (sched === this.sched || this.taken || this.readByJs || stream.locked || this.dead() !== null) return false;
     if (element !== null && hasHandles(types, element)) return false;
     return sameType(this.types, this.element, element, types);
   }
@@ -209,11 +209,11 @@ class Linked {
   /**
    * @param {Link} link
    * @param {import('./scheduler.js').Scheduler} sched the reader's
+   * @param {number|null} element the element type in the reader's plan
    */
-  constructor(link, sched, types, element) {
+  constructor(link, sched, element) {
     link.taken = true;
     this.shared = link.shared;
-    this.types = types;
     this.t = element;
     this.sched = sched;
     this.release = link.release;

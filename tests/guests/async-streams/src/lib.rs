@@ -1,8 +1,8 @@
 //! Streams and futures of the component model, as wit-bindgen's Rust async support emits them:
 //! `stream<u8>` in and out (transformed as it flows), `future<string>` out, `future<u32>` in, and
-//! streams of strings, records, own resources (`counter`) and a host's `stream<u32>`. Each returned
-//! stream or future is written by a task spawned before the export returns, so the caller reads it
-//! while the guest writes.
+//! streams of strings, records, own resources (`counter`), streams (`concat`) and a host's
+//! `stream<u32>`. Each returned stream or future is written by a task spawned before the export
+//! returns, so the caller reads it while the guest writes.
 
 wit_bindgen::generate!({ path: "wit", world: "async-streams" });
 
