@@ -152,3 +152,8 @@ test('a stream JS passes back into the instance that wrote it goes through JS, a
   assert.equal(await api.byteCount(await api.upper([text('abc'), text('de')])), 5n);
   assert.ok(made.pulls > before, 'read as JS values');
 });
+
+test('composed: two components each waiting to read the other’s stream, with nothing else pending, are a deadlock', async () => {
+  const { relay } = await setUp(false);
+  await assert.rejects(relay.waitUpper(), (e) => e.kind === 'trap' && /deadlock/.test(e.message));
+});
