@@ -306,14 +306,14 @@ test("under 'jspi' a synchronous stream.read in an async task is suspended until
   expect(result).toEqual(['suspended', 'read 2 byte(s)', 'bytes 9,8']);
 });
 
-for (const linked of [false, true]) {
-  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}: memory to memory, no JS stream read`, async ({ page }) => {
-    const result = await page.evaluate(async (linked) => {
+for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none'], [true, 'jspi']]) {
+  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}, blocking '${blocking}': memory to memory, no JS stream read`, async ({ page }) => {
+    const result = await page.evaluate(async ([linked, blocking]) => {
       const made = window.harness.spyOnReadableStreams(window);
       const { load } = window.terrarium;
       const reported = [];
       const host = { 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: () => [] } };
-      const options = { wasi: { stderr: () => {} } };
+      const options = { blocking, wasi: { stderr: () => {} } };
       let relay;
       let producer = null;
       if (linked) {
@@ -350,7 +350,7 @@ for (const linked of [false, true]) {
         taken, reported: reported[0], readCancelled, afterRead: decode(afterRead), writeCancelled, left, greeting,
         jsStreams, survivor,
       };
-    }, linked);
+    }, [linked, blocking]);
     expect(result).toEqual({
       words: ['word-0', 'word-1', 'word-2'],
       tags: [{ name: 'tag-0', n: 0 }, { name: 'tag-1', n: 1 }],

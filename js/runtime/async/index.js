@@ -42,7 +42,24 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
   const sched = new Scheduler(name);
   const instances = [];
   const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
-  const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);
+  /**
+   * `f` imported through `WebAssembly.Suspending` under JSPI. V8 suspends the guest even when `f`
+   * returns a plain value, so the calling task leaves the stack then too, and is the current task
+   * again when the guest resumes: in the job just before the resumption (both are reactions to one
+   * settled promise, queued one after the other), so no other task's code runs in between.
+   */
+  const suspending = (f) => {
+    if (!jspi) return f;
+    return new WebAssembly.Suspending((...args) => {
+      const task = sched.current;
+      const v = f(...args);
+      if (v instanceof Promise || task === null) return v;
+      sched.leave(task);
+      const settled = Promise.resolve(v);
+      settled.then(() => sched.enter(task));
+      return settled;
+    });
+  };
 
   return {
     /** How component instance `i` lifts and lowers `error-context` values (its handles). */
