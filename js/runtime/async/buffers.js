@@ -3,6 +3,7 @@
  * guest's range of linear memory (`BufferGuestImpl`) or the host's JS values. A buffer of numbers
  * hands its values on as one typed array (a `stream<u8>` copy is one `Uint8Array`), any other as a
  * JS array of lifted values; an element-less buffer (`stream` alone) as an array of `undefined`.
+ * Between two guests' buffers, other values go memory to memory too (`moveValues`).
  */
 import { trap } from '../../errors.js';
 import { InvalidValue } from '../../abi/invalid.js';

@@ -5,7 +5,9 @@
  * A shared stream or future is a rendezvous: the first of a read and a write to arrive waits
  * (`pending`), the second copies values from the writer's buffer into the reader's and tells both.
  * A reader or a writer is a guest end (below) or the host (channel-values.js), which may implement
- * the readable side itself (`read`, `cancel`, `drop`), as the spec allows.
+ * the readable side itself (`read`, `cancel`, `drop`), as the spec allows. An end handed to another
+ * component keeps its shared stream, so the two sides may be two guests: `moveValues` (buffers.js)
+ * then copies from one memory to the other.
  */
 import { trap } from '../../errors.js';
 import { TYPED_ARRAYS } from '../../abi/scalars.js';
