@@ -139,12 +139,29 @@ test('linked: the reader traps while the writer writes: the writer sees DROPPED 
   assert.equal(await producer.exports.api.byteCount([text('still here')]), 10n);
 });
 
-test('linked: the writer dies while the reader waits: the read ends DROPPED and the reader returns', async () => {
+for (const [how, end] of [
+  ['traps', (producer) => assert.throws(() => producer.exports.api.boom(), (e) => e.kind === 'trap')],
+  ['is disposed', (producer) => producer[Symbol.dispose ?? Symbol.for('nodejs.dispose')]()],
+]) {
+  test(`linked: the writer ${how} while the reader waits: the read ends DROPPED and the reader returns`, async () => {
+    const { relay, producer } = await setUp(true);
+    const waiting = relay.waitUpper();
+    await tick();
+    end(producer);
+    assert.equal(await waiting, 0);
+  });
+}
+
+test('linked: a stream JS has begun to read is not taken: the rest goes through JS, intact', async () => {
   const { relay, producer } = await setUp(true);
-  const waiting = relay.waitUpper();
-  await tick();
-  producer[Symbol.dispose ?? Symbol.for('nodejs.dispose')]();
-  assert.equal(await waiting, 0);
+  const stream = await producer.exports.api.upper([text('ab'), text('cd')]);
+  const reader = stream.getReader();
+  const first = (await reader.read()).value;
+  reader.releaseLock();
+  const before = made.pulls;
+  const rest = new Uint8Array(await collect(await relay.relayUpper(stream)));
+  assert.equal(decode(first) + decode(rest), 'ABCD');
+  assert.ok(made.pulls > before, 'read as JS values');
 });
 
 test('a stream JS passes back into the instance that wrote it goes through JS, as before (no copy to itself)', async () => {

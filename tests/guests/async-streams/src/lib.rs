@@ -160,6 +160,10 @@ impl Guest for AsyncStreams {
         sum
     }
 
+    fn boom() {
+        unreachable!("boom")
+    }
+
     async fn counters(n: u32) -> StreamReader<Counter> {
         let (mut tx, rx) = wit_stream::new::<Counter>();
         wit_bindgen::spawn_local(async move {
