@@ -2,7 +2,10 @@
 // a file of SIZE bytes read with `read-via-stream` from an in-memory Filesystem (MODE=read), and
 // a body of SIZE bytes from a local HTTP server read as the stream of a `client.send` response
 // (MODE=fetch). Each run is checked (the guest prints how many bytes it read); the figure is the
-// median of RUNS after a warm-up. Run by bench/run.mjs; `node bench/p3-streams.mjs` runs it alone.
+// median of RUNS after a warm-up. And a `stream<u8>` of SIZE bytes between two components
+// (stream-relay writes it, in 64 KiB writes, into the stream async-streams' `byte-count` reads),
+// composed by wac and linked in the page: copied from one memory to the other, checked by the
+// count. Run by bench/run.mjs; `node bench/p3-streams.mjs` runs it alone.
 
 import http from 'node:http';
 import { once } from 'node:events';
@@ -15,6 +18,34 @@ const GUEST = path.join(ROOT, 'dist/components/wasi-p3.wasm');
 const SIZE = 32 * 1024 * 1024;
 const RUNS = 5;
 const host = { 'test:wasi-p3/host': { sleep: async () => {}, mark: () => {} } };
+
+/** The median MiB/s of `once()`, which moves SIZE bytes, over RUNS runs after a warm-up. */
+async function medianMiBs(once) {
+  const times = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const begin = performance.now();
+    await once();
+    const ms = performance.now() - begin;
+    if (i > 0) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  return SIZE / 1024 / 1024 / (times[Math.floor(times.length / 2)] / 1000);
+}
+
+/** @returns {Promise<{composed: number, linked: number}>} MiB/s of a stream<u8> between two components */
+export async function measureBetweenComponents() {
+  const { load } = await import(path.join(ROOT, 'js/index.js'));
+  const component = async (name) => load(await readFile(path.join(ROOT, `dist/components/${name}.wasm`)));
+  const streamsHost = { 'example:async-streams/host': { written() {}, numbers: () => [] } };
+  const composed = (await (await component('stream-relay-streams')).instantiate(streamsHost)).exports.relay;
+  const producer = await (await component('async-streams')).instantiate(streamsHost);
+  const linked = (await (await component('stream-relay')).instantiate({ 'example:async-streams/api': producer.exports.api })).exports.relay;
+  const count = (relay) => async () => {
+    const n = await relay.count(SIZE, 64 * 1024);
+    if (n !== BigInt(SIZE)) throw new Error(`stream-relay: ${n} bytes counted of ${SIZE}`);
+  };
+  return { composed: await medianMiBs(count(composed)), linked: await medianMiBs(count(linked)) };
+}
 
 /** @returns {Promise<{fileRead: number, fetchBody: number, bytes: number}>} MiB/s of each */
 export async function measureP3Streams() {
@@ -38,19 +69,12 @@ export async function measureP3Streams() {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${server.address().port}/big`;
   try {
-    const mibPerSecond = async (env) => {
-      const times = [];
-      for (let i = 0; i <= RUNS; i++) {
+    const mibPerSecond = (env) =>
+      medianMiBs(async () => {
         let out = '';
-        const begin = performance.now();
         const { exitCode } = await run(component, { imports: host, env, stdout: (b) => (out += new TextDecoder().decode(b)), preopens: { '/data': data } });
-        const ms = performance.now() - begin;
         if (exitCode !== 0 || !out.includes(`read ${SIZE} bytes`)) throw new Error(`wasi-p3 ${env.MODE}: exit ${exitCode}: ${out.slice(-300)}`);
-        if (i > 0) times.push(ms);
-      }
-      times.sort((a, b) => a - b);
-      return SIZE / 1024 / 1024 / (times[Math.floor(times.length / 2)] / 1000);
-    };
+      });
     return { fileRead: await mibPerSecond({ MODE: 'read', FILE: 'big.bin' }), fetchBody: await mibPerSecond({ MODE: 'fetch', URL: url }), bytes: SIZE };
   } finally {
     server.close();
@@ -58,4 +82,4 @@ export async function measureP3Streams() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await measureP3Streams());
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await measureP3Streams(), await measureBetweenComponents());

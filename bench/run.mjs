@@ -32,7 +32,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ROOT, startBenchServer } from './server.mjs';
 import { measureServe } from './serve.mjs';
-import { measureP3Streams } from './p3-streams.mjs';
+import { measureP3Streams, measureBetweenComponents } from './p3-streams.mjs';
 
 const COMPONENT = path.join(ROOT, 'dist/components/bench.wasm');
 const RESOURCE_COMPONENT = path.join(ROOT, 'dist/components/bench-resource.wasm');
@@ -362,6 +362,11 @@ for (const [side, r] of Object.entries(served)) if ('error' in r) fail(`serve-${
 log('WASI 0.3 streams in Node: a file read and a fetch body (bench/p3-streams.mjs)');
 const p3Streams = await measureP3Streams().catch((error) => {
   fail('p3-streams', error.message);
+  return {};
+});
+log('stream<u8> between two components, composed and linked in the page (bench/p3-streams.mjs)');
+const betweenStreams = await measureBetweenComponents().catch((error) => {
+  fail('streams-between', error.message);
   return {};
 });
 
@@ -731,6 +736,9 @@ console.log('');
 console.log(`WASI 0.3 streams through the wasi-p3 guest, Node ${process.version}, 32 MiB each, MiB/s:`);
 console.log(`  a file read with read-via-stream (in-memory Filesystem)   ${fmt(p3Streams.fileRead, 'MiB/s')}`);
 console.log(`  a fetch body read as a response's stream (local server)   ${fmt(p3Streams.fetchBody, 'MiB/s')}`);
+console.log(`stream<u8> between two components (stream-relay writes, async-streams reads), 32 MiB, MiB/s:`);
+console.log(`  composed by wac                                           ${fmt(betweenStreams.composed, 'MiB/s')}`);
+console.log(`  linked in the page                                        ${fmt(betweenStreams.linked, 'MiB/s')}`);
 console.log('');
 for (const note of [
   'Cold: a fresh browser context per page load, timed from import() of the host code to a ready instance',

@@ -2,6 +2,7 @@
 // as `window.harness`. Loaded from /demo-site/test-harness.html and /csp/test-harness.html.
 
 import * as terrarium from '/js/index.js';
+import { spyOnReadableStreams } from './stream-spy.js';
 
 /** Collects the bytes a guest writes to a stream, as text. */
 function collector() {
@@ -88,6 +89,6 @@ async function failure(fn) {
 }
 
 window.terrarium = terrarium;
-window.harness = { collector, difference, describe, errorInfo, failure };
+window.harness = { collector, difference, describe, errorInfo, failure, spyOnReadableStreams };
 window.harnessReady = true;
 document.getElementById('state').textContent = 'ready';

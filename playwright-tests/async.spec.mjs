@@ -4,9 +4,10 @@
 // exports need no JSPI) and with 'jspi', where a guest that blocks in core code (a sync call of an
 // async host function answered with a promise, `waitable-set.wait` with nothing to take, a stackful
 // export, a sync call of another component's function lifted `async`) is suspended; async calls
-// between components (cancelled, too, and a sync caller's deadlock found) and `error-context`
-// values. The host's promises are settled by the page's own code (one by a timer, to show a late
-// answer is no deadlock): no wall clock is asserted.
+// between components (cancelled, too, and a sync caller's deadlock found), `error-context` values,
+// and streams and futures handed between two guests, composed by wac and linked in the page, copied
+// memory to memory. The host's promises are settled by the page's own code (one by a timer, to show
+// a late answer is no deadlock): no wall clock is asserted.
 
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -363,3 +364,66 @@ test("under 'jspi' a sync caller waiting for a callee component that never retur
   expect(result.deadlock.message).toMatch(/deadlock in `.*`: every task is waiting.*`sync-stuck` waits for `stuck` to return/);
   expect(result.after.kind).toBe('dead');
 });
+for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none'], [true, 'jspi']]) {
+  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}, blocking '${blocking}': memory to memory, no JS stream read`, async ({ page }) => {
+    const result = await page.evaluate(async ([linked, blocking]) => {
+      const made = window.harness.spyOnReadableStreams(window);
+      const { load } = window.terrarium;
+      const reported = [];
+      const host = { 'example:async-streams/host': { written: (n) => reported.push(Number(n)), numbers: () => [] } };
+      const options = { blocking, wasi: { stderr: () => {} } };
+      let relay;
+      let producer = null;
+      if (linked) {
+        producer = await (await load('/components/async-streams.wasm')).instantiate(host, options);
+        relay = (await (await load('/components/stream-relay.wasm')).instantiate({ 'example:async-streams/api': producer.exports.api }, options)).exports.relay;
+      } else {
+        relay = (await (await load('/components/stream-relay-streams.wasm')).instantiate(host, options)).exports.relay;
+      }
+      const text = (s) => new TextEncoder().encode(s);
+      const decode = (b) => new TextDecoder().decode(b);
+      const until = async (ready) => {
+        for (let i = 0; i < 100 && !ready(); i++) await new Promise((r) => setTimeout(r, 0));
+      };
+      const before = { ...made };
+      const [words] = await relay.words(3, 2);
+      const tags = await relay.tags(2);
+      const [upper, reads, zeroReadsEmpty] = await relay.upper(text('stream in chromium '.repeat(20)), 11, 5);
+      const taken = (await relay.take(1500)).length;
+      await until(() => reported.length > 0);
+      const [readCancelled, afterRead] = await relay.cancelRead(text('abc'));
+      const [writeCancelled, left] = await relay.cancelWrite(text('abc'), text('de'));
+      const greeting = await relay.greeting('page');
+      const jsStreams = linked ? made.pulls - before.pulls : made.streams - before.streams;
+      let survivor = null;
+      if (linked) {
+        const reader = (await relay.relayCount()).getReader();
+        const first = (await reader.read()).value.length;
+        const trap = await window.harness.failure(() => relay.boom());
+        await until(() => reported.length > 1);
+        survivor = { trap: trap.kind, droppedAt: reported[1] === first, alive: Number(await producer.exports.api.byteCount([text('ok')])) };
+      }
+      return {
+        words, tags, upper: decode(upper) === 'STREAM IN CHROMIUM '.repeat(20), partial: reads >= 76, zeroReadsEmpty,
+        taken, reported: reported[0], readCancelled, afterRead: decode(afterRead), writeCancelled, left, greeting,
+        jsStreams, survivor,
+      };
+    }, [linked, blocking]);
+    expect(result).toEqual({
+      words: ['word-0', 'word-1', 'word-2'],
+      tags: [{ name: 'tag-0', n: 0 }, { name: 'tag-1', n: 1 }],
+      upper: true,
+      partial: true,
+      zeroReadsEmpty: true,
+      taken: 1500,
+      reported: 1500,
+      readCancelled: true,
+      afterRead: 'ABC',
+      writeCancelled: true,
+      left: 2,
+      greeting: 'hello, page',
+      jsStreams: 0,
+      survivor: linked ? { trap: 'trap', droppedAt: true, alive: 2 } : null,
+    });
+  });
+}

@@ -52,6 +52,7 @@ const guests = {
   "async-calls": "async_calls.wasm",
   "async-client": "async_client.wasm",
   "async-streams": "async_streams.wasm",
+  "stream-relay": "stream_relay.wasm",
   "http-handler": "http_handler.wasm",
   "http-handler-p3": "http_handler_p3.wasm",
   "cli-p3": "cli_p3.wasm",
@@ -72,6 +73,8 @@ const compositions = {
   "client-chain": ["strings-client", "relay-latin1-utf16"],
   // Rust + Rust, component-model async: async calls between the two (wit-bindgen's async support).
   "async-client-calls": ["async-client", "async-calls"],
+  // Rust + Rust: streams and futures handed between the two, copied memory to memory.
+  "stream-relay-streams": ["stream-relay", "async-streams"],
 };
 
 function fail(msg) {

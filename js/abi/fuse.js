@@ -29,9 +29,12 @@ export function hasMemory(types, t) {
   return someType(types, t, (ty) => ty.kind === 'string' || ty.kind === 'list' || ty.kind === 'map');
 }
 
-/** Whether a value of type `t` holds an own or a borrow somewhere. */
+/** The kinds of handle, which move between tables rather than copy. */
+const HANDLES = new Set(['own', 'borrow', 'stream', 'future', 'error-context']);
+
+/** Whether a value of type `t` holds a handle somewhere (an own or a borrow, a stream or future end, an error context). */
 export function hasHandles(types, t) {
-  return someType(types, t, (ty) => ty.kind === 'own' || ty.kind === 'borrow');
+  return someType(types, t, (ty) => HANDLES.has(ty.kind));
 }
 
 /** Whether a value of type `t` is bytes only: no pointer, no handle (it crosses with one copy). */
@@ -77,7 +80,7 @@ export class Fuser {
     this.from = from;
     this.to = to;
     this.types = from.types;
-    this.memo = { flat: new Map(), memory: new Map(), list: new Map() };
+    this.memo = { flat: new Map(), memory: new Map(), list: new Map(), elements: new Map() };
     this.strings = null;
   }
 
@@ -94,6 +97,11 @@ export class Fuser {
   /** `(ptr, length) => dstPtr`: a list's elements, checked in the source and allocated in the destination. */
   list(element) {
     return this.memoized('list', element, () => this.buildList(element));
+  }
+
+  /** `(srcPtr, dstPtr, length) => void`: that many elements, both ranges already checked and allocated. */
+  elements(element) {
+    return this.memoized('elements', element, () => this.buildElements(element));
   }
 
   /** `(ptr, taggedLength, out, at)`, writing the destination's pointer and tagged length to `out[at..]`. */
@@ -276,32 +284,39 @@ export class Fuser {
   }
 
   buildList(element) {
-    const el = this.types[element];
-    const { size, align } = el;
+    const { size, align } = this.types[element];
     const from = this.from;
     const to = this.to;
     from.needMemory();
     to.needMemory();
     to.needRealloc();
-    if (isPlain(this.types, element)) {
-      const isFloat = el.kind === 'f32' || el.kind === 'f64';
-      const fix = isFloat ? null : fixup(this.types, element);
-      return (ptr, n) => {
-        from.mem.check(ptr, n * size, align);
-        const dst = to.alloc(align, n * size);
-        const mem = to.mem;
-        copyBytes(from.mem.u8, ptr, mem.u8, dst, n * size);
-        if (isFloat) canonicalizeNaNs(mem.buffer, dst, n, el.kind);
-        if (fix !== null) for (let i = 0; i < n; i++) fix(mem.dv, dst + i * size);
-        return dst;
-      };
-    }
-    const copy = this.memory(element);
+    const copy = this.elements(element);
     return (ptr, n) => {
       from.mem.check(ptr, n * size, align);
       const dst = to.alloc(align, n * size);
-      for (let i = 0; i < n; i++) copy(ptr + i * size, dst + i * size);
+      copy(ptr, dst, n);
       return dst;
+    };
+  }
+
+  buildElements(element) {
+    const el = this.types[element];
+    const size = el.size;
+    const from = this.from;
+    const to = this.to;
+    if (isPlain(this.types, element)) {
+      const isFloat = el.kind === 'f32' || el.kind === 'f64';
+      const fix = isFloat ? null : fixup(this.types, element);
+      return (src, dst, n) => {
+        const mem = to.mem;
+        copyBytes(from.mem.u8, src, mem.u8, dst, n * size);
+        if (isFloat) canonicalizeNaNs(mem.buffer, dst, n, el.kind);
+        if (fix !== null) for (let i = 0; i < n; i++) fix(mem.dv, dst + i * size);
+      };
+    }
+    const copy = this.memory(element);
+    return (src, dst, n) => {
+      for (let i = 0; i < n; i++) copy(src + i * size, dst + i * size);
     };
   }
 }

@@ -145,10 +145,14 @@ export async function instantiatePlan(
     return mem;
   };
   const contexts = new Map();
-  /** One AbiContext per distinct set of options, sharing per-type closures between functions. */
-  const contextFor = (options) => {
+  /**
+   * One AbiContext per distinct set of options, sharing per-type closures between functions;
+   * `between`: a second one for calls between the components of a composition, where a stream or
+   * future end moves from one table to the other as itself (async/channel-values.js).
+   */
+  const contextFor = (options, between = false) => {
     const instance = options.componentInstance;
-    const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}`;
+    const key = `${instance}/${options.memory}/${options.realloc}/${options.stringEncoding}/${between}`;
     let cx = contexts.get(key);
     if (cx === undefined) {
       cx = new AbiContext({
@@ -157,7 +161,7 @@ export async function instantiatePlan(
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
         resources: (r) => resourceOf(instance, r),
-        channels: asyncRt === null ? undefined : (t) => asyncRt.channel(instance, t),
+        channels: asyncRt === null ? undefined : (t) => asyncRt.channel(instance, t, between),
         errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
       });
@@ -199,7 +203,8 @@ export async function instantiatePlan(
    * carries no handles and nothing may suspend; else the callee's lifted function, called
    * with JS values, behind the caller's lowering. Values are copied from one memory to the other
    * (and re-encoded between string encodings) through their JS form; handles move from one
-   * component instance's table to the other's. The callee's component instance has its own
+   * component instance's table to the other's, stream and future ends as themselves (`between`
+   * contexts). The callee's component instance has its own
    * `may_enter` state; a trap kills the whole instance.
    */
   const lowerLifted = (step, stepIndex) => {
@@ -208,8 +213,8 @@ export async function instantiatePlan(
     if (step.options.async || options.async || step.sig.async) {
       return needAsync().lowerBetween({
         step,
-        cx: contextFor(step.options),
-        calleeCx: contextFor(options),
+        cx: contextFor(step.options, true),
+        calleeCx: contextFor(options, true),
         core: entry(funcs, coreFunc, 'func'),
         callback: optionalFunc(options.callback),
         postReturn: optionalFunc(options.postReturn),
@@ -232,7 +237,7 @@ export async function instantiatePlan(
       });
     }
     const callee = (jspi ? liftExportAsync : liftExport)({
-      cx: contextFor(options),
+      cx: contextFor(options, true),
       sig: step.sig,
       core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
       postReturn: optionalFunc(options.postReturn),
@@ -251,7 +256,7 @@ export async function instantiatePlan(
     };
     // An async caller's task is off the stack while JSPI suspends it, and its own again after.
     const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
+    const lowered = lowerImport({ cx: contextFor(step.options, true), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
     return jspi ? new WebAssembly.Suspending(lowered) : lowered;
   };
 

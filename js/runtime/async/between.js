@@ -3,7 +3,9 @@
  * another component lifted, where the caller lowers it `async`, the callee lifts it `async`, or its
  * type is `async`): the callee runs as a task of its own component instance (lift-async.js's
  * `startAsync`, whose supertask is the caller's task), and the caller sees it as a sync call or a
- * subtask. Values cross between the two memories through their JS form, as in a sync call.
+ * subtask. Values cross between the two memories through their JS form, as in a sync call, but
+ * for stream and future ends, which move from one table to the other as themselves (the contexts
+ * `cx` and the callee's are those of calls between components: channel-values.js's `MovedEnd`).
  *
  * - A sync caller (plain `canon lower`) waits until the callee returns its result. A callee that
  *   returns it before it first waits needs nothing more; otherwise the caller is suspended by JSPI,

@@ -3,13 +3,41 @@
  * guest's range of linear memory (`BufferGuestImpl`) or the host's JS values. A buffer of numbers
  * hands its values on as one typed array (a `stream<u8>` copy is one `Uint8Array`), any other as a
  * JS array of lifted values; an element-less buffer (`stream` alone) as an array of `undefined`.
+ * Between two guests' buffers, other values go memory to memory too (`moveValues`).
  */
 import { trap } from '../../errors.js';
 import { InvalidValue } from '../../abi/invalid.js';
 import { TYPED_ARRAYS } from '../../abi/scalars.js';
+import { Fuser, hasHandles } from '../../abi/fuse.js';
 
 /** The spec's `Buffer.MAX_LENGTH`: a count must fit in the 28 bits above a copy result's code. */
 const MAX_LENGTH = 2 ** 28 - 1;
+
+/**
+ * The spec's `dst.write(src.read(n))`, where a copy meets its other side. Between two guests the
+ * values go memory to memory: numbers in one `set`, other values without handles by a fused copy
+ * (fuse.js), and values with handles lifted and lowered with the contexts of a call between
+ * components, so that a stream or future end inside them moves as itself (channel-values.js).
+ * @param {GuestBuffer|HostBuffer} src
+ * @param {GuestBuffer|HostBuffer} dst
+ */
+export function moveValues(src, dst, n) {
+  if (src instanceof GuestBuffer && dst instanceof GuestBuffer && src.t !== null && TYPED_ARRAYS[src.cx.types[src.t].kind] === undefined) {
+    dst.copyFrom(src, n);
+  } else {
+    dst.write(src.read(n));
+  }
+}
+
+/** The fused copier from one context's memory to another's, one per pair (they live as long as the instance). */
+const fusers = new WeakMap();
+function fuserOf(from, to) {
+  let byDst = fusers.get(from);
+  if (byDst === undefined) fusers.set(from, (byDst = new WeakMap()));
+  let f = byDst.get(to);
+  if (f === undefined) byDst.set(to, (f = new Fuser(from, to)));
+  return f;
+}
 
 /**
  * `length` elements of type `t` at `ptr` in the memory of `cx` (the copy's options). Traps, as the
@@ -20,10 +48,13 @@ export class GuestBuffer {
   /**
    * @param {import('../../abi/context.js').AbiContext} cx
    * @param {number|null} t the element type
+   * @param {import('../../abi/context.js').AbiContext} between the same options as a call between
+   *   components has them, for a copy whose other side is another guest
    */
-  constructor(cx, t, ptr, length) {
+  constructor(cx, t, ptr, length, between) {
     if (length > MAX_LENGTH) trap(`a stream or future copy of ${length} elements is longer than ${MAX_LENGTH}`);
     this.cx = cx;
+    this.between = between;
     this.t = t;
     this.ptr = ptr;
     this.length = length;
@@ -49,13 +80,12 @@ export class GuestBuffer {
    * as a typed-array view of the memory itself, valid only until guest code runs again: the copy's
    * other side copies them at once (one `set`), and no chunk is allocated in between.
    */
-  read(n) {
+  read(n, cx = this.cx) {
     const t = this.t;
     let vs;
     if (t === null) {
       vs = new Array(n);
     } else {
-      const cx = this.cx;
       const Typed = TYPED_ARRAYS[cx.types[t].kind];
       cx.mem.sync();
       vs = Typed !== undefined ? new Typed(cx.mem.u8.buffer, this.ptr, n) : cx.loadList(t)(this.ptr, n);
@@ -70,13 +100,12 @@ export class GuestBuffer {
    * not fit the type (a host's) stops the write there: the values before it count, and the
    * `InvalidValue` propagates, its path naming the element.
    */
-  write(vs) {
+  write(vs, cx = this.cx) {
     const t = this.t;
     if (t === null) {
       this.progress += vs.length;
       return;
     }
-    const cx = this.cx;
     const size = cx.types[t].size;
     const Typed = TYPED_ARRAYS[cx.types[t].kind];
     cx.mem.sync();
@@ -97,6 +126,26 @@ export class GuestBuffer {
     }
     this.ptr += vs.length * size;
     this.progress += vs.length;
+  }
+
+  /**
+   * `n` values from another guest's buffer `src` of the same type (`moveValues`), other than
+   * numbers. The fused copy reads the type in the source's plan (the two may be different plans,
+   * for instances linked in the page, whose streams carry no handles).
+   */
+  copyFrom(src, n) {
+    if (hasHandles(this.cx.types, this.t)) {
+      this.write(src.read(n, src.between), this.between);
+      return;
+    }
+    src.cx.mem.sync();
+    this.cx.mem.sync();
+    fuserOf(src.cx, this.cx).elements(src.t)(src.ptr, this.ptr, n);
+    const bytes = n * this.cx.types[this.t].size;
+    src.ptr += bytes;
+    src.progress += n;
+    this.ptr += bytes;
+    this.progress += n;
   }
 }
 

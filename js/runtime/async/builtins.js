@@ -26,7 +26,8 @@ export function mayWait(step) {
  * @param {import('./scheduler.js').AsyncInstance} env.inst the step's component instance
  * @param {import('../call-stack.js').CallStack} env.calls
  * @param {import('../../plan.js').Type[]} env.types
- * @param {(options: import('../../plan.js').Options) => import('../../abi/context.js').AbiContext} env.contextFor
+ * @param {(options: import('../../plan.js').Options, between?: boolean) => import('../../abi/context.js').AbiContext} env.contextFor
+ *   (`between`: as a call between components has them)
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
  * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
  * @param {boolean} env.jspi
@@ -189,10 +190,12 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
 /**
  * `task.return`: lifts the result, as a sync lowered function's parameters, with the built-in's
  * own options, which must be those of the task's lift (the spec's `LiftOptions.equal`); its type
- * must be the task's result type.
+ * must be the task's result type. A task another component called (it has a supertask) lifts it as
+ * a call between components does, for that component to lower.
  */
 function taskReturn(step, caller, types, contextFor, memoryOf) {
-  const lift = makeParamsLifter(contextFor(step.options), step.sig);
+  const forHost = makeParamsLifter(contextFor(step.options), step.sig);
+  let forComponent = null;
   const memory = memoryOf(step.options.memory);
   return (...flat) => {
     const task = caller();
@@ -205,6 +208,7 @@ function taskReturn(step, caller, types, contextFor, memoryOf) {
     if ((memory !== null && memoryOf(task.opts.memory) !== memory) || task.opts.stringEncoding !== step.options.stringEncoding) {
       trap(`\`task.return\` was called by \`${task.context}\` with other memory or string-encoding options than the function was lifted with`);
     }
+    const lift = task.supertask === null ? forHost : (forComponent ??= makeParamsLifter(contextFor(step.options, true), step.sig));
     const args = lift(flat);
     task.return_(step.result === null ? undefined : args[0]);
   };

@@ -35,7 +35,8 @@ export function copyMayWait(step) {
  * @param {import('./scheduler.js').AsyncInstance} env.inst
  * @param {() => import('./tasks.js').Task} env.caller the calling task (traps where the spec's `may_leave` does)
  * @param {import('../../plan.js').Type[]} env.types
- * @param {(options: import('../../plan.js').Options) => import('../../abi/context.js').AbiContext} env.contextFor
+ * @param {(options: import('../../plan.js').Options, between?: boolean) => import('../../abi/context.js').AbiContext} env.contextFor
+ *   (`between`: as a call between components has them)
  * @param {boolean} env.jspi
  * @returns {Function}
  */
@@ -94,13 +95,14 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
       const { EndT, what, code } = side(name.endsWith('.read'));
       const isAsync = step.options.async;
       const cx = contextFor(step.options);
+      const between = contextFor(step.options, true);
       return (i, ptr, n) => {
         const task = caller();
         if (!task.mayBlock() && !isAsync) trap(`\`${name}\` was called by the synchronous task \`${task.context}\`, which may not wait`);
         const e = endAt(i, EndT, what);
         if (e.state === DONE) trap(`\`${name}\`: ${kind} end ${i} can only be dropped: its other end is gone${isStream ? '' : ' or its value was copied'}`);
         if (e.state !== IDLE) trap(`\`${name}\`: a copy through ${kind} end ${i} is already in progress`);
-        const buffer = new GuestBuffer(cx, element, ptr >>> 0, isStream ? n >>> 0 : 1);
+        const buffer = new GuestBuffer(cx, element, ptr >>> 0, isStream ? n >>> 0 : 1, between);
         if (isStream) {
           const event = (result, reclaim) => () => {
             reclaim();

@@ -23,7 +23,11 @@ import { HostBuffer } from './buffers.js';
 import { sameType } from './same-type.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
+import { hasHandles } from '../../abi/fuse.js';
 import { DEAD } from '../state.js';
+
+/** Where a `ReadableStream` this runtime made of a guest's stream keeps that stream (`Link`), for another instance to take. */
+const LINK = Symbol('terrarium.link');
 
 /**
  * How many values one host read of a guest stream takes at most: bytes (all a guest's write offers:
@@ -33,14 +37,26 @@ const BYTES_PER_READ = 2 ** 28 - 1;
 const VALUES_PER_READ = 64;
 
 /**
+ * A readable end lifted out of one component instance's table in a call between components: the
+ * stream or future it reads, which the other side's table takes as it is (the spec moves the end;
+ * the shared stream stays), so the two guests' copies meet memory to memory (`moveValues`).
+ */
+class MovedEnd {
+  constructor(shared) {
+    this.shared = shared;
+  }
+}
+
+/**
  * The lift and lower of `stream`/`future` type `t` in component instance `inst`.
  * @param {import('./scheduler.js').Scheduler} sched
  * @param {import('./scheduler.js').AsyncInstance} inst
  * @param {import('../../plan.js').Type[]} types
  * @param {number} t
+ * @param {boolean} between whether the other side is another component of the composition (lift gives a `MovedEnd`)
  * @returns {import('../../abi/context.js').ChannelHandler}
  */
-export function channelValues(sched, inst, types, t) {
+export function channelValues(sched, inst, types, t, between) {
   const { kind, element } = types[t];
   const isStream = kind === 'stream';
   const EndT = isStream ? ReadableStreamEnd : ReadableFutureEnd;
@@ -53,10 +69,14 @@ export function channelValues(sched, inst, types, t) {
       if (!sameType(types, e.shared.t, element)) trap(`${kind} end ${i} carries another type than the ${kind} it is passed as`);
       if (e.state !== IDLE) trap(`${kind} end ${i} was passed on while ${e.copying() ? 'a copy through it is in progress' : 'it can only be dropped'}`);
       e.join(null);
+      if (between) return new MovedEnd(e.shared);
       const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
-      return isStream ? toReadableStream(sched, e.shared, bytes, dead) : toPromise(sched, e.shared);
+      return isStream ? toReadableStream(sched, e.shared, bytes, dead, types, element) : toPromise(sched, e.shared);
     },
     lower(v) {
+      if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
+      const link = isStream ? v?.[LINK] : undefined;
+      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },
@@ -73,9 +93,10 @@ function deadError(state, kind) {
  * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`). A read once
  * the instance `dead()` errors the stream. A `stream<u8>` is a byte stream: a BYOB reader's view is
  * filled straight from the guest's memory (no chunk allocated); a default reader gets each of the
- * guest's writes as one chunk, however large.
+ * guest's writes as one chunk, however large. Another instance may take the stream itself while JS
+ * has not read it (`Link`): the `ReadableStream` then errors on a read.
  */
-function toReadableStream(sched, shared, bytes, dead) {
+function toReadableStream(sched, shared, bytes, dead, types, element) {
   let held = true;
   sched.outside++;
   const release = () => {
@@ -84,10 +105,16 @@ function toReadableStream(sched, shared, bytes, dead) {
     sched.outside--;
     sched.wake();
   };
-  return new ReadableStream(
+  const link = new Link(shared, sched, types, element, release, dead);
+  const stream = new ReadableStream(
     {
       type: bytes ? 'bytes' : undefined,
       pull(controller) {
+        link.readByJs = true;
+        if (link.taken) {
+          controller.error(new TypeError('this stream was passed to another instance, which reads it now'));
+          return undefined;
+        }
         return new Promise((resolve) => {
           const byob = bytes ? controller.byobRequest : null;
           const buffer = byob ? new HostBuffer([], byob.view.byteLength, byob.view) : new HostBuffer([], bytes ? BYTES_PER_READ : VALUES_PER_READ);
@@ -125,12 +152,97 @@ function toReadableStream(sched, shared, bytes, dead) {
         });
       },
       cancel() {
+        link.readByJs = true;
+        if (link.taken) return;
         release();
         shared.drop();
       },
     },
     { highWaterMark: 0 },
   );
+  Object.defineProperty(stream, LINK, { value: link });
+  return stream;
+}
+
+/**
+ * A guest's stream that JS received as a `ReadableStream` and may pass, unread, to a function of
+ * another instance linked in the page (`b.instantiate({ ...: a.exports.x })`): that instance takes
+ * the stream itself into its table (`Linked`), so the two guests' copies meet memory to memory, as
+ * between the components of a composition. Only streams of values without handles are taken (a
+ * resource means one thing in one plan only); others, and one JS has read or locked, go through
+ * their JS form.
+ */
+class Link {
+  constructor(shared, sched, types, element, release, dead) {
+    this.shared = shared;
+    this.sched = sched;
+    this.types = types;
+    this.element = element;
+    /** stops counting the stream as something outside the writer's scheduler that may wake a task */
+    this.release = release;
+    /** the writer's instance died (its stream errors; it is not taken) */
+    this.dead = dead;
+    /** JS pulled or cancelled it */
+    this.readByJs = false;
+    this.taken = false;
+  }
+
+  /**
+   * Whether another instance, of scheduler `sched` and plan `types`, may take `stream` (this
+   * link's) as a stream of `element`. Within one instance JS's copy stays (a guest reading the
+   * stream it writes would copy to itself, which traps for anything but numbers).
+   */
+  mayTake(stream, sched, types, element) {
+    if (sched === this.sched || this.taken || this.readByJs || stream.locked || this.dead() !== null) return false;
+    if (element !== null && hasHandles(types, element)) return false;
+    return sameType(this.types, this.element, element, types);
+  }
+}
+
+/**
+ * The readable side of a `Link`ed stream in the instance that took it: the writer's shared stream,
+ * under this instance's type index. Each scheduler counts the other instance as something outside
+ * that may wake its tasks until this end is dropped; if either instance dies first, the stream is
+ * dropped for the other, which reads or writes DROPPED.
+ */
+class Linked {
+  /**
+   * @param {Link} link
+   * @param {import('./scheduler.js').Scheduler} sched the reader's
+   * @param {number|null} element the element type in the reader's plan
+   */
+  constructor(link, sched, element) {
+    link.taken = true;
+    this.shared = link.shared;
+    this.t = element;
+    this.sched = sched;
+    this.release = link.release;
+    sched.outside++;
+    this.dropOnDeath = () => this.drop();
+    sched.pending.add(this.dropOnDeath);
+    link.sched.pending.add(this.dropOnDeath);
+    this.writerSched = link.sched;
+    this.dropped = false;
+  }
+
+  read(inst, dst, onCopy, onCopyDone) {
+    this.shared.read(inst, dst, onCopy, onCopyDone);
+  }
+
+  cancel() {
+    this.shared.cancel();
+  }
+
+  drop() {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.sched.pending.delete(this.dropOnDeath);
+    this.writerSched.pending.delete(this.dropOnDeath);
+    this.sched.outside--;
+    this.sched.wake();
+    this.release();
+    this.shared.drop();
+  }
 }
 
 /**

@@ -5,11 +5,14 @@
  * A shared stream or future is a rendezvous: the first of a read and a write to arrive waits
  * (`pending`), the second copies values from the writer's buffer into the reader's and tells both.
  * A reader or a writer is a guest end (below) or the host (channel-values.js), which may implement
- * the readable side itself (`read`, `cancel`, `drop`), as the spec allows.
+ * the readable side itself (`read`, `cancel`, `drop`), as the spec allows. An end handed to another
+ * component keeps its shared stream, so the two sides may be two guests: `moveValues` (buffers.js)
+ * then copies from one memory to the other.
  */
 import { trap } from '../../errors.js';
 import { TYPED_ARRAYS } from '../../abi/scalars.js';
 import { Waitable } from './waitables.js';
+import { moveValues } from './buffers.js';
 
 /** The spec's `CopyResult`, the low 4 bits of a copy's result. */
 export const COMPLETED = 0;
@@ -93,11 +96,11 @@ class SharedBase {
 /** The spec's `SharedStreamImpl`. */
 export class SharedStream extends SharedBase {
   read(inst, dst, onCopy, onCopyDone) {
-    this.copy(inst, dst, onCopy, onCopyDone, (n) => dst.write(this.pendingBuffer.read(n)), false);
+    this.copy(inst, dst, onCopy, onCopyDone, (n) => moveValues(this.pendingBuffer, dst, n), false);
   }
 
   write(inst, src, onCopy, onCopyDone) {
-    this.copy(inst, src, onCopy, onCopyDone, (n) => this.pendingBuffer.write(src.read(n)), true);
+    this.copy(inst, src, onCopy, onCopyDone, (n) => moveValues(src, this.pendingBuffer, n), true);
   }
 
   /**
@@ -138,7 +141,7 @@ export class SharedFuture extends SharedBase {
       this.setPending(inst, dst, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
-      dst.write(this.pendingBuffer.read(1));
+      moveValues(this.pendingBuffer, dst, 1);
       this.resetAndNotifyPending(COMPLETED);
       onCopyDone(COMPLETED);
     }
@@ -151,7 +154,7 @@ export class SharedFuture extends SharedBase {
       this.setPending(inst, src, null, onCopyDone);
     } else {
       this.checkSelfCopy(inst);
-      this.pendingBuffer.write(src.read(1));
+      moveValues(src, this.pendingBuffer, 1);
       this.resetAndNotifyPending(COMPLETED);
       onCopyDone(COMPLETED);
     }

@@ -27,7 +27,8 @@ export { usesAsync, needsJspi } from './detect.js';
  * @param {(i: number) => import('../state.js').InstanceState} env.stateOf
  * @param {import('../call-stack.js').CallStack} env.calls
  * @param {import('../../plan.js').Type[]} env.types
- * @param {(options: import('../../plan.js').Options) => import('../../abi/context.js').AbiContext} env.contextFor
+ * @param {(options: import('../../plan.js').Options, between?: boolean) => import('../../abi/context.js').AbiContext} env.contextFor
+ *   (`between`: as a call between components has them)
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
  * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
  * @param {boolean} env.jspi
@@ -37,7 +38,24 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
   const sched = new Scheduler(name);
   const instances = [];
   const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
-  const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);
+  /**
+   * `f` imported through `WebAssembly.Suspending` under JSPI. V8 suspends the guest even when `f`
+   * returns a plain value, so the calling task leaves the stack then too, and is the current task
+   * again when the guest resumes: in the job just before the resumption (both are reactions to one
+   * settled promise, queued one after the other), so no other task's code runs in between.
+   */
+  const suspending = (f) => {
+    if (!jspi) return f;
+    return new WebAssembly.Suspending((...args) => {
+      const task = sched.current;
+      const v = f(...args);
+      if (v instanceof Promise || task === null) return v;
+      sched.leave(task);
+      const settled = Promise.resolve(v);
+      settled.then(() => sched.enter(task));
+      return settled;
+    });
+  };
 
   return {
     /** How component instance `i` lifts and lowers `error-context` values (its handles). */
@@ -110,9 +128,12 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
       };
     },
 
-    /** The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js). */
-    channel(i, t) {
-      return channelValues(sched, instOf(i), types, t);
+    /**
+     * The lift and lower of `stream`/`future` type `t` in component instance `i` (channel-values.js),
+     * `between` components of the composition or with the host.
+     */
+    channel(i, t, between) {
+      return channelValues(sched, instOf(i), types, t, between);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */

@@ -4,14 +4,18 @@
  * modules it imports all read it without importing each other.
  */
 
-/** Whether two types of the plan are the same type, by structure (names aside). */
-export function sameType(types, a, b) {
-  if (a === b) return true;
-  if (a === null || b === null) return false;
+/**
+ * Whether two types are the same type, by structure (names aside): `a` of the plan's `types`, `b`
+ * of `typesB` (another plan's, for a stream passed between two instances linked in the page), where
+ * a resource is the same only within one plan.
+ */
+export function sameType(types, a, b, typesB = types) {
+  if (a === b && types === typesB) return true;
+  if (a === null || b === null) return a === b;
   const x = types[a];
-  const y = types[b];
+  const y = typesB[b];
   if (x.kind !== y.kind) return false;
-  const same = (p, q) => sameType(types, p, q);
+  const same = (p, q) => sameType(types, p, q, typesB);
   const sameList = (p, q, eq) => p.length === q.length && p.every((e, i) => eq(e, q[i]));
   switch (x.kind) {
     case 'list':
@@ -37,7 +41,7 @@ export function sameType(types, a, b) {
       return same(x.ok, y.ok) && same(x.err, y.err);
     case 'own':
     case 'borrow':
-      return x.resource === y.resource;
+      return types === typesB && x.resource === y.resource;
     default:
       return true;
   }

@@ -1,13 +1,13 @@
 //! Streams and futures of the component model, as wit-bindgen's Rust async support emits them:
 //! `stream<u8>` in and out (transformed as it flows), `future<string>` out, `future<u32>` in, and
-//! streams of strings, records, own resources (`counter`) and a host's `stream<u32>`. Each returned
-//! stream or future is written by a task spawned before the export returns, so the caller reads it
-//! while the guest writes.
+//! streams of strings, records, own resources (`counter`), streams (`concat`) and a host's
+//! `stream<u32>`. Each returned stream or future is written by a task spawned before the export
+//! returns, so the caller reads it while the guest writes.
 
 wit_bindgen::generate!({ path: "wit", world: "async-streams" });
 
 use example::async_streams::host;
-use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point};
+use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point, Tag};
 use wit_bindgen::{FutureReader, StreamReader, StreamResult};
 
 struct AsyncStreams;
@@ -84,6 +84,15 @@ impl Guest for AsyncStreams {
         rx
     }
 
+    async fn tags(n: u32) -> StreamReader<Tag> {
+        let (mut tx, rx) = wit_stream::new::<Tag>();
+        wit_bindgen::spawn_local(async move {
+            let tags = (0..n).map(|i| Tag { name: format!("tag-{i}"), n: i }).collect();
+            tx.write_all(tags).await;
+        });
+        rx
+    }
+
     async fn sum_points(mut points: StreamReader<Point>) -> Point {
         let mut sum = Point { x: 0, y: 0 };
         while let Some(p) = points.next().await {
@@ -121,6 +130,14 @@ impl Guest for AsyncStreams {
         }
     }
 
+    async fn concat(mut parts: StreamReader<StreamReader<u8>>) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(part) = parts.next().await {
+            out.extend(part.collect().await);
+        }
+        out
+    }
+
     async fn lengths(mut lists: StreamReader<Vec<String>>) -> StreamReader<u32> {
         let (mut tx, rx) = wit_stream::new::<u32>();
         wit_bindgen::spawn_local(async move {
@@ -141,6 +158,10 @@ impl Guest for AsyncStreams {
             sum += u64::from(v);
         }
         sum
+    }
+
+    fn boom() {
+        unreachable!("boom")
     }
 
     async fn counters(n: u32) -> StreamReader<Counter> {
