@@ -11,13 +11,15 @@ import { TerrariumError } from './errors.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
- * ahead-of-time output loads only what its component uses. `wasi`: the WASI the caller has, or
+ * ahead-of-time output loads only what its component uses. `kinds`: the code of each type kind
+ * the plan has (abi/kinds.js; `ALL_KINDS` has every one); `wasi`: the WASI the caller has, or
  * null (every import is the host's and nothing waits); `resources`: resources.js's
  * `planResources`, or null for a plan without resources; `async`: the async runtime
  * (runtime/async/index.js), or null (or left out) for a plan without component-model async;
  * `fused`: runtime/fused-call.js, or null (or left out): calls between components then go through
  * JS values.
- * @typedef {{wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
+ * @typedef {{kinds: Record<string, import('./abi/kinds.js').KindCodec>,
+ *   wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
  *   async?: typeof import('./runtime/async/index.js')|null,
  *   fused?: typeof import('./runtime/fused-call.js')|null}} RuntimeParts
@@ -30,7 +32,7 @@ import { TerrariumError } from './errors.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null, fused = null }) {
+export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, async = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
   const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
@@ -65,7 +67,7 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait, resources, async, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi, mayWait, resources, async, fused });
   } catch (error) {
     wasi.end();
     throw error;

@@ -4,10 +4,7 @@
  * once and memoizes them, so every function sharing the options shares the closures.
  */
 import { TerrariumError } from '../errors.js';
-import { buildLiftFlat } from './lift-flat.js';
-import { buildLowerFlat } from './lower-flat.js';
-import { buildLoad } from './load.js';
-import { buildStore } from './store.js';
+import { SCALAR_BUILDERS } from './kinds.js';
 import { makeLoadString, makeStoreString } from './strings.js';
 import { makeLoadList, makeStoreList } from './lists.js';
 
@@ -31,6 +28,7 @@ export class AbiContext {
   /**
    * @param {object} init
    * @param {import('../plan.js').Type[]} init.types
+   * @param {Record<string, import('./kinds.js').KindCodec>} init.kinds the code of every kind `types` has
    * @param {import('./memory.js').MemoryView|null} init.mem
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
@@ -40,6 +38,7 @@ export class AbiContext {
    */
   constructor({
     types,
+    kinds,
     mem = null,
     realloc = null,
     encoding = 'utf8',
@@ -49,6 +48,7 @@ export class AbiContext {
     calls = null,
   }) {
     this.types = types;
+    this.kinds = kinds;
     this.mem = mem;
     this.reallocFn = realloc;
     /** the instance's CallStack, whose `mayLeave` is cleared while the guest's realloc runs */
@@ -64,24 +64,37 @@ export class AbiContext {
 
   /** @returns {(r: import('./lift-flat.js').FlatReader) => any} */
   liftFlat(t, tagged = false) {
-    return this.memoized('liftFlat', buildLiftFlat, t, tagged);
+    return this.memoized('liftFlat', t, tagged);
   }
   /** @returns {(v: any, out: any[]) => void} */
   lowerFlat(t, tagged = false) {
-    return this.memoized('lowerFlat', buildLowerFlat, t, tagged);
+    return this.memoized('lowerFlat', t, tagged);
   }
   /** @returns {(ptr: number) => any} */
   load(t, tagged = false) {
     this.needMemory();
-    return this.memoized('load', buildLoad, t, tagged);
+    return this.memoized('load', t, tagged);
   }
   /** @returns {(ptr: number, v: any) => void} */
   store(t, tagged = false) {
     this.needMemory();
-    return this.memoized('store', buildStore, t, tagged);
+    return this.memoized('store', t, tagged);
   }
 
-  memoized(which, build, t, tagged) {
+  /** The conversions of type `t` if it is a scalar (scalars.js), else undefined. */
+  scalar(t) {
+    return this.codec(t).scalar;
+  }
+
+  /** The code of type `t`'s kind; a kind this context was not given is an error in the plan or its runtime. */
+  codec(t) {
+    const kind = this.types[t].kind;
+    const codec = Object.hasOwn(this.kinds, kind) ? this.kinds[kind] : undefined;
+    if (codec === undefined) throw new TerrariumError('invalid', `type ${t}: this runtime was given no code for the kind \`${kind}\``);
+    return codec;
+  }
+
+  memoized(which, t, tagged) {
     const key = 2 * t + (tagged ? 1 : 0);
     const memo = this.memo[which];
     let f = memo.get(key);
@@ -89,7 +102,8 @@ export class AbiContext {
       // Wrap first so a (hypothetically) recursive type finds an entry while it is being built.
       let built = null;
       memo.set(key, (a, b) => built(a, b));
-      built = build(this, t, tagged);
+      const codec = this.codec(t);
+      built = (codec.scalar === undefined ? codec : SCALAR_BUILDERS)[which](this, this.types[t], t, tagged);
       memo.set(key, built);
       f = built;
     }

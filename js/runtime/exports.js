@@ -26,11 +26,10 @@ import { READY, BUSY } from './state.js';
  * @param {string} o.context `interface#func`, for messages
  */
 export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
-  const types = cx.types;
   const argError = argumentError(sig, context);
 
-  const lowers = scalarLowerers(types, sig);
-  const res = scalarResult(types, sig);
+  const lowers = scalarLowerers(cx, sig);
+  const res = scalarResult(cx, sig);
   if (lowers !== null && res !== undefined && postReturn === null && lowers.length <= 3) {
     return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
   }
@@ -67,8 +66,8 @@ function argumentError(sig, context) {
 export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
   const argError = argumentError(sig, context);
   const run = promisingOf(core);
-  const lowers = scalarLowerers(cx.types, sig);
-  const res = scalarResult(cx.types, sig);
+  const lowers = scalarLowerers(cx, sig);
+  const res = scalarResult(cx, sig);
   if (lowers !== null && res !== undefined && postReturn === null) {
     return scalarExportAsync(lowers, res === null ? null : res.lift, run, state, context, argError);
   }

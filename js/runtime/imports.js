@@ -105,8 +105,8 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
       }
     : invoke;
 
-  const lifts = scalarLifters(types, sig);
-  const res = scalarResult(types, sig);
+  const lifts = scalarLifters(cx, sig);
+  const res = scalarResult(cx, sig);
   if (lifts !== null && res !== undefined && !isResult) {
     const n = lifts.length;
     const lower = res === null ? null : res.lower;

@@ -26,10 +26,10 @@ const PLAN_FORMAT = 3;
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
+ * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} [options]
- *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
+ *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} options
+ *   `kinds`: the code of each type kind the plan has (abi/kinds.js). `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
@@ -43,7 +43,7 @@ export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null } = {},
+  { kinds, name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null },
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -153,6 +153,7 @@ export async function instantiatePlan(
     if (cx === undefined) {
       cx = new AbiContext({
         types: plan.types,
+        kinds,
         mem: options.memory === null ? null : viewOf(options.memory),
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,

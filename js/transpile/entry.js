@@ -1,7 +1,8 @@
 /**
  * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
  * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the parts the
- * component uses: the WASI packages it imports, the resource runtime if it has resources. No code
+ * component uses: the code of its types' kinds, the WASI packages it imports, the resource runtime
+ * if it has resources. No code
  * is generated per function: the runtime makes the closures from the plan, as it does for
  * `load()`, so strict CSP holds.
  */
@@ -10,6 +11,7 @@ import { exportNames } from '../runtime/export-tree.js';
 import { usesAsync } from '../runtime/async/detect.js';
 import { callsBetweenComponents } from '../runtime/parts.js';
 import { isPlainIdentifier } from '../types/identifiers.js';
+import { kindExport } from '../abi/kinds.js';
 
 /** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
 export const ENTRY_HEADER = '// Written by `terrarium transpile`';
@@ -43,9 +45,11 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
+  const kinds = [...new Set(plan.types.map((t) => t.kind))].sort();
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
+    ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
     ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
@@ -63,6 +67,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     '',
     `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
     `const parts = {`,
+    `  kinds: { ${kinds.map((k) => `${JSON.stringify(k)}: ${kindExport(k)}`).join(', ')} },`,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),

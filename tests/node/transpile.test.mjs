@@ -14,6 +14,7 @@ import { transpile } from '../../js/transpile/index.js';
 import { instantiateTranspiled } from '../../js/aot.js';
 import { componentInternals } from '../../js/component.js';
 import { planResources } from '../../js/runtime/resources.js';
+import * as kinds from '../../js/abi/kinds.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { collector, componentsDir, guestBytes } from './support.mjs';
 
@@ -75,18 +76,36 @@ test('--map with a `*`: the rest of the import name takes its place', async () =
   assert.ok(importsOf(entry).includes('../hosts/example/host.js'), entry.slice(0, 400));
 });
 
-test('an entry imports the runtime and only the parts its component uses: WASI packages, resources', async () => {
+test('an entry imports the runtime and only the parts its component uses: its kinds of types, WASI packages, resources', async () => {
   const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
-  assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'example:bench/host']);
+  assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'example:bench/host']);
+  assert.match(bench, /^import \{ kindF32, kindList, kindString, kindU32, kindU64, kindU8 \} from 'terrarium-wasm\/aot\/kinds';$/m);
   const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
   assert.deepEqual(importsOf(hello), [
     'terrarium-wasm/aot',
+    'terrarium-wasm/aot/kinds',
     'terrarium-wasm/aot/resources',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
   const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
   assert.ok(importsOf(http).includes('terrarium-wasm/wasi/http.js'));
   assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
+});
+
+test('the kinds module exports each kind\'s code under the name entries import it by', () => {
+  for (const [kind, codec] of Object.entries(kinds.ALL_KINDS)) assert.equal(kinds[kinds.kindExport(kind)], codec, kind);
+});
+
+test('a plan handed no code for one of its kinds is refused, naming the kind', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('bench')));
+  const files = await transpile(`${componentsDir}bench.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  const { string, ...others } = kinds.ALL_KINDS;
+  assert.ok(string);
+  await assert.rejects(
+    instantiateTranspiled(plan, modules, { 'example:bench/host': { log() {} } }, {}, { kinds: others, wasi: null, resources: null }),
+    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /no code for the kind `string`/.test(e.message),
+  );
 });
 
 test('a composed component: the entry imports the copies between its components, and its calls cross as with load()', async () => {
@@ -199,7 +218,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
   const files = await transpile(`${componentsDir}resources.wasm`);
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
   await assert.rejects(
-    instantiateTranspiled(plan, modules, { ...createWasi().imports, ...resourcesHost }, {}, { wasi: null, resources: null }),
+    instantiateTranspiled(plan, modules, { ...createWasi().imports, ...resourcesHost }, {}, { kinds: kinds.ALL_KINDS, wasi: null, resources: null }),
     (e) => e instanceof TerrariumError && e.kind === 'invalid' && /has resources/.test(e.message),
   );
 });
@@ -207,7 +226,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/resources']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
@@ -319,6 +338,7 @@ test('a plan using component-model async handed no async runtime is refused, nam
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
   await assert.rejects(
     instantiateTranspiled(plan, modules, { ...createWasi().imports, 'example:async-calls/host': { sleep() {}, double() {}, note() {} } }, {}, {
+      kinds: kinds.ALL_KINDS,
       wasi: null,
       resources: planResources,
     }),
