@@ -10,6 +10,7 @@ import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
 import { ALL_KINDS } from './abi/kinds.js';
+import * as jspi from './runtime/jspi.js';
 import { usesAsync } from './runtime/async/detect.js';
 import { callsBetweenComponents } from './runtime/parts.js';
 import { onDemand } from './on-demand-loader.js';
@@ -111,6 +112,6 @@ export class Component {
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
     const async = usesAsync(plan) ? (await onDemand()).asyncRuntime : null;
     const fused = callsBetweenComponents(plan) ? (await onDemand()).fusedCalls : null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, async, fused });
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, async, fused });
   }
 }

@@ -12,7 +12,8 @@ import { TerrariumError } from './errors.js';
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
  * ahead-of-time output loads only what its component uses. `kinds`: the code of each type kind
- * the plan has (abi/kinds.js; `ALL_KINDS` has every one); `wasi`: the WASI the caller has, or
+ * the plan has (abi/kinds.js; `ALL_KINDS` has every one); `jspi`: runtime/jspi.js, or null (or
+ * left out) for a caller that never asks for `blocking: 'jspi'`; `wasi`: the WASI the caller has, or
  * null (every import is the host's and nothing waits); `resources`: resources.js's
  * `planResources`, or null for a plan without resources; `async`: the async runtime
  * (runtime/async/index.js), or null (or left out) for a plan without component-model async;
@@ -21,6 +22,7 @@ import { TerrariumError } from './errors.js';
  * @typedef {{kinds: Record<string, import('./abi/kinds.js').KindCodec>,
  *   wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
+ *   jspi?: typeof import('./runtime/jspi.js')|null,
  *   async?: typeof import('./runtime/async/index.js')|null,
  *   fused?: typeof import('./runtime/fused-call.js')|null}} RuntimeParts
  */
@@ -32,7 +34,7 @@ import { TerrariumError } from './errors.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, async = null, fused = null }) {
+export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, async = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
   const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
@@ -60,6 +62,9 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
 
   const jspi = blocking === 'jspi';
   const wasi = wasiHost?.compose(wasiOptions, { wait: jspi ? 'async' : 'none' }) ?? NO_WASI;
+  if (jspi && jspiRuntime === null) {
+    throw new TerrariumError('unsupported', "blocking: 'jspi' needs the JSPI part of the runtime, and this runtime was given none (`jspi`)");
+  }
   const waiting = jspi && wasiHost !== null ? wasiHost.waitingFunctions(plan.imports.map((i) => i.name), wasiOptions) : null;
   const mayWait = (index, func) => {
     const wanted = plan.imports[index];
@@ -67,7 +72,7 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi, mayWait, resources, async, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, fused });
   } catch (error) {
     wasi.end();
     throw error;

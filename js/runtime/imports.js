@@ -75,7 +75,8 @@ function linkError(message, imp) {
 }
 
 /**
- * Builds the core function for a `lower` step.
+ * Builds the core function for a `lower` step whose callee returns its result (a callee that may
+ * return a promise under JSPI is lowered by jspi.js's `lowerWaiting`).
  * @param {object} o
  * @param {import('../abi/context.js').AbiContext} o.cx
  * @param {import('../plan.js').FuncSig} o.sig
@@ -83,15 +84,9 @@ function linkError(message, imp) {
  * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `import#func`, for messages
  * @param {string} [o.what] what the callee is, for messages
- * @param {boolean} [o.mayWait] the callee may return a promise (JSPI: this function is imported
- *   through `WebAssembly.Suspending`, so returning a promise suspends the guest until it settles;
- *   the result is lowered then)
  */
-export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import', mayWait = false }) {
-  const types = cx.types;
-  const where = `from ${what} \`${context}\``;
-  const isResult = sig.result !== null && types[sig.result].kind === 'result';
-  if (mayWait) return lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult });
+export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import' }) {
+  const isResult = returnsResult(cx, sig);
   // jco's convention for `result` returns: a return value is ok, a thrown value is err.
   const call = isResult
     ? (args) => {
@@ -110,6 +105,7 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
   if (lifts !== null && res !== undefined && !isResult) {
     const n = lifts.length;
     const lower = res === null ? null : res.lower;
+    const where = resultWhere(what, context);
     return function lowered(...a) {
       if (!calls.mayLeave) cannotLeave(context);
       for (let i = 0; i < n; i++) a[i] = lifts[i](a[i]);
@@ -123,63 +119,44 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
     };
   }
 
-  const liftParams = makeParamsLifter(cx, sig);
-  const lowerResult = makeResultLowerer(cx, sig);
+  const steps = importSteps({ cx, sig, calls, context, what });
   return function lowered(...coreArgs) {
     if (!calls.mayLeave) cannotLeave(context);
     // Own handles the guest lends (as borrows) stay pinned until the callee returns.
     const mark = calls.lends.length;
-    let args;
-    try {
-      args = liftParams(coreArgs);
-    } catch (e) {
-      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
-    }
-    const v = call(args);
-    if (calls.lends.length !== mark) calls.release(mark);
-    try {
-      return lowerResult(v, coreArgs);
-    } catch (e) {
-      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
-    }
+    return steps.finish(call(steps.lift(coreArgs)), coreArgs, mark);
   };
 }
 
+/** Whether a function returns a `result`, which a host function returns or throws (jco's convention). */
+export const returnsResult = (cx, sig) => sig.result !== null && cx.types[sig.result].kind === 'result';
+
+const resultWhere = (what, context) => `from ${what} \`${context}\``;
+
 /**
- * `lowerImport` for a callee that may return a promise: the core function returns the lowered
- * result at once when the callee did not wait, or a promise of it (which the `Suspending` wrapper
- * waits for, suspending the guest).
+ * What a lowered call does around the host's: `lift` the guest's core arguments to JS values;
+ * `finish` ends the lends made since `mark` and lowers the host's value to the core result.
  */
-function lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult }) {
+export function importSteps({ cx, sig, calls, context, what }) {
   const liftParams = makeParamsLifter(cx, sig);
   const lowerResult = makeResultLowerer(cx, sig);
-  const ok = (val) => ({ tag: 'ok', val });
-  const err = (e) => ({ tag: 'err', val: errPayload(e) });
-  return function lowered(...coreArgs) {
-    const mark = calls.lends.length;
-    let args;
-    try {
-      args = liftParams(coreArgs);
-    } catch (e) {
-      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
-    }
-    const finish = (v) => {
+  const where = resultWhere(what, context);
+  return {
+    lift(coreArgs) {
+      try {
+        return liftParams(coreArgs);
+      } catch (e) {
+        throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
+      }
+    },
+    finish(v, coreArgs, mark) {
       if (calls.lends.length !== mark) calls.release(mark);
       try {
         return lowerResult(v, coreArgs);
       } catch (e) {
         throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
       }
-    };
-    let v;
-    try {
-      v = invoke(args);
-    } catch (e) {
-      if (!isResult) throw e;
-      return finish(err(e));
-    }
-    if (v instanceof Promise) return isResult ? v.then(ok, err).then(finish) : v.then(finish);
-    return finish(isResult ? ok(v) : v);
+    },
   };
 }
 

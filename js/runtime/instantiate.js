@@ -12,7 +12,7 @@ import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { CallStack } from './call-stack.js';
 import { resolveCallee, lowerImport } from './imports.js';
-import { liftExport, liftExportAsync, promisingOf } from './exports.js';
+import { liftExport } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
@@ -26,10 +26,10 @@ const PLAN_FORMAT = 3;
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
+ * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string, jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
  *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} options
- *   `kinds`: the code of each type kind the plan has (abi/kinds.js). `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
+ *   `kinds`: the code of each type kind the plan has (abi/kinds.js). `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
@@ -43,7 +43,7 @@ export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { kinds, name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null },
+  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null },
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -56,29 +56,8 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /**
-   * JSPI: export calls (and destructors run from JS) go one at a time, in order. With none in
-   * flight a call starts at once, without waiting a turn of the promise queue.
-   */
-  let tail = Promise.resolve();
-  let inFlight = 0;
-  const settled = () => {
-    inFlight--;
-  };
-  const enqueue = (fn) => {
-    let p;
-    if (inFlight++ === 0) {
-      try {
-        p = Promise.resolve(fn());
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-    } else {
-      p = tail.then(fn);
-    }
-    tail = p.then(settled, settled);
-    return p;
-  };
+  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
+  const enqueue = jspi?.callQueue();
 
   // 1. Link: resolve every lowered callee before running anything.
   const hostValues = new Map();
@@ -120,7 +99,7 @@ export async function instantiatePlan(
     stateOf,
     destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
     calls,
-    schedule: jspi ? { enqueue, promising: promisingOf } : null,
+    schedule: jspi === null ? null : { enqueue, promising: jspi.promisingOf },
   });
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
@@ -168,7 +147,7 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi ? null : (asyncRuntime?.needsJspi(plan) ?? null);
+  const stackful = jspi !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
@@ -181,8 +160,8 @@ export async function instantiatePlan(
         contextFor,
         viewOf,
         memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
-        jspi,
-        promising: promisingOf,
+        jspi: jspi !== null,
+        promising: jspi?.promisingOf,
       })
     : null;
   /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
@@ -193,7 +172,7 @@ export async function instantiatePlan(
   if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
   /** A sync lift's core function, as a task of its instance when the plan uses async. */
   const syncCore = (core, sig, options, context) =>
-    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi ? promisingOf(core) : core, context });
+    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi === null ? core : jspi.promisingOf(core), context });
 
   /**
    * A component-to-component call inside a composed component: fused, memory to memory, when it
@@ -218,7 +197,7 @@ export async function instantiatePlan(
         inner: (e) => unwrapInner(e, context),
       });
     }
-    if (fused !== null && !jspi && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
+    if (fused !== null && jspi === null && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
       // Memory to memory, no JS values in between (fused-call.js).
       return fused.lowerFused({
         caller: contextFor(step.options),
@@ -232,7 +211,7 @@ export async function instantiatePlan(
         unwrap: (e) => unwrapInner(e, context),
       });
     }
-    const callee = (jspi ? liftExportAsync : liftExport)({
+    const callee = (jspi === null ? liftExport : jspi.liftExportAsync)({
       cx: contextFor(options),
       sig: step.sig,
       core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
@@ -245,15 +224,17 @@ export async function instantiatePlan(
       try {
         const r = callee(...args);
         // Under JSPI the callee is suspendable too, and the caller suspends while it runs.
-        return jspi ? r.catch((e) => Promise.reject(unwrapInner(e, context))) : r;
+        return jspi === null ? r : r.catch((e) => Promise.reject(unwrapInner(e, context)));
       } catch (e) {
         throw unwrapInner(e, context);
       }
     };
+    const cx = contextFor(step.options);
+    const what = 'component import';
+    if (jspi === null) return lowerImport({ cx, sig: step.sig, invoke, calls, context, what });
     // An async caller's task is off the stack while JSPI suspends it, and its own again after.
-    const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
-    const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
-    return jspi ? new WebAssembly.Suspending(lowered) : lowered;
+    const resumable = asyncRt === null ? invoke : asyncRt.resumable(invoke);
+    return new WebAssembly.Suspending(jspi.lowerWaiting({ cx, sig: step.sig, invoke: resumable, calls, context, what }));
   };
 
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
@@ -313,10 +294,14 @@ export async function instantiatePlan(
           funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
           break;
         }
-        const waits = jspi && mayWait(step.callee.import, step.callee.name);
-        const invoke = waits && asyncRt !== null ? asyncRt.resumable(invokers.get(step)) : invokers.get(step);
-        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, mayWait: waits });
-        funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
+        const cx = contextFor(step.options);
+        const invoke = invokers.get(step);
+        if (jspi !== null && mayWait(step.callee.import, step.callee.name)) {
+          const resumable = asyncRt === null ? invoke : asyncRt.resumable(invoke);
+          funcs.push(new WebAssembly.Suspending(jspi.lowerWaiting({ cx, sig: step.sig, invoke: resumable, calls, context })));
+        } else {
+          funcs.push(lowerImport({ cx, sig: step.sig, invoke, calls, context }));
+        }
         break;
       }
       case 'resourceNew': {
@@ -369,8 +354,8 @@ export async function instantiatePlan(
         calls,
         context,
       };
-      if (!jspi) return liftExport(o);
-      const call = liftExportAsync(o);
+      if (jspi === null) return liftExport(o);
+      const call = jspi.liftExportAsync(o);
       return (...args) => enqueue(() => call(...args));
     },
   });

@@ -2,7 +2,7 @@
  * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
  * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the parts the
  * component uses: the code of its types' kinds, the WASI packages it imports, the resource runtime
- * if it has resources. No code
+ * if it has resources, JSPI's side if it may be asked for. No code
  * is generated per function: the runtime makes the closures from the plan, as it does for
  * `load()`, so strict CSP holds.
  */
@@ -46,12 +46,17 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
   const kinds = [...new Set(plan.types.map((t) => t.kind))].sort();
+  // Only `instantiate(…, options)` can ask for JSPI: an entry that instantiates at import runs with 'none'.
+  const jspi = instantiation === 'async';
+  const probes = plan.modules.some((m) => m.features?.length > 0);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
     ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
+    ...(jspi ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
+    ...(probes ? [`import * as features from '${runtime}/aot/features';`] : []),
     ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
@@ -71,6 +76,8 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
+    ...(jspi ? ['  jspi,'] : []),
+    ...(probes ? ['  features,'] : []),
     ...(between ? ['  fused,'] : []),
     '};',
   );

@@ -76,7 +76,7 @@ test('--map with a `*`: the rest of the import name takes its place', async () =
   assert.ok(importsOf(entry).includes('../hosts/example/host.js'), entry.slice(0, 400));
 });
 
-test('an entry imports the runtime and only the parts its component uses: its kinds of types, WASI packages, resources', async () => {
+test('an entry imports the runtime and only the parts its component uses: its kinds of types, WASI packages, resources, JSPI where it may be asked for', async () => {
   const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
   assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'example:bench/host']);
   assert.match(bench, /^import \{ kindF32, kindList, kindString, kindU32, kindU64, kindU8 \} from 'terrarium-wasm\/aot\/kinds';$/m);
@@ -85,6 +85,7 @@ test('an entry imports the runtime and only the parts its component uses: its ki
     'terrarium-wasm/aot',
     'terrarium-wasm/aot/kinds',
     'terrarium-wasm/aot/resources',
+    'terrarium-wasm/aot/jspi',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
   const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
@@ -130,7 +131,7 @@ async function filesLoadedAtOnce(entry) {
   return new Set(chunks.flatMap((o) => Object.keys(o.inputs)));
 }
 
-test('a page loads no WASI, no resource, async or cross-component runtime for a component without them, and what it uses otherwise', async () => {
+test('a page loads no WASI, no resource, async, JSPI or cross-component runtime, no code of kinds of types for a component without them, and what it uses otherwise', async () => {
   await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
   const bench = await filesLoadedAtOnce(`${out}bench-alone/bench.js`);
   // Of the polyfill, only the check of `options.wasi`, which instantiate() takes from every caller.
@@ -140,6 +141,15 @@ test('a page loads no WASI, no resource, async or cross-component runtime for a 
   assert.deepEqual([...bench].filter((f) => f.startsWith('js/runtime/async/')), []);
   // Nor the copies between components: it is one component.
   assert.ok(!bench.has('js/runtime/fused-call.js') && !bench.has('js/abi/fuse.js'), [...bench].join(' '));
+  // Instantiated at import, it never runs under JSPI; its core modules need no feature to probe; its
+  // types have no variant, fixed-length list or map, whose code stays out.
+  assert.equal(terrarium('transpile', `${componentsDir}bench.wasm`, '-o', `${out}bench-at-import`, '--map', 'example:bench/host=./host.js').status, 0);
+  await writeFile(`${out}bench-at-import/host.js`, 'export const log = () => {};\n');
+  const atImport = await filesLoadedAtOnce(`${out}bench-at-import/bench.js`);
+  for (const file of ['js/runtime/jspi.js', 'js/features.js', 'js/abi/variants.js', 'js/abi/fixed-lists.js', 'js/abi/maps.js']) {
+    assert.ok(!atImport.has(file), `${file} is in ${[...atImport].join(' ')}`);
+  }
+  assert.ok(bench.has('js/runtime/jspi.js'), [...bench].join(' '));
   await transpiled('hello', 'hello-once', '--instantiation', 'async');
   const hello = await filesLoadedAtOnce(`${out}hello-once/hello.js`);
   for (const file of ['polyfill-wasi/js/catalogue.js', 'polyfill-wasi/js/compose.js', 'polyfill-wasi/js/wait.js', 'polyfill-wasi/js/cli.js', 'js/runtime/resources.js']) {
@@ -226,7 +236,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/jspi']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
