@@ -112,6 +112,9 @@ export class Component {
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
     const async = usesAsync(plan) ? (await onDemand()).asyncRuntime : null;
     const fused = callsBetweenComponents(plan) ? (await onDemand()).fusedCalls : null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, async, fused });
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, fused });
   }
 }
+
+/** The worker's side of the runtime, fetched only for instances that run in a worker. */
+const workerHost = () => import('./worker/host.js');

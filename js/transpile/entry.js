@@ -46,8 +46,9 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
   const kinds = [...new Set(plan.types.map((t) => t.kind))].sort();
-  // Only `instantiate(…, options)` can ask for JSPI: an entry that instantiates at import runs with 'none'.
-  const jspi = instantiation === 'async';
+  // Only `instantiate(…, options)` can ask for JSPI or a worker: an entry that instantiates at
+  // import runs with 'none'.
+  const blockingParts = instantiation === 'async';
   const probes = plan.modules.some((m) => m.features?.length > 0);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
@@ -55,7 +56,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
-    ...(jspi ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
+    ...(blockingParts ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
     ...(probes ? [`import * as features from '${runtime}/aot/features';`] : []),
     ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
@@ -76,7 +77,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
-    ...(jspi ? ['  jspi,'] : []),
+    ...(blockingParts ? ['  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
     ...(probes ? ['  features,'] : []),
     ...(between ? ['  fused,'] : []),
     '};',
