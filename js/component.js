@@ -111,8 +111,10 @@ export class Component {
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await onDemand()).createHttp : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
     const async = usesAsync(plan) ? (await onDemand()).asyncRuntime : null;
-    const fused = callsBetweenComponents(plan) ? (await onDemand()).fusedCalls : null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, fused });
+    const between = callsBetweenComponents(plan) ? await onDemand() : null;
+    const inner = between?.innerCalls ?? null;
+    const fused = between?.fusedCalls ?? null;
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, inner, fused });
   }
 }
 

@@ -19,14 +19,16 @@ import { TerrariumError } from './errors.js';
  * null (every import is the host's and nothing waits); `resources`: resources.js's
  * `planResources`, or null for a plan without resources; `async`: the async runtime
  * (runtime/async/index.js), or null (or left out) for a plan without component-model async;
- * `fused`: runtime/fused-call.js, or null (or left out): calls between components then go through
- * JS values.
+ * `inner`: runtime/inner-calls.js, or null (or left out) for a plan whose components do not call
+ * each other; `fused`: runtime/fused-call.js, or null (or left out): calls between components
+ * then go through JS values.
  * @typedef {{kinds: Record<string, import('./abi/kinds.js').KindCodec>,
  *   wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
  *   jspi?: typeof import('./runtime/jspi.js')|null,
  *   worker?: (() => Promise<typeof import('./worker/host.js')>)|null,
  *   async?: typeof import('./runtime/async/index.js')|null,
+ *   inner?: typeof import('./runtime/inner-calls.js')|null,
  *   fused?: typeof import('./runtime/fused-call.js')|null}} RuntimeParts
  */
 
@@ -37,7 +39,7 @@ import { TerrariumError } from './errors.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, fused = null }) {
+export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, inner = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
   const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
@@ -72,7 +74,7 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
   } catch (error) {
     wasi.end();
     throw error;

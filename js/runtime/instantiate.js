@@ -6,7 +6,7 @@
  * host function is a 'link' error before any core module's start function has run; then the steps
  * run in order; then the export tree is built.
  */
-import { TerrariumError, GuestTrap } from '../errors.js';
+import { TerrariumError } from '../errors.js';
 import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
@@ -28,22 +28,25 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string, jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} options
+ *   async?: typeof import('./async/index.js')|null, inner?: typeof import('./inner-calls.js')|null,
+ *   fused?: typeof import('./fused-call.js')|null}} options
  *   `kinds`: the code of each type kind the plan has (abi/kinds.js). `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
- *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
- *   components calling each other; without it such calls go through JS values, as correctly.
+ *   `inner`: inner-calls.js, needed by a plan that calls from one of its components into another
+ *   (likewise). `fused`: fused-call.js, which copies strings and lists straight between the
+ *   memories of two components calling each other; without it such calls go through JS values,
+ *   as correctly.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null },
+  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, inner = null, fused = null },
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -174,68 +177,8 @@ export async function instantiatePlan(
   const syncCore = (core, sig, options, context) =>
     asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi === null ? core : jspi.promisingOf(core), context });
 
-  /**
-   * A component-to-component call inside a composed component: fused, memory to memory, when it
-   * carries no handles and nothing may suspend; else the callee's lifted function, called
-   * with JS values, behind the caller's lowering. Values are copied from one memory to the other
-   * (and re-encoded between string encodings) through their JS form; handles move from one
-   * component instance's table to the other's. The callee's component instance has its own
-   * `may_enter` state; a trap kills the whole instance.
-   */
-  const lowerLifted = (step, stepIndex) => {
-    const { coreFunc, options } = step.callee;
-    const context = step.callee.name || `inner call ${stepIndex}`;
-    if (step.options.async || options.async || step.sig.async) {
-      return needAsync().lowerBetween({
-        step,
-        cx: contextFor(step.options),
-        calleeCx: contextFor(options),
-        core: entry(funcs, coreFunc, 'func'),
-        callback: optionalFunc(options.callback),
-        postReturn: optionalFunc(options.postReturn),
-        context,
-        inner: (e) => unwrapInner(e, context),
-      });
-    }
-    if (fused !== null && jspi === null && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
-      // Memory to memory, no JS values in between (fused-call.js).
-      return fused.lowerFused({
-        caller: contextFor(step.options),
-        callee: contextFor(options),
-        sig: step.sig,
-        core: entry(funcs, coreFunc, 'func'),
-        postReturn: optionalFunc(options.postReturn),
-        state: stateOf(options.componentInstance),
-        calls,
-        context,
-        unwrap: (e) => unwrapInner(e, context),
-      });
-    }
-    const callee = (jspi === null ? liftExport : jspi.liftExportAsync)({
-      cx: contextFor(options),
-      sig: step.sig,
-      core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
-      postReturn: optionalFunc(options.postReturn),
-      state: stateOf(options.componentInstance),
-      calls,
-      context,
-    });
-    const invoke = (args) => {
-      try {
-        const r = callee(...args);
-        // Under JSPI the callee is suspendable too, and the caller suspends while it runs.
-        return jspi === null ? r : r.catch((e) => Promise.reject(unwrapInner(e, context)));
-      } catch (e) {
-        throw unwrapInner(e, context);
-      }
-    };
-    const cx = contextFor(step.options);
-    const what = 'component import';
-    if (jspi === null) return lowerImport({ cx, sig: step.sig, invoke, calls, context, what });
-    // An async caller's task is off the stack while JSPI suspends it, and its own again after.
-    const resumable = asyncRt === null ? invoke : asyncRt.resumable(invoke);
-    return new WebAssembly.Suspending(jspi.lowerWaiting({ cx, sig: step.sig, invoke: resumable, calls, context, what }));
-  };
+  /** What a call between components is made of (inner-calls.js). */
+  const innerEnv = { plan, contextFor, func: (i) => entry(funcs, i, 'func'), optionalFunc, stateOf, calls, jspi, fused, asyncRt, needAsync, syncCore };
 
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
   for (const [stepIndex, step] of plan.steps.entries()) {
@@ -284,7 +227,8 @@ export async function instantiatePlan(
       }
       case 'lower': {
         if (step.callee.kind === 'lifted') {
-          funcs.push(lowerLifted(step, stepIndex));
+          if (inner === null) throw new TerrariumError('invalid', 'the plan calls between its components, and this runtime was given no `inner`');
+          funcs.push(inner.lowerInnerCall(step, stepIndex, innerEnv));
           break;
         }
         const imp = plan.imports[step.callee.import];
@@ -368,24 +312,6 @@ export async function instantiatePlan(
       resources?.disposeAll();
     },
   };
-}
-
-/** Marks a trap already said to have happened in a component-to-component callee. */
-const INNER = Symbol('terrarium.inner');
-
-/**
- * A trap or an exit in a component-to-component callee unwinds on through its caller, up to the
- * export the host called, which reports it: the callee's error goes back to what the guest threw,
- * saying where it happened.
- */
-function unwrapInner(e, context) {
-  if (!(e instanceof TerrariumError) || e.cause === undefined) return e;
-  if (e.kind === 'exit') return e.cause;
-  if (e.kind !== 'trap') return e;
-  if (e.cause[INNER]) return e.cause;
-  const trap = new GuestTrap(`${e.cause.message} (in \`${context}\`)`, { cause: e.cause });
-  trap[INNER] = true;
-  return trap;
 }
 
 /** `space[i]`, or an 'invalid' error: the plan referred to an entry no earlier step made. */

@@ -58,7 +58,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
     ...(blockingParts ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
     ...(probes ? [`import * as features from '${runtime}/aot/features';`] : []),
-    ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
+    ...(between ? [`import * as inner from '${runtime}/aot/inner';`, `import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -79,7 +79,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
     ...(blockingParts ? ['  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
     ...(probes ? ['  features,'] : []),
-    ...(between ? ['  fused,'] : []),
+    ...(between ? ['  inner,', '  fused,'] : []),
     '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;

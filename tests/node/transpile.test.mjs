@@ -356,6 +356,16 @@ test('a plan using component-model async handed no async runtime is refused, nam
   );
 });
 
+test('a plan calling between its components handed no runtime for those calls is refused, naming what is missing', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('fused')));
+  const files = await transpile(`${componentsDir}fused.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  await assert.rejects(
+    instantiateTranspiled(plan, modules, {}, {}, { kinds: kinds.ALL_KINDS, wasi: null, resources: null }),
+    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /calls between its components, and this runtime was given no `inner`/.test(e.message),
+  );
+});
+
 test('a WASI 0.3 command through the output: its 0.3 imports come from the same packages as 0.2\'s', async () => {
   const { instantiate } = await transpiled('wasi-p3', 'wasi-p3', '--instantiation', 'async');
   const entry = await readFile(`${out}wasi-p3/wasi-p3.js`, 'utf8');
