@@ -5,7 +5,6 @@
  */
 import { TerrariumError } from '../errors.js';
 import { SCALAR_BUILDERS } from './kinds.js';
-import { makeLoadString, makeStoreString } from './strings.js';
 import { makeLoadList, makeStoreList } from './lists.js';
 
 /**
@@ -29,6 +28,7 @@ export class AbiContext {
    * @param {object} init
    * @param {import('../plan.js').Type[]} init.types
    * @param {Record<string, import('./kinds.js').KindCodec>} init.kinds the code of every kind `types` has
+   *   and of the string encoding `encoding`, by name (abi/kinds.js)
    * @param {import('./memory.js').MemoryView|null} init.mem
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
@@ -58,7 +58,9 @@ export class AbiContext {
     this.channelOf = channels;
     this.errorContexts = errorContexts;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
-    this.strings = null;
+    /** the string closures of `encoding`, made on first use */
+    this.stringLoad = null;
+    this.stringStore = null;
     this.lists = new Map();
   }
 
@@ -86,12 +88,15 @@ export class AbiContext {
     return this.codec(t).scalar;
   }
 
-  /** The code of type `t`'s kind; a kind this context was not given is an error in the plan or its runtime. */
+  /** The code of type `t`'s kind. */
   codec(t) {
-    const kind = this.types[t].kind;
-    const codec = Object.hasOwn(this.kinds, kind) ? this.kinds[kind] : undefined;
-    if (codec === undefined) throw new TerrariumError('invalid', `type ${t}: this runtime was given no code for the kind \`${kind}\``);
-    return codec;
+    return this.named(this.types[t].kind, `type ${t}'s kind`);
+  }
+
+  /** The code `kinds` has under `name`; a name it lacks is an error in the plan or its runtime. */
+  named(name, what) {
+    if (!Object.hasOwn(this.kinds, name)) throw new TerrariumError('invalid', `${what}: this runtime was given no code for \`${name}\``);
+    return this.kinds[name];
   }
 
   memoized(which, t, tagged) {
@@ -112,13 +117,12 @@ export class AbiContext {
 
   loadString() {
     this.needMemory();
-    return (this.strings ??= { load: makeLoadString(this), store: null }).load;
+    return (this.stringLoad ??= this.named(this.encoding, 'string encoding').load(this));
   }
   storeString() {
     this.needMemory();
     this.needRealloc();
-    const s = (this.strings ??= { load: makeLoadString(this), store: null });
-    return (s.store ??= makeStoreString(this));
+    return (this.stringStore ??= this.named(this.encoding, 'string encoding').store(this));
   }
   loadList(element) {
     this.needMemory();

@@ -1,9 +1,10 @@
 /**
  * The canonical ABI of each type kind: a composite kind's four builders (`liftFlat`, `lowerFlat`,
- * `load`, `store`; see lift-flat.js), a scalar's value conversions (`scalar`, scalars.js). An
- * AbiContext reaches a type's code only through the table of kinds it is given: `load()` gives
- * every kind (`ALL_KINDS`), and ahead-of-time output imports only the kinds its plan's types have
- * (`kindExport` names each), so that a bundler leaves the others out.
+ * `load`, `store`; see lift-flat.js), a scalar's value conversions (`scalar`, scalars.js); and
+ * of each string encoding (strings.js), a kind of string. An AbiContext reaches this code only
+ * through the table of kinds it is given: `load()` gives every kind (`ALL_KINDS`), and
+ * ahead-of-time output imports only the kinds its plan has (`kindExport` names each), so that a
+ * bundler leaves the others out.
  */
 import * as S from './scalars.js';
 import * as F from './lift-flat.js';
@@ -11,6 +12,7 @@ import * as L from './lower-flat.js';
 import * as M from './load.js';
 import * as T from './store.js';
 import * as X from './fixed-lists.js';
+import * as E from './strings.js';
 
 /** The builders of every scalar kind, which reach its conversions through `cx.scalar(t)`. */
 export const SCALAR_BUILDERS = { liftFlat: F.liftFlatScalar, lowerFlat: L.lowerFlatScalar, load: M.loadScalar, store: T.storeScalar };
@@ -50,16 +52,20 @@ export const kindErrorContext = {
 };
 export const kindStream = channel;
 export const kindFuture = channel;
+export const kindUtf8 = E.utf8Strings;
+export const kindUtf16 = E.utf16Strings;
+export const kindLatin1Utf16 = E.latin1Utf16Strings;
 
 /**
- * A scalar kind's conversions, or a composite kind's builders.
- * @typedef {{scalar: typeof S.u32Scalar} | {liftFlat: Function, lowerFlat: Function, load: Function, store: Function}} KindCodec
+ * A scalar kind's conversions, a composite kind's builders, or a string encoding's builders.
+ * @typedef {{scalar: typeof S.u32Scalar} | {liftFlat: Function, lowerFlat: Function, load: Function, store: Function}
+ *   | typeof E.utf8Strings} KindCodec
  */
 
-/** The export of this module that holds a kind's codec: `kindFixedList` for `fixed-list`. */
-export const kindExport = (kind) => `kind${kind.replace(/(?:^|-)(.)/g, (_, c) => c.toUpperCase())}`;
+/** The export of this module that holds a kind's codec: `kindFixedList` for `fixed-list`, `kindLatin1Utf16` for `latin1+utf16`. */
+export const kindExport = (kind) => `kind${kind.replace(/(?:^|[-+])(.)/g, (_, c) => c.toUpperCase())}`;
 
-/** @type {Record<string, KindCodec>} every kind, by its name in the plan */
+/** @type {Record<string, KindCodec>} every kind of type and every string encoding, by its name in the plan */
 export const ALL_KINDS = {
   bool: kindBool,
   s8: kindS8,
@@ -89,4 +95,7 @@ export const ALL_KINDS = {
   'error-context': kindErrorContext,
   stream: kindStream,
   future: kindFuture,
+  utf8: kindUtf8,
+  utf16: kindUtf16,
+  'latin1+utf16': kindLatin1Utf16,
 };

@@ -45,7 +45,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
-  const kinds = [...new Set(plan.types.map((t) => t.kind))].sort();
+  const kinds = [...new Set([...plan.types.map((t) => t.kind), ...stringEncodingsOf(plan)])].sort();
   // Only `instantiate(…, options)` can ask for JSPI or a worker: an entry that instantiates at
   // import runs with 'none'.
   const blockingParts = instantiation === 'async';
@@ -130,3 +130,14 @@ function wasiPackagesOf(plan) {
   return [...packages].sort();
 }
 
+/** The string encodings of the plan's canonical options, wherever they are. */
+function stringEncodingsOf(plan) {
+  const found = new Set();
+  const visit = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (typeof value.stringEncoding === 'string') found.add(value.stringEncoding);
+    for (const v of Object.values(value)) visit(v);
+  };
+  visit(plan);
+  return found;
+}

@@ -79,7 +79,7 @@ test('--map with a `*`: the rest of the import name takes its place', async () =
 test('an entry imports the runtime and only the parts its component uses: its kinds of types, WASI packages, resources, JSPI where it may be asked for', async () => {
   const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
   assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'example:bench/host']);
-  assert.match(bench, /^import \{ kindF32, kindList, kindString, kindU32, kindU64, kindU8 \} from 'terrarium-wasm\/aot\/kinds';$/m);
+  assert.match(bench, /^import \{ kindF32, kindList, kindString, kindU32, kindU64, kindU8, kindUtf8 \} from 'terrarium-wasm\/aot\/kinds';$/m);
   const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
   assert.deepEqual(importsOf(hello), [
     'terrarium-wasm/aot',
@@ -97,16 +97,18 @@ test('the kinds module exports each kind\'s code under the name entries import i
   for (const [kind, codec] of Object.entries(kinds.ALL_KINDS)) assert.equal(kinds[kinds.kindExport(kind)], codec, kind);
 });
 
-test('a plan handed no code for one of its kinds is refused, naming the kind', async () => {
+test('a plan handed no code for one of its kinds of types or strings is refused, naming the kind', async () => {
   const { plan } = componentInternals(await load(await guestBytes('bench')));
   const files = await transpile(`${componentsDir}bench.wasm`);
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
-  const { string, ...others } = kinds.ALL_KINDS;
-  assert.ok(string);
-  await assert.rejects(
-    instantiateTranspiled(plan, modules, { 'example:bench/host': { log() {} } }, {}, { kinds: others, wasi: null, resources: null }),
-    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /no code for the kind `string`/.test(e.message),
-  );
+  for (const kind of ['string', 'utf8']) {
+    const { [kind]: left, ...others } = kinds.ALL_KINDS;
+    assert.ok(left);
+    await assert.rejects(
+      instantiateTranspiled(plan, modules, { 'example:bench/host': { log() {} } }, {}, { kinds: others, wasi: null, resources: null }),
+      (e) => e instanceof TerrariumError && e.kind === 'invalid' && e.message.endsWith(`this runtime was given no code for \`${kind}\``),
+    );
+  }
 });
 
 test('a composed component: the entry imports the copies between its components, and its calls cross as with load()', async () => {
