@@ -20,8 +20,10 @@ import {
  * @param {import('../plan.js').Plan} plan
  * @param {import('../plan.js').HostCallee} callee
  * @param {(i: number) => any} host the resolved host value of `plan.imports[i]`
+ * @param {typeof import('./resources.js').resolveMember|null} resolveMember how to find a resource's
+ *   constructor, static function or method (resources.js), for a plan with resources
  */
-export function resolveCallee(plan, callee, host) {
+export function resolveCallee(plan, callee, host, resolveMember) {
   const imp = plan.imports[callee.import];
   const value = host(callee.import);
   const where = `import \`${imp.name}\``;
@@ -39,38 +41,14 @@ export function resolveCallee(plan, callee, host) {
     }
     return (args) => Reflect.apply(fn, value, args);
   }
-  const res = plan.resources[callee.resource];
-  // A world-level resource import is the class itself; an instance import holds it by name.
-  const Class = imp.kind === 'resource' ? value : value[res.jsName];
-  if (typeof Class !== 'function') {
-    throw linkError(`${where} has no resource class \`${res.jsName}\` (\`${res.name}\`, needed by \`${callee.name}\`)`, imp);
+  if (resolveMember === null) {
+    throw new TerrariumError('invalid', `a callee of kind \`${callee.kind}\` needs the resource runtime, and this runtime was given none`);
   }
-  switch (callee.kind) {
-    case 'constructor':
-      return (args) => Reflect.construct(Class, args);
-    case 'static': {
-      const fn = Class[callee.jsName];
-      if (typeof fn !== 'function') {
-        throw linkError(`${where}: \`${res.jsName}\` has no static method \`${callee.jsName}\` (\`${callee.name}\`)`, imp);
-      }
-      return (args) => Reflect.apply(fn, Class, args);
-    }
-    case 'method': {
-      const jsName = callee.jsName;
-      if (typeof Class.prototype?.[jsName] !== 'function') {
-        throw linkError(`${where}: \`${res.jsName}\` has no method \`${jsName}\` (\`${callee.name}\`)`, imp);
-      }
-      return (args) => {
-        const self = args[0];
-        return Reflect.apply(self[jsName], self, args.slice(1));
-      };
-    }
-    default:
-      throw new TerrariumError('invalid', `unknown callee kind \`${callee.kind}\``);
-  }
+  return resolveMember(plan, callee, imp, value, where);
 }
 
-function linkError(message, imp) {
+/** The 'link' error for import `imp`. */
+export function linkError(message, imp) {
   return new TerrariumError('link', message, { context: imp.name });
 }
 

@@ -62,7 +62,26 @@ export async function instantiatePlan(
   /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
   const enqueue = jspi?.callQueue();
 
-  // 1. Link: resolve every lowered callee before running anything.
+  // 1. Resources: their types and handle tables (resources.js), for plans that have any.
+  const funcs = [];
+  /** A core function an option names (realloc, post-return, callback), or null when it names none. */
+  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
+  if (plan.resources.length > 0 && planResources === null) {
+    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
+  }
+  const resources = plan.resources.length === 0 ? null : planResources(plan, {
+    stateOf,
+    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
+    calls,
+    schedule: jspi === null ? null : { enqueue, promising: jspi.promisingOf },
+  });
+  /** The handles of component instance `instance` to resource `r`. */
+  const resourceOf = (instance, r) => {
+    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
+    return resources.handlesOf(instance, r);
+  };
+
+  // 2. Link: resolve every lowered callee (resources' members too) before running anything.
   const hostValues = new Map();
   const host = (i) => {
     if (!hostValues.has(i)) {
@@ -88,27 +107,8 @@ export async function instantiatePlan(
   });
   const invokers = new Map();
   for (const step of plan.steps) {
-    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
+    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host, resources?.resolveMember ?? null));
   }
-
-  // 2. Resources: their types and handle tables (resources.js), for plans that have any.
-  const funcs = [];
-  /** A core function an option names (realloc, post-return, callback), or null when it names none. */
-  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
-  if (plan.resources.length > 0 && planResources === null) {
-    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
-  }
-  const resources = plan.resources.length === 0 ? null : planResources(plan, {
-    stateOf,
-    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
-    calls,
-    schedule: jspi === null ? null : { enqueue, promising: jspi.promisingOf },
-  });
-  /** The handles of component instance `instance` to resource `r`. */
-  const resourceOf = (instance, r) => {
-    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    return resources.handlesOf(instance, r);
-  };
 
   // 3. Steps.
   const instances = [];
@@ -248,21 +248,11 @@ export async function instantiatePlan(
         }
         break;
       }
-      case 'resourceNew': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((rep) => res.new(rep));
-        break;
-      }
-      case 'resourceRep': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((h) => res.rep(h >>> 0));
-        break;
-      }
+      case 'resourceNew':
+      case 'resourceRep':
       case 'resourceDrop': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((h) => {
-          res.drop(h >>> 0);
-        });
+        const handles = resourceOf(step.componentInstance, step.resource);
+        funcs.push(resources.builtin(step.op, handles));
         break;
       }
       case 'builtin': {
