@@ -22,31 +22,26 @@ export function liftFlatScalar(cx, ty, t) {
   return (r) => lift(r.v[r.i++]);
 }
 
-export function liftFlatString(cx) {
-  const loadString = cx.loadString();
+/** Lifts the (pointer, length) pair a string or list is, through `loadRange(ptr, len)`. */
+function liftFlatRange(loadRange) {
   return (r) => {
     const ptr = r.v[r.i++] >>> 0;
     const len = r.v[r.i++] >>> 0;
-    return loadString(ptr, len);
+    return loadRange(ptr, len);
   };
 }
 
+export function liftFlatString(cx) {
+  return liftFlatRange(cx.loadString());
+}
+
 export function liftFlatList(cx, ty) {
-  const loadList = cx.loadList(ty.element);
-  return (r) => {
-    const ptr = r.v[r.i++] >>> 0;
-    const len = r.v[r.i++] >>> 0;
-    return loadList(ptr, len);
-  };
+  return liftFlatRange(cx.loadList(ty.element));
 }
 
 export function liftFlatMap(cx, ty) {
   const loadList = cx.loadList(ty.entry);
-  return (r) => {
-    const ptr = r.v[r.i++] >>> 0;
-    const len = r.v[r.i++] >>> 0;
-    return new Map(loadList(ptr, len));
-  };
+  return liftFlatRange((ptr, len) => new Map(loadList(ptr, len)));
 }
 
 export function liftFlatRecord(cx, ty) {

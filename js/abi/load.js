@@ -16,31 +16,25 @@ export function loadScalar(cx, ty, t) {
   return (ptr) => load(mem.dv, ptr);
 }
 
-export function loadString(cx) {
-  const mem = cx.mem;
-  const loadRange = cx.loadString();
+/** Loads the (pointer, length) pair a string or list is stored as, through `loadRange(ptr, len)`. */
+function loadPair(mem, loadRange) {
   return (ptr) => {
     const dv = mem.dv;
     return loadRange(dv.getUint32(ptr, true), dv.getUint32(ptr + 4, true));
   };
+}
+
+export function loadString(cx) {
+  return loadPair(cx.mem, cx.loadString());
 }
 
 export function loadList(cx, ty) {
-  const mem = cx.mem;
-  const loadRange = cx.loadList(ty.element);
-  return (ptr) => {
-    const dv = mem.dv;
-    return loadRange(dv.getUint32(ptr, true), dv.getUint32(ptr + 4, true));
-  };
+  return loadPair(cx.mem, cx.loadList(ty.element));
 }
 
 export function loadMap(cx, ty) {
-  const mem = cx.mem;
   const loadRange = cx.loadList(ty.entry);
-  return (ptr) => {
-    const dv = mem.dv;
-    return new Map(loadRange(dv.getUint32(ptr, true), dv.getUint32(ptr + 4, true)));
-  };
+  return loadPair(cx.mem, (ptr, len) => new Map(loadRange(ptr, len)));
 }
 
 export function loadRecord(cx, ty) {
