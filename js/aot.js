@@ -1,8 +1,9 @@
 /**
  * `terrarium-wasm/aot`: what the output of `terrarium transpile` runs on. The component was parsed,
  * validated and planned when it was transpiled, so a page loads no planner: only the runtime, and
- * the parts its component uses, which the generated entry hands over: the WASI packages it imports
- * (none at all when it imports none), and the resource runtime if it has resources.
+ * the parts its component uses, which the generated entry hands over: the code of its kinds of
+ * types, the WASI packages it imports (none at all when it imports none), the resource runtime if
+ * it has resources, and so on (transpile/entry.js).
  */
 
 import { checkInstantiateArguments } from './arguments.js';

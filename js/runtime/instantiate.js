@@ -26,12 +26,15 @@ const PLAN_FORMAT = 3;
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string, jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
+ * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string,
+ *   jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
  *   async?: typeof import('./async/index.js')|null, inner?: typeof import('./inner-calls.js')|null,
  *   fused?: typeof import('./fused-call.js')|null}} options
- *   `kinds`: the code of each type kind the plan has (abi/kinds.js). `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises (sync ones one call at
- *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
+ *   `kinds`: the code of each kind of type and string encoding the plan has (abi/kinds.js).
+ *   `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises
+ *   (sync ones one call at a time: later calls wait for earlier ones; async ones as their
+ *   scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed

@@ -1,10 +1,10 @@
 /**
  * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
  * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the parts the
- * component uses: the code of its types' kinds, the WASI packages it imports, the resource runtime
- * if it has resources, JSPI's side if it may be asked for. No code
- * is generated per function: the runtime makes the closures from the plan, as it does for
- * `load()`, so strict CSP holds.
+ * component uses: the code of its kinds of types and string encodings, the WASI packages it
+ * imports, the resource runtime if it has resources, JSPI's and the worker's side if its options
+ * may ask for them, and so on. No code is generated per function: the runtime makes the closures
+ * from the plan, as it does for `load()`, so strict CSP holds.
  */
 
 import { exportNames } from '../runtime/export-tree.js';
