@@ -1,13 +1,13 @@
 /**
  * `terrarium-wasm/aot`: what the output of `terrarium transpile` runs on. The component was parsed,
  * validated and planned when it was transpiled, so a page loads no planner: only the runtime, and
- * the parts its component uses, which the generated entry hands over: the WASI packages it imports
- * (none at all when it imports none), and the resource runtime if it has resources.
+ * the parts its component uses, which the generated entry hands over: the code of its kinds of
+ * types, the WASI packages it imports (none at all when it imports none), the resource runtime if
+ * it has resources, and so on (transpile/entry.js).
  */
 
 import { checkInstantiateArguments } from './arguments.js';
 import { TerrariumError } from './errors.js';
-import { refuseMissing } from './features.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { isNode, readFileBytes } from '#platform';
 
@@ -20,25 +20,28 @@ export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
  *   URL of its `.wasm` file, or the module itself (null for a core-module import)
  * @param {Record<string, any>} imports as `component.instantiate` takes them
  * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options
- * @param {import('./instantiate-component.js').RuntimeParts} parts what the component needs beyond
- *   the core runtime: a WASI made of the packages it imports (`wasiOfPackages`; null when it
- *   imports none, or with `--no-wasi`), and `planResources` if it has resources
+ * @param {import('./instantiate-component.js').RuntimeParts & {features?: typeof import('./features.js')}} parts
+ *   what the component needs beyond the core runtime: the code of its kinds of types, a WASI made
+ *   of the packages it imports (`wasiOfPackages`; null when it imports none, or with `--no-wasi`),
+ *   `planResources` if it has resources, and so on; `features` (features.js) if a core module
+ *   needs an engine feature, which is then refused by name where the engine lacks it (without
+ *   it, the engine's compiler refuses the module in its own words)
  */
 export async function instantiateTranspiled(plan, modules, imports, options, parts) {
   checkInstantiateArguments('instantiate', imports, options);
-  const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index)));
+  const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index, parts.features)));
   return instantiateComponent(plan, compiled, imports, options, parts);
 }
 
 /** One core module, compiled from its file unless the caller gave it compiled. */
-async function coreModule(source, { import: imported, features, start }, index) {
+async function coreModule(source, { import: imported, features, start }, index, probes) {
   if (imported !== undefined) return null;
   const given = await source;
   if (given instanceof WebAssembly.Module) return given;
   if (!(given instanceof URL)) {
     throw new TypeError(`core module ${index}: expected a WebAssembly.Module, got ${given === null ? 'null' : typeof given}`);
   }
-  refuseMissing(features, index, start);
+  if (features.length > 0) probes?.refuseMissing(features, index, start);
   try {
     if (isNode && given.protocol === 'file:') return await WebAssembly.compile(await readFileBytes(given));
     const response = await fetch(given);

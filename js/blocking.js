@@ -12,17 +12,27 @@
  *   stdin); otherwise 'jspi' where available, else 'worker', else 'none'.
  */
 
+import { canStartBlockingWorker } from '#platform';
 import { TerrariumError } from './errors.js';
-import { features } from './features.js';
 
 export const BLOCKING_MODES = Object.freeze(['none', 'jspi', 'worker', 'auto']);
 
+/** Whether this engine has JSPI (`features.jspi`). */
+export const hasJspi = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+
+/**
+ * Whether a guest can run in a worker that blocks with Atomics.wait while this thread works
+ * (`features.workerBlocking`): SharedArrayBuffer (in a page, only when cross-origin isolated) and
+ * a way to start a module worker (Web Workers; Node's worker_threads).
+ */
+export const hasWorkerBlocking = typeof SharedArrayBuffer !== 'undefined' && typeof Atomics?.wait === 'function' && canStartBlockingWorker();
+
 /** Why `mode` cannot be used here, or null when it can. */
 export function unavailable(mode) {
-  if (mode === 'jspi' && !features.jspi) {
+  if (mode === 'jspi' && !hasJspi) {
     return 'this engine has no JSPI (WebAssembly.Suspending and WebAssembly.promising)';
   }
-  if (mode === 'worker' && !features.workerBlocking) {
+  if (mode === 'worker' && !hasWorkerBlocking) {
     return typeof SharedArrayBuffer === 'undefined'
       ? 'SharedArrayBuffer is missing: the page must be cross-origin isolated (COOP: same-origin and COEP: require-corp)'
       : 'this environment cannot start a worker that waits with Atomics.wait';
@@ -45,8 +55,8 @@ export function resolveBlocking(requested, mayWait, fallback, { worker = true } 
   }
   if (mode === 'auto') {
     if (!mayWait()) return 'none';
-    if (features.jspi) return 'jspi';
-    if (features.workerBlocking && worker) return 'worker';
+    if (hasJspi) return 'jspi';
+    if (hasWorkerBlocking && worker) return 'worker';
     return 'none';
   }
   const why = unavailable(mode);

@@ -9,6 +9,8 @@ import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
 import { planResources } from './runtime/resources.js';
+import { ALL_KINDS } from './abi/kinds.js';
+import * as jspi from './runtime/jspi.js';
 import { usesAsync } from './runtime/async/detect.js';
 import { callsBetweenComponents } from './runtime/parts.js';
 import { onDemand } from './on-demand-loader.js';
@@ -109,7 +111,12 @@ export class Component {
     const http = plan.imports.some((i) => i.wasi?.startsWith('wasi:http/')) ? (await onDemand()).createHttp : undefined;
     const wasi = wasiHost((wasiOptions, how) => createWasi(wasiOptions, { ...how, http }));
     const async = usesAsync(plan) ? (await onDemand()).asyncRuntime : null;
-    const fused = callsBetweenComponents(plan) ? (await onDemand()).fusedCalls : null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, resources: planResources, async, fused });
+    const between = callsBetweenComponents(plan) ? await onDemand() : null;
+    const inner = between?.innerCalls ?? null;
+    const fused = between?.fusedCalls ?? null;
+    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, inner, fused });
   }
 }
+
+/** The worker's side of the runtime, fetched only for instances that run in a worker. */
+const workerHost = () => import('./worker/host.js');

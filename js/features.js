@@ -1,11 +1,11 @@
 /**
- * What this JS engine's WebAssembly supports, probed once with tiny modules. Terrarium uses it to
- * choose a blocking mode (blocking.js) and to refuse by name a core module that needs an engine
- * feature this engine lacks (`refuseMissing`); the rest (`simd`, `relaxedSimd`, `jsStringBuiltins`,
- * `threads`) is for the page, through the exported `features`.
+ * What this JS engine's WebAssembly supports, probed once with tiny modules (the two ways of
+ * blocking are blocking.js's, which chooses between them). Terrarium uses it to refuse by name a
+ * core module that needs an engine feature this engine lacks (`refuseMissing`); the rest (`simd`,
+ * `relaxedSimd`, `jsStringBuiltins`, `threads`) is for the page, through the exported `features`.
  */
 
-import { canStartBlockingWorker } from '#platform';
+import { hasJspi, hasWorkerBlocking } from './blocking.js';
 import { TerrariumError } from './errors.js';
 
 const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -60,16 +60,6 @@ function hasThreads() {
   }
 }
 
-/**
- * Whether a guest can run in a worker that blocks with Atomics.wait while this thread works
- * (`blocking: 'worker'`): SharedArrayBuffer (in a page, only when cross-origin isolated) and a
- * way to start a module worker (Web Workers; Node's worker_threads).
- */
-function hasWorkerBlocking() {
-  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics?.wait !== 'function') return false;
-  return canStartBlockingWorker();
-}
-
 /** @type {Readonly<{simd: boolean, relaxedSimd: boolean, gc: boolean, exceptions: boolean, legacyExceptions: boolean, tailCall: boolean, multiMemory: boolean, memory64: boolean, jsStringBuiltins: boolean, jspi: boolean, threads: boolean, workerBlocking: boolean}>} */
 export const features = Object.freeze({
   simd: validates(simdModule),
@@ -81,9 +71,9 @@ export const features = Object.freeze({
   multiMemory: validates(multiMemoryModule),
   memory64: validates(memory64Module),
   jsStringBuiltins: hasJsStringBuiltins(),
-  jspi: typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function',
+  jspi: hasJspi,
   threads: hasThreads(),
-  workerBlocking: hasWorkerBlocking(),
+  workerBlocking: hasWorkerBlocking,
 });
 
 /**

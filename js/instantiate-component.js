@@ -11,15 +11,24 @@ import { TerrariumError } from './errors.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
- * ahead-of-time output loads only what its component uses. `wasi`: the WASI the caller has, or
+ * ahead-of-time output loads only what its component uses. `kinds`: the code of each type kind
+ * the plan has (abi/kinds.js; `ALL_KINDS` has every one); `jspi`: runtime/jspi.js, or null (or
+ * left out) for a caller that never asks for `blocking: 'jspi'`; `worker`: how to fetch
+ * worker/host.js (it is fetched only for instances that run in a worker), or null (or left out)
+ * for a caller that never asks for `blocking: 'worker'`; `wasi`: the WASI the caller has, or
  * null (every import is the host's and nothing waits); `resources`: resources.js's
  * `planResources`, or null for a plan without resources; `async`: the async runtime
  * (runtime/async/index.js), or null (or left out) for a plan without component-model async;
- * `fused`: runtime/fused-call.js, or null (or left out): calls between components then go through
- * JS values.
- * @typedef {{wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
+ * `inner`: runtime/inner-calls.js, or null (or left out) for a plan whose components do not call
+ * each other; `fused`: runtime/fused-call.js, or null (or left out): calls between components
+ * then go through JS values.
+ * @typedef {{kinds: Record<string, import('./abi/kinds.js').KindCodec>,
+ *   wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
+ *   jspi?: typeof import('./runtime/jspi.js')|null,
+ *   worker?: (() => Promise<typeof import('./worker/host.js')>)|null,
  *   async?: typeof import('./runtime/async/index.js')|null,
+ *   inner?: typeof import('./runtime/inner-calls.js')|null,
  *   fused?: typeof import('./runtime/fused-call.js')|null}} RuntimeParts
  */
 
@@ -30,7 +39,7 @@ import { TerrariumError } from './errors.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null, fused = null }) {
+export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, inner = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
   const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
@@ -50,14 +59,14 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
     throw new TerrariumError('unsupported', "blocking: 'worker' does not run component-model async yet; use 'jspi' or 'none'");
   }
   if (blocking === 'worker') {
-    // The worker's side is fetched only for instances that use it.
-    const { instantiateWithWorker } = await import('./worker/host.js');
+    const { instantiateWithWorker } = await (worker ?? missingPart('worker', "the worker's"))();
     const makeWasi = wasiHost?.compose ?? null;
     return instantiateWithWorker({ plan, modules, name: options.name ?? 'component', given, resolveWith, makeWasi, wasiOptions });
   }
 
   const jspi = blocking === 'jspi';
   const wasi = wasiHost?.compose(wasiOptions, { wait: jspi ? 'async' : 'none' }) ?? NO_WASI;
+  if (jspi && jspiRuntime === null) missingPart('jspi', "JSPI's");
   const waiting = jspi && wasiHost !== null ? wasiHost.waitingFunctions(plan.imports.map((i) => i.name), wasiOptions) : null;
   const mayWait = (index, func) => {
     const wanted = plan.imports[index];
@@ -65,7 +74,7 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { name: options.name, jspi, mayWait, resources, async, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
   } catch (error) {
     wasi.end();
     throw error;
@@ -84,3 +93,8 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
 
 /** The WASI session of an instance without WASI: nothing to flush or close. */
 const NO_WASI = Object.freeze({ imports: {}, flush() {}, end() {} });
+
+/** The error for a blocking mode whose side of the runtime the caller did not give (`part`). */
+function missingPart(part, what) {
+  throw new TerrariumError('unsupported', `blocking: '${part}' needs ${what} side of the runtime, and this runtime was given none (\`${part}\`)`);
+}

@@ -8,6 +8,7 @@
 
 export { serve } from './serve.js';
 export * as asyncRuntime from './runtime/async/index.js';
+export * as innerCalls from './runtime/inner-calls.js';
 export * as fusedCalls from './runtime/fused-call.js';
 export { createHttp } from '../polyfill-wasi/js/http.js';
 export { ociBytes } from './oci/pull.js';

@@ -4,11 +4,7 @@
  * once and memoizes them, so every function sharing the options shares the closures.
  */
 import { TerrariumError } from '../errors.js';
-import { buildLiftFlat } from './lift-flat.js';
-import { buildLowerFlat } from './lower-flat.js';
-import { buildLoad } from './load.js';
-import { buildStore } from './store.js';
-import { makeLoadString, makeStoreString } from './strings.js';
+import { SCALAR_BUILDERS } from './kinds.js';
 import { makeLoadList, makeStoreList } from './lists.js';
 
 /**
@@ -31,6 +27,8 @@ export class AbiContext {
   /**
    * @param {object} init
    * @param {import('../plan.js').Type[]} init.types
+   * @param {Record<string, import('./kinds.js').KindCodec>} init.kinds the code of every kind `types` has
+   *   and of the string encoding `encoding`, by name (abi/kinds.js)
    * @param {import('./memory.js').MemoryView|null} init.mem
    * @param {Function|null} init.realloc the guest's core realloc function
    * @param {import('../plan.js').Options['stringEncoding']} init.encoding
@@ -40,6 +38,7 @@ export class AbiContext {
    */
   constructor({
     types,
+    kinds,
     mem = null,
     realloc = null,
     encoding = 'utf8',
@@ -49,6 +48,7 @@ export class AbiContext {
     calls = null,
   }) {
     this.types = types;
+    this.kinds = kinds;
     this.mem = mem;
     this.reallocFn = realloc;
     /** the instance's CallStack, whose `mayLeave` is cleared while the guest's realloc runs */
@@ -58,30 +58,48 @@ export class AbiContext {
     this.channelOf = channels;
     this.errorContexts = errorContexts;
     this.memo = { liftFlat: new Map(), lowerFlat: new Map(), load: new Map(), store: new Map() };
-    this.strings = null;
+    /** the string closures of `encoding`, made on first use */
+    this.stringLoad = null;
+    this.stringStore = null;
     this.lists = new Map();
   }
 
   /** @returns {(r: import('./lift-flat.js').FlatReader) => any} */
   liftFlat(t, tagged = false) {
-    return this.memoized('liftFlat', buildLiftFlat, t, tagged);
+    return this.memoized('liftFlat', t, tagged);
   }
   /** @returns {(v: any, out: any[]) => void} */
   lowerFlat(t, tagged = false) {
-    return this.memoized('lowerFlat', buildLowerFlat, t, tagged);
+    return this.memoized('lowerFlat', t, tagged);
   }
   /** @returns {(ptr: number) => any} */
   load(t, tagged = false) {
     this.needMemory();
-    return this.memoized('load', buildLoad, t, tagged);
+    return this.memoized('load', t, tagged);
   }
   /** @returns {(ptr: number, v: any) => void} */
   store(t, tagged = false) {
     this.needMemory();
-    return this.memoized('store', buildStore, t, tagged);
+    return this.memoized('store', t, tagged);
   }
 
-  memoized(which, build, t, tagged) {
+  /** The conversions of type `t` if it is a scalar (scalars.js), else undefined. */
+  scalar(t) {
+    return this.codec(t).scalar;
+  }
+
+  /** The code of type `t`'s kind. */
+  codec(t) {
+    return this.named(this.types[t].kind, `type ${t}'s kind`);
+  }
+
+  /** The code `kinds` has under `name`; a name it lacks is an error in the plan or its runtime. */
+  named(name, what) {
+    if (!Object.hasOwn(this.kinds, name)) throw new TerrariumError('invalid', `${what}: this runtime was given no code for \`${name}\``);
+    return this.kinds[name];
+  }
+
+  memoized(which, t, tagged) {
     const key = 2 * t + (tagged ? 1 : 0);
     const memo = this.memo[which];
     let f = memo.get(key);
@@ -89,7 +107,8 @@ export class AbiContext {
       // Wrap first so a (hypothetically) recursive type finds an entry while it is being built.
       let built = null;
       memo.set(key, (a, b) => built(a, b));
-      built = build(this, t, tagged);
+      const codec = this.codec(t);
+      built = (codec.scalar === undefined ? codec : SCALAR_BUILDERS)[which](this, this.types[t], t, tagged);
       memo.set(key, built);
       f = built;
     }
@@ -98,13 +117,12 @@ export class AbiContext {
 
   loadString() {
     this.needMemory();
-    return (this.strings ??= { load: makeLoadString(this), store: null }).load;
+    return (this.stringLoad ??= this.named(this.encoding, 'string encoding').load(this));
   }
   storeString() {
     this.needMemory();
     this.needRealloc();
-    const s = (this.strings ??= { load: makeLoadString(this), store: null });
-    return (s.store ??= makeStoreString(this));
+    return (this.stringStore ??= this.named(this.encoding, 'string encoding').store(this));
   }
   loadList(element) {
     this.needMemory();

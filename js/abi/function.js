@@ -10,14 +10,13 @@
  */
 import { FlatReader } from './lift-flat.js';
 import { rethrowAt } from './invalid.js';
-import { SCALARS } from './scalars.js';
 
 /** The per-parameter `lower` functions if every parameter is a one-value scalar, else null. */
-export function scalarLowerers(types, sig) {
+export function scalarLowerers(cx, sig) {
   if (sig.paramsIndirect) return null;
   const fs = [];
   for (const p of sig.params) {
-    const s = SCALARS[types[p.type].kind];
+    const s = cx.scalar(p.type);
     if (!s) return null;
     fs.push(s.lower);
   }
@@ -25,11 +24,11 @@ export function scalarLowerers(types, sig) {
 }
 
 /** The per-parameter `lift` functions if every parameter is a one-value scalar, else null. */
-export function scalarLifters(types, sig) {
+export function scalarLifters(cx, sig) {
   if (sig.paramsIndirect) return null;
   const fs = [];
   for (const p of sig.params) {
-    const s = SCALARS[types[p.type].kind];
+    const s = cx.scalar(p.type);
     if (!s) return null;
     fs.push(s.lift);
   }
@@ -37,9 +36,9 @@ export function scalarLifters(types, sig) {
 }
 
 /** The scalar entry (`{lower, lift}`) of the result type, `null` if none, `undefined` if not scalar. */
-export function scalarResult(types, sig) {
+export function scalarResult(cx, sig) {
   if (sig.result === null) return null;
-  return SCALARS[types[sig.result].kind];
+  return cx.scalar(sig.result);
 }
 
 /**
@@ -87,7 +86,7 @@ export function makeResultLifter(cx, sig) {
   if (sig.result === null) return () => undefined;
   const ty = cx.types[sig.result];
   if (!sig.resultIndirect) {
-    const scalar = SCALARS[ty.kind];
+    const scalar = cx.scalar(sig.result);
     if (scalar) return scalar.lift;
     const lift = cx.liftFlat(sig.result);
     const mem = cx.mem;
@@ -148,7 +147,7 @@ export function makeResultLowerer(cx, sig) {
   const ty = cx.types[sig.result];
   const mem = cx.mem;
   if (!sig.resultIndirect) {
-    const scalar = SCALARS[ty.kind];
+    const scalar = cx.scalar(sig.result);
     if (scalar) return scalar.lower;
     const lower = cx.lowerFlat(sig.result);
     return (v) => {

@@ -7,7 +7,7 @@
  */
 import { trap } from '../errors.js';
 import { invalid, rethrowAt } from './invalid.js';
-import { SCALARS, TYPED_ARRAYS, CANONICAL_NAN32, CANONICAL_NAN64 } from './scalars.js';
+import { TYPED_ARRAYS, CANONICAL_NAN32, CANONICAL_NAN64 } from './scalars.js';
 
 const MAX_LIST_BYTES = 2 ** 32;
 
@@ -17,7 +17,7 @@ export function makeStoreList(cx, elementType) {
   const size = el.size;
   const align = el.align;
   const Typed = TYPED_ARRAYS[el.kind];
-  if (Typed) return makeStoreTypedList(cx, Typed, el.kind, size, align);
+  if (Typed) return makeStoreTypedList(cx, Typed, cx.scalar(elementType).lower, el.kind, size, align);
   const storeElement = cx.store(elementType);
   return (v) => {
     if (!Array.isArray(v)) return invalid(`an array`, v);
@@ -34,8 +34,7 @@ export function makeStoreList(cx, elementType) {
   };
 }
 
-function makeStoreTypedList(cx, Typed, kind, size, align) {
-  const lowerElement = SCALARS[kind].lower;
+function makeStoreTypedList(cx, Typed, lowerElement, kind, size, align) {
   const isFloat = kind === 'f32' || kind === 'f64';
   return (v) => {
     const exact = v instanceof Typed;

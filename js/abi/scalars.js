@@ -85,80 +85,94 @@ function lowerU64(v) {
   return invalid('u64 (a BigInt)', v, typeof v === 'number' ? 'number' : 'bigint');
 }
 
+/** The scalar types, one entry each so that ahead-of-time output keeps only those its plan uses. */
+export const boolScalar = {
+  lower: (v) => (v === true ? 1 : v === false ? 0 : invalid('bool', v)),
+  lift: (x) => x !== 0,
+  load: (dv, p) => dv.getUint8(p) !== 0,
+  store: (dv, p, x) => dv.setUint8(p, x),
+};
+export const s8Scalar = {
+  lower: (v) => (typeof v === 'number' && (v << 24) >> 24 === v ? v : invalid('s8 (-128..127)', v, 'number')),
+  lift: (x) => (x << 24) >> 24,
+  load: (dv, p) => dv.getInt8(p),
+  store: (dv, p, x) => dv.setInt8(p, x),
+};
+export const u8Scalar = {
+  lower: (v) => (typeof v === 'number' && (v & 0xff) === v ? v : invalid('u8 (0..255)', v, 'number')),
+  lift: (x) => x & 0xff,
+  load: (dv, p) => dv.getUint8(p),
+  store: (dv, p, x) => dv.setUint8(p, x),
+};
+export const s16Scalar = {
+  lower: (v) => (typeof v === 'number' && (v << 16) >> 16 === v ? v : invalid('s16 (-32768..32767)', v, 'number')),
+  lift: (x) => (x << 16) >> 16,
+  load: (dv, p) => dv.getInt16(p, true),
+  store: (dv, p, x) => dv.setInt16(p, x, true),
+};
+export const u16Scalar = {
+  lower: (v) => (typeof v === 'number' && (v & 0xffff) === v ? v : invalid('u16 (0..65535)', v, 'number')),
+  lift: (x) => x & 0xffff,
+  load: (dv, p) => dv.getUint16(p, true),
+  store: (dv, p, x) => dv.setUint16(p, x, true),
+};
+export const s32Scalar = {
+  lower: (v) => (typeof v === 'number' && (v | 0) === v ? v : invalid('s32', v, 'number')),
+  lift: (x) => x | 0,
+  load: (dv, p) => dv.getInt32(p, true),
+  store: (dv, p, x) => dv.setInt32(p, x, true),
+};
+export const u32Scalar = {
+  lower: (v) => (typeof v === 'number' && v >>> 0 === v ? v : invalid('u32', v, 'number')),
+  lift: (x) => x >>> 0,
+  load: (dv, p) => dv.getUint32(p, true),
+  store: (dv, p, x) => dv.setUint32(p, x, true),
+};
+export const s64Scalar = {
+  lower: lowerS64,
+  lift: (x) => x,
+  load: (dv, p) => dv.getBigInt64(p, true),
+  store: (dv, p, x) => dv.setBigInt64(p, x, true),
+};
+export const u64Scalar = {
+  lower: lowerU64,
+  lift: (x) => BigInt.asUintN(64, x),
+  load: (dv, p) => dv.getBigUint64(p, true),
+  store: (dv, p, x) => dv.setBigUint64(p, x, true),
+};
+export const f32Scalar = {
+  lower: (v) => (typeof v === 'number' ? v : invalid('f32 (a number)', v)),
+  lift: (x) => x,
+  load: (dv, p) => dv.getFloat32(p, true),
+  store: (dv, p, x) => (x === x ? dv.setFloat32(p, x, true) : dv.setUint32(p, CANONICAL_NAN32, true)),
+};
+export const f64Scalar = {
+  lower: (v) => (typeof v === 'number' ? v : invalid('f64 (a number)', v)),
+  lift: (x) => x,
+  load: (dv, p) => dv.getFloat64(p, true),
+  store: (dv, p, x) => (x === x ? dv.setFloat64(p, x, true) : dv.setBigUint64(p, CANONICAL_NAN64, true)),
+};
+export const charScalar = {
+  lower: lowerChar,
+  lift: liftChar,
+  load: (dv, p) => liftChar(dv.getUint32(p, true)),
+  store: (dv, p, x) => dv.setUint32(p, x, true),
+};
+
 /** @type {Record<string, {lower: Function, lift: Function, load: Function, store: Function}>} */
 export const SCALARS = {
-  bool: {
-    lower: (v) => (v === true ? 1 : v === false ? 0 : invalid('bool', v)),
-    lift: (x) => x !== 0,
-    load: (dv, p) => dv.getUint8(p) !== 0,
-    store: (dv, p, x) => dv.setUint8(p, x),
-  },
-  s8: {
-    lower: (v) => (typeof v === 'number' && (v << 24) >> 24 === v ? v : invalid('s8 (-128..127)', v, 'number')),
-    lift: (x) => (x << 24) >> 24,
-    load: (dv, p) => dv.getInt8(p),
-    store: (dv, p, x) => dv.setInt8(p, x),
-  },
-  u8: {
-    lower: (v) => (typeof v === 'number' && (v & 0xff) === v ? v : invalid('u8 (0..255)', v, 'number')),
-    lift: (x) => x & 0xff,
-    load: (dv, p) => dv.getUint8(p),
-    store: (dv, p, x) => dv.setUint8(p, x),
-  },
-  s16: {
-    lower: (v) => (typeof v === 'number' && (v << 16) >> 16 === v ? v : invalid('s16 (-32768..32767)', v, 'number')),
-    lift: (x) => (x << 16) >> 16,
-    load: (dv, p) => dv.getInt16(p, true),
-    store: (dv, p, x) => dv.setInt16(p, x, true),
-  },
-  u16: {
-    lower: (v) => (typeof v === 'number' && (v & 0xffff) === v ? v : invalid('u16 (0..65535)', v, 'number')),
-    lift: (x) => x & 0xffff,
-    load: (dv, p) => dv.getUint16(p, true),
-    store: (dv, p, x) => dv.setUint16(p, x, true),
-  },
-  s32: {
-    lower: (v) => (typeof v === 'number' && (v | 0) === v ? v : invalid('s32', v, 'number')),
-    lift: (x) => x | 0,
-    load: (dv, p) => dv.getInt32(p, true),
-    store: (dv, p, x) => dv.setInt32(p, x, true),
-  },
-  u32: {
-    lower: (v) => (typeof v === 'number' && v >>> 0 === v ? v : invalid('u32', v, 'number')),
-    lift: (x) => x >>> 0,
-    load: (dv, p) => dv.getUint32(p, true),
-    store: (dv, p, x) => dv.setUint32(p, x, true),
-  },
-  s64: {
-    lower: lowerS64,
-    lift: (x) => x,
-    load: (dv, p) => dv.getBigInt64(p, true),
-    store: (dv, p, x) => dv.setBigInt64(p, x, true),
-  },
-  u64: {
-    lower: lowerU64,
-    lift: (x) => BigInt.asUintN(64, x),
-    load: (dv, p) => dv.getBigUint64(p, true),
-    store: (dv, p, x) => dv.setBigUint64(p, x, true),
-  },
-  f32: {
-    lower: (v) => (typeof v === 'number' ? v : invalid('f32 (a number)', v)),
-    lift: (x) => x,
-    load: (dv, p) => dv.getFloat32(p, true),
-    store: (dv, p, x) => (x === x ? dv.setFloat32(p, x, true) : dv.setUint32(p, CANONICAL_NAN32, true)),
-  },
-  f64: {
-    lower: (v) => (typeof v === 'number' ? v : invalid('f64 (a number)', v)),
-    lift: (x) => x,
-    load: (dv, p) => dv.getFloat64(p, true),
-    store: (dv, p, x) => (x === x ? dv.setFloat64(p, x, true) : dv.setBigUint64(p, CANONICAL_NAN64, true)),
-  },
-  char: {
-    lower: lowerChar,
-    lift: liftChar,
-    load: (dv, p) => liftChar(dv.getUint32(p, true)),
-    store: (dv, p, x) => dv.setUint32(p, x, true),
-  },
+  bool: boolScalar,
+  s8: s8Scalar,
+  u8: u8Scalar,
+  s16: s16Scalar,
+  u16: u16Scalar,
+  s32: s32Scalar,
+  u32: u32Scalar,
+  s64: s64Scalar,
+  u64: u64Scalar,
+  f32: f32Scalar,
+  f64: f64Scalar,
+  char: charScalar,
 };
 
 /** Numeric list element kinds and the typed array a `list<kind>` is exchanged as. */

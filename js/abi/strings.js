@@ -16,21 +16,24 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 
 /**
- * Builds `store(s) -> [ptr, taggedLength]` for the encoding (the spec's `store_string_into_range`),
- * and validates that `s` is a string.
+ * Each encoding's string code: `load(cx)` builds `load(ptr, taggedLength) -> string` (the spec's
+ * `load_string_from_range`), `store(cx)` builds `store(s) -> [ptr, taggedLength]` (the spec's
+ * `store_string_into_range`), which validates that `s` is a string. One object per encoding, so
+ * that ahead-of-time output keeps only its plan's (abi/kinds.js).
  */
-export function makeStoreString(cx) {
-  switch (cx.encoding) {
-    case 'utf8':
-      return (s) => storeUtf8(cx, checkString(s));
-    case 'utf16':
-      return (s) => storeUtf16(cx, wellFormed(checkString(s)));
-    case 'latin1+utf16':
-      return (s) => storeLatin1OrUtf16(cx, wellFormed(checkString(s)));
-    default:
-      throw new Error(`unknown string encoding ${cx.encoding}`);
-  }
-}
+export const utf8Strings = {
+  load: (cx) => (ptr, len) => loadUtf8(cx.mem, ptr, len),
+  store: (cx) => (s) => storeUtf8(cx, checkString(s)),
+};
+export const utf16Strings = {
+  load: (cx) => (ptr, len) => loadUtf16(cx.mem, ptr, len),
+  store: (cx) => (s) => storeUtf16(cx, wellFormed(checkString(s))),
+};
+export const latin1Utf16Strings = {
+  load: (cx) => (ptr, len) =>
+    (len & UTF16_TAG) !== 0 ? loadUtf16(cx.mem, ptr, (len ^ UTF16_TAG) >>> 0) : loadLatin1(cx.mem, ptr, len),
+  store: (cx) => (s) => storeLatin1OrUtf16(cx, wellFormed(checkString(s))),
+};
 
 /**
  * A component string is a sequence of Unicode scalar values: a lone surrogate becomes U+FFFD, as
@@ -39,21 +42,6 @@ export function makeStoreString(cx) {
  */
 function wellFormed(s) {
   return s.isWellFormed() ? s : s.toWellFormed();
-}
-
-/** Builds `load(ptr, taggedLength) -> string` (the spec's `load_string_from_range`). */
-export function makeLoadString(cx) {
-  switch (cx.encoding) {
-    case 'utf8':
-      return (ptr, len) => loadUtf8(cx.mem, ptr, len);
-    case 'utf16':
-      return (ptr, len) => loadUtf16(cx.mem, ptr, len);
-    case 'latin1+utf16':
-      return (ptr, len) =>
-        (len & UTF16_TAG) !== 0 ? loadUtf16(cx.mem, ptr, (len ^ UTF16_TAG) >>> 0) : loadLatin1(cx.mem, ptr, len);
-    default:
-      throw new Error(`unknown string encoding ${cx.encoding}`);
-  }
 }
 
 function checkString(s) {

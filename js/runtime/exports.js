@@ -26,11 +26,10 @@ import { READY, BUSY } from './state.js';
  * @param {string} o.context `interface#func`, for messages
  */
 export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
-  const types = cx.types;
   const argError = argumentError(sig, context);
 
-  const lowers = scalarLowerers(types, sig);
-  const res = scalarResult(types, sig);
+  const lowers = scalarLowerers(cx, sig);
+  const res = scalarResult(cx, sig);
   if (lowers !== null && res !== undefined && postReturn === null && lowers.length <= 3) {
     return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
   }
@@ -50,39 +49,12 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
 }
 
 /** The error for a refused argument (number `i`, when known), its path starting at the parameter's name. */
-function argumentError(sig, context) {
+export function argumentError(sig, context) {
   const names = sig.params.map((p) => p.name);
   const where = `of \`${context}\``;
   return (e, i) => {
     if (e instanceof InvalidValue && i !== undefined) e.path.unshift(names[i]);
     return toJsError(e, 'argument', where);
-  };
-}
-
-/**
- * `liftExport` for JSPI: the core function runs through `WebAssembly.promising`, so a guest that
- * calls an import that waits (imported through `WebAssembly.Suspending`) is suspended instead of
- * blocking, and the call returns a promise of its result.
- */
-export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
-  const argError = argumentError(sig, context);
-  const run = promisingOf(core);
-  const lowers = scalarLowerers(cx.types, sig);
-  const res = scalarResult(cx.types, sig);
-  if (lowers !== null && res !== undefined && postReturn === null) {
-    return scalarExportAsync(lowers, res === null ? null : res.lift, run, state, context, argError);
-  }
-  const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
-  return async function call(...args) {
-    const coreArgs = steps.begin(args);
-    const depth = calls.depth;
-    let ret;
-    try {
-      ret = await run(...coreArgs);
-    } catch (e) {
-      steps.fail(e);
-    }
-    return steps.end(depth, ret);
   };
 }
 
@@ -93,7 +65,7 @@ export function liftExportAsync({ cx, sig, core, postReturn, state, calls, conte
  * not call imports: `may_leave`), checks no borrow is still held and leaves the instance; `fail`
  * kills the instance with whatever escaped guest code.
  */
-function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
+export function callSteps({ cx, sig, postReturn, state, calls, context, argError }) {
   const lowerParams = makeParamsLowerer(cx, sig);
   const liftResult = makeResultLifter(cx, sig);
   const unwrap = sig.result !== null && cx.types[sig.result].kind === 'result';
@@ -152,43 +124,6 @@ export function leave(calls, depth, context, postReturn, hasResults, ret) {
     calls.mayLeave = true;
   }
   calls.exit(depth, context);
-}
-
-/** `WebAssembly.promising(f)`, or `f` itself when it is not a wasm function (nothing can suspend in it). */
-export function promisingOf(f) {
-  try {
-    return WebAssembly.promising(f);
-  } catch {
-    return f;
-  }
-}
-
-/**
- * An all-scalar signature under JSPI: the arguments converted, the core call awaited, the result
- * converted; no memory, no borrow scope.
- */
-function scalarExportAsync(lowers, lift, run, state, context, argError) {
-  return async function call(...args) {
-    if (state.status !== READY) state.refuse(context);
-    const coreArgs = new Array(lowers.length);
-    for (let i = 0; i < lowers.length; i++) {
-      try {
-        coreArgs[i] = lowers[i](args[i]);
-      } catch (e) {
-        throw argError(e, i);
-      }
-    }
-    state.status = BUSY;
-    let r;
-    try {
-      r = await run(...coreArgs);
-      if (lift !== null) r = lift(r);
-    } catch (e) {
-      throw state.fail(e, context);
-    }
-    state.status = READY;
-    return lift === null ? undefined : r;
-  };
 }
 
 /** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */

@@ -20,8 +20,10 @@ import {
  * @param {import('../plan.js').Plan} plan
  * @param {import('../plan.js').HostCallee} callee
  * @param {(i: number) => any} host the resolved host value of `plan.imports[i]`
+ * @param {typeof import('./resources.js').resolveMember|null} resolveMember how to find a resource's
+ *   constructor, static function or method (resources.js), for a plan with resources
  */
-export function resolveCallee(plan, callee, host) {
+export function resolveCallee(plan, callee, host, resolveMember) {
   const imp = plan.imports[callee.import];
   const value = host(callee.import);
   const where = `import \`${imp.name}\``;
@@ -39,43 +41,20 @@ export function resolveCallee(plan, callee, host) {
     }
     return (args) => Reflect.apply(fn, value, args);
   }
-  const res = plan.resources[callee.resource];
-  // A world-level resource import is the class itself; an instance import holds it by name.
-  const Class = imp.kind === 'resource' ? value : value[res.jsName];
-  if (typeof Class !== 'function') {
-    throw linkError(`${where} has no resource class \`${res.jsName}\` (\`${res.name}\`, needed by \`${callee.name}\`)`, imp);
+  if (resolveMember === null) {
+    throw new TerrariumError('invalid', `a callee of kind \`${callee.kind}\` needs the resource runtime, and this runtime was given none`);
   }
-  switch (callee.kind) {
-    case 'constructor':
-      return (args) => Reflect.construct(Class, args);
-    case 'static': {
-      const fn = Class[callee.jsName];
-      if (typeof fn !== 'function') {
-        throw linkError(`${where}: \`${res.jsName}\` has no static method \`${callee.jsName}\` (\`${callee.name}\`)`, imp);
-      }
-      return (args) => Reflect.apply(fn, Class, args);
-    }
-    case 'method': {
-      const jsName = callee.jsName;
-      if (typeof Class.prototype?.[jsName] !== 'function') {
-        throw linkError(`${where}: \`${res.jsName}\` has no method \`${jsName}\` (\`${callee.name}\`)`, imp);
-      }
-      return (args) => {
-        const self = args[0];
-        return Reflect.apply(self[jsName], self, args.slice(1));
-      };
-    }
-    default:
-      throw new TerrariumError('invalid', `unknown callee kind \`${callee.kind}\``);
-  }
+  return resolveMember(plan, callee, imp, value, where);
 }
 
-function linkError(message, imp) {
+/** The 'link' error for import `imp`. */
+export function linkError(message, imp) {
   return new TerrariumError('link', message, { context: imp.name });
 }
 
 /**
- * Builds the core function for a `lower` step.
+ * Builds the core function for a `lower` step whose callee returns its result (a callee that may
+ * return a promise under JSPI is lowered by jspi.js's `lowerWaiting`).
  * @param {object} o
  * @param {import('../abi/context.js').AbiContext} o.cx
  * @param {import('../plan.js').FuncSig} o.sig
@@ -83,15 +62,9 @@ function linkError(message, imp) {
  * @param {import('./handles.js').CallStack} o.calls
  * @param {string} o.context `import#func`, for messages
  * @param {string} [o.what] what the callee is, for messages
- * @param {boolean} [o.mayWait] the callee may return a promise (JSPI: this function is imported
- *   through `WebAssembly.Suspending`, so returning a promise suspends the guest until it settles;
- *   the result is lowered then)
  */
-export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import', mayWait = false }) {
-  const types = cx.types;
-  const where = `from ${what} \`${context}\``;
-  const isResult = sig.result !== null && types[sig.result].kind === 'result';
-  if (mayWait) return lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult });
+export function lowerImport({ cx, sig, invoke, calls, context, what = 'host import' }) {
+  const isResult = returnsResult(cx, sig);
   // jco's convention for `result` returns: a return value is ok, a thrown value is err.
   const call = isResult
     ? (args) => {
@@ -105,11 +78,12 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
       }
     : invoke;
 
-  const lifts = scalarLifters(types, sig);
-  const res = scalarResult(types, sig);
+  const lifts = scalarLifters(cx, sig);
+  const res = scalarResult(cx, sig);
   if (lifts !== null && res !== undefined && !isResult) {
     const n = lifts.length;
     const lower = res === null ? null : res.lower;
+    const where = resultWhere(what, context);
     return function lowered(...a) {
       if (!calls.mayLeave) cannotLeave(context);
       for (let i = 0; i < n; i++) a[i] = lifts[i](a[i]);
@@ -123,63 +97,44 @@ export function lowerImport({ cx, sig, invoke, calls, context, what = 'host impo
     };
   }
 
-  const liftParams = makeParamsLifter(cx, sig);
-  const lowerResult = makeResultLowerer(cx, sig);
+  const steps = importSteps({ cx, sig, calls, context, what });
   return function lowered(...coreArgs) {
     if (!calls.mayLeave) cannotLeave(context);
     // Own handles the guest lends (as borrows) stay pinned until the callee returns.
     const mark = calls.lends.length;
-    let args;
-    try {
-      args = liftParams(coreArgs);
-    } catch (e) {
-      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
-    }
-    const v = call(args);
-    if (calls.lends.length !== mark) calls.release(mark);
-    try {
-      return lowerResult(v, coreArgs);
-    } catch (e) {
-      throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
-    }
+    return steps.finish(call(steps.lift(coreArgs)), coreArgs, mark);
   };
 }
 
+/** Whether a function returns a `result`, which a host function returns or throws (jco's convention). */
+export const returnsResult = (cx, sig) => sig.result !== null && cx.types[sig.result].kind === 'result';
+
+const resultWhere = (what, context) => `from ${what} \`${context}\``;
+
 /**
- * `lowerImport` for a callee that may return a promise: the core function returns the lowered
- * result at once when the callee did not wait, or a promise of it (which the `Suspending` wrapper
- * waits for, suspending the guest).
+ * What a lowered call does around the host's: `lift` the guest's core arguments to JS values;
+ * `finish` ends the lends made since `mark` and lowers the host's value to the core result.
  */
-function lowerWaiting({ cx, sig, invoke, calls, context, what, where, isResult }) {
+export function importSteps({ cx, sig, calls, context, what }) {
   const liftParams = makeParamsLifter(cx, sig);
   const lowerResult = makeResultLowerer(cx, sig);
-  const ok = (val) => ({ tag: 'ok', val });
-  const err = (e) => ({ tag: 'err', val: errPayload(e) });
-  return function lowered(...coreArgs) {
-    const mark = calls.lends.length;
-    let args;
-    try {
-      args = liftParams(coreArgs);
-    } catch (e) {
-      throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
-    }
-    const finish = (v) => {
+  const where = resultWhere(what, context);
+  return {
+    lift(coreArgs) {
+      try {
+        return liftParams(coreArgs);
+      } catch (e) {
+        throw annotate(e, `lifting the arguments of ${what} \`${context}\``);
+      }
+    },
+    finish(v, coreArgs, mark) {
       if (calls.lends.length !== mark) calls.release(mark);
       try {
         return lowerResult(v, coreArgs);
       } catch (e) {
         throw e instanceof InvalidValue ? toJsError(e, 'result', where) : annotate(e, `storing the result of ${what} \`${context}\``);
       }
-    };
-    let v;
-    try {
-      v = invoke(args);
-    } catch (e) {
-      if (!isResult) throw e;
-      return finish(err(e));
-    }
-    if (v instanceof Promise) return isResult ? v.then(ok, err).then(finish) : v.then(finish);
-    return finish(isResult ? ok(v) : v);
+    },
   };
 }
 

@@ -6,13 +6,13 @@
  * host function is a 'link' error before any core module's start function has run; then the steps
  * run in order; then the export tree is built.
  */
-import { TerrariumError, GuestTrap } from '../errors.js';
+import { TerrariumError } from '../errors.js';
 import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { CallStack } from './call-stack.js';
 import { resolveCallee, lowerImport } from './imports.js';
-import { liftExport, liftExportAsync, promisingOf } from './exports.js';
+import { liftExport } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
 
@@ -26,24 +26,30 @@ const PLAN_FORMAT = 3;
  * @param {import('../plan.js').Plan} plan
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
- * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
+ * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string,
+ *   jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} [options]
- *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
- *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
+ *   async?: typeof import('./async/index.js')|null, inner?: typeof import('./inner-calls.js')|null,
+ *   fused?: typeof import('./fused-call.js')|null}} options
+ *   `kinds`: the code of each kind of type and string encoding the plan has (abi/kinds.js).
+ *   `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises
+ *   (sync ones one call at a time: later calls wait for earlier ones; async ones as their
+ *   scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
  *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
  *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
- *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
- *   components calling each other; without it such calls go through JS values, as correctly.
+ *   `inner`: inner-calls.js, needed by a plan that calls from one of its components into another
+ *   (likewise). `fused`: fused-call.js, which copies strings and lists straight between the
+ *   memories of two components calling each other; without it such calls go through JS values,
+ *   as correctly.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null } = {},
+  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, inner = null, fused = null },
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -56,31 +62,29 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /**
-   * JSPI: export calls (and destructors run from JS) go one at a time, in order. With none in
-   * flight a call starts at once, without waiting a turn of the promise queue.
-   */
-  let tail = Promise.resolve();
-  let inFlight = 0;
-  const settled = () => {
-    inFlight--;
-  };
-  const enqueue = (fn) => {
-    let p;
-    if (inFlight++ === 0) {
-      try {
-        p = Promise.resolve(fn());
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-    } else {
-      p = tail.then(fn);
-    }
-    tail = p.then(settled, settled);
-    return p;
+  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
+  const enqueue = jspi?.callQueue();
+
+  // 1. Resources: their types and handle tables (resources.js), for plans that have any.
+  const funcs = [];
+  /** A core function an option names (realloc, post-return, callback), or null when it names none. */
+  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
+  if (plan.resources.length > 0 && planResources === null) {
+    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
+  }
+  const resources = plan.resources.length === 0 ? null : planResources(plan, {
+    stateOf,
+    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
+    calls,
+    schedule: jspi === null ? null : { enqueue, promising: jspi.promisingOf },
+  });
+  /** The handles of component instance `instance` to resource `r`. */
+  const resourceOf = (instance, r) => {
+    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
+    return resources.handlesOf(instance, r);
   };
 
-  // 1. Link: resolve every lowered callee before running anything.
+  // 2. Link: resolve every lowered callee (resources' members too) before running anything.
   const hostValues = new Map();
   const host = (i) => {
     if (!hostValues.has(i)) {
@@ -106,27 +110,8 @@ export async function instantiatePlan(
   });
   const invokers = new Map();
   for (const step of plan.steps) {
-    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host));
+    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host, resources?.resolveMember ?? null));
   }
-
-  // 2. Resources: their types and handle tables (resources.js), for plans that have any.
-  const funcs = [];
-  /** A core function an option names (realloc, post-return, callback), or null when it names none. */
-  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
-  if (plan.resources.length > 0 && planResources === null) {
-    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
-  }
-  const resources = plan.resources.length === 0 ? null : planResources(plan, {
-    stateOf,
-    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
-    calls,
-    schedule: jspi ? { enqueue, promising: promisingOf } : null,
-  });
-  /** The handles of component instance `instance` to resource `r`. */
-  const resourceOf = (instance, r) => {
-    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    return resources.handlesOf(instance, r);
-  };
 
   // 3. Steps.
   const instances = [];
@@ -157,6 +142,7 @@ export async function instantiatePlan(
     if (cx === undefined) {
       cx = new AbiContext({
         types: plan.types,
+        kinds,
         mem: options.memory === null ? null : viewOf(options.memory),
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
@@ -171,7 +157,7 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi ? null : (asyncRuntime?.needsJspi(plan) ?? null);
+  const stackful = jspi !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
@@ -184,8 +170,8 @@ export async function instantiatePlan(
         contextFor,
         viewOf,
         memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
-        jspi,
-        promising: promisingOf,
+        jspi: jspi !== null,
+        promising: jspi?.promisingOf,
       })
     : null;
   /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
@@ -196,69 +182,10 @@ export async function instantiatePlan(
   if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
   /** A sync lift's core function, as a task of its instance when the plan uses async. */
   const syncCore = (core, sig, options, context) =>
-    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi ? promisingOf(core) : core, context });
+    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi === null ? core : jspi.promisingOf(core), context });
 
-  /**
-   * A component-to-component call inside a composed component: fused, memory to memory, when it
-   * carries no handles and nothing may suspend; else the callee's lifted function, called
-   * with JS values, behind the caller's lowering. Values are copied from one memory to the other
-   * (and re-encoded between string encodings) through their JS form; handles move from one
-   * component instance's table to the other's, stream and future ends as themselves (`between`
-   * contexts). The callee's component instance has its own
-   * `may_enter` state; a trap kills the whole instance.
-   */
-  const lowerLifted = (step, stepIndex) => {
-    const { coreFunc, options } = step.callee;
-    const context = step.callee.name || `inner call ${stepIndex}`;
-    if (step.options.async || options.async || step.sig.async) {
-      return needAsync().lowerBetween({
-        step,
-        cx: contextFor(step.options, true),
-        calleeCx: contextFor(options, true),
-        core: entry(funcs, coreFunc, 'func'),
-        callback: optionalFunc(options.callback),
-        postReturn: optionalFunc(options.postReturn),
-        context,
-        inner: (e) => unwrapInner(e, context),
-      });
-    }
-    if (fused !== null && !jspi && asyncRt === null && fused.canFuse(plan.types, step.sig)) {
-      // Memory to memory, no JS values in between (fused-call.js).
-      return fused.lowerFused({
-        caller: contextFor(step.options),
-        callee: contextFor(options),
-        sig: step.sig,
-        core: entry(funcs, coreFunc, 'func'),
-        postReturn: optionalFunc(options.postReturn),
-        state: stateOf(options.componentInstance),
-        calls,
-        context,
-        unwrap: (e) => unwrapInner(e, context),
-      });
-    }
-    const callee = (jspi ? liftExportAsync : liftExport)({
-      cx: contextFor(options, true),
-      sig: step.sig,
-      core: syncCore(entry(funcs, coreFunc, 'func'), step.sig, options, context),
-      postReturn: optionalFunc(options.postReturn),
-      state: stateOf(options.componentInstance),
-      calls,
-      context,
-    });
-    const invoke = (args) => {
-      try {
-        const r = callee(...args);
-        // Under JSPI the callee is suspendable too, and the caller suspends while it runs.
-        return jspi ? r.catch((e) => Promise.reject(unwrapInner(e, context))) : r;
-      } catch (e) {
-        throw unwrapInner(e, context);
-      }
-    };
-    // An async caller's task is off the stack while JSPI suspends it, and its own again after.
-    const resumable = jspi && asyncRt !== null ? asyncRt.resumable(invoke) : invoke;
-    const lowered = lowerImport({ cx: contextFor(step.options, true), sig: step.sig, invoke: resumable, calls, context, what: 'component import', mayWait: jspi });
-    return jspi ? new WebAssembly.Suspending(lowered) : lowered;
-  };
+  /** What a call between components is made of (inner-calls.js). */
+  const innerEnv = { plan, contextFor, func: (i) => entry(funcs, i, 'func'), optionalFunc, stateOf, calls, jspi, fused, asyncRt, needAsync, syncCore };
 
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
   for (const [stepIndex, step] of plan.steps.entries()) {
@@ -307,7 +234,8 @@ export async function instantiatePlan(
       }
       case 'lower': {
         if (step.callee.kind === 'lifted') {
-          funcs.push(lowerLifted(step, stepIndex));
+          if (inner === null) throw new TerrariumError('invalid', 'the plan calls between its components, and this runtime was given no `inner`');
+          funcs.push(inner.lowerInnerCall(step, stepIndex, innerEnv));
           break;
         }
         const imp = plan.imports[step.callee.import];
@@ -317,27 +245,21 @@ export async function instantiatePlan(
           funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
           break;
         }
-        const waits = jspi && mayWait(step.callee.import, step.callee.name);
-        const invoke = waits && asyncRt !== null ? asyncRt.resumable(invokers.get(step)) : invokers.get(step);
-        const lowered = lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke, calls, context, mayWait: waits });
-        funcs.push(waits ? new WebAssembly.Suspending(lowered) : lowered);
+        const cx = contextFor(step.options);
+        const invoke = invokers.get(step);
+        if (jspi !== null && mayWait(step.callee.import, step.callee.name)) {
+          const resumable = asyncRt === null ? invoke : asyncRt.resumable(invoke);
+          funcs.push(new WebAssembly.Suspending(jspi.lowerWaiting({ cx, sig: step.sig, invoke: resumable, calls, context })));
+        } else {
+          funcs.push(lowerImport({ cx, sig: step.sig, invoke, calls, context }));
+        }
         break;
       }
-      case 'resourceNew': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((rep) => res.new(rep));
-        break;
-      }
-      case 'resourceRep': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((h) => res.rep(h >>> 0));
-        break;
-      }
+      case 'resourceNew':
+      case 'resourceRep':
       case 'resourceDrop': {
-        const res = resourceOf(step.componentInstance, step.resource);
-        funcs.push((h) => {
-          res.drop(h >>> 0);
-        });
+        const handles = resourceOf(step.componentInstance, step.resource);
+        funcs.push(resources.builtin(step.op, handles));
         break;
       }
       case 'builtin': {
@@ -373,8 +295,8 @@ export async function instantiatePlan(
         calls,
         context,
       };
-      if (!jspi) return liftExport(o);
-      const call = liftExportAsync(o);
+      if (jspi === null) return liftExport(o);
+      const call = jspi.liftExportAsync(o);
       return (...args) => enqueue(() => call(...args));
     },
   });
@@ -387,24 +309,6 @@ export async function instantiatePlan(
       resources?.disposeAll();
     },
   };
-}
-
-/** Marks a trap already said to have happened in a component-to-component callee. */
-const INNER = Symbol('terrarium.inner');
-
-/**
- * A trap or an exit in a component-to-component callee unwinds on through its caller, up to the
- * export the host called, which reports it: the callee's error goes back to what the guest threw,
- * saying where it happened.
- */
-function unwrapInner(e, context) {
-  if (!(e instanceof TerrariumError) || e.cause === undefined) return e;
-  if (e.kind === 'exit') return e.cause;
-  if (e.kind !== 'trap') return e;
-  if (e.cause[INNER]) return e.cause;
-  const trap = new GuestTrap(`${e.cause.message} (in \`${context}\`)`, { cause: e.cause });
-  trap[INNER] = true;
-  return trap;
 }
 
 /** `space[i]`, or an 'invalid' error: the plan referred to an entry no earlier step made. */

@@ -8,11 +8,12 @@
  * - GuestResourceType: defined by a component instance (its `impl`); its reps are i32s, and the
  *   host sees instances of a JS class (exported under the resource's jsName) that carry the rep.
  */
-import { trap } from '../errors.js';
+import { TerrariumError, trap } from '../errors.js';
 import { invalid } from '../abi/invalid.js';
 import { HandleTable, OWN, BORROW } from './handles.js';
 import { symbolDispose, disposeHostObject } from './dispose.js';
 import { READY, BUSY, DEAD } from './state.js';
+import { linkError } from './imports.js';
 
 /**
  * The resources of one instance of `plan`: a type per plan resource, and per component instance
@@ -42,7 +43,63 @@ export function planResources(plan, { stateOf, destructorOf, calls, schedule }) 
     const row = (handles[instance] ??= []);
     return (row[r] ??= types[r].handles(instance, calls, (tables[instance] ??= new HandleTable())));
   };
-  return { types, handlesOf, disposeAll: () => tables.forEach((table) => table.disposeAll()) };
+  return { types, handlesOf, disposeAll: () => tables.forEach((table) => table.disposeAll()), resolveMember, builtin };
+}
+
+/** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step, over a component instance's `handles`. */
+function builtin(op, handles) {
+  switch (op) {
+    case 'resourceNew':
+      return (rep) => handles.new(rep);
+    case 'resourceRep':
+      return (h) => handles.rep(h >>> 0);
+    default:
+      return (h) => {
+        handles.drop(h >>> 0);
+      };
+  }
+}
+
+/**
+ * How to invoke a resource's constructor, static function or method that a `lower` step's callee
+ * names (imports.js `resolveCallee` finds the rest): `(args: any[]) => any`. Throws
+ * TerrariumError kind 'link' naming the import, the resource and the member.
+ * @param {import('../plan.js').Plan} plan
+ * @param {import('../plan.js').HostCallee} callee
+ * @param {import('../plan.js').Import} imp the import the callee is in
+ * @param {any} value the host's value of `imp`
+ * @param {string} where how messages name `imp`
+ */
+export function resolveMember(plan, callee, imp, value, where) {
+  const res = plan.resources[callee.resource];
+  // A world-level resource import is the class itself; an instance import holds it by name.
+  const Class = imp.kind === 'resource' ? value : value[res.jsName];
+  if (typeof Class !== 'function') {
+    throw linkError(`${where} has no resource class \`${res.jsName}\` (\`${res.name}\`, needed by \`${callee.name}\`)`, imp);
+  }
+  switch (callee.kind) {
+    case 'constructor':
+      return (args) => Reflect.construct(Class, args);
+    case 'static': {
+      const fn = Class[callee.jsName];
+      if (typeof fn !== 'function') {
+        throw linkError(`${where}: \`${res.jsName}\` has no static method \`${callee.jsName}\` (\`${callee.name}\`)`, imp);
+      }
+      return (args) => Reflect.apply(fn, Class, args);
+    }
+    case 'method': {
+      const jsName = callee.jsName;
+      if (typeof Class.prototype?.[jsName] !== 'function') {
+        throw linkError(`${where}: \`${res.jsName}\` has no method \`${jsName}\` (\`${callee.name}\`)`, imp);
+      }
+      return (args) => {
+        const self = args[0];
+        return Reflect.apply(self[jsName], self, args.slice(1));
+      };
+    }
+    default:
+      throw new TerrariumError('invalid', `unknown callee kind \`${callee.kind}\``);
+  }
 }
 
 export class HostResourceType {

@@ -1,15 +1,17 @@
 /**
  * The ES module `terrarium transpile` writes for a component: its plan as data, its core modules
  * as `.wasm` files beside it, and the runtime (`terrarium-wasm/aot`) with only the parts the
- * component uses: the WASI packages it imports, the resource runtime if it has resources. No code
- * is generated per function: the runtime makes the closures from the plan, as it does for
- * `load()`, so strict CSP holds.
+ * component uses: the code of its kinds of types and string encodings, the WASI packages it
+ * imports, the resource runtime if it has resources, JSPI's and the worker's side if its options
+ * may ask for them, and so on. No code is generated per function: the runtime makes the closures
+ * from the plan, as it does for `load()`, so strict CSP holds.
  */
 
 import { exportNames } from '../runtime/export-tree.js';
 import { usesAsync } from '../runtime/async/detect.js';
 import { callsBetweenComponents } from '../runtime/parts.js';
 import { isPlainIdentifier } from '../types/identifiers.js';
+import { kindExport } from '../abi/kinds.js';
 
 /** How an entry starts, so that bundler plugins know it for Terrarium's (its `new URL`s name files to emit). */
 export const ENTRY_HEADER = '// Written by `terrarium transpile`';
@@ -43,12 +45,20 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const packages = wasi ? wasiPackagesOf(plan) : [];
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
+  const kinds = [...new Set([...plan.types.map((t) => t.kind), ...stringEncodingsOf(plan)])].sort();
+  // Only `instantiate(…, options)` can ask for JSPI or a worker: an entry that instantiates at
+  // import runs with 'none'.
+  const blockingParts = instantiation === 'async';
+  const probes = plan.modules.some((m) => m.features?.length > 0);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { instantiateTranspiled } from '${runtime}/aot';`,
+    ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
-    ...(between ? [`import * as fused from '${runtime}/aot/fused';`] : []),
+    ...(blockingParts ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
+    ...(probes ? [`import * as features from '${runtime}/aot/features';`] : []),
+    ...(between ? [`import * as inner from '${runtime}/aot/inner';`, `import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
     ...packages.map((p) => `import { ${WASI_PACKAGES[p]} } from '${runtime}/wasi/${p}.js';`),
   ];
@@ -63,10 +73,13 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     '',
     `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
     `const parts = {`,
+    `  kinds: { ${kinds.map((k) => `${JSON.stringify(k)}: ${kindExport(k)}`).join(', ')} },`,
     `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
-    ...(between ? ['  fused,'] : []),
+    ...(blockingParts ? ['  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
+    ...(probes ? ['  features,'] : []),
+    ...(between ? ['  inner,', '  fused,'] : []),
     '};',
   );
   const modules = `[${coreFiles.map((file) => (file === null ? 'null' : coreUrl(file))).join(', ')}]`;
@@ -117,3 +130,14 @@ function wasiPackagesOf(plan) {
   return [...packages].sort();
 }
 
+/** The string encodings of the plan's canonical options, wherever they are. */
+function stringEncodingsOf(plan) {
+  const found = new Set();
+  const visit = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (typeof value.stringEncoding === 'string') found.add(value.stringEncoding);
+    for (const v of Object.values(value)) visit(v);
+  };
+  visit(plan);
+  return found;
+}

@@ -9,6 +9,8 @@
  */
 
 import { instantiatePlan } from '../runtime/instantiate.js';
+import { ALL_KINDS } from '../abi/kinds.js';
+import * as inner from '../runtime/inner-calls.js';
 import { planResources } from '../runtime/resources.js';
 import { symbolDispose } from '../runtime/dispose.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
@@ -144,7 +146,7 @@ export function serveGuest(port) {
       sinks: { stdout: new ForwardSink('stdout', STDOUT_CLOSED), stderr: new ForwardSink('stderr', STDERR_CLOSED) },
     });
     const resolveImport = (i) => (imports[i].local === null ? remoteImport(plan, i) : wasi.imports[imports[i].local]);
-    instance = await instantiatePlan(plan, modules, resolveImport, { name, resources: planResources });
+    instance = await instantiatePlan(plan, modules, resolveImport, { kinds: ALL_KINDS, name, resources: planResources, inner });
     exports = instance.exports;
     return describe(exports, modules);
   }

@@ -13,6 +13,7 @@ import { TerrariumError } from '../errors.js';
 import { startGuestWorker } from '#platform';
 import { disposeHostObject, symbolDispose } from '../runtime/dispose.js';
 import { resolveCallee } from '../runtime/imports.js';
+import { resolveMember } from '../runtime/resources.js';
 import { conditionOf } from '../../polyfill-wasi/js/io.js';
 import { workerInterfaces } from '../../polyfill-wasi/js/catalogue.js';
 import { composeWasi } from '../../polyfill-wasi/js/compose.js';
@@ -102,7 +103,7 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   const imports = plan.imports.map((_, i) => ({ local: localKey(i) }));
   for (const step of plan.steps) {
     if (step.op === 'lower' && step.callee.kind !== 'lifted' && imports[step.callee.import].local === null) {
-      resolveCallee(plan, step.callee, host);
+      resolveCallee(plan, step.callee, host, resolveMember);
     }
   }
 

@@ -1,5 +1,6 @@
 // The canonical ABI's type table and a guest-like memory, for tests of js/abi/ without a guest.
 import { AbiContext } from '../../js/abi/context.js';
+import { ALL_KINDS } from '../../js/abi/kinds.js';
 import { MemoryView } from '../../js/abi/memory.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ export function setup({ encoding = 'utf8', pages = 1, start = 16, resources, T =
     return ptr | 0; // as a wasm i32 would be
   };
   const mem = new MemoryView(memory);
-  const make = () => new AbiContext({ types: T.list, mem, realloc, encoding, resources });
+  const make = () => new AbiContext({ types: T.list, kinds: ALL_KINDS, mem, realloc, encoding, resources });
   return { T, memory, mem, make, calls, realloc };
 }
 

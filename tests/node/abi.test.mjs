@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AbiContext } from '../../js/abi/context.js';
 import { FlatReader } from '../../js/abi/lift-flat.js';
+import { ALL_KINDS } from '../../js/abi/kinds.js';
 import { InvalidValue, toJsError } from '../../js/abi/invalid.js';
 import {
   makeParamsLowerer,
@@ -64,7 +65,7 @@ test('the type table is host-core\'s, and values cross its types (fixture varian
   T.result(T.prim('u32'), string);
   assert.deepStrictEqual(T.list, plan.types.slice(0, T.list.length));
 
-  const cx = new AbiContext({ types: plan.types, mem, realloc });
+  const cx = new AbiContext({ types: plan.types, kinds: ALL_KINDS, mem, realloc });
   const index = (kind, name) => plan.types.findIndex((t) => t.kind === kind && t.name === name);
   for (const v of [{ tag: 'small', val: 255 }, { tag: 'big', val: 2n ** 64n - 1n }, { tag: 'float', val: -1.5 }, { tag: 'text', val: 'tx' }, { tag: 'empty' }]) {
     both(cx, index('variant', 'payload'), v);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { load } from '../../js/index.js';
 import { componentInternals } from '../../js/component.js';
 import { instantiatePlan } from '../../js/runtime/instantiate.js';
+import { ALL_KINDS } from '../../js/abi/kinds.js';
 import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
 import { fixture, watBytes } from './support.mjs';
 
@@ -402,7 +403,7 @@ test('a plan of another format (ahead-of-time output of another Terrarium) is re
   const { plan } = await fixture('scalar-export');
   for (const version of [undefined, 2, 4]) {
     await assert.rejects(
-      instantiatePlan({ ...plan, version }, [], () => undefined),
+      instantiatePlan({ ...plan, version }, [], () => undefined, { kinds: ALL_KINDS }),
       (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /plan format (1|2|4): this runtime reads format 3; transpile the component again/.test(e.message),
     );
   }

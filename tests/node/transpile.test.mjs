@@ -14,6 +14,7 @@ import { transpile } from '../../js/transpile/index.js';
 import { instantiateTranspiled } from '../../js/aot.js';
 import { componentInternals } from '../../js/component.js';
 import { planResources } from '../../js/runtime/resources.js';
+import * as kinds from '../../js/abi/kinds.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { collector, componentsDir, guestBytes } from './support.mjs';
 
@@ -75,18 +76,39 @@ test('--map with a `*`: the rest of the import name takes its place', async () =
   assert.ok(importsOf(entry).includes('../hosts/example/host.js'), entry.slice(0, 400));
 });
 
-test('an entry imports the runtime and only the parts its component uses: WASI packages, resources', async () => {
+test('an entry imports the runtime and only the parts its component uses: its kinds of types, WASI packages, resources, JSPI where it may be asked for', async () => {
   const bench = (await transpile(`${componentsDir}bench.wasm`)).get('bench.js');
-  assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'example:bench/host']);
+  assert.deepEqual(importsOf(bench), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'example:bench/host']);
+  assert.match(bench, /^import \{ kindF32, kindList, kindString, kindU32, kindU64, kindU8, kindUtf8 \} from 'terrarium-wasm\/aot\/kinds';$/m);
   const hello = (await transpile(`${componentsDir}hello.wasm`, { instantiation: 'async' })).get('hello.js');
   assert.deepEqual(importsOf(hello), [
     'terrarium-wasm/aot',
+    'terrarium-wasm/aot/kinds',
     'terrarium-wasm/aot/resources',
+    'terrarium-wasm/aot/jspi',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
   const http = (await transpile(`${componentsDir}wasi-http.wasm`, { instantiation: 'async' })).get('wasi-http.js');
   assert.ok(importsOf(http).includes('terrarium-wasm/wasi/http.js'));
   assert.ok(!importsOf(hello).includes('terrarium-wasm/wasi/http.js'));
+});
+
+test('the kinds module exports each kind\'s code under the name entries import it by', () => {
+  for (const [kind, codec] of Object.entries(kinds.ALL_KINDS)) assert.equal(kinds[kinds.kindExport(kind)], codec, kind);
+});
+
+test('a plan handed no code for one of its kinds of types or strings is refused, naming the kind', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('bench')));
+  const files = await transpile(`${componentsDir}bench.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  for (const kind of ['string', 'utf8']) {
+    const { [kind]: left, ...others } = kinds.ALL_KINDS;
+    assert.ok(left);
+    await assert.rejects(
+      instantiateTranspiled(plan, modules, { 'example:bench/host': { log() {} } }, {}, { kinds: others, wasi: null, resources: null }),
+      (e) => e instanceof TerrariumError && e.kind === 'invalid' && e.message.endsWith(`this runtime was given no code for \`${kind}\``),
+    );
+  }
 });
 
 test('a composed component: the entry imports the copies between its components, and its calls cross as with load()', async () => {
@@ -111,7 +133,7 @@ async function filesLoadedAtOnce(entry) {
   return new Set(chunks.flatMap((o) => Object.keys(o.inputs)));
 }
 
-test('a page loads no WASI, no resource, async or cross-component runtime for a component without them, and what it uses otherwise', async () => {
+test('a page loads no WASI, no resource, async, JSPI or cross-component runtime, no code of kinds of types for a component without them, and what it uses otherwise', async () => {
   await transpiled('bench', 'bench-alone', '--map', 'example:bench/host=./host.js', '--instantiation', 'async');
   const bench = await filesLoadedAtOnce(`${out}bench-alone/bench.js`);
   // Of the polyfill, only the check of `options.wasi`, which instantiate() takes from every caller.
@@ -121,6 +143,15 @@ test('a page loads no WASI, no resource, async or cross-component runtime for a 
   assert.deepEqual([...bench].filter((f) => f.startsWith('js/runtime/async/')), []);
   // Nor the copies between components: it is one component.
   assert.ok(!bench.has('js/runtime/fused-call.js') && !bench.has('js/abi/fuse.js'), [...bench].join(' '));
+  // Instantiated at import, it never runs under JSPI; its core modules need no feature to probe; its
+  // types have no variant, fixed-length list or map, whose code stays out.
+  assert.equal(terrarium('transpile', `${componentsDir}bench.wasm`, '-o', `${out}bench-at-import`, '--map', 'example:bench/host=./host.js').status, 0);
+  await writeFile(`${out}bench-at-import/host.js`, 'export const log = () => {};\n');
+  const atImport = await filesLoadedAtOnce(`${out}bench-at-import/bench.js`);
+  for (const file of ['js/runtime/jspi.js', 'js/features.js', 'js/abi/variants.js', 'js/abi/fixed-lists.js', 'js/abi/maps.js']) {
+    assert.ok(!atImport.has(file), `${file} is in ${[...atImport].join(' ')}`);
+  }
+  assert.ok(bench.has('js/runtime/jspi.js'), [...bench].join(' '));
   await transpiled('hello', 'hello-once', '--instantiation', 'async');
   const hello = await filesLoadedAtOnce(`${out}hello-once/hello.js`);
   for (const file of ['polyfill-wasi/js/catalogue.js', 'polyfill-wasi/js/compose.js', 'polyfill-wasi/js/wait.js', 'polyfill-wasi/js/cli.js', 'js/runtime/resources.js']) {
@@ -199,7 +230,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
   const files = await transpile(`${componentsDir}resources.wasm`);
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
   await assert.rejects(
-    instantiateTranspiled(plan, modules, { ...createWasi().imports, ...resourcesHost }, {}, { wasi: null, resources: null }),
+    instantiateTranspiled(plan, modules, { ...createWasi().imports, ...resourcesHost }, {}, { kinds: kinds.ALL_KINDS, wasi: null, resources: null }),
     (e) => e instanceof TerrariumError && e.kind === 'invalid' && /has resources/.test(e.message),
   );
 });
@@ -207,7 +238,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/resources']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/jspi']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
@@ -319,10 +350,21 @@ test('a plan using component-model async handed no async runtime is refused, nam
   const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
   await assert.rejects(
     instantiateTranspiled(plan, modules, { ...createWasi().imports, 'example:async-calls/host': { sleep() {}, double() {}, note() {} } }, {}, {
+      kinds: kinds.ALL_KINDS,
       wasi: null,
       resources: planResources,
     }),
     (e) => e instanceof TerrariumError && e.kind === 'invalid' && /uses component-model async/.test(e.message),
+  );
+});
+
+test('a plan calling between its components handed no runtime for those calls is refused, naming what is missing', async () => {
+  const { plan } = componentInternals(await load(await guestBytes('fused')));
+  const files = await transpile(`${componentsDir}fused.wasm`);
+  const modules = [...files].filter(([name]) => name.endsWith('.wasm')).map(([, bytes]) => WebAssembly.compile(bytes));
+  await assert.rejects(
+    instantiateTranspiled(plan, modules, {}, {}, { kinds: kinds.ALL_KINDS, wasi: null, resources: null }),
+    (e) => e instanceof TerrariumError && e.kind === 'invalid' && /calls between its components, and this runtime was given no `inner`/.test(e.message),
   );
 });
 

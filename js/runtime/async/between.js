@@ -27,6 +27,7 @@
  */
 import { ComponentError, GuestTrap, trap } from '../../errors.js';
 import { lowerImport } from '../imports.js';
+import { lowerWaiting } from '../jspi.js';
 import { DEAD } from '../state.js';
 import { lowerAsync, CALLEE } from './lower-async.js';
 
@@ -147,6 +148,7 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
         "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
     );
   };
-  const lowered = lowerImport({ cx, sig, invoke: jspi ? resumable(wait) : wait, calls, context, what: 'component import', mayWait: jspi });
-  return jspi ? new WebAssembly.Suspending(lowered) : lowered;
+  const what = 'component import';
+  if (!jspi) return lowerImport({ cx, sig, invoke: wait, calls, context, what });
+  return new WebAssembly.Suspending(lowerWaiting({ cx, sig, invoke: resumable(wait), calls, context, what }));
 }

@@ -22,6 +22,7 @@ import { trap, GuestTrap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
 import { makeParamsLifter, makeResultLowerer } from '../../abi/function.js';
 import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
+import { lowerWaiting } from '../jspi.js';
 import { DEAD } from '../state.js';
 import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.js';
 
@@ -145,5 +146,5 @@ export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi })
     }
     return Promise.resolve(v);
   };
-  return lowerImport({ cx, sig, invoke: call, calls, context, mayWait: jspi });
+  return (jspi ? lowerWaiting : lowerImport)({ cx, sig, invoke: call, calls, context });
 }
