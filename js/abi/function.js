@@ -5,21 +5,26 @@
  * Four directions, each built once per function:
  *   export (host calls guest):  makeParamsLowerer, makeResultLifter
  *   import (guest calls host):  makeParamsLifter,  makeResultLowerer
- * plus `scalarLowerers` / `scalarLifter`, used by the runtime to build allocation-free fast paths for
- * signatures made only of scalars.
+ * plus `directLowerers` / `directResultLift` (exports) and `scalarLifters` / `scalarResult` (imports),
+ * used by the runtime to build allocation-free fast paths for signatures of one-value parameters.
  */
 import { FlatReader } from './lift-flat.js';
 import { rethrowAt } from './invalid.js';
 import { SCALARS } from './scalars.js';
 
-/** The per-parameter `lower` functions if every parameter is a one-value scalar, else null. */
-export function scalarLowerers(types, sig) {
+/**
+ * For an export's fast path: the per-parameter `lower` functions if each parameter is one core value
+ * that needs no memory, no borrow scope and no rollback (a scalar, or a borrow that the resource's
+ * own defining instance receives as its bare rep), else null.
+ */
+export function directLowerers(cx, sig) {
   if (sig.paramsIndirect) return null;
   const fs = [];
   for (const p of sig.params) {
-    const s = SCALARS[types[p.type].kind];
-    if (!s) return null;
-    fs.push(s.lower);
+    const ty = cx.types[p.type];
+    const f = SCALARS[ty.kind]?.lower ?? (ty.kind === 'borrow' ? cx.resource(ty.resource).lowerBorrowToRep : null);
+    if (!f) return null;
+    fs.push(f);
   }
   return fs;
 }
@@ -40,6 +45,19 @@ export function scalarLifters(types, sig) {
 export function scalarResult(types, sig) {
   if (sig.result === null) return null;
   return SCALARS[types[sig.result].kind];
+}
+
+/**
+ * For an export's fast path: the result's `lift` from its one core value (a scalar, or an own
+ * handle), `null` if there is no result, `undefined` if it needs more.
+ */
+export function directResultLift(cx, sig) {
+  if (sig.result === null) return null;
+  const ty = cx.types[sig.result];
+  if (SCALARS[ty.kind]) return SCALARS[ty.kind].lift;
+  if (ty.kind !== 'own') return undefined;
+  const res = cx.resource(ty.resource);
+  return (h) => res.liftOwn(h >>> 0);
 }
 
 /**

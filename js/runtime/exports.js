@@ -2,16 +2,17 @@
  * Lifted exports: the JS functions the host calls (the spec's `canon_lift`).
  *
  * A call lowers the arguments, calls the core function, lifts the result, calls post-return, and
- * returns. Signatures made only of scalars get arity-specialised closures that allocate nothing
- * and touch no memory, so `add(u32, u32) -> u32` costs little more than the raw core call.
+ * returns. Signatures of one-value parameters and result (scalars, a resource's borrowed `self` in a
+ * method of its defining instance, an own result) get arity-specialised closures that allocate
+ * nothing and touch no memory, so `add(u32, u32) -> u32` costs little more than the raw core call.
  */
 import { ComponentError } from '../errors.js';
 import { InvalidValue, toJsError } from '../abi/invalid.js';
 import {
   makeParamsLowerer,
   makeResultLifter,
-  scalarLowerers,
-  scalarResult,
+  directLowerers,
+  directResultLift,
 } from '../abi/function.js';
 import { READY, BUSY } from './state.js';
 
@@ -26,13 +27,12 @@ import { READY, BUSY } from './state.js';
  * @param {string} o.context `interface#func`, for messages
  */
 export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
-  const types = cx.types;
   const argError = argumentError(sig, context);
 
-  const lowers = scalarLowerers(types, sig);
-  const res = scalarResult(types, sig);
-  if (lowers !== null && res !== undefined && postReturn === null && lowers.length <= 3) {
-    return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
+  const lowers = directLowerers(cx, sig);
+  const lift = directResultLift(cx, sig);
+  if (lowers !== null && lift !== undefined && postReturn === null && lowers.length <= 3) {
+    return directExport(lowers, lift, core, state, context, argError);
   }
 
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
@@ -67,10 +67,10 @@ function argumentError(sig, context) {
 export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
   const argError = argumentError(sig, context);
   const run = promisingOf(core);
-  const lowers = scalarLowerers(cx.types, sig);
-  const res = scalarResult(cx.types, sig);
-  if (lowers !== null && res !== undefined && postReturn === null) {
-    return scalarExportAsync(lowers, res === null ? null : res.lift, run, state, context, argError);
+  const lowers = directLowerers(cx, sig);
+  const lift = directResultLift(cx, sig);
+  if (lowers !== null && lift !== undefined && postReturn === null) {
+    return directExportAsync(lowers, lift, run, state, context, argError);
   }
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
   return async function call(...args) {
@@ -164,10 +164,10 @@ export function promisingOf(f) {
 }
 
 /**
- * An all-scalar signature under JSPI: the arguments converted, the core call awaited, the result
+ * `directExport` under JSPI: the arguments converted, the core call awaited, the result
  * converted; no memory, no borrow scope.
  */
-function scalarExportAsync(lowers, lift, run, state, context, argError) {
+function directExportAsync(lowers, lift, run, state, context, argError) {
   return async function call(...args) {
     if (state.status !== READY) state.refuse(context);
     const coreArgs = new Array(lowers.length);
@@ -191,8 +191,8 @@ function scalarExportAsync(lowers, lift, run, state, context, argError) {
   };
 }
 
-/** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */
-function scalarExport(lowers, lift, core, state, context, argError) {
+/** Arity-specialised closures for one-value parameters and result (no memory, no arrays per call). */
+function directExport(lowers, lift, core, state, context, argError) {
   const id = (x) => x;
   const l = lift ?? id;
   switch (lowers.length) {
@@ -281,6 +281,6 @@ function scalarExport(lowers, lift, core, state, context, argError) {
       };
     }
     default:
-      throw new Error('unreachable: scalar fast path arity');
+      throw new Error('unreachable: direct fast path arity');
   }
 }

@@ -72,6 +72,8 @@ class HostHandles {
     this.def = type.def;
     this.calls = calls;
     this.table = table;
+    /** A host object is always lent through a handle. */
+    this.lowerBorrowToRep = null;
   }
 
   check(obj) {
@@ -190,6 +192,8 @@ export class GuestResourceType {
     this.impl = def.componentInstance;
     this.state = state;
     this.getDtor = getDtor;
+    /** where a destructor run from JS is said to fail */
+    this.dtorContext = `${def.name}#[dtor]`;
     /** set by the exports builder to the lifted `[constructor]` export, if any */
     this.construct = null;
     /** JSPI: `{enqueue, promising}`, so destructors run from JS wait their turn and may suspend */
@@ -270,7 +274,7 @@ export class GuestResourceType {
     if (this.schedule === null) return this.destroy(rep);
     const dtor = this.getDtor();
     if (dtor === null) return Promise.resolve();
-    const context = `${this.def.name}#[dtor]`;
+    const context = this.dtorContext;
     return this.schedule.enqueue(async () => {
       const state = this.state();
       if (state.status === DEAD) return;
@@ -293,7 +297,7 @@ export class GuestResourceType {
   destroy(rep) {
     const dtor = this.getDtor();
     const state = this.state();
-    if (dtor !== null && state.status !== DEAD) state.guard(`${this.def.name}#[dtor]`, () => dtor(rep));
+    if (dtor !== null && state.status !== DEAD) state.guard(this.dtorContext, dtor, rep);
   }
 }
 
@@ -304,6 +308,8 @@ class GuestHandles {
     /** whether these are the handles of the defining instance (the spec's `cx.inst is t.impl`) */
     this.impl = instance === type.impl;
     this.table = table;
+    /** The defining instance's borrows are bare reps (`lowerBorrow`), for the export fast path. */
+    this.lowerBorrowToRep = this.impl ? (obj) => type.repOf(obj, false) : null;
   }
 
   /** `resource.new`: the defining instance registers a rep and gets an own handle. */
