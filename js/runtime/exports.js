@@ -62,18 +62,22 @@ function argumentError(sig, context) {
 /**
  * `liftExport` for JSPI: the core function runs through `WebAssembly.promising`, so a guest that
  * calls an import that waits (imported through `WebAssembly.Suspending`) is suspended instead of
- * blocking, and the call returns a promise of its result.
+ * blocking, and the call returns a promise of its result. With a `queue` (an export the host
+ * calls), each call waits its turn there; without (a callee inside a composed component), the
+ * caller's turn covers it.
+ * @param {object} o see `liftExport`
+ * @param {import('./call-queue.js').CallQueue|null} [o.queue]
  */
-export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
+export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context, queue = null }) {
   const argError = argumentError(sig, context);
   const run = promisingOf(core);
   const lowers = directLowerers(cx, sig);
   const lift = directResultLift(cx, sig);
   if (lowers !== null && lift !== undefined && postReturn === null) {
-    return directExportAsync(lowers, lift, run, state, context, argError);
+    return directExportAsync(lowers, lift, run, state, context, argError, queue);
   }
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
-  return async function call(...args) {
+  const call = async (args) => {
     const coreArgs = steps.begin(args);
     const depth = calls.depth;
     let ret;
@@ -84,6 +88,8 @@ export function liftExportAsync({ cx, sig, core, postReturn, state, calls, conte
     }
     return steps.end(depth, ret);
   };
+  if (queue === null) return (...args) => call(args);
+  return (...args) => queue.enqueue(() => call(args));
 }
 
 /**
@@ -164,14 +170,17 @@ export function promisingOf(f) {
 }
 
 /**
- * `directExport` under JSPI: the arguments converted, the core call awaited, the result
- * converted; no memory, no borrow scope.
+ * `directExport` under JSPI: the arguments converted, the core call started, and one reaction to
+ * its promise that converts the result, frees the instance and hands the turn on; no memory, no
+ * borrow scope.
  */
-function directExportAsync(lowers, lift, run, state, context, argError) {
-  return async function call(...args) {
+function directExportAsync(lowers, lift, run, state, context, argError, queue) {
+  const n = lowers.length;
+  /** Lowers `args` and starts the core call: its promise. Throws if the call may not start. */
+  const start = (args) => {
     if (state.status !== READY) state.refuse(context);
-    const coreArgs = new Array(lowers.length);
-    for (let i = 0; i < lowers.length; i++) {
+    const coreArgs = new Array(n);
+    for (let i = 0; i < n; i++) {
       try {
         coreArgs[i] = lowers[i](args[i]);
       } catch (e) {
@@ -179,15 +188,60 @@ function directExportAsync(lowers, lift, run, state, context, argError) {
       }
     }
     state.status = BUSY;
-    let r;
     try {
-      r = await run(...coreArgs);
-      if (lift !== null) r = lift(r);
+      // A promise already (Promise.resolve returns it), unless `run` is a JS function (a task).
+      return Promise.resolve(run(...coreArgs));
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+  };
+  const done = (r) => {
+    let v;
+    try {
+      v = lift === null ? undefined : lift(r);
     } catch (e) {
       throw state.fail(e, context);
     }
     state.status = READY;
-    return lift === null ? undefined : r;
+    return v;
+  };
+  const fail = (e) => {
+    throw state.fail(e, context);
+  };
+  if (queue === null) {
+    return function call(...args) {
+      try {
+        return start(args).then(done, fail);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+  }
+  const doneInTurn = (r) => {
+    try {
+      return done(r);
+    } finally {
+      queue.release();
+    }
+  };
+  const failInTurn = (e) => {
+    try {
+      fail(e);
+    } finally {
+      queue.release();
+    }
+  };
+  return function call(...args) {
+    if (!queue.idle) return queue.enqueue(() => start(args).then(done, fail));
+    queue.take();
+    let p;
+    try {
+      p = start(args);
+    } catch (e) {
+      queue.release();
+      return Promise.reject(e);
+    }
+    return p.then(doneInTurn, failInTurn);
   };
 }
 

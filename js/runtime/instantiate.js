@@ -11,6 +11,7 @@ import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { CallStack } from './call-stack.js';
+import { CallQueue } from './call-queue.js';
 import { resolveCallee, lowerImport } from './imports.js';
 import { liftExport, liftExportAsync, promisingOf } from './exports.js';
 import { buildExports } from './export-tree.js';
@@ -56,29 +57,8 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /**
-   * JSPI: export calls (and destructors run from JS) go one at a time, in order. With none in
-   * flight a call starts at once, without waiting a turn of the promise queue.
-   */
-  let tail = Promise.resolve();
-  let inFlight = 0;
-  const settled = () => {
-    inFlight--;
-  };
-  const enqueue = (fn) => {
-    let p;
-    if (inFlight++ === 0) {
-      try {
-        p = Promise.resolve(fn());
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-    } else {
-      p = tail.then(fn);
-    }
-    tail = p.then(settled, settled);
-    return p;
-  };
+  /** JSPI: the turns of export calls and destructors run from JS. */
+  const queue = jspi ? new CallQueue() : null;
 
   // 1. Link: resolve every lowered callee before running anything.
   const hostValues = new Map();
@@ -120,7 +100,7 @@ export async function instantiatePlan(
     stateOf,
     destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
     calls,
-    schedule: jspi ? { enqueue, promising: promisingOf } : null,
+    schedule: jspi ? { enqueue: (fn) => queue.enqueue(fn), promising: promisingOf } : null,
   });
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
@@ -368,9 +348,7 @@ export async function instantiatePlan(
         calls,
         context,
       };
-      if (!jspi) return liftExport(o);
-      const call = liftExportAsync(o);
-      return (...args) => enqueue(() => call(...args));
+      return jspi ? liftExportAsync({ ...o, queue }) : liftExport(o);
     },
   });
 
