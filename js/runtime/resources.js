@@ -146,19 +146,36 @@ const finalizers = new FinalizationRegistry(({ type, rep }) => {
 
 /**
  * Owned wrappers made since the last microtask: they are registered when it runs, if still owned
- * then. A wrapper made, used and disposed in one go (the
- * `using` pattern) so never pays for a registration and its removal, the costliest part of a
- * resource's round trip; one kept longer is registered before anything could collect it.
+ * then. A wrapper made, used and disposed in one go (the `using` pattern) so never pays for a
+ * registration and its removal, the costliest part of a resource's round trip; and, being the last
+ * one made when it is disposed, it leaves the list at once, which so stays short. One kept longer
+ * is registered before anything could collect it.
  */
 let toRegister = [];
+/** Whether a microtask to register `toRegister` is queued. */
+let registerQueued = false;
 
 /** The most wrappers held for registration: a long synchronous loop registers as it goes, past it. */
 const REGISTER_BATCH = 1024;
 
 function registerSoon(obj) {
-  if (toRegister.length === 0) queueMicrotask(registerPending);
-  else if (toRegister.length >= REGISTER_BATCH) registerPending();
+  if (!registerQueued) {
+    registerQueued = true;
+    queueMicrotask(registerQueuedWrappers);
+  } else if (toRegister.length >= REGISTER_BATCH) {
+    registerPending();
+  }
   toRegister.push(obj);
+}
+
+/** A wrapper that stops owning its rep before it was registered: the last one made leaves the list. */
+function forgetPending(obj) {
+  if (toRegister.length !== 0 && toRegister[toRegister.length - 1] === obj) toRegister.pop();
+}
+
+function registerQueuedWrappers() {
+  registerQueued = false;
+  registerPending();
 }
 
 function registerPending() {
@@ -249,6 +266,8 @@ export class GuestResourceType {
     if (obj[REGISTERED]) {
       finalizers.unregister(obj);
       obj[REGISTERED] = false;
+    } else {
+      forgetPending(obj);
     }
   }
 
