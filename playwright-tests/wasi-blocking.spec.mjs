@@ -179,6 +179,31 @@ for (const blocking of ['jspi', 'worker']) {
       });
     });
 
+    test('calls made at once run one at a time, in order; a refused argument rejects its call alone', async ({ page }) => {
+      const result = await page.evaluate(async (blocking) => {
+        const { load } = window.terrarium;
+        const logged = [];
+        const { exports } = await (await load('/components/bench.wasm')).instantiate({ 'example:bench/host': { log: (m) => logged.push(m) } }, { blocking });
+        const { api } = exports;
+        // Each call after the first finds the instance's turn taken and waits for it.
+        const calls = [api.add(1, 2), api.callHost('a'), api.add(-1, 2), api.callHost('b'), api.add(3, 4), api.callHost('c')];
+        const settled = await Promise.allSettled(calls);
+        const resources = await (await load('/components/bench-resource.wasm')).instantiate({}, { blocking });
+        const { Counter } = resources.exports.api;
+        const counters = await Promise.all([new Counter(1), new Counter(2), new Counter(3)]);
+        const adds = await Promise.all(counters.map((c, i) => c.add(10 * i)));
+        const disposed = await Promise.all(counters.map((c) => c[Symbol.dispose]()));
+        return {
+          settled: settled.map((s) => (s.status === 'fulfilled' ? s.value : `${s.reason.name}: ${/argument `a`/.test(s.reason.message)}`)),
+          logged,
+          adds,
+          disposed: disposed.length,
+          after: await api.add(5, 6),
+        };
+      }, blocking);
+      expect(result).toEqual({ settled: [3, undefined, 'RangeError: true', undefined, 7, undefined], logged: ['a', 'b', 'c'], adds: [1, 12, 23], disposed: 3, after: 11 });
+    });
+
     test('a trap comes back as a trap, and the instance is dead after', async ({ page }) => {
       const result = await page.evaluate(async (blocking) => {
         const instance = await (await window.terrarium.load('/components/trap.wasm')).instantiate({}, { blocking, wasi: { stderr: () => {} } });

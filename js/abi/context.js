@@ -9,7 +9,9 @@ import { makeLoadList, makeStoreList } from './lists.js';
 
 /**
  * What lifting and lowering an own/borrow needs from the runtime (see js/runtime/resources.js).
- * @typedef {{liftOwn(h:number):any, liftBorrow(h:number):any, lowerOwn(v:any):number, lowerBorrow(v:any):number}} ResourceHandler
+ * `lowerBorrowToRep`, when not null, is `lowerBorrow` for a callee that receives the bare rep (the
+ * resource's defining instance): no handle, no borrow scope, nothing to roll back.
+ * @typedef {{liftOwn(h:number):any, liftBorrow(h:number):any, lowerOwn(v:any):number, lowerBorrow(v:any):number, lowerBorrowToRep: ((v:any) => number)|null}} ResourceHandler
  */
 
 /**

@@ -5,20 +5,25 @@
  * Four directions, each built once per function:
  *   export (host calls guest):  makeParamsLowerer, makeResultLifter
  *   import (guest calls host):  makeParamsLifter,  makeResultLowerer
- * plus `scalarLowerers` / `scalarLifter`, used by the runtime to build allocation-free fast paths for
- * signatures made only of scalars.
+ * plus `directLowerers` / `directResultLift` (exports) and `scalarLifters` / `scalarResult` (imports),
+ * used by the runtime to build allocation-free fast paths for signatures of one-value parameters.
  */
 import { FlatReader } from './lift-flat.js';
 import { rethrowAt } from './invalid.js';
 
-/** The per-parameter `lower` functions if every parameter is a one-value scalar, else null. */
-export function scalarLowerers(cx, sig) {
+/**
+ * For an export's fast path: the per-parameter `lower` functions if each parameter is one core value
+ * that needs no memory, no borrow scope and no rollback (a scalar, or a borrow that the resource's
+ * own defining instance receives as its bare rep), else null.
+ */
+export function directLowerers(cx, sig) {
   if (sig.paramsIndirect) return null;
   const fs = [];
   for (const p of sig.params) {
-    const s = cx.scalar(p.type);
-    if (!s) return null;
-    fs.push(s.lower);
+    const ty = cx.types[p.type];
+    const f = cx.scalar(p.type)?.lower ?? (ty.kind === 'borrow' ? cx.resource(ty.resource).lowerBorrowToRep : null);
+    if (!f) return null;
+    fs.push(f);
   }
   return fs;
 }
@@ -39,6 +44,20 @@ export function scalarLifters(cx, sig) {
 export function scalarResult(cx, sig) {
   if (sig.result === null) return null;
   return cx.scalar(sig.result);
+}
+
+/**
+ * For an export's fast path: the result's `lift` from its one core value (a scalar, or an own
+ * handle), `null` if there is no result, `undefined` if it needs more.
+ */
+export function directResultLift(cx, sig) {
+  if (sig.result === null) return null;
+  const scalar = cx.scalar(sig.result);
+  if (scalar) return scalar.lift;
+  const ty = cx.types[sig.result];
+  if (ty.kind !== 'own') return undefined;
+  const res = cx.resource(ty.resource);
+  return (h) => res.liftOwn(h >>> 0);
 }
 
 /**

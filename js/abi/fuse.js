@@ -9,7 +9,8 @@
  *
  * Every check lifting makes still traps with the same message (bounds, alignment, strings, char
  * ranges, discriminants), and what lowering normalises is normalised (bool to 0/1, flags' unused
- * bits cleared, NaNs made canonical). Values with a fixed byte layout (scalars, enums, flags, and
+ * bits cleared, a float that would become a JS number stored with the canonical NaN; a float list
+ * crosses as its bytes, as it does through a typed array: lists.js). Values with a fixed byte layout (scalars, enums, flags, and
  * records, tuples and variants of them: `isPlain`) cross as bytes, a whole list in one `set`, then
  * a pass that checks and normalises in place only where the type needs one (`fixup`). Strings and
  * lists are allocated with the destination's realloc (string-copy.js for strings). Handles are not
@@ -17,7 +18,6 @@
  */
 import { trap } from '../errors.js';
 import { SCALARS, checkChar, zeroOf } from './scalars.js';
-import { canonicalizeNaNs } from './lists.js';
 import { joinLiftCoercion, joinLowerCoercion } from './variants.js';
 import { discriminantLoader } from './load.js';
 import { discriminantStorer } from './store.js';
@@ -305,12 +305,11 @@ export class Fuser {
     const from = this.from;
     const to = this.to;
     if (isPlain(this.types, element)) {
-      const isFloat = el.kind === 'f32' || el.kind === 'f64';
-      const fix = isFloat ? null : fixup(this.types, element);
+      // A float list's bytes cross unchanged, as through JS, where it is a typed array.
+      const fix = el.kind === 'f32' || el.kind === 'f64' ? null : fixup(this.types, element);
       return (src, dst, n) => {
         const mem = to.mem;
         copyBytes(from.mem.u8, src, mem.u8, dst, n * size);
-        if (isFloat) canonicalizeNaNs(mem.buffer, dst, n, el.kind);
         if (fix !== null) for (let i = 0; i < n; i++) fix(mem.dv, dst + i * size);
       };
     }

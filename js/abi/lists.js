@@ -4,6 +4,11 @@
  * Lists of numbers are exchanged as typed arrays and copied with one `set` (wasm memory and typed
  * arrays are both little-endian on every platform a browser runs on); other lists are JS arrays,
  * stored and loaded element by element.
+ *
+ * A `list<f32>` given as a `Float32Array` (`list<f64>`: `Float64Array`) crosses as its bytes, NaNs
+ * with their bits: the spec stores floats through `maybe_scramble_nan32/64`, so a host may write
+ * any NaN, and jco and Wasmtime copy float lists as bytes too. A float given as a JS number (a plain
+ * array's element, a scalar, a record's field) is stored with the canonical NaN, as scalars.js does.
  */
 import { trap } from '../errors.js';
 import { invalid, rethrowAt } from './invalid.js';
@@ -35,7 +40,8 @@ export function makeStoreList(cx, elementType) {
 }
 
 function makeStoreTypedList(cx, Typed, lowerElement, kind, size, align) {
-  const isFloat = kind === 'f32' || kind === 'f64';
+  // Where a NaN given as a JS number is written as the canonical NaN's bits (floats only).
+  const [NaNBits, canonicalNaN] = kind === 'f32' ? [Uint32Array, CANONICAL_NAN32] : kind === 'f64' ? [BigUint64Array, CANONICAL_NAN64] : [null, 0];
   return (v) => {
     const exact = v instanceof Typed;
     if (!exact && !Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
@@ -49,31 +55,20 @@ function makeStoreTypedList(cx, Typed, lowerElement, kind, size, align) {
       mem.u8.set(new Uint8Array(v.buffer, v.byteOffset, n * size), ptr);
     } else {
       const view = new Typed(mem.buffer, ptr, n);
+      const nanBits = NaNBits === null ? null : new NaNBits(mem.buffer, ptr, n);
       let i = 0;
       try {
-        for (; i < n; i++) view[i] = lowerElement(v[i]);
+        for (; i < n; i++) {
+          const x = lowerElement(v[i]);
+          if (x === x) view[i] = x;
+          else nanBits[i] = canonicalNaN;
+        }
       } catch (e) {
         rethrowAt(e, `[${i}]`);
       }
     }
-    if (isFloat) canonicalizeNaNs(mem.buffer, ptr, n, kind);
     return [ptr, n];
   };
-}
-
-/** Stored floats carry the canonical NaN (the spec's `canonicalize_nan32/64`). */
-export function canonicalizeNaNs(buffer, ptr, n, kind) {
-  if (kind === 'f32') {
-    const f = new Float32Array(buffer, ptr, n);
-    for (let i = 0; i < n; i++) {
-      if (f[i] !== f[i]) new Uint32Array(buffer, ptr + 4 * i, 1)[0] = CANONICAL_NAN32;
-    }
-  } else {
-    const f = new Float64Array(buffer, ptr, n);
-    for (let i = 0; i < n; i++) {
-      if (f[i] !== f[i]) new BigUint64Array(buffer, ptr + 8 * i, 1)[0] = CANONICAL_NAN64;
-    }
-  }
 }
 
 /** Builds `load(ptr, length) -> list`, with the spec's alignment and bounds traps. */

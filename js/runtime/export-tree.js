@@ -42,11 +42,7 @@ export function buildExports(list, o, prefix = '') {
       handler.construct = fn;
     } else if (exp.member.kind === 'method') {
       Object.defineProperty(Class.prototype, exp.jsName, {
-        value: {
-          [exp.jsName](...args) {
-            return fn(this, ...args);
-          },
-        }[exp.jsName],
+        value: method(exp.jsName, fn, exp.sig.params.length - 1),
         writable: true,
         configurable: true,
       });
@@ -55,6 +51,36 @@ export function buildExports(list, o, prefix = '') {
     }
   }
   return out;
+}
+
+/** `fn(this, ...args)` as a method named `name`, with no rest array for up to two arguments. */
+function method(name, fn, arity) {
+  switch (arity) {
+    case 0:
+      return {
+        [name]() {
+          return fn(this);
+        },
+      }[name];
+    case 1:
+      return {
+        [name](a) {
+          return fn(this, a);
+        },
+      }[name];
+    case 2:
+      return {
+        [name](a, b) {
+          return fn(this, a, b);
+        },
+      }[name];
+    default:
+      return {
+        [name](...args) {
+          return fn(this, ...args);
+        },
+      }[name];
+  }
 }
 
 /**

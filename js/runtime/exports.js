@@ -2,16 +2,17 @@
  * Lifted exports: the JS functions the host calls (the spec's `canon_lift`).
  *
  * A call lowers the arguments, calls the core function, lifts the result, calls post-return, and
- * returns. Signatures made only of scalars get arity-specialised closures that allocate nothing
- * and touch no memory, so `add(u32, u32) -> u32` costs little more than the raw core call.
+ * returns. Signatures of one-value parameters and result (scalars, a resource's borrowed `self` in a
+ * method of its defining instance, an own result) get arity-specialised closures that allocate
+ * nothing and touch no memory, so `add(u32, u32) -> u32` costs little more than the raw core call.
  */
 import { ComponentError } from '../errors.js';
 import { InvalidValue, toJsError } from '../abi/invalid.js';
 import {
   makeParamsLowerer,
   makeResultLifter,
-  scalarLowerers,
-  scalarResult,
+  directLowerers,
+  directResultLift,
 } from '../abi/function.js';
 import { READY, BUSY } from './state.js';
 
@@ -28,10 +29,10 @@ import { READY, BUSY } from './state.js';
 export function liftExport({ cx, sig, core, postReturn, state, calls, context }) {
   const argError = argumentError(sig, context);
 
-  const lowers = scalarLowerers(cx, sig);
-  const res = scalarResult(cx, sig);
-  if (lowers !== null && res !== undefined && postReturn === null && lowers.length <= 3) {
-    return scalarExport(lowers, res === null ? null : res.lift, core, state, context, argError);
+  const lowers = directLowerers(cx, sig);
+  const lift = directResultLift(cx, sig);
+  if (lowers !== null && lift !== undefined && postReturn === null && lowers.length <= 3) {
+    return directExport(lowers, lift, core, state, context, argError);
   }
 
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
@@ -126,8 +127,8 @@ export function leave(calls, depth, context, postReturn, hasResults, ret) {
   calls.exit(depth, context);
 }
 
-/** Arity-specialised closures for all-scalar signatures (no memory, no arrays per call). */
-function scalarExport(lowers, lift, core, state, context, argError) {
+/** Arity-specialised closures for one-value parameters and result (no memory, no arrays per call). */
+function directExport(lowers, lift, core, state, context, argError) {
   const id = (x) => x;
   const l = lift ?? id;
   switch (lowers.length) {
@@ -216,6 +217,6 @@ function scalarExport(lowers, lift, core, state, context, argError) {
       };
     }
     default:
-      throw new Error('unreachable: scalar fast path arity');
+      throw new Error('unreachable: direct fast path arity');
   }
 }

@@ -62,8 +62,8 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /** JSPI: export calls (and destructors run from JS) go one at a time, in order. */
-  const enqueue = jspi?.callQueue();
+  /** JSPI: the turns of export calls and destructors run from JS (call-queue.js). */
+  const queue = jspi === null ? null : jspi.callQueue();
 
   // 1. Resources: their types and handle tables (resources.js), for plans that have any.
   const funcs = [];
@@ -76,7 +76,7 @@ export async function instantiatePlan(
     stateOf,
     destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
     calls,
-    schedule: jspi === null ? null : { enqueue, promising: jspi.promisingOf },
+    schedule: jspi === null ? null : { enqueue: (fn) => queue.enqueue(fn), promising: jspi.promisingOf },
   });
   /** The handles of component instance `instance` to resource `r`. */
   const resourceOf = (instance, r) => {
@@ -295,9 +295,7 @@ export async function instantiatePlan(
         calls,
         context,
       };
-      if (jspi === null) return liftExport(o);
-      const call = jspi.liftExportAsync(o);
-      return (...args) => enqueue(() => call(...args));
+      return jspi === null ? liftExport(o) : jspi.liftExportAsync({ ...o, queue });
     },
   });
 

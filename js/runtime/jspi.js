@@ -7,23 +7,28 @@
 import { READY, BUSY } from './state.js';
 import { argumentError, callSteps } from './exports.js';
 import { errPayload, importSteps, returnsResult } from './imports.js';
-import { scalarLowerers, scalarResult } from '../abi/function.js';
+import { directLowerers, directResultLift } from '../abi/function.js';
+import { CallQueue } from './call-queue.js';
 
 /**
  * `liftExport` for JSPI: the core function runs through `WebAssembly.promising`, so a guest that
- * calls an import that waits is suspended instead of blocking, and the call returns a promise of
- * its result.
+ * calls an import that waits (imported through `WebAssembly.Suspending`) is suspended instead of
+ * blocking, and the call returns a promise of its result. With a `queue` (an export the host
+ * calls), each call waits its turn there; without (a callee inside a composed component), the
+ * caller's turn covers it.
+ * @param {object} o see `liftExport`
+ * @param {CallQueue|null} [o.queue]
  */
-export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context }) {
+export function liftExportAsync({ cx, sig, core, postReturn, state, calls, context, queue = null }) {
   const argError = argumentError(sig, context);
   const run = promisingOf(core);
-  const lowers = scalarLowerers(cx, sig);
-  const res = scalarResult(cx, sig);
-  if (lowers !== null && res !== undefined && postReturn === null) {
-    return scalarExportAsync(lowers, res === null ? null : res.lift, run, state, context, argError);
+  const lowers = directLowerers(cx, sig);
+  const lift = directResultLift(cx, sig);
+  if (lowers !== null && lift !== undefined && postReturn === null) {
+    return directExportAsync(lowers, lift, run, state, context, argError, queue);
   }
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
-  return async function call(...args) {
+  const call = async (args) => {
     const coreArgs = steps.begin(args);
     const depth = calls.depth;
     let ret;
@@ -34,6 +39,8 @@ export function liftExportAsync({ cx, sig, core, postReturn, state, calls, conte
     }
     return steps.end(depth, ret);
   };
+  if (queue === null) return (...args) => call(args);
+  return (...args) => queue.enqueue(() => call(args));
 }
 
 /** `WebAssembly.promising(f)`, or `f` itself when it is not a wasm function (nothing can suspend in it). */
@@ -46,14 +53,17 @@ export function promisingOf(f) {
 }
 
 /**
- * An all-scalar signature under JSPI: the arguments converted, the core call awaited, the result
- * converted; no memory, no borrow scope.
+ * `directExport` under JSPI: the arguments converted, the core call started, and one reaction to
+ * its promise that converts the result, frees the instance and hands the turn on; no memory, no
+ * borrow scope.
  */
-function scalarExportAsync(lowers, lift, run, state, context, argError) {
-  return async function call(...args) {
+function directExportAsync(lowers, lift, run, state, context, argError, queue) {
+  const n = lowers.length;
+  /** Lowers `args` and starts the core call: its promise. Throws if the call may not start. */
+  const start = (args) => {
     if (state.status !== READY) state.refuse(context);
-    const coreArgs = new Array(lowers.length);
-    for (let i = 0; i < lowers.length; i++) {
+    const coreArgs = new Array(n);
+    for (let i = 0; i < n; i++) {
       try {
         coreArgs[i] = lowers[i](args[i]);
       } catch (e) {
@@ -61,15 +71,60 @@ function scalarExportAsync(lowers, lift, run, state, context, argError) {
       }
     }
     state.status = BUSY;
-    let r;
     try {
-      r = await run(...coreArgs);
-      if (lift !== null) r = lift(r);
+      // A promise already (Promise.resolve returns it), unless `run` is a JS function (a task).
+      return Promise.resolve(run(...coreArgs));
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+  };
+  const done = (r) => {
+    let v;
+    try {
+      v = lift === null ? undefined : lift(r);
     } catch (e) {
       throw state.fail(e, context);
     }
     state.status = READY;
-    return lift === null ? undefined : r;
+    return v;
+  };
+  const fail = (e) => {
+    throw state.fail(e, context);
+  };
+  if (queue === null) {
+    return function call(...args) {
+      try {
+        return start(args).then(done, fail);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+  }
+  const doneInTurn = (r) => {
+    try {
+      return done(r);
+    } finally {
+      queue.release();
+    }
+  };
+  const failInTurn = (e) => {
+    try {
+      fail(e);
+    } finally {
+      queue.release();
+    }
+  };
+  return function call(...args) {
+    if (!queue.idle) return queue.enqueue(() => start(args).then(done, fail));
+    queue.take();
+    let p;
+    try {
+      p = start(args);
+    } catch (e) {
+      queue.release();
+      return Promise.reject(e);
+    }
+    return p.then(doneInTurn, failInTurn);
   };
 }
 
@@ -99,29 +154,7 @@ export function lowerWaiting({ cx, sig, invoke, calls, context, what = 'host imp
   };
 }
 
-/**
- * How export calls (and destructors run from JS) go: one at a time, in order. With none in flight
- * a call starts at once, without waiting a turn of the promise queue.
- * @returns {(fn: () => any) => Promise<any>}
- */
+/** The turns of an instance's export calls and of destructors run from JS. */
 export function callQueue() {
-  let tail = Promise.resolve();
-  let inFlight = 0;
-  const settled = () => {
-    inFlight--;
-  };
-  return (fn) => {
-    let p;
-    if (inFlight++ === 0) {
-      try {
-        p = Promise.resolve(fn());
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-    } else {
-      p = tail.then(fn);
-    }
-    tail = p.then(settled, settled);
-    return p;
-  };
+  return new CallQueue();
 }

@@ -129,6 +129,8 @@ class HostHandles {
     this.def = type.def;
     this.calls = calls;
     this.table = table;
+    /** A host object is always lent through a handle. */
+    this.lowerBorrowToRep = null;
   }
 
   check(obj) {
@@ -201,19 +203,36 @@ const finalizers = new FinalizationRegistry(({ type, rep }) => {
 
 /**
  * Owned wrappers made since the last microtask: they are registered when it runs, if still owned
- * then. A wrapper made, used and disposed in one go (the
- * `using` pattern) so never pays for a registration and its removal, the costliest part of a
- * resource's round trip; one kept longer is registered before anything could collect it.
+ * then. A wrapper made, used and disposed in one go (the `using` pattern) so never pays for a
+ * registration and its removal, the costliest part of a resource's round trip; and, being the last
+ * one made when it is disposed, it leaves the list at once, which so stays short. One kept longer
+ * is registered before anything could collect it.
  */
 let toRegister = [];
+/** Whether a microtask to register `toRegister` is queued. */
+let registerQueued = false;
 
 /** The most wrappers held for registration: a long synchronous loop registers as it goes, past it. */
 const REGISTER_BATCH = 1024;
 
 function registerSoon(obj) {
-  if (toRegister.length === 0) queueMicrotask(registerPending);
-  else if (toRegister.length >= REGISTER_BATCH) registerPending();
+  if (!registerQueued) {
+    registerQueued = true;
+    queueMicrotask(registerQueuedWrappers);
+  } else if (toRegister.length >= REGISTER_BATCH) {
+    registerPending();
+  }
   toRegister.push(obj);
+}
+
+/** A wrapper that stops owning its rep before it was registered: the last one made leaves the list. */
+function forgetPending(obj) {
+  if (toRegister.length !== 0 && toRegister[toRegister.length - 1] === obj) toRegister.pop();
+}
+
+function registerQueuedWrappers() {
+  registerQueued = false;
+  registerPending();
 }
 
 function registerPending() {
@@ -247,6 +266,8 @@ export class GuestResourceType {
     this.impl = def.componentInstance;
     this.state = state;
     this.getDtor = getDtor;
+    /** where a destructor run from JS is said to fail */
+    this.dtorContext = `${def.name}#[dtor]`;
     /** set by the exports builder to the lifted `[constructor]` export, if any */
     this.construct = null;
     /** JSPI: `{enqueue, promising}`, so destructors run from JS wait their turn and may suspend */
@@ -302,6 +323,8 @@ export class GuestResourceType {
     if (obj[REGISTERED]) {
       finalizers.unregister(obj);
       obj[REGISTERED] = false;
+    } else {
+      forgetPending(obj);
     }
   }
 
@@ -327,7 +350,7 @@ export class GuestResourceType {
     if (this.schedule === null) return this.destroy(rep);
     const dtor = this.getDtor();
     if (dtor === null) return Promise.resolve();
-    const context = `${this.def.name}#[dtor]`;
+    const context = this.dtorContext;
     return this.schedule.enqueue(async () => {
       const state = this.state();
       if (state.status === DEAD) return;
@@ -350,7 +373,7 @@ export class GuestResourceType {
   destroy(rep) {
     const dtor = this.getDtor();
     const state = this.state();
-    if (dtor !== null && state.status !== DEAD) state.guard(`${this.def.name}#[dtor]`, () => dtor(rep));
+    if (dtor !== null && state.status !== DEAD) state.guard(this.dtorContext, dtor, rep);
   }
 }
 
@@ -361,6 +384,8 @@ class GuestHandles {
     /** whether these are the handles of the defining instance (the spec's `cx.inst is t.impl`) */
     this.impl = instance === type.impl;
     this.table = table;
+    /** The defining instance's borrows are bare reps (`lowerBorrow`), for the export fast path. */
+    this.lowerBorrowToRep = this.impl ? (obj) => type.repOf(obj, false) : null;
   }
 
   /** `resource.new`: the defining instance registers a rep and gets an own handle. */

@@ -105,13 +105,13 @@ export class InstanceState {
     return err;
   }
 
-  /** Runs guest code `thunk` as a call of its own (used for destructors run from JS). */
-  guard(context, thunk) {
+  /** Runs guest function `f(arg)` as a call of its own (used for destructors run from JS). */
+  guard(context, f, arg) {
     if (this.status !== READY) this.refuse(context);
     this.status = BUSY;
     let r;
     try {
-      r = thunk();
+      r = f(arg);
     } catch (e) {
       throw this.fail(e, context);
     }

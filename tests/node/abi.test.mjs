@@ -120,6 +120,31 @@ test('floats: NaN, -0, infinities; NaN is stored canonical', () => {
   assert.equal(new DataView(memory.buffer).getUint32(ptr, true), 0x7fc00000);
 });
 
+test('float lists: a typed array crosses as its bytes, NaN payloads kept; NaN numbers are stored canonical', () => {
+  const { T, make, memory } = setup();
+  const cx = make();
+  const cases = [
+    ['f32', Float32Array, Uint32Array, [0x7fa00001, 0xffc00000, 0x7fc00000], 0x7fc00000],
+    ['f64', Float64Array, BigUint64Array, [0x7ff4000000000001n, 0xfff8000000000000n], 0x7ff8000000000000n],
+  ];
+  for (const [kind, Floats, Bits, nanBits, canonical] of cases) {
+    const element = T.prim(kind);
+    const bitsAt = ([ptr, n]) => [...new Bits(memory.buffer, ptr, n)];
+    // The spec's store is `maybe_scramble_nan`: any NaN may be written, so the bytes go as given.
+    const given = new Floats(new Bits([...nanBits, ...new Bits(new Floats([1.5, -0, Infinity]).buffer)]).buffer);
+    const ptrLength = cx.storeList(element)(given);
+    cx.mem.sync();
+    assert.deepEqual(bitsAt(ptrLength), [...new Bits(given.buffer)], `${kind}: typed array bytes`);
+    // Lifted back, a NaN is NaN and every other value is itself.
+    assert.deepEqual(cx.loadList(element)(...ptrLength), given, `${kind}: lifted`);
+    // Plain numbers (and a typed array of another kind) are JS numbers: NaN is written canonical.
+    const numbers = [...given];
+    assert.deepEqual(bitsAt(cx.storeList(element)(numbers)), [...nanBits.map(() => canonical), ...bitsAt(ptrLength).slice(nanBits.length)], `${kind}: numbers`);
+    const other = kind === 'f32' ? new Float64Array(numbers) : new Float32Array(numbers);
+    assert.equal(bitsAt(cx.storeList(element)(other))[0], canonical, `${kind}: other typed array`);
+  }
+});
+
 test('chars: BMP, non-BMP; invalid code points trap when lifted', () => {
   const { T, make, memory } = setup();
   const cx = make();
