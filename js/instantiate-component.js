@@ -7,7 +7,6 @@
 import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
-import { TerrariumError } from './errors.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
@@ -32,10 +31,9 @@ import { TerrariumError } from './errors.js';
  */
 export async function instantiateComponent(plan, modules, imports, options, { wasi: wasiHost, resources, async = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
-  const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
   const everWaits = () => (async?.needsJspi(plan) ?? null) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
-  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !isAsync });
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none');
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {
@@ -46,9 +44,6 @@ export async function instantiateComponent(plan, modules, imports, options, { wa
     return value === undefined ? builtin : { ...builtin, ...value };
   };
 
-  if (blocking === 'worker' && isAsync) {
-    throw new TerrariumError('unsupported', "blocking: 'worker' does not run component-model async yet; use 'jspi' or 'none'");
-  }
   if (blocking === 'worker') {
     // The worker's side is fetched only for instances that use it.
     const { instantiateWithWorker } = await import('./worker/host.js');

@@ -28,7 +28,8 @@ const PLAN_FORMAT = 3;
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null}} [options]
+ *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null,
+ *   inWorker?: boolean, invokeAsync?: ((callee: import('../plan.js').HostCallee) => (args: any[]) => any)|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
@@ -37,13 +38,19 @@ const PLAN_FORMAT = 3;
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
  *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
  *   components calling each other; without it such calls go through JS values, as correctly.
+ *   `inWorker`: the guest runs in the worker of `blocking: 'worker'`, where a task that waits in
+ *   core code blocks the thread (async/index.js); `invokeAsync`: how a host function lowered
+ *   `async` is called there (the page answers later), where not as its sync lowering is.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null } = {},
+  {
+    name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null,
+    inWorker = false, invokeAsync = null,
+  } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -167,7 +174,7 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi ? null : (asyncRuntime?.needsJspi(plan) ?? null);
+  const stackful = jspi || inWorker ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
@@ -181,6 +188,7 @@ export async function instantiatePlan(
         viewOf,
         memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
         jspi,
+        inWorker,
         promising: promisingOf,
       })
     : null;
@@ -309,7 +317,8 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
+          const invoke = options.async && invokeAsync !== null ? invokeAsync(step.callee) : invokers.get(step);
+          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke, context }));
           break;
         }
         const waits = jspi && mayWait(step.callee.import, step.callee.name);

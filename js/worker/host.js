@@ -19,7 +19,8 @@ import { composeWasi } from '../../polyfill-wasi/js/compose.js';
 import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
-import { Peer, revive } from './codec.js';
+import { Peer } from './codec.js';
+import { isThenable } from '../runtime/async/lower-async.js';
 
 /**
  * An instance whose guest runs in a worker (`blocking: 'worker'`): the page's WASI session, made
@@ -149,13 +150,24 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       return dead === null ? callWorker({ op: 'drop', id, count }) : undefined;
     },
     classFor: ({ tag }) => (tag?.exportPath ? exportedClasses.get(tag.exportPath.join('\u0000')) ?? null : null),
+    request: callWorker,
   });
 
-  /** Serves one request of the blocked worker, then wakes it with the answer. */
+  /**
+   * Serves one request of the blocked worker, then wakes it with the answer. A request with
+   * `later` (a host function lowered `async`) is answered at once when the function returned a
+   * promise: the promise's settlement follows by message (`answerLater`).
+   */
   async function serve(msg) {
     let reply;
     try {
-      reply = { ok: await perform(msg) };
+      const value = perform(msg);
+      if (msg.later !== undefined && isThenable(value)) {
+        answerLater(msg.later, () => value);
+        reply = { later: true };
+      } else {
+        reply = { ok: await value };
+      }
     } catch (error) {
       reply = { throw: error };
     }
@@ -167,7 +179,23 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     }
   }
 
-  async function perform(msg) {
+  /** Answers the worker's call number `call` by message, once what `run()` gives (a promise, maybe) settles. */
+  async function answerLater(call, run) {
+    let reply;
+    try {
+      reply = { op: 'return', call, ok: await run() };
+    } catch (error) {
+      reply = { op: 'return', call, throw: error };
+    }
+    try {
+      post(reply);
+    } catch (error) {
+      post({ op: 'return', call, throw: error });
+    }
+  }
+
+  /** What the worker asked for: its value, or a promise of it. */
+  function perform(msg) {
     switch (msg.op) {
       case 'call': {
         const value = host(msg.imp);
@@ -184,6 +212,10 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       case 'sync':
         // Every write before it has been handled (messages arrive in order): nothing to do.
         return undefined;
+      case 'await':
+      case 'pull':
+      case 'cancel':
+        return peer.relay.serve(msg);
       default:
         throw new Error(`terrarium: unknown request from the worker: ${msg.op}`);
     }
@@ -210,14 +242,14 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         ready.resolve(msg.exports);
         return;
       case 'failed':
-        ready.reject(revive(msg.error));
+        ready.reject(msg.error);
         return;
       case 'return': {
         const call = pending.get(msg.call);
         if (call === undefined) return;
         pending.delete(msg.call);
         if (pending.size === 0) worker.unref();
-        if (Object.hasOwn(msg, 'throw')) call.reject(revive(msg.throw));
+        if (Object.hasOwn(msg, 'throw')) call.reject(msg.throw);
         else call.resolve(msg.ok);
         return;
       }
@@ -244,7 +276,8 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         peer.forget(msg.id, msg.count);
         return;
       default:
-        serve(msg);
+        if (msg.call === undefined) serve(msg);
+        else answerLater(msg.call, () => perform(msg));
     }
   });
 

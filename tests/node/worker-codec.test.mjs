@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Peer, revive } from '../../js/worker/codec.js';
+import { Peer } from '../../js/worker/codec.js';
 import { ComponentError, TerrariumError } from '../../js/errors.js';
 
 const dispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -41,15 +41,15 @@ test('plain values cross by value, exactly', () => {
   assert.throws(() => send(() => 1), /a function cannot cross/);
 });
 
-test('errors cross by name and come back as their class', () => {
+test('errors cross by name and arrive as their class', () => {
   const { send } = pair();
-  const trap = revive(send(new TerrariumError('exit', 'it exited', { exitCode: 3, context: 'x#y' })));
+  const trap = send(new TerrariumError('exit', 'it exited', { exitCode: 3, context: 'x#y' }));
   assert.ok(trap instanceof TerrariumError);
   assert.deepEqual([trap.kind, trap.message, trap.exitCode, trap.context], ['exit', 'it exited', 3, 'x#y']);
-  const component = revive(send(new ComponentError({ tag: 'denied' })));
+  const component = send(new ComponentError({ tag: 'denied' }));
   assert.ok(component instanceof ComponentError);
   assert.deepEqual(component.payload, { tag: 'denied' });
-  const type = revive(send(new TypeError('bad')));
+  const type = send(new TypeError('bad'));
   assert.ok(type instanceof TypeError);
   assert.equal(type.message, 'bad');
   // A WASI io-error is a resource: it crosses by reference, like any object.

@@ -20,7 +20,7 @@
  * Entering an instance that a task on the caller's supertask chain is in is re-entrance: a trap
  * (the spec's `call_might_be_recursive`, for instances that are not nested in one another).
  */
-import { ComponentError, GuestTrap, trap } from '../../errors.js';
+import { ComponentError, trap } from '../../errors.js';
 import { lowerImport } from '../imports.js';
 import { DEAD } from '../state.js';
 import { lowerAsync } from './lower-async.js';
@@ -111,10 +111,7 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
     }
     const v = invoke(args, false);
     if (!(v instanceof Promise) || jspi) return v;
-    throw new GuestTrap(
-      `\`${context}\` has to wait to enter its component instance, and its synchronous caller with it; ` +
-        "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-    );
+    return sched.cannotWait(`\`${context}\` has to wait to enter its component instance, and its synchronous caller with it`);
   };
   const lowered = lowerImport({ cx, sig, invoke: jspi ? resumable(wait) : wait, calls, context, what: 'component import', mayWait: jspi });
   return jspi ? new WebAssembly.Suspending(lowered) : lowered;

@@ -127,12 +127,7 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         if (!task.mayBlock()) trap(`\`waitable-set.wait\` was called by the synchronous task \`${task.context}\`, which may not wait`);
         const set = getSet(si);
         if (set.hasPendingEvent()) return store(set.takePendingEvent(), ptr);
-        if (!jspi) {
-          trap(
-            `\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}; waiting in core code needs JSPI ` +
-              "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-          );
-        }
+        if (!jspi) sched.cannotWait(`\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}`);
         set.numWaiting++;
         const event = sched.block(task, `waitable set ${si}`, () => set.hasPendingEvent(), () => {
           set.numWaiting--;

@@ -61,12 +61,7 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
   };
   /** Waits, as the synchronous task `task`, until `e` has its event (JSPI), then takes it. */
   const waitFor = (task, e, i) => {
-    if (!jspi) {
-      trap(
-        `\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}; waiting in core code needs JSPI ` +
-          "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-      );
-    }
+    if (!jspi) sched.cannotWait(`\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}`);
     const event = sched.block(task, `${kind} end ${i}`, () => e.hasPendingEvent(), () => e.takePendingEvent());
     sched.leave(task);
     return event.then((ev) => {

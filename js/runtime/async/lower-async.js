@@ -16,7 +16,7 @@
  * `payload` (`ComponentError`) or a non-Error is `err`. Any other rejection is the host's failure:
  * it kills the instance, as a throw from a sync host function does.
  */
-import { trap, GuestTrap } from '../../errors.js';
+import { trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
 import { makeParamsLifter, makeResultLowerer } from '../../abi/function.js';
 import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
@@ -119,12 +119,7 @@ export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi })
     }
     const v = invoke(args);
     if (!isThenable(v)) return v;
-    if (!jspi) {
-      throw new GuestTrap(
-        `\`${context}\` returned a promise, and a synchronous call of it would have to wait for it; ` +
-          "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-      );
-    }
+    if (!jspi) sched.cannotWait(`\`${context}\` returned a promise, and a synchronous call of it would have to wait for it`);
     return Promise.resolve(v);
   };
   return lowerImport({ cx, sig, invoke: call, calls, context, mayWait: jspi });

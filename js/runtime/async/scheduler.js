@@ -19,7 +19,7 @@
  * back by backpressure are not one: a later call from the host may lower it. Then no promise would ever
  * settle, so the instance traps instead, and its pending export calls reject with kind 'trap'.
  */
-import { TerrariumError } from '../../errors.js';
+import { TerrariumError, trap } from '../../errors.js';
 import { READY, BUSY, DEAD } from '../state.js';
 import { AsyncTable } from './waitables.js';
 
@@ -81,9 +81,13 @@ export class AsyncInstance {
  */
 
 export class Scheduler {
-  /** @param {string} name the component's name, for messages */
-  constructor(name) {
+  /**
+   * @param {string} name the component's name, for messages
+   * @param {boolean} inWorker whether the guest runs in the worker of `blocking: 'worker'`
+   */
+  constructor(name, inWorker) {
     this.name = name;
+    this.inWorker = inWorker;
     /** @type {Waiter[]} */
     this.waiters = [];
     /** tasks that are neither waiting here nor finished */
@@ -172,6 +176,23 @@ export class Scheduler {
     }
     const stuck = this.waiters.length > 0 && this.running === 0 && this.outside === 0;
     if (stuck && !this.waiters.some((w) => w.entering)) this.deadlock();
+  }
+
+  /**
+   * Throws why guest code cannot wait in core code here (no JSPI to suspend it): `what` says what
+   * it would have waited for. In the worker of `blocking: 'worker'` that would block the thread,
+   * and with it the other tasks and the page's answers that could end the wait: refused as
+   * `unsupported`. Elsewhere (`blocking: 'none'`) a trap.
+   */
+  cannotWait(what) {
+    if (this.inWorker) {
+      throw new TerrariumError(
+        'unsupported',
+        `${what}; in the worker of \`blocking: 'worker'\` a task cannot wait in core code, since that would block the worker's ` +
+          "thread, and with it the other tasks and the page's answers it waits for: this needs JSPI (`blocking: 'jspi'`)",
+      );
+    }
+    trap(`${what}; waiting in core code needs JSPI (\`blocking: 'jspi'\`), and this instance has \`blocking: 'none'\``);
   }
 
   deadlock() {
