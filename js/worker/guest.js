@@ -5,7 +5,9 @@
  * stdin bytes, clocks, random, stdio forwarded to the page) served here, and everything else
  * (the page's own imports, wasi:http, filesystems, ReadableStream stdin, function overrides)
  * served by proxies whose calls block this thread until the page answers (channel.js). Timers
- * wait here, with Atomics.wait's timeout.
+ * wait here, with Atomics.wait's timeout. Component-model async runs here too (runtime/async/):
+ * a host function lowered `async` blocks only while the page calls it, and a promise it returns
+ * settles by message (`callHostAsync`), so the scheduler's other tasks go on meanwhile.
  */
 
 import { instantiatePlan } from '../runtime/instantiate.js';

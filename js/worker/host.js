@@ -6,7 +6,8 @@
  *
  * What crosses is plain data (codec.js); the page's objects (host resources, HTTP requests, open
  * files) stay here and the worker holds references to them, and the other way round for
- * resources the guest exports.
+ * resources the guest exports; promises and streams stay where they were made, and the other
+ * side asks for their values by message (relay.js).
  */
 
 import { TerrariumError } from '../errors.js';
