@@ -1,5 +1,6 @@
 // What crosses between the page and a guest's worker (js/worker/codec.js): plain values by value,
-// errors by name, every other object by reference (a proxy whose methods call back), with the
+// errors by name, promises and streams as stand-ins that ask for their values (relay.js), every
+// other object by reference (a proxy whose methods call back), with the
 // references counted so an object leaves its table only when every reference sent has come back.
 
 import { test } from 'node:test';
@@ -111,4 +112,61 @@ test('an object leaves the table only when every reference sent has been release
   assert.equal(a.object(id), q);
   a.forget(id, 1);
   assert.throws(() => a.object(id), /no object/);
+});
+
+/** Two peers whose stand-ins ask each other (relay.js), asynchronously: `a` holds promises and streams, `b` stand-ins. */
+function relayPair() {
+  const peers = {};
+  const ask = (from, to) => async (msg) => from.decode(to.encode(await to.relay.serve(msg)));
+  peers.a = new Peer({ call() {}, release() {}, request: (msg) => ask(peers.a, peers.b)(msg) });
+  peers.b = new Peer({ call() {}, release() {}, request: (msg) => ask(peers.b, peers.a)(msg) });
+  return (value) => peers.b.decode(peers.a.encode(value));
+}
+
+test('promises and thenables cross as promises of their values; a rejection arrives as its class', async () => {
+  const send = relayPair();
+  const [p, q] = send([Promise.resolve({ x: 1n }), { then: (resolve) => resolve('thenable') }]);
+  assert.ok(p instanceof Promise && q instanceof Promise);
+  assert.deepStrictEqual(await p, { x: 1n });
+  assert.equal(await q, 'thenable');
+  await assert.rejects(send(Promise.reject(new TypeError('no'))), (e) => e instanceof TypeError && e.message === 'no');
+});
+
+test('streams cross as ReadableStreams that ask for one chunk a read, and whose cancel() reaches the source', async () => {
+  const send = relayPair();
+  const pulls = [];
+  let cancelled = null;
+  const source = new ReadableStream(
+    {
+      pull(c) {
+        pulls.push(pulls.length);
+        c.enqueue(pulls.length);
+      },
+      cancel(reason) {
+        cancelled = reason.message;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const reader = send(source).getReader();
+  assert.equal(pulls.length, 0, 'nothing is asked for before a read');
+  assert.deepEqual([(await reader.read()).value, (await reader.read()).value], [1, 2]);
+  assert.equal(pulls.length, 2, 'one chunk a read');
+  await reader.cancel(new Error('enough'));
+  assert.equal(cancelled, 'enough');
+
+  async function* generated() {
+    yield new Uint8Array([1, 2]);
+    yield new Uint8Array([3]);
+  }
+  const chunks = [];
+  for await (const chunk of send(generated())) chunks.push(...chunk);
+  assert.deepEqual(chunks, [1, 2, 3]);
+
+  // A byte stream's stand-in is a byte stream: a BYOB reader takes a chunk in parts.
+  const bytes = new ReadableStream({ type: 'bytes', start: (c) => (c.enqueue(new Uint8Array([4, 5, 6])), c.close()) });
+  const byob = send(bytes).getReader({ mode: 'byob' });
+  assert.deepEqual([...(await byob.read(new Uint8Array(2))).value], [4, 5]);
+  assert.deepEqual([...(await byob.read(new Uint8Array(2))).value], [6]);
+  assert.equal((await byob.read(new Uint8Array(2))).done, true);
 });
