@@ -29,7 +29,7 @@ const PLAN_FORMAT = 3;
  * @param {{name?: string, jspi?: boolean, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
  *   async?: typeof import('./async/index.js')|null, fused?: typeof import('./fused-call.js')|null,
- *   inWorker?: boolean, invokeAsync?: ((callee: import('../plan.js').HostCallee) => (args: any[]) => any)|null}} [options]
+ *   worker?: import('./async/scheduler.js').WorkerSide|null}} [options]
  *   `jspi`: exports run through `WebAssembly.promising` and return promises (sync ones one call at
  *   a time: later calls wait for earlier ones; async ones as their scheduler lets them), and the imports `mayWait` names are imported through
  *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
@@ -38,9 +38,9 @@ const PLAN_FORMAT = 3;
  *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
  *   `fused`: fused-call.js, which copies strings and lists straight between the memories of two
  *   components calling each other; without it such calls go through JS values, as correctly.
- *   `inWorker`: the guest runs in the worker of `blocking: 'worker'`, where a task that waits in
- *   core code blocks the thread (async/index.js); `invokeAsync`: how a host function lowered
- *   `async` is called there (the page answers later), where not as its sync lowering is.
+ *   `worker`: the guest runs in the worker of `blocking: 'worker'` (js/worker/guest.js), which
+ *   says how a host function lowered `async` is called there (the page answers its promise
+ *   later), and how a task that waits in core code blocks for the page's answers.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
@@ -49,7 +49,7 @@ export async function instantiatePlan(
   resolveImport,
   {
     name = 'component', jspi = false, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, fused = null,
-    inWorker = false, invokeAsync = null,
+    worker = null,
   } = {},
 ) {
   if (plan.version !== PLAN_FORMAT) {
@@ -174,7 +174,7 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi || inWorker ? null : (asyncRuntime?.needsJspi(plan) ?? null);
+  const stackful = jspi || worker !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
@@ -188,7 +188,7 @@ export async function instantiatePlan(
         viewOf,
         memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
         jspi,
-        inWorker,
+        worker,
         promising: promisingOf,
       })
     : null;
@@ -317,7 +317,7 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          const invoke = options.async && invokeAsync !== null ? invokeAsync(step.callee) : invokers.get(step);
+          const invoke = options.async && worker !== null ? worker.invokeAsync(step.callee) : invokers.get(step);
           funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke, context }));
           break;
         }

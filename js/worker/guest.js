@@ -13,6 +13,7 @@
 import { instantiatePlan } from '../runtime/instantiate.js';
 import { planResources } from '../runtime/resources.js';
 import * as asyncRuntime from '../runtime/async/index.js';
+import { WHEN_SETTLED } from '../runtime/async/lower-async.js';
 import { symbolDispose } from '../runtime/dispose.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { closedError } from '../../polyfill-wasi/js/io.js';
@@ -60,15 +61,47 @@ export function serveGuest(port) {
 
   /**
    * A host function lowered `async`: the page answers at once with what the function returned
-   * (RETURNED, as on the page's thread), and a promise it returned with `later`: its settlement
-   * comes by message, as a `callPage`'s does, and the worker's other tasks go on meanwhile (a
-   * subtask). The worker blocks only while the page makes the call, never for its promise.
+   * (RETURNED, as on the page's thread), or with `later` for a promise it returned: the worker's
+   * other tasks go on meanwhile (a subtask), and the page keeps the promise's settlement until the
+   * worker takes it (`takeAnswers`), told by a `poke` message, or blocked in a task's wait. The
+   * worker blocks only while the page makes the call, never for its promise.
    */
   const callHostAsync = (request) => {
-    const later = nextCall++;
-    const reply = rpc({ ...request, later });
+    const call = nextCall++;
+    const reply = rpc({ ...request, later: call });
     if (reply !== LATER) return reply;
-    return new Promise((resolve, reject) => pending.set(later, { resolve, reject }));
+    const p = new Promise((resolve, reject) => answersDue.set(call, { settle: [resolve, reject] }));
+    // The runtime learns the settlement at once, even inside a task's wait (lower-async.js).
+    p[WHEN_SETTLED] = (onValue, onError) => {
+      answersDue.get(call).settle = [onValue, onError];
+    };
+    return p;
+  };
+  /** The host calls lowered `async` whose promise has not settled yet, by number. */
+  const answersDue = new Map();
+  /** How many calls of the page this worker has begun to serve (the page sees who waits for one). */
+  let received = 0;
+
+  /**
+   * Takes the page's answers to host calls, waiting for one if `wait`: false (then taking none)
+   * when the page called into the instance first, which a task blocked in its wait cannot serve.
+   */
+  const takeAnswers = (wait) => {
+    const answers = rpc({ op: 'answers', wait, received });
+    if (answers === null) return false;
+    for (const { call, ok, ...failed } of answers) {
+      const { settle } = answersDue.get(call);
+      answersDue.delete(call);
+      if (Object.hasOwn(failed, 'throw')) settle[1](failed.throw);
+      else settle[0](ok);
+    }
+    return true;
+  };
+
+  /** How a task of this worker that waits in core code blocks (runtime/async/scheduler.js). */
+  const block = () => {
+    if (answersDue.size === 0) return 'no host call of the instance is waiting for the page';
+    return takeAnswers(true) ? null : 'the page called into the instance meanwhile';
   };
 
   const peer = new Peer({
@@ -201,7 +234,7 @@ export function serveGuest(port) {
       const request = requestFor(plan, callee);
       return (args) => callHostAsync(request(args));
     };
-    instance = await instantiatePlan(plan, modules, resolveImport, { name, resources: planResources, async: asyncRuntime, inWorker: true, invokeAsync });
+    instance = await instantiatePlan(plan, modules, resolveImport, { name, resources: planResources, async: asyncRuntime, worker: { invokeAsync, block } });
     exports = instance.exports;
     return describe(exports, modules);
   }
@@ -247,6 +280,10 @@ export function serveGuest(port) {
       peer.forget(msg.id, msg.count);
       return;
     }
+    if (msg.op === 'poke') {
+      takeAnswers(false);
+      return;
+    }
     if (msg.op === 'return') {
       const call = pending.get(msg.call);
       pending.delete(msg.call);
@@ -254,6 +291,7 @@ export function serveGuest(port) {
       else call?.resolve(msg.ok);
       return;
     }
+    received++;
     let reply;
     try {
       // An async export's promise settles once its task returns; other messages are handled meanwhile.

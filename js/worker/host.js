@@ -113,6 +113,8 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   const buffers = createChannelBuffers();
   const channel = new ChannelHost(buffers);
   let nextCall = 1;
+  /** How many calls were posted to the worker (it says how many it has begun: `received`). */
+  let posted = 0;
   const pending = new Map();
   let dead = null;
   /** The page's classes for the guest's exported resources, by export path. */
@@ -125,6 +127,20 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     const bytes = peer.encode(value);
     worker.post(bytes.buffer, [bytes.buffer]);
   };
+  /**
+   * The settlements of the worker's host calls lowered `async` (its `later` requests), kept until
+   * the worker takes them (an `answers` request): a `poke` tells it there are some, and a task of
+   * the worker blocked in its wait takes them at once (`answersWanted`). Kept, not posted: a
+   * message would not reach a worker blocked in a wait.
+   */
+  const answers = [];
+  /** How to answer the worker's `answers` request that waits for one, while it does. */
+  let answersWanted = null;
+  const giveAnswers = (given) => {
+    const answer = answersWanted;
+    answersWanted = null;
+    answer(given);
+  };
   const callWorker = (request) =>
     new Promise((resolve, reject) => {
       if (dead !== null) {
@@ -132,8 +148,11 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         return;
       }
       const call = nextCall++;
+      posted++;
       pending.set(call, { resolve, reject });
       if (pending.size === 1) worker.ref();
+      // A task of the worker blocked in its wait cannot serve this call: it gives up waiting.
+      if (answersWanted !== null) giveAnswers(null);
       try {
         post({ ...request, call });
       } catch (error) {
@@ -164,7 +183,7 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     try {
       const value = perform(msg);
       if (msg.later !== undefined && isThenable(value)) {
-        answerLater(msg.later, () => value);
+        keepAnswer(msg.later, value);
         reply = { later: true };
       } else {
         reply = { ok: await value };
@@ -178,6 +197,16 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       // An answer that cannot be encoded or does not fit: the worker must still wake, with why.
       channel.answer(peer.encode({ throw: new Error(`terrarium: cannot answer the worker: ${error.message}`) }));
     }
+  }
+
+  async function keepAnswer(call, promise) {
+    try {
+      answers.push({ call, ok: await promise });
+    } catch (error) {
+      answers.push({ call, throw: error });
+    }
+    if (answersWanted !== null) giveAnswers(answers.splice(0));
+    else if (answers.length === 1) post({ op: 'poke' });
   }
 
   /** Answers the worker's call number `call` by message, once what `run()` gives (a promise, maybe) settles. */
@@ -217,6 +246,11 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       case 'pull':
       case 'cancel':
         return peer.relay.serve(msg);
+      case 'answers':
+        if (answers.length > 0 || !msg.wait) return answers.splice(0);
+        // A call posted and not yet begun waits behind the worker's wait: it gives up waiting.
+        if (msg.received < posted) return null;
+        return new Promise((resolve) => (answersWanted = resolve));
       default:
         throw new Error(`terrarium: unknown request from the worker: ${msg.op}`);
     }

@@ -320,24 +320,47 @@ test('a stream the page holds errors once its worker instance is disposed', asyn
   await assert.rejects(reader.read(), (e) => e.kind === 'dead');
 });
 
-test("stackful async exports in the worker run until they would wait; that wait is refused as 'unsupported'", async () => {
+test('stackful async exports in the worker: a wait in core code blocks the worker until the page answers the host call', async () => {
   const component = await wat('async-stackful');
   const pending = {};
   const wait = (id) => (id === 3 ? 30 : new Promise((resolve) => (pending[id] = resolve)));
-  const auto = await component.instantiate({ 'test:async/host': { wait } }, { blocking: 'auto' });
-  assert.equal(auto.blocking, 'worker', "Node has no JSPI: 'auto' runs a stackful component in the worker");
-  assert.equal(await auto.exports.waitFor(3), 30, 'the host answered at once: nothing to wait for');
-  assert.equal(await auto.exports.yieldThen(5), 5, 'thread.yield goes on at once');
+  const made = await component.instantiate({ 'test:async/host': { wait } }, { blocking: 'auto' });
+  assert.equal(made.blocking, 'worker', "Node has no JSPI: 'auto' runs a stackful component in the worker");
+  assert.equal(await made.exports.waitFor(3), 30, 'the host answered at once: nothing to wait for');
+  assert.equal(await made.exports.yieldThen(5), 5, 'thread.yield goes on at once');
+  const one = made.exports.waitFor(1);
+  await until(() => pending[1] !== undefined);
+  pending[1](10);
+  assert.equal(await one, 10, 'waitable-set.wait blocked the worker until the page settled the promise');
+  await assert.rejects(made.exports.noReturn(), (e) => e.kind === 'trap' && /`no-return` returned without calling `task\.return`/.test(e.message));
+  made[Symbol.dispose]();
+});
+
+test("a wait in core code the page's answers cannot end is refused as 'unsupported' where it happens, never a hang", async () => {
+  const stackful = await wat('async-stackful');
+  const pending = {};
+  const made = await stackful.instantiate({ 'test:async/host': { wait: (id) => new Promise((resolve) => (pending[id] = resolve)) } }, { blocking: 'worker' });
+  // A task blocked in its wait cannot serve a call from the page: it gives up waiting.
+  const blocked = made.exports.waitFor(1);
+  await until(() => pending[1] !== undefined);
+  const unsupported = (why) => (e) =>
+    e instanceof TerrariumError &&
+    e.kind === 'unsupported' &&
+    e.message.startsWith('`waitable-set.wait` in `wait-for` would have to wait for waitable set ') &&
+    e.message.includes(`; in the worker of \`blocking: 'worker'\` a task can wait in core code only for the page's answers to its host calls, and ${why}:`);
+  const refused = assert.rejects(blocked, unsupported('the page called into the instance meanwhile'));
+  await assert.rejects(made.exports.waitFor(2), (e) => e.kind === 'dead', 'the instance died with the refused wait');
+  await refused;
+  made[Symbol.dispose]();
+
+  // A synchronous stream read whose writer is in the instance itself: no answer of the page can end it.
+  const channels = await wat('async-streams');
+  const g = (await channels.instantiate({}, { blocking: 'worker' })).exports;
+  const r = Number((await g.sNew()) & 0xffff_ffffn);
   await assert.rejects(
-    auto.exports.waitFor(1),
+    g.readSyncInAsync(r),
     (e) =>
-      e instanceof TerrariumError &&
       e.kind === 'unsupported' &&
-      /^`waitable-set\.wait` in `wait-for` would have to wait for waitable set \d+; in the worker of `blocking: 'worker'` a task cannot wait in core code/.test(e.message),
+      /^`stream.read` in `read-sync-in-async` would have to wait for stream end 1; .* and no host call of the instance is waiting for the page:/.test(e.message),
   );
-  await assert.rejects(auto.exports.waitFor(3), (e) => e.kind === 'dead', 'the instance is dead after');
-  auto[Symbol.dispose]();
-  const fresh = await component.instantiate({ 'test:async/host': { wait } }, { blocking: 'worker' });
-  await assert.rejects(fresh.exports.noReturn(), (e) => e.kind === 'trap' && /`no-return` returned without calling `task\.return`/.test(e.message));
-  fresh[Symbol.dispose]();
 });

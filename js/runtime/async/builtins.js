@@ -126,8 +126,11 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         const task = caller();
         if (!task.mayBlock()) trap(`\`waitable-set.wait\` was called by the synchronous task \`${task.context}\`, which may not wait`);
         const set = getSet(si);
+        if (!jspi) {
+          sched.waitInCore(() => set.hasPendingEvent(), `\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}`);
+          return store(set.takePendingEvent(), ptr);
+        }
         if (set.hasPendingEvent()) return store(set.takePendingEvent(), ptr);
-        if (!jspi) sched.cannotWait(`\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}`);
         set.numWaiting++;
         const event = sched.block(task, `waitable set ${si}`, () => set.hasPendingEvent(), () => {
           set.numWaiting--;

@@ -59,9 +59,12 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
     }
     return e;
   };
-  /** Waits, as the synchronous task `task`, until `e` has its event (JSPI), then takes it. */
+  /** Waits, as the synchronous task `task`, until `e` has its event (suspended by JSPI), then takes it. */
   const waitFor = (task, e, i) => {
-    if (!jspi) sched.cannotWait(`\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}`);
+    if (!jspi) {
+      sched.waitInCore(() => e.hasPendingEvent(), `\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}`);
+      return e.takePendingEvent()[2];
+    }
     const event = sched.block(task, `${kind} end ${i}`, () => e.hasPendingEvent(), () => e.takePendingEvent());
     sched.leave(task);
     return event.then((ev) => {

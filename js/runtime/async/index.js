@@ -35,12 +35,12 @@ const SUSPENDING = new Set(['waitable-set.wait', 'thread.yield']);
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
  * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
  * @param {boolean} env.jspi
- * @param {boolean} env.inWorker the guest runs in the worker of `blocking: 'worker'` (no JSPI there:
- *   a stackful task runs until it would have to wait in core code, which is refused then)
+ * @param {import('./scheduler.js').WorkerSide|null} env.worker the worker of `blocking: 'worker'`
+ *   the guest runs in, if it does (no JSPI there: a task waiting in core code blocks the thread)
  * @param {(f: Function) => Function} env.promising `WebAssembly.promising` where it applies
  */
-export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, inWorker, promising }) {
-  const sched = new Scheduler(name, inWorker);
+export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, worker, promising }) {
+  const sched = new Scheduler(name, worker);
   const instances = [];
   const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
   const suspending = (f) => (jspi ? new WebAssembly.Suspending(f) : f);

@@ -23,6 +23,13 @@ import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
 import { DEAD } from '../state.js';
 import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.js';
 
+/**
+ * A host promise that tells its settlement itself, at once (`p[WHEN_SETTLED](onValue, onError)`),
+ * not a microtask later: the worker's host calls (js/worker/guest.js), which may settle while a
+ * task waits in core code, where no microtask can run until it goes on.
+ */
+export const WHEN_SETTLED = Symbol('terrarium.whenSettled');
+
 /** A promise or another thenable. */
 export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
@@ -85,23 +92,21 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     });
     subtask.index = inst.table.add(subtask);
     sched.outside++;
-    Promise.resolve(v)
-      .then(ok, err)
-      .then(
-        (result) => {
-          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
-          sched.outside--;
-          store(result, coreArgs);
-          subtask.resolve(RETURNED);
-          sched.wake();
-        },
-        (e) => {
-          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
-          sched.outside--;
-          inst.state.fail(e, context);
-        },
-      )
-      .catch((e) => inst.state.fail(e, context));
+    /** The host call settled (`result`, or a throw of `settle`): stored, or the instance dies. */
+    const settled = (settle) => (x) => {
+      if (subtask.state !== STARTED || inst.state.status === DEAD) return;
+      sched.outside--;
+      try {
+        store(settle(x), coreArgs);
+      } catch (e) {
+        inst.state.fail(e, context);
+        return;
+      }
+      subtask.resolve(RETURNED);
+      sched.wake();
+    };
+    if (typeof v[WHEN_SETTLED] === 'function') v[WHEN_SETTLED](settled(ok), settled(err));
+    else Promise.resolve(v).then(settled(ok), settled(err));
     return STARTED | (subtask.index << 4);
   };
 }

@@ -58,6 +58,16 @@ function afterYield(fn) {
   else nextTurn(fn);
 }
 
+/**
+ * The worker of `blocking: 'worker'` (js/worker/guest.js), as the runtime sees it.
+ * @typedef {object} WorkerSide
+ * @property {(callee: import('../../plan.js').HostCallee) => (args: any[]) => any} invokeAsync how
+ *   a host function lowered `async` is called: the page answers at once, or a promise it answers later
+ * @property {() => string|null} block blocks until the page has answered at least one host call
+ *   (null), or says why no answer can come (the page called into the instance meanwhile, or no
+ *   host call is pending)
+ */
+
 export class AsyncInstance {
   /** @param {import('../state.js').InstanceState} state */
   constructor(state) {
@@ -83,11 +93,11 @@ export class AsyncInstance {
 export class Scheduler {
   /**
    * @param {string} name the component's name, for messages
-   * @param {boolean} inWorker whether the guest runs in the worker of `blocking: 'worker'`
+   * @param {WorkerSide|null} worker the worker of `blocking: 'worker'` the guest runs in, if it does
    */
-  constructor(name, inWorker) {
+  constructor(name, worker) {
     this.name = name;
-    this.inWorker = inWorker;
+    this.worker = worker;
     /** @type {Waiter[]} */
     this.waiters = [];
     /** tasks that are neither waiting here nor finished */
@@ -179,17 +189,31 @@ export class Scheduler {
   }
 
   /**
-   * Throws why guest code cannot wait in core code here (no JSPI to suspend it): `what` says what
-   * it would have waited for. In the worker of `blocking: 'worker'` that would block the thread,
-   * and with it the other tasks and the page's answers that could end the wait: refused as
-   * `unsupported`. Elsewhere (`blocking: 'none'`) a trap.
+   * Guest code waits in core code until `ready()`, where no JSPI can suspend it. In the worker of
+   * `blocking: 'worker'` it blocks the thread for the page's answers to this instance's host calls,
+   * which take effect at once (lower-async.js's WHEN_SETTLED); the worker's other tasks cannot
+   * run meanwhile, so a wait that needs them, or a call from the page, is refused (`cannotWait`).
+   * `what` says what it waits for.
    */
-  cannotWait(what) {
-    if (this.inWorker) {
+  waitInCore(ready, what) {
+    while (!ready()) {
+      if (this.worker === null) this.cannotWait(what);
+      const why = this.worker.block();
+      if (why !== null) this.cannotWait(what, why);
+    }
+  }
+
+  /**
+   * Throws why guest code cannot wait in core code here (no JSPI to suspend it): `what` says what
+   * it would have waited for, and in the worker `why` why the page's answers cannot end it
+   * (`unsupported`). Elsewhere (`blocking: 'none'`) a trap.
+   */
+  cannotWait(what, why = 'it waits for the worker\'s other tasks') {
+    if (this.worker !== null) {
       throw new TerrariumError(
         'unsupported',
-        `${what}; in the worker of \`blocking: 'worker'\` a task cannot wait in core code, since that would block the worker's ` +
-          "thread, and with it the other tasks and the page's answers it waits for: this needs JSPI (`blocking: 'jspi'`)",
+        `${what}; in the worker of \`blocking: 'worker'\` a task can wait in core code only for the page's answers to its host ` +
+          `calls, and ${why}: the worker's other tasks cannot run while it blocks; this needs JSPI (\`blocking: 'jspi'\`)`,
       );
     }
     trap(`${what}; waiting in core code needs JSPI (\`blocking: 'jspi'\`), and this instance has \`blocking: 'none'\``);
