@@ -141,26 +141,38 @@ test("thread.yield under 'jspi' suspends a stackful task for a turn: a task star
   expect(order).toEqual(['wait-for 30', 'yield-then 5']);
 });
 
-test("under 'worker' a stackful export runs until it would wait, refused there as unsupported; a sync lower of an async import blocks the worker", async ({ page }) => {
+test("under 'worker' a stackful export blocks the worker in its wait until the page answers; a wait that cannot end so is refused as unsupported", async ({ page }) => {
   const result = await page.evaluate(async ([stackfulBytes, builtinsBytes]) => {
     const stackful = await window.terrarium.load(new Uint8Array(stackfulBytes));
-    const wait = (id) => (id === 3 ? 30 : new Promise(() => {}));
+    const pending = {};
+    const wait = (id) => (id === 3 ? 30 : new Promise((resolve) => (pending[id] = resolve)));
     const s = await stackful.instantiate({ 'test:async/host': { wait } }, { blocking: 'worker' });
+    const turn = () => new Promise((r) => setTimeout(r, 0));
     const direct = await s.exports.waitFor(3);
     const yielded = await s.exports.yieldThen(5);
-    const refused = await window.harness.failure(() => s.exports.waitFor(1));
+    const one = s.exports.waitFor(1);
+    while (pending[1] === undefined) await turn();
+    pending[1](10);
+    const waited = await one;
+    // A call from the page while a task blocks in its wait: the wait gives up.
+    const blocked = window.harness.failure(() => s.exports.waitFor(2));
+    while (pending[2] === undefined) await turn();
+    const meanwhile = await window.harness.failure(() => s.exports.waitFor(3));
+    const refused = await blocked;
     const builtins = await window.terrarium.load(new Uint8Array(builtinsBytes));
     let wake;
     const b = await builtins.instantiate({ 'test:async/host': { wait: (id) => new Promise((r) => (wake = () => r(id * 10))), log() {} } }, { blocking: 'worker' });
     const sync = b.exports.callSync(9);
-    while (wake === undefined) await new Promise((r) => setTimeout(r, 0));
+    while (wake === undefined) await turn();
     wake();
-    return { direct, yielded, refused, sync: await sync };
+    return { direct, yielded, waited, refused, meanwhile: meanwhile.kind, sync: await sync };
   }, [watComponent('async-stackful'), watComponent('async-builtins')]);
   expect(result.direct).toBe(30);
   expect(result.yielded).toBe(5);
+  expect(result.waited).toBe(10);
   expect(result.refused.kind).toBe('unsupported');
-  expect(result.refused.message).toMatch(/^`waitable-set\.wait` in `wait-for` would have to wait for waitable set \d+; in the worker of `blocking: 'worker'`/);
+  expect(result.refused.message).toMatch(/^`waitable-set\.wait` in `wait-for` would have to wait for waitable set \d+; .*the page called into the instance meanwhile/);
+  expect(result.meanwhile).toBe('dead');
   expect(result.sync).toBe(90);
 });
 
