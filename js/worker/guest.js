@@ -49,8 +49,8 @@ export function serveGuest(port) {
   let nextCall = 1;
   const pending = new Map();
   /**
-   * A call the page answers later, by message: the worker's thread goes on meanwhile (a host
-   * function lowered `async`, and the stand-ins of the page's promises and streams: relay.js).
+   * A call the page answers later, by message, while the worker's thread goes on: how the
+   * stand-ins of the page's promises and streams ask for their values (relay.js).
    */
   const callPage = (request) =>
     new Promise((resolve, reject) => {
