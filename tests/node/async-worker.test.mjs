@@ -278,6 +278,21 @@ test('the built-ins in the worker: subtasks settled out of order, polls, backpre
   });
 });
 
+test('a host promise that rejects kills the instance in the worker with the host error, as on the main thread', async () => {
+  const component = await wat('async-builtins');
+  await sameInWorker(async (blocking) => {
+    let fail;
+    const { exports } = await component.instantiate(
+      { 'test:async/host': { wait: () => new Promise((_, reject) => (fail = reject)), log() {} } },
+      { blocking },
+    );
+    const call = outcome(() => exports.callOne(14));
+    await until(() => fail !== undefined);
+    fail(new RangeError('host failed'));
+    return { call: await call, after: (await outcome(() => exports.add(1, 1))).error.kind };
+  });
+});
+
 test("a sync lower of an async host function blocks the worker until the page's promise settles", async () => {
   const component = await wat('async-builtins');
   let wake;
