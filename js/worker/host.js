@@ -176,7 +176,7 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   /**
    * Serves one request of the blocked worker, then wakes it with the answer. A request with
    * `later` (a host function lowered `async`) is answered at once when the function returned a
-   * promise: the promise's settlement follows by message (`answerLater`).
+   * promise: the promise's settlement is kept for the worker to take (`keepAnswer`).
    */
   async function serve(msg) {
     let reply;
@@ -199,6 +199,7 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     }
   }
 
+  /** Keeps the settlement of the worker's host call `call` once `promise` settles, and tells the worker. */
   async function keepAnswer(call, promise) {
     try {
       answers.push({ call, ok: await promise });
