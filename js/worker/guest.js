@@ -75,6 +75,8 @@ export function serveGuest(port) {
     p[WHEN_SETTLED] = (onValue, onError) => {
       answersDue.get(call).settle = [onValue, onError];
     };
+    // `subtask.cancel` cancels the host's promise (its `cancel()`, if it has one) in the page.
+    p.cancel = () => post({ op: 'cancel-call', call });
     return p;
   };
   /** The host calls lowered `async` whose promise has not settled yet, by number. */

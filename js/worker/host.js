@@ -199,13 +199,17 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     }
   }
 
+  /** The promises of the worker's host calls not settled yet, by call, for `cancel-call`. */
+  const unsettled = new Map();
   /** Keeps the settlement of the worker's host call `call` once `promise` settles, and tells the worker. */
   async function keepAnswer(call, promise) {
+    unsettled.set(call, promise);
     try {
       answers.push({ call, ok: await promise });
     } catch (error) {
       answers.push({ call, throw: error });
     }
+    unsettled.delete(call);
     if (answersWanted !== null) giveAnswers(answers.splice(0));
     else if (answers.length === 1) post({ op: 'poke' });
   }
@@ -310,6 +314,9 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       }
       case 'forget':
         peer.forget(msg.id, msg.count);
+        return;
+      case 'cancel-call':
+        unsettled.get(msg.call)?.cancel?.();
         return;
       default:
         if (msg.call === undefined) serve(msg);

@@ -278,6 +278,22 @@ test('the built-ins in the worker: subtasks settled out of order, polls, backpre
   });
 });
 
+test("subtask.cancel of a host call in flight in the worker cancels the page's promise (its cancel())", async () => {
+  const component = await wat('async-builtins');
+  await sameInWorker(async (blocking) => {
+    const cancelled = [];
+    const wait = (id) => {
+      const p = new Promise(() => {});
+      p.cancel = () => cancelled.push(id);
+      return p;
+    };
+    const { exports } = await component.instantiate({ 'test:async/host': { wait, log() {} } }, { blocking });
+    const results = [await exports.cancelOne(7), await exports.cancelAsync(8)];
+    await until(() => cancelled.length === 2);
+    return { results, cancelled, goesOn: await exports.contextYield(3) };
+  });
+});
+
 test('a host promise that rejects kills the instance in the worker with the host error, as on the main thread', async () => {
   const component = await wat('async-builtins');
   await sameInWorker(async (blocking) => {
