@@ -191,8 +191,9 @@ export interface InstantiateOptions {
   wasi?: WasiOptions;
   /**
    * Default `'none'`. With `'jspi'` or `'worker'` (or `'auto'`) every export returns a promise; an
-   * `async` export (component-model async) always does. A component with component-model async
-   * runs with `'none'` or `'jspi'` (`'auto'` picks one of them), not `'worker'`.
+   * `async` export (component-model async) always does. In a `'worker'`, a task of
+   * component-model async that would have to wait in core code (a stackful one) is refused
+   * there with kind `'unsupported'`: that needs `'jspi'`.
    */
   blocking?: Blocking;
   /** A name for this instance in error messages. */

@@ -7,7 +7,6 @@
 import { instantiatePlan } from './runtime/instantiate.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { resolveBlocking } from './blocking.js';
-import { TerrariumError } from './errors.js';
 
 /**
  * The parts of the runtime a caller may leave out when its component does not need them, so that
@@ -41,10 +40,9 @@ import { TerrariumError } from './errors.js';
  */
 export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, inner = null, fused = null }) {
   const wasiOptions = options.wasi ?? {};
-  const isAsync = async?.usesAsync(plan) ?? false;
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
   const everWaits = () => (async?.needsJspi(plan) ?? null) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
-  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: !isAsync });
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none');
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {
@@ -55,9 +53,6 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
     return value === undefined ? builtin : { ...builtin, ...value };
   };
 
-  if (blocking === 'worker' && isAsync) {
-    throw new TerrariumError('unsupported', "blocking: 'worker' does not run component-model async yet; use 'jspi' or 'none'");
-  }
   if (blocking === 'worker') {
     const { instantiateWithWorker } = await (worker ?? missingPart('worker', "the worker's"))();
     const makeWasi = wasiHost?.compose ?? null;

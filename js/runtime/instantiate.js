@@ -30,7 +30,8 @@ const PLAN_FORMAT = 3;
  *   jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
  *   resources?: typeof import('./resources.js').planResources|null,
  *   async?: typeof import('./async/index.js')|null, inner?: typeof import('./inner-calls.js')|null,
- *   fused?: typeof import('./fused-call.js')|null}} options
+ *   fused?: typeof import('./fused-call.js')|null,
+ *   worker?: import('./async/scheduler.js').WorkerSide|null}} options
  *   `kinds`: the code of each kind of type and string encoding the plan has (abi/kinds.js).
  *   `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises
  *   (sync ones one call at a time: later calls wait for earlier ones; async ones as their
@@ -43,13 +44,16 @@ const PLAN_FORMAT = 3;
  *   (likewise). `fused`: fused-call.js, which copies strings and lists straight between the
  *   memories of two components calling each other; without it such calls go through JS values,
  *   as correctly.
+ *   `worker`: the guest runs in the worker of `blocking: 'worker'` (js/worker/guest.js), which
+ *   says how a host function lowered `async` is called there (the page answers its promise
+ *   later), and how a task that waits in core code blocks for the page's answers.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
 export async function instantiatePlan(
   plan,
   modules,
   resolveImport,
-  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, inner = null, fused = null },
+  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, inner = null, fused = null, worker = null },
 ) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
@@ -157,7 +161,7 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
+  const stackful = jspi !== null || worker !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
   if (stackful !== null) {
     throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
   }
@@ -171,6 +175,7 @@ export async function instantiatePlan(
         viewOf,
         memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
         jspi: jspi !== null,
+        worker,
         promising: jspi?.promisingOf,
       })
     : null;
@@ -242,7 +247,8 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke: invokers.get(step), context }));
+          const invoke = options.async && worker !== null ? worker.invokeAsync(step.callee) : invokers.get(step);
+          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke, context }));
           break;
         }
         const cx = contextFor(step.options);

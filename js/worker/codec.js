@@ -3,14 +3,17 @@
  *
  * Only plain values cross: undefined, null, booleans, numbers, BigInts, strings, typed arrays,
  * ArrayBuffers, arrays, Maps (WIT maps) and plain objects (WIT records, variants, results), and errors (by name,
- * message and a few fields). Any other object stays on its side; the other side gets a reference
+ * message and a few fields; an `ErrorContext` comes back as one). Promises and streams (futures and
+ * streams of component-model async) stay on their side, and the other side gets a stand-in that
+ * asks for their values (relay.js). Any other object stays on its side; the other side gets a reference
  * to it (a proxy whose methods call back: see `Peer`). The bytes go by postMessage, or, to a
  * worker blocked in Atomics.wait, through a SharedArrayBuffer (channel.js): so they are our own
  * encoding, not structured clone.
  */
 
-import { ComponentError, GuestTrap, TerrariumError, WasiExit } from '../errors.js';
+import { ComponentError, ErrorContext, GuestTrap, TerrariumError, WasiExit } from '../errors.js';
 import { symbolDispose } from '../runtime/dispose.js';
+import { Relay } from './relay.js';
 
 const T_UNDEFINED = 0;
 const T_NULL = 1;
@@ -32,6 +35,9 @@ const T_REMOTE_CLASS = 13;
 const T_ERROR = 14;
 const T_BUFFER = 15;
 const T_MAP = 16;
+/** A promise or a stream of the sender's, by id (relay.js): the receiver gets a stand-in. */
+const T_PROMISE = 17;
+const T_STREAM = 18;
 
 const TYPED = [
   Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -152,10 +158,13 @@ export class Peer {
   /**
    * @param {{call: (proxy: object, method: string, args: any[]) => any, release: (id: number, dispose: boolean, count: number) => any,
    *   classFor?: (description: {name: string, methods: string[], tag?: any}) => Function|null}} hooks
-   *   `classFor` may supply the class a proxy is made an instance of (the page's exported resource classes)
+   *   `classFor` may supply the class a proxy is made an instance of (the page's exported resource classes);
+   *   `request(msg)` asks the other side for a promise's value or a stream's next chunk (relay.js):
+   *   without it, promises and streams cross by reference as other objects do
    */
   constructor(hooks) {
     this.hooks = hooks;
+    this.relay = hooks.request === undefined ? null : new Relay(hooks.request);
     /** @type {Map<number, any>} */
     this.table = new Map();
     this.ids = new WeakMap();
@@ -329,6 +338,14 @@ export class Peer {
       }
       return undefined;
     }
+    // A promise or a thenable (a plain object too), a stream or an async iterable: a stand-in.
+    const relayed = this.relay === null ? null : Relay.kindOf(v);
+    if (relayed !== null) {
+      const { id, bytes } = this.relay.send(v, relayed);
+      w.u8(relayed === 'promise' ? T_PROMISE : T_STREAM);
+      w.u32(id);
+      return w.u8(bytes ? 1 : 0);
+    }
     // An error crosses by value, except a WASI `io-error` resource (it has `toDebugString`), which
     // stays where it was made, like any other resource.
     if (v instanceof Error && typeof v.toDebugString !== 'function') {
@@ -434,7 +451,12 @@ export class Peer {
       case T_ERROR: {
         const name = r.string();
         const message = r.string();
-        return { [ERROR]: true, name, message, ...this.#read(r) };
+        return revive({ name, message, ...this.#read(r) });
+      }
+      case T_PROMISE:
+      case T_STREAM: {
+        const id = r.u32();
+        return this.relay.receive(tag === T_PROMISE ? 'promise' : 'stream', id, r.u8() === 1);
       }
       default:
         throw new Error(`terrarium: cannot decode value tag ${tag}`);
@@ -442,14 +464,12 @@ export class Peer {
   }
 }
 
-/** Marks a decoded error description (see `reviveError`). */
-export const ERROR = Symbol('terrarium.error');
-
-/** A thrown value that crossed: error descriptions become errors of their class again. */
-export function revive(value) {
-  if (value === null || typeof value !== 'object' || value[ERROR] !== true) return value;
+/** An error that crossed, from its description: an error of its class again. */
+function revive(value) {
   const { name, message, kind, context, exitCode, offset, code } = value;
   switch (name) {
+    case 'ErrorContext':
+      return new ErrorContext(message);
     case 'TerrariumError':
       return new TerrariumError(kind, message, { context, exitCode, offset });
     case 'ComponentError':

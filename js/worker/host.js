@@ -6,7 +6,8 @@
  *
  * What crosses is plain data (codec.js); the page's objects (host resources, HTTP requests, open
  * files) stay here and the worker holds references to them, and the other way round for
- * resources the guest exports.
+ * resources the guest exports; promises and streams stay where they were made, and the other
+ * side asks for their values by message (relay.js).
  */
 
 import { TerrariumError } from '../errors.js';
@@ -20,7 +21,8 @@ import { composeWasi } from '../../polyfill-wasi/js/compose.js';
 import { makeSink } from '../../polyfill-wasi/js/cli.js';
 import { sleepPromise } from '../../polyfill-wasi/js/wait.js';
 import { ChannelHost, STDERR_CLOSED, STDOUT_CLOSED, createChannelBuffers } from './channel.js';
-import { Peer, revive } from './codec.js';
+import { Peer } from './codec.js';
+import { isThenable } from '../runtime/async/lower-async.js';
 
 /**
  * An instance whose guest runs in a worker (`blocking: 'worker'`): the page's WASI session, made
@@ -112,6 +114,8 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   const buffers = createChannelBuffers();
   const channel = new ChannelHost(buffers);
   let nextCall = 1;
+  /** How many calls were posted to the worker (it says how many it has begun: `received`). */
+  let posted = 0;
   const pending = new Map();
   let dead = null;
   /** The page's classes for the guest's exported resources, by export path. */
@@ -124,6 +128,20 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     const bytes = peer.encode(value);
     worker.post(bytes.buffer, [bytes.buffer]);
   };
+  /**
+   * The settlements of the worker's host calls lowered `async` (its `later` requests), kept until
+   * the worker takes them (an `answers` request): a `poke` tells it there are some, and a task of
+   * the worker blocked in its wait takes them at once (`answersWanted`). Kept, not posted: a
+   * message would not reach a worker blocked in a wait.
+   */
+  const answers = [];
+  /** How to answer the worker's `answers` request that waits for one, while it does. */
+  let answersWanted = null;
+  const giveAnswers = (given) => {
+    const answer = answersWanted;
+    answersWanted = null;
+    answer(given);
+  };
   const callWorker = (request) =>
     new Promise((resolve, reject) => {
       if (dead !== null) {
@@ -131,8 +149,11 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         return;
       }
       const call = nextCall++;
+      posted++;
       pending.set(call, { resolve, reject });
       if (pending.size === 1) worker.ref();
+      // A task of the worker blocked in its wait cannot serve this call: it gives up waiting.
+      if (answersWanted !== null) giveAnswers(null);
       try {
         post({ ...request, call });
       } catch (error) {
@@ -150,13 +171,24 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       return dead === null ? callWorker({ op: 'drop', id, count }) : undefined;
     },
     classFor: ({ tag }) => (tag?.exportPath ? exportedClasses.get(tag.exportPath.join('\u0000')) ?? null : null),
+    request: callWorker,
   });
 
-  /** Serves one request of the blocked worker, then wakes it with the answer. */
+  /**
+   * Serves one request of the blocked worker, then wakes it with the answer. A request with
+   * `later` (a host function lowered `async`) is answered at once when the function returned a
+   * promise: the promise's settlement is kept for the worker to take (`keepAnswer`).
+   */
   async function serve(msg) {
     let reply;
     try {
-      reply = { ok: await perform(msg) };
+      const value = perform(msg);
+      if (msg.later !== undefined && isThenable(value)) {
+        keepAnswer(msg.later, value);
+        reply = { later: true };
+      } else {
+        reply = { ok: await value };
+      }
     } catch (error) {
       reply = { throw: error };
     }
@@ -168,7 +200,38 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
     }
   }
 
-  async function perform(msg) {
+  /** The promises of the worker's host calls not settled yet, by call, for `cancel-call`. */
+  const unsettled = new Map();
+  /** Keeps the settlement of the worker's host call `call` once `promise` settles, and tells the worker. */
+  async function keepAnswer(call, promise) {
+    unsettled.set(call, promise);
+    try {
+      answers.push({ call, ok: await promise });
+    } catch (error) {
+      answers.push({ call, throw: error });
+    }
+    unsettled.delete(call);
+    if (answersWanted !== null) giveAnswers(answers.splice(0));
+    else if (answers.length === 1) post({ op: 'poke' });
+  }
+
+  /** Answers the worker's call number `call` by message, once what `run()` gives (a promise, maybe) settles. */
+  async function answerLater(call, run) {
+    let reply;
+    try {
+      reply = { op: 'return', call, ok: await run() };
+    } catch (error) {
+      reply = { op: 'return', call, throw: error };
+    }
+    try {
+      post(reply);
+    } catch (error) {
+      post({ op: 'return', call, throw: error });
+    }
+  }
+
+  /** What the worker asked for: its value, or a promise of it. */
+  function perform(msg) {
     switch (msg.op) {
       case 'call': {
         const value = host(msg.imp);
@@ -185,6 +248,15 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       case 'sync':
         // Every write before it has been handled (messages arrive in order): nothing to do.
         return undefined;
+      case 'await':
+      case 'pull':
+      case 'cancel':
+        return peer.relay.serve(msg);
+      case 'answers':
+        if (answers.length > 0 || !msg.wait) return answers.splice(0);
+        // A call posted and not yet begun waits behind the worker's wait: it gives up waiting.
+        if (msg.received < posted) return null;
+        return new Promise((resolve) => (answersWanted = resolve));
       default:
         throw new Error(`terrarium: unknown request from the worker: ${msg.op}`);
     }
@@ -211,14 +283,14 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         ready.resolve(msg.exports);
         return;
       case 'failed':
-        ready.reject(revive(msg.error));
+        ready.reject(msg.error);
         return;
       case 'return': {
         const call = pending.get(msg.call);
         if (call === undefined) return;
         pending.delete(msg.call);
         if (pending.size === 0) worker.unref();
-        if (Object.hasOwn(msg, 'throw')) call.reject(revive(msg.throw));
+        if (Object.hasOwn(msg, 'throw')) call.reject(msg.throw);
         else call.resolve(msg.ok);
         return;
       }
@@ -244,8 +316,12 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
       case 'forget':
         peer.forget(msg.id, msg.count);
         return;
+      case 'cancel-call':
+        unsettled.get(msg.call)?.cancel?.();
+        return;
       default:
-        serve(msg);
+        if (msg.call === undefined) serve(msg);
+        else answerLater(msg.call, () => perform(msg));
     }
   });
 

@@ -209,14 +209,13 @@ test('disposing an instance rejects its pending async calls with kind dead', asy
   await assert.rejects(pending, (e) => e instanceof TerrariumError && e.kind === 'dead' && /disposed/.test(e.message));
 });
 
-test("blocking: 'worker' is refused by name for an async component, and 'auto' does not pick it", async () => {
+test("blocking: 'worker' runs an async component (async-worker.test.mjs); 'auto' picks none for one that never waits", async () => {
   const host = { 'test:async/host': { wait: (id) => id, log() {} } };
-  await assert.rejects(
-    component.instantiate(host, { blocking: 'worker' }),
-    (e) => e instanceof TerrariumError && e.kind === 'unsupported' && /blocking: 'worker' does not run component-model async yet/.test(e.message),
-  );
+  const worker = await component.instantiate(host, { blocking: 'worker' });
+  assert.equal(await worker.exports.callOne(3), 3);
+  worker[Symbol.dispose]();
   const made = await component.instantiate(host, { blocking: 'auto' });
-  assert.equal(made.blocking, 'none', 'no JSPI in Node 20, and no worker for async');
+  assert.equal(made.blocking, 'none', 'nothing in it can wait in core code');
   assert.equal(await made.exports.callOne(3), 3);
 });
 

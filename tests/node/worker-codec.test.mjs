@@ -1,10 +1,11 @@
 // What crosses between the page and a guest's worker (js/worker/codec.js): plain values by value,
-// errors by name, every other object by reference (a proxy whose methods call back), with the
+// errors by name, promises and streams as stand-ins that ask for their values (relay.js), every
+// other object by reference (a proxy whose methods call back), with the
 // references counted so an object leaves its table only when every reference sent has come back.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Peer, revive } from '../../js/worker/codec.js';
+import { Peer } from '../../js/worker/codec.js';
 import { ComponentError, TerrariumError } from '../../js/errors.js';
 
 const dispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -41,15 +42,15 @@ test('plain values cross by value, exactly', () => {
   assert.throws(() => send(() => 1), /a function cannot cross/);
 });
 
-test('errors cross by name and come back as their class', () => {
+test('errors cross by name and arrive as their class', () => {
   const { send } = pair();
-  const trap = revive(send(new TerrariumError('exit', 'it exited', { exitCode: 3, context: 'x#y' })));
+  const trap = send(new TerrariumError('exit', 'it exited', { exitCode: 3, context: 'x#y' }));
   assert.ok(trap instanceof TerrariumError);
   assert.deepEqual([trap.kind, trap.message, trap.exitCode, trap.context], ['exit', 'it exited', 3, 'x#y']);
-  const component = revive(send(new ComponentError({ tag: 'denied' })));
+  const component = send(new ComponentError({ tag: 'denied' }));
   assert.ok(component instanceof ComponentError);
   assert.deepEqual(component.payload, { tag: 'denied' });
-  const type = revive(send(new TypeError('bad')));
+  const type = send(new TypeError('bad'));
   assert.ok(type instanceof TypeError);
   assert.equal(type.message, 'bad');
   // A WASI io-error is a resource: it crosses by reference, like any object.
@@ -111,4 +112,61 @@ test('an object leaves the table only when every reference sent has been release
   assert.equal(a.object(id), q);
   a.forget(id, 1);
   assert.throws(() => a.object(id), /no object/);
+});
+
+/** Two peers whose stand-ins ask each other (relay.js), asynchronously: `a` holds promises and streams, `b` stand-ins. */
+function relayPair() {
+  const peers = {};
+  const ask = (from, to) => async (msg) => from.decode(to.encode(await to.relay.serve(msg)));
+  peers.a = new Peer({ call() {}, release() {}, request: (msg) => ask(peers.a, peers.b)(msg) });
+  peers.b = new Peer({ call() {}, release() {}, request: (msg) => ask(peers.b, peers.a)(msg) });
+  return (value) => peers.b.decode(peers.a.encode(value));
+}
+
+test('promises and thenables cross as promises of their values; a rejection arrives as its class', async () => {
+  const send = relayPair();
+  const [p, q] = send([Promise.resolve({ x: 1n }), { then: (resolve) => resolve('thenable') }]);
+  assert.ok(p instanceof Promise && q instanceof Promise);
+  assert.deepStrictEqual(await p, { x: 1n });
+  assert.equal(await q, 'thenable');
+  await assert.rejects(send(Promise.reject(new TypeError('no'))), (e) => e instanceof TypeError && e.message === 'no');
+});
+
+test('streams cross as ReadableStreams that ask for one chunk a read, and whose cancel() reaches the source', async () => {
+  const send = relayPair();
+  const pulls = [];
+  let cancelled = null;
+  const source = new ReadableStream(
+    {
+      pull(c) {
+        pulls.push(pulls.length);
+        c.enqueue(pulls.length);
+      },
+      cancel(reason) {
+        cancelled = reason.message;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const reader = send(source).getReader();
+  assert.equal(pulls.length, 0, 'nothing is asked for before a read');
+  assert.deepEqual([(await reader.read()).value, (await reader.read()).value], [1, 2]);
+  assert.equal(pulls.length, 2, 'one chunk a read');
+  await reader.cancel(new Error('enough'));
+  assert.equal(cancelled, 'enough');
+
+  async function* generated() {
+    yield new Uint8Array([1, 2]);
+    yield new Uint8Array([3]);
+  }
+  const chunks = [];
+  for await (const chunk of send(generated())) chunks.push(...chunk);
+  assert.deepEqual(chunks, [1, 2, 3]);
+
+  // A byte stream's stand-in is a byte stream: a BYOB reader takes a chunk in parts.
+  const bytes = new ReadableStream({ type: 'bytes', start: (c) => (c.enqueue(new Uint8Array([4, 5, 6])), c.close()) });
+  const byob = send(bytes).getReader({ mode: 'byob' });
+  assert.deepEqual([...(await byob.read(new Uint8Array(2))).value], [4, 5]);
+  assert.deepEqual([...(await byob.read(new Uint8Array(2))).value], [6]);
+  assert.equal((await byob.read(new Uint8Array(2))).done, true);
 });

@@ -25,7 +25,7 @@
  * Entering an instance that a task on the caller's supertask chain is in is re-entrance: a trap
  * (the spec's `call_might_be_recursive`, for instances that are not nested in one another).
  */
-import { ComponentError, GuestTrap, trap } from '../../errors.js';
+import { ComponentError, trap } from '../../errors.js';
 import { lowerImport } from '../imports.js';
 import { lowerWaiting } from '../jspi.js';
 import { DEAD } from '../state.js';
@@ -143,10 +143,7 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
       call.onSettle = () => sched.wake();
       return sched.block(caller, `\`${context}\` to return`, () => call.outcome !== null, () => call.outcome).then(take);
     }
-    throw new GuestTrap(
-      `\`${context}\` has to wait to enter its component instance, and its synchronous caller with it; ` +
-        "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-    );
+    return sched.cannotWait(`\`${context}\` has to wait to enter its component instance, and its synchronous caller with it`);
   };
   const what = 'component import';
   if (!jspi) return lowerImport({ cx, sig, invoke: wait, calls, context, what });

@@ -134,13 +134,11 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         const task = caller();
         if (!task.mayBlock()) trap(`\`waitable-set.wait\` was called by the synchronous task \`${task.context}\`, which may not wait`);
         const set = getSet(si);
-        if (set.hasPendingEvent()) return store(set.takePendingEvent(), ptr);
         if (!jspi) {
-          trap(
-            `\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}; waiting in core code needs JSPI ` +
-              "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-          );
+          sched.waitInCore(() => set.hasPendingEvent(), `\`waitable-set.wait\` in \`${task.context}\` would have to wait for waitable set ${si}`);
+          return store(set.takePendingEvent(), ptr);
         }
+        if (set.hasPendingEvent()) return store(set.takePendingEvent(), ptr);
         set.numWaiting++;
         const event = sched.suspend(task, `waitable set ${si}`, () => set.hasPendingEvent(), () => {
           set.numWaiting--;
@@ -174,10 +172,8 @@ export function makeBuiltin(step, { sched, inst, calls, types, contextFor, viewO
         if (s.resolved()) return s.takePendingEvent()[2];
         if (step.async) return BLOCKED;
         if (!jspi) {
-          trap(
-            `\`subtask.cancel\` in \`${task.context}\` would have to wait for subtask ${i} to resolve; waiting in core code needs JSPI ` +
-              "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-          );
+          sched.waitInCore(() => s.resolved(), `\`subtask.cancel\` in \`${task.context}\` would have to wait for subtask ${i} to resolve`);
+          return s.takePendingEvent()[2];
         }
         return sched.suspend(task, `subtask ${i} to resolve`, () => s.resolved(), () => s.takePendingEvent()[2]);
       };

@@ -61,13 +61,11 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
     }
     return e;
   };
-  /** Waits, as the synchronous task `task`, until `e` has its event (JSPI), then takes it. */
+  /** Waits, as the synchronous task `task`, until `e` has its event (suspended by JSPI), then takes it. */
   const waitFor = (task, e, i) => {
     if (!jspi) {
-      trap(
-        `\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}; waiting in core code needs JSPI ` +
-          "(`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-      );
+      sched.waitInCore(() => e.hasPendingEvent(), `\`${name}\` in \`${task.context}\` would have to wait for ${kind} end ${i}`);
+      return e.takePendingEvent()[2];
     }
     const event = sched.block(task, `${kind} end ${i}`, () => e.hasPendingEvent(), () => e.takePendingEvent());
     sched.leave(task);

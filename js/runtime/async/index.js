@@ -32,10 +32,12 @@ export { usesAsync, needsJspi } from './detect.js';
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
  * @param {(memory: number|null) => WebAssembly.Memory|null} env.memoryOf
  * @param {boolean} env.jspi
+ * @param {import('./scheduler.js').WorkerSide|null} env.worker the worker of `blocking: 'worker'`
+ *   the guest runs in, if it does (no JSPI there: a task waiting in core code blocks the thread)
  * @param {(f: Function) => Function} env.promising `WebAssembly.promising` where it applies
  */
-export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, promising }) {
-  const sched = new Scheduler(name);
+export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, worker, promising }) {
+  const sched = new Scheduler(name, worker);
   const instances = [];
   const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
   /**

@@ -18,7 +18,7 @@
  * `payload` (`ComponentError`) or a non-Error is `err`. Any other rejection is the host's failure:
  * it kills the instance, as a throw from a sync host function does.
  */
-import { trap, GuestTrap } from '../../errors.js';
+import { trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
 import { makeParamsLifter, makeResultLowerer } from '../../abi/function.js';
 import { annotate, errPayload, cannotLeave, lowerImport } from '../imports.js';
@@ -32,6 +32,13 @@ import { Subtask, RETURNED, STARTED, CANCELLED_BEFORE_RETURNED } from './tasks.j
  * `onCancelled()`, set here, runs when it cancels.
  */
 export const CALLEE = Symbol('callee task');
+
+/**
+ * A host promise that tells its settlement itself, at once (`p[WHEN_SETTLED](onValue, onError)`),
+ * not a microtask later: the worker's host calls (js/worker/guest.js), which may settle while a
+ * task waits in core code, where no microtask can run until it goes on.
+ */
+export const WHEN_SETTLED = Symbol('terrarium.whenSettled');
 
 /** A promise or another thenable. */
 export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
@@ -104,23 +111,21 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     if (callee !== undefined) callee.onCancelled = forget;
     subtask.index = inst.table.add(subtask);
     sched.outside++;
-    Promise.resolve(v)
-      .then(ok, err)
-      .then(
-        (result) => {
-          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
-          sched.outside--;
-          store(result, coreArgs);
-          subtask.resolve(RETURNED);
-          sched.wake();
-        },
-        (e) => {
-          if (subtask.state !== STARTED || inst.state.status === DEAD) return;
-          sched.outside--;
-          inst.state.fail(e, context);
-        },
-      )
-      .catch((e) => inst.state.fail(e, context));
+    /** The host call settled (`result`, or a throw of `settle`): stored, or the instance dies. */
+    const settled = (settle) => (x) => {
+      if (subtask.state !== STARTED || inst.state.status === DEAD) return;
+      sched.outside--;
+      try {
+        store(settle(x), coreArgs);
+      } catch (e) {
+        inst.state.fail(e, context);
+        return;
+      }
+      subtask.resolve(RETURNED);
+      sched.wake();
+    };
+    if (typeof v[WHEN_SETTLED] === 'function') v[WHEN_SETTLED](settled(ok), settled(err));
+    else Promise.resolve(v).then(settled(ok), settled(err));
     return STARTED | (subtask.index << 4);
   };
 }
@@ -138,12 +143,7 @@ export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi })
     }
     const v = invoke(args);
     if (!isThenable(v)) return v;
-    if (!jspi) {
-      throw new GuestTrap(
-        `\`${context}\` returned a promise, and a synchronous call of it would have to wait for it; ` +
-          "waiting needs JSPI (`blocking: 'jspi'`), and this instance has `blocking: 'none'`",
-      );
-    }
+    if (!jspi) sched.cannotWait(`\`${context}\` returned a promise, and a synchronous call of it would have to wait for it`);
     return Promise.resolve(v);
   };
   return (jspi ? lowerWaiting : lowerImport)({ cx, sig, invoke: call, calls, context });

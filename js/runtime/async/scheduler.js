@@ -21,7 +21,7 @@
  * one: a later call from the host may lower it. Then no promise would ever
  * settle, so the instance traps instead, and its pending export calls reject with kind 'trap'.
  */
-import { TerrariumError } from '../../errors.js';
+import { TerrariumError, trap } from '../../errors.js';
 import { READY, BUSY, DEAD } from '../state.js';
 import { AsyncTable } from './waitables.js';
 
@@ -60,6 +60,16 @@ function afterYield(fn) {
   else nextTurn(fn);
 }
 
+/**
+ * The worker of `blocking: 'worker'` (js/worker/guest.js), as the runtime sees it.
+ * @typedef {object} WorkerSide
+ * @property {(callee: import('../../plan.js').HostCallee) => (args: any[]) => any} invokeAsync how
+ *   a host function lowered `async` is called: the page answers at once, or a promise it answers later
+ * @property {() => string|null} block blocks until the page has answered at least one host call
+ *   (null), or says why no answer can come (the page called into the instance meanwhile, or no
+ *   host call is pending)
+ */
+
 export class AsyncInstance {
   /** @param {import('../state.js').InstanceState} state */
   constructor(state) {
@@ -83,9 +93,13 @@ export class AsyncInstance {
  */
 
 export class Scheduler {
-  /** @param {string} name the component's name, for messages */
-  constructor(name) {
+  /**
+   * @param {string} name the component's name, for messages
+   * @param {WorkerSide|null} worker the worker of `blocking: 'worker'` the guest runs in, if it does
+   */
+  constructor(name, worker) {
     this.name = name;
+    this.worker = worker;
     /** @type {Waiter[]} */
     this.waiters = [];
     /** tasks that are neither waiting here nor finished */
@@ -200,6 +214,37 @@ export class Scheduler {
   resumeIfReady(task) {
     const i = this.waiters.findIndex((w) => w.task === task);
     if (i >= 0 && this.waiters[i].ready()) this.resumeAt(i);
+  }
+
+  /**
+   * Guest code waits in core code until `ready()`, where no JSPI can suspend it. In the worker of
+   * `blocking: 'worker'` it blocks the thread for the page's answers to this instance's host calls,
+   * which take effect at once (lower-async.js's WHEN_SETTLED); the worker's other tasks cannot
+   * run meanwhile, so a wait that needs them, or a call from the page, is refused (`cannotWait`).
+   * `what` says what it waits for.
+   */
+  waitInCore(ready, what) {
+    while (!ready()) {
+      if (this.worker === null) this.cannotWait(what);
+      const why = this.worker.block();
+      if (why !== null) this.cannotWait(what, why);
+    }
+  }
+
+  /**
+   * Throws why guest code cannot wait in core code here (no JSPI to suspend it): `what` says what
+   * it would have waited for, and in the worker `why` why the page's answers cannot end it
+   * (`unsupported`). Elsewhere (`blocking: 'none'`) a trap.
+   */
+  cannotWait(what, why = 'it waits for the worker\'s other tasks') {
+    if (this.worker !== null) {
+      throw new TerrariumError(
+        'unsupported',
+        `${what}; in the worker of \`blocking: 'worker'\` a task can wait in core code only for the page's answers to its host ` +
+          `calls, and ${why}: the worker's other tasks cannot run while it blocks; this needs JSPI (\`blocking: 'jspi'\`)`,
+      );
+    }
+    trap(`${what}; waiting in core code needs JSPI (\`blocking: 'jspi'\`), and this instance has \`blocking: 'none'\``);
   }
 
   deadlock() {
