@@ -68,8 +68,8 @@ fn sum_lanes4(v: [__m128; 4]) -> __m128 {
 
 /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`: as
 /// the wasm SIMD kernel, one row after another, so the matrix is read front to back as one stream
-/// the prefetcher follows (four rows at once was 1.0 to 1.4× slower on the 15M shape here too),
-/// the sums of four rows in a row finished together and stored at once.
+/// the prefetcher follows (four rows at once made the 15M shape 1.4× slower natively too), the
+/// sums of four rows in a row finished together and stored at once.
 pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
     let n = x.len();
     assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");

@@ -140,9 +140,9 @@ pub mod simd {
     /// One row after another, so the matrix is read front to back as one stream, which the CPU's
     /// prefetcher follows: a model's matrices come from main memory (the 15M shape's 58 MiB do not
     /// fit a cache), and reading four rows at once, to load each vector of `x` once for the four,
-    /// made four short streams and was 1.5 to 1.9× slower there; `x` stays in the L1 cache anyway.
-    /// The sums of four rows in a row are finished together ([`sum_lanes4`]), one store for four
-    /// outputs, which keeps small models (whose rows are short) as fast as four rows at once was.
+    /// made four short streams: the 15M shape ran 1.5× slower so in Chromium (`x` stays in the L1
+    /// cache anyway). The sums of four rows in a row are finished together ([`sum_lanes4`]), one
+    /// store for four outputs, so short rows (stories260K's 64 floats) pay little for their sums.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
         let n = x.len();
         assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
