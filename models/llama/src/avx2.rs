@@ -33,73 +33,34 @@ unsafe fn load_i8(s: &[i8], i: usize) -> __m256i {
     _mm256_loadu_si256(s.as_ptr().add(i).cast())
 }
 
-/// The low half of `v` plus its high half.
 #[inline(always)]
-fn add_halves(v: __m256) -> __m128 {
-    // SAFETY: avx2 and fma are enabled (see the top of this file).
-    unsafe { _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v)) }
-}
-
-#[inline(always)]
-fn sum_quad(quad: __m128) -> f32 {
+fn sum_lanes(v: __m256) -> f32 {
     // SAFETY: avx2 and fma are enabled (see the top of this file).
     unsafe {
+        let quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
         let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
         _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps::<1>(pair, pair)))
     }
 }
 
-#[inline(always)]
-fn sum_lanes(v: __m256) -> f32 {
-    sum_quad(add_halves(v))
-}
-
-/// Lane `k` is the sum of the lanes of `v[k]`: four horizontal sums at once, one vector out.
-#[inline(always)]
-fn sum_lanes4(v: [__m128; 4]) -> __m128 {
-    // SAFETY: avx2 and fma are enabled (see the top of this file).
-    unsafe {
-        // [v0.0 + v0.2, v1.0 + v1.2, v0.1 + v0.3, v1.1 + v1.3], and the same of v2 and v3.
-        let p01 = _mm_add_ps(_mm_unpacklo_ps(v[0], v[1]), _mm_unpackhi_ps(v[0], v[1]));
-        let p23 = _mm_add_ps(_mm_unpacklo_ps(v[2], v[3]), _mm_unpackhi_ps(v[2], v[3]));
-        _mm_add_ps(_mm_movelh_ps(p01, p23), _mm_movehl_ps(p23, p01))
-    }
-}
-
 /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`: as
 /// the wasm SIMD kernel, one row after another, so the matrix is read front to back as one stream
-/// the prefetcher follows (four rows at once made the 15M shape 1.4× slower natively too), the
-/// sums of four rows in a row finished together and stored at once.
+/// the prefetcher follows (four rows at once made the 15M shape 1.4× slower natively too).
 pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
     let n = x.len();
     assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
-    let (out4, out_rest) = out.as_chunks_mut::<4>();
-    let rows4 = 4 * out4.len();
-    for (o, w4) in out4.iter_mut().zip(w.chunks_exact(4 * n)) {
-        let sums = sum_lanes4(std::array::from_fn(|k| dot_lanes(&w4[k * n..][..n], x)));
-        // SAFETY: avx2 is enabled; the store writes the 4 floats of `o`.
-        unsafe { _mm_storeu_ps(o.as_mut_ptr(), sums) };
-    }
-    for (o, row) in out_rest.iter_mut().zip(w[rows4 * n..].chunks_exact(n)) {
+    for (o, row) in out.iter_mut().zip(w.chunks_exact(n)) {
         *o = dot(row, x);
     }
 }
 
-/// `a · b`.
+/// `a · b`, 32 floats a step over four accumulators (four independent dependency chains).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    sum_quad(dot_lanes(a, b))
-}
-
-/// A vector whose lanes add up to `a · b`: 32 floats a step over four accumulators (four
-/// independent dependency chains), their two halves added.
-#[inline(always)]
-fn dot_lanes(a: &[f32], b: &[f32]) -> __m128 {
     assert_eq!(a.len(), b.len(), "dot: lengths differ");
     let ((a32, a_rest), (b32, b_rest)) = (a.as_chunks::<32>(), b.as_chunks::<32>());
     let ((a8, a_tail), (b8, b_tail)) = (a_rest.as_chunks::<8>(), b_rest.as_chunks::<8>());
-    let tail: f32 = a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum();
     // SAFETY: avx2 and fma are enabled; each load reads 8 floats of its chunk.
-    unsafe {
+    let acc = unsafe {
         let mut acc = [_mm256_setzero_ps(); 4];
         for (ca, cb) in a32.iter().zip(b32) {
             for (k, sum) in acc.iter_mut().enumerate() {
@@ -109,9 +70,9 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> __m128 {
         for (ca, cb) in a8.iter().zip(b8) {
             acc[0] = _mm256_fmadd_ps(load(ca, 0), load(cb, 0), acc[0]);
         }
-        let sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-        _mm_add_ss(add_halves(sum), _mm_set_ss(tail))
-    }
+        _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]))
+    };
+    sum_lanes(acc) + a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum::<f32>()
 }
 
 /// `att[t] = scale * (q · k_t)` for each position `t`, where `k_t = keys[t * stride..][..q.len()]`.

@@ -125,48 +125,24 @@ pub mod simd {
         std::array::from_fn(|k| unsafe { v128_load(c.as_ptr().add(4 * k).cast::<v128>()) })
     }
 
-    /// Lane `k` is the sum of the lanes of `v[k]`: four horizontal sums in six shuffles and three
-    /// additions, one vector out.
-    #[inline(always)]
-    fn sum_lanes4(v: [v128; 4]) -> v128 {
-        // [v0.0 + v0.2, v1.0 + v1.2, v0.1 + v0.3, v1.1 + v1.3], and the same of v2 and v3.
-        let p01 = f32x4_add(i32x4_shuffle::<0, 4, 1, 5>(v[0], v[1]), i32x4_shuffle::<2, 6, 3, 7>(v[0], v[1]));
-        let p23 = f32x4_add(i32x4_shuffle::<0, 4, 1, 5>(v[2], v[3]), i32x4_shuffle::<2, 6, 3, 7>(v[2], v[3]));
-        f32x4_add(i32x4_shuffle::<0, 1, 4, 5>(p01, p23), i32x4_shuffle::<2, 3, 6, 7>(p01, p23))
-    }
-
     /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`.
     ///
     /// One row after another, so the matrix is read front to back as one stream, which the CPU's
     /// prefetcher follows: a model's matrices come from main memory (the 15M shape's 58 MiB do not
     /// fit a cache), and reading four rows at once, to load each vector of `x` once for the four,
-    /// made four short streams: the 15M shape ran 1.5× slower so in Chromium (`x` stays in the L1
-    /// cache anyway). The sums of four rows in a row are finished together ([`sum_lanes4`]), one
-    /// store for four outputs, so short rows (stories260K's 64 floats) pay little for their sums.
+    /// made four short streams: the 15M shape ran 1.5× slower so in Chromium. `x` stays in the L1
+    /// cache anyway, and on matrices that fit a cache (stories260K's) the two shapes run alike.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
         let n = x.len();
         assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
-        let (out4, out_rest) = out.as_chunks_mut::<4>();
-        let rows4 = 4 * out4.len();
-        for (o, w4) in out4.iter_mut().zip(w.chunks_exact(4 * n)) {
-            let sums = sum_lanes4(std::array::from_fn(|k| dot_lanes(&w4[k * n..][..n], x)));
-            // SAFETY: the store writes the 4 floats of `o`.
-            unsafe { v128_store(o.as_mut_ptr().cast::<v128>(), sums) };
-        }
-        for (o, row) in out_rest.iter_mut().zip(w[rows4 * n..].chunks_exact(n)) {
+        for (o, row) in out.iter_mut().zip(w.chunks_exact(n)) {
             *o = dot(row, x);
         }
     }
 
-    /// `a · b`.
+    /// `a · b`, 16 floats a step over four accumulators (four independent dependency chains, so a
+    /// multiply-add need not wait for the one before it).
     pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        sum_lanes(dot_lanes(a, b))
-    }
-
-    /// A vector whose lanes add up to `a · b`: 16 floats a step over four accumulators (four
-    /// independent dependency chains, so a multiply-add need not wait for the one before it).
-    #[inline(always)]
-    fn dot_lanes(a: &[f32], b: &[f32]) -> v128 {
         assert_eq!(a.len(), b.len(), "dot: lengths differ");
         let ((a16, a_rest), (b16, b_rest)) = (a.as_chunks::<16>(), b.as_chunks::<16>());
         let mut acc = [f32x4_splat(0.0); 4];
@@ -182,8 +158,7 @@ pub mod simd {
             acc[0] = madd(unsafe { v128_load(ca.as_ptr().cast()) }, unsafe { v128_load(cb.as_ptr().cast()) }, acc[0]);
         }
         let tail: f32 = a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum();
-        let sum = f32x4_add(f32x4_add(acc[0], acc[1]), f32x4_add(acc[2], acc[3]));
-        f32x4_replace_lane::<0>(sum, f32x4_extract_lane::<0>(sum) + tail)
+        sum_lanes(f32x4_add(f32x4_add(acc[0], acc[1]), f32x4_add(acc[2], acc[3]))) + tail
     }
 
     /// `att[t] = scale * (q · k_t)` for each position `t`, where `k_t = keys[t * stride..][..q.len()]`.
