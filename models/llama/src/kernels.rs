@@ -131,7 +131,8 @@ pub mod simd {
     /// prefetcher follows: a model's matrices come from main memory (the 15M shape's 58 MiB do not
     /// fit a cache), and reading four rows at once, to load each vector of `x` once for the four,
     /// made four short streams: the 15M shape ran 1.5× slower so in Chromium. `x` stays in the L1
-    /// cache anyway, and on matrices that fit a cache (stories260K's) the two shapes run alike.
+    /// cache anyway; on matrices that fit a cache (stories260K's) the two shapes run within a few
+    /// per cent of each other.
     pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
         let n = x.len();
         assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
