@@ -1,6 +1,6 @@
 //! The native build's own vectorised kernels, for x86_64 with AVX2 and FMA (built with
 //! `-C target-cpu=native` on such a machine, as `npm run bench` does): the wasm kernels' shapes
-//! (four rows at a time, each vector of the input loaded once for them) on 8-lane `f32` vectors
+//! (f32 products one row after another, int8 ones four rows at a time) on 8-lane `f32` vectors
 //! with fused multiply-adds, and llama.cpp's int8 dot product (`|w|` times `x` with `w`'s sign,
 //! `vpmaddubsw` then `vpmaddwd`: 32 products a step, exact for values in [-127, 127]). They exist
 //! so the bench compares the components with native code that is vectorised too, not with the
@@ -44,63 +44,35 @@ fn sum_lanes(v: __m256) -> f32 {
 }
 
 /// `out[i] = w[i] · x` for each row `w[i]` of the row-major `out.len() x x.len()` matrix `w`: as
-/// the wasm SIMD kernel, 16 floats of each of four rows a step, in eight independent sums.
+/// the wasm SIMD kernel, one row after another, so the matrix is read front to back as one stream
+/// the prefetcher follows (four rows at once made the 15M shape 1.4× slower natively too).
 pub fn matmul(out: &mut [f32], w: &[f32], x: &[f32]) {
     let n = x.len();
     assert_eq!(w.len(), out.len() * n, "matmul: the matrix is not out.len() x x.len()");
-    let (n16, n8) = (n & !15, n & !7);
-    let rows4 = out.len() & !3;
-    for r in (0..rows4).step_by(4) {
-        let rows: [&[f32]; 4] = std::array::from_fn(|k| &w[(r + k) * n..][..n]);
-        // SAFETY: avx2 and fma are enabled; every load reads [i, i + 8) with i + 8 <= n8 <= n, the
-        // length of x and of each row.
-        let acc = unsafe {
-            let mut even = [_mm256_setzero_ps(); 4];
-            let mut odd = [_mm256_setzero_ps(); 4];
-            for i in (0..n16).step_by(16) {
-                let (x0, x1) = (load(x, i), load(x, i + 8));
-                for k in 0..4 {
-                    even[k] = _mm256_fmadd_ps(load(rows[k], i), x0, even[k]);
-                    odd[k] = _mm256_fmadd_ps(load(rows[k], i + 8), x1, odd[k]);
-                }
-            }
-            if n16 < n8 {
-                let x0 = load(x, n16);
-                for k in 0..4 {
-                    even[k] = _mm256_fmadd_ps(load(rows[k], n16), x0, even[k]);
-                }
-            }
-            std::array::from_fn::<_, 4, _>(|k| _mm256_add_ps(even[k], odd[k]))
-        };
-        for k in 0..4 {
-            out[r + k] = sum_lanes(acc[k]) + (n8..n).map(|j| rows[k][j] * x[j]).sum::<f32>();
-        }
-    }
-    for r in rows4..out.len() {
-        out[r] = dot(&w[r * n..][..n], x);
+    for (o, row) in out.iter_mut().zip(w.chunks_exact(n)) {
+        *o = dot(row, x);
     }
 }
 
-/// `a · b`, 16 floats a step over two accumulators.
+/// `a · b`, 32 floats a step over four accumulators (four independent dependency chains).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len();
-    assert_eq!(n, b.len(), "dot: lengths differ");
-    let n8 = n & !7;
-    // SAFETY: avx2 and fma are enabled; every load reads [i, i + 8) with i + 8 <= n8 <= n.
+    assert_eq!(a.len(), b.len(), "dot: lengths differ");
+    let ((a32, a_rest), (b32, b_rest)) = (a.as_chunks::<32>(), b.as_chunks::<32>());
+    let ((a8, a_tail), (b8, b_tail)) = (a_rest.as_chunks::<8>(), b_rest.as_chunks::<8>());
+    // SAFETY: avx2 and fma are enabled; each load reads 8 floats of its chunk.
     let acc = unsafe {
-        let (mut a0, mut a1) = (_mm256_setzero_ps(), _mm256_setzero_ps());
-        let mut i = 0;
-        while i + 16 <= n8 {
-            a0 = _mm256_fmadd_ps(load(a, i), load(b, i), a0);
-            a1 = _mm256_fmadd_ps(load(a, i + 8), load(b, i + 8), a1);
-            i += 16;
+        let mut acc = [_mm256_setzero_ps(); 4];
+        for (ca, cb) in a32.iter().zip(b32) {
+            for (k, sum) in acc.iter_mut().enumerate() {
+                *sum = _mm256_fmadd_ps(load(ca, 8 * k), load(cb, 8 * k), *sum);
+            }
         }
-        if i < n8 {
-            a0 = _mm256_fmadd_ps(load(a, i), load(b, i), a0);
+        for (ca, cb) in a8.iter().zip(b8) {
+            acc[0] = _mm256_fmadd_ps(load(ca, 0), load(cb, 0), acc[0]);
         }
-        _mm256_add_ps(a0, a1)
+        _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]))
     };
-    sum_lanes(acc) + (n8..n).map(|j| a[j] * b[j]).sum::<f32>()
+    sum_lanes(acc) + a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum::<f32>()
 }
 
 /// `att[t] = scale * (q · k_t)` for each position `t`, where `k_t = keys[t * stride..][..q.len()]`.
