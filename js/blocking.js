@@ -45,10 +45,8 @@ export function unavailable(mode) {
  * @param {string|undefined} requested
  * @param {() => boolean} mayWait whether the instance can ever have to wait (a WASI host's `mayWait`)
  * @param {string} fallback the mode used when `requested` is undefined
- * @param {{worker?: boolean}} [can] `worker: false`: the instance cannot run in a worker, so
- *   'auto' does not pick it
  */
-export function resolveBlocking(requested, mayWait, fallback, { worker = true } = {}) {
+export function resolveBlocking(requested, mayWait, fallback) {
   const mode = requested ?? fallback;
   if (!BLOCKING_MODES.includes(mode)) {
     throw new TypeError(`blocking must be one of ${BLOCKING_MODES.map((m) => `'${m}'`).join(', ')}, not ${JSON.stringify(mode)}`);
@@ -56,7 +54,7 @@ export function resolveBlocking(requested, mayWait, fallback, { worker = true } 
   if (mode === 'auto') {
     if (!mayWait()) return 'none';
     if (hasJspi) return 'jspi';
-    if (hasWorkerBlocking && worker) return 'worker';
+    if (hasWorkerBlocking) return 'worker';
     return 'none';
   }
   const why = unavailable(mode);

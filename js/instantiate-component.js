@@ -43,14 +43,7 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
   const wasiOptions = options.wasi ?? {};
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
   const everWaits = () => (async?.needsJspi(plan) ?? null) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
-  // WASI 0.3 does not cross to a worker yet (its streams between the page and the worker never
-  // finish), so 'auto' keeps such a component on this thread, where 0.3 never blocks the guest,
-  // and 'worker' refuses it.
-  const wasiP3 = wasiHost === null ? undefined : plan.imports.find((i) => i.wasi?.endsWith('@0.3'));
-  const blocking = resolveBlocking(options.blocking, everWaits, 'none', { worker: wasiP3 === undefined });
-  if (blocking === 'worker' && wasiP3 !== undefined) {
-    throw new TerrariumError('unsupported', `blocking: 'worker' cannot run a component importing WASI 0.3 (\`${wasiP3.name}\`) yet: use 'jspi' or 'none'`);
-  }
+  const blocking = resolveBlocking(options.blocking, everWaits, 'none');
   const given = (wanted) =>
     wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
   const resolveWith = (wasi) => (index) => {

@@ -144,32 +144,40 @@ export function serveGuest(port) {
     }
   }
 
-  /** What asking the page to run `callee` with `args` (the lowered call's JS values) posts. */
-  function requestFor(plan, callee) {
+  /**
+   * What asking the page to run `callee` with `args` (the lowered call's JS values) posts. `keep`:
+   * the function (of signature `sig`) returns a `future`, so the promise it returns is its result,
+   * which crosses as a stand-in: the page must not wait for it while this worker blocks.
+   */
+  function requestFor(plan, callee, sig = null) {
     const imp = callee.import;
-    if (plan.imports[imp].kind === 'func') return (args) => ({ op: 'call', imp, name: null, args });
+    const keep = sig !== null && sig.result !== null && plan.types[sig.result].kind === 'future';
+    if (plan.imports[imp].kind === 'func') return (args) => ({ op: 'call', imp, name: null, args, keep });
     const cls = callee.kind === 'freestanding' ? null : plan.resources[callee.resource].jsName;
     switch (callee.kind) {
       case 'freestanding':
-        return (args) => ({ op: 'call', imp, name: callee.jsName, args });
+        return (args) => ({ op: 'call', imp, name: callee.jsName, args, keep });
       case 'constructor':
         return (args) => ({ op: 'new', imp, cls, args });
       case 'static':
-        return (args) => ({ op: 'static', imp, cls, name: callee.jsName, args });
+        return (args) => ({ op: 'static', imp, cls, name: callee.jsName, args, keep });
       default:
-        return ([self, ...args]) => ({ op: 'method', self, name: callee.jsName, args });
+        return ([self, ...args]) => ({ op: 'method', self, name: callee.jsName, args, keep });
     }
   }
 
   /** The import the page serves: functions and resource classes whose calls block until the page answers. */
   function remoteImport(plan, i) {
     const imp = plan.imports[i];
-    if (imp.kind === 'func') return (...args) => rpc({ op: 'call', imp: i, name: null, args });
+    const lowers = plan.steps.filter((step) => step.op === 'lower' && step.callee.kind !== 'lifted' && step.callee.import === i);
+    if (imp.kind === 'func') {
+      const request = requestFor(plan, { import: i }, lowers[0]?.sig ?? null);
+      return (...args) => rpc(request(args));
+    }
     const value = {};
-    for (const step of plan.steps) {
-      if (step.op !== 'lower' || step.callee.kind === 'lifted' || step.callee.import !== i) continue;
+    for (const step of lowers) {
       const c = step.callee;
-      const request = requestFor(plan, c);
+      const request = requestFor(plan, c, step.sig);
       if (c.kind === 'freestanding') {
         value[c.jsName] = (...args) => rpc(request(args));
         continue;

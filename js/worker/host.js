@@ -187,7 +187,7 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
         keepAnswer(msg.later, value);
         reply = { later: true };
       } else {
-        reply = { ok: await value };
+        reply = { ok: msg.keep ? value : await value };
       }
     } catch (error) {
       reply = { throw: error };
