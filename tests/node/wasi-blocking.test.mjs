@@ -23,7 +23,7 @@ async function runGuest(name, options = {}) {
   const failures = text.split('\n').filter((l) => l.startsWith('FAIL'));
   assert.deepEqual(failures, [], `${name}: ${text}\n${stderr.text()}`);
   assert.equal(exitCode, 0, `${name} exit code\n${text}\n${stderr.text()}`);
-  return { text, passed: text.split('\n').filter((l) => l.startsWith('ok ')).length };
+  return { text, passed: text.split('\n').filter((l) => l.startsWith('ok ')).length, stderr: stderr.text() };
 }
 
 /** A ReadableStream that delivers `parts` one by one, `delay` ms apart. */
@@ -54,8 +54,8 @@ test('worker: wasi-clocks, timers really wait', async () => {
 });
 
 test('worker: wasi-poll, poll returns exactly the ready indices', async () => {
-  const { passed } = await runGuest('wasi-poll', { blocking: 'worker' });
-  assert.equal(passed, 14);
+  const { passed, text, stderr } = await runGuest('wasi-poll', { blocking: 'worker' });
+  assert.equal(passed, 14, `${text}\n${stderr}`);
 });
 
 test('virtual clock: every wait lands exactly on its deadline and takes no time, with or without a worker', async () => {
