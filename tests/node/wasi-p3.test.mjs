@@ -290,7 +290,7 @@ test('the wasi-p3 guest: clocks, random, environment, terminals, sockets, filesy
   assert.deepEqual(failures, []);
   assert.equal(exitCode, 0);
   assert.ok(passed.length >= 45, `${passed.length} checks`);
-  assert.deepEqual(marks, ['host sleep 1 ms', 'wait-for 100 ms']);
+  assert.deepEqual(marks.sort(), ['host sleep 1 ms', 'wait-for 100 ms'], 'both waits ended (in either order on a busy machine)');
 });
 
 test('the wasi-p3 guest on a virtual clock: waits are exact', async () => {

@@ -101,8 +101,9 @@ async fn clocks(c: &mut Checks, virtual_clock: bool) {
     let wall = system_clock::now();
     c.check("system clock is after 2020", wall.seconds > 1_577_836_800, wall.seconds);
 
-    // A 100 ms wait-for against a 1 ms host sleep, at once: on the real clock the host's comes
-    // first, so the guest's task waited while the host went on.
+    // A 100 ms wait-for and a 1 ms host sleep, at once: both end, whatever the order (the host's
+    // sleep may be answered from another thread, late on a busy machine); the order is asserted
+    // only on the virtual clock, where it is exact.
     let order = RefCell::new(Vec::new());
     let t0 = monotonic_clock::now();
     futures::join!(
@@ -123,7 +124,7 @@ async fn clocks(c: &mut Checks, virtual_clock: bool) {
         c.check("wait-for 100 ms takes exactly 100 ms of virtual time", waited == 100 * MS, waited);
     } else {
         let order = order.borrow();
-        c.check("the host's 1 ms sleep ends before a 100 ms wait-for", *order == ["host", "wait-for"], &order);
+        c.check("the host's sleep and the wait-for both end", order.len() == 2 && order.contains(&"host"), &order);
         c.check("wait-for 100 ms waits at least 100 ms", waited >= 100 * MS, waited);
     }
 
