@@ -7,8 +7,11 @@
 //   toolchain-python.wasm  tests/toolchains/python/app.py  componentize-py (pip, installed by setup.sh)
 //   toolchain-c.wasm       tests/toolchains/c/guest.c      wit-bindgen c + clang/wasi-libc + wasm-tools component new
 //
-// and one more, of another world: `toolchain-python-http.wasm`, from tests/toolchains/python-http/
-// (componentize-py), a wasi:http/incoming-handler@0.2 for serve() (tests/node/serve.test.mjs).
+// and two more, of other worlds, by componentize-py: `toolchain-python-http.wasm`, from
+// tests/toolchains/python-http/, a wasi:http/incoming-handler@0.2 for serve()
+// (tests/node/serve.test.mjs), and `toolchain-python-async.wasm`, from tests/toolchains/python-async/,
+// component-model async exports and imports, a stream and a future (tests/node/python-async.test.mjs,
+// and the async differential against jco, tests/differential/async-corpus.mjs).
 //
 // A guest is rebuilt only when its output is older than one of its sources (its folder, the WIT,
 // this script) or the recorded tool versions changed; outputs are written to a temporary file
@@ -18,7 +21,7 @@
 // `wit-bindgen` (crates.io wit-bindgen-cli); when one is missing it is skipped with a message
 // (the tests then skip it too) unless TERRARIUM_REQUIRE_TOOLCHAINS=1, which makes that an error.
 //
-// Usage: node scripts/build-toolchains.mjs [--force] [js|python|c|python-http ...]   (works from any cwd)
+// Usage: node scripts/build-toolchains.mjs [--force] [js|python|c|python-http|python-async ...]   (works from any cwd)
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -116,6 +119,26 @@ function componentizePyVersion() {
   return v;
 }
 
+/**
+ * Builds tests/toolchains/<name>/app.py with componentize-py for `world`, from the WIT `wit` or else
+ * the folder's own wit/ (with `deps` copied in as wit/deps). componentize-py runs the app in CPython
+ * (compiled to wasm) to snapshot it, and that writes __pycache__ next to the sources: it builds
+ * from a copy under target/.
+ */
+async function componentizePy(name, out, { wit, world, deps }) {
+  const app = path.join(WORK, name);
+  fs.rmSync(app, { recursive: true, force: true });
+  fs.mkdirSync(app, { recursive: true });
+  fs.copyFileSync(path.join(SRC, name, 'app.py'), path.join(app, 'app.py'));
+  if (!wit) {
+    fs.cpSync(path.join(SRC, name, 'wit'), path.join(app, 'wit'), { recursive: true });
+    if (deps) fs.cpSync(deps, path.join(app, 'wit', 'deps'), { recursive: true });
+  }
+  const tmp = `${out}.tmp-${process.pid}`;
+  await run('componentize-py', ['-q', '-d', wit ?? path.join(app, 'wit'), '-w', world, 'componentize', '-p', app, 'app', '-o', tmp]);
+  fs.renameSync(tmp, out);
+}
+
 // --- the guests -------------------------------------------------------------------------------
 
 const guests = [
@@ -156,35 +179,22 @@ const guests = [
     out: 'toolchain-python.wasm',
     sources: [path.join(SRC, 'python')],
     versions: () => ({ componentizePy: componentizePyVersion() }),
-    async build(out) {
-      // componentize-py runs the app in CPython (compiled to wasm) to snapshot it, and that
-      // writes __pycache__ next to the sources: build from a copy under target/.
-      const app = path.join(WORK, 'python');
-      fs.rmSync(app, { recursive: true, force: true });
-      fs.mkdirSync(app, { recursive: true });
-      fs.copyFileSync(path.join(SRC, 'python', 'app.py'), path.join(app, 'app.py'));
-      const tmp = `${out}.tmp-${process.pid}`;
-      await run('componentize-py', ['-q', '-d', WIT, '-w', WORLD, 'componentize', '-p', app, 'app', '-o', tmp]);
-      fs.renameSync(tmp, out);
-    },
+    build: (out) => componentizePy('python', out, { wit: WIT, world: WORLD }),
   },
   {
     name: 'python-http',
     out: 'toolchain-python-http.wasm',
     sources: [path.join(SRC, 'python-http')],
     versions: () => ({ componentizePy: componentizePyVersion(), wasiWit: wasiWitDeps() }),
-    async build(out) {
-      // The app and its world, with the WASI 0.2 WIT it includes as wit/deps, in one folder.
-      const app = path.join(WORK, 'python-http');
-      fs.rmSync(app, { recursive: true, force: true });
-      fs.mkdirSync(path.join(app, 'wit'), { recursive: true });
-      fs.copyFileSync(path.join(SRC, 'python-http', 'app.py'), path.join(app, 'app.py'));
-      fs.copyFileSync(path.join(SRC, 'python-http', 'wit', 'world.wit'), path.join(app, 'wit', 'world.wit'));
-      fs.cpSync(wasiWitDeps(), path.join(app, 'wit', 'deps'), { recursive: true });
-      const tmp = `${out}.tmp-${process.pid}`;
-      await run('componentize-py', ['-q', '-d', path.join(app, 'wit'), '-w', 'handler', 'componentize', '-p', app, 'app', '-o', tmp]);
-      fs.renameSync(tmp, out);
-    },
+    // The world includes WASI 0.2's wasi:http, whose WIT goes beside it as wit/deps.
+    build: (out) => componentizePy('python-http', out, { world: 'handler', deps: wasiWitDeps() }),
+  },
+  {
+    name: 'python-async',
+    out: 'toolchain-python-async.wasm',
+    sources: [path.join(SRC, 'python-async')],
+    versions: () => ({ componentizePy: componentizePyVersion() }),
+    build: (out) => componentizePy('python-async', out, { world: 'guest' }),
   },
   {
     name: 'c',

@@ -58,6 +58,12 @@ function render(v) {
         return `[${items.join(',')}${v.length > 16 ? `,…(length ${v.length})` : ''}]`;
       }
       if (v instanceof Error) return `${v.name}: ${v.message}`;
-      return `{${Object.keys(v).map((k) => `${k}:${render(v[k])}`).join(',')}}`;
+      return `${className(v)}{${Object.keys(v).map((k) => `${k}:${render(v[k])}`).join(',')}}`;
   }
+}
+
+/** The class of an object that is not a plain one (`FutureValue`, `ReadableStream`), else nothing. */
+function className(v) {
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype ? '' : proto.constructor?.name ?? '';
 }

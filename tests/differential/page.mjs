@@ -6,8 +6,10 @@
  * components from /dist/differential/ as prepare.mjs laid them out.
  */
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { components, cases, refusals } from './corpus.mjs';
+import * as syncCorpus from './corpus.mjs';
+import * as asyncCorpus from './async-corpus.mjs';
 import { knownJcoDifferences } from './known-jco-differences.mjs';
+import { knownJcoAsyncDifferences } from './known-jco-async-differences.mjs';
 import { makeSides, runCases, runRefusals, showOutcome } from './runner.mjs';
 
 /**
@@ -17,8 +19,11 @@ import { makeSides, runCases, runRefusals, showOutcome } from './runner.mjs';
  * @param {string[]} o.components which components to run
  * @param {'cases'|'refusals'} o.kind
  * @param {'load'|'transpile'} [o.via] Terrarium through `load()` or through its ahead-of-time output
+ * @param {'sync'|'async'} [o.corpus] ./corpus.mjs or ./async-corpus.mjs (which has no refusals)
  */
-export async function run({ terrariumUrl, manifest, components: only, kind, via = 'load' }) {
+export async function run({ terrariumUrl, manifest, components: only, kind, via = 'load', corpus = 'sync' }) {
+  const { components, cases, refusals } = corpus === 'async' ? asyncCorpus : syncCorpus;
+  const known = corpus === 'async' ? knownJcoAsyncDifferences : knownJcoDifferences;
   const terrarium = await import(/* @vite-ignore */ terrariumUrl);
   const sides = makeSides({
     components,
@@ -36,7 +41,7 @@ export async function run({ terrariumUrl, manifest, components: only, kind, via 
   const results =
     kind === 'refusals'
       ? await runRefusals(sides, { refusals, components: only })
-      : await runCases(sides, { cases, known: knownJcoDifferences, components: only });
+      : await runCases(sides, { cases, known, components: only });
   // Values stay in the page: only their renderings cross back.
   return results.map((r) => ({
     id: r.id,

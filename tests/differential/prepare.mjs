@@ -4,8 +4,9 @@
  *
  *   components/<name>.wasm     each ./wat/<name>.wat built with `wasm-tools parse`
  *   jco/<name>-<hash>/         `jco transpile <component> --instantiation async` of every component
- *                              (the Rust guests are read from dist/components/, built by `npm run
- *                              build`); a component jco cannot transpile gets TRANSPILE-ERROR.txt
+ *                              of ./corpus.mjs and ./async-corpus.mjs (the guests are read from
+ *                              dist/components/, built by `npm run build:guests`); a component jco
+ *                              cannot transpile gets TRANSPILE-ERROR.txt
  *   terrarium/<name>/          `terrarium transpile <component> --instantiation async`: the same
  *                              cases run through Terrarium's ahead-of-time output too
  *   page.js                    (with `{ page: true }`) the runner, corpus and preview2-shim bundled
@@ -22,7 +23,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { components } from './corpus.mjs';
+import v8 from 'node:v8';
+import { components as syncComponents } from './corpus.mjs';
+import { components as asyncComponents } from './async-corpus.mjs';
 import { transpile } from '../../js/transpile/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,6 +33,11 @@ export const OUT = path.join(ROOT, 'dist/differential');
 const HERE = path.join(ROOT, 'tests/differential');
 const JCO_CLI = path.join(ROOT, 'node_modules/@bytecodealliance/jco/dist/jco.js');
 const run = promisify(execFile);
+// `terrarium transpile` compiles the core modules, and the Python guest's CPython uses extended-const,
+// which Node 20 compiles only behind a flag (see tests/node/toolchains.test.mjs).
+v8.setFlagsFromString('--experimental-wasm-extended-const');
+/** Every component of both corpora: the sync one and the async one. */
+const components = { ...syncComponents, ...asyncComponents };
 
 const jcoVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version;
 export const JCO_ARGS = ['--instantiation', 'async', '--no-typescript', '--quiet', '--base64-cutoff', '0'];

@@ -2,9 +2,12 @@
  * Runs the differential corpus against two hosts: Terrarium and jco. Environment-neutral (Node and
  * a page): the caller supplies, per side, `instantiate(componentName) -> exports`.
  *
+ * A case's outcome is its result awaited (async exports return promises), then read by the case's
+ * `view`, if it has one (./async-corpus.mjs); its `args` may be a function giving fresh arguments.
  * For each case: the Terrarium outcome must match the expected one; the jco outcome must equal the
- * Terrarium outcome, unless the case is listed in known-jco-differences.mjs, where it must still
- * differ (a listed case that starts agreeing fails, so the list stays true). A component jco cannot
+ * Terrarium outcome, unless the case is listed in known-jco-differences.mjs (or
+ * known-jco-async-differences.mjs), where it must still differ (a listed case that starts agreeing
+ * fails, so the list stays true). A component jco cannot
  * transpile or instantiate makes every one of its cases a jco outcome of kind `unsupported`.
  *
  * For each refusal: Terrarium must throw a TypeError or RangeError whose message names the function
@@ -19,13 +22,17 @@ import { TRAP } from './corpus.mjs';
  * @typedef {{instantiate: (component: string) => Promise<any>}} Side
  */
 
-/** Calls `exports[path]` with `args` and captures what happens. */
-export function outcomeOf(exports, fnPath, args) {
+/**
+ * Calls `exports[path]` with `args` and captures what happens: the result awaited once (an async
+ * export's promise; a sync export's value is itself), then passed through `view`, if any.
+ */
+export async function outcomeOf(exports, fnPath, args, view) {
   let fn = exports;
   for (const part of fnPath.split('.')) fn = fn?.[part];
   if (typeof fn !== 'function') return { error: 'missing', message: `no export ${fnPath}` };
   try {
-    return { value: fn(...args) };
+    const value = await fn(...args);
+    return { value: view ? await view(value) : value };
   } catch (e) {
     return errorOutcome(e);
   }
@@ -94,10 +101,11 @@ class Instances {
     }
     return entry;
   }
-  async call(component, fn, args, fresh = false) {
+  /** `args`: the arguments, or a function giving fresh ones (a stream is read once). */
+  async call(component, fn, args, { fresh = false, view } = {}) {
     const entry = await this.get(component);
     if (entry.error) return entry.error;
-    const out = outcomeOf(entry.exports, fn, args);
+    const out = await outcomeOf(entry.exports, fn, typeof args === 'function' ? args() : args, view);
     if (fresh || !healthy(out)) this.live.delete(component);
     return out;
   }
@@ -139,8 +147,8 @@ export async function runCases(sides, { cases, known, components, onResult }) {
     const expected = expectedOutcome(c.expect);
     // After a rejected host result Terrarium's instance is dead (and jco's in an unknown state).
     const fresh = 'error' in expected && expected.error !== 'ComponentError';
-    const t = await terrarium.call(c.component, c.fn, c.args, fresh);
-    const j = await jco.call(c.component, c.fn, c.args, fresh);
+    const t = await terrarium.call(c.component, c.fn, c.args, { fresh, view: c.view });
+    const j = await jco.call(c.component, c.fn, c.args, { fresh, view: c.view });
     const problems = [];
     if (!sameOutcome(t, expected)) problems.push(`Terrarium: ${showOutcome(t)}, expected ${showOutcome(expected)}`);
     const reason = reasons.get(c.id);

@@ -9,46 +9,25 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { load } from '../../js/index.js';
-import { prepare, ROOT, OUT } from '../differential/prepare.mjs';
+import { prepare, OUT } from '../differential/prepare.mjs';
 import { components, cases, refusals } from '../differential/corpus.mjs';
 import { knownJcoDifferences } from '../differential/known-jco-differences.mjs';
-import { makeSides, runCases, runRefusals, checkKnownList, showOutcome, tally } from '../differential/runner.mjs';
+import { runCases, runRefusals, checkKnownList, showOutcome, tally } from '../differential/runner.mjs';
+import { nodeSides, VIAS } from '../differential/node-sides.mjs';
 
 const manifest = await prepare();
-const importEntry = async (file) => (await import(pathToFileURL(path.join(ROOT, file)).href)).instantiate;
-/** Terrarium through `load()` and through its ahead-of-time output (`terrarium transpile`). */
-const paths = {
-  load: undefined,
-  transpile: (name) => importEntry(manifest.components[name].terrarium),
-};
-const sidesBy = (terrariumInstantiate) =>
-  makeSides({
-    components,
-    loadTerrarium: async (name) => load(new Uint8Array(await readFile(path.join(ROOT, manifest.components[name].wasm)))),
-    terrariumInstantiate,
-    async jcoInstantiate(name) {
-      const entry = manifest.components[name];
-      if (!entry.jco) throw new Error(entry.jcoError);
-      return importEntry(entry.jco);
-    },
-    wasiImports: () => new WASIShim().getImportObject(),
-    terrariumOptions: { wasi: { stdout: () => {}, stderr: () => {} } },
-  });
 
 test('known-jco-differences.mjs lists only cases of the corpus, each once, with reasons', () => {
   assert.deepEqual(checkKnownList(cases, knownJcoDifferences), []);
 });
 
 const totals = { pass: 0, known: 0, fail: 0 };
-for (const [via, terrariumInstantiate] of Object.entries(paths)) {
+for (const via of VIAS) {
   for (const name of Object.keys(components)) {
     test(`differential via ${via}: ${name} (jco ${manifest.jcoVersion})`, async (t) => {
-      const results = await runCases(sidesBy(terrariumInstantiate), { cases, known: knownJcoDifferences, components: [name] });
+      const results = await runCases(nodeSides(manifest, components, via), { cases, known: knownJcoDifferences, components: [name] });
       assert.ok(results.length > 0, `no cases for ${name}`);
       const counts = tally(results);
       for (const k of Object.keys(totals)) totals[k] += counts[k];
@@ -64,7 +43,7 @@ for (const [via, terrariumInstantiate] of Object.entries(paths)) {
   }
 
   test(`invalid values are refused via ${via}, naming the function and parameter path (jco recorded)`, async (t) => {
-    const results = await runRefusals(sidesBy(terrariumInstantiate), { refusals });
+    const results = await runRefusals(nodeSides(manifest, components, via), { refusals });
     const report = results.map((r) => ({ id: r.id, terrarium: showOutcome(r.terrarium), jco: showOutcome(r.jco) }));
     if (via === 'load') await writeFile(path.join(OUT, 'refusals.node.json'), `${JSON.stringify(report, null, 2)}\n`);
     for (const r of results) {
