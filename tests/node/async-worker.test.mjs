@@ -2,7 +2,7 @@
 // get). Each scenario runs the async guests on the main thread ('none') and in the worker, and the
 // two must give the same values: what the main thread gives is what the async-*.test.mjs files
 // assert. Then what only the worker has: async host calls answered while the worker's other tasks
-// go on, backpressure and cancel across the boundary, a trap that kills only its instance, a sync
+// go on, a host's future returned at once, backpressure and cancel across the boundary, a trap that kills only its instance, a sync
 // call that blocks the worker, and a stackful task that would have to wait, refused where it would.
 // No wall clock: the tests wait for readiness (what the host saw), never for time.
 
@@ -292,6 +292,32 @@ test("subtask.cancel of a host call in flight in the worker cancels the page's p
     await until(() => cancelled.length === 2);
     return { results, cancelled, goesOn: await exports.contextYield(3) };
   });
+});
+
+test('an async host function whose result is a future returns the future at once, lowered async, on the main thread and in the worker', async () => {
+  const component = await wat('async-host-future');
+  const RETURNED = 2;
+  const BLOCKED = 0xffff_ffff;
+  const FUTURE_READ = 4;
+  const COMPLETED = 0;
+  const log = await sameInWorker(async (blocking) => {
+    const log = [];
+    let settle = null;
+    // The future's promise settles only once the guest was told its read is BLOCKED: the call
+    // must have returned before that, with the future, not waited for its value.
+    const imports = {
+      later: () => new Promise((resolve) => (settle = resolve)),
+      log(v) {
+        log.push(v);
+        if (v === BLOCKED) settle(42);
+      },
+    };
+    const made = await component.instantiate(imports, { blocking });
+    log.push(await made.exports.run());
+    made[Symbol.dispose]();
+    return log;
+  });
+  assert.deepEqual(log, [RETURNED, BLOCKED, FUTURE_READ, COMPLETED, 42], 'RETURNED with the future, whose read waited for the host');
 });
 
 test('a host promise that rejects kills the instance in the worker with the host error, as on the main thread', async () => {

@@ -63,8 +63,8 @@ function afterYield(fn) {
 /**
  * The worker of `blocking: 'worker'` (js/worker/guest.js), as the runtime sees it.
  * @typedef {object} WorkerSide
- * @property {(callee: import('../../plan.js').HostCallee) => (args: any[]) => any} invokeAsync how
- *   a host function lowered `async` is called: the page answers at once, or a promise it answers later
+ * @property {(callee: import('../../plan.js').HostCallee, sig: import('../../plan.js').FuncSig) => (args: any[]) => any} invokeAsync
+ *   how a host function lowered `async` is called: the page answers at once, or a promise it answers later
  * @property {() => string|null} block blocks until the page has answered at least one host call
  *   (null), or says why no answer can come (the page called into the instance meanwhile, or no
  *   host call is pending)
