@@ -185,6 +185,8 @@ test("under 'jspi' a sync caller waits for a callee component lifted async (call
     const syncAddLater = await exports.syncAddLater(2, 3);
     const syncAddStackful = await exports.syncAddStackful(4, 5);
     const callStackful = await exports.callStackful(6, 7);
+    // A stackful task waits in \`waitable-set.wait\` for a subtask into the other component (refused in a worker).
+    const waitAddLater = await exports.waitAddLater(8, 9);
     const both = await Promise.all([exports.syncAddLater(1, 1), exports.callStackful(2, 2)]);
     // What runs without JSPI runs under it too: a callee that returns its result before it first
     // waits is RETURNED at once (its core function runs at once, through \`WebAssembly.promising\`).
@@ -193,9 +195,9 @@ test("under 'jspi' a sync caller waits for a callee component lifted async (call
     const b = await between.instantiate({ log: (v) => log.push(v) }, { blocking: 'jspi' });
     const echo = await b.exports.callEcho('héllo ✓');
     const add = await b.exports.callAddLater(20, 22);
-    return { syncAddLater, syncAddStackful, callStackful, both, echo, add, log };
+    return { syncAddLater, syncAddStackful, callStackful, waitAddLater, both, echo, add, log };
   }, [watComponent('async-between-jspi'), watComponent('async-between')]);
-  expect(result).toEqual({ syncAddLater: 5, syncAddStackful: 9, callStackful: 13, both: [2, 4], echo: 'héllo ✓', add: 42, log: [2, 1, 2] });
+  expect(result).toEqual({ syncAddLater: 5, syncAddStackful: 9, callStackful: 13, waitAddLater: 17, both: [2, 4], echo: 'héllo ✓', add: 42, log: [2, 1, 2] });
 });
 
 test('error-context values in the page: made by the guest, passed from JS as any Error, handed from a nested component', async ({ page }) => {

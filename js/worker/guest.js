@@ -15,6 +15,7 @@ import { ALL_KINDS } from '../abi/kinds.js';
 import * as inner from '../runtime/inner-calls.js';
 import { planResources } from '../runtime/resources.js';
 import * as asyncRuntime from '../runtime/async/index.js';
+import { OWN_WORK } from '../runtime/async/scheduler.js';
 import { WHEN_SETTLED, returnsFuture } from '../runtime/async/lower-async.js';
 import { symbolDispose } from '../runtime/dispose.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
@@ -104,7 +105,7 @@ export function serveGuest(port) {
 
   /** How a task of this worker that waits in core code blocks (runtime/async/scheduler.js). */
   const block = () => {
-    if (answersDue.size === 0) return 'no host call of the instance is waiting for the page';
+    if (answersDue.size === 0) return `no host call of the instance is waiting for the page, so ${OWN_WORK}`;
     return takeAnswers(true) ? null : 'the page called into the instance meanwhile';
   };
 
