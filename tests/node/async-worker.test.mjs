@@ -295,7 +295,7 @@ test("subtask.cancel of a host call in flight in the worker cancels the page's p
   });
 });
 
-test('an async host function whose result is a future returns the future at once, lowered async, on the main thread and in the worker', async () => {
+test('an async host function whose result is a future returns the future at once, lowered async or sync, on the main thread and in the worker', async () => {
   const component = await wat('async-host-future');
   const RETURNED = 2;
   const BLOCKED = 0xffff_ffff;
@@ -319,6 +319,17 @@ test('an async host function whose result is a future returns the future at once
     return log;
   });
   assert.deepEqual(log, [RETURNED, BLOCKED, FUTURE_READ, COMPLETED, 42], 'RETURNED with the future, whose read waited for the host');
+
+  // Lowered sync: the future comes back at once too, though the host never settles it.
+  const CANCELLED = 2;
+  const sync = await sameInWorker(async (blocking) => {
+    const log = [];
+    const made = await component.instantiate({ later: () => new Promise(() => {}), log: (v) => log.push(v) }, { blocking });
+    log.push(await made.exports.runSync());
+    made[Symbol.dispose]();
+    return log;
+  });
+  assert.deepEqual(sync, [BLOCKED, CANCELLED, 0], 'the read of the unsettled future BLOCKED, then cancelled');
 });
 
 test('a host promise that rejects kills the instance in the worker with the host error, as on the main thread', async () => {

@@ -235,10 +235,18 @@ function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls,
         reject(e);
       };
       sched.pending.add(settled);
-      start(args, null, (value) => {
+      const returned = (value) => {
         sched.pending.delete(settled);
         if (unwrap && value.tag === 'err') reject(new ComponentError(value.val));
         else resolve(unwrap ? value.val : value);
+      };
+      let task = null;
+      task = start(args, null, (value) => {
+        // A task JSPI resumed is still on the stack as it returns its result, and leaves it only
+        // once its promise settles: the host hears of the result after that, or its next call
+        // would be taken for re-entrance. (One that never suspended leaves before any microtask.)
+        if (task !== null && task.onStack) task.onLeave = () => returned(value);
+        else returned(value);
       }, settled);
     });
   }

@@ -170,6 +170,11 @@ export class Scheduler {
     task.onStack = false;
     this.onStack--;
     if (task.inst.state.status !== DEAD) task.inst.state.status = READY;
+    const onLeave = task.onLeave;
+    if (onLeave !== null) {
+      task.onLeave = null;
+      onLeave();
+    }
   }
 
   /** Like `block`, once the yield's turn has come (`afterYield`). */

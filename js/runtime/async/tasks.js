@@ -61,6 +61,8 @@ export class Task {
     this.storage = 0;
     /** whether its guest code is on the JS stack (the scheduler's `enter`/`leave`) */
     this.onStack = false;
+    /** @type {(() => void) | null} runs once it leaves the stack (lift-async.js's host calls) */
+    this.onLeave = null;
     /** the spec's `num_borrows`: the borrow handles lent to it that it has not dropped yet */
     this.numBorrows = 0;
   }

@@ -5,6 +5,10 @@
 ;; the future (BLOCKED until the host settles it) and returns its value. `log` records the call's
 ;; status, what `future.read` returned, then the event code and payload of the FUTURE_READ event.
 ;;
+;; `run-sync`, an async function lifted without `async`, calls `later` through a sync `canon lower`:
+;; the future comes back at once all the same (nothing to wait for), its read is BLOCKED, and the
+;; guest cancels the read (CANCELLED 2) and drops the future.
+;;
 ;; Memory: the future's handle at 2048, its value at 2056. Codes: RETURNED 2, BLOCKED 0xffffffff,
 ;; FUTURE_READ 4, COMPLETED 0; callback codes EXIT 0, WAIT 2 (| set << 4).
 (component
@@ -16,6 +20,8 @@
   (alias core export $libc "memory" (core memory $mem))
   (core func $log (canon lower (func $log)))
   (core func $later (canon lower (func $later) async (memory $mem)))
+  (core func $later-sync (canon lower (func $later)))
+  (core func $cancel-read (canon future.cancel-read $fu32 async))
   (core func $read (canon future.read $fu32 async (memory $mem)))
   (core func $drop (canon future.drop-readable $fu32))
   (core func $return-u32 (canon task.return (result u32)))
@@ -25,6 +31,8 @@
     (import "" "memory" (memory 1))
     (import "" "log" (func $log (param i32)))
     (import "" "later" (func $later (param i32) (result i32)))
+    (import "" "later-sync" (func $later-sync (result i32)))
+    (import "" "cancel-read" (func $cancel-read (param i32) (result i32)))
     (import "" "read" (func $read (param i32 i32) (result i32)))
     (import "" "drop" (func $drop (param i32)))
     (import "" "return-u32" (func $return-u32 (param i32)))
@@ -49,6 +57,13 @@
       (local.set $set (call $set-new))
       (call $join (local.get $f) (local.get $set))
       (i32.or (i32.const 2) (i32.shl (local.get $set) (i32.const 4))))
+    (func (export "run-sync") (result i32)
+      (local $f i32)
+      (local.set $f (call $later-sync))
+      (call $log (call $read (local.get $f) (i32.const 2056)))
+      (call $log (call $cancel-read (local.get $f)))
+      (call $drop (local.get $f))
+      (i32.const 0))
     (func (export "run-cb") (param $e i32) (param $f i32) (param $result i32) (result i32)
       (call $log (local.get $e))
       (call $log (local.get $result))
@@ -58,10 +73,14 @@
     (export "memory" (memory $mem))
     (export "log" (func $log))
     (export "later" (func $later))
+    (export "later-sync" (func $later-sync))
+    (export "cancel-read" (func $cancel-read))
     (export "read" (func $read))
     (export "drop" (func $drop))
     (export "return-u32" (func $return-u32))
     (export "set-new" (func $set-new))
     (export "join" (func $join))))))
   (func (export "run") async (result u32)
-    (canon lift (core func $i "run") async (callback (core func $i "run-cb")))))
+    (canon lift (core func $i "run") async (callback (core func $i "run-cb"))))
+  (func (export "run-sync") async (result u32)
+    (canon lift (core func $i "run-sync"))))
