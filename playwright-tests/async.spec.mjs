@@ -229,6 +229,31 @@ for (const blocking of ['jspi', 'worker']) {
   });
 }
 
+test("under 'jspi', a task lent a borrow may neither return nor cancel while it holds it; dropped first, it may", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    class Thing {}
+    const log = [];
+    const made = async () => (await component.instantiate({ 'test:borrows/host': { Thing }, log: (v) => log.push(v) }, { blocking: 'jspi' })).exports;
+    const holdReturn = await window.harness.failure(async () => (await made()).holdReturn(new Thing()));
+    const cancelHold = await window.harness.failure(async () => (await made()).cancelHold(new Thing()));
+    log.length = 0;
+    // Each on a fresh instance: a call right after another may find its callee still leaving the
+    // instance (JSPI resumes it a turn later), and cancelled there, it never runs.
+    return {
+      holdReturn: holdReturn.message,
+      cancelHold: cancelHold.message,
+      dropReturn: await (await made()).dropReturn(new Thing()),
+      cancelDrop: await (await made()).cancelDrop(new Thing()),
+      log,
+    };
+  }, watComponent('async-borrows'));
+  expect(result.holdReturn).toMatch(/`task\.return` was called by `hold-return` while it still holds 1 borrowed handle/);
+  expect(result.cancelHold).toMatch(/`task\.cancel` was called by `hold-cancel` while it still holds 1 borrowed handle/);
+  expect([result.dropReturn, result.cancelDrop]).toEqual([7, 0]);
+  expect(result.log).toEqual([1, 0xffff_ffff, 4]); // STARTED, BLOCKED, CANCELLED_BEFORE_RETURNED
+});
+
 test('error-context values in the page: made by the guest, passed from JS as any Error, handed from a nested component', async ({ page }) => {
   const result = await page.evaluate(async (bytes) => {
     const component = await window.terrarium.load(new Uint8Array(bytes));

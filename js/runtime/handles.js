@@ -126,6 +126,7 @@ export class HandleTable {
   remove(h) {
     this.types[h] = null;
     this.reps[h] = undefined;
+    this.scopes[h] = 0;
     this.free.push(h);
   }
 

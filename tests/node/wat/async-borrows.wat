@@ -8,8 +8,8 @@
 ;; drops it first; `hold-cancel` and `drop-cancel` WAIT on an empty set and answer TASK_CANCELLED
 ;; with `task.cancel`, holding the borrow or having dropped it; `hold-sync`, an async function lifted
 ;; without `async`, returns with it held. Caller: `cancel-hold` and `cancel-drop` call those two and
-;; cancel them, logging each call's status, what `subtask.cancel` returned and the SUBTASK state,
-;; then drop their own borrow and return.
+;; cancel them, logging each call's status, what `subtask.cancel` returned and the SUBTASK state
+;; (if it did not resolve at once), then drop their own borrow and return.
 ;;
 ;; Caller memory: the out-pointer at 2048. Codes: EXIT 0, WAIT 2 (| set << 4); TASK_CANCELLED 6;
 ;; subtask states STARTED 1, RETURNED 2, CANCELLED_BEFORE_RETURNED 4; BLOCKED 0xffffffff.
@@ -96,33 +96,39 @@
       (import "" "cancel" (func $cancel (param i32) (result i32)))
       (import "" "drop" (func $drop (param i32)))
       (global $lent (mut i32) (i32.const 0))
-      ;; The call made subtask `status >> 4` (STARTED): cancel it, which cannot end at once (the
-      ;; callee is told at its WAIT), and WAIT for its SUBTASK event.
+      ;; The call made subtask `status >> 4` (STARTED): cancel it. BLOCKED (the callee is told at
+      ;; its WAIT): WAIT for its SUBTASK event; resolved at once (the callee was still waiting to
+      ;; enter its instance, and never ran): done.
       (func $cancel-call (param $status i32) (result i32)
         (local $s i32)
+        (local $state i32)
         (local $set i32)
         (call $log (i32.and (local.get $status) (i32.const 0xf)))
         (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1)) (then unreachable))
         (local.set $s (i32.shr_u (local.get $status) (i32.const 4)))
-        (call $log (call $cancel (local.get $s)))
+        (local.set $state (call $cancel (local.get $s)))
+        (call $log (local.get $state))
+        (if (i32.ne (local.get $state) (i32.const -1)) (then (return (call $done (local.get $s)))))
         (local.set $set (call $set-new))
         (call $join (local.get $s) (local.get $set))
         (i32.or (i32.const 2) (i32.shl (local.get $set) (i32.const 4))))
+      ;; The subtask resolved: drop it and the caller's own borrow, then return.
+      (func $done (param $s i32) (result i32)
+        (call $sub-drop (local.get $s))
+        (call $drop (global.get $lent))
+        (call $return-u32 (i32.const 0))
+        (i32.const 0))
       (func (export "cancel-hold") (param $h i32) (result i32)
         (global.set $lent (local.get $h))
         (call $cancel-call (call $hold-cancel (local.get $h) (i32.const 2048))))
       (func (export "cancel-drop") (param $h i32) (result i32)
         (global.set $lent (local.get $h))
         (call $cancel-call (call $drop-cancel (local.get $h) (i32.const 2048))))
-      ;; The SUBTASK event: drop the subtask and the caller's own borrow, then return.
       (func (export "on-event") (param $e i32) (param $s i32) (param $state i32) (result i32)
         (if (i32.ne (local.get $e) (i32.const 1)) (then unreachable))
         (call $log (local.get $state))
         (call $join (local.get $s) (i32.const 0))
-        (call $sub-drop (local.get $s))
-        (call $drop (global.get $lent))
-        (call $return-u32 (i32.const 0))
-        (i32.const 0)))
+        (call $done (local.get $s))))
     (core instance $i (instantiate $m (with "" (instance
       (export "memory" (memory $mem))
       (export "log" (func $log))
