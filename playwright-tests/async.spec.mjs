@@ -185,6 +185,9 @@ test("under 'jspi' a sync caller waits for a callee component lifted async (call
     const syncAddLater = await exports.syncAddLater(2, 3);
     const syncAddStackful = await exports.syncAddStackful(4, 5);
     const callStackful = await exports.callStackful(6, 7);
+    // A stackful task waits in \`waitable-set.wait\` for a subtask into the other component (refused in a
+    // worker); JSPI resumed it, and the calls right after it are no re-entrance.
+    const waitAddLater = await exports.waitAddLater(8, 9);
     const both = await Promise.all([exports.syncAddLater(1, 1), exports.callStackful(2, 2)]);
     // What runs without JSPI runs under it too: a callee that returns its result before it first
     // waits is RETURNED at once (its core function runs at once, through \`WebAssembly.promising\`).
@@ -193,9 +196,62 @@ test("under 'jspi' a sync caller waits for a callee component lifted async (call
     const b = await between.instantiate({ log: (v) => log.push(v) }, { blocking: 'jspi' });
     const echo = await b.exports.callEcho('héllo ✓');
     const add = await b.exports.callAddLater(20, 22);
-    return { syncAddLater, syncAddStackful, callStackful, both, echo, add, log };
+    return { syncAddLater, syncAddStackful, callStackful, waitAddLater, both, echo, add, log };
   }, [watComponent('async-between-jspi'), watComponent('async-between')]);
-  expect(result).toEqual({ syncAddLater: 5, syncAddStackful: 9, callStackful: 13, both: [2, 4], echo: 'héllo ✓', add: 42, log: [2, 1, 2] });
+  expect(result).toEqual({ syncAddLater: 5, syncAddStackful: 9, callStackful: 13, waitAddLater: 17, both: [2, 4], echo: 'héllo ✓', add: 42, log: [2, 1, 2] });
+});
+
+for (const blocking of ['jspi', 'worker']) {
+  test(`with blocking '${blocking}', an async host function whose result is a future returns the future at once, lowered async or sync`, async ({ page }) => {
+    const result = await page.evaluate(
+      async ([bytes, blocking]) => {
+        const component = await window.terrarium.load(new Uint8Array(bytes));
+        const log = [];
+        let settle = null;
+        const later = () => new Promise((resolve) => (settle = resolve));
+        // Settled only once the guest saw its read BLOCKED: the call returned before, with the future.
+        const onLog = (v) => {
+          log.push(v);
+          if (v === 0xffff_ffff) settle(42);
+        };
+        const made = await component.instantiate({ later, log: onLog }, { blocking });
+        const run = await made.exports.run();
+        // Lowered sync: never settled, and no wait (a JSPI suspension would never end).
+        const sync = [];
+        const other = await component.instantiate({ later: () => new Promise(() => {}), log: (v) => sync.push(v) }, { blocking });
+        sync.push(await other.exports.runSync());
+        return { run, log, sync };
+      },
+      [watComponent('async-host-future'), blocking],
+    );
+    // RETURNED, BLOCKED, FUTURE_READ COMPLETED; lowered sync: BLOCKED, CANCELLED, and the task's 0.
+    expect(result).toEqual({ run: 42, log: [2, 0xffff_ffff, 4, 0], sync: [0xffff_ffff, 2, 0] });
+  });
+}
+
+test("under 'jspi', a task lent a borrow may neither return nor cancel while it holds it; dropped first, it may", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const component = await window.terrarium.load(new Uint8Array(bytes));
+    class Thing {}
+    const log = [];
+    const made = async () => (await component.instantiate({ 'test:borrows/host': { Thing }, log: (v) => log.push(v) }, { blocking: 'jspi' })).exports;
+    const holdReturn = await window.harness.failure(async () => (await made()).holdReturn(new Thing()));
+    const cancelHold = await window.harness.failure(async () => (await made()).cancelHold(new Thing()));
+    log.length = 0;
+    // Each on a fresh instance: a call right after another may find its callee still leaving the
+    // instance (JSPI resumes it a turn later), and cancelled there, it never runs.
+    return {
+      holdReturn: holdReturn.message,
+      cancelHold: cancelHold.message,
+      dropReturn: await (await made()).dropReturn(new Thing()),
+      cancelDrop: await (await made()).cancelDrop(new Thing()),
+      log,
+    };
+  }, watComponent('async-borrows'));
+  expect(result.holdReturn).toMatch(/`task\.return` was called by `hold-return` while it still holds 1 borrowed handle/);
+  expect(result.cancelHold).toMatch(/`task\.cancel` was called by `hold-cancel` while it still holds 1 borrowed handle/);
+  expect([result.dropReturn, result.cancelDrop]).toEqual([7, 0]);
+  expect(result.log).toEqual([1, 0xffff_ffff, 4]); // STARTED, BLOCKED, CANCELLED_BEFORE_RETURNED
 });
 
 test('error-context values in the page: made by the guest, passed from JS as any Error, handed from a nested component', async ({ page }) => {

@@ -38,6 +38,24 @@ export class CallStack {
     return d;
   }
 
+  /**
+   * The call just entered (depth `d`) is an async task's, whose arguments are lowered: the task, not
+   * the depth, is the borrow scope of the borrows they lent it (the spec's `borrow_scope`), since
+   * other calls come and go while it waits. Call before `settle`, while `lowered` lists them.
+   * @param {number} d
+   * @param {{numBorrows: number}} task
+   */
+  adopt(d, task) {
+    const lowered = this.lowered;
+    for (let i = 0; i < lowered.length && this.borrows[d] !== 0; i += 3) {
+      const h = lowered[i + 1];
+      if (h !== 0 && lowered[i].table.rescope(h, d, task)) {
+        this.borrows[d]--;
+        task.numBorrows++;
+      }
+    }
+  }
+
   /** The arguments of the call just entered are lowered: nothing to roll back any more. */
   settle() {
     this.recording = false;

@@ -33,7 +33,10 @@ export class HandleTable {
     this.flags = [0];
     /** @type {number[]} for an own: how many borrows of it are lent out in calls in progress */
     this.lends = [0];
-    /** @type {number[]} for a borrow: the depth of the call it was lent to (its borrow scope) */
+    /**
+     * @type {(number|{numBorrows: number})[]} for a borrow, its borrow scope: the depth of the sync
+     * call it was lent to, or the async task (call-stack.js's `adopt`)
+     */
     this.scopes = [0];
     /** @type {number[]} */
     this.free = [];
@@ -105,15 +108,25 @@ export class HandleTable {
       this.remove(h);
       return true;
     }
-    calls.borrows[this.scopes[h]]--;
+    const scope = this.scopes[h];
+    if (typeof scope === 'number') calls.borrows[scope]--;
+    else scope.numBorrows--;
     this.remove(h);
     return false;
+  }
+
+  /** Makes `scope` the borrow scope of `h` if it is a borrow lent to the call at depth `d`: whether it was. */
+  rescope(h, d, scope) {
+    if (this.flags[h] !== BORROW || this.scopes[h] !== d) return false;
+    this.scopes[h] = scope;
+    return true;
   }
 
   /** Frees a live handle. */
   remove(h) {
     this.types[h] = null;
     this.reps[h] = undefined;
+    this.scopes[h] = 0;
     this.free.push(h);
   }
 

@@ -247,7 +247,7 @@ export async function instantiatePlan(
         const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
         if (step.options.async || step.sig.async) {
           const { sig, options } = step;
-          const invoke = options.async && worker !== null ? worker.invokeAsync(step.callee) : invokers.get(step);
+          const invoke = options.async && worker !== null ? worker.invokeAsync(step.callee, sig) : invokers.get(step);
           funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke, context }));
           break;
         }

@@ -15,7 +15,8 @@ import { ALL_KINDS } from '../abi/kinds.js';
 import * as inner from '../runtime/inner-calls.js';
 import { planResources } from '../runtime/resources.js';
 import * as asyncRuntime from '../runtime/async/index.js';
-import { WHEN_SETTLED } from '../runtime/async/lower-async.js';
+import { OWN_WORK } from '../runtime/async/scheduler.js';
+import { WHEN_SETTLED, returnsFuture } from '../runtime/async/lower-async.js';
 import { symbolDispose } from '../runtime/dispose.js';
 import { createWasi } from '../../polyfill-wasi/js/index.js';
 import { closedError } from '../../polyfill-wasi/js/io.js';
@@ -104,7 +105,7 @@ export function serveGuest(port) {
 
   /** How a task of this worker that waits in core code blocks (runtime/async/scheduler.js). */
   const block = () => {
-    if (answersDue.size === 0) return 'no host call of the instance is waiting for the page';
+    if (answersDue.size === 0) return `no host call of the instance is waiting for the page, so ${OWN_WORK}`;
     return takeAnswers(true) ? null : 'the page called into the instance meanwhile';
   };
 
@@ -151,7 +152,7 @@ export function serveGuest(port) {
    */
   function requestFor(plan, callee, sig = null) {
     const imp = callee.import;
-    const keep = sig !== null && sig.result !== null && plan.types[sig.result].kind === 'future';
+    const keep = sig !== null && returnsFuture(plan.types, sig);
     if (plan.imports[imp].kind === 'func') return (args) => ({ op: 'call', imp, name: null, args, keep });
     const cls = callee.kind === 'freestanding' ? null : plan.resources[callee.resource].jsName;
     switch (callee.kind) {
@@ -242,8 +243,8 @@ export function serveGuest(port) {
       sinks: { stdout: new ForwardSink('stdout', STDOUT_CLOSED), stderr: new ForwardSink('stderr', STDERR_CLOSED) },
     });
     const resolveImport = (i) => (imports[i].local === null ? remoteImport(plan, i) : wasi.imports[imports[i].local]);
-    const invokeAsync = (callee) => {
-      const request = requestFor(plan, callee);
+    const invokeAsync = (callee, sig) => {
+      const request = requestFor(plan, callee, sig);
       return (args) => callHostAsync(request(args));
     };
     instance = await instantiatePlan(plan, modules, resolveImport, {

@@ -177,13 +177,14 @@ async function instantiateInWorker({ plan, modules, name, resolveImport, localKe
   /**
    * Serves one request of the blocked worker, then wakes it with the answer. A request with
    * `later` (a host function lowered `async`) is answered at once when the function returned a
-   * promise: the promise's settlement is kept for the worker to take (`keepAnswer`).
+   * promise: the promise's settlement is kept for the worker to take (`keepAnswer`). With `keep`
+   * (the function returns a `future`) a promise is the result itself, a stand-in in the answer.
    */
   async function serve(msg) {
     let reply;
     try {
       const value = perform(msg);
-      if (msg.later !== undefined && isThenable(value)) {
+      if (msg.later !== undefined && !msg.keep && isThenable(value)) {
         keepAnswer(msg.later, value);
         reply = { later: true };
       } else {

@@ -75,7 +75,7 @@ test('without JSPI, a sync call that would have to wait for backpressure on the 
   api.calleeBlock();
   await assert.rejects(
     api.callDoubleSync(8),
-    (e) => e instanceof TerrariumError && e.kind === 'trap' && /`double` has to wait to enter its component instance.*needs JSPI/.test(e.message),
+    (e) => e instanceof TerrariumError && e.kind === 'trap' && /`double` did not return at once \(it waits to enter its component instance.*needs JSPI/.test(e.message),
   );
 });
 

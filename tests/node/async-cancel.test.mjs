@@ -2,7 +2,9 @@
 // TASK_CANCELLED and `task.cancel` in the callee: js/runtime/async/between.js, lift-async.js,
 // tasks.js), through the hand-written pair of tests/node/wat/async-cancel.wat. The sync form of
 // `subtask.cancel`, which waits, runs under JSPI in Chromium (playwright-tests/async.spec.mjs); here
-// it traps, saying JSPI is needed. No wall clock: the tests assert order and readiness.
+// it traps, saying JSPI is needed. Then the borrows lent to an async task (tests/node/wat/async-borrows.wat):
+// it may neither return nor cancel while it holds one, on the main thread and in the worker alike.
+// No wall clock: the tests assert order and readiness.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +22,7 @@ async function instance() {
   return { api: exports, log, notes };
 }
 
+const NONE = 0;
 const STARTED = 1;
 const RETURNED = 2;
 const CANCELLED_BEFORE_RETURNED = 4;
@@ -84,3 +87,41 @@ test('the traps of subtask.cancel in the caller: twice, after the caller was tol
     assert.deepEqual(log, logged, name);
   }
 });
+
+test('subtask.cancel of a subtask joined to a waitable set: no trap (canon_subtask_cancel asks nothing of the set), and the event it answers is taken from the set', async () => {
+  const { api, log } = await instance();
+  assert.equal(await api.cancelJoined(), 3);
+  assert.deepEqual(log, [STARTED, RETURNED, NONE], 'RETURNED from subtask.cancel, then a poll of the set found no event left');
+  const waiting = await instance();
+  assert.equal(await waiting.api.cancelJoinedWait(), 0);
+  assert.deepEqual(waiting.log, [STARTED, BLOCKED, CANCELLED_BEFORE_RETURNED], 'joined and not resolved: BLOCKED, then the SUBTASK event');
+  assert.deepEqual(waiting.notes, [TASK_CANCELLED]);
+});
+
+const borrows = await load(watBytes({ file: new URL('./wat/async-borrows.wat', import.meta.url).pathname }));
+
+for (const blocking of ['none', 'worker']) {
+  test(`with blocking '${blocking}': a task lent a borrow may neither return nor cancel while it holds it (task.return, task.cancel, a sync lift's return)`, async () => {
+    class Thing {}
+    const made = async () => {
+      const log = [];
+      const { exports } = await borrows.instantiate({ 'test:borrows/host': { Thing }, log: (v) => log.push(v) }, { blocking });
+      return { api: exports, log };
+    };
+    const held = (by) => new RegExp(`^trap in \`[a-z-]+\`: ${by} while it still holds 1 borrowed handle \\(a borrow must be dropped before the task resolves\\)$`);
+    const cases = {
+      holdReturn: [held('`task\\.return` was called by `hold-return`'), []],
+      holdSync: [held('`hold-sync` returned'), []],
+      cancelHold: [held('`task\\.cancel` was called by `hold-cancel`'), [STARTED, BLOCKED]],
+    };
+    for (const [name, [message, logged]] of Object.entries(cases)) {
+      const { api, log } = await made();
+      await assert.rejects(api[name](new Thing()), trapMatching(message), name);
+      assert.deepEqual(log, logged, name);
+    }
+    const { api, log } = await made();
+    assert.equal(await api.dropReturn(new Thing()), 7, 'dropped first, it returns');
+    assert.equal(await api.cancelDrop(new Thing()), 0, 'dropped first, it cancels');
+    assert.deepEqual(log, [STARTED, BLOCKED, CANCELLED_BEFORE_RETURNED]);
+  });
+}

@@ -2,8 +2,9 @@
 // get). Each scenario runs the async guests on the main thread ('none') and in the worker, and the
 // two must give the same values: what the main thread gives is what the async-*.test.mjs files
 // assert. Then what only the worker has: async host calls answered while the worker's other tasks
-// go on, backpressure and cancel across the boundary, a trap that kills only its instance, a sync
-// call that blocks the worker, and a stackful task that would have to wait, refused where it would.
+// go on, a host's future returned at once, backpressure and cancel across the boundary, a trap
+// that kills only its instance, a sync call that blocks the worker, and a stackful task that would
+// have to wait (for the page, or for another task of the worker itself), refused where it would.
 // No wall clock: the tests wait for readiness (what the host saw), never for time.
 
 import { test } from 'node:test';
@@ -294,6 +295,43 @@ test("subtask.cancel of a host call in flight in the worker cancels the page's p
   });
 });
 
+test('an async host function whose result is a future returns the future at once, lowered async or sync, on the main thread and in the worker', async () => {
+  const component = await wat('async-host-future');
+  const RETURNED = 2;
+  const BLOCKED = 0xffff_ffff;
+  const FUTURE_READ = 4;
+  const COMPLETED = 0;
+  const log = await sameInWorker(async (blocking) => {
+    const log = [];
+    let settle = null;
+    // The future's promise settles only once the guest was told its read is BLOCKED: the call
+    // must have returned before that, with the future, not waited for its value.
+    const imports = {
+      later: () => new Promise((resolve) => (settle = resolve)),
+      log(v) {
+        log.push(v);
+        if (v === BLOCKED) settle(42);
+      },
+    };
+    const made = await component.instantiate(imports, { blocking });
+    log.push(await made.exports.run());
+    made[Symbol.dispose]();
+    return log;
+  });
+  assert.deepEqual(log, [RETURNED, BLOCKED, FUTURE_READ, COMPLETED, 42], 'RETURNED with the future, whose read waited for the host');
+
+  // Lowered sync: the future comes back at once too, though the host never settles it.
+  const CANCELLED = 2;
+  const sync = await sameInWorker(async (blocking) => {
+    const log = [];
+    const made = await component.instantiate({ later: () => new Promise(() => {}), log: (v) => log.push(v) }, { blocking });
+    log.push(await made.exports.runSync());
+    made[Symbol.dispose]();
+    return log;
+  });
+  assert.deepEqual(sync, [BLOCKED, CANCELLED, 0], 'the read of the unsettled future BLOCKED, then cancelled');
+});
+
 test('a host promise that rejects kills the instance in the worker with the host error, as on the main thread', async () => {
   const component = await wat('async-builtins');
   await sameInWorker(async (blocking) => {
@@ -392,6 +430,39 @@ test("a wait in core code the page's answers cannot end is refused as 'unsupport
     g.readSyncInAsync(r),
     (e) =>
       e.kind === 'unsupported' &&
-      /^`stream.read` in `read-sync-in-async` would have to wait for stream end 1; .* and no host call of the instance is waiting for the page:/.test(e.message),
+      /^`stream.read` in `read-sync-in-async` would have to wait for stream end 1; .* and no host call of the instance is waiting for the page, so it waits for the worker's own work /.test(e.message),
   );
+});
+
+test("a wait in core code for another task of the worker's own composition is refused as 'unsupported', saying why and what to use instead", async () => {
+  const component = await wat('async-between-jspi');
+  // Why, and the way out, as every such refusal in the worker ends.
+  const why =
+    ": the task's frames hold the worker's one thread, and only JSPI can set them aside for the worker's other tasks to run; " +
+    "wait under JSPI (`blocking: 'jspi'`, in Chromium), or in a callback's event loop (`canon lift async` with a `callback` " +
+    'returning WAIT, and `canon lower async` for calls), which gives the thread back while it waits';
+  const refused = (start, own) => (e) =>
+    e instanceof TerrariumError && e.kind === 'unsupported' && e.message.startsWith(start) && e.message.includes(own) && e.message.endsWith(why);
+  const cases = {
+    // A stackful task waits in `waitable-set.wait` for its subtask into the other component.
+    waitAddLater: refused(
+      '`waitable-set.wait` in `wait-add-later` would have to wait for waitable set ',
+      "no host call of the instance is waiting for the page, so it waits for the worker's own work (another of its tasks, such as a call into another component of the composition",
+    ),
+    // A task lifted without `async` calls a callee lifted `async` synchronously, and it YIELDs.
+    syncAddLater: refused(
+      '`add-later` did not return at once (it waits to enter its component instance, or in its event loop), and its synchronous caller must wait for it; ',
+      "and it waits for the worker's own work",
+    ),
+  };
+  for (const [name, check] of Object.entries(cases)) {
+    const made = await component.instantiate({}, { blocking: 'worker' });
+    await assert.rejects(made.exports[name](1, 2), check, name);
+    await assert.rejects(made.exports.callStackful(1, 2), (e) => e.kind === 'dead', `${name}: the instance died with the refused wait`);
+    made[Symbol.dispose]();
+  }
+  // What waits in a callback's event loop instead runs in the worker: the same call, from a callback.
+  const made = await component.instantiate({}, { blocking: 'worker' });
+  assert.equal(await made.exports.callStackful(4, 5), 9);
+  made[Symbol.dispose]();
 });

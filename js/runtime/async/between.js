@@ -143,7 +143,7 @@ export function lowerBetween({ step, cx, start, callerInst, calleeInst, sched, c
       call.onSettle = () => sched.wake();
       return sched.block(caller, `\`${context}\` to return`, () => call.outcome !== null, () => call.outcome).then(take);
     }
-    return sched.cannotWait(`\`${context}\` has to wait to enter its component instance, and its synchronous caller with it`);
+    return sched.cannotWait(`\`${context}\` did not return at once (it waits to enter its component instance, or in its event loop), and its synchronous caller must wait for it`);
   };
   const what = 'component import';
   if (!jspi) return lowerImport({ cx, sig, invoke: wait, calls, context, what });

@@ -36,11 +36,7 @@ export function* asyncItems(plan) {
     // callee must wait whenever the callee does, and a stackful callee suspends: under JSPI only.
     const between = 'a call between components through';
     const { options } = step.callee;
-    const callee = options.componentInstance;
-    const foreign = (r) => plan.resources[r].componentInstance !== callee;
-    if ((step.options.async || options.async || step.sig.async) && step.sig.params.some((p) => holdsBorrow(plan.types, p.type, foreign))) {
-      yield { what: `a \`borrow\` parameter of an async call between components${of(name)}`, runs: false };
-    } else if (step.options.async && options.async && options.callback === null) {
+    if (step.options.async && options.async && options.callback === null) {
       yield { what: `${between} \`canon lower async\` of a stackful \`canon lift async\`${of(name)}`, runs: true, jspi: true };
     } else if (step.options.async) {
       yield { what: `${between} \`canon lower async\`${of(name)}`, runs: true };
@@ -86,45 +82,13 @@ function* exportItems(plan, exports) {
     if (exp.kind === 'instance') yield* exportItems(plan, exp.exports);
     if (exp.kind !== 'func') continue;
     const { options, sig, name } = exp;
-    // A borrow of the exporting instance's own resource is its bare rep: no handle, no borrow scope.
-    const foreign = (r) => plan.resources[r].componentInstance !== options.componentInstance;
-    if ((options.async || sig.async) && sig.params.some((p) => holdsBorrow(plan.types, p.type, foreign))) {
-      yield { what: `a \`borrow\` parameter of ${options.async ? `\`canon lift async\`${of(name)}` : asyncFunction(name)}`, runs: false };
-    } else if (options.async && options.callback === null) {
+    if (options.async && options.callback === null) {
       yield { what: `\`canon lift async\` without \`callback\` (stackful)${of(name)}`, runs: true, jspi: true };
     } else if (options.async) {
       yield { what: `\`canon lift async\`${of(name)}`, runs: true };
     } else if (sig.async) {
       yield { what: `${asyncFunction(name)} lifted without \`async\``, runs: true };
     }
-  }
-}
-
-/** Whether a value of type `t` can hold a `borrow` of a resource `counts(r)` says to count. */
-function holdsBorrow(types, t, counts) {
-  if (t === null) return false;
-  const ty = types[t];
-  const any = (ts) => ts.some((u) => holdsBorrow(types, u, counts));
-  switch (ty.kind) {
-    case 'borrow':
-      return counts(ty.resource);
-    case 'list':
-    case 'fixed-list':
-      return any([ty.element]);
-    case 'map':
-      return any([ty.key, ty.value]);
-    case 'record':
-      return any(ty.fields.map((f) => f.type));
-    case 'tuple':
-      return any(ty.elements.map((e) => e.type));
-    case 'variant':
-      return any(ty.cases.map((c) => c.type));
-    case 'option':
-      return any([ty.type]);
-    case 'result':
-      return any([ty.ok, ty.err]);
-    default:
-      return false;
   }
 }
 

@@ -14,7 +14,7 @@ import { Scheduler, AsyncInstance } from './scheduler.js';
 import { Task } from './tasks.js';
 import { liftAsync, startAsync } from './lift-async.js';
 import { lowerBetween } from './between.js';
-import { lowerAsync, lowerAsyncSync } from './lower-async.js';
+import { lowerAsync, lowerAsyncSync, returnsFuture } from './lower-async.js';
 import { makeBuiltin, mayWait } from './builtins.js';
 import { channelValues } from './channel-values.js';
 import { errorContextHandles } from './error-context.js';
@@ -94,7 +94,9 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
     /** The core function of a host function of `async` type, or lowered `async`. */
     lowerHost({ cx, sig, options, invoke, context }) {
       if (options.async) return lowerAsync({ cx, sig, invoke, calls, context, inst: instOf(options.componentInstance), sched });
-      return suspending(lowerAsyncSync({ cx, sig, invoke: this.resumable(invoke), calls, context, sched, jspi }));
+      // A host's future is the call's result, not something to wait for: its task stays on the stack.
+      const waits = !returnsFuture(cx.types, sig);
+      return suspending(lowerAsyncSync({ cx, sig, invoke: waits ? this.resumable(invoke) : invoke, calls, context, sched, jspi }));
     },
 
     /**

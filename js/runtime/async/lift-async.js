@@ -21,6 +21,10 @@
  * callback next returns WAIT, YIELD or POLL (at once if it waits there now); the guest then calls
  * `task.cancel`, or still `task.return`. A task waiting to enter its instance is cancelled without
  * running; a stackful or sync-lifted one is never told, and runs to its end.
+ *
+ * The task is the borrow scope of the borrows its arguments lend it (call-stack.js's `adopt`): it
+ * may drop them any time before it resolves, and `task.return`, `task.cancel` or a sync lift's
+ * return trap while it holds one (tasks.js).
  */
 import { ComponentError, trap } from '../../errors.js';
 import { InvalidValue, toJsError } from '../../abi/invalid.js';
@@ -157,12 +161,13 @@ function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls,
       settled(toJsError(e, 'argument', `of \`${context}\``));
       return;
     }
+    calls.adopt(depth, task);
     calls.settle();
     calls.exit(depth, context);
     let packed = enterGuest(task, core, flat);
     if (packed instanceof Promise) packed = await packed;
     if (!opts.async) {
-      task.return_(liftResult(packed));
+      task.return_(liftResult(packed), `\`${context}\` returned`);
       if (postReturn !== null) {
         calls.mayLeave = false;
         enterGuest(task, postReturn, hasResults ? [packed] : []);
@@ -230,10 +235,18 @@ function lifted({ cx, sig, opts, core, callback, postReturn, inst, sched, calls,
         reject(e);
       };
       sched.pending.add(settled);
-      start(args, null, (value) => {
+      const returned = (value) => {
         sched.pending.delete(settled);
         if (unwrap && value.tag === 'err') reject(new ComponentError(value.val));
         else resolve(unwrap ? value.val : value);
+      };
+      let task = null;
+      task = start(args, null, (value) => {
+        // A task JSPI resumed is still on the stack as it returns its result, and leaves it only
+        // once its promise settles: the host hears of the result after that, or its next call
+        // would be taken for re-entrance. (One that never suspended leaves before any microtask.)
+        if (task !== null && task.onStack) task.onLeave = () => returned(value);
+        else returned(value);
       }, settled);
     });
   }

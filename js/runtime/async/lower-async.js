@@ -14,6 +14,12 @@
  *   promise is waited for under JSPI (the core function is imported through
  *   `WebAssembly.Suspending`); with `blocking: 'none'` that traps.
  *
+ * A function whose result is a `future` is the exception: a promise it returns is that future, not
+ * a result still to come (the JS form of a `future<T>` is a promise of T, and JS cannot tell a
+ * promise of a future from the future), so the call returns at once with the future's handle,
+ * which the guest reads when the promise settles (the spec's `canon_lower` gets the future as the
+ * call's result, whenever its value comes).
+ *
  * A `result` type follows the sync convention: a value is `ok`, a throw or a rejection with a
  * `payload` (`ComponentError`) or a non-Error is `err`. Any other rejection is the host's failure:
  * it kills the instance, as a throw from a sync host function does.
@@ -43,6 +49,9 @@ export const WHEN_SETTLED = Symbol('terrarium.whenSettled');
 /** A promise or another thenable. */
 export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
+/** Whether the function of signature `sig` returns a `future`, which a host returns as a promise (see above). */
+export const returnsFuture = (types, sig) => sig.result !== null && types[sig.result].kind === 'future';
+
 /**
  * @param {object} o
  * @param {import('../../abi/context.js').AbiContext} o.cx
@@ -57,6 +66,7 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
   const liftParams = makeParamsLifter(cx, sig);
   const lowerResult = makeResultLowerer(cx, sig);
   const isResult = sig.result !== null && cx.types[sig.result].kind === 'result';
+  const future = returnsFuture(cx.types, sig);
   const where = `from host import \`${context}\``;
   const store = (v, coreArgs) => {
     try {
@@ -84,13 +94,17 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
     // Own handles lent as borrows stay lent until the caller learns the call resolved.
     const lends = calls.lends.splice(mark);
     let v;
+    /** whether the call returned its result: a value, a throw, or a host's future */
+    let returned = true;
     try {
       v = invoke(args);
-      if (!isThenable(v)) v = ok(v);
+      // A callee task's promise (`CALLEE`) is its call in progress, whatever it returns.
+      returned = !isThenable(v) || (future && v[CALLEE] === undefined);
+      if (returned) v = ok(v);
     } catch (e) {
       v = err(e);
     }
-    if (!isThenable(v)) {
+    if (returned) {
       store(v, coreArgs);
       for (let i = 0; i < lends.length; i += 2) lends[i].lends[lends[i + 1]]--;
       return RETURNED;
@@ -136,15 +150,17 @@ export function lowerAsync({ cx, sig, invoke, calls, context, inst, sched }) {
  * through `WebAssembly.Suspending`, `invoke` made resumable), and traps otherwise.
  */
 export function lowerAsyncSync({ cx, sig, invoke, calls, context, sched, jspi }) {
+  const future = returnsFuture(cx.types, sig);
   const call = (args) => {
     const task = sched.current;
     if (task === null || !task.mayBlock()) {
       trap(`the synchronous task \`${task?.context ?? 'outside any task'}\` called the async function \`${context}\` synchronously, which may block`);
     }
     const v = invoke(args);
-    if (!isThenable(v)) return v;
+    if (!isThenable(v) || future) return v;
     if (!jspi) sched.cannotWait(`\`${context}\` returned a promise, and a synchronous call of it would have to wait for it`);
     return Promise.resolve(v);
   };
-  return (jspi ? lowerWaiting : lowerImport)({ cx, sig, invoke: call, calls, context });
+  // A future's promise is the result itself: nothing to wait for.
+  return (jspi && !future ? lowerWaiting : lowerImport)({ cx, sig, invoke: call, calls, context });
 }

@@ -63,12 +63,20 @@ function afterYield(fn) {
 /**
  * The worker of `blocking: 'worker'` (js/worker/guest.js), as the runtime sees it.
  * @typedef {object} WorkerSide
- * @property {(callee: import('../../plan.js').HostCallee) => (args: any[]) => any} invokeAsync how
- *   a host function lowered `async` is called: the page answers at once, or a promise it answers later
+ * @property {(callee: import('../../plan.js').HostCallee, sig: import('../../plan.js').FuncSig) => (args: any[]) => any} invokeAsync
+ *   how a host function lowered `async` is called: the page answers at once, or a promise it answers later
  * @property {() => string|null} block blocks until the page has answered at least one host call
  *   (null), or says why no answer can come (the page called into the instance meanwhile, or no
- *   host call is pending)
+ *   host call is pending: then `OWN_WORK`)
  */
+
+/**
+ * Why a wait in core code in the worker that no answer of the page can end cannot end at all: what
+ * it waits for is the worker's own to do, and the thread that would do it is blocked.
+ */
+export const OWN_WORK =
+  "it waits for the worker's own work (another of its tasks, such as a call into another component of the composition, " +
+  'or a stream or future end another task or the page reads or writes by message), which cannot go on while it blocks';
 
 export class AsyncInstance {
   /** @param {import('../state.js').InstanceState} state */
@@ -162,6 +170,11 @@ export class Scheduler {
     task.onStack = false;
     this.onStack--;
     if (task.inst.state.status !== DEAD) task.inst.state.status = READY;
+    const onLeave = task.onLeave;
+    if (onLeave !== null) {
+      task.onLeave = null;
+      onLeave();
+    }
   }
 
   /** Like `block`, once the yield's turn has come (`afterYield`). */
@@ -235,13 +248,20 @@ export class Scheduler {
    * Throws why guest code cannot wait in core code here (no JSPI to suspend it): `what` says what
    * it would have waited for, and in the worker `why` why the page's answers cannot end it
    * (`unsupported`). Elsewhere (`blocking: 'none'`) a trap.
+   *
+   * The worker cannot run its other tasks under one that waits in core code: that task's frames
+   * are on the worker's only stack, below anything else the thread would run, and the others go
+   * on from promise reactions, which run only once the thread is back in its event loop. Only
+   * JSPI can set a guest's frames aside; a callback-lifted task waits by returning to its loop.
    */
-  cannotWait(what, why = 'it waits for the worker\'s other tasks') {
+  cannotWait(what, why = OWN_WORK) {
     if (this.worker !== null) {
       throw new TerrariumError(
         'unsupported',
         `${what}; in the worker of \`blocking: 'worker'\` a task can wait in core code only for the page's answers to its host ` +
-          `calls, and ${why}: the worker's other tasks cannot run while it blocks; this needs JSPI (\`blocking: 'jspi'\`)`,
+          `calls, and ${why}: the task's frames hold the worker's one thread, and only JSPI can set them aside for the worker's ` +
+          "other tasks to run; wait under JSPI (`blocking: 'jspi'`, in Chromium), or in a callback's event loop (`canon lift " +
+          'async` with a `callback` returning WAIT, and `canon lower async` for calls), which gives the thread back while it waits',
       );
     }
     trap(`${what}; waiting in core code needs JSPI (\`blocking: 'jspi'\`), and this instance has \`blocking: 'none'\``);

@@ -61,6 +61,10 @@ export class Task {
     this.storage = 0;
     /** whether its guest code is on the JS stack (the scheduler's `enter`/`leave`) */
     this.onStack = false;
+    /** @type {(() => void) | null} runs once it leaves the stack (lift-async.js's host calls) */
+    this.onLeave = null;
+    /** the spec's `num_borrows`: the borrow handles lent to it that it has not dropped yet */
+    this.numBorrows = 0;
   }
 
   /** The spec's `may_block`: an async function may wait; a sync one only once it has returned. */
@@ -68,11 +72,21 @@ export class Task {
     return this.sig.async || this.resolved;
   }
 
-  /** The spec's `Task.return_`, behind `task.return`. */
-  return_(value) {
+  /**
+   * The spec's `Task.return_`, behind `task.return` and a sync-lifted task's return (`how` says
+   * which, for the message).
+   */
+  return_(value, how = `\`task.return\` was called by \`${this.context}\``) {
     if (this.resolved) trap(`\`task.return\` was called ${this.cancellation === CANCELLED ? 'after `task.cancel`' : 'twice'} by \`${this.context}\``);
+    this.noBorrowsLeft(how);
     this.resolved = true;
     this.onResolve(value);
+  }
+
+  /** The spec's `num_borrows` check as a task resolves: it must have dropped every borrow lent to it. */
+  noBorrowsLeft(how) {
+    const n = this.numBorrows;
+    if (n !== 0) trap(`${how} while it still holds ${n} borrowed handle${n === 1 ? '' : 's'} (a borrow must be dropped before the task resolves)`);
   }
 
   /** The caller asked to cancel the task (the spec's `request_cancellation`, once it is running). */
@@ -97,6 +111,7 @@ export class Task {
     if (this.resolved) trap(`\`task.cancel\` was called by \`${this.context}\` after it ${this.cancellation === CANCELLED ? 'cancelled' : 'returned'}`);
     if (this.cancellation === INITIAL) trap(`\`task.cancel\` was called by \`${this.context}\`, which no caller asked to cancel`);
     if (this.cancellation === PENDING_CANCEL) trap(`\`task.cancel\` was called by \`${this.context}\` before it was told of its cancellation (TASK_CANCELLED)`);
+    this.noBorrowsLeft(`\`task.cancel\` was called by \`${this.context}\``);
     this.resolved = true;
     this.cancellation = CANCELLED;
     this.onCancel();

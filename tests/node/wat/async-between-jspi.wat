@@ -3,7 +3,10 @@
 ;; playwright-tests/async-between.spec.mjs (run under JSPI): a synchronous `canon lower` of a
 ;; callee lifted `async` (with a callback that YIELDs first, and stackful), and `canon lower async`
 ;; of the stackful one. The callers are async functions lifted without `async` (so they may block)
-;; or with a callback.
+;; or with a callback, and `wait-add-later`, stackful, which calls `add-later` through `canon lower
+;; async` and waits for its subtask in `waitable-set.wait`: a wait for another task of the same
+;; composition (refused in the worker of tests/node/async-worker.test.mjs, which cannot run that
+;; task under the waiting one's frames).
 (component
   (component $callee
     (core func $return-u32 (canon task.return (result u32)))
@@ -45,6 +48,8 @@
     (core func $add-later (canon lower (func $add-later)))
     (core func $add-stackful (canon lower (func $add-stackful)))
     (core func $add-stackful-async (canon lower (func $add-stackful) async (memory $mem)))
+    (core func $add-later-async (canon lower (func $add-later) async (memory $mem)))
+    (core func $wait (canon waitable-set.wait (memory $mem)))
     (core func $return-u32 (canon task.return (result u32)))
     (core func $set-new (canon waitable-set.new))
     (core func $join (canon waitable.join))
@@ -54,6 +59,8 @@
       (import "" "add-later" (func $add-later (param i32 i32) (result i32)))
       (import "" "add-stackful" (func $add-stackful (param i32 i32) (result i32)))
       (import "" "add-stackful-async" (func $add-stackful-async (param i32 i32 i32) (result i32)))
+      (import "" "add-later-async" (func $add-later-async (param i32 i32 i32) (result i32)))
+      (import "" "wait" (func $wait (param i32 i32) (result i32)))
       (import "" "return-u32" (func $return-u32 (param i32)))
       (import "" "set-new" (func $set-new (result i32)))
       (import "" "join" (func $join (param i32 i32)))
@@ -74,6 +81,19 @@
         (local.set $set (call $set-new))
         (call $join (i32.shr_u (local.get $status) (i32.const 4)) (local.get $set))
         (i32.or (i32.const 2) (i32.shl (local.get $set) (i32.const 4))))
+      ;; Stackful: waits in core code for the subtask to return (its event stored at 2056), then
+      ;; returns its result.
+      (func (export "wait-add-later") (param $a i32) (param $b i32)
+        (local $status i32)
+        (local $set i32)
+        (local.set $status (call $add-later-async (local.get $a) (local.get $b) (i32.const 2048)))
+        (if (i32.eq (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1))
+          (then
+            (local.set $set (call $set-new))
+            (call $join (i32.shr_u (local.get $status) (i32.const 4)) (local.get $set))
+            (if (i32.ne (call $wait (local.get $set) (i32.const 2056)) (i32.const 1)) (then unreachable))
+            (call $sub-drop (i32.load (i32.const 2056)))))
+        (call $return-u32 (i32.load (i32.const 2048))))
       (func (export "on-event") (param $e i32) (param $i i32) (param $state i32) (result i32)
         (call $sub-drop (local.get $i))
         (call $return-u32 (i32.load (i32.const 2048)))
@@ -83,6 +103,8 @@
       (export "add-later" (func $add-later))
       (export "add-stackful" (func $add-stackful))
       (export "add-stackful-async" (func $add-stackful-async))
+      (export "add-later-async" (func $add-later-async))
+      (export "wait" (func $wait))
       (export "return-u32" (func $return-u32))
       (export "set-new" (func $set-new))
       (export "join" (func $join))
@@ -92,7 +114,9 @@
     (func (export "sync-add-stackful") async (param "a" u32) (param "b" u32) (result u32)
       (canon lift (core func $i "sync-add-stackful")))
     (func (export "call-stackful") async (param "a" u32) (param "b" u32) (result u32)
-      (canon lift (core func $i "call-stackful") async (callback (core func $i "on-event")))))
+      (canon lift (core func $i "call-stackful") async (callback (core func $i "on-event"))))
+    (func (export "wait-add-later") async (param "a" u32) (param "b" u32) (result u32)
+      (canon lift (core func $i "wait-add-later") async)))
 
   (instance $callee (instantiate $callee))
   (instance $caller (instantiate $caller
@@ -100,4 +124,5 @@
     (with "add-stackful" (func $callee "add-stackful"))))
   (export "sync-add-later" (func $caller "sync-add-later"))
   (export "sync-add-stackful" (func $caller "sync-add-stackful"))
-  (export "call-stackful" (func $caller "call-stackful")))
+  (export "call-stackful" (func $caller "call-stackful"))
+  (export "wait-add-later" (func $caller "wait-add-later")))

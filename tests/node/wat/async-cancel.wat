@@ -134,6 +134,7 @@
     (core func $sub-drop (canon subtask.drop))
     (core func $cancel-async (canon subtask.cancel async))
     (core func $cancel-sync (canon subtask.cancel))
+    (core func $poll (canon waitable-set.poll (memory $mem)))
     (core module $m
       (import "" "memory" (memory 1))
       (import "" "log" (func $log (param i32)))
@@ -150,6 +151,7 @@
       (import "" "sub-drop" (func $sub-drop (param i32)))
       (import "" "cancel-async" (func $cancel-async (param i32) (result i32)))
       (import "" "cancel-sync" (func $cancel-sync (param i32) (result i32)))
+      (import "" "poll" (func $poll (param i32 i32) (result i32)))
       ;; The subtask `status` names, if the call made one (logging the status), in a new set.
       (func $subtask (param $status i32) (result i32)
         (call $log (i32.and (local.get $status) (i32.const 0xf)))
@@ -209,6 +211,32 @@
         (global.set $turns (i32.add (global.get $turns) (i32.const 1)))
         (if (i32.lt_u (global.get $turns) (i32.const 3)) (then (return (i32.const 1))))
         (call $cancel-with (global.get $late) (call $cancel-async (global.get $late))))
+      ;; As `cancel-late`, but the subtask is joined to a set before it returns, so its event
+      ;; waits in that set: `subtask.cancel` still answers RETURNED at once (the spec's
+      ;; `canon_subtask_cancel` asks nothing of the set), and takes the event, so a poll of the
+      ;; set then finds none (NONE, logged).
+      (global $joined (mut i32) (i32.const 0))
+      (func (export "cancel-joined") (result i32)
+        (global.set $late (call $subtask (call $add-later (i32.const 1) (i32.const 2) (i32.const 2048))))
+        (global.set $joined (call $set-new))
+        (call $join (global.get $late) (global.get $joined))
+        (i32.const 1))
+      (func (export "cancel-joined-cb") (param $e i32) (param i32 i32) (result i32)
+        (local $state i32)
+        (if (i32.ne (local.get $e) (i32.const 0)) (then unreachable))
+        (global.set $turns (i32.add (global.get $turns) (i32.const 1)))
+        (if (i32.lt_u (global.get $turns) (i32.const 3)) (then (return (i32.const 1))))
+        (local.set $state (call $cancel-async (global.get $late)))
+        (call $log (local.get $state))
+        (call $log (call $poll (global.get $joined) (i32.const 2056)))
+        (call $finish (global.get $late) (local.get $state)))
+      ;; A subtask joined to a set and waited on there is cancelled: BLOCKED, then its SUBTASK
+      ;; event in another set (`cancel-with` joins it anew).
+      (func (export "cancel-joined-wait") (result i32)
+        (local $s i32)
+        (local.set $s (call $subtask (call $wait-cancel (i32.const 2048))))
+        (call $join (local.get $s) (call $set-new))
+        (call $cancel-with (local.get $s) (call $cancel-async (local.get $s))))
       ;; Waits for `add-later` to return, then cancels it: a trap.
       (func (export "cancel-returned") (result i32)
         (local $set i32)
@@ -234,7 +262,8 @@
       (export "join" (func $join))
       (export "sub-drop" (func $sub-drop))
       (export "cancel-async" (func $cancel-async))
-      (export "cancel-sync" (func $cancel-sync))))))
+      (export "cancel-sync" (func $cancel-sync))
+      (export "poll" (func $poll))))))
     (func (export "cancel-wait-cancel") async (result u32)
       (canon lift (core func $i "cancel-wait-cancel") async (callback (core func $i "on-event"))))
     (func (export "cancel-busy-wait-cancel") async (result u32)
@@ -253,6 +282,10 @@
       (canon lift (core func $i "cancel-again") async (callback (core func $i "on-event"))))
     (func (export "cancel-late") async (result u32)
       (canon lift (core func $i "cancel-late") async (callback (core func $i "cancel-late-cb"))))
+    (func (export "cancel-joined") async (result u32)
+      (canon lift (core func $i "cancel-joined") async (callback (core func $i "cancel-joined-cb"))))
+    (func (export "cancel-joined-wait") async (result u32)
+      (canon lift (core func $i "cancel-joined-wait") async (callback (core func $i "on-event"))))
     (func (export "cancel-returned") async (result u32)
       (canon lift (core func $i "cancel-returned") async (callback (core func $i "cancel-returned-cb")))))
 
@@ -275,6 +308,8 @@
   (export "cancel-sync" (func $caller "cancel-sync"))
   (export "cancel-again" (func $caller "cancel-again"))
   (export "cancel-late" (func $caller "cancel-late"))
+  (export "cancel-joined" (func $caller "cancel-joined"))
+  (export "cancel-joined-wait" (func $caller "cancel-joined-wait"))
   (export "cancel-returned" (func $caller "cancel-returned"))
   (export "callee-block" (func $callee "block"))
   (export "callee-unblock" (func $callee "unblock")))

@@ -1,0 +1,158 @@
+;; Borrowed handles lent to async tasks, written from CanonicalABI.md (`lower_borrow`, whose borrow
+;; scope is the task, and `Task.return_` and `Task.cancel`, which trap while the task's
+;; `num_borrows` is not 0) for tests/node/async-cancel.test.mjs. The host lends a `thing` of its own
+;; to `$callee`'s async functions, directly or through `$caller`, which passes on the borrow it was
+;; lent and cancels the call (`canon lower async`, `subtask.cancel`).
+;;
+;; Callee: `hold-return` calls `task.return` with the borrow still held (a trap), `drop-return`
+;; drops it first; `hold-cancel` and `drop-cancel` WAIT on an empty set and answer TASK_CANCELLED
+;; with `task.cancel`, holding the borrow or having dropped it; `hold-sync`, an async function lifted
+;; without `async`, returns with it held. Caller: `cancel-hold` and `cancel-drop` call those two and
+;; cancel them, logging each call's status, what `subtask.cancel` returned and the SUBTASK state
+;; (if it did not resolve at once), then drop their own borrow and return.
+;;
+;; Caller memory: the out-pointer at 2048. Codes: EXIT 0, WAIT 2 (| set << 4); TASK_CANCELLED 6;
+;; subtask states STARTED 1, RETURNED 2, CANCELLED_BEFORE_RETURNED 4; BLOCKED 0xffffffff.
+(component
+  (import "test:borrows/host" (instance $host (export "thing" (type (sub resource)))))
+  (alias export $host "thing" (type $thing))
+  (import "log" (func $log (param "v" u32)))
+
+  (component $callee
+    (import "thing" (type $thing (sub resource)))
+    (core func $return-u32 (canon task.return (result u32)))
+    (core func $task-cancel (canon task.cancel))
+    (core func $set-new (canon waitable-set.new))
+    (core func $drop (canon resource.drop $thing))
+    (core module $m
+      (import "" "return-u32" (func $return-u32 (param i32)))
+      (import "" "task-cancel" (func $task-cancel))
+      (import "" "set-new" (func $set-new (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (global $held (mut i32) (i32.const 0))
+      (func (export "hold-return") (param $h i32) (result i32)
+        (call $return-u32 (i32.const 7))
+        (i32.const 0))
+      (func (export "drop-return") (param $h i32) (result i32)
+        (call $drop (local.get $h))
+        (call $return-u32 (i32.const 7))
+        (i32.const 0))
+      (func (export "wait") (param $h i32) (result i32)
+        (global.set $held (local.get $h))
+        (i32.or (i32.const 2) (i32.shl (call $set-new) (i32.const 4))))
+      (func (export "hold-cancel-cb") (param $e i32) (param i32 i32) (result i32)
+        (if (i32.ne (local.get $e) (i32.const 6)) (then unreachable))
+        (call $task-cancel)
+        (i32.const 0))
+      (func (export "drop-cancel-cb") (param $e i32) (param i32 i32) (result i32)
+        (if (i32.ne (local.get $e) (i32.const 6)) (then unreachable))
+        (call $drop (global.get $held))
+        (call $task-cancel)
+        (i32.const 0))
+      (func (export "hold-sync") (param $h i32) (result i32) (i32.const 7))
+      (func (export "never") (param i32 i32 i32) (result i32) unreachable))
+    (core instance $i (instantiate $m (with "" (instance
+      (export "return-u32" (func $return-u32))
+      (export "task-cancel" (func $task-cancel))
+      (export "set-new" (func $set-new))
+      (export "drop" (func $drop))))))
+    (func (export "hold-return") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "hold-return") async (callback (core func $i "never"))))
+    (func (export "drop-return") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "drop-return") async (callback (core func $i "never"))))
+    (func (export "hold-cancel") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "wait") async (callback (core func $i "hold-cancel-cb"))))
+    (func (export "drop-cancel") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "wait") async (callback (core func $i "drop-cancel-cb"))))
+    (func (export "hold-sync") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "hold-sync"))))
+
+  (component $caller
+    (import "thing" (type $thing (sub resource)))
+    (import "log" (func $log (param "v" u32)))
+    (import "hold-cancel" (func $hold-cancel async (param "x" (borrow $thing)) (result u32)))
+    (import "drop-cancel" (func $drop-cancel async (param "x" (borrow $thing)) (result u32)))
+    (core module $libc (memory (export "memory") 1))
+    (core instance $libc (instantiate $libc))
+    (alias core export $libc "memory" (core memory $mem))
+    (core func $log (canon lower (func $log)))
+    (core func $hold-cancel (canon lower (func $hold-cancel) async (memory $mem)))
+    (core func $drop-cancel (canon lower (func $drop-cancel) async (memory $mem)))
+    (core func $return-u32 (canon task.return (result u32)))
+    (core func $set-new (canon waitable-set.new))
+    (core func $join (canon waitable.join))
+    (core func $sub-drop (canon subtask.drop))
+    (core func $cancel (canon subtask.cancel async))
+    (core func $drop (canon resource.drop $thing))
+    (core module $m
+      (import "" "memory" (memory 1))
+      (import "" "log" (func $log (param i32)))
+      (import "" "hold-cancel" (func $hold-cancel (param i32 i32) (result i32)))
+      (import "" "drop-cancel" (func $drop-cancel (param i32 i32) (result i32)))
+      (import "" "return-u32" (func $return-u32 (param i32)))
+      (import "" "set-new" (func $set-new (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "sub-drop" (func $sub-drop (param i32)))
+      (import "" "cancel" (func $cancel (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (global $lent (mut i32) (i32.const 0))
+      ;; The call made subtask `status >> 4` (STARTED): cancel it. BLOCKED (the callee is told at
+      ;; its WAIT): WAIT for its SUBTASK event; resolved at once (the callee was still waiting to
+      ;; enter its instance, and never ran): done.
+      (func $cancel-call (param $status i32) (result i32)
+        (local $s i32)
+        (local $state i32)
+        (local $set i32)
+        (call $log (i32.and (local.get $status) (i32.const 0xf)))
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1)) (then unreachable))
+        (local.set $s (i32.shr_u (local.get $status) (i32.const 4)))
+        (local.set $state (call $cancel (local.get $s)))
+        (call $log (local.get $state))
+        (if (i32.ne (local.get $state) (i32.const -1)) (then (return (call $done (local.get $s)))))
+        (local.set $set (call $set-new))
+        (call $join (local.get $s) (local.get $set))
+        (i32.or (i32.const 2) (i32.shl (local.get $set) (i32.const 4))))
+      ;; The subtask resolved: drop it and the caller's own borrow, then return.
+      (func $done (param $s i32) (result i32)
+        (call $sub-drop (local.get $s))
+        (call $drop (global.get $lent))
+        (call $return-u32 (i32.const 0))
+        (i32.const 0))
+      (func (export "cancel-hold") (param $h i32) (result i32)
+        (global.set $lent (local.get $h))
+        (call $cancel-call (call $hold-cancel (local.get $h) (i32.const 2048))))
+      (func (export "cancel-drop") (param $h i32) (result i32)
+        (global.set $lent (local.get $h))
+        (call $cancel-call (call $drop-cancel (local.get $h) (i32.const 2048))))
+      (func (export "on-event") (param $e i32) (param $s i32) (param $state i32) (result i32)
+        (if (i32.ne (local.get $e) (i32.const 1)) (then unreachable))
+        (call $log (local.get $state))
+        (call $join (local.get $s) (i32.const 0))
+        (call $done (local.get $s))))
+    (core instance $i (instantiate $m (with "" (instance
+      (export "memory" (memory $mem))
+      (export "log" (func $log))
+      (export "hold-cancel" (func $hold-cancel))
+      (export "drop-cancel" (func $drop-cancel))
+      (export "return-u32" (func $return-u32))
+      (export "set-new" (func $set-new))
+      (export "join" (func $join))
+      (export "sub-drop" (func $sub-drop))
+      (export "cancel" (func $cancel))
+      (export "drop" (func $drop))))))
+    (func (export "cancel-hold") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "cancel-hold") async (callback (core func $i "on-event"))))
+    (func (export "cancel-drop") async (param "x" (borrow $thing)) (result u32)
+      (canon lift (core func $i "cancel-drop") async (callback (core func $i "on-event")))))
+
+  (instance $callee (instantiate $callee (with "thing" (type $thing))))
+  (instance $caller (instantiate $caller
+    (with "thing" (type $thing))
+    (with "log" (func $log))
+    (with "hold-cancel" (func $callee "hold-cancel"))
+    (with "drop-cancel" (func $callee "drop-cancel"))))
+  (export "hold-return" (func $callee "hold-return"))
+  (export "drop-return" (func $callee "drop-return"))
+  (export "hold-sync" (func $callee "hold-sync"))
+  (export "cancel-hold" (func $caller "cancel-hold"))
+  (export "cancel-drop" (func $caller "cancel-drop")))
