@@ -284,6 +284,7 @@ export async function instantiatePlan(
   const exports = buildExports(plan.exports, {
     resources: resources?.types ?? [],
     modules: coreModules,
+    placeMember: resources?.placeMember ?? null,
     lift: (exp, context) => {
       const core = entry(funcs, exp.coreFunc, 'func');
       if (exp.sig.async || exp.options.async) {

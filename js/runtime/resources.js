@@ -27,7 +27,8 @@ import { linkError } from './imports.js';
  * @param {import('./call-stack.js').CallStack} o.calls
  * @param {{enqueue: Function, promising: Function}|null} o.schedule JSPI: how guest destructors run
  * @returns {{types: (HostResourceType|GuestResourceType)[], handlesOf: (instance: number, r: number) => any, disposeAll: () => void}}
- *   `disposeAll`: instance disposal, emptying every table (handles.js)
+ *   `disposeAll`: instance disposal, emptying every table (handles.js); and `resolveMember`,
+ *   `builtin`, `placeMember` for the steps and exports of resources
  */
 export function planResources(plan, { stateOf, destructorOf, calls, schedule }) {
   const types = plan.resources.map((def) =>
@@ -43,7 +44,63 @@ export function planResources(plan, { stateOf, destructorOf, calls, schedule }) 
     const row = (handles[instance] ??= []);
     return (row[r] ??= types[r].handles(instance, calls, (tables[instance] ??= new HandleTable())));
   };
-  return { types, handlesOf, disposeAll: () => tables.forEach((table) => table.disposeAll()), resolveMember, builtin };
+  const disposeAll = () => tables.forEach((table) => table.disposeAll());
+  return { types, handlesOf, disposeAll, resolveMember, builtin, placeMember: (exp, fn, out) => placeMember(types, exp, fn, out) };
+}
+
+/**
+ * Puts the lifted `fn` of a resource's exported constructor, method or static function in the
+ * resource's class, and the class in `out` under its jsName; false when the resource has no class
+ * (it is the host's), and `fn` goes under its own jsName.
+ * @param {{def: any, Class?: Function, construct?: Function|null}[]} types per plan resource
+ */
+export function placeMember(types, exp, fn, out) {
+  const type = types[exp.member.resource];
+  if (type?.Class === undefined) return false;
+  const { Class } = type;
+  out[type.def.jsName] = Class;
+  if (exp.member.kind === 'constructor') {
+    type.construct = fn;
+  } else if (exp.member.kind === 'method') {
+    Object.defineProperty(Class.prototype, exp.jsName, {
+      value: method(exp.jsName, fn, exp.sig.params.length - 1),
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    Object.defineProperty(Class, exp.jsName, { value: fn, writable: true, configurable: true });
+  }
+  return true;
+}
+
+/** `fn(this, ...args)` as a method named `name`, with no rest array for up to two arguments. */
+function method(name, fn, arity) {
+  switch (arity) {
+    case 0:
+      return {
+        [name]() {
+          return fn(this);
+        },
+      }[name];
+    case 1:
+      return {
+        [name](a) {
+          return fn(this, a);
+        },
+      }[name];
+    case 2:
+      return {
+        [name](a, b) {
+          return fn(this, a, b);
+        },
+      }[name];
+    default:
+      return {
+        [name](...args) {
+          return fn(this, ...args);
+        },
+      }[name];
+  }
 }
 
 /** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step, over a component instance's `handles`. */

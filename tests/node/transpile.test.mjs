@@ -85,6 +85,7 @@ test('an entry imports the runtime and only the parts its component uses: its ki
     'terrarium-wasm/aot',
     'terrarium-wasm/aot/kinds',
     'terrarium-wasm/aot/resources',
+    'terrarium-wasm/aot/options',
     'terrarium-wasm/aot/jspi',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
@@ -238,7 +239,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/jspi']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/options', 'terrarium-wasm/aot/jspi']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);
