@@ -82,11 +82,6 @@ export async function instantiatePlan(
     calls,
     schedule: jspi === null ? null : { enqueue: (fn) => queue.enqueue(fn), promising: jspi.promisingOf },
   });
-  /** The handles of component instance `instance` to resource `r`. */
-  const resourceOf = (instance, r) => {
-    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    return resources.handlesOf(instance, r);
-  };
 
   // 2. Link: resolve every lowered callee (resources' members too) before running anything.
   const hostValues = new Map();
@@ -150,7 +145,7 @@ export async function instantiatePlan(
         mem: options.memory === null ? null : viewOf(options.memory),
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
-        resources: (r) => resourceOf(instance, r),
+        resources: resources === null ? undefined : (r) => resources.handlesOf(instance, r),
         channels: asyncRt === null ? undefined : (t) => asyncRt.channel(instance, t, between),
         errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
@@ -161,30 +156,30 @@ export async function instantiatePlan(
   };
 
   // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi !== null || worker !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
-  if (stackful !== null) {
-    throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
-  }
-  const asyncRt = asyncRuntime?.usesAsync(plan)
-    ? asyncRuntime.planAsync({
-        name,
-        stateOf,
-        calls,
-        types: plan.types,
-        contextFor,
-        viewOf,
-        memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
-        jspi: jspi !== null,
-        worker,
-        promising: jspi?.promisingOf,
-      })
-    : null;
+  const asyncRt =
+    asyncRuntime === null
+      ? null
+      : asyncRuntime.attachAsync(
+          plan,
+          {
+            name,
+            stateOf,
+            calls,
+            types: plan.types,
+            contextFor,
+            viewOf,
+            memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
+            jspi: jspi !== null,
+            worker,
+            promising: jspi?.promisingOf,
+          },
+          group,
+        );
   /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
   const needAsync = () => {
     if (asyncRt === null) throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`async`)');
     return asyncRt;
   };
-  if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
   /** A sync lift's core function, as a task of its instance when the plan uses async. */
   const syncCore = (core, sig, options, context) =>
     asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi === null ? core : jspi.promisingOf(core), context });
@@ -263,11 +258,10 @@ export async function instantiatePlan(
       }
       case 'resourceNew':
       case 'resourceRep':
-      case 'resourceDrop': {
-        const handles = resourceOf(step.componentInstance, step.resource);
-        funcs.push(resources.builtin(step.op, handles));
+      case 'resourceDrop':
+        if (resources === null) throw new TerrariumError('invalid', `step ${stepIndex}: plan refers to resource ${step.resource}, which does not exist`);
+        funcs.push(resources.step(step));
         break;
-      }
       case 'builtin': {
         const f = needAsync().builtin(step);
         if (f === null) throw new TerrariumError('unsupported', `step ${stepIndex}: the built-in \`${step.name}\` (component-model async) is not supported yet`);

@@ -28,7 +28,7 @@ import { linkError } from './imports.js';
  * @param {{enqueue: Function, promising: Function}|null} o.schedule JSPI: how guest destructors run
  * @returns {{types: (HostResourceType|GuestResourceType)[], handlesOf: (instance: number, r: number) => any, disposeAll: () => void}}
  *   `disposeAll`: instance disposal, emptying every table (handles.js); and `resolveMember`,
- *   `builtin`, `placeMember` for the steps and exports of resources
+ *   `step`, `placeMember` for the steps and exports of resources
  */
 export function planResources(plan, { stateOf, destructorOf, calls, schedule }) {
   const types = plan.resources.map((def) =>
@@ -41,11 +41,14 @@ export function planResources(plan, { stateOf, destructorOf, calls, schedule }) 
   const handles = [];
   /** The handles of component instance `instance` to resource `r`. */
   const handlesOf = (instance, r) => {
+    if (types[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
     const row = (handles[instance] ??= []);
     return (row[r] ??= types[r].handles(instance, calls, (tables[instance] ??= new HandleTable())));
   };
   const disposeAll = () => tables.forEach((table) => table.disposeAll());
-  return { types, handlesOf, disposeAll, resolveMember, builtin, placeMember: (exp, fn, out) => placeMember(types, exp, fn, out) };
+  /** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step. */
+  const step = ({ op, componentInstance, resource }) => builtin(op, handlesOf(componentInstance, resource));
+  return { types, handlesOf, disposeAll, resolveMember, step, placeMember: (exp, fn, out) => placeMember(types, exp, fn, out) };
 }
 
 /**
@@ -103,7 +106,7 @@ function method(name, fn, arity) {
   }
 }
 
-/** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step, over a component instance's `handles`. */
+/** The core function of resource step `op`, over a component instance's `handles`. */
 function builtin(op, handles) {
   switch (op) {
     case 'resourceNew':
