@@ -433,7 +433,17 @@ export class GuestResourceType {
   destroy(rep) {
     const dtor = this.getDtor();
     const state = this.state();
-    if (dtor !== null && state.status !== DEAD) state.guard(this.dtorContext, dtor, rep);
+    if (dtor === null || state.status === DEAD) return;
+    // A call of its own into the defining instance.
+    const context = this.dtorContext;
+    if (state.status !== READY) state.refuse(context);
+    state.status = BUSY;
+    try {
+      dtor(rep);
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+    state.status = READY;
   }
 }
 
