@@ -39,11 +39,13 @@ export async function instantiateTranspiled(plan, modules, imports, options, par
  * @param {any} plan
  * @param {Parameters<typeof instantiateTranspiled>[1]} modules
  * @param {Record<string, any>} imports made by the entry
- * @param {Parameters<typeof instantiateTranspiled>[4]} parts as for `instantiateTranspiled`, without `wasi`
+ * @param {Parameters<typeof instantiateTranspiled>[4] & {extend?: typeof import('./runtime/extended.js').extend}} parts
+ *   as for `instantiateTranspiled`, without `wasi`, with extended.js's `extend` for a plan with
+ *   resources, async or calls between its components
  */
-export async function instantiateAtImport(plan, modules, imports, { kinds, resources, async, inner, fused, features }) {
+export async function instantiateAtImport(plan, modules, imports, { kinds, extend, resources, async, inner, fused, features }) {
   const compiled = await compileAll(plan, modules, features);
-  return instantiatePlan(plan, compiled, (i) => hostImport(imports, plan.imports[i]), { kinds, resources, async, inner, fused });
+  return instantiatePlan(plan, compiled, (i) => hostImport(imports, plan.imports[i]), { kinds, extend, resources, async, inner, fused });
 }
 
 /** The plan's core modules, compiled. */

@@ -5,6 +5,7 @@
  */
 
 import { instantiatePlan } from './runtime/instantiate.js';
+import { extend } from './runtime/extended.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { TerrariumError } from './errors.js';
 
@@ -76,7 +77,7 @@ export async function instantiateComponent(
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, extend, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
   } catch (error) {
     wasi.end();
     throw error;

@@ -47,6 +47,12 @@ export function resolveCallee(plan, callee, host, resolveMember) {
   return resolveMember(plan, callee, imp, value, where);
 }
 
+/** How messages name a lowered host function: `name` for a function import, `name#member` in an instance. */
+export function importContext(plan, callee) {
+  const imp = plan.imports[callee.import];
+  return imp.kind === 'func' ? imp.name : `${imp.name}#${callee.name}`;
+}
+
 /** The 'link' error for import `imp`. */
 export function linkError(message, imp) {
   return new TerrariumError('link', message, { context: imp.name });

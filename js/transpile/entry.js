@@ -53,10 +53,13 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const probes = plan.modules.some((m) => m.features?.length > 0);
   // Instantiated at import with no WASI: nothing to choose or compose, the plan runs as it is.
   const bare = instantiation !== 'async' && packages.length === 0;
+  // The executor's side beyond its core (instantiateTranspiled's path always has it).
+  const extended = bare && (plan.resources.length > 0 || isAsync || between);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
     `import { ${bare ? 'instantiateAtImport' : 'instantiateTranspiled'} } from '${runtime}/aot';`,
     ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
+    ...(extended ? [`import { extend } from '${runtime}/aot/extended';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
     ...(blockingParts ? [`import { checkInstantiateArguments, resolveBlocking } from '${runtime}/aot/options';`, `import * as jspi from '${runtime}/aot/jspi';`] : []),
@@ -79,6 +82,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `  kinds: { ${kinds.map((k) => `${JSON.stringify(k)}: ${kindExport(k)}`).join(', ')} },`,
     ...(bare ? [] : [`  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`]),
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
+    ...(extended ? ['  extend,'] : []),
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
     ...(blockingParts ? ['  blocking: resolveBlocking,', '  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
     ...(probes ? ['  features,'] : []),
