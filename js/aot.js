@@ -7,8 +7,9 @@
  */
 
 import { TerrariumError } from './errors.js';
-import { instantiateComponent, hostImport } from './instantiate-component.js';
+import { instantiateComponent } from './instantiate-component.js';
 import { instantiatePlan } from './runtime/instantiate.js';
+import { hostImport } from './runtime/imports.js';
 import { isNode, readFileBytes } from '#platform';
 
 export { TerrariumError, ComponentError, ErrorContext } from './errors.js';

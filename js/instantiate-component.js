@@ -5,6 +5,7 @@
  */
 
 import { instantiatePlan } from './runtime/instantiate.js';
+import { hostImport } from './runtime/imports.js';
 import { extend } from './runtime/extended.js';
 import { symbolDispose } from './runtime/dispose.js';
 import { TerrariumError } from './errors.js';
@@ -94,12 +95,8 @@ export async function instantiateComponent(
   return instance;
 }
 
-/** The host's value for import `wanted`: an instance by its name with or without version, a function by its jsName or name. */
-export const hostImport = (imports, wanted) =>
-  wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
-
 /** The WASI session of an instance without WASI: nothing to flush or close. */
-const NO_WASI = Object.freeze({ imports: {}, flush() {}, end() {} });
+const NO_WASI = /* @__PURE__ */ Object.freeze({ imports: {}, flush() {}, end() {} });
 
 /** The error for a blocking mode whose side of the runtime the caller did not give (`part`). */
 function missingPart(part, what) {

@@ -14,6 +14,10 @@ import {
   scalarResult,
 } from '../abi/function.js';
 
+/** The host's value for import `wanted` in `imports`: an instance under its name with or without version, a function under its jsName or name. */
+export const hostImport = (imports, wanted) =>
+  wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
+
 /**
  * Finds the host function for a `lower` step's callee and returns how to invoke it:
  * `(args: any[]) => any`. Throws TerrariumError kind 'link' naming the import and member.

@@ -181,13 +181,13 @@ export async function instantiatePlan(plan, modules, resolveImport, { kinds, nam
           funcs.push(lowered);
           break;
         }
-        if (step.callee.kind === 'lifted' || step.options.async || step.sig.async) beyond(`step ${stepIndex}`);
+        if (step.callee.kind === 'lifted' || step.options.async || step.sig.async) beyond(`step ${stepIndex} lowers an async function or one of another component`);
         const context = importContext(plan, step.callee);
         funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: invokers.get(step), calls, context }));
         break;
       }
       default:
-        funcs.push(ext === null ? beyond(`step ${stepIndex} (\`${step.op}\`)`) : ext.step(step, stepIndex));
+        funcs.push(ext === null ? beyond(`step ${stepIndex} is \`${step.op}\``) : ext.step(step, stepIndex));
     }
   }
   state.status = READY;
@@ -208,7 +208,7 @@ export async function instantiatePlan(plan, modules, resolveImport, { kinds, nam
         context,
       };
       if (ext !== null) return ext.lift(exp, o);
-      return exp.sig.async || exp.options.async ? beyond(`\`${context}\``) : liftExport(o);
+      return exp.sig.async || exp.options.async ? beyond(`export \`${context}\` is async`) : liftExport(o);
     },
   });
 
@@ -231,5 +231,5 @@ function entry(space, i, what) {
 
 /** The error for what a plan uses beyond the core, run by a caller that gave no `extend`. */
 function beyond(what) {
-  throw new TerrariumError('invalid', `${what} needs more of the runtime than it was given (\`extend\`)`);
+  throw new TerrariumError('invalid', `${what}, and this runtime was given no \`extend\` (runtime/extended.js) to run it`);
 }
