@@ -6,9 +6,10 @@
  * it has resources, and so on (transpile/entry.js).
  */
 
-import { checkInstantiateArguments } from './arguments.js';
 import { TerrariumError } from './errors.js';
 import { instantiateComponent } from './instantiate-component.js';
+import { instantiatePlan } from './runtime/instantiate.js';
+import { hostImport } from './runtime/imports.js';
 import { isNode, readFileBytes } from '#platform';
 
 export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
@@ -18,8 +19,9 @@ export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
  * @param {any} plan the plan `terrarium transpile` wrote
  * @param {(URL|WebAssembly.Module|Promise<WebAssembly.Module>|null)[]} modules per plan module: the
  *   URL of its `.wasm` file, or the module itself (null for a core-module import)
- * @param {Record<string, any>} imports as `component.instantiate` takes them
- * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options
+ * @param {Record<string, any>} imports as `component.instantiate` takes them, checked by the entry
+ *   (`checkInstantiateArguments`, when its caller hands them over)
+ * @param {{wasi?: object, blocking?: 'none'|'jspi'|'worker'|'auto', name?: string}} options likewise
  * @param {import('./instantiate-component.js').RuntimeParts & {features?: typeof import('./features.js')}} parts
  *   what the component needs beyond the core runtime: the code of its kinds of types, a WASI made
  *   of the packages it imports (`wasiOfPackages`; null when it imports none, or with `--no-wasi`),
@@ -28,10 +30,27 @@ export { TerrariumError, ComponentError, ErrorContext } from './errors.js';
  *   it, the engine's compiler refuses the module in its own words)
  */
 export async function instantiateTranspiled(plan, modules, imports, options, parts) {
-  checkInstantiateArguments('instantiate', imports, options);
-  const compiled = await Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index, parts.features)));
-  return instantiateComponent(plan, compiled, imports, options, parts);
+  return instantiateComponent(plan, await compileAll(plan, modules, parts.features), imports, options, parts);
 }
+
+/**
+ * As `instantiateTranspiled`, for an entry that instantiates at import a component importing no
+ * WASI: with no options and no WASI there is no way of waiting to choose and no WASI to compose,
+ * so the plan runs as it is, and a page loads neither (instantiate-component.js).
+ * @param {any} plan
+ * @param {Parameters<typeof instantiateTranspiled>[1]} modules
+ * @param {Record<string, any>} imports made by the entry
+ * @param {Parameters<typeof instantiateTranspiled>[4] & {extend?: typeof import('./runtime/extended.js').extend}} parts
+ *   as for `instantiateTranspiled`, without `wasi`, with extended.js's `extend` for a plan with
+ *   resources, async or calls between its components
+ */
+export async function instantiateAtImport(plan, modules, imports, { kinds, extend, resources, async, inner, fused, features }) {
+  const compiled = await compileAll(plan, modules, features);
+  return instantiatePlan(plan, compiled, (i) => hostImport(imports, plan.imports[i]), { kinds, extend, resources, async, inner, fused });
+}
+
+/** The plan's core modules, compiled. */
+const compileAll = (plan, modules, probes) => Promise.all(plan.modules.map((m, index) => coreModule(modules[index], m, index, probes)));
 
 /** One core module, compiled from its file unless the caller gave it compiled. */
 async function coreModule(source, { import: imported, features, start }, index, probes) {

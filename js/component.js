@@ -8,6 +8,7 @@ import { wasiHost } from '../polyfill-wasi/js/compose.js';
 import { fromCoreError } from './core-error.js';
 import { checkInstantiateArguments } from './arguments.js';
 import { instantiateComponent } from './instantiate-component.js';
+import { resolveBlocking } from './blocking.js';
 import { planResources } from './runtime/resources.js';
 import { ALL_KINDS } from './abi/kinds.js';
 import * as jspi from './runtime/jspi.js';
@@ -114,7 +115,8 @@ export class Component {
     const between = callsBetweenComponents(plan) ? await onDemand() : null;
     const inner = between?.innerCalls ?? null;
     const fused = between?.fusedCalls ?? null;
-    return instantiateComponent(plan, this.#modules, imports, options, { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, inner, fused });
+    const parts = { wasi, kinds: ALL_KINDS, resources: planResources, jspi, worker: workerHost, async, inner, fused, blocking: resolveBlocking };
+    return instantiateComponent(plan, this.#modules, imports, options, parts);
   }
 }
 

@@ -5,8 +5,9 @@
  */
 
 import { instantiatePlan } from './runtime/instantiate.js';
+import { hostImport } from './runtime/imports.js';
+import { extend } from './runtime/extended.js';
 import { symbolDispose } from './runtime/dispose.js';
-import { resolveBlocking } from './blocking.js';
 import { TerrariumError } from './errors.js';
 
 /**
@@ -21,7 +22,8 @@ import { TerrariumError } from './errors.js';
  * (runtime/async/index.js), or null (or left out) for a plan without component-model async;
  * `inner`: runtime/inner-calls.js, or null (or left out) for a plan whose components do not call
  * each other; `fused`: runtime/fused-call.js, or null (or left out): calls between components
- * then go through JS values.
+ * then go through JS values; `blocking`: blocking.js's `resolveBlocking`, for a caller whose
+ * options may ask for a way of waiting, or null (or left out): the instance runs with 'none'.
  * @typedef {{kinds: Record<string, import('./abi/kinds.js').KindCodec>,
  *   wasi: import('../polyfill-wasi/js/compose.js').WasiHost|null,
  *   resources: typeof import('./runtime/resources.js').planResources|null,
@@ -29,7 +31,8 @@ import { TerrariumError } from './errors.js';
  *   worker?: (() => Promise<typeof import('./worker/host.js')>)|null,
  *   async?: typeof import('./runtime/async/index.js')|null,
  *   inner?: typeof import('./runtime/inner-calls.js')|null,
- *   fused?: typeof import('./runtime/fused-call.js')|null}} RuntimeParts
+ *   fused?: typeof import('./runtime/fused-call.js')|null,
+ *   blocking?: typeof import('./blocking.js').resolveBlocking|null}} RuntimeParts
  */
 
 /**
@@ -39,13 +42,18 @@ import { TerrariumError } from './errors.js';
  * @param {{wasi?: import('../polyfill-wasi/js/options.js').WasiOptions, blocking?: string, name?: string}} options
  * @param {RuntimeParts} parts
  */
-export async function instantiateComponent(plan, modules, imports, options, { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, inner = null, fused = null }) {
+export async function instantiateComponent(
+  plan,
+  modules,
+  imports,
+  options,
+  { kinds, wasi: wasiHost, resources, jspi: jspiRuntime = null, worker = null, async = null, inner = null, fused = null, blocking: resolveBlocking = null },
+) {
   const wasiOptions = options.wasi ?? {};
   // A stackful async export waits whatever its WASI does: 'auto' gives it JSPI where there is one.
   const everWaits = () => (async?.needsJspi(plan) ?? null) !== null || (wasiHost?.mayWait(plan.imports, wasiOptions) ?? false);
-  const blocking = resolveBlocking(options.blocking, everWaits, 'none');
-  const given = (wanted) =>
-    wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
+  const blocking = resolveBlocking === null ? 'none' : resolveBlocking(options.blocking, everWaits, 'none');
+  const given = (wanted) => hostImport(imports, wanted);
   const resolveWith = (wasi) => (index) => {
     const wanted = plan.imports[index];
     const value = given(wanted);
@@ -70,7 +78,7 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
   };
   let instance;
   try {
-    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
+    instance = await instantiatePlan(plan, modules, resolveWith(wasi), { kinds, name: options.name, extend, jspi: jspi ? jspiRuntime : null, mayWait, resources, async, inner, fused });
   } catch (error) {
     wasi.end();
     throw error;
@@ -88,7 +96,7 @@ export async function instantiateComponent(plan, modules, imports, options, { ki
 }
 
 /** The WASI session of an instance without WASI: nothing to flush or close. */
-const NO_WASI = Object.freeze({ imports: {}, flush() {}, end() {} });
+const NO_WASI = /* @__PURE__ */ Object.freeze({ imports: {}, flush() {}, end() {} });
 
 /** The error for a blocking mode whose side of the runtime the caller did not give (`part`). */
 function missingPart(part, what) {

@@ -181,19 +181,10 @@ export class AbiContext {
   }
 }
 
-function noChannels(t) {
-  throw new TerrariumError('invalid', `stream or future type ${t} used without an async runtime`);
-}
-
-function noResources(r) {
-  throw new TerrariumError('invalid', `resource ${r} used without a resource table`);
-}
-
-const noErrorContexts = {
-  lift() {
-    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
-  },
-  lower() {
-    throw new TerrariumError('invalid', '`error-context` used without an async runtime');
-  },
+/** What a plan's type uses when its runtime was given no part that runs it: an 'invalid' error. */
+const missing = (what) => () => {
+  throw new TerrariumError('invalid', `${what} used without the runtime that runs it`);
 };
+const noResources = missing('a resource');
+const noChannels = missing('a stream or future');
+const noErrorContexts = { lift: missing('an `error-context`'), lower: missing('an `error-context`') };

@@ -3,13 +3,16 @@
  * reachable under both its full name (`example:bench/api@0.1.0`) and its jsName (`api`); world-level
  * functions sit at the top under their jsName; an instance may nest further instances. Functions of
  * a guest-defined resource (`[constructor]r`, `[method]r.f`, `[static]r.g`) become a JS class under
- * the resource's jsName, and so does a resource type exported without them (a re-export). An
- * exported core module is its `WebAssembly.Module`.
+ * the resource's jsName (resources.js puts them there), and so does a resource type exported
+ * without them (a re-export). An exported core module is its `WebAssembly.Module`.
  */
 
 /**
  * @param {import('../plan.js').Export[]} list
- * @param {{resources: any[], modules: WebAssembly.Module[], lift: (exp: import('../plan.js').FuncExport, context: string) => Function}} o
+ * @param {{resources: any[], modules: WebAssembly.Module[], lift: (exp: import('../plan.js').FuncExport, context: string) => Function,
+ *   placeMember: (exp: import('../plan.js').FuncExport, fn: Function, out: object) => boolean}} o
+ *   `placeMember`: puts a resource's constructor, method or static function in its class
+ *   (resources.js); false when the resource has no class, and the function goes under its jsName
  */
 export function buildExports(list, o, prefix = '') {
   const out = {};
@@ -31,64 +34,7 @@ export function buildExports(list, o, prefix = '') {
     }
     const context = prefix ? `${prefix}#${exp.name}` : exp.name;
     const fn = o.lift(exp, context);
-    const handler = exp.member === null ? undefined : o.resources[exp.member.resource];
-    if (handler?.Class === undefined) {
-      out[exp.jsName] = fn;
-      continue;
-    }
-    const { Class } = handler;
-    out[handler.def.jsName] = Class;
-    if (exp.member.kind === 'constructor') {
-      handler.construct = fn;
-    } else if (exp.member.kind === 'method') {
-      Object.defineProperty(Class.prototype, exp.jsName, {
-        value: method(exp.jsName, fn, exp.sig.params.length - 1),
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      Object.defineProperty(Class, exp.jsName, { value: fn, writable: true, configurable: true });
-    }
+    if (exp.member === null || !o.placeMember(exp, fn, out)) out[exp.jsName] = fn;
   }
   return out;
-}
-
-/** `fn(this, ...args)` as a method named `name`, with no rest array for up to two arguments. */
-function method(name, fn, arity) {
-  switch (arity) {
-    case 0:
-      return {
-        [name]() {
-          return fn(this);
-        },
-      }[name];
-    case 1:
-      return {
-        [name](a) {
-          return fn(this, a);
-        },
-      }[name];
-    case 2:
-      return {
-        [name](a, b) {
-          return fn(this, a, b);
-        },
-      }[name];
-    default:
-      return {
-        [name](...args) {
-          return fn(this, ...args);
-        },
-      }[name];
-  }
-}
-
-/**
- * The names at the top of `instance.exports`, known from the plan alone: ahead-of-time output
- * exports each by name. The tree is built as an instance builds it, with stand-ins for the
- * functions and guest classes, so the two cannot disagree.
- */
-export function exportNames(plan) {
-  const resources = plan.resources.map((def) => ({ def, Class: def.import === null ? class {} : undefined }));
-  return Object.keys(buildExports(plan.exports, { resources, modules: [], lift: () => () => {} }));
 }

@@ -14,6 +14,10 @@ import {
   scalarResult,
 } from '../abi/function.js';
 
+/** The host's value for import `wanted` in `imports`: an instance under its name with or without version, a function under its jsName or name. */
+export const hostImport = (imports, wanted) =>
+  wanted.kind === 'instance' ? imports[wanted.name] ?? imports[wanted.versionless] : imports[wanted.jsName] ?? imports[wanted.name];
+
 /**
  * Finds the host function for a `lower` step's callee and returns how to invoke it:
  * `(args: any[]) => any`. Throws TerrariumError kind 'link' naming the import and member.
@@ -45,6 +49,12 @@ export function resolveCallee(plan, callee, host, resolveMember) {
     throw new TerrariumError('invalid', `a callee of kind \`${callee.kind}\` needs the resource runtime, and this runtime was given none`);
   }
   return resolveMember(plan, callee, imp, value, where);
+}
+
+/** How messages name a lowered host function: `name` for a function import, `name#member` in an instance. */
+export function importContext(plan, callee) {
+  const imp = plan.imports[callee.import];
+  return imp.kind === 'func' ? imp.name : `${imp.name}#${callee.name}`;
 }
 
 /** The 'link' error for import `imp`. */

@@ -1,6 +1,9 @@
 /**
  * The plan executor: turns a plan (docs/plan-format.md) plus compiled core modules into a live
- * component instance.
+ * component instance. This is its core, which runs a plan of core modules, host imports and
+ * synchronous exports; what a plan or an instance needs beyond that (resources, component-model
+ * async, calls between components, JSPI, a worker) is extended.js, which callers hand over as
+ * `extend`, so that ahead-of-time output of a component needing none of it loads none.
  *
  * Order matters for error reporting: every import the plan lowers is resolved first, so a missing
  * host function is a 'link' error before any core module's start function has run; then the steps
@@ -11,7 +14,7 @@ import { AbiContext } from '../abi/context.js';
 import { MemoryView } from '../abi/memory.js';
 import { InstanceState, READY, BUSY, DEAD } from './state.js';
 import { CallStack } from './call-stack.js';
-import { resolveCallee, lowerImport } from './imports.js';
+import { resolveCallee, lowerImport, importContext } from './imports.js';
 import { liftExport } from './exports.js';
 import { buildExports } from './export-tree.js';
 import { symbolDispose } from './dispose.js';
@@ -27,34 +30,13 @@ const PLAN_FORMAT = 3;
  * @param {(WebAssembly.Module|null)[]} modules indexed like `plan.modules` (null for a core-module import)
  * @param {(importIndex: number) => any} resolveImport the host value for `plan.imports[i]`
  * @param {{kinds: Record<string, import('../abi/kinds.js').KindCodec>, name?: string,
- *   jspi?: typeof import('./jspi.js')|null, mayWait?: (importIndex: number, func: string) => boolean,
- *   resources?: typeof import('./resources.js').planResources|null,
- *   async?: typeof import('./async/index.js')|null, inner?: typeof import('./inner-calls.js')|null,
- *   fused?: typeof import('./fused-call.js')|null,
- *   worker?: import('./async/scheduler.js').WorkerSide|null}} options
+ *   extend?: typeof import('./extended.js').extend|null} & import('./extended.js').ExtendedParts} options
  *   `kinds`: the code of each kind of type and string encoding the plan has (abi/kinds.js).
- *   `jspi` (jspi.js, or null): exports run through `WebAssembly.promising` and return promises
- *   (sync ones one call at a time: later calls wait for earlier ones; async ones as their
- *   scheduler lets them), and the imports `mayWait` names are imported through
- *   `WebAssembly.Suspending`, so they may return a promise and suspend the guest meanwhile.
- *   `resources`: resources.js's `planResources`, needed by a plan with resources (a caller that
- *   knows its plan has none need not load it). `async`: the async runtime (async/index.js), needed
- *   by a plan that uses component-model async (likewise; it is also what tells whether one does).
- *   `inner`: inner-calls.js, needed by a plan that calls from one of its components into another
- *   (likewise). `fused`: fused-call.js, which copies strings and lists straight between the
- *   memories of two components calling each other; without it such calls go through JS values,
- *   as correctly.
- *   `worker`: the guest runs in the worker of `blocking: 'worker'` (js/worker/guest.js), which
- *   says how a host function lowered `async` is called there (the page answers its promise
- *   later), and how a task that waits in core code blocks for the page's answers.
+ *   `extend`: extended.js's `extend`, which runs the other options (the parts it drives); without
+ *   it the plan may use none of them.
  * @returns {{exports: Record<string, any>, [Symbol.dispose](): void}}
  */
-export async function instantiatePlan(
-  plan,
-  modules,
-  resolveImport,
-  { kinds, name = 'component', jspi = null, mayWait = () => false, resources: planResources = null, async: asyncRuntime = null, inner = null, fused = null, worker = null },
-) {
+export async function instantiatePlan(plan, modules, resolveImport, { kinds, name = 'component', extend = null, ...parts }) {
   if (plan.version !== PLAN_FORMAT) {
     // Ahead-of-time output carries a plan an older or newer Terrarium wrote.
     throw new TerrariumError('unsupported', `plan format ${plan.version ?? 1}: this runtime reads format ${PLAN_FORMAT}; transpile the component again`);
@@ -66,63 +48,15 @@ export async function instantiatePlan(
   const states = [state];
   const stateOf = (i) => (states[i] ??= new InstanceState(name, group, i));
   const calls = new CallStack();
-  /** JSPI: the turns of export calls and destructors run from JS (call-queue.js). */
-  const queue = jspi === null ? null : jspi.callQueue();
 
-  // 1. Resources: their types and handle tables (resources.js), for plans that have any.
+  // 1. The index spaces the steps fill, and the lift/lower contexts over them.
   const funcs = [];
+  const func = (i) => entry(funcs, i, 'func');
   /** A core function an option names (realloc, post-return, callback), or null when it names none. */
-  const optionalFunc = (i) => (i === null ? null : entry(funcs, i, 'func'));
-  if (plan.resources.length > 0 && planResources === null) {
-    throw new TerrariumError('invalid', 'the plan has resources, and this runtime was given none (`planResources`)');
-  }
-  const resources = plan.resources.length === 0 ? null : planResources(plan, {
-    stateOf,
-    destructorOf: (def) => (def.dtor === null ? null : funcs[def.dtor]),
-    calls,
-    schedule: jspi === null ? null : { enqueue: (fn) => queue.enqueue(fn), promising: jspi.promisingOf },
-  });
-  /** The handles of component instance `instance` to resource `r`. */
-  const resourceOf = (instance, r) => {
-    if (plan.resources[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
-    return resources.handlesOf(instance, r);
-  };
-
-  // 2. Link: resolve every lowered callee (resources' members too) before running anything.
-  const hostValues = new Map();
-  const host = (i) => {
-    if (!hostValues.has(i)) {
-      const imp = plan.imports[i];
-      if (imp === undefined) throw new TerrariumError('invalid', `plan refers to import ${i}, which does not exist`);
-      const value = resolveImport(i);
-      if (value === undefined || value === null) {
-        throw new TerrariumError('link', `missing import \`${imp.name}\``, { context: imp.name });
-      }
-      hostValues.set(i, value);
-    }
-    return hostValues.get(i);
-  };
-  /** Core modules: the component's own, and those the host passes for core-module imports. */
-  const coreModules = plan.modules.map((m, i) => {
-    if (m.import === undefined) return modules[i];
-    const given = host(m.import);
-    if (!(given instanceof WebAssembly.Module)) {
-      const { name: importName } = plan.imports[m.import];
-      throw new TerrariumError('link', `import \`${importName}\`: expected a WebAssembly.Module`, { context: importName });
-    }
-    return given;
-  });
-  const invokers = new Map();
-  for (const step of plan.steps) {
-    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host, resources?.resolveMember ?? null));
-  }
-
-  // 3. Steps.
+  const optionalFunc = (i) => (i === null ? null : func(i));
   const instances = [];
   const memories = [];
-  const tables = [];
-  const globals = [];
-  const spaces = { func: funcs, memory: memories, table: tables, global: globals };
+  const spaces = { func: funcs, memory: memories, table: [], global: [] };
   const views = new Map();
   /** The MemoryView of core memory `i`, one per memory. */
   const viewOf = (i) => {
@@ -150,48 +84,51 @@ export async function instantiatePlan(
         mem: options.memory === null ? null : viewOf(options.memory),
         realloc: optionalFunc(options.realloc),
         encoding: options.stringEncoding,
-        resources: (r) => resourceOf(instance, r),
-        channels: asyncRt === null ? undefined : (t) => asyncRt.channel(instance, t, between),
-        errorContexts: asyncRt?.errorContextsOf(instance),
         calls,
+        ...ext?.handlers(instance, between),
       });
       contexts.set(key, cx);
     }
     return cx;
   };
+  const memoryOf = (i) => (i === null ? null : entry(memories, i, 'memory'));
+  const invokers = new Map();
+  const env = { plan, name, group, stateOf, calls, funcs, func, optionalFunc, viewOf, memoryOf, contextFor, invokers };
+  // Resources: their types and handle tables (resources.js), for plans that have any.
+  const ext = extend === null ? null : extend(env, parts);
+  if (ext === null && plan.resources.length > 0) beyond('the plan has resources');
 
-  // 3a. Component-model async: one scheduler for all the component instances.
-  const stackful = jspi !== null || worker !== null ? null : (asyncRuntime?.needsJspi(plan) ?? null);
-  if (stackful !== null) {
-    throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
-  }
-  const asyncRt = asyncRuntime?.usesAsync(plan)
-    ? asyncRuntime.planAsync({
-        name,
-        stateOf,
-        calls,
-        types: plan.types,
-        contextFor,
-        viewOf,
-        memoryOf: (i) => (i === null ? null : entry(memories, i, 'memory')),
-        jspi: jspi !== null,
-        worker,
-        promising: jspi?.promisingOf,
-      })
-    : null;
-  /** The async runtime, for a step or export that needs it: a caller that left it out broke its promise. */
-  const needAsync = () => {
-    if (asyncRt === null) throw new TerrariumError('invalid', 'the plan uses component-model async, and this runtime was given none (`async`)');
-    return asyncRt;
+  // 2. Link: resolve every lowered callee (resources' members too) before running anything.
+  const hostValues = new Map();
+  const host = (i) => {
+    if (!hostValues.has(i)) {
+      const imp = plan.imports[i];
+      if (imp === undefined) throw new TerrariumError('invalid', `plan refers to import ${i}, which does not exist`);
+      const value = resolveImport(i);
+      if (value === undefined || value === null) {
+        throw new TerrariumError('link', `missing import \`${imp.name}\``, { context: imp.name });
+      }
+      hostValues.set(i, value);
+    }
+    return hostValues.get(i);
   };
-  if (asyncRt !== null) group.onKill = (cause) => asyncRt.poison(cause);
-  /** A sync lift's core function, as a task of its instance when the plan uses async. */
-  const syncCore = (core, sig, options, context) =>
-    asyncRt === null ? core : asyncRt.syncTask({ sig, options, core: jspi === null ? core : jspi.promisingOf(core), context });
+  /** Core modules: the component's own, and those the host passes for core-module imports. */
+  const coreModules = plan.modules.map((m, i) => {
+    if (m.import === undefined) return modules[i];
+    const given = host(m.import);
+    if (!(given instanceof WebAssembly.Module)) {
+      const { name: importName } = plan.imports[m.import];
+      throw new TerrariumError('link', `import \`${importName}\`: expected a WebAssembly.Module`, { context: importName });
+    }
+    return given;
+  });
+  for (const step of plan.steps) {
+    if (step.op === 'lower' && step.callee.kind !== 'lifted') invokers.set(step, resolveCallee(plan, step.callee, host, ext?.resources?.resolveMember ?? null));
+  }
+  // Component-model async: one scheduler for all the component instances.
+  ext?.attachAsync();
 
-  /** What a call between components is made of (inner-calls.js). */
-  const innerEnv = { plan, contextFor, func: (i) => entry(funcs, i, 'func'), optionalFunc, stateOf, calls, jspi, fused, asyncRt, needAsync, syncCore };
-
+  // 3. Steps.
   state.status = BUSY; // start functions run guest code: no export may be entered meanwhile
   for (const [stepIndex, step] of plan.steps.entries()) {
     switch (step.op) {
@@ -238,70 +175,40 @@ export async function instantiatePlan(
         break;
       }
       case 'lower': {
-        if (step.callee.kind === 'lifted') {
-          if (inner === null) throw new TerrariumError('invalid', 'the plan calls between its components, and this runtime was given no `inner`');
-          funcs.push(inner.lowerInnerCall(step, stepIndex, innerEnv));
+        // A call into another component, an async one or one that may wait are extended.js's.
+        const lowered = ext?.lower(step, stepIndex);
+        if (lowered !== undefined) {
+          funcs.push(lowered);
           break;
         }
-        const imp = plan.imports[step.callee.import];
-        const context = imp.kind === 'func' ? imp.name : `${imp.name}#${step.callee.name}`;
-        if (step.options.async || step.sig.async) {
-          const { sig, options } = step;
-          const invoke = options.async && worker !== null ? worker.invokeAsync(step.callee, sig) : invokers.get(step);
-          funcs.push(needAsync().lowerHost({ cx: contextFor(options), sig, options, invoke, context }));
-          break;
-        }
-        const cx = contextFor(step.options);
-        const invoke = invokers.get(step);
-        if (jspi !== null && mayWait(step.callee.import, step.callee.name)) {
-          const resumable = asyncRt === null ? invoke : asyncRt.resumable(invoke);
-          funcs.push(new WebAssembly.Suspending(jspi.lowerWaiting({ cx, sig: step.sig, invoke: resumable, calls, context })));
-        } else {
-          funcs.push(lowerImport({ cx, sig: step.sig, invoke, calls, context }));
-        }
-        break;
-      }
-      case 'resourceNew':
-      case 'resourceRep':
-      case 'resourceDrop': {
-        const handles = resourceOf(step.componentInstance, step.resource);
-        funcs.push(resources.builtin(step.op, handles));
-        break;
-      }
-      case 'builtin': {
-        const f = needAsync().builtin(step);
-        if (f === null) throw new TerrariumError('unsupported', `step ${stepIndex}: the built-in \`${step.name}\` (component-model async) is not supported yet`);
-        funcs.push(f);
+        if (step.callee.kind === 'lifted' || step.options.async || step.sig.async) beyond(`step ${stepIndex} lowers an async function or one of another component`);
+        const context = importContext(plan, step.callee);
+        funcs.push(lowerImport({ cx: contextFor(step.options), sig: step.sig, invoke: invokers.get(step), calls, context }));
         break;
       }
       default:
-        throw new TerrariumError('invalid', `step ${stepIndex}: unknown op \`${step.op}\``);
+        funcs.push(ext === null ? beyond(`step ${stepIndex} is \`${step.op}\``) : ext.step(step, stepIndex));
     }
   }
   state.status = READY;
 
   // 4. Exports.
   const exports = buildExports(plan.exports, {
-    resources: resources?.types ?? [],
+    resources: ext?.resources?.types ?? [],
     modules: coreModules,
+    placeMember: ext?.resources?.placeMember ?? null,
     lift: (exp, context) => {
-      const core = entry(funcs, exp.coreFunc, 'func');
-      if (exp.sig.async || exp.options.async) {
-        const { sig, options } = exp;
-        const callback = optionalFunc(options.callback);
-        const postReturn = optionalFunc(options.postReturn);
-        return needAsync().liftExport({ cx: contextFor(options), sig, options, core, callback, postReturn, context });
-      }
       const o = {
         cx: contextFor(exp.options),
         sig: exp.sig,
-        core: syncCore(core, exp.sig, exp.options, context),
+        core: func(exp.coreFunc),
         postReturn: optionalFunc(exp.options.postReturn),
         state: stateOf(exp.options.componentInstance),
         calls,
         context,
       };
-      return jspi === null ? liftExport(o) : jspi.liftExportAsync({ ...o, queue });
+      if (ext !== null) return ext.lift(exp, o);
+      return exp.sig.async || exp.options.async ? beyond(`export \`${context}\` is async`) : liftExport(o);
     },
   });
 
@@ -310,7 +217,7 @@ export async function instantiatePlan(
     [symbolDispose]() {
       if (state.status === DEAD && state.cause === null) return;
       state.kill(null);
-      resources?.disposeAll();
+      ext?.resources?.disposeAll();
     },
   };
 }
@@ -320,4 +227,9 @@ function entry(space, i, what) {
   const v = space[i];
   if (v === undefined) throw new TerrariumError('invalid', `plan refers to ${what} ${i}, which no earlier step defined`);
   return v;
+}
+
+/** The error for what a plan uses beyond the core, run by a caller that gave no `extend`. */
+function beyond(what) {
+  throw new TerrariumError('invalid', `${what}, and this runtime was given no \`extend\` (runtime/extended.js) to run it`);
 }

@@ -27,7 +27,8 @@ import { linkError } from './imports.js';
  * @param {import('./call-stack.js').CallStack} o.calls
  * @param {{enqueue: Function, promising: Function}|null} o.schedule JSPI: how guest destructors run
  * @returns {{types: (HostResourceType|GuestResourceType)[], handlesOf: (instance: number, r: number) => any, disposeAll: () => void}}
- *   `disposeAll`: instance disposal, emptying every table (handles.js)
+ *   `disposeAll`: instance disposal, emptying every table (handles.js); and `resolveMember`,
+ *   `step`, `placeMember` for the steps and exports of resources
  */
 export function planResources(plan, { stateOf, destructorOf, calls, schedule }) {
   const types = plan.resources.map((def) =>
@@ -40,13 +41,72 @@ export function planResources(plan, { stateOf, destructorOf, calls, schedule }) 
   const handles = [];
   /** The handles of component instance `instance` to resource `r`. */
   const handlesOf = (instance, r) => {
+    if (types[r] === undefined) throw new TerrariumError('invalid', `plan refers to resource ${r}, which does not exist`);
     const row = (handles[instance] ??= []);
     return (row[r] ??= types[r].handles(instance, calls, (tables[instance] ??= new HandleTable())));
   };
-  return { types, handlesOf, disposeAll: () => tables.forEach((table) => table.disposeAll()), resolveMember, builtin };
+  const disposeAll = () => tables.forEach((table) => table.disposeAll());
+  /** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step. */
+  const step = ({ op, componentInstance, resource }) => builtin(op, handlesOf(componentInstance, resource));
+  return { types, handlesOf, disposeAll, resolveMember, step, placeMember: (exp, fn, out) => placeMember(types, exp, fn, out) };
 }
 
-/** The core function of a `resourceNew`, `resourceRep` or `resourceDrop` step, over a component instance's `handles`. */
+/**
+ * Puts the lifted `fn` of a resource's exported constructor, method or static function in the
+ * resource's class, and the class in `out` under its jsName; false when the resource has no class
+ * (it is the host's), and `fn` goes under its own jsName.
+ * @param {{def: any, Class?: Function, construct?: Function|null}[]} types per plan resource
+ */
+export function placeMember(types, exp, fn, out) {
+  const type = types[exp.member.resource];
+  if (type?.Class === undefined) return false;
+  const { Class } = type;
+  out[type.def.jsName] = Class;
+  if (exp.member.kind === 'constructor') {
+    type.construct = fn;
+  } else if (exp.member.kind === 'method') {
+    Object.defineProperty(Class.prototype, exp.jsName, {
+      value: method(exp.jsName, fn, exp.sig.params.length - 1),
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    Object.defineProperty(Class, exp.jsName, { value: fn, writable: true, configurable: true });
+  }
+  return true;
+}
+
+/** `fn(this, ...args)` as a method named `name`, with no rest array for up to two arguments. */
+function method(name, fn, arity) {
+  switch (arity) {
+    case 0:
+      return {
+        [name]() {
+          return fn(this);
+        },
+      }[name];
+    case 1:
+      return {
+        [name](a) {
+          return fn(this, a);
+        },
+      }[name];
+    case 2:
+      return {
+        [name](a, b) {
+          return fn(this, a, b);
+        },
+      }[name];
+    default:
+      return {
+        [name](...args) {
+          return fn(this, ...args);
+        },
+      }[name];
+  }
+}
+
+/** The core function of resource step `op`, over a component instance's `handles`. */
 function builtin(op, handles) {
   switch (op) {
     case 'resourceNew':
@@ -373,7 +433,17 @@ export class GuestResourceType {
   destroy(rep) {
     const dtor = this.getDtor();
     const state = this.state();
-    if (dtor !== null && state.status !== DEAD) state.guard(this.dtorContext, dtor, rep);
+    if (dtor === null || state.status === DEAD) return;
+    // A call of its own into the defining instance.
+    const context = this.dtorContext;
+    if (state.status !== READY) state.refuse(context);
+    state.status = BUSY;
+    try {
+      dtor(rep);
+    } catch (e) {
+      throw state.fail(e, context);
+    }
+    state.status = READY;
   }
 }
 

@@ -104,20 +104,6 @@ export class InstanceState {
     this.kill(err, true);
     return err;
   }
-
-  /** Runs guest function `f(arg)` as a call of its own (used for destructors run from JS). */
-  guard(context, f, arg) {
-    if (this.status !== READY) this.refuse(context);
-    this.status = BUSY;
-    let r;
-    try {
-      r = f(arg);
-    } catch (e) {
-      throw this.fail(e, context);
-    }
-    this.status = READY;
-    return r;
-  }
 }
 
 /** JSPI's error for a suspension where none is possible (no `promising` export on the stack). */

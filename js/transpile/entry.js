@@ -7,7 +7,8 @@
  * from the plan, as it does for `load()`, so strict CSP holds.
  */
 
-import { exportNames } from '../runtime/export-tree.js';
+import { buildExports } from '../runtime/export-tree.js';
+import { placeMember } from '../runtime/resources.js';
 import { usesAsync } from '../runtime/async/detect.js';
 import { callsBetweenComponents } from '../runtime/parts.js';
 import { isPlainIdentifier } from '../types/identifiers.js';
@@ -46,17 +47,22 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   const isAsync = usesAsync(plan);
   const between = callsBetweenComponents(plan);
   const kinds = [...new Set([...plan.types.map((t) => t.kind), ...stringEncodingsOf(plan)])].sort();
-  // Only `instantiate(…, options)` can ask for JSPI or a worker: an entry that instantiates at
-  // import runs with 'none'.
+  // Only `instantiate(…, options)` can ask for JSPI or a worker, or be handed wrong arguments: an
+  // entry that instantiates at import runs with 'none', and makes its arguments itself.
   const blockingParts = instantiation === 'async';
   const probes = plan.modules.some((m) => m.features?.length > 0);
+  // Instantiated at import with no WASI: nothing to choose or compose, the plan runs as it is.
+  const bare = instantiation !== 'async' && packages.length === 0;
+  // The executor's side beyond its core (instantiateTranspiled's path always has it).
+  const extended = bare && (plan.resources.length > 0 || isAsync || between);
   const lines = [
     `${ENTRY_HEADER} from ${source}: the component's plan, run by Terrarium's runtime.`,
-    `import { instantiateTranspiled } from '${runtime}/aot';`,
+    `import { ${bare ? 'instantiateAtImport' : 'instantiateTranspiled'} } from '${runtime}/aot';`,
     ...(kinds.length ? [`import { ${kinds.map(kindExport).join(', ')} } from '${runtime}/aot/kinds';`] : []),
+    ...(extended ? [`import { extend } from '${runtime}/aot/extended';`] : []),
     ...(plan.resources.length ? [`import { planResources } from '${runtime}/aot/resources';`] : []),
     ...(isAsync ? [`import * as asyncRuntime from '${runtime}/aot/async';`] : []),
-    ...(blockingParts ? [`import * as jspi from '${runtime}/aot/jspi';`] : []),
+    ...(blockingParts ? [`import { checkInstantiateArguments, resolveBlocking } from '${runtime}/aot/options';`, `import * as jspi from '${runtime}/aot/jspi';`] : []),
     ...(probes ? [`import * as features from '${runtime}/aot/features';`] : []),
     ...(between ? [`import * as inner from '${runtime}/aot/inner';`, `import * as fused from '${runtime}/aot/fused';`] : []),
     ...(packages.length ? [`import { wasiOfPackages } from '${runtime}/wasi/compose.js';`] : []),
@@ -71,13 +77,14 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   }
   lines.push(
     '',
-    `const plan = JSON.parse('${JSON.stringify(plan).replace(/[\\']/g, '\\$&')}');`,
+    `const plan = JSON.parse('${JSON.stringify(plan, runtimeFields).replace(/[\\']/g, '\\$&')}');`,
     `const parts = {`,
     `  kinds: { ${kinds.map((k) => `${JSON.stringify(k)}: ${kindExport(k)}`).join(', ')} },`,
-    `  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`,
+    ...(bare ? [] : [`  wasi: ${packages.length ? `wasiOfPackages([${packages.map((p) => WASI_PACKAGES[p]).join(', ')}])` : 'null'},`]),
     `  resources: ${plan.resources.length ? 'planResources' : 'null'},`,
+    ...(extended ? ['  extend,'] : []),
     ...(isAsync ? ['  async: asyncRuntime,'] : []),
-    ...(blockingParts ? ['  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
+    ...(blockingParts ? ['  blocking: resolveBlocking,', '  jspi,', `  worker: () => import('${runtime}/aot/worker'),`] : []),
     ...(probes ? ['  features,'] : []),
     ...(between ? ['  inner,', '  fused,'] : []),
     '};',
@@ -93,6 +100,7 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
       ' * `imports` and `options` are those of `component.instantiate` in `terrarium-wasm`.',
       ' */',
       'export async function instantiate(getCoreModule, imports = {}, options = {}) {',
+      "  checkInstantiateArguments('instantiate', imports, options);",
       '  const modules = getCoreModule',
       '    ? coreFiles.map((file) => (file === null ? null : getCoreModule(file)))',
       `    : ${modules};`,
@@ -109,7 +117,9 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
     `const modules = ${modules};`,
     `const imports = {${imports.length ? `\n${imports.join('\n')}\n` : ''}};`,
     '',
-    'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, parts);',
+    bare
+      ? 'const { exports } = await instantiateAtImport(plan, modules, imports, parts);'
+      : 'const { exports } = await instantiateTranspiled(plan, modules, imports, {}, parts);',
   );
   exportNames(plan).forEach((name, i) => {
     if (isPlainIdentifier(name)) lines.push(`export const ${name} = exports[${JSON.stringify(name)}];`);
@@ -118,7 +128,31 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The plan as the entry carries it: without the fields only declarations and descriptions read
+ * (TypeScript names, an import's list of functions, the flat parameter types), which the runtime
+ * never does.
+ */
+const runtimeFields = (key, value) => (DECLARATION_ONLY.has(key) ? undefined : value);
+const DECLARATION_ONLY = new Set(['typeName', 'qualifiedTypeName', 'functions', 'flatParams']);
+
 const fileUrl = (file) => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`;
+
+/**
+ * The names at the top of `instance.exports`, known from the plan alone: the entry exports each by
+ * name. The tree is built as an instance builds it, with stand-ins for the functions and guest
+ * classes, so the two cannot disagree.
+ */
+function exportNames(plan) {
+  const resources = plan.resources.map((def) => ({ def, Class: def.import === null ? class {} : undefined }));
+  const tree = buildExports(plan.exports, {
+    resources,
+    modules: [],
+    lift: () => () => {},
+    placeMember: (exp, fn, out) => placeMember(resources, exp, fn, out),
+  });
+  return Object.keys(tree);
+}
 
 /** The polyfill packages serving the component's WASI imports, in a stable order. */
 function wasiPackagesOf(plan) {

@@ -11,6 +11,7 @@
  */
 
 import { instantiatePlan } from '../runtime/instantiate.js';
+import { extend } from '../runtime/extended.js';
 import { ALL_KINDS } from '../abi/kinds.js';
 import * as inner from '../runtime/inner-calls.js';
 import { planResources } from '../runtime/resources.js';
@@ -248,7 +249,7 @@ export function serveGuest(port) {
       return (args) => callHostAsync(request(args));
     };
     instance = await instantiatePlan(plan, modules, resolveImport, {
-      kinds: ALL_KINDS, name, resources: planResources, inner, async: asyncRuntime, worker: { invokeAsync, block },
+      kinds: ALL_KINDS, name, extend, resources: planResources, inner, async: asyncRuntime, worker: { invokeAsync, block },
     });
     exports = instance.exports;
     return describe(exports, modules);

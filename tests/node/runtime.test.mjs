@@ -9,7 +9,7 @@ import { componentInternals } from '../../js/component.js';
 import { instantiatePlan } from '../../js/runtime/instantiate.js';
 import { ALL_KINDS } from '../../js/abi/kinds.js';
 import { TerrariumError, ComponentError, WasiExit } from '../../js/errors.js';
-import { fixture, watBytes } from './support.mjs';
+import { fixture, guestBytes, watBytes } from './support.mjs';
 
 /** The path of a component's text under tests/node/wat/. */
 const watFile = (name) => fileURLToPath(new URL(`./wat/${name}`, import.meta.url));
@@ -397,6 +397,22 @@ test('the `types` guest round-trips every value type', async () => {
   assert.equal(r.callFailWith(0), 0);
   assert.throws(() => r.callFailWith(3), (e) => e instanceof ComponentError && e.payload === 'code 3');
   assert.equal(inst.exports.version(), '0.1.0');
+});
+
+test('a plan needing more than the executor\'s core, run without its extended side, is refused naming what it needs', async () => {
+  const cases = [
+    ['handle-table', /^the plan has resources, and this runtime was given no `extend`/],
+    ['fused', /^step \d+ lowers an async function or one of another component, and this runtime was given no `extend`/],
+  ];
+  for (const [name, message] of cases) {
+    const { plan, bytes } = componentInternals(await load(await guestBytes(name)));
+    const modules = await Promise.all(plan.modules.map((m) => WebAssembly.compile(bytes.slice(m.start, m.end))));
+    await assert.rejects(
+      instantiatePlan(plan, modules, () => ({}), { kinds: ALL_KINDS }),
+      (e) => e instanceof TerrariumError && e.kind === 'invalid' && message.test(e.message),
+      name,
+    );
+  }
 });
 
 test('a plan of another format (ahead-of-time output of another Terrarium) is refused, naming both formats', async () => {

@@ -85,6 +85,7 @@ test('an entry imports the runtime and only the parts its component uses: its ki
     'terrarium-wasm/aot',
     'terrarium-wasm/aot/kinds',
     'terrarium-wasm/aot/resources',
+    'terrarium-wasm/aot/options',
     'terrarium-wasm/aot/jspi',
     ...['compose', 'cli', 'clocks', 'filesystem', 'io', 'random'].map((p) => `terrarium-wasm/wasi/${p}.js`),
   ]);
@@ -121,6 +122,48 @@ test('a composed component: the entry imports the copies between its components,
   assert.deepEqual([...aot.relayBytes(new Uint8Array([1, 2, 3]))], [1, 2, 3]);
 });
 
+test('instantiated at import without WASI, a component with resources runs on the executor\'s extended side, as with load()', async () => {
+  const dir = `${out}handle-table-at-import/`;
+  assert.equal(terrarium('transpile', `${componentsDir}handle-table.wasm`, '-o', dir, '--map', 'example:table/host=./host.js').status, 0);
+  await writeFile(
+    `${dir}host.js`,
+    `export const disposed = [];
+export class Blob {
+  constructor(name) { this.name = name; }
+  [Symbol.dispose ?? Symbol.for('nodejs.dispose')]() { disposed.push(this.name); }
+}
+`,
+  );
+  const entry = await readFile(`${dir}handle-table.js`, 'utf8');
+  assert.ok(importsOf(entry).includes('terrarium-wasm/aot/extended'), importsOf(entry).join(' '));
+  const host = await import(pathToFileURL(`${dir}host.js`).href);
+  const aot = await import(pathToFileURL(`${dir}handle-table.js`).href);
+  const disposedLive = [];
+  class LiveBlob extends host.Blob {
+    [Symbol.dispose ?? Symbol.for('nodejs.dispose')]() {
+      disposedLive.push(this.name);
+    }
+  }
+  const live = (await (await load(await guestBytes('handle-table'))).instantiate({ 'example:table/host': { Blob: LiveBlob } })).exports;
+  const run = (api, Blob) => [
+    api.new1(1),
+    api.borrowBlob(new Blob('lent')),
+    api.new2(2),
+    api.ownBlob(new Blob('kept')),
+    api.new1(3),
+    api.dropBlob(3),
+    api.new2(4),
+    api.rep1(1),
+    api.rep2(2),
+    api.rep2(3),
+    api.rep1(4),
+  ];
+  assert.deepEqual(run(aot, host.Blob), run(live, LiveBlob));
+  assert.deepEqual(host.disposed, ['kept']);
+  assert.deepEqual(disposedLive, ['kept']);
+  assert.throws(() => aot.rep2(aot.new1(7)), (e) => e instanceof TerrariumError && e.kind === 'trap' && /it holds a `r1`, not a `r2`/.test(e.message));
+});
+
 /** The source files of the code a page loads at once for a transpiled entry (esbuild, lazy chunks left out). */
 async function filesLoadedAtOnce(entry) {
   const esbuild = await import('esbuild');
@@ -148,7 +191,10 @@ test('a page loads no WASI, no resource, async, JSPI or cross-component runtime,
   assert.equal(terrarium('transpile', `${componentsDir}bench.wasm`, '-o', `${out}bench-at-import`, '--map', 'example:bench/host=./host.js').status, 0);
   await writeFile(`${out}bench-at-import/host.js`, 'export const log = () => {};\n');
   const atImport = await filesLoadedAtOnce(`${out}bench-at-import/bench.js`);
-  for (const file of ['js/runtime/jspi.js', 'js/features.js', 'js/abi/variants.js', 'js/abi/fixed-lists.js', 'js/abi/maps.js']) {
+  // Nor, with no options and no WASI, the choice of a way of waiting, the WASI composition, the
+  // check of a caller's arguments, or the executor's side beyond its core.
+  for (const file of ['js/runtime/jspi.js', 'js/features.js', 'js/abi/variants.js', 'js/abi/fixed-lists.js', 'js/abi/maps.js',
+    'js/blocking.js', 'js/instantiate-component.js', 'js/arguments.js', 'js/runtime/extended.js']) {
     assert.ok(!atImport.has(file), `${file} is in ${[...atImport].join(' ')}`);
   }
   assert.ok(bench.has('js/runtime/jspi.js'), [...bench].join(' '));
@@ -238,7 +284,7 @@ test('a plan with resources handed no resource runtime is refused before any gue
 test('--no-wasi: WASI imports are the host\'s; without them instantiate() is a link error naming one', async () => {
   const { instantiate } = await transpiled('hello', 'hello-no-wasi', '--instantiation', 'async', '--no-wasi');
   const entry = await readFile(`${out}hello-no-wasi/hello.js`, 'utf8');
-  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/jspi']);
+  assert.deepEqual(importsOf(entry), ['terrarium-wasm/aot', 'terrarium-wasm/aot/kinds', 'terrarium-wasm/aot/resources', 'terrarium-wasm/aot/options', 'terrarium-wasm/aot/jspi']);
   await assert.rejects(instantiate(null, {}), (e) => e instanceof TerrariumError && e.kind === 'link' && /missing import `wasi:/.test(e.message));
   const stdout = collector();
   const exports = await instantiate(null, createWasi({ args: ['hello'], stdout, stderr: () => {} }).imports);

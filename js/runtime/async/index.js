@@ -19,7 +19,28 @@ import { makeBuiltin, mayWait } from './builtins.js';
 import { channelValues } from './channel-values.js';
 import { errorContextHandles } from './error-context.js';
 
-export { usesAsync, needsJspi } from './detect.js';
+import { usesAsync, needsJspi } from './detect.js';
+
+export { usesAsync, needsJspi };
+
+/**
+ * The async runtime of one instance of `plan` (`planAsync`), or null for a plan that uses no
+ * async; a plan with stackful async exports is refused where the guest cannot be suspended (no
+ * JSPI, no worker). The scheduler hears of the death of the instance's `group`.
+ * @param {any} plan
+ * @param {Parameters<typeof planAsync>[0]} env
+ * @param {{onKill?: (cause: unknown) => void}} group the states of the instance (state.js)
+ */
+export function attachAsync(plan, env, group) {
+  const stackful = env.jspi || env.worker !== null ? null : needsJspi(plan);
+  if (stackful !== null) {
+    throw new TerrariumError('unsupported', `${stackful} (component-model async) needs JSPI to suspend the guest: instantiate with \`blocking: 'jspi'\``);
+  }
+  if (!usesAsync(plan)) return null;
+  const rt = planAsync(env);
+  group.onKill = (cause) => rt.poison(cause);
+  return rt;
+}
 
 /**
  * @param {object} env
