@@ -122,6 +122,24 @@ test('cancel() while a read waits ends the read done and the guest\'s writes DRO
   assert.ok(reported[0] >= BigInt(first.value.length), 'having written at least what was read');
 });
 
+test('a read that has room left ends once the guest stops writing: what it took arrives before more is written', async () => {
+  const { api } = await instance();
+  const gate = deferred();
+  async function* source() {
+    yield text('abc');
+    yield text('de');
+    await gate.promise;
+    yield text('f');
+  }
+  const reader = (await api.upper(source())).getReader();
+  assert.equal(decode([(await reader.read()).value]), 'ABC', 'the first read: one write, its chunk as long');
+  // The second read has room for 6 bytes; the guest writes 2, then waits for the gate.
+  assert.equal(decode([(await reader.read()).value]), 'DE');
+  gate.resolve();
+  assert.equal(decode([(await reader.read()).value]), 'F');
+  assert.equal((await reader.read()).done, true);
+});
+
 test('a slow guest reader stalls JS: the source is asked for a chunk only when the guest wants one', async () => {
   const { api } = await instance();
   const gate = deferred();
