@@ -184,6 +184,27 @@ test('ends handed to JS: a readable stream end is a ReadableStream, a future end
   assert.deepEqual(await unit, { done: false, value: undefined });
 });
 
+test('a stream JS passed and the guest hands back unread is read by JS as bytes; a value that is no u8 ends it there', async () => {
+  const g = await instance();
+  const bytesOf = async (stream) => {
+    const out = [];
+    for await (const chunk of stream) out.push(...chunk);
+    return out;
+  };
+  assert.deepEqual(await bytesOf(g.giveBytes(g.takeBytes([1, 2, new Uint8Array([3, 4])]))), [1, 2, 3, 4]);
+  let cancelled = null;
+  const source = new ReadableStream({
+    start(c) {
+      for (const v of [1, 300, 5]) c.enqueue(v);
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  assert.deepEqual(await bytesOf(g.giveBytes(g.takeBytes(source))), [1], 'the values before it, then the end');
+  assert.ok(cancelled instanceof RangeError && /expected u8 \(0..255\), got 300/.test(cancelled.message), `the source was cancelled with ${cancelled}`);
+});
+
 test('ends taken from JS: an array or a promise becomes a readable end the guest reads', async () => {
   const g = await instance();
   const r = g.takeBytes([5, 6, new Uint8Array([7, 8])].values());

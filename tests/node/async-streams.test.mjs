@@ -69,7 +69,7 @@ test('stream<u8> in and out: upper-cases an array of chunks, a ReadableStream an
   assert.equal(decode(await collect(await api.upper(gen()))), expected, 'every byte, in order');
 });
 
-test('stream<u8> of 1 MiB through the guest and back arrives whole', async () => {
+test('stream<u8> of 1 MiB through the guest and back arrives whole, the guest\'s 64 KiB writes gathered into larger chunks', async () => {
   const { api } = await instance();
   const big = new Uint8Array(1 << 20).map((_, i) => 97 + (i % 26));
   const chunks = await collect(await api.upper([big]));
@@ -81,6 +81,10 @@ test('stream<u8> of 1 MiB through the guest and back arrives whole', async () =>
   }
   assert.equal(got.length, big.length);
   assert.ok(got.every((b, i) => b === big[i] - 32));
+  // A chunk holds whole writes: the first read's one write, then up to twice the chunk before it.
+  const writes = chunks.map((c) => c.length / 65536);
+  assert.ok(writes.every((w, i) => Number.isInteger(w) && w >= 1 && w <= (i === 0 ? 1 : 2 * writes[i - 1])), `chunks of ${writes} writes`);
+  assert.ok(chunks.length < 16, `${chunks.length} chunks for the guest's 16 writes`);
   assert.equal(await api.byteCount([big, big.subarray(0, 10)]), BigInt(big.length + 10));
 });
 
@@ -88,18 +92,52 @@ test('a slow JS reader stalls the guest: it has written only what was read, and 
   const { api, reported } = await instance();
   const reader = (await api.countUntilDropped()).getReader();
   const seen = [];
+  const sizes = [];
   for (let i = 0; i < 3; i++) {
     const { value } = await reader.read();
     seen.push(...value);
+    sizes.push(value.length);
     // Turns pass between reads; the guest may not write ahead meanwhile.
     await tick();
     await tick();
   }
-  assert.deepEqual(seen, Array.from({ length: 3 * 1024 }, (_, i) => i & 0xff), 'in order, nothing lost');
+  // The guest writes 1024 at a time; a read takes a write, and more while its chunk has room (twice the last).
+  assert.deepEqual(sizes, [1024, 2048, 4096]);
+  assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => i & 0xff), 'in order, nothing lost');
   assert.deepEqual(reported, [], 'the guest still writes');
   await reader.cancel();
   await tick();
-  assert.deepEqual(reported, [3n * 1024n], 'its next write ended DROPPED, with exactly what was read written');
+  assert.deepEqual(reported, [BigInt(seen.length)], 'its next write ended DROPPED, with exactly what was read written');
+});
+
+test('cancel() while a read waits ends the read done and the guest\'s writes DROPPED; what the read had taken is dropped', async () => {
+  const { api, reported } = await instance();
+  const reader = (await api.countUntilDropped()).getReader();
+  const first = await reader.read();
+  const waiting = reader.read();
+  await reader.cancel();
+  assert.deepEqual(await waiting, { done: true, value: undefined });
+  await until(() => reported.length > 0);
+  assert.equal(reported.length, 1, 'the guest saw its write end DROPPED, and reported');
+  assert.ok(reported[0] >= BigInt(first.value.length), 'having written at least what was read');
+});
+
+test('a read that has room left ends once the guest stops writing: what it took arrives before more is written', async () => {
+  const { api } = await instance();
+  const gate = deferred();
+  async function* source() {
+    yield text('abc');
+    yield text('de');
+    await gate.promise;
+    yield text('f');
+  }
+  const reader = (await api.upper(source())).getReader();
+  assert.equal(decode([(await reader.read()).value]), 'ABC', 'the first read: one write, its chunk as long');
+  // The second read has room for 6 bytes; the guest writes 2, then waits for the gate.
+  assert.equal(decode([(await reader.read()).value]), 'DE');
+  gate.resolve();
+  assert.equal(decode([(await reader.read()).value]), 'F');
+  assert.equal((await reader.read()).done, true);
 });
 
 test('a slow guest reader stalls JS: the source is asked for a chunk only when the guest wants one', async () => {
@@ -122,18 +160,18 @@ test('a slow guest reader stalls JS: the source is asked for a chunk only when t
   assert.equal(asked, 3);
 });
 
-test('a BYOB reader of a stream<u8> gets the bytes in its own views: one smaller than a guest write takes it in parts', async () => {
+test('a BYOB reader of a stream<u8> gets the bytes in its own views, each filled from one guest write or several', async () => {
   const { api, reported } = await instance();
   const reader = (await api.countUntilDropped()).getReader({ mode: 'byob' });
   const seen = [];
   for (const size of [100, 2000, 1, 4096]) {
     const { value, done } = await reader.read(new Uint8Array(size));
     assert.equal(done, false);
-    assert.ok(value.length > 0 && value.length <= size, `a read of ${size} got ${value.length}`);
+    // The guest writes 1024 at a time; a view takes what is left of one write and as much of the
+    // next ones as fits (the 100-byte view part of the first, the 2000-byte one its other 924 and more).
+    assert.equal(value.length, size, `a read of ${size} is filled`);
     seen.push(...value);
   }
-  // The guest writes 1024 at a time: 100 of the first write, its other 924, 1 of the next, its 1023.
-  assert.deepEqual(seen.length, 100 + 924 + 1 + 1023);
   assert.ok(seen.every((b, i) => b === (i & 0xff)), 'in order, nothing lost');
   await reader.cancel();
   await until(() => reported.length > 0);

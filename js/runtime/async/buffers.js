@@ -7,7 +7,7 @@
  */
 import { trap } from '../../errors.js';
 import { InvalidValue } from '../../abi/invalid.js';
-import { TYPED_ARRAYS } from '../../abi/scalars.js';
+import { TYPED_ARRAYS, u8Scalar } from '../../abi/scalars.js';
 import { Fuser, hasHandles } from '../../abi/fuse.js';
 
 /** The spec's `Buffer.MAX_LENGTH`: a count must fit in the 28 bits above a copy result's code. */
@@ -150,22 +150,19 @@ export class GuestBuffer {
 }
 
 /**
- * The host's side of a copy: values it offers (`read`), or room it has for `capacity` (`write`).
- * Room is either `into`, a view the values are copied straight into (a BYOB read of a
- * `stream<u8>`), or `chunks`, one copy per write.
+ * The host's side of a copy: values it offers (`read`), or room for `capacity` values (`write`),
+ * kept chunk by chunk, each copied at once (a chunk may be a view of a guest's memory).
  */
 export class HostBuffer {
   /**
    * @param {ArrayLike<any>} values what the host offers; for room, empty
    * @param {number} capacity how many values fit (for values offered, their number)
-   * @param {ArrayBufferView|null} into for room, the view to fill
    */
-  constructor(values, capacity = values.length, into = null) {
+  constructor(values, capacity = values.length) {
     this.values = values;
     this.length = capacity;
     this.progress = 0;
-    this.into = into;
-    /** @type {ArrayLike<any>[]} what was written into it, chunk by chunk, when there is no `into` */
+    /** @type {ArrayLike<any>[]} what was written into it, chunk by chunk */
     this.chunks = [];
   }
 
@@ -186,8 +183,49 @@ export class HostBuffer {
 
   /** Keeps `vs`, which may be a view of a guest's memory (`GuestBuffer.read`): copies it now. */
   write(vs) {
-    if (this.into !== null) this.into.set(vs, this.progress);
-    else this.chunks.push(ArrayBuffer.isView(vs) ? vs.slice() : vs);
+    this.chunks.push(ArrayBuffer.isView(vs) ? vs.slice() : vs);
     this.progress += vs.length;
+  }
+}
+
+/**
+ * The host's room for the bytes of a `stream<u8>` it reads: a BYOB reader's view, or a chunk
+ * allocated at the first write, as long as that write or `hint` if longer, so that the writes
+ * after it land in the same chunk. Each write is one `set`; a chunk is one allocation.
+ */
+export class HostByteRoom {
+  /**
+   * @param {Uint8Array|null} view the view to fill, or null for a chunk of its own
+   * @param {number} hint how many bytes a chunk of its own has room for at least
+   */
+  constructor(view, hint) {
+    this.view = view;
+    this.hint = hint;
+    this.progress = 0;
+  }
+
+  /** Before its chunk is allocated, room for any write. */
+  remain() {
+    return (this.view === null ? MAX_LENGTH : this.view.length) - this.progress;
+  }
+
+  isZeroLength() {
+    return this.view !== null && this.view.length === 0;
+  }
+
+  /**
+   * Copies `vs` after the bytes before it: a view of a guest's memory or of a JS chunk, or (from a
+   * JS source the guest passed back unread) an array of values, each of which must be a u8.
+   */
+  write(vs) {
+    const bytes = vs instanceof Uint8Array ? vs : Uint8Array.from(vs, u8Scalar.lower);
+    if (this.view === null) this.view = new Uint8Array(Math.max(bytes.length, this.hint));
+    this.view.set(bytes, this.progress);
+    this.progress += bytes.length;
+  }
+
+  /** The bytes written, as a view of the room. */
+  filled() {
+    return this.view.subarray(0, this.progress);
   }
 }

@@ -19,7 +19,8 @@
  */
 import { TerrariumError, trap } from '../../errors.js';
 import { invalid, InvalidValue, toJsError } from '../../abi/invalid.js';
-import { HostBuffer } from './buffers.js';
+import { HostBuffer, HostByteRoom } from './buffers.js';
+import { readCoalesced } from './byte-reads.js';
 import { sameType } from './same-type.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
@@ -29,12 +30,16 @@ import { DEAD } from '../state.js';
 /** Where a `ReadableStream` this runtime made of a guest's stream keeps that stream (`Link`), for another instance to take. */
 const LINK = Symbol('terrarium.link');
 
-/**
- * How many values one host read of a guest stream takes at most: bytes (all a guest's write offers:
- * the room costs nothing until they arrive), or other values (each lifted into a JS array).
- */
-const BYTES_PER_READ = 2 ** 28 - 1;
+/** How many values other than bytes one host read of a guest stream takes at most (each lifted into a JS array). */
 const VALUES_PER_READ = 64;
+
+/**
+ * The most bytes of several writes one chunk a default reader gets holds (a single write larger
+ * than this is one chunk). A chunk is allocated at its first write, as long as that write or twice
+ * the last chunk's bytes, so a reader that keeps its chunks keeps at most about three times the
+ * bytes it got.
+ */
+const MAX_CHUNK = 1 << 20;
 
 /**
  * A readable end lifted out of one component instance's table in a call between components: the
@@ -92,9 +97,9 @@ function deadError(state, kind) {
  * The guest's stream `shared`, read by the host as a JS `ReadableStream`. Until it ends, JS may read
  * it at any time: a guest task waiting to write to it is no deadlock (`sched.outside`). A read once
  * the instance `dead()` errors the stream. A `stream<u8>` is a byte stream: a BYOB reader's view is
- * filled straight from the guest's memory (no chunk allocated); a default reader gets each of the
- * guest's writes as one chunk, however large. Another instance may take the stream itself while JS
- * has not read it (`Link`): the `ReadableStream` then errors on a read.
+ * filled straight from the guest's memory (no chunk allocated), and a default reader gets a chunk a
+ * read, each holding one or more of the guest's writes (byte-reads.js). Another instance may take
+ * the stream itself while JS has not read it (`Link`): the `ReadableStream` then errors on a read.
  */
 function toReadableStream(sched, shared, bytes, dead, types, element) {
   let held = true;
@@ -106,6 +111,9 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
     sched.wake();
   };
   const link = new Link(shared, sched, types, element, release, dead);
+  let cancelled = false;
+  /** How many bytes a default reader's next chunk has room for: twice the last chunk's, up to `MAX_CHUNK`. */
+  let chunkHint = 0;
   const stream = new ReadableStream(
     {
       type: bytes ? 'bytes' : undefined,
@@ -117,21 +125,30 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
         }
         return new Promise((resolve) => {
           const byob = bytes ? controller.byobRequest : null;
-          const buffer = byob ? new HostBuffer([], byob.view.byteLength, byob.view) : new HostBuffer([], bytes ? BYTES_PER_READ : VALUES_PER_READ);
+          const buffer = bytes ? new HostByteRoom(byob ? byob.view : null, chunkHint) : new HostBuffer([], VALUES_PER_READ);
+          let settled = false;
           const fail = (cause) => {
+            if (settled) return;
+            settled = true;
             release();
             controller.error(cause);
             resolve();
           };
           const deliver = (result) => {
+            if (settled) return;
+            settled = true;
             sched.pending.delete(fail);
+            // JS cancelled the stream while this read waited: what came is dropped with it.
+            if (cancelled) return resolve();
             if (byob) {
               if (buffer.progress > 0) byob.respond(buffer.progress);
-            } else {
-              for (const chunk of buffer.chunks) {
-                if (bytes) controller.enqueue(chunk);
-                else for (const v of chunk) controller.enqueue(v);
+            } else if (bytes) {
+              if (buffer.progress > 0) {
+                controller.enqueue(buffer.filled());
+                chunkHint = Math.min(MAX_CHUNK, 2 * buffer.progress);
               }
+            } else {
+              for (const chunk of buffer.chunks) for (const v of chunk) controller.enqueue(v);
             }
             if (result === DROPPED) {
               release();
@@ -145,15 +162,20 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
           const cause = dead();
           if (cause !== null) return fail(cause);
           sched.pending.add(fail);
-          shared.read(null, buffer, (reclaim) => {
-            reclaim();
-            deliver(COMPLETED);
-          }, deliver);
+          if (bytes) {
+            readCoalesced(shared, buffer, deliver);
+          } else {
+            shared.read(null, buffer, (reclaim) => {
+              reclaim();
+              deliver(COMPLETED);
+            }, deliver);
+          }
         });
       },
       cancel() {
         link.readByJs = true;
         if (link.taken) return;
+        cancelled = true;
         release();
         shared.drop();
       },

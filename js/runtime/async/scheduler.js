@@ -30,7 +30,7 @@ import { AsyncTable } from './waitables.js';
  * since a page's `setTimeout(0)` waits 4 ms once nested, and wit-bindgen's guests YIELD once per
  * stream chunk.
  */
-const nextTurn =
+export const nextTurn =
   typeof setImmediate === 'function'
     ? setImmediate
     : (() => {
