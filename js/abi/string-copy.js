@@ -19,8 +19,11 @@ const UTF8 = 0;
 const UTF16 = 1;
 const LATIN1 = 2;
 
-/** Strings at least this long scan their ASCII runs a word at a time. */
+/** Strings at least this long scan their ASCII runs a word at a time, or with the memory's scanner (scan.js). */
 const WORD_SCAN = 64;
+
+/** After the scanner stops at a byte outside its run, JS alone checks this many bytes before calling it again. */
+const RESCAN = 64;
 
 /**
  * Builds `copy(ptr, taggedLength, out, at)`, which writes the destination's pointer and tagged
@@ -78,7 +81,7 @@ const STORES = {
     const { kind, ptr, n } = source;
     let bytes = n;
     if (kind === UTF8) utf8Units(mem, ptr, n);
-    else if (kind === UTF16) bytes = utf8LengthOfUtf16(validUtf16(units16(mem, ptr, n), ptr));
+    else if (kind === UTF16) bytes = utf8LengthOfUtf16(validUtf16(mem, ptr, n));
     else bytes = utf8LengthOfLatin1(mem.u8, ptr, n);
     if (bytes > MAX_STRING_BYTE_LENGTH) trap('string too long');
     const dst = to.alloc(1, bytes);
@@ -120,7 +123,7 @@ function result(out, at, ptr, length) {
 /** The source's length in UTF-16 code units, after validating it. */
 function unitsOf(mem, { kind, ptr, n }) {
   if (kind === UTF8) return utf8Units(mem, ptr, n);
-  if (kind === UTF16) validUtf16(units16(mem, ptr, n), ptr);
+  if (kind === UTF16) validUtf16(mem, ptr, n);
   return n;
 }
 
@@ -157,22 +160,28 @@ function utf8Units(mem, ptr, n) {
   const u8 = mem.u8;
   const end = ptr + n;
   const words = n >= WORD_SCAN ? new Uint32Array(mem.buffer, 0, mem.buffer.byteLength >>> 2) : null;
+  const scanner = words !== null ? mem.scanner() : null;
+  let scanFrom = ptr;
   let units = 0;
   let i = ptr;
   while (i < end) {
     const b = u8[i];
     if (b < 0x80) {
-      if (words !== null && (i & 3) === 0) {
+      let next = i;
+      if (scanner !== null && i >= scanFrom) {
+        next = scanner.ascii(i, end);
+        scanFrom = next + RESCAN;
+      } else if (words !== null && (i & 3) === 0) {
         // ASCII runs, sixteen bytes at a time.
         let w = i >>> 2;
         const last = (end >>> 2) - 4;
         while (w <= last && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80808080) === 0) w += 4;
-        const next = w << 2;
-        if (next > i) {
-          units += next - i;
-          i = next;
-          continue;
-        }
+        next = w << 2;
+      }
+      if (next > i) {
+        units += next - i;
+        i = next;
+        continue;
       }
       units++;
       i++;
@@ -230,14 +239,20 @@ function decodeUtf8(u8, ptr, n, dst) {
 
 /**
  * Traps unless every surrogate is a lead followed by a trail (as `loadUtf16`'s TextDecoder);
- * returns the units. `ptr` is their address, for the message.
+ * returns the `n` units at `ptr`.
  */
-function validUtf16(u16, ptr) {
-  const n = u16.length;
-  const words = n >= WORD_SCAN && (u16.byteOffset & 3) === 0 ? new Uint32Array(u16.buffer, u16.byteOffset, n >>> 1) : null;
+function validUtf16(mem, ptr, n) {
+  const u16 = units16(mem, ptr, n);
+  const words = n >= WORD_SCAN && (ptr & 3) === 0 ? new Uint32Array(mem.buffer, ptr, n >>> 1) : null;
+  const scanner = n >= WORD_SCAN ? mem.scanner() : null;
+  let scanFrom = 0;
   for (let i = 0; i < n; i++) {
-    // Eight units below 0x8000 at a time: no surrogate among them.
-    if (words !== null && (i & 7) === 0 && i + 8 <= n) {
+    if (scanner !== null && i >= scanFrom) {
+      i = (scanner.utf16(ptr + 2 * i, ptr + 2 * n) - ptr) >>> 1;
+      if (i === n) break;
+      scanFrom = i + (RESCAN >>> 1);
+    } else if (words !== null && (i & 7) === 0 && i + 8 <= n) {
+      // Eight units below 0x8000 at a time: no surrogate among them.
       const w = i >>> 1;
       if (((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80008000) === 0) {
         i += 7;
