@@ -4,8 +4,8 @@
  * adapters fuse them. The source is checked and validated as `load_string_from_range` does (same
  * traps and messages as strings.js); the destination is allocated as strings.js's stores allocate
  * (one `realloc(0, 0, align, exact size)`; latin1+utf16 grows to UTF-16 with a second realloc, as in
- * `store_string_to_latin1_or_utf16`), then filled with one `set` when the encodings agree and a
- * transcoding loop over the two buffers otherwise.
+ * `store_string_to_latin1_or_utf16`), then filled with one `set` when the encodings agree (`SAME`)
+ * and a transcoding loop over the two buffers otherwise.
  *
  * `from` is the source's AbiContext; `to` the destination's (anything with `mem`, `encoding`,
  * `alloc` and `realloc`).
@@ -33,6 +33,7 @@ export function makeCopyString(from, to) {
   from.needMemory();
   to.needMemory();
   to.needRealloc();
+  if (from.encoding === to.encoding && Object.hasOwn(SAME, from.encoding)) return SAME[from.encoding](from, to);
   const store = STORES[to.encoding];
   if (store === undefined) throw new Error(`unknown string encoding ${to.encoding}`);
   const source = { kind: UTF8, ptr: 0, n: 0 };
@@ -41,6 +42,34 @@ export function makeCopyString(from, to) {
     read(ptr, len, source);
     store(from.mem, source, to, out, at);
   };
+}
+
+/**
+ * Both sides in UTF-8, or both in UTF-16: the source checked and validated as below, then its bytes
+ * copied once, with no code units counted or written one at a time.
+ */
+const SAME = {
+  utf8: (from, to) => (ptr, len, out, at) => {
+    const mem = from.mem;
+    mem.check(ptr, len, 1);
+    utf8Units(mem, ptr, len);
+    if (len > MAX_STRING_BYTE_LENGTH) trap('string too long');
+    copyUnits(mem, ptr, len, 1, to, out, at);
+  },
+  utf16: (from, to) => (ptr, len, out, at) => {
+    const mem = from.mem;
+    if (len * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
+    mem.check(ptr, len * 2, 2);
+    validUtf16(mem, ptr, len);
+    copyUnits(mem, ptr, len, 2, to, out, at);
+  },
+};
+
+/** `len` code units of `unit` bytes from `mem` at `ptr` to a new allocation of `to`. */
+function copyUnits(mem, ptr, len, unit, to, out, at) {
+  const dst = to.alloc(unit, len * unit);
+  copyBytes(mem.u8, ptr, to.mem.u8, dst, len * unit);
+  result(out, at, dst, len);
 }
 
 /** The spec's checks on the source range: sets `source` to its shape, start and length in code units. */
