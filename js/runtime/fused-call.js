@@ -85,7 +85,10 @@ export function lowerFused({ caller, callee, sig, core, postReturn, state, calls
   };
 }
 
-/** `core(...args)` without the spread for the commonest lengths of `args`: a spread call into wasm costs more than the glue around it. */
+/**
+ * `core(...args)` without the spread for the commonest lengths of `args`: a spread call into wasm
+ * costs more than the glue around it.
+ */
 const CALLS = [
   (core) => core(),
   (core, a) => core(a[0]),

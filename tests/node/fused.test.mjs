@@ -45,13 +45,14 @@ function rawWords(cx, t, ptr) {
   return kind === 'string' || kind === 'list' ? cx.mem.dv.getUint32(ptr + 4, true) : null;
 }
 
-/** `v` lowered flat by `from`, carried to `to`'s core values (fused or through JS), lifted by `to`. */
+/** `v` lowered flat by `from`, carried to `to`'s core values (fused, fused `direct`, or through JS), lifted by `to`. */
 function acrossFlat({ from, to, fuser }, t, v, fused) {
   const flat = from.types[t].flat;
   const core = [];
   from.lowerFlat(t)(v, core);
   const out = [];
-  if (fused) fuser.flat(t)(new FlatReader(asCore(core, flat)), out);
+  if (fused === 'direct') fuser.direct(t)(asCore(core, flat), 0, out);
+  else if (fused) fuser.flat(t)(new FlatReader(asCore(core, flat)), out);
   else to.lowerFlat(t)(from.liftFlat(t)(new FlatReader(asCore(core, flat))), out);
   to.mem?.sync();
   const carried = asCore(out, flat);
@@ -73,7 +74,9 @@ function agree(T, cases) {
           const what = `${T.list[t].kind} ${fromEncoding} -> ${toEncoding}: ${describe(v)}`;
           const src = stored(s.from, t, v);
           assert.deepStrictEqual(acrossMemory(s, t, src, true), acrossMemory(s, t, src, false), `memory, ${what}`);
-          assert.deepStrictEqual(acrossFlat(s, t, v, true), acrossFlat(s, t, v, false), `flat, ${what}`);
+          const viaJs = acrossFlat(s, t, v, false);
+          assert.deepStrictEqual(acrossFlat(s, t, v, true), viaJs, `flat, ${what}`);
+          if (s.fuser.direct(t) !== null) assert.deepStrictEqual(acrossFlat(s, t, v, 'direct'), viaJs, `direct, ${what}`);
         }
       }
     }
@@ -214,6 +217,7 @@ test('invalid strings trap as the JS-value path traps: bad UTF-8, lone surrogate
       const expected = trapOf(() => s.to.store(string)(s.to.alloc(4, 8), s.from.load(string)(record)));
       assert.equal(trapOf(() => s.fuser.memory(string)(record, s.to.alloc(4, 8))), expected, `${fromEncoding} -> ${toEncoding}: ${bytes}`);
       assert.equal(trapOf(() => s.fuser.flat(string)(new FlatReader([at, length | 0]), [])), expected);
+      assert.equal(trapOf(() => s.fuser.direct(string)([at, length | 0], 0, [])), expected);
     }
   }
 });
@@ -312,11 +316,13 @@ test('invalid list elements trap as the JS-value path traps; unused flag bits ar
     const expected = trapOf(() => s.from.load(list)(record));
     assert.equal(trapOf(() => s.fuser.memory(list)(record, s.to.alloc(4, 8))), expected);
     assert.equal(trapOf(() => s.fuser.flat(list)(new FlatReader([at, n]), [])), expected);
+    assert.equal(trapOf(() => s.fuser.direct(list)([at, n], 0, [])), expected);
   }
   // Flat discriminants and code points.
   assert.equal(trapOf(() => s.fuser.flat(en)(new FlatReader([2]), [])), 'invalid enum discriminant 2');
   assert.equal(trapOf(() => s.fuser.flat(va)(new FlatReader([5, 0]), [])), 'invalid variant discriminant 5');
   assert.equal(trapOf(() => s.fuser.flat(char)(new FlatReader([0xdfff]), [])), 'invalid char code point 0xdfff');
+  assert.equal(trapOf(() => s.fuser.direct(char)([0xdfff], 0, [])), 'invalid char code point 0xdfff');
   // Flags: bits past the last flag are not part of the value.
   const [list, at, n] = listAt(fl, [0xff, 0x01], 2, 1);
   const dst = s.to.alloc(4, 8);
@@ -341,4 +347,7 @@ test('invalid list elements trap as the JS-value path traps; unused flag bits ar
   const flatBool = [];
   s.fuser.flat(bool)(new FlatReader([7]), flatBool);
   assert.deepEqual(flatBool, [1]);
+  const directBool = [];
+  s.fuser.direct(bool)([7], 0, directBool);
+  assert.deepEqual(directBool, [1]);
 });
