@@ -7,7 +7,6 @@
  * code and before it starts touching memory, and never keeps a view in a local across such a call.
  */
 import { trap } from '../errors.js';
-import { scannerFor } from './scan.js';
 
 export class MemoryView {
   /** @param {WebAssembly.Memory} memory */
@@ -51,11 +50,6 @@ export class MemoryView {
     if (ptr + byteLength > this.u8.length) {
       trap(`out-of-bounds memory access: ${byteLength} bytes at ${ptr}, memory is ${this.u8.length} bytes`);
     }
-  }
-
-  /** The SIMD scanner of runs over this memory (scan.js), or null: none for a shared memory. */
-  scanner() {
-    return this.shared ? null : scannerFor(this.memory);
   }
 
   /** A copy of [ptr, ptr + n) (bounds already checked), safe to hand to TextDecoder. */

@@ -3,11 +3,9 @@
  * a small SIMD module instantiated over a guest's memory: the part of validating a string copied
  * between components (string-copy.js) that JS does a word at a time at a third of memcpy's speed.
  * The module only finds where a run ends; string-copy.js still decides what is valid, so a memory
- * without a scanner (no SIMD in the engine, a shared memory, a module that will not link) gets the
- * same results from the JS loop alone.
+ * without a scanner (an engine without SIMD, which refuses the module; a shared memory; a memory the
+ * import does not match) gets the same results from the JS loop alone.
  */
-import { features } from '../features.js';
-
 /**
  * `(memory (import "m" "memory") 0)` and two functions of `(param $p i32) (param $end i32) (result
  * i32)`, exported as `ascii` and `utf16`: the first byte address in [$p, $end) where the run ends (a
@@ -103,7 +101,7 @@ const scanners = new WeakMap();
 export function scannerFor(memory) {
   let scanner = scanners.get(memory);
   if (scanner !== undefined) return scanner;
-  module ??= features.simd ? new WebAssembly.Module(scannerBytes()) : null;
+  module ??= compile();
   try {
     scanner = module === null ? null : /** @type {any} */ (new WebAssembly.Instance(module, { m: { memory } }).exports);
   } catch {
@@ -111,4 +109,12 @@ export function scannerFor(memory) {
   }
   scanners.set(memory, scanner);
   return scanner;
+}
+
+function compile() {
+  try {
+    return new WebAssembly.Module(scannerBytes());
+  } catch {
+    return null; // an engine without SIMD
+  }
 }

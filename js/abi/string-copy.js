@@ -13,6 +13,7 @@
 import { trap } from '../errors.js';
 import { UTF16_TAG, MAX_STRING_BYTE_LENGTH, invalidUtf8, invalidUtf16 } from './strings.js';
 import { copyBytes } from './memory.js';
+import { scannerFor } from './scan.js';
 
 /** The three shapes a source string can have in memory. */
 const UTF8 = 0;
@@ -177,6 +178,11 @@ function writeUnits(mem, { kind, ptr, n }, dst) {
   else dst.set(mem.u8.subarray(ptr, ptr + n)); // widening or plain copy: TypedArray.set converts
 }
 
+/** The SIMD scanner over a memory (scan.js), or null: none for a shared memory. */
+function scannerOf(mem) {
+  return mem.shared ? null : scannerFor(mem.memory);
+}
+
 function units16(mem, ptr, n) {
   return new Uint16Array(mem.buffer, ptr, n);
 }
@@ -189,7 +195,7 @@ function utf8Units(mem, ptr, n) {
   const u8 = mem.u8;
   const end = ptr + n;
   const words = n >= WORD_SCAN ? new Uint32Array(mem.buffer, 0, mem.buffer.byteLength >>> 2) : null;
-  const scanner = words !== null ? mem.scanner() : null;
+  const scanner = words !== null ? scannerOf(mem) : null;
   let scanFrom = ptr;
   let units = 0;
   let i = ptr;
@@ -273,7 +279,7 @@ function decodeUtf8(u8, ptr, n, dst) {
 function validUtf16(mem, ptr, n) {
   const u16 = units16(mem, ptr, n);
   const words = n >= WORD_SCAN && (ptr & 3) === 0 ? new Uint32Array(mem.buffer, ptr, n >>> 1) : null;
-  const scanner = n >= WORD_SCAN ? mem.scanner() : null;
+  const scanner = n >= WORD_SCAN ? scannerOf(mem) : null;
   let scanFrom = 0;
   for (let i = 0; i < n; i++) {
     if (scanner !== null && i >= scanFrom) {
