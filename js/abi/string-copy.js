@@ -20,11 +20,11 @@ const UTF8 = 0;
 const UTF16 = 1;
 const LATIN1 = 2;
 
-/** Strings at least this long scan their ASCII runs a word at a time, or with the memory's scanner (scan.js). */
+/**
+ * Strings at least this long scan their ASCII runs a word at a time; past the first sixteen bytes of
+ * a run, the memory's SIMD scanner (scan.js) takes over where there is one.
+ */
 const WORD_SCAN = 64;
-
-/** After the scanner stops at a byte outside its run, JS alone checks this many bytes before calling it again. */
-const RESCAN = 64;
 
 /**
  * Builds `copy(ptr, taggedLength, out, at)`, which writes the destination's pointer and tagged
@@ -196,27 +196,26 @@ function utf8Units(mem, ptr, n) {
   const end = ptr + n;
   const words = n >= WORD_SCAN ? new Uint32Array(mem.buffer, 0, mem.buffer.byteLength >>> 2) : null;
   const scanner = words !== null ? scannerOf(mem) : null;
-  let scanFrom = ptr;
   let units = 0;
   let i = ptr;
   while (i < end) {
     const b = u8[i];
     if (b < 0x80) {
-      let next = i;
-      if (scanner !== null && i >= scanFrom) {
-        next = scanner.ascii(i, end);
-        scanFrom = next + RESCAN;
-      } else if (words !== null && (i & 3) === 0) {
-        // ASCII runs, sixteen bytes at a time.
+      if (words !== null && (i & 3) === 0) {
+        // ASCII runs, sixteen bytes at a time; the rest of a run by the scanner's vectors.
         let w = i >>> 2;
         const last = (end >>> 2) - 4;
-        while (w <= last && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80808080) === 0) w += 4;
-        next = w << 2;
-      }
-      if (next > i) {
-        units += next - i;
-        i = next;
-        continue;
+        while (w <= last && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80808080) === 0) {
+          w += 4;
+          if (scanner !== null) break;
+        }
+        let next = w << 2;
+        if (scanner !== null && next > i) next = scanner.ascii(next, end);
+        if (next > i) {
+          units += next - i;
+          i = next;
+          continue;
+        }
       }
       units++;
       i++;
@@ -279,18 +278,13 @@ function decodeUtf8(u8, ptr, n, dst) {
 function validUtf16(mem, ptr, n) {
   const u16 = units16(mem, ptr, n);
   const words = n >= WORD_SCAN && (ptr & 3) === 0 ? new Uint32Array(mem.buffer, ptr, n >>> 1) : null;
-  const scanner = n >= WORD_SCAN ? scannerOf(mem) : null;
-  let scanFrom = 0;
+  const scanner = words !== null ? scannerOf(mem) : null;
   for (let i = 0; i < n; i++) {
-    if (scanner !== null && i >= scanFrom) {
-      i = (scanner.utf16(ptr + 2 * i, ptr + 2 * n) - ptr) >>> 1;
-      if (i === n) break;
-      scanFrom = i + (RESCAN >>> 1);
-    } else if (words !== null && (i & 7) === 0 && i + 8 <= n) {
-      // Eight units below 0x8000 at a time: no surrogate among them.
+    // Eight units below 0x8000 at a time: no surrogate among them; after them, the scanner's vectors.
+    if (words !== null && (i & 7) === 0 && i + 8 <= n) {
       const w = i >>> 1;
       if (((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80008000) === 0) {
-        i += 7;
+        i = scanner === null ? i + 7 : ((scanner.utf16(ptr + 2 * i + 16, ptr + 2 * n) - ptr) >>> 1) - 1;
         continue;
       }
     }
