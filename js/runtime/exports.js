@@ -119,23 +119,20 @@ export function callSteps({ cx, sig, postReturn, state, calls, context, argError
  * not call imports (`may_leave`), then the check that no borrow is still held.
  */
 export function leave(calls, depth, context, postReturn, hasResults, ret) {
-  if (postReturn !== null) {
-    calls.mayLeave = false;
-    if (hasResults) postReturn(ret);
-    else postReturn();
-    calls.mayLeave = true;
-  }
+  if (postReturn !== null) runPostReturn(calls, postReturn, hasResults, ret);
   calls.exit(depth, context);
 }
 
-/** `leave`'s post-return for a call that holds no borrows: `(ret) => void`. */
+function runPostReturn(calls, postReturn, hasResults, ret) {
+  calls.mayLeave = false;
+  if (hasResults) postReturn(ret);
+  else postReturn();
+  calls.mayLeave = true;
+}
+
+/** `leave`'s post-return alone, for a call that holds no borrows: `(ret) => void`. */
 function postReturnOf(calls, postReturn, hasResults) {
-  return (ret) => {
-    calls.mayLeave = false;
-    if (hasResults) postReturn(ret);
-    else postReturn();
-    calls.mayLeave = true;
-  };
+  return (ret) => runPostReturn(calls, postReturn, hasResults, ret);
 }
 
 /**
