@@ -280,10 +280,10 @@ function validUtf16(mem, ptr, n) {
   const words = n >= WORD_SCAN && (ptr & 3) === 0 ? new Uint32Array(mem.buffer, ptr, n >>> 1) : null;
   const scanner = words !== null ? scannerOf(mem) : null;
   for (let i = 0; i < n; i++) {
-    // Eight units below 0x8000 at a time: no surrogate among them; after them, the scanner's vectors.
+    // Eight units at a time with no surrogate among them; after them, the scanner's vectors.
     if (words !== null && (i & 7) === 0 && i + 8 <= n) {
       const w = i >>> 1;
-      if (((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80008000) === 0) {
+      if ((surrogateIn(words[w]) | surrogateIn(words[w + 1]) | surrogateIn(words[w + 2]) | surrogateIn(words[w + 3])) === 0) {
         i = scanner === null ? i + 7 : ((scanner.utf16(ptr + 2 * i + 16, ptr + 2 * n) - ptr) >>> 1) - 1;
         continue;
       }
@@ -294,6 +294,15 @@ function validUtf16(mem, ptr, n) {
     i++;
   }
   return u16;
+}
+
+/**
+ * Non-zero when one of the two UTF-16 units in a 32-bit word is a surrogate: `(u & 0xf800) ^ 0xd800`
+ * is zero in that unit's half, and the word trick for a zero half finds it.
+ */
+function surrogateIn(word) {
+  const x = (word & 0xf800f800) ^ 0xd800d800;
+  return (x - 0x00010001) & ~x & 0x80008000;
 }
 
 /** The UTF-8 length of valid UTF-16. */
