@@ -283,7 +283,8 @@ function validUtf16(mem, ptr, n) {
     // Eight units at a time with no surrogate among them; after them, the scanner's vectors.
     if (words !== null && (i & 7) === 0 && i + 8 <= n) {
       const w = i >>> 1;
-      if ((surrogateIn(words[w]) | surrogateIn(words[w + 1]) | surrogateIn(words[w + 2]) | surrogateIn(words[w + 3])) === 0) {
+      const surrogates = surrogateIn(words[w]) | surrogateIn(words[w + 1]) | surrogateIn(words[w + 2]) | surrogateIn(words[w + 3]);
+      if (surrogates === 0) {
         i = scanner === null ? i + 7 : ((scanner.utf16(ptr + 2 * i + 16, ptr + 2 * n) - ptr) >>> 1) - 1;
         continue;
       }
@@ -297,8 +298,8 @@ function validUtf16(mem, ptr, n) {
 }
 
 /**
- * Non-zero when one of the two UTF-16 units in a 32-bit word is a surrogate: `(u & 0xf800) ^ 0xd800`
- * is zero in that unit's half, and the word trick for a zero half finds it.
+ * Non-zero exactly when one of the two UTF-16 units in a 32-bit word is a surrogate: `(u & 0xf800)
+ * ^ 0xd800` is zero in that unit's half, which the classic test for a zero lane finds.
  */
 function surrogateIn(word) {
   const x = (word & 0xf800f800) ^ 0xd800d800;
