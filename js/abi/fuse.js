@@ -6,6 +6,7 @@
  *   - `flat(t)`: `(r: FlatReader, out) => void`, the source's core values to the destination's;
  *   - `memory(t)`: `(srcPtr, dstPtr) => void`, a value stored in the source's memory stored again in
  *     the destination's (both ranges already checked and allocated);
+ *   - `direct(t)`, for strings, lists and scalars only: `flat(t)` without the reader and its array;
  *
  * Every check lifting makes still traps with the same message (bounds, alignment, strings, char
  * ranges, discriminants), and what lowering normalises is normalised (bool to 0/1, flags' unused
@@ -80,7 +81,7 @@ export class Fuser {
     this.from = from;
     this.to = to;
     this.types = from.types;
-    this.memo = { flat: new Map(), memory: new Map(), list: new Map(), elements: new Map() };
+    this.memo = { flat: new Map(), direct: new Map(), memory: new Map(), list: new Map(), elements: new Map() };
     this.strings = null;
   }
 
@@ -107,6 +108,44 @@ export class Fuser {
   /** `(ptr, taggedLength, out, at)`, writing the destination's pointer and tagged length to `out[at..]`. */
   string() {
     return (this.strings ??= makeCopyString(this.from, this.to));
+  }
+
+  /**
+   * `(src, i, dst) => void` for a string, a list or a scalar: its core values at `src[i..]` carried to
+   * `dst[i..]` (the same places on both sides), with no reader and no array per call; null for
+   * other types, which go through `flat`.
+   */
+  direct(t) {
+    return this.memoized('direct', t, () => this.buildDirect(t));
+  }
+
+  buildDirect(t) {
+    const ty = this.types[t];
+    if (ty.kind === 'char') {
+      return (src, i, dst) => {
+        dst[i] = checkChar(src[i]);
+      };
+    }
+    const scalar = SCALARS[ty.kind];
+    if (scalar) {
+      const { lift, lower } = scalar;
+      return (src, i, dst) => {
+        dst[i] = lower(lift(src[i]));
+      };
+    }
+    if (ty.kind === 'string') {
+      const copy = this.string();
+      return (src, i, dst) => copy(src[i] >>> 0, src[i + 1] >>> 0, dst, i);
+    }
+    if (ty.kind === 'list') {
+      const copy = this.list(ty.element);
+      return (src, i, dst) => {
+        const n = src[i + 1] >>> 0;
+        dst[i] = copy(src[i] >>> 0, n);
+        dst[i + 1] = n;
+      };
+    }
+    return null;
   }
 
   memoized(which, t, build) {

@@ -4,8 +4,8 @@
  * adapters fuse them. The source is checked and validated as `load_string_from_range` does (same
  * traps and messages as strings.js); the destination is allocated as strings.js's stores allocate
  * (one `realloc(0, 0, align, exact size)`; latin1+utf16 grows to UTF-16 with a second realloc, as in
- * `store_string_to_latin1_or_utf16`), then filled with one `set` when the encodings agree and a
- * transcoding loop over the two buffers otherwise.
+ * `store_string_to_latin1_or_utf16`), then filled with one `set` when the encodings agree (`SAME`)
+ * and a transcoding loop over the two buffers otherwise.
  *
  * `from` is the source's AbiContext; `to` the destination's (anything with `mem`, `encoding`,
  * `alloc` and `realloc`).
@@ -13,13 +13,17 @@
 import { trap } from '../errors.js';
 import { UTF16_TAG, MAX_STRING_BYTE_LENGTH, invalidUtf8, invalidUtf16 } from './strings.js';
 import { copyBytes } from './memory.js';
+import { scannerFor } from './scan.js';
 
 /** The three shapes a source string can have in memory. */
 const UTF8 = 0;
 const UTF16 = 1;
 const LATIN1 = 2;
 
-/** Strings at least this long scan their ASCII runs a word at a time. */
+/**
+ * Strings at least this long scan their ASCII runs a word at a time; past the first sixteen bytes of
+ * a run, the memory's SIMD scanner (scan.js) takes over where there is one.
+ */
 const WORD_SCAN = 64;
 
 /**
@@ -30,6 +34,7 @@ export function makeCopyString(from, to) {
   from.needMemory();
   to.needMemory();
   to.needRealloc();
+  if (from.encoding === to.encoding && Object.hasOwn(SAME, from.encoding)) return SAME[from.encoding](from, to);
   const store = STORES[to.encoding];
   if (store === undefined) throw new Error(`unknown string encoding ${to.encoding}`);
   const source = { kind: UTF8, ptr: 0, n: 0 };
@@ -38,6 +43,34 @@ export function makeCopyString(from, to) {
     read(ptr, len, source);
     store(from.mem, source, to, out, at);
   };
+}
+
+/**
+ * Both sides in UTF-8, or both in UTF-16: the source checked and validated as below, then its bytes
+ * copied once, with no code units counted or written one at a time.
+ */
+const SAME = {
+  utf8: (from, to) => (ptr, len, out, at) => {
+    const mem = from.mem;
+    mem.check(ptr, len, 1);
+    utf8Units(mem, ptr, len);
+    if (len > MAX_STRING_BYTE_LENGTH) trap('string too long');
+    copyUnits(mem, ptr, len, 1, to, out, at);
+  },
+  utf16: (from, to) => (ptr, len, out, at) => {
+    const mem = from.mem;
+    if (len * 2 > MAX_STRING_BYTE_LENGTH) trap('string too long');
+    mem.check(ptr, len * 2, 2);
+    validUtf16(mem, ptr, len);
+    copyUnits(mem, ptr, len, 2, to, out, at);
+  },
+};
+
+/** `len` code units of `unit` bytes from `mem` at `ptr` to a new allocation of `to`. */
+function copyUnits(mem, ptr, len, unit, to, out, at) {
+  const dst = to.alloc(unit, len * unit);
+  copyBytes(mem.u8, ptr, to.mem.u8, dst, len * unit);
+  result(out, at, dst, len);
 }
 
 /** The spec's checks on the source range: sets `source` to its shape, start and length in code units. */
@@ -78,7 +111,7 @@ const STORES = {
     const { kind, ptr, n } = source;
     let bytes = n;
     if (kind === UTF8) utf8Units(mem, ptr, n);
-    else if (kind === UTF16) bytes = utf8LengthOfUtf16(validUtf16(units16(mem, ptr, n), ptr));
+    else if (kind === UTF16) bytes = utf8LengthOfUtf16(validUtf16(mem, ptr, n));
     else bytes = utf8LengthOfLatin1(mem.u8, ptr, n);
     if (bytes > MAX_STRING_BYTE_LENGTH) trap('string too long');
     const dst = to.alloc(1, bytes);
@@ -120,7 +153,7 @@ function result(out, at, ptr, length) {
 /** The source's length in UTF-16 code units, after validating it. */
 function unitsOf(mem, { kind, ptr, n }) {
   if (kind === UTF8) return utf8Units(mem, ptr, n);
-  if (kind === UTF16) validUtf16(units16(mem, ptr, n), ptr);
+  if (kind === UTF16) validUtf16(mem, ptr, n);
   return n;
 }
 
@@ -145,6 +178,11 @@ function writeUnits(mem, { kind, ptr, n }, dst) {
   else dst.set(mem.u8.subarray(ptr, ptr + n)); // widening or plain copy: TypedArray.set converts
 }
 
+/** The SIMD scanner over a memory (scan.js), or null: none for a shared memory. */
+function scannerOf(mem) {
+  return mem.shared ? null : scannerFor(mem.memory);
+}
+
 function units16(mem, ptr, n) {
   return new Uint16Array(mem.buffer, ptr, n);
 }
@@ -157,17 +195,22 @@ function utf8Units(mem, ptr, n) {
   const u8 = mem.u8;
   const end = ptr + n;
   const words = n >= WORD_SCAN ? new Uint32Array(mem.buffer, 0, mem.buffer.byteLength >>> 2) : null;
+  const scanner = words !== null ? scannerOf(mem) : null;
   let units = 0;
   let i = ptr;
   while (i < end) {
     const b = u8[i];
     if (b < 0x80) {
       if (words !== null && (i & 3) === 0) {
-        // ASCII runs, sixteen bytes at a time.
+        // ASCII runs, sixteen bytes at a time; the rest of a run by the scanner's vectors.
         let w = i >>> 2;
         const last = (end >>> 2) - 4;
-        while (w <= last && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80808080) === 0) w += 4;
-        const next = w << 2;
+        while (w <= last && ((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80808080) === 0) {
+          w += 4;
+          if (scanner !== null) break;
+        }
+        let next = w << 2;
+        if (scanner !== null && next > i) next = scanner.ascii(next, end);
         if (next > i) {
           units += next - i;
           i = next;
@@ -230,17 +273,19 @@ function decodeUtf8(u8, ptr, n, dst) {
 
 /**
  * Traps unless every surrogate is a lead followed by a trail (as `loadUtf16`'s TextDecoder);
- * returns the units. `ptr` is their address, for the message.
+ * returns the `n` units at `ptr`.
  */
-function validUtf16(u16, ptr) {
-  const n = u16.length;
-  const words = n >= WORD_SCAN && (u16.byteOffset & 3) === 0 ? new Uint32Array(u16.buffer, u16.byteOffset, n >>> 1) : null;
+function validUtf16(mem, ptr, n) {
+  const u16 = units16(mem, ptr, n);
+  const words = n >= WORD_SCAN && (ptr & 3) === 0 ? new Uint32Array(mem.buffer, ptr, n >>> 1) : null;
+  const scanner = words !== null ? scannerOf(mem) : null;
   for (let i = 0; i < n; i++) {
-    // Eight units below 0x8000 at a time: no surrogate among them.
+    // Eight units at a time with no surrogate among them; after them, the scanner's vectors.
     if (words !== null && (i & 7) === 0 && i + 8 <= n) {
       const w = i >>> 1;
-      if (((words[w] | words[w + 1] | words[w + 2] | words[w + 3]) & 0x80008000) === 0) {
-        i += 7;
+      const surrogates = surrogateIn(words[w]) | surrogateIn(words[w + 1]) | surrogateIn(words[w + 2]) | surrogateIn(words[w + 3]);
+      if (surrogates === 0) {
+        i = scanner === null ? i + 7 : ((scanner.utf16(ptr + 2 * i + 16, ptr + 2 * n) - ptr) >>> 1) - 1;
         continue;
       }
     }
@@ -250,6 +295,15 @@ function validUtf16(u16, ptr) {
     i++;
   }
   return u16;
+}
+
+/**
+ * Non-zero exactly when one of the two UTF-16 units in a 32-bit word is a surrogate: `(u & 0xf800)
+ * ^ 0xd800` is zero in that unit's half, which the classic test for a zero lane finds.
+ */
+function surrogateIn(word) {
+  const x = (word & 0xf800f800) ^ 0xd800d800;
+  return (x - 0x00010001) & ~x & 0x80008000;
 }
 
 /** The UTF-8 length of valid UTF-16. */

@@ -31,8 +31,9 @@ export function liftExport({ cx, sig, core, postReturn, state, calls, context })
 
   const lowers = directLowerers(cx, sig);
   const lift = directResultLift(cx, sig);
-  if (lowers !== null && lift !== undefined && postReturn === null && lowers.length <= 3) {
-    return directExport(lowers, lift, core, state, context, argError);
+  if (lowers !== null && lift !== undefined && lowers.length <= 3) {
+    const post = postReturn === null ? null : postReturnOf(calls, postReturn, sig.flatResults.length > 0);
+    return directExport(lowers, lift, core, post, state, context, argError);
   }
 
   const steps = callSteps({ cx, sig, postReturn, state, calls, context, argError });
@@ -118,17 +119,27 @@ export function callSteps({ cx, sig, postReturn, state, calls, context, argError
  * not call imports (`may_leave`), then the check that no borrow is still held.
  */
 export function leave(calls, depth, context, postReturn, hasResults, ret) {
-  if (postReturn !== null) {
-    calls.mayLeave = false;
-    if (hasResults) postReturn(ret);
-    else postReturn();
-    calls.mayLeave = true;
-  }
+  if (postReturn !== null) runPostReturn(calls, postReturn, hasResults, ret);
   calls.exit(depth, context);
 }
 
-/** Arity-specialised closures for one-value parameters and result (no memory, no arrays per call). */
-function directExport(lowers, lift, core, state, context, argError) {
+function runPostReturn(calls, postReturn, hasResults, ret) {
+  calls.mayLeave = false;
+  if (hasResults) postReturn(ret);
+  else postReturn();
+  calls.mayLeave = true;
+}
+
+/** `leave`'s post-return alone, for a call that holds no borrows: `(ret) => void`. */
+function postReturnOf(calls, postReturn, hasResults) {
+  return (ret) => runPostReturn(calls, postReturn, hasResults, ret);
+}
+
+/**
+ * Arity-specialised closures for one-value parameters and result (no memory, no arrays per call),
+ * with the post-return `post` when there is one.
+ */
+function directExport(lowers, lift, core, post, state, context, argError) {
   const id = (x) => x;
   const l = lift ?? id;
   switch (lowers.length) {
@@ -138,7 +149,9 @@ function directExport(lowers, lift, core, state, context, argError) {
         state.status = BUSY;
         let r;
         try {
-          r = l(core());
+          const ret = core();
+          r = l(ret);
+          if (post !== null) post(ret);
         } catch (e) {
           throw state.fail(e, context);
         }
@@ -158,7 +171,9 @@ function directExport(lowers, lift, core, state, context, argError) {
         state.status = BUSY;
         let r;
         try {
-          r = l(core(x));
+          const ret = core(x);
+          r = l(ret);
+          if (post !== null) post(ret);
         } catch (e) {
           throw state.fail(e, context);
         }
@@ -182,7 +197,9 @@ function directExport(lowers, lift, core, state, context, argError) {
         state.status = BUSY;
         let r;
         try {
-          r = l(core(x, y));
+          const ret = core(x, y);
+          r = l(ret);
+          if (post !== null) post(ret);
         } catch (e) {
           throw state.fail(e, context);
         }
@@ -208,7 +225,9 @@ function directExport(lowers, lift, core, state, context, argError) {
         state.status = BUSY;
         let r;
         try {
-          r = l(core(x, y, z));
+          const ret = core(x, y, z);
+          r = l(ret);
+          if (post !== null) post(ret);
         } catch (e) {
           throw state.fail(e, context);
         }

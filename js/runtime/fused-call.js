@@ -42,6 +42,7 @@ export function lowerFused({ caller, callee, sig, core, postReturn, state, calls
   const copyParams = paramsCopier(new Fuser(caller, marked(callee)), sig);
   const copyResult = resultCopier(new Fuser(callee, marked(caller)), sig);
   const hasResults = sig.flatResults === null || sig.flatResults.length > 0;
+  const call = CALLS[sig.paramsIndirect ? 1 : sig.flatParams.length] ?? spread;
   const failed = (e) => {
     calls.reset();
     return unwrap(state.fail(e, context));
@@ -63,7 +64,7 @@ export function lowerFused({ caller, callee, sig, core, postReturn, state, calls
     calls.settle();
     let ret;
     try {
-      ret = core(...args);
+      ret = call(core, args);
     } catch (e) {
       throw failed(e);
     }
@@ -83,6 +84,19 @@ export function lowerFused({ caller, callee, sig, core, postReturn, state, calls
     return result;
   };
 }
+
+/**
+ * `core(...args)` without the spread for the commonest lengths of `args`: a spread call into wasm
+ * costs more than the glue around it.
+ */
+const CALLS = [
+  (core) => core(),
+  (core, a) => core(a[0]),
+  (core, a) => core(a[0], a[1]),
+  (core, a) => core(a[0], a[1], a[2]),
+  (core, a) => core(a[0], a[1], a[2], a[3]),
+];
+const spread = (core, a) => core(...a);
 
 /** A failure on the destination's side of a copy (its realloc, its return area), carried past the source's handlers. */
 class OtherSide {
@@ -109,6 +123,23 @@ function paramsCopier(fuser, sig) {
   const { from, to } = fuser;
   const types = sig.params.map((p) => p.type);
   if (!sig.paramsIndirect) {
+    const moves = types.map((t) => fuser.direct(t));
+    if (moves.every((m) => m !== null)) {
+      // One array for every call: the callee is called with its values, and nothing enters this
+      // call again before that (the callee is busy; realloc may not leave).
+      const at = [];
+      let n = 0;
+      for (const t of types) {
+        at.push(n);
+        n += from.types[t].flat.length;
+      }
+      const args = new Array(n).fill(0);
+      return (coreArgs) => {
+        syncSource(from);
+        for (let i = 0; i < moves.length; i++) moves[i](coreArgs, at[i], args);
+        return args;
+      };
+    }
     const copies = types.map((t) => fuser.flat(t));
     return (coreArgs) => {
       syncSource(from);

@@ -114,8 +114,8 @@ export class Types {
 // A memory with a bump allocator that copies on realloc and grows the memory when needed, so the
 // glue must cope with `memory.buffer` being replaced mid-lowering.
 
-export function setup({ encoding = 'utf8', pages = 1, start = 16, resources, T = new Types() } = {}) {
-  const memory = new WebAssembly.Memory({ initial: pages });
+export function setup({ encoding = 'utf8', pages = 1, start = 16, resources, T = new Types(), shared = false } = {}) {
+  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: 1024, shared } : { initial: pages });
   let bump = start;
   const calls = [];
   const realloc = (old, oldSize, align, newSize) => {

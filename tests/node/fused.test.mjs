@@ -7,13 +7,15 @@ import assert from 'node:assert/strict';
 import { Fuser, hasMemory } from '../../js/abi/fuse.js';
 import { FlatReader } from '../../js/abi/lift-flat.js';
 import { GuestTrap } from '../../js/errors.js';
+import { features } from '../../js/features.js';
+import { scannerFor } from '../../js/abi/scan.js';
 import { Types, setup, asCore } from './abi-support.mjs';
 
 const ENCODINGS = ['utf8', 'utf16', 'latin1+utf16'];
 
 /** One type table; `from` and `to` are two memories, each with its own string encoding. */
-function sides(T, fromEncoding, toEncoding) {
-  const a = setup({ T, encoding: fromEncoding });
+function sides(T, fromEncoding, toEncoding, shared = false) {
+  const a = setup({ T, encoding: fromEncoding, shared });
   const b = setup({ T, encoding: toEncoding });
   const from = a.make();
   const to = b.make();
@@ -44,13 +46,14 @@ function rawWords(cx, t, ptr) {
   return kind === 'string' || kind === 'list' ? cx.mem.dv.getUint32(ptr + 4, true) : null;
 }
 
-/** `v` lowered flat by `from`, carried to `to`'s core values (fused or through JS), lifted by `to`. */
+/** `v` lowered flat by `from`, carried to `to`'s core values (fused, fused `direct`, or through JS), lifted by `to`. */
 function acrossFlat({ from, to, fuser }, t, v, fused) {
   const flat = from.types[t].flat;
   const core = [];
   from.lowerFlat(t)(v, core);
   const out = [];
-  if (fused) fuser.flat(t)(new FlatReader(asCore(core, flat)), out);
+  if (fused === 'direct') fuser.direct(t)(asCore(core, flat), 0, out);
+  else if (fused) fuser.flat(t)(new FlatReader(asCore(core, flat)), out);
   else to.lowerFlat(t)(from.liftFlat(t)(new FlatReader(asCore(core, flat))), out);
   to.mem?.sync();
   const carried = asCore(out, flat);
@@ -72,7 +75,9 @@ function agree(T, cases) {
           const what = `${T.list[t].kind} ${fromEncoding} -> ${toEncoding}: ${describe(v)}`;
           const src = stored(s.from, t, v);
           assert.deepStrictEqual(acrossMemory(s, t, src, true), acrossMemory(s, t, src, false), `memory, ${what}`);
-          assert.deepStrictEqual(acrossFlat(s, t, v, true), acrossFlat(s, t, v, false), `flat, ${what}`);
+          const viaJs = acrossFlat(s, t, v, false);
+          assert.deepStrictEqual(acrossFlat(s, t, v, true), viaJs, `flat, ${what}`);
+          if (s.fuser.direct(t) !== null) assert.deepStrictEqual(acrossFlat(s, t, v, 'direct'), viaJs, `direct, ${what}`);
         }
       }
     }
@@ -213,6 +218,72 @@ test('invalid strings trap as the JS-value path traps: bad UTF-8, lone surrogate
       const expected = trapOf(() => s.to.store(string)(s.to.alloc(4, 8), s.from.load(string)(record)));
       assert.equal(trapOf(() => s.fuser.memory(string)(record, s.to.alloc(4, 8))), expected, `${fromEncoding} -> ${toEncoding}: ${bytes}`);
       assert.equal(trapOf(() => s.fuser.flat(string)(new FlatReader([at, length | 0]), [])), expected);
+      assert.equal(trapOf(() => s.fuser.direct(string)([at, length | 0], 0, [])), expected);
+    }
+  }
+});
+
+/** What `f` returns, or the message of the trap it throws. */
+function outcome(f) {
+  try {
+    return { value: f() };
+  } catch (e) {
+    assert.ok(e instanceof GuestTrap, `expected a trap, got ${e}`);
+    return { trap: e.message };
+  }
+}
+
+/**
+ * Runs of ASCII and of UTF-16 units outside the surrogates, with one odd sequence placed at each
+ * boundary of the JS word loop (4 and 16 bytes) and of the SIMD scanner (16, 64 bytes), from every
+ * alignment of the start, in an ordinary memory (scanner) and a shared one (JS alone): the fused
+ * copy gives what the JS-value path gives, the string or the same trap.
+ */
+test('long strings with one odd sequence anywhere: what the JS-value path gives, with and without the scanner', () => {
+  const T = new Types();
+  const string = T.prim('string');
+  const odd = {
+    utf8: [[0xc3, 0xa9], [0xe4, 0xb8, 0xad], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe4, 0xb8]],
+    // 0xd7ff and 0xe000 sit either side of the surrogates; 0x8000 fails the JS word test alone.
+    utf16: [[0xd83d, 0xde00], [0xd800], [0xdc00], [0xdbff, 0x61], [0xd7ff], [0xe000], [0x8000], [0xd83d]],
+  };
+  const lengths = [7, 8, 9, 15, 16, 17, 63, 64, 65, 66, 127, 128, 129, 200, 1000];
+  for (const shared of [false, true]) {
+    for (const fromEncoding of ['utf8', 'utf16']) {
+      const utf8 = fromEncoding === 'utf8';
+      for (const toEncoding of ENCODINGS) {
+        const s = sides(T, fromEncoding, toEncoding, shared);
+        assert.equal(scannerFor(s.fromMemory) !== null, features.simd && !shared, 'an ordinary memory has a scanner where the engine has SIMD');
+        for (const n of lengths) {
+          for (const seq of odd[fromEncoding]) {
+            for (const at of new Set([0, 1, 3, 7, 8, 15, 16, 31, 32, 63, 64, 65, n - 8, n - seq.length, n - 1].filter((k) => k >= 0 && k + seq.length <= n))) {
+              // Alternating U+4E2D and U+AC00: units below and above 0x8000, neither a surrogate.
+              const units = Array.from({ length: n }, (_, k) => (utf8 ? 0x61 : k & 1 ? 0xac00 : 0x4e2d));
+              units.splice(at, seq.length, ...seq);
+              for (const shift of utf8 ? [0, 1, 2, 3] : [0, 2]) {
+                const ptr = s.from.alloc(4, n * 4 + 8) + shift;
+                if (utf8) new Uint8Array(s.fromMemory.buffer).set(units, ptr);
+                else new Uint16Array(s.fromMemory.buffer, ptr, n).set(units);
+                const flat = [ptr, n];
+                const what = `${shared ? 'shared ' : ''}${fromEncoding} -> ${toEncoding}, ${n} units at ${ptr}, [${seq}] at ${at}`;
+                const fused = outcome(() => {
+                  const out = [];
+                  s.fuser.flat(string)(new FlatReader(flat), out);
+                  s.to.mem.sync();
+                  return s.to.liftFlat(string)(new FlatReader(out));
+                });
+                const viaJs = outcome(() => {
+                  const out = [];
+                  s.to.lowerFlat(string)(s.from.liftFlat(string)(new FlatReader(flat)), out);
+                  s.to.mem.sync();
+                  return s.to.liftFlat(string)(new FlatReader(out));
+                });
+                assert.deepEqual(fused, viaJs, what);
+              }
+            }
+          }
+        }
+      }
     }
   }
 });
@@ -247,11 +318,13 @@ test('invalid list elements trap as the JS-value path traps; unused flag bits ar
     const expected = trapOf(() => s.from.load(list)(record));
     assert.equal(trapOf(() => s.fuser.memory(list)(record, s.to.alloc(4, 8))), expected);
     assert.equal(trapOf(() => s.fuser.flat(list)(new FlatReader([at, n]), [])), expected);
+    assert.equal(trapOf(() => s.fuser.direct(list)([at, n], 0, [])), expected);
   }
   // Flat discriminants and code points.
   assert.equal(trapOf(() => s.fuser.flat(en)(new FlatReader([2]), [])), 'invalid enum discriminant 2');
   assert.equal(trapOf(() => s.fuser.flat(va)(new FlatReader([5, 0]), [])), 'invalid variant discriminant 5');
   assert.equal(trapOf(() => s.fuser.flat(char)(new FlatReader([0xdfff]), [])), 'invalid char code point 0xdfff');
+  assert.equal(trapOf(() => s.fuser.direct(char)([0xdfff], 0, [])), 'invalid char code point 0xdfff');
   // Flags: bits past the last flag are not part of the value.
   const [list, at, n] = listAt(fl, [0xff, 0x01], 2, 1);
   const dst = s.to.alloc(4, 8);
@@ -276,4 +349,7 @@ test('invalid list elements trap as the JS-value path traps; unused flag bits ar
   const flatBool = [];
   s.fuser.flat(bool)(new FlatReader([7]), flatBool);
   assert.deepEqual(flatBool, [1]);
+  const directBool = [];
+  s.fuser.direct(bool)([7], 0, directBool);
+  assert.deepEqual(directBool, [1]);
 });

@@ -32,3 +32,10 @@ test('an import called from post-return traps, after the result was taken', asyn
   assert.throws(() => exports.give(), (e) => e instanceof TerrariumError && e.kind === 'trap' && /realloc or post-return/.test(e.message));
   assert.deepEqual(pings, []);
 });
+
+test('an import called from the post-return of a scalar function traps too', async () => {
+  const { exports, pings } = await instance();
+  assert.throws(() => exports.count(), (e) => e instanceof TerrariumError && e.kind === 'trap' && /realloc or post-return/.test(e.message));
+  assert.deepEqual(pings, []);
+  assert.throws(() => exports.ok(), (e) => e.kind === 'dead');
+});
