@@ -130,11 +130,10 @@ export function entryModule(plan, { source, coreFiles, instantiation, specifier,
 
 /**
  * The plan as the entry carries it: without the fields only declarations and descriptions read
- * (TypeScript names, an import's list of functions, the flat parameter types), which the runtime
- * never does.
+ * (TypeScript names, an import's list of functions), which the runtime never does.
  */
 const runtimeFields = (key, value) => (DECLARATION_ONLY.has(key) ? undefined : value);
-const DECLARATION_ONLY = new Set(['typeName', 'qualifiedTypeName', 'functions', 'flatParams']);
+const DECLARATION_ONLY = new Set(['typeName', 'qualifiedTypeName', 'functions']);
 
 const fileUrl = (file) => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`;
 
