@@ -72,6 +72,10 @@ impl Guest for AsyncStreams {
         v.await.wrapping_mul(2)
     }
 
+    async fn greet_future(name: FutureReader<String>) -> String {
+        format!("hello, {}", name.await)
+    }
+
     async fn words(n: u32) -> StreamReader<String> {
         let (mut tx, rx) = wit_stream::new::<String>();
         wit_bindgen::spawn_local(async move {

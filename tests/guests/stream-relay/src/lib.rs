@@ -166,6 +166,23 @@ impl Guest for StreamRelay {
         api::double_future(v).await
     }
 
+    async fn double_later(n: u32) -> u32 {
+        let (tx, rx) = wit_future::new::<u32>(|| 0);
+        futures::join!(api::double_future(rx), tx.write(n)).0
+    }
+
+    async fn greet_via_future(name: String) -> String {
+        let (tx, rx) = wit_future::new::<String>(String::new);
+        futures::join!(api::greet_future(rx), tx.write(name)).0
+    }
+
+    async fn double_unwritten() -> u32 {
+        let (tx, rx) = wit_future::new::<u32>(|| 0);
+        let doubled = api::double_future(rx).await;
+        drop(tx);
+        doubled
+    }
+
     async fn relay_count() -> StreamReader<u8> {
         api::count_until_dropped().await
     }
