@@ -95,7 +95,8 @@ for (const linked of [false, true]) {
     const { relay } = await setUp(linked);
     const before = { ...made };
     assert.equal(await relay.concat(['abc', 'défg', '', 'hi']), 'abcdéfghi');
-    if (!linked) assert.equal(made.streams, before.streams, 'no ReadableStream made');
+    if (linked) assert.equal(made.pulls, before.pulls, 'each stream made for JS, outer and inner, was taken by the other instance');
+    else assert.equal(made.streams, before.streams, 'no ReadableStream made');
   });
 
   test(`${how}: a future<u32> and a future<string> one component writes and the other reads, with their values`, async () => {
@@ -120,7 +121,28 @@ test('composed: own handles cross in a stream both ways; one handed back to its 
   assert.throws(() => instance.exports.relay.boom(), (e) => e.kind === 'dead');
 });
 
-test('linked: a stream of own handles goes through JS (a resource is the same in one plan only), with its values', async () => {
+test('linked: a stream of own handles is taken by the other instance, which calls them and owns them', async () => {
+  const { relay, producer } = await setUp(true);
+  const { api } = producer.exports;
+  const before = made.pulls;
+  assert.deepEqual([...(await relay.counterValues(4))], [1, 2, 3, 4]);
+  assert.equal(made.pulls, before, 'no stream read as JS values');
+  // The writer's table gave them up: once the reader drops them, each one's destructor runs.
+  await until(() => api.liveCounters() === 0);
+  assert.equal(api.liveCounters(), 0);
+});
+
+test('linked: the reader of a stream of own handles drops it after one: the writer drops the rest, no handle is left', async () => {
+  const { relay, producer } = await setUp(true);
+  const { api } = producer.exports;
+  const before = made.pulls;
+  assert.equal(await relay.firstCounter(5), 1);
+  assert.equal(made.pulls, before, 'taken by the other instance');
+  await until(() => api.liveCounters() === 0);
+  assert.equal(api.liveCounters(), 0, 'the one read dropped by the reader, the one whose write ended DROPPED by the writer');
+});
+
+test('linked: own handles handed back to the instance that defines their resource go through JS (it takes only its own wrappers), with their values', async () => {
   const { relay } = await setUp(true);
   const before = made.pulls;
   assert.deepEqual(await relay.counters(4), [10, 10]);

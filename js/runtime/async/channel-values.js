@@ -23,7 +23,6 @@ import { HostBuffer } from './buffers.js';
 import { sameType } from './same-type.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
-import { hasHandles } from '../../abi/fuse.js';
 import { DEAD } from '../state.js';
 
 /**
@@ -55,11 +54,12 @@ class MovedEnd {
  * @param {import('./scheduler.js').Scheduler} sched
  * @param {import('./scheduler.js').AsyncInstance} inst
  * @param {import('../../plan.js').Type[]} types
+ * @param {{import: any}[]} resources the plan's resources
  * @param {number} t
  * @param {boolean} between whether the other side is another component of the composition (lift gives a `MovedEnd`)
  * @returns {import('../../abi/context.js').ChannelHandler}
  */
-export function channelValues(sched, inst, types, t, between) {
+export function channelValues(sched, inst, types, resources, t, between) {
   const { kind, element } = types[t];
   const isStream = kind === 'stream';
   const EndT = isStream ? ReadableStreamEnd : ReadableFutureEnd;
@@ -79,7 +79,7 @@ export function channelValues(sched, inst, types, t, between) {
     lower(v) {
       if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
       const link = v?.[LINK];
-      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
+      if (link !== undefined && link.mayTake(v, sched, types, resources, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },
@@ -164,9 +164,10 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
  * A guest's stream or future that JS received as a `ReadableStream` or a Promise and may pass,
  * unread, to a function of another instance linked in the page (`b.instantiate({ ...: a.exports.x
  * })`): that instance takes it itself into its table (`Linked`), so the two guests' copies meet
- * memory to memory, as between the components of a composition. Only values without handles are
- * taken (a resource means one thing in one plan only); others, and one JS has read, awaited or
- * locked, go through their JS form. Until it ends or is taken, JS may read it at any time: a guest
+ * memory to memory, as between the components of a composition; values with handles as the JS
+ * values each instance's own JS form has them, element by element (`GuestBuffer.copyFrom`), so only
+ * where the receiver's resources are host resources (which take any JS object: a resource means one
+ * thing in one plan only). Others, and one JS has read, awaited or locked, go through their JS form. Until it ends or is taken, JS may read it at any time: a guest
  * task of the writer waiting for its write to be taken is no deadlock (`sched.outside`).
  */
 class Link {
@@ -192,15 +193,14 @@ class Link {
   }
 
   /**
-   * Whether another instance, of scheduler `sched` and plan `types`, may take `v` (this link's
+   * Whether another instance, of scheduler `sched` and plan `types` and `resources`, may take `v` (this link's
    * `ReadableStream` or Promise) as a stream or future of `element`. Within one instance JS's copy
    * stays (a guest reading what it writes would copy to itself, which traps for anything but
    * numbers).
    */
-  mayTake(v, sched, types, element) {
+  mayTake(v, sched, types, resources, element) {
     if (sched === this.sched || this.taken || this.readByJs || v.locked === true || this.dead() !== null) return false;
-    if (element !== null && hasHandles(types, element)) return false;
-    return sameType(this.types, this.element, element, types);
+    return sameType(this.types, this.element, element, types, (r) => resources[r].import !== null);
   }
 }
 

@@ -125,6 +125,16 @@ impl Guest for StreamRelay {
         (sum, api::total(feed(counters, 2, wit_stream::new::<api::Counter>)).await)
     }
 
+    async fn counter_values(n: u32) -> Vec<u32> {
+        let counters = api::counters(n).await.collect().await;
+        counters.iter().map(|c| c.value()).collect()
+    }
+
+    async fn first_counter(n: u32) -> u32 {
+        let first = api::counters(n).await.next().await;
+        first.map_or(0, |c| c.value())
+    }
+
     async fn counters_back(n: u32) -> u32 {
         api::total(api::counters(n).await).await
     }
