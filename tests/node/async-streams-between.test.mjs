@@ -142,6 +142,22 @@ test('linked: the reader of a stream of own handles drops it after one: the writ
   assert.equal(api.liveCounters(), 0, 'the one read dropped by the reader, the one whose write ended DROPPED by the writer');
 });
 
+test('linked: the reader traps holding own handles it took; disposing it drops them, which the writer destroys, living on', async () => {
+  const { relay, producer, instance } = await setUp(true);
+  const { api } = producer.exports;
+  const before = made.streams;
+  const held = relay.holdCounters(3);
+  held.catch(() => {});
+  // It waits once `upper`'s input and result were made for JS (each taken by the other instance).
+  await until(() => made.streams === before + 3);
+  assert.equal(api.liveCounters(), 3);
+  assert.throws(() => relay.boom(), (e) => e.kind === 'trap');
+  instance[Symbol.dispose ?? Symbol.for('nodejs.dispose')]();
+  await until(() => api.liveCounters() === 0);
+  assert.equal(api.liveCounters(), 0, 'the dead reader’s handles were dropped');
+  assert.equal(await api.byteCount([text('alive')]), 5n);
+});
+
 test('linked: own handles handed back to the instance that defines their resource go through JS (it takes only its own wrappers), with their values', async () => {
   const { relay } = await setUp(true);
   const before = made.pulls;

@@ -74,7 +74,7 @@ export function channelValues(sched, inst, types, resources, t, between) {
       e.join(null);
       if (between) return new MovedEnd(e.shared);
       const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
-      return (isStream ? toReadableStream : toPromise)(sched, e.shared, bytes, dead, types, element);
+      return isStream ? toReadableStream(sched, e.shared, bytes, dead, types, element) : toPromise(sched, e.shared, dead, types, element);
     },
     lower(v) {
       if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
@@ -165,10 +165,11 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
  * unread, to a function of another instance linked in the page (`b.instantiate({ ...: a.exports.x
  * })`): that instance takes it itself into its table (`Linked`), so the two guests' copies meet
  * memory to memory, as between the components of a composition; values with handles as the JS
- * values each instance's own JS form has them, element by element (`GuestBuffer.copyFrom`), so only
- * where the receiver's resources are host resources (which take any JS object: a resource means one
- * thing in one plan only). Others, and one JS has read, awaited or locked, go through their JS form. Until it ends or is taken, JS may read it at any time: a guest
- * task of the writer waiting for its write to be taken is no deadlock (`sched.outside`).
+ * values each instance's own JS form has them, element by element (`GuestBuffer.copyFrom`), so
+ * only where the receiver's resources are host resources (which take any JS object: a resource
+ * means one thing in one plan only). Others, and one JS has read, awaited or locked, go through
+ * their JS form. Until it ends or is taken, JS may read it at any time: a guest task of the writer
+ * waiting for its write to be taken is no deadlock (`sched.outside`).
  */
 class Link {
   constructor(shared, sched, types, element, dead) {
@@ -193,10 +194,10 @@ class Link {
   }
 
   /**
-   * Whether another instance, of scheduler `sched` and plan `types` and `resources`, may take `v` (this link's
-   * `ReadableStream` or Promise) as a stream or future of `element`. Within one instance JS's copy
-   * stays (a guest reading what it writes would copy to itself, which traps for anything but
-   * numbers).
+   * Whether another instance, of scheduler `sched` and plan `types` and `resources`, may take `v`
+   * (this link's `ReadableStream` or Promise) as a stream or future of `element`. Within one
+   * instance JS's copy stays (a guest reading what it writes would copy to itself, which traps for
+   * anything but numbers).
    */
   mayTake(v, sched, types, resources, element) {
     if (sched === this.sched || this.taken || this.readByJs || v.locked === true || this.dead() !== null) return false;
@@ -205,8 +206,8 @@ class Link {
 }
 
 /**
- * The readable side of a `Link`ed stream or future in the instance that took it: the writer's shared one,
- * under this instance's type index. Each scheduler counts the other instance as something outside
+ * The readable side of a `Link`ed stream or future in the instance that took it: the writer's
+ * shared one, under this instance's type index. Each scheduler counts the other instance as something outside
  * that may wake its tasks until this end is dropped; if either instance dies first, the stream is
  * dropped for the other, which reads or writes DROPPED.
  */
@@ -276,7 +277,7 @@ const READ = Symbol('terrarium.read');
  * The guest's future `shared`, as a `FuturePromise` of its value, which the host reads on the
  * first `then`. A read once the instance `dead()`, or its death while the read waits, rejects it.
  */
-function toPromise(sched, shared, bytes, dead, types, element) {
+function toPromise(sched, shared, dead, types, element) {
   const link = new Link(shared, sched, types, element, dead);
   let settle;
   const p = new FuturePromise((resolve, reject) => (settle = { resolve, reject }));

@@ -135,6 +135,12 @@ impl Guest for StreamRelay {
         first.map_or(0, |c| c.value())
     }
 
+    async fn hold_counters(n: u32) -> u32 {
+        let counters = api::counters(n).await.collect().await;
+        Self::wait_upper().await;
+        counters.len() as u32
+    }
+
     async fn counters_back(n: u32) -> u32 {
         api::total(api::counters(n).await).await
     }
