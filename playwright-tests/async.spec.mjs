@@ -459,7 +459,7 @@ test("under 'jspi' a sync caller waiting for a callee component that never retur
   expect(result.after.kind).toBe('dead');
 });
 for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none'], [true, 'jspi']]) {
-  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}, blocking '${blocking}': memory to memory, no JS stream read`, async ({ page }) => {
+  test(`streams and futures handed between two Rust guests ${linked ? 'linked in the page' : 'composed by wac'}, blocking '${blocking}': memory to memory, no JS stream or future read`, async ({ page }) => {
     const result = await page.evaluate(async ([linked, blocking]) => {
       const made = window.harness.spyOnReadableStreams(window);
       const { load } = window.terrarium;
@@ -489,6 +489,10 @@ for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none
       const [writeCancelled, left] = await relay.cancelWrite(text('abc'), text('de'));
       const greeting = await relay.greeting('page');
       const jsStreams = linked ? made.pulls - before.pulls : made.streams - before.streams;
+      // (`greeting`'s future, an async export's result, JS reads: it flattens the export's promise)
+      const futureReads = made.futureReads;
+      const futures = [await relay.doubleLater(21), await relay.greetViaFuture('page')];
+      const jsFutures = made.futureReads - futureReads;
       let survivor = null;
       if (linked) {
         const reader = (await relay.relayCount()).getReader();
@@ -500,7 +504,7 @@ for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none
       return {
         words, tags, upper: decode(upper) === 'STREAM IN CHROMIUM '.repeat(20), partial: reads >= 76, zeroReadsEmpty,
         taken, reported: reported[0], readCancelled, afterRead: decode(afterRead), writeCancelled, left, greeting,
-        jsStreams, survivor,
+        futures, jsStreams, jsFutures, survivor,
       };
     }, [linked, blocking]);
     expect(result).toEqual({
@@ -516,7 +520,9 @@ for (const [linked, blocking] of [[false, 'none'], [false, 'jspi'], [true, 'none
       writeCancelled: true,
       left: 2,
       greeting: 'hello, page',
+      futures: [42, 'hello, page'],
       jsStreams: 0,
+      jsFutures: 0,
       survivor: linked ? { trap: 'trap', droppedAt: true, alive: 2 } : null,
     });
   });

@@ -71,7 +71,7 @@ export function extend(env, { jspi = null, mayWait = () => false, resources: pla
     attachAsync() {
       if (asyncRuntime === null) return;
       const promising = jspi?.promisingOf;
-      asyncRt = asyncRuntime.attachAsync(plan, { name, stateOf, calls, types: plan.types, contextFor, viewOf, memoryOf, jspi: jspi !== null, worker, promising }, group);
+      asyncRt = asyncRuntime.attachAsync(plan, { name, stateOf, calls, types: plan.types, resources: plan.resources, contextFor, viewOf, memoryOf, jspi: jspi !== null, worker, promising }, group);
       innerEnv.asyncRt = asyncRt;
     },
 

@@ -164,9 +164,14 @@ test('ends handed to JS: a readable stream end is a ReadableStream, a future end
   const [fr, fw] = ends(g.fNew());
   const value = g.giveU32(fr);
   assert.ok(value instanceof Promise);
+  const looked = value.then((v) => v);
   g.poke32(100, 42);
-  assert.equal(g.fWrite(fw, 100), COMPLETED);
-  assert.equal(await value, 42);
+  assert.equal(g.fWrite(fw, 100), COMPLETED, 'the host read was waiting, once JS looked at the Promise');
+  assert.equal(await looked, 42);
+  const [lr, lw] = ends(g.fNew());
+  const later = g.giveU32(lr);
+  assert.equal(g.fWrite(lw, 100), BLOCKED, 'the host reads a future only once JS looks at it');
+  assert.equal(await later, 42);
 
   const [sr, sw] = ends(g.strNew());
   const strings = g.giveStrings(sr).getReader();

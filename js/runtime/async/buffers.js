@@ -49,12 +49,15 @@ export class GuestBuffer {
    * @param {import('../../abi/context.js').AbiContext} cx
    * @param {number|null} t the element type
    * @param {import('../../abi/context.js').AbiContext} between the same options as a call between
-   *   components has them, for a copy whose other side is another guest
+   *   components has them, for a copy whose other side is another guest of the composition
+   * @param {import('./scheduler.js').Scheduler} sched the instance's (another's is another instance
+   *   linked in the page)
    */
-  constructor(cx, t, ptr, length, between) {
+  constructor(cx, t, ptr, length, between, sched) {
     if (length > MAX_LENGTH) trap(`a stream or future copy of ${length} elements is longer than ${MAX_LENGTH}`);
     this.cx = cx;
     this.between = between;
+    this.sched = sched;
     this.t = t;
     this.ptr = ptr;
     this.length = length;
@@ -131,11 +134,15 @@ export class GuestBuffer {
   /**
    * `n` values from another guest's buffer `src` of the same type (`moveValues`), other than
    * numbers. The fused copy reads the type in the source's plan (the two may be different plans,
-   * for instances linked in the page, whose streams carry no handles).
+   * for instances linked in the page). Values with handles are lifted and lowered: between two
+   * instances linked in the page, with the contexts of their own JS forms, so that a stream or
+   * future inside is `Link`ed and taken, and each resource is the JS value the receiver's host
+   * resource takes (channel-values.js).
    */
   copyFrom(src, n) {
     if (hasHandles(this.cx.types, this.t)) {
-      this.write(src.read(n, src.between), this.between);
+      const linked = src.sched !== this.sched;
+      this.write(src.read(n, linked ? src.cx : src.between), linked ? this.cx : this.between);
       return;
     }
     src.cx.mem.sync();

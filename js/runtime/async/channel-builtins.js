@@ -100,7 +100,7 @@ export function makeChannelBuiltin(step, { sched, inst, caller, types, contextFo
         const e = endAt(i, EndT, what);
         if (e.state === DONE) trap(`\`${name}\`: ${kind} end ${i} can only be dropped: its other end is gone${isStream ? '' : ' or its value was copied'}`);
         if (e.state !== IDLE) trap(`\`${name}\`: a copy through ${kind} end ${i} is already in progress`);
-        const buffer = new GuestBuffer(cx, element, ptr >>> 0, isStream ? n >>> 0 : 1, between);
+        const buffer = new GuestBuffer(cx, element, ptr >>> 0, isStream ? n >>> 0 : 1, between, sched);
         if (isStream) {
           const event = (result, reclaim) => () => {
             reclaim();

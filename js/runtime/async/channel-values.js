@@ -24,10 +24,12 @@ import { readCoalesced } from './byte-reads.js';
 import { sameType } from './same-type.js';
 import { ReadableStreamEnd, ReadableFutureEnd, COMPLETED, DROPPED, CANCELLED, IDLE } from './channels.js';
 import { isThenable } from './lower-async.js';
-import { hasHandles } from '../../abi/fuse.js';
 import { DEAD } from '../state.js';
 
-/** Where a `ReadableStream` this runtime made of a guest's stream keeps that stream (`Link`), for another instance to take. */
+/**
+ * Where a `ReadableStream` or a future's Promise this runtime made of a guest's stream or future
+ * keeps it (`Link`), for another instance to take.
+ */
 const LINK = Symbol('terrarium.link');
 
 /** How many values other than bytes one host read of a guest stream takes at most (each lifted into a JS array). */
@@ -57,11 +59,12 @@ class MovedEnd {
  * @param {import('./scheduler.js').Scheduler} sched
  * @param {import('./scheduler.js').AsyncInstance} inst
  * @param {import('../../plan.js').Type[]} types
+ * @param {{import: any}[]} resources the plan's resources
  * @param {number} t
  * @param {boolean} between whether the other side is another component of the composition (lift gives a `MovedEnd`)
  * @returns {import('../../abi/context.js').ChannelHandler}
  */
-export function channelValues(sched, inst, types, t, between) {
+export function channelValues(sched, inst, types, resources, t, between) {
   const { kind, element } = types[t];
   const isStream = kind === 'stream';
   const EndT = isStream ? ReadableStreamEnd : ReadableFutureEnd;
@@ -76,12 +79,12 @@ export function channelValues(sched, inst, types, t, between) {
       e.join(null);
       if (between) return new MovedEnd(e.shared);
       const dead = () => (inst.state.status === DEAD ? deadError(inst.state, kind) : null);
-      return isStream ? toReadableStream(sched, e.shared, bytes, dead, types, element) : toPromise(sched, e.shared);
+      return isStream ? toReadableStream(sched, e.shared, bytes, dead, types, element) : toPromise(sched, e.shared, dead, types, element);
     },
     lower(v) {
       if (v instanceof MovedEnd) return inst.table.add(new EndT(v.shared, wake));
-      const link = isStream ? v?.[LINK] : undefined;
-      if (link !== undefined && link.mayTake(v, sched, types, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
+      const link = v?.[LINK];
+      if (link !== undefined && link.mayTake(v, sched, types, resources, element)) return inst.table.add(new EndT(new Linked(link, sched, element), wake));
       const shared = isStream ? new HostSource(sched, element, sourceOf(v, bytes), bytes) : new HostFuture(sched, element, v);
       return inst.table.add(new EndT(shared, wake));
     },
@@ -102,15 +105,8 @@ function deadError(state, kind) {
  * the stream itself while JS has not read it (`Link`): the `ReadableStream` then errors on a read.
  */
 function toReadableStream(sched, shared, bytes, dead, types, element) {
-  let held = true;
-  sched.outside++;
-  const release = () => {
-    if (!held) return;
-    held = false;
-    sched.outside--;
-    sched.wake();
-  };
-  const link = new Link(shared, sched, types, element, release, dead);
+  const link = new Link(shared, sched, types, element, dead);
+  const release = link.release;
   let cancelled = false;
   /** How many bytes a default reader's next chunk has room for: twice the last chunk's, up to `MAX_CHUNK`. */
   let chunkHint = 0;
@@ -187,43 +183,53 @@ function toReadableStream(sched, shared, bytes, dead, types, element) {
 }
 
 /**
- * A guest's stream that JS received as a `ReadableStream` and may pass, unread, to a function of
- * another instance linked in the page (`b.instantiate({ ...: a.exports.x })`): that instance takes
- * the stream itself into its table (`Linked`), so the two guests' copies meet memory to memory, as
- * between the components of a composition. Only streams of values without handles are taken (a
- * resource means one thing in one plan only); others, and one JS has read or locked, go through
- * their JS form.
+ * A guest's stream or future that JS received as a `ReadableStream` or a Promise and may pass,
+ * unread, to a function of another instance linked in the page (`b.instantiate({ ...: a.exports.x
+ * })`): that instance takes it itself into its table (`Linked`), so the two guests' copies meet
+ * memory to memory, as between the components of a composition; values with handles as the JS
+ * values each instance's own JS form has them, element by element (`GuestBuffer.copyFrom`), so
+ * only where the receiver's resources are host resources (which take any JS object: a resource
+ * means one thing in one plan only). Others, and one JS has read, awaited or locked, go through
+ * their JS form. Until it ends or is taken, JS may read it at any time: a guest task of the writer
+ * waiting for its write to be taken is no deadlock (`sched.outside`).
  */
 class Link {
-  constructor(shared, sched, types, element, release, dead) {
+  constructor(shared, sched, types, element, dead) {
     this.shared = shared;
     this.sched = sched;
     this.types = types;
     this.element = element;
-    /** stops counting the stream as something outside the writer's scheduler that may wake a task */
-    this.release = release;
+    let held = true;
+    sched.outside++;
+    /** stops counting the value as something outside the writer's scheduler that may wake a task */
+    this.release = () => {
+      if (!held) return;
+      held = false;
+      sched.outside--;
+      sched.wake();
+    };
     /** the writer's instance died (its stream errors; it is not taken) */
     this.dead = dead;
-    /** JS pulled or cancelled it */
+    /** JS pulled, cancelled or awaited it */
     this.readByJs = false;
     this.taken = false;
   }
 
   /**
-   * Whether another instance, of scheduler `sched` and plan `types`, may take `stream` (this
-   * link's) as a stream of `element`. Within one instance JS's copy stays (a guest reading the
-   * stream it writes would copy to itself, which traps for anything but numbers).
+   * Whether another instance, of scheduler `sched` and plan `types` and `resources`, may take `v`
+   * (this link's `ReadableStream` or Promise) as a stream or future of `element`. Within one
+   * instance JS's copy stays (a guest reading what it writes would copy to itself, which traps for
+   * anything but numbers).
    */
-  mayTake(stream, sched, types, element) {
-    if (sched === this.sched || this.taken || this.readByJs || stream.locked || this.dead() !== null) return false;
-    if (element !== null && hasHandles(types, element)) return false;
-    return sameType(this.types, this.element, element, types);
+  mayTake(v, sched, types, resources, element) {
+    if (sched === this.sched || this.taken || this.readByJs || v.locked === true || this.dead() !== null) return false;
+    return sameType(this.types, this.element, element, types, (r) => resources[r].import !== null);
   }
 }
 
 /**
- * The readable side of a `Link`ed stream in the instance that took it: the writer's shared stream,
- * under this instance's type index. Each scheduler counts the other instance as something outside
+ * The readable side of a `Link`ed stream or future in the instance that took it: the writer's
+ * shared one, under this instance's type index. Each scheduler counts the other instance as something outside
  * that may wake its tasks until this end is dropped; if either instance dies first, the stream is
  * dropped for the other, which reads or writes DROPPED.
  */
@@ -247,8 +253,9 @@ class Linked {
     this.dropped = false;
   }
 
-  read(inst, dst, onCopy, onCopyDone) {
-    this.shared.read(inst, dst, onCopy, onCopyDone);
+  /** A stream's read (`inst, dst, onCopy, onCopyDone`) or a future's (`inst, dst, onCopyDone`). */
+  read(...copy) {
+    this.shared.read(...copy);
   }
 
   cancel() {
@@ -268,28 +275,59 @@ class Linked {
 }
 
 /**
- * The guest's future `shared`, read by the host at once: a Promise of its value. While the read
- * waits, a guest task waiting for its write to be taken is no deadlock (`sched.outside`).
+ * A guest's future as JS receives it: a Promise that reads the future only once JS first looks at
+ * it (`then`, which `await`, `catch`, `finally` and resolving another promise with it all call),
+ * so that, unread, another instance linked in the page may take the future itself (`Link`).
  */
-function toPromise(sched, shared) {
-  const p = new Promise((resolve, reject) => {
-    const buffer = new HostBuffer([], 1);
+class FuturePromise extends Promise {
+  /** What `then` returns: a plain Promise. */
+  static get [Symbol.species]() {
+    return Promise;
+  }
+
+  then(onFulfilled, onRejected) {
+    // (absent on a FuturePromise JS made itself, through `p.constructor`)
+    this[READ]?.();
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+/** Where a `FuturePromise` keeps the start of its read. */
+const READ = Symbol('terrarium.read');
+
+/**
+ * The guest's future `shared`, as a `FuturePromise` of its value, which the host reads on the
+ * first `then`. A read once the instance `dead()`, or its death while the read waits, rejects it.
+ */
+function toPromise(sched, shared, dead, types, element) {
+  const link = new Link(shared, sched, types, element, dead);
+  let settle;
+  const p = new FuturePromise((resolve, reject) => (settle = { resolve, reject }));
+  let started = false;
+  const read = () => {
+    if (started) return;
+    started = true;
+    link.readByJs = true;
     const fail = (cause) => {
-      sched.outside--;
-      reject(cause);
+      link.release();
+      settle.reject(cause);
     };
+    // (the instance that took it holds the writer's count, `Linked`)
+    if (link.taken) return settle.reject(new TypeError('this future was passed to another instance, which reads it now'));
+    const cause = dead();
+    if (cause !== null) return fail(cause);
+    const buffer = new HostBuffer([], 1);
     sched.pending.add(fail);
-    sched.outside++;
     shared.read(null, buffer, (result) => {
       sched.pending.delete(fail);
-      sched.outside--;
-      sched.wake();
-      if (result === COMPLETED) resolve(buffer.chunks[0][0]);
-      else reject(new TerrariumError('trap', 'the future was dropped without a value'));
+      link.release();
+      if (result === COMPLETED) settle.resolve(buffer.chunks[0][0]);
+      else settle.reject(new TerrariumError('trap', 'the future was dropped without a value'));
     });
-  });
-  // A future nobody awaits must not report an unhandled rejection when its instance dies.
-  p.catch(() => {});
+    return undefined;
+  };
+  Object.defineProperty(p, LINK, { value: link });
+  Object.defineProperty(p, READ, { value: read });
   return p;
 }
 

@@ -48,6 +48,7 @@ export function attachAsync(plan, env, group) {
  * @param {(i: number) => import('../state.js').InstanceState} env.stateOf
  * @param {import('../call-stack.js').CallStack} env.calls
  * @param {import('../../plan.js').Type[]} env.types
+ * @param {{import: any}[]} env.resources the plan's resources (`import` null for a component's own)
  * @param {(options: import('../../plan.js').Options, between?: boolean) => import('../../abi/context.js').AbiContext} env.contextFor
  *   (`between`: as a call between components has them)
  * @param {(memory: number) => import('../../abi/memory.js').MemoryView} env.viewOf
@@ -57,7 +58,7 @@ export function attachAsync(plan, env, group) {
  *   the guest runs in, if it does (no JSPI there: a task waiting in core code blocks the thread)
  * @param {(f: Function) => Function} env.promising `WebAssembly.promising` where it applies
  */
-export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, memoryOf, jspi, worker, promising }) {
+export function planAsync({ name, stateOf, calls, types, resources, contextFor, viewOf, memoryOf, jspi, worker, promising }) {
   const sched = new Scheduler(name, worker);
   const instances = [];
   const instOf = (i) => (instances[i] ??= new AsyncInstance(stateOf(i)));
@@ -158,7 +159,7 @@ export function planAsync({ name, stateOf, calls, types, contextFor, viewOf, mem
      * `between` components of the composition or with the host.
      */
     channel(i, t, between) {
-      return channelValues(sched, instOf(i), types, t, between);
+      return channelValues(sched, instOf(i), types, resources, t, between);
     },
 
     /** The instance died (`cause` null: disposed): every pending export call rejects. */

@@ -6,16 +6,18 @@
 
 /**
  * Whether two types are the same type, by structure (names aside): `a` of the plan's `types`, `b`
- * of `typesB` (another plan's, for a stream passed between two instances linked in the page), where
- * a resource is the same only within one plan.
+ * of `typesB` (for a stream or future passed between two instances linked in the page, the other's
+ * plan, which may be the same), where a resource is the same only within one plan; between two
+ * instances, `takesAny(r)` says whether `typesB`'s resource `r` takes any value the other instance
+ * lifts (a host resource: its reps are JS objects, such as the other's wrappers of its own).
  */
-export function sameType(types, a, b, typesB = types) {
-  if (a === b && types === typesB) return true;
+export function sameType(types, a, b, typesB = types, takesAny = null) {
+  if (a === b && types === typesB && takesAny === null) return true;
   if (a === null || b === null) return a === b;
   const x = types[a];
   const y = typesB[b];
   if (x.kind !== y.kind) return false;
-  const same = (p, q) => sameType(types, p, q, typesB);
+  const same = (p, q) => sameType(types, p, q, typesB, takesAny);
   const sameList = (p, q, eq) => p.length === q.length && p.every((e, i) => eq(e, q[i]));
   switch (x.kind) {
     case 'list':
@@ -41,7 +43,7 @@ export function sameType(types, a, b, typesB = types) {
       return same(x.ok, y.ok) && same(x.err, y.err);
     case 'own':
     case 'borrow':
-      return types === typesB && x.resource === y.resource;
+      return takesAny === null ? types === typesB && x.resource === y.resource : x.kind === y.kind && takesAny(y.resource);
     default:
       return true;
   }

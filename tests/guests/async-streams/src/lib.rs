@@ -1,11 +1,13 @@
 //! Streams and futures of the component model, as wit-bindgen's Rust async support emits them:
-//! `stream<u8>` in and out (transformed as it flows), `future<string>` out, `future<u32>` in, and
-//! streams of strings, records, own resources (`counter`), streams (`concat`) and a host's
+//! `stream<u8>` in and out (transformed as it flows), `future<string>` out, `future<u32>` and
+//! `future<string>` in, and streams of strings, records, own resources (`counter`, whose live ones
+//! it counts), streams (`concat`) and a host's
 //! `stream<u32>`. Each returned stream or future is written by a task spawned before the export
 //! returns, so the caller reads it while the guest writes.
 
 wit_bindgen::generate!({ path: "wit", world: "async-streams" });
 
+use core::sync::atomic::{AtomicU32, Ordering};
 use example::async_streams::host;
 use exports::example::async_streams::api::{Counter, Guest, GuestCounter, Point, Tag};
 use wit_bindgen::{FutureReader, StreamReader, StreamResult};
@@ -25,9 +27,25 @@ fn upper_in_place(bytes: &mut [u8]) {
 /// A counter's value.
 struct CounterImpl(u32);
 
+/// The counters made and not yet dropped (`live-counters`).
+static LIVE_COUNTERS: AtomicU32 = AtomicU32::new(0);
+
+impl CounterImpl {
+    fn made(start: u32) -> Self {
+        LIVE_COUNTERS.fetch_add(1, Ordering::Relaxed);
+        CounterImpl(start)
+    }
+}
+
+impl Drop for CounterImpl {
+    fn drop(&mut self) {
+        LIVE_COUNTERS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl GuestCounter for CounterImpl {
     fn new(start: u32) -> Self {
-        CounterImpl(start)
+        CounterImpl::made(start)
     }
 
     fn value(&self) -> u32 {
@@ -70,6 +88,10 @@ impl Guest for AsyncStreams {
 
     async fn double_future(v: FutureReader<u32>) -> u32 {
         v.await.wrapping_mul(2)
+    }
+
+    async fn greet_future(name: FutureReader<String>) -> String {
+        format!("hello, {}", name.await)
     }
 
     async fn words(n: u32) -> StreamReader<String> {
@@ -168,7 +190,7 @@ impl Guest for AsyncStreams {
         let (mut tx, rx) = wit_stream::new::<Counter>();
         wit_bindgen::spawn_local(async move {
             for i in 1..=n {
-                if tx.write_one(Counter::new(CounterImpl(i))).await.is_some() {
+                if tx.write_one(Counter::new(CounterImpl::made(i))).await.is_some() {
                     break;
                 }
             }
@@ -182,6 +204,10 @@ impl Guest for AsyncStreams {
             sum += c.get::<CounterImpl>().0;
         }
         sum
+    }
+
+    fn live_counters() -> u32 {
+        LIVE_COUNTERS.load(Ordering::Relaxed)
     }
 }
 

@@ -125,6 +125,22 @@ impl Guest for StreamRelay {
         (sum, api::total(feed(counters, 2, wit_stream::new::<api::Counter>)).await)
     }
 
+    async fn counter_values(n: u32) -> Vec<u32> {
+        let counters = api::counters(n).await.collect().await;
+        counters.iter().map(|c| c.value()).collect()
+    }
+
+    async fn first_counter(n: u32) -> u32 {
+        let first = api::counters(n).await.next().await;
+        first.map_or(0, |c| c.value())
+    }
+
+    async fn hold_counters(n: u32) -> u32 {
+        let counters = api::counters(n).await.collect().await;
+        Self::wait_upper().await;
+        counters.len() as u32
+    }
+
     async fn counters_back(n: u32) -> u32 {
         api::total(api::counters(n).await).await
     }
@@ -164,6 +180,23 @@ impl Guest for StreamRelay {
 
     async fn relay_double(v: FutureReader<u32>) -> u32 {
         api::double_future(v).await
+    }
+
+    async fn double_later(n: u32) -> u32 {
+        let (tx, rx) = wit_future::new::<u32>(|| 0);
+        futures::join!(api::double_future(rx), tx.write(n)).0
+    }
+
+    async fn greet_via_future(name: String) -> String {
+        let (tx, rx) = wit_future::new::<String>(String::new);
+        futures::join!(api::greet_future(rx), tx.write(name)).0
+    }
+
+    async fn double_unwritten() -> u32 {
+        let (tx, rx) = wit_future::new::<u32>(|| 0);
+        let doubled = api::double_future(rx).await;
+        drop(tx);
+        doubled
     }
 
     async fn relay_count() -> StreamReader<u8> {
