@@ -155,5 +155,9 @@ test('the wasi-p3 guest: a GET, a first-byte timeout, and a POST streamed both w
   assert.deepEqual(lines.filter((l) => l.startsWith('FAIL')), []);
   assert.equal(exitCode, 0);
   assert.equal(lines.filter((l) => l.startsWith('ok ')).length, 8);
-  assert.deepEqual(server.log.slice(logged), ['GET /hello', 'GET /slow-head', 'POST /echo']);
+  // The timed-out request reaches the server only if it was sent within its 50 ms: on a busy
+  // machine it may be aborted before that.
+  const log = server.log.slice(logged);
+  assert.deepEqual(log.filter((l) => l !== 'GET /slow-head'), ['GET /hello', 'POST /echo']);
+  assert.ok(log.length === 2 || log[1] === 'GET /slow-head', log.join(', '));
 });
