@@ -124,3 +124,29 @@ test('types() and wit() show the async functions, the stream and the future', as
   assert.match(wit, /doubled-later: async func\(value: u32\) -> future<u32>;/);
   assert.match(wit, /fetch-greeting: async func\(name: string\) -> string;/);
 });
+
+test("under blocking: 'worker' the guest runs in a worker and gives the same results, the host's promises answered from this thread", async () => {
+  const calls = [];
+  const host = {
+    fetchGreeting: (name) => {
+      calls.push(name);
+      return Promise.resolve(`hi ${name}`);
+    },
+  };
+  const results = {};
+  for (const blocking of ['none', 'worker']) {
+    const instance = await component.instantiate({ 'example:python-async/host': host }, { blocking });
+    assert.equal(instance.blocking, blocking);
+    const { api } = instance.exports;
+    results[blocking] = [
+      await api.greet('w'),
+      await api.greetAll(['a', 'b', 'c']),
+      await api.countBytes([new Uint8Array(70_000), new Uint8Array([1])]),
+      await api.doubledLater(21),
+    ];
+    instance[Symbol.dispose]();
+  }
+  assert.deepEqual(results.worker, results.none);
+  assert.deepEqual(results.none, ['hi w!', ['hi a', 'hi b', 'hi c'], 70_001n, 42]);
+  assert.deepEqual(calls, ['w', 'a', 'b', 'c', 'w', 'a', 'b', 'c']);
+});
